@@ -1,0 +1,188 @@
+//! The append-only audit log: who changed what, when, before and after.
+//! Written in the same transaction as the change; each row carries a hash of
+//! the previous row's hash and its own content, so an edited or deleted row
+//! breaks the chain.
+
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::{now_stamp, Result};
+
+/// The identity changes are recorded under.
+#[derive(Debug, Clone)]
+pub struct Auditor {
+    pub uid: u32,
+    pub user: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub os_user: String,
+    pub table: String,
+    pub row_id: i64,
+    pub action: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl Auditor {
+    pub fn for_current_user() -> Self {
+        let (uid, user) = super::osuser::current();
+        Auditor { uid, user }
+    }
+
+    /// Record a change of `table` row `id`. For inserts and updates the row
+    /// as it is now is the "after"; for deletes there is none.
+    pub(super) fn log(
+        &self,
+        conn: &Connection,
+        table: &str,
+        id: i64,
+        action: &str,
+        before: Option<Value>,
+    ) -> Result<()> {
+        let after = if action == "delete" {
+            None
+        } else {
+            row_json(conn, table, id)?
+        };
+        let before = before.map(|v| v.to_string());
+        let after = after.map(|v| v.to_string());
+        let prev: String = conn
+            .query_row(
+                "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_default();
+        let at = now_stamp();
+        let hash = chain_hash(
+            &prev,
+            &at,
+            &self.user,
+            self.uid,
+            table,
+            id,
+            action,
+            before.as_deref(),
+            after.as_deref(),
+        );
+        conn.execute(
+            "INSERT INTO audit_log (at, os_user, uid, tbl, row_id, action, before, after, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            rusqlite::params![at, self.user, self.uid, table, id, action, before, after, prev, hash],
+        )?;
+        Ok(())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn chain_hash(
+    prev: &str,
+    at: &str,
+    user: &str,
+    uid: u32,
+    table: &str,
+    id: i64,
+    action: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        prev,
+        at,
+        user,
+        &uid.to_string(),
+        table,
+        &id.to_string(),
+        action,
+        before.unwrap_or("\u{0}"),
+        after.unwrap_or("\u{0}"),
+    ] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One row of `table` as a JSON object of its columns, or None if absent.
+pub fn row_json(conn: &Connection, table: &str, id: i64) -> Result<Option<Value>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
+    let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+    let row = stmt
+        .query_row([id], |r| {
+            let mut obj = Map::new();
+            for (i, name) in names.iter().enumerate() {
+                let v = match r.get_ref(i)? {
+                    ValueRef::Null => Value::Null,
+                    ValueRef::Integer(n) => Value::from(n),
+                    ValueRef::Real(f) => Value::from(f),
+                    ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Blob(b) => Value::from(format!("<{} bytes>", b.len())),
+                };
+                obj.insert(name.clone(), v);
+            }
+            Ok(Value::Object(obj))
+        })
+        .optional()?;
+    Ok(row)
+}
+
+pub fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, os_user, tbl, row_id, action, before, after FROM audit_log ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(AuditEntry {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            os_user: r.get(2)?,
+            table: r.get(3)?,
+            row_id: r.get(4)?,
+            action: r.get(5)?,
+            before: r.get(6)?,
+            after: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Check the hash chain; returns the id of the first row that does not
+/// match, or None when the whole log is intact.
+pub fn verify_chain(conn: &Connection) -> Result<Option<i64>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, os_user, uid, tbl, row_id, action, before, after, prev_hash, hash
+         FROM audit_log ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut prev = String::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let before: Option<String> = r.get(7)?;
+        let after: Option<String> = r.get(8)?;
+        let stored_prev: String = r.get(9)?;
+        let stored: String = r.get(10)?;
+        let expect = chain_hash(
+            &prev,
+            &r.get::<_, String>(1)?,
+            &r.get::<_, String>(2)?,
+            r.get(3)?,
+            &r.get::<_, String>(4)?,
+            r.get(5)?,
+            &r.get::<_, String>(6)?,
+            before.as_deref(),
+            after.as_deref(),
+        );
+        if stored_prev != prev || stored != expect {
+            return Ok(Some(id));
+        }
+        prev = stored;
+    }
+    Ok(None)
+}

@@ -1,0 +1,48 @@
+//! Numbered schema migrations, embedded in the binary and applied on open.
+//! A released migration is never edited; a change is a new file.
+//! `PRAGMA user_version` holds the number of the last one applied.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::Result;
+
+/// (version, why, SQL)
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "initial schema",
+    include_str!("migrations/0001_initial.sql"),
+)];
+
+/// The schema version this build writes.
+pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+/// Apply every migration newer than `current`, each in its own transaction
+/// together with the bump of `user_version`.
+pub fn apply(conn: &mut Connection, current: i64) -> Result<()> {
+    for (version, _why, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the lock.
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now >= *version {
+            continue;
+        }
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {version}"))?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_consecutive_from_one() {
+        for (i, (v, why, sql)) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(*v, i as i64 + 1);
+            assert!(!why.is_empty());
+            assert!(!sql.trim().is_empty());
+        }
+    }
+}

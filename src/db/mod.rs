@@ -1,0 +1,379 @@
+//! The shared SQLite store.
+//!
+//! One file, shared by everyone in the ward office. WAL mode so readers never
+//! block the writer, `synchronous=FULL` so a commit the screen called saved
+//! survives a power cut, a busy timeout plus our own retry so nobody ever sees
+//! "database is locked", and every write a short `BEGIN IMMEDIATE`
+//! transaction (a deferred transaction that upgrades to a write would skip the
+//! busy handler and fail at once).
+
+mod audit;
+mod export;
+mod merge;
+mod merge_nodes;
+mod migrations;
+pub mod osuser;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+pub use audit::{AuditEntry, Auditor};
+pub use merge::ImportReport;
+pub use migrations::LATEST_VERSION;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: SQLite のデータベースではありません（{detail}）。正しいファイルを --db で指定してください")]
+    NotADatabase { path: String, detail: String },
+    #[error("{path}: このデータベースは新しい版の kusei（スキーマ {found}、この kusei は {supported} まで）で作られました。読み取り専用で開きます。書き込むには kusei を更新してください")]
+    NewerSchema {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
+    #[error("{path}: 読み取り専用で開いています（{reason}）。変更は保存できません")]
+    ReadOnly { path: String, reason: String },
+    #[error("{path}: データベースを開けません: {source}")]
+    Open {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("データベースが他の人の保存で混み合っています。しばらくしてからもう一度試してください")]
+    Busy,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("データベースのエラー: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("JSON のエラー: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// How long SQLite itself waits for a lock before our retry loop takes over.
+const BUSY_TIMEOUT: Duration = Duration::from_millis(2_000);
+/// Attempts of a write transaction that keeps finding the database busy.
+const WRITE_ATTEMPTS: u32 = 8;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpenOptions {
+    /// Open for reading only (`--read-only`).
+    pub read_only: bool,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    /// Why the store cannot be written, when it cannot.
+    read_only: Option<String>,
+    auditor: Auditor,
+}
+
+impl Store {
+    /// Open (creating if needed) the database at `path`, applying migrations.
+    /// A file from a newer schema opens read-only; call [`Store::read_only_reason`].
+    pub fn open(path: &Path, opts: OpenOptions) -> Result<Store> {
+        let display = path.display().to_string();
+        let existed = path.exists();
+        if existed {
+            check_sqlite_header(path)?;
+        }
+        let flags = if opts.read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        };
+        if !existed && !opts.read_only {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::Invalid(format!(
+                    "{}: フォルダを作れません: {e}",
+                    dir.display()
+                )))?;
+            }
+        }
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+            path: display.clone(),
+            source,
+        })?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            read_only: opts.read_only.then(|| "--read-only".to_string()),
+            auditor: Auditor::for_current_user(),
+        };
+        store.configure(&display)?;
+        Ok(store)
+    }
+
+    fn configure(&mut self, display: &str) -> Result<()> {
+        let not_db = |e: rusqlite::Error| StoreError::NotADatabase {
+            path: display.to_string(),
+            detail: e.to_string(),
+        };
+        // Reading the schema version is the first real read: a file that is
+        // not SQLite fails here.
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(not_db)?;
+        self.conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+        if version > LATEST_VERSION {
+            self.read_only = Some(
+                StoreError::NewerSchema {
+                    path: display.to_string(),
+                    found: version,
+                    supported: LATEST_VERSION,
+                }
+                .to_string(),
+            );
+            return Ok(());
+        }
+        if self.read_only.is_some() {
+            return Ok(());
+        }
+        self.conn
+            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+            .map_err(not_db)?;
+        migrations::apply(&mut self.conn, version)?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Why this store is read-only, if it is.
+    pub fn read_only_reason(&self) -> Option<&str> {
+        self.read_only.as_deref()
+    }
+
+    pub fn user(&self) -> &str {
+        &self.auditor.user
+    }
+
+    /// Read-only access for queries.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Run `f` in a short `BEGIN IMMEDIATE` transaction, retrying with
+    /// backoff while another process holds the write lock. `f` may run more
+    /// than once, so it must not have effects outside the transaction.
+    pub fn write<T>(&mut self, mut f: impl FnMut(&Tx) -> Result<T>) -> Result<T> {
+        if let Some(reason) = &self.read_only {
+            return Err(StoreError::ReadOnly {
+                path: self.path.display().to_string(),
+                reason: reason.clone(),
+            });
+        }
+        let mut delay = Duration::from_millis(20);
+        for attempt in 1..=WRITE_ATTEMPTS {
+            match self.try_write(&mut f) {
+                Err(StoreError::Sql(e)) if is_busy(&e) && attempt < WRITE_ATTEMPTS => {
+                    std::thread::sleep(delay);
+                    delay = (delay * 2).min(Duration::from_millis(500));
+                }
+                Err(StoreError::Sql(e)) if is_busy(&e) => return Err(StoreError::Busy),
+                other => return other,
+            }
+        }
+        Err(StoreError::Busy)
+    }
+
+    fn try_write<T>(&mut self, f: &mut impl FnMut(&Tx) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let wrapped = Tx {
+            tx,
+            auditor: &self.auditor,
+        };
+        let value = f(&wrapped)?;
+        wrapped.tx.commit()?;
+        Ok(value)
+    }
+
+    /// `PRAGMA data_version`: changes when another connection commits.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// True when the database holds no meetings and no plans.
+    pub fn is_empty(&self) -> Result<bool> {
+        let n: i64 = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM meetings) + (SELECT count(*) FROM plans)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n == 0)
+    }
+
+    /// Import a dataset: all or nothing, merging into what is there so that
+    /// importing the same data twice changes nothing.
+    pub fn import(&mut self, data: &crate::model::Dataset) -> Result<ImportReport> {
+        self.write(|tx| merge::merge_dataset(tx, data))
+    }
+
+    /// The whole database as a dataset (the JSON export).
+    pub fn export(&self) -> Result<crate::model::Dataset> {
+        export::export_dataset(&self.conn)
+    }
+
+    /// Integrity, foreign keys and the audit chain (`kusei check`).
+    pub fn check(&self) -> Result<CheckReport> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        problems.extend(rows.into_iter().filter(|r| r != "ok").map(|r| format!("整合性: {r}")));
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let fk: Vec<String> = stmt
+            .query_map([], |r| {
+                Ok(format!(
+                    "外部キー: {} の行 {} が {} にない行を指しています",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
+                    r.get::<_, String>(2)?
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        problems.extend(fk);
+        if let Some(id) = audit::verify_chain(&self.conn)? {
+            problems.push(format!(
+                "監査ログ: {id} 番の行から連鎖が合いません（書き換えか削除の跡です）"
+            ));
+        }
+        let audit_rows = self
+            .conn
+            .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
+        Ok(CheckReport {
+            problems,
+            audit_rows,
+            schema_version: self.schema_version()?,
+        })
+    }
+
+    /// The audit log, oldest first.
+    pub fn audit_entries(&self) -> Result<Vec<AuditEntry>> {
+        audit::entries(&self.conn)
+    }
+}
+
+/// What `kusei check` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    pub problems: Vec<String>,
+    pub audit_rows: i64,
+    pub schema_version: i64,
+}
+
+/// A write transaction with the audit log at hand.
+pub struct Tx<'a> {
+    tx: Transaction<'a>,
+    auditor: &'a Auditor,
+}
+
+impl Tx<'_> {
+    pub fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    /// Insert a row and log it. `sql` is an INSERT with positional params.
+    pub fn insert(&self, table: &str, sql: &str, params: impl rusqlite::Params) -> Result<i64> {
+        self.tx.execute(sql, params)?;
+        let id = self.tx.last_insert_rowid();
+        self.auditor.log(&self.tx, table, id, "insert", None)?;
+        Ok(id)
+    }
+
+    /// Update one row (identified by `id`) and log before and after. Returns
+    /// false (and logs nothing) when the row does not exist or nothing changed.
+    pub fn update(
+        &self,
+        table: &str,
+        id: i64,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<bool> {
+        let before = audit::row_json(&self.tx, table, id)?;
+        let Some(before) = before else {
+            return Ok(false);
+        };
+        self.tx.execute(sql, params)?;
+        let after = audit::row_json(&self.tx, table, id)?;
+        if after.as_ref() == Some(&before) {
+            return Ok(false);
+        }
+        self.auditor
+            .log(&self.tx, table, id, "update", Some(before))?;
+        Ok(true)
+    }
+
+    /// Delete one row and log what it was.
+    pub fn delete(&self, table: &str, id: i64) -> Result<bool> {
+        let Some(before) = audit::row_json(&self.tx, table, id)? else {
+            return Ok(false);
+        };
+        self.tx
+            .execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
+        self.auditor
+            .log(&self.tx, table, id, "delete", Some(before))?;
+        Ok(true)
+    }
+
+    pub fn user(&self) -> &str {
+        &self.auditor.user
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// A non-empty file must start with the SQLite header; say so plainly
+/// instead of letting SQLite report "file is not a database" later.
+fn check_sqlite_header(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let display = path.display().to_string();
+    let mut head = [0u8; 16];
+    let mut f = std::fs::File::open(path).map_err(|e| StoreError::NotADatabase {
+        path: display.clone(),
+        detail: e.to_string(),
+    })?;
+    let n = f.read(&mut head).map_err(|e| StoreError::NotADatabase {
+        path: display.clone(),
+        detail: e.to_string(),
+    })?;
+    if n == 0 || &head[..n] == b"SQLite format 3\0" {
+        return Ok(());
+    }
+    Err(StoreError::NotADatabase {
+        path: display,
+        detail: "先頭が SQLite の見出し \"SQLite format 3\" ではありません".into(),
+    })
+}
+
+/// Current time as RFC 3339 UTC with milliseconds.
+pub fn now_stamp() -> String {
+    chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string()
+}

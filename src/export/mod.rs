@@ -1,0 +1,12 @@
+//! Writing what the store holds in the formats other people read.
+
+pub mod publish;
+
+use crate::model::Dataset;
+
+/// kusei's JSON: the whole dataset, pretty-printed, with a final newline.
+pub fn to_json(data: &Dataset) -> String {
+    let mut s = serde_json::to_string_pretty(data).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}

@@ -1,0 +1,75 @@
+//! The city's published page layout for a fiscal year's minutes (seed 000):
+//! the same text the importer reads, so import → publish → import gives back
+//! the same data. Internal entries (visibility `internal`) are left out.
+
+use crate::model::{Committee, Dataset, Meeting, Visibility, DEFAULT_COMMITTEE};
+use crate::wareki;
+
+/// The page for one committee's meetings of one fiscal year.
+pub fn publish_fiscal_year(data: &Dataset, fiscal_year: i32, committee: Option<&str>) -> String {
+    let committee = committee.unwrap_or_else(|| {
+        data.meetings
+            .iter()
+            .find(|m| m.fiscal_year == fiscal_year)
+            .map_or(DEFAULT_COMMITTEE, |m| m.committee.as_str())
+    });
+    let intro = data.committees.iter().find(|c| c.name == committee);
+    let mut meetings: Vec<&Meeting> = data
+        .meetings
+        .iter()
+        .filter(|m| m.fiscal_year == fiscal_year && m.committee == committee)
+        .collect();
+    meetings.sort_by_key(|m| m.number);
+    let mut out = String::new();
+    out.push_str(&wareki::format_fiscal_year(fiscal_year));
+    out.push_str(committee);
+    out.push('\n');
+    if let Some(Committee { preamble, .. }) = intro {
+        if !preamble.is_empty() {
+            out.push_str(preamble);
+            out.push('\n');
+        }
+    }
+    for m in meetings {
+        write_meeting(&mut out, m);
+    }
+    out
+}
+
+fn write_meeting(out: &mut String, m: &Meeting) {
+    out.push_str(&format!("第{}回\n", m.number));
+    out.push_str("1 日時\n");
+    out.push_str(&wareki::format_datetime_ja(m.date, m.start, m.end));
+    out.push('\n');
+    out.push_str("2 場所\n");
+    if !m.place.is_empty() {
+        out.push_str(&m.place);
+        out.push('\n');
+    }
+    out.push_str("3 出席者\n");
+    if !m.attendees.is_empty() {
+        out.push_str(&m.attendees.join("、"));
+        out.push('\n');
+    }
+    out.push_str("4 議事概要\n");
+    for item in &m.items {
+        out.push_str(&format!("({}){}\n", item.number, item.title));
+        if !item.summary.is_empty() {
+            out.push_str(&item.summary);
+            out.push('\n');
+        }
+        let public: Vec<_> = item
+            .opinions
+            .iter()
+            .filter(|o| o.visibility == Visibility::Public)
+            .collect();
+        if !public.is_empty() {
+            out.push_str("(主な意見)\n");
+            for o in public {
+                out.push_str("- ");
+                out.push_str(&o.text);
+                out.push('\n');
+            }
+        }
+    }
+}

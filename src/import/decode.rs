@@ -1,0 +1,508 @@
+//! Bytes of an imported file to text: strips a UTF-8 BOM, detects UTF-8 /
+//! Shift_JIS (CP932) / EUC-JP, rejects binary and truncated files, and
+//! normalises line endings to LF.
+
+use encoding_rs::{DecoderResult, Encoding, EUC_JP, SHIFT_JIS};
+
+/// Text decoded from a file, with the encoding that was detected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    /// "UTF-8", "Shift_JIS" or "EUC-JP".
+    pub encoding: &'static str,
+    pub had_bom: bool,
+}
+
+/// Why a file could not be read as text. `offset` is the 0-based byte offset
+/// in the file (BOM included), `line` is 1-based (counting `\n`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("ファイルが空です")]
+    Empty,
+    #[error("{line}行目: バイナリデータです（{offset}バイト目に NUL などの制御文字）。テキストか HTML のページを指定してください")]
+    Binary { line: usize, offset: usize },
+    #[error("ファイルが途中で切れています（最後の文字が不完全です）")]
+    Truncated,
+    #[error("{line}行目: 文字コードを判別できません（UTF-8、Shift_JIS/CP932、EUC-JP のいずれでもありません。{offset}バイト目: 0x{byte:02X}）")]
+    Unknown {
+        line: usize,
+        offset: usize,
+        byte: u8,
+    },
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Decodes the raw bytes of a text or HTML file.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    let had_bom = bytes.starts_with(BOM);
+    let skip = if had_bom { BOM.len() } else { 0 };
+    let body = &bytes[skip..];
+    if body.iter().all(|b| b" \t\n\r\x0c".contains(b)) {
+        return Err(DecodeError::Empty);
+    }
+    if let Some(at) = binary_offset(body) {
+        let offset = skip + at;
+        return Err(DecodeError::Binary {
+            line: line_of(bytes, offset),
+            offset,
+        });
+    }
+    let (text, encoding) = match detect(body) {
+        Ok(found) => found,
+        Err(Failure::Truncated) => return Err(DecodeError::Truncated),
+        Err(Failure::Invalid(at)) => {
+            let offset = skip + at;
+            let byte = bytes.get(offset).copied().unwrap_or(0);
+            return Err(DecodeError::Unknown {
+                line: line_of(bytes, offset),
+                offset,
+                byte,
+            });
+        }
+    };
+    if text.chars().all(|c| c.is_whitespace() || c == '\u{FEFF}') {
+        return Err(DecodeError::Empty);
+    }
+    Ok(Decoded {
+        text: normalize_newlines(text),
+        encoding,
+        had_bom,
+    })
+}
+
+enum Failure {
+    Truncated,
+    /// Offset (in the BOM-less body) of the first byte that is not valid UTF-8.
+    Invalid(usize),
+}
+
+enum Strict {
+    Clean(String),
+    /// Valid except an incomplete final sequence; holds the decoded prefix.
+    Truncated(String),
+    Malformed,
+}
+
+impl Strict {
+    /// Plausibility, with ties going to clean decodings (then to Shift_JIS,
+    /// as the sort is stable).
+    fn score(&self) -> f64 {
+        match self {
+            Strict::Clean(text) => plausibility(text) + 1e-9,
+            Strict::Truncated(text) => plausibility(text),
+            Strict::Malformed => f64::NEG_INFINITY,
+        }
+    }
+}
+
+fn detect(body: &[u8]) -> Result<(String, &'static str), Failure> {
+    let utf8_err = match std::str::from_utf8(body) {
+        Ok(s) => return Ok((s.to_owned(), "UTF-8")),
+        Err(e) => e,
+    };
+    let utf8_truncated = utf8_err.error_len().is_none();
+    // Valid multi-byte UTF-8 up to an incomplete last character: a cut-off
+    // UTF-8 file (legacy Japanese text practically never validates as UTF-8).
+    if utf8_truncated && !body[..utf8_err.valid_up_to()].is_ascii() {
+        return Err(Failure::Truncated);
+    }
+    if let Some(enc) = declared_encoding(body) {
+        match strict(enc, body) {
+            Strict::Clean(text) => return Ok((text, label(enc))),
+            Strict::Truncated(_) => return Err(Failure::Truncated),
+            Strict::Malformed => {}
+        }
+    }
+    // Both legacy encodings, best-looking first; a truncated candidate only
+    // wins when its decodable part looks more Japanese than a clean one.
+    let mut candidates = [
+        (SHIFT_JIS, strict(SHIFT_JIS, body)),
+        (EUC_JP, strict(EUC_JP, body)),
+    ];
+    candidates.sort_by(|a, b| b.1.score().total_cmp(&a.1.score()));
+    match candidates {
+        [(enc, Strict::Clean(text)), _] => Ok((text, label(enc))),
+        [(_, Strict::Truncated(_)), _] => Err(Failure::Truncated),
+        _ if utf8_truncated => Err(Failure::Truncated),
+        _ => Err(Failure::Invalid(utf8_err.valid_up_to())),
+    }
+}
+
+fn label(enc: &'static Encoding) -> &'static str {
+    if enc == EUC_JP {
+        "EUC-JP"
+    } else {
+        "Shift_JIS"
+    }
+}
+
+/// Decodes strictly: any malformed sequence rejects the encoding; an
+/// incomplete sequence at the very end is reported as truncation.
+fn strict(enc: &'static Encoding, bytes: &[u8]) -> Strict {
+    let mut decoder = enc.new_decoder_without_bom_handling();
+    let Some(cap) = decoder.max_utf8_buffer_length_without_replacement(bytes.len()) else {
+        return Strict::Malformed;
+    };
+    let mut out = String::with_capacity(cap);
+    let (res, read) = decoder.decode_to_string_without_replacement(bytes, &mut out, false);
+    if !matches!(res, DecoderResult::InputEmpty) || read != bytes.len() {
+        return Strict::Malformed;
+    }
+    match decoder
+        .decode_to_string_without_replacement(b"", &mut out, true)
+        .0
+    {
+        DecoderResult::InputEmpty => Strict::Clean(out),
+        _ => Strict::Truncated(out),
+    }
+}
+
+/// Offset of a NUL byte, or of the first control byte when control bytes
+/// (other than tab, LF, CR, FF) make up 10% or more of the file.
+fn binary_offset(body: &[u8]) -> Option<usize> {
+    if let Some(at) = body.iter().position(|&b| b == 0) {
+        return Some(at);
+    }
+    let is_control = |b: u8| (b < 0x20 && !b"\t\n\r\x0c".contains(&b)) || b == 0x7F;
+    let controls = body.iter().filter(|&&b| is_control(b)).count();
+    if controls > 0 && controls * 10 >= body.len() {
+        body.iter().position(|&b| is_control(b))
+    } else {
+        None
+    }
+}
+
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    1 + bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
+/// The legacy Japanese encoding named by `<meta charset=...>`,
+/// `<meta content="text/html; charset=...">` or `<?xml encoding="..."?>`
+/// in the first 2048 bytes.
+fn declared_encoding(body: &[u8]) -> Option<&'static Encoding> {
+    let head = body[..body.len().min(2048)].to_ascii_lowercase();
+    for (open, key) in [(&b"<meta"[..], &b"charset"[..]), (b"<?xml", b"encoding")] {
+        let mut from = 0;
+        while let Some(found) = find(&head[from..], open) {
+            let start = from + found;
+            let end = head[start..]
+                .iter()
+                .position(|&b| b == b'>')
+                .map_or(head.len(), |e| start + e);
+            if let Some(enc) = find(&head[start..end], key).and_then(|k| {
+                attr_value(&head[start + k + key.len()..end]).and_then(japanese_label)
+            }) {
+                return Some(enc);
+            }
+            from = end;
+        }
+    }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// `  = "value"` -> `value` (quotes optional).
+fn attr_value(rest: &[u8]) -> Option<&[u8]> {
+    let rest = rest
+        .trim_ascii_start()
+        .strip_prefix(b"=")?
+        .trim_ascii_start();
+    let rest = rest
+        .strip_prefix(b"\"")
+        .or_else(|| rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
+    let len = rest
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b"-_.:".contains(&b)))
+        .unwrap_or(rest.len());
+    Some(&rest[..len])
+}
+
+fn japanese_label(name: &[u8]) -> Option<&'static Encoding> {
+    match name {
+        b"cp932" | b"ms932" | b"x-sjis" | b"sjis" => Some(SHIFT_JIS),
+        b"eucjp" | b"euc_jp" | b"x-euc-jp" => Some(EUC_JP),
+        _ => Encoding::for_label(name).filter(|&e| e == SHIFT_JIS || e == EUC_JP),
+    }
+}
+
+/// How much a decoded text looks like Japanese prose: the mean per-character
+/// score, rewarding kana, common kanji, ASCII and Japanese punctuation, and
+/// penalising half-width katakana runs, controls and private-use characters.
+fn plausibility(text: &str) -> f64 {
+    let (mut sum, mut count, mut prev_halfwidth) = (0i64, 0i64, false);
+    for c in text.chars() {
+        let halfwidth = ('\u{FF61}'..='\u{FF9F}').contains(&c);
+        sum += match c as u32 {
+            _ if halfwidth => {
+                if prev_halfwidth {
+                    -3
+                } else {
+                    -1
+                }
+            }
+            0x09 | 0x0A | 0x0D | 0x20..=0x7E => 1,
+            0x3041..=0x30FF => 2,
+            0x3000..=0x303F | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF => 1,
+            0x00..=0x1F | 0x7F..=0x9F | 0xE000..=0xF8FF | 0xFFF0..=0xFFFF => -3,
+            _ => 0,
+        };
+        prev_halfwidth = halfwidth;
+        count += 1;
+    }
+    sum as f64 / count.max(1) as f64
+}
+
+/// CRLF and lone CR to LF.
+fn normalize_newlines(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            chars.next_if_eq(&'\n');
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const SAMPLE: &str = "第1回\n1 日時\n平成29年4月20日(木曜日)午後1時00分から2時30分\n2 場所\n旭区外部特別会議室1\n";
+
+    fn encode(enc: &'static Encoding, s: &str) -> Vec<u8> {
+        let (bytes, _, had_errors) = enc.encode(s);
+        assert!(!had_errors, "{s} not encodable");
+        bytes.into_owned()
+    }
+
+    fn ok(text: &str, encoding: &'static str, had_bom: bool) -> Result<Decoded, DecodeError> {
+        Ok(Decoded {
+            text: text.to_owned(),
+            encoding,
+            had_bom,
+        })
+    }
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(decode(SAMPLE.as_bytes()), ok(SAMPLE, "UTF-8", false));
+        let with_bom = [BOM, SAMPLE.as_bytes()].concat();
+        assert_eq!(decode(&with_bom), ok(SAMPLE, "UTF-8", true));
+    }
+
+    #[test]
+    fn shift_jis_and_euc_jp_detected() {
+        assert_eq!(
+            decode(&encode(SHIFT_JIS, SAMPLE)),
+            ok(SAMPLE, "Shift_JIS", false)
+        );
+        assert_eq!(decode(&encode(EUC_JP, SAMPLE)), ok(SAMPLE, "EUC-JP", false));
+        let kana = "あいうえお　カキクケコ、漢字。\n";
+        assert_eq!(decode(&encode(EUC_JP, kana)), ok(kana, "EUC-JP", false));
+        assert_eq!(
+            decode(&encode(SHIFT_JIS, kana)),
+            ok(kana, "Shift_JIS", false)
+        );
+    }
+
+    #[test]
+    fn cp932_only_characters() {
+        let text = "①議題 ㈱横浜 9時～10時 Ⅲ 髙橋 －\n";
+        assert_eq!(
+            decode(&encode(SHIFT_JIS, text)),
+            ok(text, "Shift_JIS", false)
+        );
+        // Raw CP932 bytes: ① = 87 40, ㈱ = 87 8A, ～ = 81 60.
+        let raw = [0x87, 0x40, 0x87, 0x8A, 0x81, 0x60, b'\n'];
+        assert_eq!(decode(&raw), ok("①㈱～\n", "Shift_JIS", false));
+    }
+
+    #[test]
+    fn empty_inputs() {
+        for bytes in [
+            &b""[..],
+            b"  \r\n\t",
+            BOM,
+            b"\xEF\xBB\xBF\n\n",
+            "\u{3000}\n".as_bytes(),
+        ] {
+            assert_eq!(decode(bytes), Err(DecodeError::Empty), "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn binary_inputs() {
+        assert_eq!(
+            decode(b"abc\ndef\0ghi"),
+            Err(DecodeError::Binary { line: 2, offset: 7 })
+        );
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x01\0";
+        assert_eq!(decode(png), Err(DecodeError::Binary { line: 3, offset: 8 }));
+        // The signature alone has no NUL but a high share of control bytes.
+        assert_eq!(
+            decode(b"\x89PNG\r\n\x1a\n"),
+            Err(DecodeError::Binary { line: 2, offset: 6 })
+        );
+        assert_eq!(
+            decode(b"\x7fELF\x02\x01\x01"),
+            Err(DecodeError::Binary { line: 1, offset: 0 })
+        );
+        assert_eq!(
+            decode(b"PK\x03\x04\x14"),
+            Err(DecodeError::Binary { line: 1, offset: 2 })
+        );
+        let bom_nul = [BOM, b"a\n\0"].concat();
+        assert_eq!(
+            decode(&bom_nul),
+            Err(DecodeError::Binary { line: 2, offset: 5 })
+        );
+        // A single stray control byte in a longer text is tolerated.
+        assert!(decode("議事録\x01です。本日の会議を開催します。".as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn garbage() {
+        let garbage = [0x80, 0xFF, 0xFE, 0x81, 0x00, 0x00];
+        assert_eq!(
+            decode(&garbage),
+            Err(DecodeError::Binary { line: 1, offset: 4 })
+        );
+        let err = decode(b"ok\nline\n\x80\xFF\xFE\x81");
+        assert_eq!(
+            err,
+            Err(DecodeError::Unknown {
+                line: 3,
+                offset: 8,
+                byte: 0x80
+            })
+        );
+        let msg = err.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            msg.contains("3行目") && msg.contains("8バイト目: 0x80"),
+            "{msg}"
+        );
+        let err = decode(&[BOM, "あ\n".as_bytes(), b"\xFF\xFF"].concat());
+        assert_eq!(
+            err,
+            Err(DecodeError::Unknown {
+                line: 2,
+                offset: 7,
+                byte: 0xFF
+            })
+        );
+    }
+
+    #[test]
+    fn truncated() {
+        let bytes = "議事録です".as_bytes();
+        assert_eq!(
+            decode(&bytes[..bytes.len() - 1]),
+            Err(DecodeError::Truncated)
+        );
+        assert_eq!(
+            decode(&bytes[..bytes.len() - 2]),
+            Err(DecodeError::Truncated)
+        );
+        let sjis = encode(SHIFT_JIS, "議事録です");
+        assert_eq!(decode(&sjis[..sjis.len() - 1]), Err(DecodeError::Truncated));
+        let euc = encode(EUC_JP, "議事録です");
+        assert_eq!(decode(&euc[..euc.len() - 1]), Err(DecodeError::Truncated));
+    }
+
+    #[test]
+    fn line_endings_normalised() {
+        let got = decode(b"a\r\nb\rc\n\r\nd");
+        assert_eq!(got, ok("a\nb\nc\n\nd", "UTF-8", false));
+        let sjis = encode(SHIFT_JIS, "第1回\r\n日時\r");
+        assert_eq!(decode(&sjis), ok("第1回\n日時\n", "Shift_JIS", false));
+    }
+
+    #[test]
+    fn meta_charset_honoured() {
+        // "ｱｲ" in Shift_JIS (B1 B2) is also the EUC-JP kanji 臆; the page says which.
+        let page = |meta: &str| [meta.as_bytes(), b"<p>\xB1\xB2</p>"].concat();
+        let sjis = decode(&page("<meta charset=\"Shift_JIS\">")).map(|d| (d.encoding, d.text));
+        assert_eq!(
+            sjis,
+            Ok((
+                "Shift_JIS",
+                "<meta charset=\"Shift_JIS\"><p>ｱｲ</p>".to_owned()
+            ))
+        );
+        let euc = page("<META http-equiv=\"Content-Type\" content=\"text/html; charset=EUC-JP\">");
+        assert_eq!(decode(&euc).map(|d| d.encoding), Ok("EUC-JP"));
+        assert_eq!(
+            decode(&page("<meta charset='x-sjis'>")).map(|d| d.encoding),
+            Ok("Shift_JIS")
+        );
+        let xml = page("<?xml version=\"1.0\" encoding=\"windows-31j\"?>");
+        assert_eq!(decode(&xml).map(|d| d.encoding), Ok("Shift_JIS"));
+        // A wrong declaration falls back to detection.
+        let wrong = [
+            b"<meta charset=euc-jp>".as_slice(),
+            &encode(SHIFT_JIS, SAMPLE),
+        ]
+        .concat();
+        assert_eq!(decode(&wrong).map(|d| d.encoding), Ok("Shift_JIS"));
+    }
+
+    const JAPANESE: &[char] = &[
+        'あ', 'い', 'う', 'か', 'し', 'た', 'の', 'は', 'を', 'ん', 'ア', 'イ', 'カ', 'サ', 'ン',
+        'ー', '会', '議', '区', '政', '改', '革', '委', '員', '日', '時', '年', '月', '第', '回',
+        '場', '所', '職', '意', '見', '。', '、', '「', '」', '（', '）', 'a', 'Z', 'm', '1', ' ',
+        '\n',
+    ];
+
+    fn legacy_roundtrip(enc: &'static Encoding, chars: Vec<char>) -> Result<(), TestCaseError> {
+        let s: String = chars.into_iter().collect();
+        prop_assume!(!s.trim().is_empty());
+        let got = decode(&encode(enc, &s));
+        prop_assert_eq!(got.as_ref().map(|d| d.text.as_str()), Ok(s.as_str()));
+        let want = if s.is_ascii() { "UTF-8" } else { label(enc) };
+        prop_assert_eq!(got.map(|d| d.encoding), Ok(want));
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn utf8_roundtrip(s in "[\\PC\t\r\n]{0,64}") {
+            prop_assume!(!s.trim().is_empty());
+            let want = s.replace("\r\n", "\n").replace('\r', "\n");
+            prop_assert_eq!(decode(s.as_bytes()), ok(&want, "UTF-8", false));
+        }
+
+        #[test]
+        fn any_utf8_never_misdecoded(s in any::<String>()) {
+            match decode(s.as_bytes()) {
+                Ok(d) => prop_assert_eq!(d.text, normalize_newlines(s.strip_prefix('\u{FEFF}').unwrap_or(&s).to_owned())),
+                Err(e) => prop_assert!(matches!(e, DecodeError::Empty | DecodeError::Binary { .. }), "{e:?}"),
+            }
+        }
+
+        #[test]
+        fn shift_jis_roundtrip(chars in proptest::collection::vec(proptest::sample::select(JAPANESE), 1..80)) {
+            legacy_roundtrip(SHIFT_JIS, chars)?;
+        }
+
+        #[test]
+        fn euc_jp_roundtrip(chars in proptest::collection::vec(proptest::sample::select(JAPANESE), 1..80)) {
+            legacy_roundtrip(EUC_JP, chars)?;
+        }
+    }
+}

@@ -1,0 +1,513 @@
+//! An HTML page saved from a city site, to the plain text lines the importers
+//! read. A small tolerant tokenizer: no DOM, no dependencies.
+
+/// One line of text extracted from HTML, with the 1-based line number in the
+/// HTML source where it starts (for error messages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextLine {
+    pub text: String,
+    pub source_line: usize,
+}
+
+/// Whether `text` is an HTML page rather than plain text: it starts (after
+/// whitespace, BOM, an XML declaration or comments) with `<!DOCTYPE html` or
+/// `<html`, or has a `<body>`, `<head>`, `<div>`, `<p>` or `<table>` tag near the start.
+pub fn looks_like_html(text: &str) -> bool {
+    let mut rest = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
+    while rest.starts_with("<?") || rest.starts_with("<!--") {
+        let close = if rest.starts_with("<?") { "?>" } else { "-->" };
+        let Some(i) = rest.find(close) else { break };
+        rest = rest[i + close.len()..].trim_start();
+    }
+    let end = rest.char_indices().nth(4096).map_or(rest.len(), |(i, _)| i);
+    let head = rest[..end].to_ascii_lowercase();
+    head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || ["<body", "<head", "<div", "<p", "<table"]
+            .iter()
+            .any(|open| {
+                head.match_indices(open).any(|(i, _)| {
+                    let next = head.as_bytes().get(i + open.len());
+                    next.is_some_and(|b| b"> /\t\n\r".contains(b))
+                })
+            })
+}
+
+/// Extracts the visible text of an HTML page as trimmed, non-empty lines.
+pub fn html_to_lines(html: &str) -> Vec<TextLine> {
+    let mut parser = Parser {
+        src: html,
+        line: 1,
+        ..Parser::default()
+    };
+    parser.run();
+    parser.out.finish_line();
+    parser.out.lines
+}
+
+/// Elements whose start and end tags both begin a new line.
+const BLOCK: &str = "address article aside blockquote body br caption center dd details div dl dt \
+    fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html legend li main nav ol p \
+    pre section summary table tbody tfoot thead tr ul";
+/// Elements whose contents are never shown.
+const HIDDEN: &str = "script style noscript title template";
+/// Elements that may appear inside `<head>` without closing it.
+const HEAD_ONLY: &str = "base link meta noscript script style template title";
+/// Characters that already mark a list item.
+const BULLETS: &[char] = &['・', '･', '•', '-'];
+/// Named character references: the name followed by its character.
+const NAMED: &str =
+    "amp& lt< gt> quot\" apos' nbsp\u{A0} yen¥ times× divide÷ hellip… mdash— ndash– \
+    rarr→ larr← laquo« raquo» middot· bull• ensp\u{2002} emsp\u{2003} thinsp\u{2009} lsquo‘ rsquo’ \
+    ldquo“ rdquo” copy© reg® deg° plusmn± sect§";
+
+fn listed(list: &str, name: &str) -> bool {
+    list.split_ascii_whitespace().any(|n| n == name)
+}
+
+#[derive(Default)]
+struct Out {
+    lines: Vec<TextLine>,
+    text: String,
+    start: usize,
+    /// Whitespace seen since the last character: (contains a newline, forced).
+    gap: Option<(bool, bool)>,
+    /// The next non-empty line starts a list item.
+    li: bool,
+}
+
+impl Out {
+    fn push(&mut self, c: char, line: usize) {
+        match (self.gap.take(), self.text.chars().next_back()) {
+            (_, None) => self.start = line,
+            (Some((newline, forced)), Some(last)) => {
+                // Japanese text wrapped in the source joins without a space.
+                if forced || !newline || (last.is_ascii() && c.is_ascii()) {
+                    self.text.push(' ');
+                }
+            }
+            (None, Some(_)) => {}
+        }
+        self.text.push(c);
+    }
+
+    fn space(&mut self, newline: bool, forced: bool) {
+        if !self.text.is_empty() {
+            let (n, f) = self.gap.unwrap_or((false, false));
+            self.gap = Some((n || newline, f || forced));
+        }
+    }
+
+    fn finish_line(&mut self) {
+        self.gap = None;
+        let text = self.text.trim_matches(|c: char| c.is_ascii_whitespace());
+        if !text.trim().is_empty() {
+            let bullet = self.li && !text.starts_with(BULLETS);
+            let prefix = if bullet { "- " } else { "" };
+            let text = format!("{prefix}{text}");
+            self.lines.push(TextLine {
+                text,
+                source_line: self.start,
+            });
+            self.li = false;
+        }
+        self.text.clear();
+    }
+}
+
+#[derive(Default)]
+struct Parser<'a> {
+    src: &'a str,
+    pos: usize,
+    /// 1-based source line at `pos`.
+    line: usize,
+    in_head: bool,
+    /// Depth of open `<pre>` elements.
+    pre: usize,
+    out: Out,
+}
+
+impl Parser<'_> {
+    fn run(&mut self) {
+        while let Some(&b) = self.src.as_bytes().get(self.pos) {
+            if b == b'<' && self.markup() {
+                continue;
+            }
+            let entity = (b == b'&').then(|| parse_entity(&self.src[self.pos..]));
+            let entity = entity.flatten();
+            if let Some((c, len)) = entity {
+                self.pos += len;
+                self.emit(c, true);
+            } else if let Some(c) = self.src[self.pos..].chars().next() {
+                self.pos += c.len_utf8();
+                self.emit(c, false);
+                if c == '\n' {
+                    self.line += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// Outputs one text character; whitespace from an entity or `&nbsp;` is kept as a space.
+    fn emit(&mut self, c: char, from_entity: bool) {
+        let space = c.is_ascii_whitespace() || c == '\u{A0}';
+        if self.in_head && space {
+            return;
+        }
+        self.in_head = false; // text in <head> starts the body, as in browsers
+        let newline = matches!(c, '\n' | '\r') && !from_entity;
+        match (self.pre > 0, space) {
+            (true, _) if newline => self.out.finish_line(),
+            (true, true) if !self.out.text.is_empty() => self.out.text.push(' '),
+            (false, true) => self.out.space(newline, from_entity || c == '\u{A0}'),
+            (_, true) => {}
+            (_, false) => self.out.push(c, self.line),
+        }
+    }
+
+    /// Advances `len` bytes, counting newlines.
+    fn skip(&mut self, len: usize) {
+        let end = (self.pos + len).min(self.src.len());
+        self.line += self.src.as_bytes()[self.pos..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.pos = end;
+    }
+
+    /// Consumes a tag, comment or declaration at `<`; false if the `<` is text.
+    fn markup(&mut self) -> bool {
+        let rest = &self.src.as_bytes()[self.pos..];
+        if let Some(body) = rest.strip_prefix(b"<!--") {
+            self.skip(find(body, b"-->").map_or(rest.len(), |i| i + 7));
+            return true;
+        }
+        if matches!(rest.get(1), Some(b'!' | b'?'))
+            && rest.get(2).is_some_and(u8::is_ascii_alphabetic)
+        {
+            // <!DOCTYPE ...>, <?xml ...?>
+            let Some(i) = find(rest, b">") else {
+                return false;
+            };
+            self.skip(i + 1);
+            return true;
+        }
+        let end_tag = rest.get(1) == Some(&b'/');
+        let name_at = 1 + usize::from(end_tag);
+        if !rest.get(name_at).is_some_and(u8::is_ascii_alphabetic) {
+            return false;
+        }
+        let name_len = rest[name_at..]
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || b"-_:".contains(b)))
+            .unwrap_or(rest.len() - name_at);
+        let name = String::from_utf8_lossy(&rest[name_at..name_at + name_len]).to_ascii_lowercase();
+        let Some(len) = tag_end(&rest[name_at + name_len..]).map(|n| name_at + name_len + n) else {
+            return false;
+        };
+        let self_closing = rest[..len].ends_with(b"/>");
+        self.skip(len);
+        if end_tag {
+            self.end_tag(&name);
+        } else {
+            self.start_tag(&name, self_closing);
+        }
+        true
+    }
+
+    fn start_tag(&mut self, name: &str, self_closing: bool) {
+        if name == "head" {
+            self.in_head = !self_closing;
+            return;
+        }
+        if !listed(HEAD_ONLY, name) {
+            self.in_head = false;
+        }
+        if listed(HIDDEN, name) {
+            if !self_closing {
+                self.skip_hidden(name);
+            }
+            return;
+        }
+        if name == "td" || name == "th" {
+            self.out.space(false, true);
+        }
+        if listed(BLOCK, name) {
+            self.out.finish_line();
+        }
+        match name {
+            "li" => self.out.li = true,
+            "ul" | "ol" => self.out.li = false,
+            "pre" if !self_closing => self.pre += 1,
+            _ => {}
+        }
+    }
+
+    fn end_tag(&mut self, name: &str) {
+        match name {
+            "head" => self.in_head = false,
+            "pre" => self.pre = self.pre.saturating_sub(1),
+            _ => {}
+        }
+        if listed(BLOCK, name) {
+            self.out.finish_line();
+            if matches!(name, "li" | "ul" | "ol") {
+                self.out.li = false;
+            }
+        }
+    }
+
+    /// Skips the contents of `<script>` and the like, through the end tag.
+    fn skip_hidden(&mut self, name: &str) {
+        let bytes = &self.src.as_bytes()[self.pos..];
+        let is_end =
+            |w: &[u8]| w.starts_with(b"</") && w[2..].eq_ignore_ascii_case(name.as_bytes());
+        let end = bytes.windows(name.len() + 2).position(is_end);
+        let close = end.and_then(|i| find(&bytes[i..], b">").map(|p| i + p + 1));
+        self.skip(close.unwrap_or(bytes.len()));
+    }
+}
+
+/// Length of the rest of a tag after its name, through `>`, skipping quoted
+/// attribute values. `None` if the tag never closes.
+fn tag_end(s: &[u8]) -> Option<usize> {
+    let (mut i, mut after_eq) = (0, false);
+    while let Some(&b) = s.get(i) {
+        match b {
+            b'>' => return Some(i + 1),
+            b'=' => after_eq = true,
+            b'"' | b'\'' if after_eq => {
+                match s[i + 1..].iter().position(|&q| q == b) {
+                    Some(j) => i += j + 1,
+                    // Unbalanced quote: fall back to the first '>'.
+                    None => return s.iter().position(|&c| c == b'>').map(|j| j + 1),
+                }
+                after_eq = false;
+            }
+            b if b.is_ascii_whitespace() => {}
+            _ => after_eq = false,
+        }
+        i += 1;
+    }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Decodes a character reference at the start of `s` (`&...;`): returns the
+/// character and the reference's length in bytes.
+fn parse_entity(s: &str) -> Option<(char, usize)> {
+    let semi = s.bytes().take(34).position(|b| b == b';')?;
+    let name = s.get(1..semi)?;
+    let c = if let Some(num) = name.strip_prefix('#') {
+        let (digits, radix) = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => (hex, 16),
+            None => (num, 10),
+        };
+        if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+            return None;
+        }
+        u32::from_str_radix(digits, radix)
+            .ok()
+            .and_then(char::from_u32)
+            .filter(|&c| c != '\0')?
+    } else {
+        named_entity(name)?
+    };
+    Some((c, semi + 1))
+}
+
+fn named_entity(name: &str) -> Option<char> {
+    NAMED.split_ascii_whitespace().find_map(|entry| {
+        let c = entry.chars().next_back()?;
+        (entry.strip_suffix(c)? == name).then_some(c)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn texts(html: &str) -> Vec<String> {
+        html_to_lines(html).into_iter().map(|l| l.text).collect()
+    }
+
+    const PAGE: &str = r#"<!DOCTYPE html><html><head><title>平成29年度区づくり経営会議</title><script>var a="<p>";</script></head><body>
+<h1>平成29年度区づくり経営会議</h1>
+<h2>第1回</h2><h3>1 日時</h3><p>平成29年4月20日(木曜日)午後1時00分から2時30分</p>
+<h3>4 議事概要</h3><p>(1)平成29年度改革推進委員会の発足について<br>実施要領(案)をもとに協議しました。</p>
+<p>(主な意見)</p><ul><li>職員が改革推進委員会の活動に積極的に参加できるよう、職場がしっかりと&nbsp;支援すべき。</li></ul>
+</body></html>
+"#;
+
+    #[test]
+    fn yokohama_minutes_page() {
+        let got: Vec<(String, usize)> = html_to_lines(PAGE)
+            .into_iter()
+            .map(|l| (l.text, l.source_line))
+            .collect();
+        let want = [
+            ("平成29年度区づくり経営会議", 2),
+            ("第1回", 3),
+            ("1 日時", 3),
+            ("平成29年4月20日(木曜日)午後1時00分から2時30分", 3),
+            ("4 議事概要", 4),
+            ("(1)平成29年度改革推進委員会の発足について", 4),
+            ("実施要領(案)をもとに協議しました。", 4),
+            ("(主な意見)", 5),
+            ("- 職員が改革推進委員会の活動に積極的に参加できるよう、職場がしっかりと 支援すべき。", 5),
+        ];
+        assert_eq!(got, want.map(|(t, l)| (t.to_owned(), l)));
+        assert!(looks_like_html(PAGE));
+    }
+
+    #[test]
+    fn entities() {
+        let html = "<p>A &amp; B &lt;x&gt; &quot;q&quot; &#39;s&apos; &#12354;&#x3042; &yen;100&times;2&hellip;</p>\
+                    <p>&unknown; &amp &#xZZ; &#0; AT&T &mdash;&ndash;&rarr;&laquo;&raquo;&middot;</p>";
+        assert_eq!(
+            texts(html),
+            [
+                "A & B <x> \"q\" 's' ああ ¥100×2…",
+                "&unknown; &amp &#xZZ; &#0; AT&T —–→«»·"
+            ]
+        );
+        assert_eq!(
+            texts("<p>a&nbsp;&nbsp; b&ensp;c&emsp;d&thinsp;e</p>"),
+            ["a b\u{2002}c\u{2003}d\u{2009}e"]
+        );
+        // Entity-escaped markup is text, not tags.
+        assert_eq!(texts("<p>&lt;p&gt;本文&lt;/p&gt;</p>"), ["<p>本文</p>"]);
+    }
+
+    #[test]
+    fn hidden_content_dropped() {
+        let html = "<head><style>p { color: red }</style><meta charset=utf-8></head>\n\
+                    <body><script type=\"text/javascript\">if (a < b) { document.write('</div>'); }</SCRIPT>\n\
+                    <noscript><p>JavaScriptを有効に</p></noscript><!-- <p>非表示</p> -->本文<!---->です</body>";
+        let lines = html_to_lines(html);
+        assert_eq!(
+            lines,
+            [TextLine {
+                text: "本文です".into(),
+                source_line: 3
+            }]
+        );
+        assert_eq!(texts("<p>前</p><!-- 閉じないコメント <p>後</p>"), ["前"]);
+        assert_eq!(texts("<script>var x = 1;"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn attributes_with_angle_brackets() {
+        let html =
+            "<p title=\"a > b\" data-x='<li>'>本文</p><a href=x>リンク</a><img alt=\"1>0\"/>終";
+        assert_eq!(texts(html), ["本文", "リンク終"]);
+        // An unbalanced quote falls back to the first '>'.
+        assert_eq!(texts("<p class=\"broken>テキスト</p>"), ["テキスト"]);
+    }
+
+    #[test]
+    fn japanese_lines_joined_without_space() {
+        let html = "<p>改革推進委員会の発足について協議\nしました。</p>\n<p>English\ntext and 日本語\n  <b>資料</b>\n1 件</p>";
+        assert_eq!(
+            texts(html),
+            [
+                "改革推進委員会の発足について協議しました。",
+                "English text and 日本語資料1 件"
+            ]
+        );
+        assert_eq!(
+            texts("<p>日本 語　全角\u{3000}空白 \t  あり</p>"),
+            ["日本 語　全角\u{3000}空白 あり"]
+        );
+        assert_eq!(
+            texts("<p>\u{3000}字下げ</p><p>\u{3000}</p>"),
+            ["\u{3000}字下げ"]
+        );
+    }
+
+    #[test]
+    fn list_items_and_tables() {
+        let html = "<ul><li>意見1</li><li>・既に中黒</li><li>- 既にハイフン</li><li></li>\n\
+                    <li><p>段落入り</p></li><li>改行<br>あり</li></ul><p>本文</p>\
+                    <table><tr><th>日時</th><td>4月20日</td></tr><tr><td>場所</td><td></td><td>会議室</td></tr></table>";
+        assert_eq!(
+            texts(html),
+            [
+                "- 意見1",
+                "・既に中黒",
+                "- 既にハイフン",
+                "- 段落入り",
+                "- 改行",
+                "あり",
+                "本文",
+                "日時 4月20日",
+                "場所 会議室"
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_html_tolerated() {
+        assert_eq!(texts("a < b <3 <> </ > <p>x"), ["a < b <3 <> </ >", "x"]);
+        assert_eq!(
+            texts("<div>開いたまま<p>段落<span>未閉じ"),
+            ["開いたまま", "段落未閉じ"]
+        );
+        assert_eq!(
+            texts("<p>閉じないタグ <a href=x"),
+            ["閉じないタグ <a href=x"]
+        );
+        assert_eq!(texts("<head><title>t</title>本文だけ"), ["本文だけ"]);
+        assert_eq!(
+            texts("<pre>  一行目\n  二行目   空白\n</pre>"),
+            ["一行目", "二行目   空白"]
+        );
+        assert!(texts("").is_empty());
+    }
+
+    #[test]
+    fn detects_html() {
+        assert!(looks_like_html("\u{FEFF}  <!doctype HTML>\n<html>"));
+        assert!(looks_like_html(
+            "<?xml version=\"1.0\"?>\n<!-- saved -->\n<html lang=ja>"
+        ));
+        assert!(looks_like_html(
+            "<meta charset=utf-8>\n<div class=main>本文</div>"
+        ));
+        assert!(looks_like_html("<p>本文</p>"));
+        assert!(!looks_like_html("第1回\n1 日時\n平成29年4月20日\n"));
+        assert!(!looks_like_html("a <pre-text> b <photo>"));
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(s in any::<String>()) {
+            check_lines(&s)?;
+        }
+
+        #[test]
+        fn never_panics_on_tag_soup(parts in proptest::collection::vec(proptest::sample::select(&[
+            "<", ">", "</", "/>", "<!--", "-->", "<!", "<?", "&", ";", "#", "x", "&#", "&#x", "amp", "nbsp",
+            "\"", "'", "=", " ", "\n", "\r", "p", "li", "td", "pre", "head", "script", "br", "あ", "漢字", "・",
+        ][..]), 0..60)) {
+            check_lines(&parts.concat())?;
+        }
+    }
+
+    fn check_lines(html: &str) -> Result<(), TestCaseError> {
+        let source_lines = html.matches('\n').count() + 1;
+        for line in html_to_lines(html) {
+            prop_assert!(!line.text.trim().is_empty() && !line.text.contains('\n'));
+            prop_assert!(line.text.trim_matches(|c: char| c.is_ascii_whitespace()) == line.text);
+            prop_assert!((1..=source_lines).contains(&line.source_line));
+        }
+        let _ = looks_like_html(html);
+        Ok(())
+    }
+}

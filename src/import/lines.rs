@@ -1,0 +1,182 @@
+//! Lines of a source page, with their line numbers, and the small text
+//! helpers both page parsers share.
+
+use super::html;
+
+/// One non-empty line of a page: its text (trimmed), and where it is in the
+/// file (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub text: String,
+    pub no: usize,
+}
+
+/// Split decoded text (plain or HTML) into non-empty trimmed lines.
+pub fn split(text: &str) -> Vec<Line> {
+    if html::looks_like_html(text) {
+        return html::html_to_lines(text)
+            .into_iter()
+            .map(|l| Line {
+                text: trim(&l.text).to_string(),
+                no: l.source_line,
+            })
+            .filter(|l| !l.text.is_empty())
+            .collect();
+    }
+    text.lines()
+        .enumerate()
+        .map(|(i, t)| Line {
+            text: trim(t).to_string(),
+            no: i + 1,
+        })
+        .filter(|l| !l.text.is_empty())
+        .collect()
+}
+
+/// Trim ASCII whitespace, ideographic spaces and no-break spaces.
+pub fn trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' || c == '\u{feff}')
+}
+
+/// Fold one character for recognising structure: full-width ASCII to
+/// half-width, ideographic space to a space. One char in, one char out, so
+/// char positions in the folded text are positions in the original.
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' | '\u{a0}' => ' ',
+        _ => c,
+    }
+}
+
+pub fn fold(s: &str) -> String {
+    s.chars().map(fold_char).collect()
+}
+
+/// The original text after the first `n` characters, trimmed.
+pub fn after_chars(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => trim(&s[i..]),
+        None => "",
+    }
+}
+
+/// Leading ASCII digits of `s` as a number, and how many chars they took.
+pub fn leading_number(s: &str) -> Option<(u32, usize)> {
+    let digits: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() || digits.len() > 6 {
+        return None;
+    }
+    digits.parse().ok().map(|n| (n, digits.len()))
+}
+
+/// Bullet markers that start a list entry on the published pages.
+const BULLETS: &[char] = &['-', '・', '•', '●', '○', '◦', '‐', '－', '･'];
+
+/// If the line is a bullet, the text after the marker.
+pub fn bullet_text(line: &str) -> Option<&str> {
+    let first = line.chars().next()?;
+    if !BULLETS.contains(&first) && !BULLETS.contains(&fold_char(first)) {
+        return None;
+    }
+    // "-5%" is not a bullet; a bullet marker is followed by text, usually
+    // after a space.
+    let rest = after_chars(line, 1);
+    if rest.is_empty() {
+        return None;
+    }
+    Some(rest)
+}
+
+/// Lines that mark the start of a city site's page footer: nothing after
+/// them belongs to the document.
+const FOOTER_MARKERS: &[&str] = &[
+    "このページへのお問合せ",
+    "このページへのお問い合わせ",
+    "このページの作成者",
+    "このページに関するお問い合わせ",
+    "お問い合わせ",
+    "SNSリンク",
+    "Adobe Acrobat Reader",
+    "PDFファイルを閲覧",
+    "前のページに戻る",
+    "ページの先頭へ",
+    "ページトップへ",
+    "探している情報が見つからない",
+    "このページに対してご意見",
+];
+
+pub fn is_footer(line: &str) -> bool {
+    FOOTER_MARKERS.iter().any(|m| line.starts_with(m))
+}
+
+/// Split a list written with 、 or commas.
+pub fn split_list(s: &str) -> Vec<String> {
+    s.split(['、', ',', '，', '､'])
+        .map(|p| trim(p).to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Parse "平成29年度…" at the start of a line: (fiscal year, rest of line).
+/// 令和元年度 and 平成31年度 are both fiscal 2019.
+pub fn fiscal_year_prefix(line: &str) -> Option<(i32, String)> {
+    let folded = fold(line);
+    let era = crate::wareki::Era::all()
+        .into_iter()
+        .find(|e| folded.starts_with(e.name()))?;
+    let after_era = &folded[era.name().len()..];
+    let pos = after_era.find("年度")?;
+    let year = match &after_era[..pos] {
+        "元" => 1,
+        digits => digits.trim().parse::<i32>().ok().filter(|y| *y >= 1)?,
+    };
+    let fy = era.start().year() + year - 1;
+    let consumed = folded[..era.name().len() + pos].chars().count() + 2;
+    Some((fy, after_chars(line, consumed).to_string()))
+}
+
+use chrono::Datelike;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_keeps_char_positions() {
+        let s = "（１）　平成２９年度";
+        assert_eq!(fold(s), "(1) 平成29年度");
+        assert_eq!(fold(s).chars().count(), s.chars().count());
+    }
+
+    #[test]
+    fn bullets() {
+        assert_eq!(bullet_text("- 意見です。"), Some("意見です。"));
+        assert_eq!(bullet_text("・意見です。"), Some("意見です。"));
+        assert_eq!(bullet_text("• 意見"), Some("意見"));
+        assert_eq!(bullet_text("意見"), None);
+        assert_eq!(bullet_text("-"), None);
+    }
+
+    #[test]
+    fn fiscal_year_titles() {
+        assert_eq!(
+            fiscal_year_prefix("平成29年度区づくり経営会議"),
+            Some((2017, "区づくり経営会議".to_string()))
+        );
+        assert_eq!(
+            fiscal_year_prefix("令和元年度 区づくり経営会議"),
+            Some((2019, "区づくり経営会議".to_string()))
+        );
+        assert_eq!(
+            fiscal_year_prefix("平成31年度区づくり経営会議").map(|p| p.0),
+            Some(2019)
+        );
+        assert_eq!(fiscal_year_prefix("区づくり経営会議"), None);
+    }
+
+    #[test]
+    fn lists() {
+        assert_eq!(split_list("区長、副区長,総務課長"), ["区長", "副区長", "総務課長"]);
+    }
+}

@@ -1,0 +1,11 @@
+//! kusei (区政): meetings, operating policy and reform progress for Japanese
+//! ward offices, kept in one shared SQLite file and shown in the terminal.
+
+pub mod app;
+pub mod cli;
+pub mod db;
+pub mod export;
+pub mod import;
+pub mod model;
+pub mod sample;
+pub mod wareki;
