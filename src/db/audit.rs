@@ -37,9 +37,11 @@ impl Auditor {
 
     /// Record a change of `table` row `id`. For inserts and updates the row
     /// as it is now is the "after"; for deletes there is none.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn log(
         &self,
         conn: &Connection,
+        batch: i64,
         table: &str,
         id: i64,
         action: &str,
@@ -63,6 +65,7 @@ impl Auditor {
         let at = now_stamp();
         let hash = chain_hash(
             &prev,
+            batch,
             &at,
             &self.user,
             self.uid,
@@ -73,9 +76,9 @@ impl Auditor {
             after.as_deref(),
         );
         conn.execute(
-            "INSERT INTO audit_log (at, os_user, uid, tbl, row_id, action, before, after, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            rusqlite::params![at, self.user, self.uid, table, id, action, before, after, prev, hash],
+            "INSERT INTO audit_log (batch, at, os_user, uid, tbl, row_id, action, before, after, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            rusqlite::params![batch, at, self.user, self.uid, table, id, action, before, after, prev, hash],
         )?;
         Ok(())
     }
@@ -84,6 +87,7 @@ impl Auditor {
 #[allow(clippy::too_many_arguments)]
 fn chain_hash(
     prev: &str,
+    batch: i64,
     at: &str,
     user: &str,
     uid: u32,
@@ -96,6 +100,7 @@ fn chain_hash(
     let mut h = Sha256::new();
     for part in [
         prev,
+        &batch.to_string(),
         at,
         user,
         &uid.to_string(),
@@ -157,7 +162,7 @@ pub fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
 /// match, or None when the whole log is intact.
 pub fn verify_chain(conn: &Connection) -> Result<Option<i64>> {
     let mut stmt = conn.prepare(
-        "SELECT id, at, os_user, uid, tbl, row_id, action, before, after, prev_hash, hash
+        "SELECT id, at, os_user, uid, tbl, row_id, action, before, after, prev_hash, hash, batch
          FROM audit_log ORDER BY id",
     )?;
     let mut rows = stmt.query([])?;
@@ -170,6 +175,7 @@ pub fn verify_chain(conn: &Connection) -> Result<Option<i64>> {
         let stored: String = r.get(10)?;
         let expect = chain_hash(
             &prev,
+            r.get(11)?,
             &r.get::<_, String>(1)?,
             &r.get::<_, String>(2)?,
             r.get(3)?,

@@ -12,8 +12,12 @@ mod export;
 mod merge;
 mod merge_nodes;
 mod migrations;
+mod ops;
+mod queries;
+mod undo;
 pub mod osuser;
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -21,6 +25,8 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use audit::{AuditEntry, Auditor};
 pub use merge::ImportReport;
+pub use ops::{EntryKind, MeetingFields};
+pub use queries::{ItemRow, MeetingDetail, MeetingRow, OpinionRow, RecentChange};
 pub use migrations::LATEST_VERSION;
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +76,10 @@ pub struct Store {
     /// Why the store cannot be written, when it cannot.
     read_only: Option<String>,
     auditor: Auditor,
+    /// The change set the last successful write recorded, if it changed anything.
+    last_batch: Option<i64>,
+    next_label: String,
+    next_undoes: Option<i64>,
 }
 
 impl Store {
@@ -106,6 +116,9 @@ impl Store {
             path: path.to_path_buf(),
             read_only: opts.read_only.then(|| "--read-only".to_string()),
             auditor: Auditor::for_current_user(),
+            last_batch: None,
+            next_label: String::new(),
+            next_undoes: None,
         };
         store.configure(&display)?;
         Ok(store)
@@ -166,6 +179,7 @@ impl Store {
     /// backoff while another process holds the write lock. `f` may run more
     /// than once, so it must not have effects outside the transaction.
     pub fn write<T>(&mut self, mut f: impl FnMut(&Tx) -> Result<T>) -> Result<T> {
+        self.last_batch = None;
         if let Some(reason) = &self.read_only {
             return Err(StoreError::ReadOnly {
                 path: self.path.display().to_string(),
@@ -186,6 +200,19 @@ impl Store {
         Err(StoreError::Busy)
     }
 
+    /// Like [`Store::write`], naming the change set (shown in undo messages).
+    pub fn write_labeled<T>(&mut self, label: &str, f: impl FnMut(&Tx) -> Result<T>) -> Result<T> {
+        self.next_label = label.to_string();
+        let r = self.write(f);
+        self.next_label.clear();
+        r
+    }
+
+    /// The change set recorded by the last write (None if it changed nothing).
+    pub fn last_batch(&self) -> Option<i64> {
+        self.last_batch
+    }
+
     fn try_write<T>(&mut self, f: &mut impl FnMut(&Tx) -> Result<T>) -> Result<T> {
         let tx = self
             .conn
@@ -193,9 +220,14 @@ impl Store {
         let wrapped = Tx {
             tx,
             auditor: &self.auditor,
+            batch: Cell::new(None),
+            label: self.next_label.clone(),
+            undoes: self.next_undoes,
         };
         let value = f(&wrapped)?;
+        let batch = wrapped.batch.get();
         wrapped.tx.commit()?;
+        self.last_batch = batch;
         Ok(value)
     }
 
@@ -286,9 +318,26 @@ pub struct CheckReport {
 pub struct Tx<'a> {
     tx: Transaction<'a>,
     auditor: &'a Auditor,
+    batch: Cell<Option<i64>>,
+    label: String,
+    undoes: Option<i64>,
 }
 
 impl Tx<'_> {
+    /// The change set of this transaction, created on the first change.
+    fn batch(&self) -> Result<i64> {
+        if let Some(b) = self.batch.get() {
+            return Ok(b);
+        }
+        self.tx.execute(
+            "INSERT INTO batches (at, os_user, label, undoes) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![now_stamp(), self.auditor.user, self.label, self.undoes],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        self.batch.set(Some(id));
+        Ok(id)
+    }
+
     pub fn conn(&self) -> &Connection {
         &self.tx
     }
@@ -297,7 +346,8 @@ impl Tx<'_> {
     pub fn insert(&self, table: &str, sql: &str, params: impl rusqlite::Params) -> Result<i64> {
         self.tx.execute(sql, params)?;
         let id = self.tx.last_insert_rowid();
-        self.auditor.log(&self.tx, table, id, "insert", None)?;
+        self.auditor
+            .log(&self.tx, self.batch()?, table, id, "insert", None)?;
         Ok(id)
     }
 
@@ -320,7 +370,7 @@ impl Tx<'_> {
             return Ok(false);
         }
         self.auditor
-            .log(&self.tx, table, id, "update", Some(before))?;
+            .log(&self.tx, self.batch()?, table, id, "update", Some(before))?;
         Ok(true)
     }
 
@@ -332,7 +382,7 @@ impl Tx<'_> {
         self.tx
             .execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
         self.auditor
-            .log(&self.tx, table, id, "delete", Some(before))?;
+            .log(&self.tx, self.batch()?, table, id, "delete", Some(before))?;
         Ok(true)
     }
 

@@ -187,10 +187,20 @@ CREATE TABLE drafts (
     UNIQUE (os_user, context)
 );
 
+-- One row per saved change set (one write transaction); undo works on these.
+CREATE TABLE batches (
+    id      INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    os_user TEXT NOT NULL,
+    label   TEXT NOT NULL DEFAULT '',
+    undoes  INTEGER REFERENCES batches(id)
+);
+
 -- Append-only: every change, in the same transaction as the change.
 -- `hash` chains each row to the previous one so tampering is detectable.
 CREATE TABLE audit_log (
     id        INTEGER PRIMARY KEY,
+    batch     INTEGER NOT NULL REFERENCES batches(id),
     at        TEXT NOT NULL,
     os_user   TEXT NOT NULL,
     uid       INTEGER NOT NULL,
@@ -203,6 +213,7 @@ CREATE TABLE audit_log (
     hash      TEXT NOT NULL
 );
 CREATE INDEX audit_row ON audit_log(tbl, row_id);
+CREATE INDEX audit_batch ON audit_log(batch);
 
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;

@@ -1,0 +1,263 @@
+//! Read models for the screens: everything a pane shows, collected before
+//! drawing so no reader holds the database while a frame is painted.
+
+use chrono::{NaiveDate, NaiveTime};
+use rusqlite::{params, OptionalExtension};
+
+use super::export::parse_date;
+use super::{Result, Store};
+use crate::model::{MeetingStatus, OpinionKind};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingRow {
+    pub id: i64,
+    pub committee: String,
+    pub fiscal_year: i32,
+    pub number: u32,
+    pub date: NaiveDate,
+    pub start: Option<NaiveTime>,
+    pub end: Option<NaiveTime>,
+    pub place: String,
+    pub status: MeetingStatus,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpinionRow {
+    pub id: i64,
+    pub text: String,
+    pub kind: OpinionKind,
+    pub speaker: Option<String>,
+    pub owner: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub version: i64,
+    pub updated_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRow {
+    pub id: i64,
+    pub number: u32,
+    pub title: String,
+    pub summary: String,
+    pub opinions: Vec<OpinionRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingDetail {
+    pub meeting: MeetingRow,
+    pub attendees: Vec<String>,
+    pub items: Vec<ItemRow>,
+}
+
+/// Someone else's recent change, for the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecentChange {
+    pub audit_id: i64,
+    pub os_user: String,
+    pub at: String,
+}
+
+fn parse_time(s: Option<String>) -> Option<NaiveTime> {
+    s.and_then(|s| NaiveTime::parse_from_str(&s, "%H:%M").ok())
+}
+
+const MEETING_COLS: &str = "m.id, c.name, m.fiscal_year, m.number, m.date, m.start_time, m.end_time,
+    m.place, m.status, m.version";
+
+fn meeting_row(r: &rusqlite::Row) -> rusqlite::Result<(MeetingRow, String)> {
+    let date: String = r.get(4)?;
+    let status: String = r.get(8)?;
+    Ok((
+        MeetingRow {
+            id: r.get(0)?,
+            committee: r.get(1)?,
+            fiscal_year: r.get(2)?,
+            number: r.get(3)?,
+            date: NaiveDate::MIN,
+            start: parse_time(r.get(5)?),
+            end: parse_time(r.get(6)?),
+            place: r.get(7)?,
+            status: MeetingStatus::parse(&status).unwrap_or_default(),
+            version: r.get(9)?,
+        },
+        date,
+    ))
+}
+
+impl Store {
+    /// Fiscal years that have meetings, oldest first.
+    pub fn fiscal_years(&self) -> Result<Vec<i32>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT DISTINCT fiscal_year FROM meetings ORDER BY fiscal_year")?;
+        let years = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(years)
+    }
+
+    /// The meetings of a fiscal year, in date order.
+    pub fn meetings_of_year(&self, fiscal_year: i32) -> Result<Vec<MeetingRow>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {MEETING_COLS} FROM meetings m JOIN committees c ON c.id = m.committee_id
+             WHERE m.fiscal_year = ?1 ORDER BY m.date, m.start_time, m.number"
+        ))?;
+        let raw = stmt
+            .query_map([fiscal_year], meeting_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        raw.into_iter()
+            .map(|(mut m, date)| {
+                m.date = parse_date(&date)?;
+                Ok(m)
+            })
+            .collect()
+    }
+
+    pub fn meeting_detail(&self, id: i64) -> Result<Option<MeetingDetail>> {
+        let conn = self.conn();
+        let raw = conn
+            .query_row(
+                &format!(
+                    "SELECT {MEETING_COLS} FROM meetings m JOIN committees c ON c.id = m.committee_id
+                     WHERE m.id = ?1"
+                ),
+                [id],
+                meeting_row,
+            )
+            .optional()?;
+        let Some((mut meeting, date)) = raw else {
+            return Ok(None);
+        };
+        meeting.date = parse_date(&date)?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT j.name FROM attendance a JOIN job_titles j ON j.id = a.job_title_id
+             WHERE a.meeting_id = ?1 ORDER BY a.position, a.id",
+        )?;
+        let attendees = stmt
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, number, title, summary FROM agenda_items WHERE meeting_id = ?1 ORDER BY number",
+        )?;
+        let mut items: Vec<ItemRow> = stmt
+            .query_map([id], |r| {
+                Ok(ItemRow {
+                    id: r.get(0)?,
+                    number: r.get(1)?,
+                    title: r.get(2)?,
+                    summary: r.get(3)?,
+                    opinions: Vec::new(),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT o.id, o.text, o.kind, j.name, o.owner, o.due_date, o.version, o.updated_by
+             FROM opinions o LEFT JOIN job_titles j ON j.id = o.speaker_title_id
+             WHERE o.item_id = ?1 ORDER BY o.position, o.id",
+        )?;
+        for item in &mut items {
+            item.opinions = stmt
+                .query_map([item.id], |r| {
+                    let kind: String = r.get(2)?;
+                    let due: Option<String> = r.get(5)?;
+                    Ok(OpinionRow {
+                        id: r.get(0)?,
+                        text: r.get(1)?,
+                        kind: OpinionKind::parse(&kind).unwrap_or_default(),
+                        speaker: r.get(3)?,
+                        owner: r.get(4)?,
+                        due: due.and_then(|d| parse_date(&d).ok()),
+                        version: r.get(6)?,
+                        updated_by: r.get(7)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+        }
+        Ok(Some(MeetingDetail {
+            meeting,
+            attendees,
+            items,
+        }))
+    }
+
+    /// Every job title, in the organisation's order.
+    pub fn job_titles(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT name FROM job_titles ORDER BY sort_order, id")?;
+        let names = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(names)
+    }
+
+    /// The newest meeting (for defaults of a new one: room, attendees).
+    pub fn latest_meeting(&self) -> Result<Option<i64>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id FROM meetings ORDER BY date DESC, start_time DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn next_meeting_number(&self, committee: &str, fiscal_year: i32) -> Result<u32> {
+        Ok(self.conn().query_row(
+            "SELECT coalesce(max(m.number), 0) + 1 FROM meetings m JOIN committees c ON c.id = m.committee_id
+             WHERE c.name = ?1 AND m.fiscal_year = ?2",
+            params![committee, fiscal_year],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The saved draft of an input line.
+    pub fn draft(&self, context: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT text FROM drafts WHERE os_user = ?1 AND context = ?2",
+                params![self.user(), context],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Every draft of this user (context, text).
+    pub fn drafts(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT context, text FROM drafts WHERE os_user = ?1 ORDER BY updated_at DESC")?;
+        let rows = stmt
+            .query_map([self.user()], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The newest audit id (to notice others' changes from).
+    pub fn last_audit_id(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| r.get(0))?)
+    }
+
+    /// Change sets by other users after audit row `since`.
+    pub fn changes_by_others(&self, since: i64) -> Result<Vec<RecentChange>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT max(id), os_user, max(at) FROM audit_log WHERE id > ?1 AND os_user <> ?2
+             GROUP BY batch ORDER BY max(id)",
+        )?;
+        let rows = stmt
+            .query_map(params![since, self.user()], |r| {
+                Ok(RecentChange {
+                    audit_id: r.get(0)?,
+                    os_user: r.get(1)?,
+                    at: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
