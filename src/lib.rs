@@ -8,4 +8,5 @@ pub mod export;
 pub mod import;
 pub mod model;
 pub mod sample;
+pub mod ui;
 pub mod wareki;

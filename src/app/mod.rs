@@ -1,11 +1,171 @@
-//! The full-screen app.
+//! The full-screen app: event → action → state → draw, one way.
+//!
+//! Three threads: terminal input, the database worker, and this loop, which
+//! owns the state. It drains every queued message before drawing once, so a
+//! burst (an IME committing several characters, a paste, a reload) costs
+//! one frame; it draws only when something changed.
 
+pub mod action;
+pub mod keymap;
+mod minutes;
+pub mod prompt;
+pub mod state;
+pub mod update;
+pub mod worker;
+
+use std::io::{self, Write};
 use std::process::ExitCode;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
+
+use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
+use crossterm::terminal::{
+    self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
+    LeaveAlternateScreen,
+};
+use crossterm::execute;
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
 
 use crate::db::Store;
+use crate::ui::{self, Theme};
+use state::AppState;
+use worker::{Request, Response};
+
+enum Msg {
+    Term(Event),
+    Db(Response),
+}
+
+/// Puts the terminal back however we leave: normal exit, error or panic.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> io::Result<Self> {
+        terminal::enable_raw_mode()?;
+        execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+        Ok(TerminalGuard)
+    }
+}
+
+fn restore() {
+    // Best effort: there is nowhere left to report a failure to.
+    let _ = execute!(io::stdout(), DisableBracketedPaste, LeaveAlternateScreen);
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(io::stdout(), crossterm::cursor::Show);
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
 
 pub fn run(store: Store) -> anyhow::Result<ExitCode> {
-    let data = store.export()?;
-    println!("{} meetings, {} plans", data.meetings.len(), data.plans.len());
+    let today = chrono::Local::now().date_naive();
+    let mut state = AppState::new(db_label(&store), store.user().to_string(), today);
+    state.read_only = store.read_only_reason().map(str::to_owned);
+    state.calendar.loading = true;
+    let theme = Theme::from_env();
+
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let (req_tx, req_rx) = mpsc::channel::<Request>();
+    let (resp_tx, resp_rx) = mpsc::channel::<Response>();
+    let db_thread = std::thread::spawn(move || worker::run(store, req_rx, resp_tx));
+    let fwd = tx.clone();
+    std::thread::spawn(move || {
+        for r in resp_rx {
+            if fwd.send(Msg::Db(r)).is_err() {
+                break;
+            }
+        }
+    });
+    std::thread::spawn(move || loop {
+        match event::read() {
+            Ok(ev) => {
+                if tx.send(Msg::Term(ev)).is_err() {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    });
+
+    let guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let send = |reqs: Vec<Request>| {
+        for r in reqs {
+            // The worker only stops when we drop the sender.
+            let _ = req_tx.send(r);
+        }
+    };
+    send(vec![Request::LoadYear {
+        fiscal_year: None,
+        select: None,
+    }]);
+    let mut dirty = true;
+    while !state.quit {
+        if dirty {
+            draw(&mut terminal, &state, &theme)?;
+            dirty = false;
+        }
+        // Wake once a second while "N秒前" is on screen.
+        let timeout = if ui::activity_visible(&state) {
+            Duration::from_secs(1)
+        } else {
+            Duration::from_secs(3600)
+        };
+        let first = match rx.recv_timeout(timeout) {
+            Ok(m) => m,
+            Err(RecvTimeoutError::Timeout) => {
+                dirty = true;
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        let mut next = Some(first);
+        while let Some(msg) = next.take().or_else(|| rx.try_recv().ok()) {
+            let reqs = match msg {
+                Msg::Term(Event::Key(k)) => update::on_key(&mut state, k),
+                Msg::Term(Event::Paste(p)) => update::on_paste(&mut state, &p),
+                Msg::Term(Event::Resize(..)) => Vec::new(),
+                Msg::Term(_) => continue,
+                Msg::Db(r) => update::on_response(&mut state, r),
+            };
+            send(reqs);
+            dirty = true;
+            if state.quit {
+                break;
+            }
+        }
+    }
+    drop(req_tx);
+    // Let the worker write the last draft before the terminal goes back.
+    let _ = db_thread.join();
+    drop(guard);
     Ok(ExitCode::SUCCESS)
+}
+
+fn draw(
+    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
+    state: &AppState,
+    theme: &Theme,
+) -> io::Result<()> {
+    execute!(io::stdout(), BeginSynchronizedUpdate)?;
+    terminal.draw(|f| ui::draw(f, state, theme))?;
+    execute!(io::stdout(), EndSynchronizedUpdate)?;
+    io::stdout().flush()
+}
+
+fn db_label(store: &Store) -> String {
+    let p = store.path().display().to_string();
+    match std::env::var("HOME") {
+        Ok(home) if !home.is_empty() && p.starts_with(&home) => format!("~{}", &p[home.len()..]),
+        _ => p,
+    }
 }

@@ -222,17 +222,9 @@ impl Parser<'_> {
             self.in_head = !self_closing;
             return;
         }
-        if !listed(HEAD_ONLY, name) {
-            self.in_head = false;
-        }
-        if listed(HIDDEN, name) {
-            if !self_closing {
-                self.skip_hidden(name);
-            }
-            return;
-        }
-        if name == "td" || name == "th" {
-            self.out.space(false, true);
+        self.in_head &= listed(HEAD_ONLY, name);
+        if listed(HIDDEN, name) && !self_closing {
+            return self.skip_hidden(name);
         }
         if listed(BLOCK, name) {
             self.out.finish_line();
@@ -240,6 +232,7 @@ impl Parser<'_> {
         match name {
             "li" => self.out.li = true,
             "ul" | "ol" => self.out.li = false,
+            "td" | "th" => self.out.space(false, true), // cells are separated by a space
             "pre" if !self_closing => self.pre += 1,
             _ => {}
         }
@@ -253,9 +246,7 @@ impl Parser<'_> {
         }
         if listed(BLOCK, name) {
             self.out.finish_line();
-            if matches!(name, "li" | "ul" | "ol") {
-                self.out.li = false;
-            }
+            self.out.li &= !matches!(name, "li" | "ul" | "ol");
         }
     }
 
@@ -304,17 +295,12 @@ fn parse_entity(s: &str) -> Option<(char, usize)> {
     let semi = s.bytes().take(34).position(|b| b == b';')?;
     let name = s.get(1..semi)?;
     let c = if let Some(num) = name.strip_prefix('#') {
-        let (digits, radix) = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => (hex, 16),
-            None => (num, 10),
-        };
-        if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-            return None;
-        }
-        u32::from_str_radix(digits, radix)
-            .ok()
-            .and_then(char::from_u32)
-            .filter(|&c| c != '\0')?
+        let (digits, radix) = num
+            .strip_prefix(['x', 'X'])
+            .map_or((num, 10), |hex| (hex, 16));
+        let valid = !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix));
+        let code = u32::from_str_radix(digits, radix).ok().filter(|_| valid)?;
+        char::from_u32(code).filter(|&c| c != '\0')?
     } else {
         named_entity(name)?
     };
@@ -333,10 +319,6 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn texts(html: &str) -> Vec<String> {
-        html_to_lines(html).into_iter().map(|l| l.text).collect()
-    }
-
     const PAGE: &str = r#"<!DOCTYPE html><html><head><title>平成29年度区づくり経営会議</title><script>var a="<p>";</script></head><body>
 <h1>平成29年度区づくり経営会議</h1>
 <h2>第1回</h2><h3>1 日時</h3><p>平成29年4月20日(木曜日)午後1時00分から2時30分</p>
@@ -347,10 +329,9 @@ mod tests {
 
     #[test]
     fn yokohama_minutes_page() {
-        let got: Vec<(String, usize)> = html_to_lines(PAGE)
+        let got = html_to_lines(PAGE)
             .into_iter()
-            .map(|l| (l.text, l.source_line))
-            .collect();
+            .map(|l| (l.text, l.source_line));
         let want = [
             ("平成29年度区づくり経営会議", 2),
             ("第1回", 3),
@@ -362,113 +343,69 @@ mod tests {
             ("(主な意見)", 5),
             ("- 職員が改革推進委員会の活動に積極的に参加できるよう、職場がしっかりと 支援すべき。", 5),
         ];
-        assert_eq!(got, want.map(|(t, l)| (t.to_owned(), l)));
+        assert_eq!(
+            got.collect::<Vec<_>>(),
+            want.map(|(t, l)| (t.to_owned(), l))
+        );
         assert!(looks_like_html(PAGE));
     }
 
-    #[test]
-    fn entities() {
-        let html = "<p>A &amp; B &lt;x&gt; &quot;q&quot; &#39;s&apos; &#12354;&#x3042; &yen;100&times;2&hellip;</p>\
-                    <p>&unknown; &amp &#xZZ; &#0; AT&T &mdash;&ndash;&rarr;&laquo;&raquo;&middot;</p>";
-        assert_eq!(
-            texts(html),
-            [
-                "A & B <x> \"q\" 's' ああ ¥100×2…",
-                "&unknown; &amp &#xZZ; &#0; AT&T —–→«»·"
-            ]
-        );
-        assert_eq!(
-            texts("<p>a&nbsp;&nbsp; b&ensp;c&emsp;d&thinsp;e</p>"),
-            ["a b\u{2002}c\u{2003}d\u{2009}e"]
-        );
-        // Entity-escaped markup is text, not tags.
-        assert_eq!(texts("<p>&lt;p&gt;本文&lt;/p&gt;</p>"), ["<p>本文</p>"]);
+    /// `html => [expected lines];` cases (a brace macro keeps them one per line).
+    macro_rules! cases {
+        ($($html:expr => [$($line:expr),*];)*) => { [$(($html, &[$($line),*] as &[&str])),*] };
     }
 
     #[test]
-    fn hidden_content_dropped() {
-        let html = "<head><style>p { color: red }</style><meta charset=utf-8></head>\n\
-                    <body><script type=\"text/javascript\">if (a < b) { document.write('</div>'); }</SCRIPT>\n\
-                    <noscript><p>JavaScriptを有効に</p></noscript><!-- <p>非表示</p> -->本文<!---->です</body>";
-        let lines = html_to_lines(html);
-        assert_eq!(
-            lines,
-            [TextLine {
-                text: "本文です".into(),
-                source_line: 3
-            }]
-        );
-        assert_eq!(texts("<p>前</p><!-- 閉じないコメント <p>後</p>"), ["前"]);
-        assert_eq!(texts("<script>var x = 1;"), Vec::<String>::new());
+    fn cases() {
+        let cases = cases! {
+            // Entities; unknown or malformed ones stay as written.
+            "&amp; &lt;x&gt; &quot;q&quot; &#39;s&apos;" => ["& <x> \"q\" 's'"];
+            "&#12354;&#x3042;&#X3042; &yen;1&times;2&hellip;" => ["あああ ¥1×2…"];
+            "&mdash;&ndash;&rarr;&laquo;&raquo;&middot;" => ["—–→«»·"];
+            "&unknown; &amp &#xZZ; &#0; &#; AT&T" => ["&unknown; &amp &#xZZ; &#0; &#; AT&T"];
+            "a&nbsp;&nbsp; b&ensp;c&emsp;d&thinsp;e" => ["a b\u{2002}c\u{2003}d\u{2009}e"];
+            "<p>&lt;p&gt;本文&lt;/p&gt;</p>" => ["<p>本文</p>"];
+            // Hidden content and comments.
+            "<style>p{}</style><meta charset=utf-8></head>本文" => ["本文"];
+            "<script>if (a < b) { w('</div>'); }</SCRIPT>本<!-- <p>x</p> -->文" => ["本文"];
+            "<noscript><p>JavaScriptを有効に</p></noscript>" => [];
+            "<p>前</p><!-- 閉じないコメント <p>後</p>" => ["前"];
+            "<script>var x = 1;" => [];
+            "<head><title>題</title>本文だけ" => ["本文だけ"];
+            // Attributes containing '>' and quotes.
+            "<p title=\"a > b\" data-x='<li>'>本文</p><a href=x>リンク</a><img alt=\"1>0\"/>終" => ["本文", "リンク終"];
+            "<p class=\"broken>テキスト</p>" => ["テキスト"];
+            // Joining across source lines; whitespace collapsing.
+            "<p>発足について協議\nしました。</p>" => ["発足について協議しました。"];
+            "<p>English\ntext and 日本語\n  <b>資料</b>\n1 件</p>" => ["English text and 日本語資料1 件"];
+            "<p>日本 語　全角\u{3000}空白 \t  あり</p>" => ["日本 語　全角\u{3000}空白 あり"];
+            "<p>\u{3000}字下げ</p><p>\u{3000}</p>" => ["\u{3000}字下げ"];
+            "<pre>  一行目\n  二行目   空白\n</pre>" => ["一行目", "二行目   空白"];
+            // Lists and tables.
+            "<ul><li>意見1</li><li>・既に中黒</li><li>- 既にハイフン</li><li></li>" => ["- 意見1", "・既に中黒", "- 既にハイフン"];
+            "<li><p>段落入り</p></li><li>改行<br>あり</li></ul><p>本文</p>" => ["- 段落入り", "- 改行", "あり", "本文"];
+            "<table><tr><th>日時</th><td>4月20日</td></tr>" => ["日時 4月20日"];
+            "<tr><td>場所</td><td></td><td>会議室</td></tr></table>" => ["場所 会議室"];
+            // Malformed HTML.
+            "a < b <3 <> </ > <p>x" => ["a < b <3 <> </ >", "x"];
+            "<div>開いたまま<p>段落<span>未閉じ" => ["開いたまま", "段落未閉じ"];
+            "<p>閉じないタグ <a href=x" => ["閉じないタグ <a href=x"];
+            "" => [];
+        };
+        for (html, want) in cases {
+            let got: Vec<String> = html_to_lines(html).into_iter().map(|l| l.text).collect();
+            assert_eq!(got, want, "{html}");
+        }
     }
 
     #[test]
-    fn attributes_with_angle_brackets() {
-        let html =
-            "<p title=\"a > b\" data-x='<li>'>本文</p><a href=x>リンク</a><img alt=\"1>0\"/>終";
-        assert_eq!(texts(html), ["本文", "リンク終"]);
-        // An unbalanced quote falls back to the first '>'.
-        assert_eq!(texts("<p class=\"broken>テキスト</p>"), ["テキスト"]);
-    }
-
-    #[test]
-    fn japanese_lines_joined_without_space() {
-        let html = "<p>改革推進委員会の発足について協議\nしました。</p>\n<p>English\ntext and 日本語\n  <b>資料</b>\n1 件</p>";
-        assert_eq!(
-            texts(html),
-            [
-                "改革推進委員会の発足について協議しました。",
-                "English text and 日本語資料1 件"
-            ]
-        );
-        assert_eq!(
-            texts("<p>日本 語　全角\u{3000}空白 \t  あり</p>"),
-            ["日本 語　全角\u{3000}空白 あり"]
-        );
-        assert_eq!(
-            texts("<p>\u{3000}字下げ</p><p>\u{3000}</p>"),
-            ["\u{3000}字下げ"]
-        );
-    }
-
-    #[test]
-    fn list_items_and_tables() {
-        let html = "<ul><li>意見1</li><li>・既に中黒</li><li>- 既にハイフン</li><li></li>\n\
-                    <li><p>段落入り</p></li><li>改行<br>あり</li></ul><p>本文</p>\
-                    <table><tr><th>日時</th><td>4月20日</td></tr><tr><td>場所</td><td></td><td>会議室</td></tr></table>";
-        assert_eq!(
-            texts(html),
-            [
-                "- 意見1",
-                "・既に中黒",
-                "- 既にハイフン",
-                "- 段落入り",
-                "- 改行",
-                "あり",
-                "本文",
-                "日時 4月20日",
-                "場所 会議室"
-            ]
-        );
-    }
-
-    #[test]
-    fn malformed_html_tolerated() {
-        assert_eq!(texts("a < b <3 <> </ > <p>x"), ["a < b <3 <> </ >", "x"]);
-        assert_eq!(
-            texts("<div>開いたまま<p>段落<span>未閉じ"),
-            ["開いたまま", "段落未閉じ"]
-        );
-        assert_eq!(
-            texts("<p>閉じないタグ <a href=x"),
-            ["閉じないタグ <a href=x"]
-        );
-        assert_eq!(texts("<head><title>t</title>本文だけ"), ["本文だけ"]);
-        assert_eq!(
-            texts("<pre>  一行目\n  二行目   空白\n</pre>"),
-            ["一行目", "二行目   空白"]
-        );
-        assert!(texts("").is_empty());
+    fn source_lines_after_hidden_content() {
+        let html = "<head><style>\n</style></head>\n<script>\n</script><p>\n\n本文</p><!--\n-->\n<p>次</p>";
+        let got: Vec<_> = html_to_lines(html)
+            .into_iter()
+            .map(|l| l.source_line)
+            .collect();
+        assert_eq!(got, [6, 8]);
     }
 
     #[test]
@@ -485,6 +422,12 @@ mod tests {
         assert!(!looks_like_html("a <pre-text> b <photo>"));
     }
 
+    const SOUP: &[&str] = &[
+        "<", ">", "</", "/>", "<!--", "-->", "<!", "<?", "&", ";", "#", "x", "&#", "&#x", "amp",
+        "\"", "'", "=", " ", "\n", "\r", "p", "li", "td", "pre", "head", "script", "br", "あ",
+        "漢字", "・",
+    ];
+
     proptest! {
         #[test]
         fn never_panics(s in any::<String>()) {
@@ -492,10 +435,7 @@ mod tests {
         }
 
         #[test]
-        fn never_panics_on_tag_soup(parts in proptest::collection::vec(proptest::sample::select(&[
-            "<", ">", "</", "/>", "<!--", "-->", "<!", "<?", "&", ";", "#", "x", "&#", "&#x", "amp", "nbsp",
-            "\"", "'", "=", " ", "\n", "\r", "p", "li", "td", "pre", "head", "script", "br", "あ", "漢字", "・",
-        ][..]), 0..60)) {
+        fn never_panics_on_tag_soup(parts in prop::collection::vec(prop::sample::select(SOUP), 0..60)) {
             check_lines(&parts.concat())?;
         }
     }

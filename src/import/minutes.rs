@@ -83,6 +83,21 @@ fn meeting_header(line: &str) -> Option<u32> {
     rest[len..].starts_with('回').then_some(n)
 }
 
+/// The meeting whose heading is `lines[i]`. "第2回区づくり経営会議" is a heading
+/// only when the "1 日時" heading follows (or nothing does, as in a cut-off
+/// file); otherwise a line such as "第1回ワーキングの結果を踏まえて…" is prose.
+fn meeting_start(lines: &[Line], i: usize) -> Option<u32> {
+    let text = &lines[i].text;
+    let n = meeting_header(text)?;
+    let folded = fold(text);
+    let after = folded.split_once('回').map_or("", |(_, r)| r).trim();
+    let heading_follows = match lines.get(i + 1) {
+        Some(next) => numbered_heading(&next.text).is_some(),
+        None => !after.ends_with('。'),
+    };
+    (after.is_empty() || heading_follows).then_some(n)
+}
+
 /// "(1)平成29年度…", "（１）…" → (1, title).
 fn item_header(line: &str) -> Option<(u32, String)> {
     let folded = fold(line);
@@ -131,7 +146,7 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
         line,
         message,
     };
-    let Some(first_meeting) = lines.iter().position(|l| meeting_header(&l.text).is_some()) else {
+    let Some(first_meeting) = (0..lines.len()).find(|&i| meeting_start(lines, i).is_some()) else {
         return Err(err(
             None,
             "会議が見つかりません: 「第1回」のような行がありません（会議録のページではないか、途中で切れています）".into(),
@@ -155,13 +170,13 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
     let mut warnings = Vec::new();
     let mut drafts: Vec<MeetingDraft> = Vec::new();
     let mut section = Section::None;
-    for line in &lines[first_meeting..] {
+    for (i, line) in lines.iter().enumerate().skip(first_meeting) {
         let text = line.text.as_str();
         let no = line.no;
         if is_footer(text) {
             break;
         }
-        if let Some(n) = meeting_header(text) {
+        if let Some(n) = meeting_start(lines, i) {
             if drafts.iter().any(|d| d.number == n) {
                 return Err(err(Some(no), format!("第{n}回 が2回出てきます")));
             }
@@ -258,6 +273,22 @@ fn take_value(
     match section {
         Section::DateTime => {
             if m.date.is_some() {
+                // The time on a line of its own ("平成30年4月19日(木曜日)<br>午後1時…").
+                if m.start.is_none() {
+                    match wareki::parse_time_range(text) {
+                        Ok((start, end)) => {
+                            (m.start, m.end) = (Some(start), Some(end));
+                            return Ok(());
+                        }
+                        Err(e @ wareki::DateError::EndBeforeStart { .. }) => return Err(e.to_string()),
+                        Err(_) => {
+                            if let Ok(start) = wareki::parse_time(text) {
+                                m.start = Some(start);
+                                return Ok(());
+                            }
+                        }
+                    }
+                }
                 return Err(format!(
                     "第{}回 の日時が2行あります: 「{}」",
                     m.number,

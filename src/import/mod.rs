@@ -68,11 +68,7 @@ pub fn parse_file(path: &Path) -> Result<Parsed, ImportError> {
 }
 
 pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Parsed, ImportError> {
-    let decoded = decode::decode(bytes).map_err(|e| ImportError {
-        file: file.to_string(),
-        line: None,
-        message: e.to_string(),
-    })?;
+    let decoded = decode::decode(bytes).map_err(|e| decode_error(file, bytes, &e))?;
     let text = decoded.text.as_str();
     if text.trim_start().starts_with('{') {
         let dataset = parse_json(file, text)?;
@@ -109,12 +105,82 @@ pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Parsed, ImportError> {
     })
 }
 
+/// A decoding failure as `file:line: message`, like every other import error:
+/// the line of the offending byte, or for a cut-off file its last line.
+fn decode_error(file: &str, bytes: &[u8], e: &decode::DecodeError) -> ImportError {
+    use decode::DecodeError;
+    let line = match e {
+        DecodeError::Binary { line, .. } | DecodeError::Unknown { line, .. } => Some(*line),
+        DecodeError::Truncated => Some(1 + bytes.iter().filter(|&&b| b == b'\n').count()),
+        _ => None,
+    };
+    let text = e.to_string();
+    // The decoder's own message may start with "N行目: "; the line is said once.
+    let message = line
+        .and_then(|n| text.strip_prefix(&format!("{n}行目: ")))
+        .unwrap_or(&text)
+        .to_string();
+    ImportError {
+        file: file.to_string(),
+        line,
+        message,
+    }
+}
+
 pub fn parse_json(file: &str, text: &str) -> Result<Dataset, ImportError> {
-    serde_json::from_str(text).map_err(|e| ImportError {
+    let data: Dataset = serde_json::from_str(text).map_err(|e| ImportError {
         file: file.to_string(),
         line: Some(e.line()),
         message: format!("kusei の JSON として読めません（{}列目）: {e}", e.column()),
-    })
+    })?;
+    check_json(&data).map_err(|message| ImportError {
+        file: file.to_string(),
+        line: None,
+        message,
+    })?;
+    Ok(data)
+}
+
+/// What the store would refuse in a well-formed JSON file, found while the
+/// file's name is still at hand (the store only sees the combined import).
+fn check_json(data: &Dataset) -> Result<(), String> {
+    use crate::wareki;
+    for (i, m) in data.meetings.iter().enumerate() {
+        let at = format!("meetings[{i}] 第{}回 ({})", m.number, m.date);
+        if m.number == 0 {
+            return Err(format!("{at}: 回の番号は1以上です"));
+        }
+        let fy = wareki::fiscal_year(m.date);
+        if fy != m.fiscal_year {
+            return Err(format!(
+                "{at}: fiscal_year は {} ですが、日付 {} は {}（{fy}）です",
+                m.fiscal_year,
+                m.date,
+                wareki::format_fiscal_year(fy)
+            ));
+        }
+        if let (Some(s), Some(e)) = (m.start, m.end) {
+            if e <= s {
+                return Err(format!(
+                    "{at}: 終了 {} が開始 {} より前です",
+                    e.format("%H:%M"),
+                    s.format("%H:%M")
+                ));
+            }
+        }
+    }
+    for (i, plan) in data.plans.iter().enumerate() {
+        for (_, n) in plan.walk() {
+            let at = format!("plans[{i}]「{}」の「{}」", plan.title, n.title);
+            if n.level.trim().is_empty() {
+                return Err(format!("{at}: level（階層の名前）が空です"));
+            }
+            if n.budget_kyen.is_some_and(|b| b < 0) {
+                return Err(format!("{at}: 予算額が負の数です"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Several datasets as one, for importing many files in one transaction.

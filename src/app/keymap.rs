@@ -1,0 +1,247 @@
+//! Which key does what, per scope. The same table handles the keys and
+//! writes the help overlay and the status-line hints, so they never disagree.
+//! Defaults work over plain SSH: no key needs the kitty keyboard protocol.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Action;
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everywhere except while typing.
+    Global,
+    Calendar,
+    MinutesInput,
+    MinutesList,
+    Prompt,
+}
+
+impl Scope {
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Global => "全体",
+            Scope::Calendar => "会議カレンダー",
+            Scope::MinutesInput => "記録（入力中）",
+            Scope::MinutesList => "記録（項目の選択）",
+            Scope::Prompt => "入力欄",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub scope: Scope,
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+    pub action: Action,
+    /// Shown in help (Japanese).
+    pub help: &'static str,
+    /// Shown in the status-line hints when set.
+    pub hint: Option<&'static str>,
+}
+
+const fn b(
+    scope: Scope,
+    code: KeyCode,
+    mods: KeyModifiers,
+    action: Action,
+    help: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
+    Binding {
+        scope,
+        code,
+        mods,
+        action,
+        help,
+        hint,
+    }
+}
+
+use Action as A;
+use KeyCode::*;
+use Scope as S;
+const N: KeyModifiers = KeyModifiers::NONE;
+const C: KeyModifiers = KeyModifiers::CONTROL;
+const SH: KeyModifiers = KeyModifiers::SHIFT;
+
+pub const DEFAULT: &[Binding] = &[
+    b(S::Global, Char('q'), N, A::Quit, "終了", Some("終了")),
+    b(S::Global, Char('?'), N, A::Help, "ヘルプ（このキー一覧）", Some("ヘルプ")),
+    b(S::Global, Tab, N, A::NextTab, "次のタブ", None),
+    b(S::Global, BackTab, SH, A::PrevTab, "前のタブ", None),
+    b(S::Global, Char('1'), N, A::GoTab1, "会議タブ", None),
+    b(S::Global, Char('2'), N, A::GoTab2, "出席タブ", None),
+    b(S::Global, Char('3'), N, A::GoTab3, "運営方針タブ", None),
+    b(S::Global, Char('4'), N, A::GoTab4, "進捗タブ", None),
+    b(S::Global, Char('u'), N, A::Undo, "取り消し（この画面で行った変更）", None),
+    b(S::Global, Char('r'), C, A::Redo, "やり直し", None),
+    b(S::Calendar, Left, N, A::DayLeft, "前の日", None),
+    b(S::Calendar, Char('h'), N, A::DayLeft, "前の日", None),
+    b(S::Calendar, Right, N, A::DayRight, "次の日", None),
+    b(S::Calendar, Char('l'), N, A::DayRight, "次の日", None),
+    b(S::Calendar, Up, N, A::WeekUp, "前の週", None),
+    b(S::Calendar, Char('k'), N, A::WeekUp, "前の週", None),
+    b(S::Calendar, Down, N, A::WeekDown, "次の週", None),
+    b(S::Calendar, Char('j'), N, A::WeekDown, "次の週", None),
+    b(S::Calendar, PageUp, N, A::PrevMonth, "前の月", None),
+    b(S::Calendar, Char('<'), N, A::PrevMonth, "前の月", None),
+    b(S::Calendar, PageDown, N, A::NextMonth, "次の月", None),
+    b(S::Calendar, Char('>'), N, A::NextMonth, "次の月", None),
+    b(S::Calendar, Char('['), N, A::PrevFiscalYear, "前の年度", None),
+    b(S::Calendar, Char(']'), N, A::NextFiscalYear, "次の年度", None),
+    b(S::Calendar, Char('t'), N, A::Today, "今日", None),
+    b(S::Calendar, Char('p'), N, A::SelectPrevMeeting, "前の会議", None),
+    b(S::Calendar, Char('n'), N, A::SelectNextMeeting, "次の会議", None),
+    b(S::Calendar, Char('g'), N, A::FirstMeeting, "年度の最初の会議", None),
+    b(S::Calendar, Char('G'), SH, A::LastMeeting, "年度の最後の会議", None),
+    b(S::Calendar, Char('K'), SH, A::DetailScrollUp, "詳細を上へ", None),
+    b(S::Calendar, Char('J'), SH, A::DetailScrollDown, "詳細を下へ", None),
+    b(S::Calendar, Char('m'), N, A::StartMinutes, "この会議の記録をとる", Some("記録")),
+    b(S::Calendar, Char('a'), N, A::NewMeeting, "新しい会議", Some("新規")),
+    b(S::Calendar, Char('e'), N, A::EditMeeting, "会議を編集", Some("編集")),
+    b(S::Calendar, Char('D'), SH, A::DeleteMeeting, "会議を削除（確認あり）", None),
+    b(S::MinutesInput, Enter, N, A::Submit, "意見を保存", Some("保存")),
+    b(S::MinutesInput, Esc, N, A::ToList, "項目の選択へ", Some("選択")),
+    b(S::MinutesInput, PageUp, N, A::PrevItem, "前の議題", None),
+    b(S::MinutesInput, PageDown, N, A::NextItem, "次の議題", Some("議題")),
+    b(S::MinutesInput, Up, N, A::PrevEntry, "前の項目を選ぶ", None),
+    b(S::MinutesInput, Down, N, A::NextEntry, "次の項目を選ぶ", None),
+    b(S::MinutesInput, Char('t'), C, A::TagSpeaker, "発言者（職名）をつける", Some("発言者")),
+    b(S::MinutesInput, Char('n'), C, A::NewItem, "議題を追加", None),
+    b(S::MinutesList, Char('i'), N, A::ToInput, "入力に戻る", Some("入力")),
+    b(S::MinutesList, Enter, N, A::ToInput, "入力に戻る", None),
+    b(S::MinutesList, Esc, N, A::LeaveMinutes, "記録を終える", Some("終える")),
+    b(S::MinutesList, Char('k'), N, A::PrevEntry, "前の項目", None),
+    b(S::MinutesList, Up, N, A::PrevEntry, "前の項目", None),
+    b(S::MinutesList, Char('j'), N, A::NextEntry, "次の項目", None),
+    b(S::MinutesList, Down, N, A::NextEntry, "次の項目", None),
+    b(S::MinutesList, Char('['), N, A::PrevItem, "前の議題", None),
+    b(S::MinutesList, PageUp, N, A::PrevItem, "前の議題", None),
+    b(S::MinutesList, Char(']'), N, A::NextItem, "次の議題", None),
+    b(S::MinutesList, PageDown, N, A::NextItem, "次の議題", None),
+    b(S::MinutesList, Char('d'), N, A::MarkDecision, "決定にする", Some("決定")),
+    b(S::MinutesList, Char('h'), N, A::MarkAction, "宿題にする（担当・期限）", Some("宿題")),
+    b(S::MinutesList, Char('o'), N, A::MarkOpinion, "意見に戻す", None),
+    b(S::MinutesList, Char('s'), N, A::TagSpeaker, "発言者をつける", None),
+    b(S::MinutesList, Char('e'), N, A::EditEntry, "項目を編集", Some("編集")),
+    b(S::MinutesList, Char('x'), N, A::DeleteEntry, "項目を削除", Some("削除")),
+    b(S::MinutesList, Delete, N, A::DeleteEntry, "項目を削除", None),
+    b(S::MinutesList, Char('a'), N, A::NewItem, "議題を追加", None),
+    b(S::MinutesList, Char('K'), SH, A::ItemUp, "議題を上へ", None),
+    b(S::MinutesList, Char('J'), SH, A::ItemDown, "議題を下へ", None),
+    b(S::Prompt, Enter, N, A::Accept, "決定", Some("決定")),
+    b(S::Prompt, Esc, N, A::Cancel, "やめる", Some("やめる")),
+    b(S::Prompt, Up, N, A::PickPrev, "前の候補", None),
+    b(S::Prompt, Down, N, A::PickNext, "次の候補", None),
+];
+
+/// Normalise what terminals send: Shift is implied by an upper-case char.
+fn same_key(binding: &Binding, key: &KeyEvent) -> bool {
+    if binding.code != key.code {
+        return false;
+    }
+    let mut mods = key.modifiers;
+    if matches!(key.code, Char(c) if !c.is_ascii_lowercase()) || key.code == BackTab {
+        mods.remove(KeyModifiers::SHIFT);
+    }
+    let mut want = binding.mods;
+    want.remove(KeyModifiers::SHIFT);
+    mods == want
+}
+
+pub fn lookup(scope: Scope, key: &KeyEvent) -> Option<Action> {
+    DEFAULT
+        .iter()
+        .find(|b| b.scope == scope && same_key(b, key))
+        .map(|b| b.action)
+}
+
+/// A key as help shows it: "Ctrl-T", "PgDn", "G".
+pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
+    let base = match code {
+        Char(' ') => "Space".to_string(),
+        Char(c) => c.to_string(),
+        Enter => "Enter".into(),
+        Esc => "Esc".into(),
+        Tab => "Tab".into(),
+        BackTab => "Shift-Tab".into(),
+        // Arrows are East Asian ambiguous-width: spell them out.
+        Left => "Left".into(),
+        Right => "Right".into(),
+        Up => "Up".into(),
+        Down => "Down".into(),
+        PageUp => "PgUp".into(),
+        PageDown => "PgDn".into(),
+        Home => "Home".into(),
+        End => "End".into(),
+        Delete => "Del".into(),
+        Backspace => "BS".into(),
+        other => format!("{other:?}"),
+    };
+    if mods.contains(KeyModifiers::CONTROL) {
+        format!("Ctrl-{}", base.to_uppercase())
+    } else {
+        base
+    }
+}
+
+/// (keys, help) rows for a scope, keys of the same action joined.
+pub fn help_rows(scope: Scope) -> Vec<(String, &'static str)> {
+    let mut rows: Vec<(Action, Vec<String>, &'static str)> = Vec::new();
+    for b in DEFAULT.iter().filter(|b| b.scope == scope) {
+        let label = key_label(b.code, b.mods);
+        match rows.iter_mut().find(|r| r.0 == b.action) {
+            Some(r) => r.1.push(label),
+            None => rows.push((b.action, vec![label], b.help)),
+        }
+    }
+    rows.into_iter().map(|(_, k, h)| (k.join(" "), h)).collect()
+}
+
+/// Status-line hints for a scope: "m 記録  a 新規 …".
+pub fn hints(scope: Scope) -> Vec<(String, &'static str)> {
+    DEFAULT
+        .iter()
+        .filter(|b| b.scope == scope)
+        .filter_map(|b| b.hint.map(|h| (key_label(b.code, b.mods), h)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_scope() {
+        for (i, a) in DEFAULT.iter().enumerate() {
+            for b in &DEFAULT[i + 1..] {
+                assert!(
+                    !(a.scope == b.scope && a.code == b.code && a.mods == b.mods),
+                    "{:?} {:?} bound twice",
+                    a.scope,
+                    a.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn upper_case_letters_match_with_or_without_shift() {
+        let with = KeyEvent::new(Char('G'), KeyModifiers::SHIFT);
+        let without = KeyEvent::new(Char('G'), KeyModifiers::NONE);
+        assert_eq!(lookup(Scope::Calendar, &with), Some(Action::LastMeeting));
+        assert_eq!(lookup(Scope::Calendar, &without), Some(Action::LastMeeting));
+        assert_eq!(
+            lookup(Scope::Global, &KeyEvent::new(Char('?'), KeyModifiers::SHIFT)),
+            Some(Action::Help)
+        );
+    }
+
+    #[test]
+    fn help_comes_from_the_bindings() {
+        let rows = help_rows(Scope::Calendar);
+        assert!(rows.iter().any(|(k, h)| k == "Left h" && *h == "前の日"));
+    }
+}

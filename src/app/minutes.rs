@@ -1,0 +1,284 @@
+//! Minute taking: what the keys do while a meeting is being recorded.
+//! Every change of the input line is sent to the database thread as a draft
+//! (coalesced there), so nothing typed is lost.
+
+use super::action::Action;
+use super::prompt;
+use super::state::*;
+use super::update::Requests;
+use super::worker::{Request, WriteOp};
+use crate::db::{EntryKind, ItemRow, OpinionRow};
+use crate::model::OpinionKind;
+use crate::ui::text_input::{InputOutcome, TextInput};
+
+pub fn start(s: &mut AppState) -> Requests {
+    if let Some(reason) = &s.read_only {
+        let msg = format!("読み取り専用です: {reason}");
+        s.error(msg);
+        return Vec::new();
+    }
+    let Some(detail) = &s.calendar.detail else {
+        s.info("記録する会議を選んでください（n / p で会議を選択）");
+        return Vec::new();
+    };
+    let m = MinutesState {
+        meeting_id: detail.meeting.id,
+        ..MinutesState::default()
+    };
+    let ctx = m.draft_context();
+    let no_items = detail.items.is_empty();
+    s.minutes = Some(m);
+    s.mode = Mode::MinutesInput;
+    if no_items {
+        prompt::open_new_item(s);
+    }
+    vec![Request::LoadDraft(ctx)]
+}
+
+/// Apply an edit to the minutes input; a change is sent as a draft.
+pub fn edit_input(s: &mut AppState, f: impl FnOnce(&mut TextInput) -> InputOutcome) -> Requests {
+    let Some(m) = s.minutes.as_mut() else {
+        return Vec::new();
+    };
+    match f(&mut m.input) {
+        InputOutcome::Changed => {
+            m.draft_saved = false;
+            if m.editing.is_some() {
+                return Vec::new();
+            }
+            vec![Request::SaveDraft {
+                context: m.draft_context(),
+                text: m.input.text().to_string(),
+            }]
+        }
+        InputOutcome::Error => {
+            let msg = m.input.take_error().map(|e| e.to_string());
+            if let Some(msg) = msg {
+                s.error(msg);
+            }
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+pub fn current_item(s: &AppState) -> Option<&ItemRow> {
+    let m = s.minutes.as_ref()?;
+    s.calendar.detail.as_ref()?.items.get(m.item)
+}
+
+pub fn selected_entry(s: &AppState) -> Option<&OpinionRow> {
+    let m = s.minutes.as_ref()?;
+    current_item(s)?.opinions.get(m.entry)
+}
+
+/// Keep the item and entry indices inside what the meeting has.
+pub fn clamp(s: &mut AppState) {
+    let Some(m) = s.minutes.as_mut() else { return };
+    let Some(d) = &s.calendar.detail else { return };
+    if d.meeting.id != m.meeting_id {
+        return;
+    }
+    m.item = m.item.min(d.items.len().saturating_sub(1));
+    let n = d.items.get(m.item).map_or(0, |i| i.opinions.len());
+    m.entry = m.entry.min(n.saturating_sub(1));
+}
+
+pub fn apply(s: &mut AppState, a: Action) -> Requests {
+    if s.minutes.is_none() {
+        return Vec::new();
+    }
+    match a {
+        Action::Submit => submit(s),
+        Action::ToList => {
+            if let Some(m) = s.minutes.as_mut() {
+                if m.editing.take().is_some() {
+                    let back = m.stashed.take().unwrap_or_default();
+                    m.input.set_text(&back);
+                    s.info("編集をやめました");
+                    return Vec::new();
+                }
+            }
+            s.mode = Mode::MinutesList;
+            Vec::new()
+        }
+        Action::ToInput => {
+            s.mode = Mode::MinutesInput;
+            Vec::new()
+        }
+        Action::LeaveMinutes => {
+            s.mode = Mode::Normal;
+            s.minutes = None;
+            s.info("記録を終えました（下書きは保存されています）");
+            Vec::new()
+        }
+        Action::PrevItem | Action::NextItem => {
+            let n = s.calendar.detail.as_ref().map_or(0, |d| d.items.len());
+            if let Some(m) = s.minutes.as_mut() {
+                m.item = if a == Action::PrevItem {
+                    m.item.saturating_sub(1)
+                } else {
+                    (m.item + 1).min(n.saturating_sub(1))
+                };
+                m.entry = usize::MAX;
+            }
+            clamp(s);
+            Vec::new()
+        }
+        Action::PrevEntry | Action::NextEntry => {
+            if let Some(m) = s.minutes.as_mut() {
+                m.entry = if a == Action::PrevEntry {
+                    m.entry.saturating_sub(1)
+                } else {
+                    m.entry.saturating_add(1)
+                };
+            }
+            clamp(s);
+            Vec::new()
+        }
+        Action::NewItem => {
+            prompt::open_new_item(s);
+            Vec::new()
+        }
+        Action::ItemUp | Action::ItemDown => {
+            let delta = if a == Action::ItemUp { -1 } else { 1 };
+            let Some(item) = current_item(s).map(|i| i.id) else {
+                return Vec::new();
+            };
+            if let Some(m) = s.minutes.as_mut() {
+                m.item = m.item.saturating_add_signed(delta as isize);
+            }
+            vec![Request::Write(WriteOp::MoveItem { item, delta })]
+        }
+        Action::TagSpeaker => {
+            prompt::open_speaker(s);
+            Vec::new()
+        }
+        Action::MarkDecision | Action::MarkOpinion => {
+            let Some(id) = selected_entry(s).map(|o| o.id) else {
+                return Vec::new();
+            };
+            let kind = if a == Action::MarkDecision {
+                OpinionKind::Decision
+            } else {
+                OpinionKind::Opinion
+            };
+            vec![Request::Write(WriteOp::SetKind {
+                id,
+                kind: EntryKind {
+                    kind,
+                    owner: None,
+                    due: None,
+                },
+            })]
+        }
+        Action::MarkAction => {
+            if let Some(id) = selected_entry(s).map(|o| o.id) {
+                prompt::open_action_owner(s, id);
+            }
+            Vec::new()
+        }
+        Action::EditEntry => {
+            let Some((id, version, text)) =
+                selected_entry(s).map(|o| (o.id, o.version, o.text.clone()))
+            else {
+                return Vec::new();
+            };
+            if let Some(m) = s.minutes.as_mut() {
+                m.stashed = Some(m.input.text().to_string());
+                m.input.set_text(&text);
+                m.editing = Some((id, version));
+            }
+            s.mode = Mode::MinutesInput;
+            s.info("編集中: Enter で保存、Esc でやめる");
+            Vec::new()
+        }
+        Action::DeleteEntry => {
+            if let Some(id) = selected_entry(s).map(|o| o.id) {
+                prompt::confirm_delete_entry(s, id);
+            }
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn submit(s: &mut AppState) -> Requests {
+    let Some(item_id) = current_item(s).map(|i| i.id) else {
+        s.info("議題がありません: Ctrl-N で議題を追加してください");
+        return Vec::new();
+    };
+    let Some(m) = s.minutes.as_mut() else {
+        return Vec::new();
+    };
+    if m.input.text().trim().is_empty() {
+        return Vec::new();
+    }
+    if let Some((id, version)) = m.editing.take() {
+        let text = m.input.text().to_string();
+        let back = m.stashed.take().unwrap_or_default();
+        m.input.set_text(&back);
+        return vec![Request::Write(WriteOp::EditOpinion { id, version, text })];
+    }
+    let text = m.input.take();
+    let speaker = m.speaker.take();
+    m.pending.push(PendingEntry {
+        item_id,
+        text: text.clone(),
+        speaker: speaker.clone(),
+        failed: None,
+    });
+    m.draft_saved = false;
+    vec![Request::Write(WriteOp::AddOpinion {
+        item: item_id,
+        text,
+        speaker,
+        draft_context: m.draft_context(),
+    })]
+}
+
+/// The database confirmed an entry: it now shows with ✓ from the reload.
+pub fn confirm_saved(s: &mut AppState, text: &str) {
+    if let Some(m) = s.minutes.as_mut() {
+        if let Some(i) = m.pending.iter().position(|p| p.text == text) {
+            m.pending.remove(i);
+        }
+    }
+    // Follow the newest entry.
+    if let Some(m) = s.minutes.as_mut() {
+        m.entry = usize::MAX;
+    }
+}
+
+/// Saving failed: keep the entry on screen marked, and put the text back in
+/// the input line if it is empty, so nothing is lost.
+pub fn save_failed(s: &mut AppState, text: &str, why: &str) {
+    let Some(m) = s.minutes.as_mut() else { return };
+    if let Some(p) = m.pending.iter_mut().find(|p| p.text == text) {
+        p.failed = Some(why.to_string());
+    }
+    if m.input.is_empty() {
+        m.input.set_text(text);
+        m.pending.retain(|p| p.text != text);
+    }
+}
+
+pub fn item_added(s: &mut AppState) {
+    if let Some(m) = s.minutes.as_mut() {
+        m.item = usize::MAX;
+        m.entry = 0;
+    }
+}
+
+pub fn restore_draft(s: &mut AppState, context: &str, text: Option<String>) {
+    let Some(m) = s.minutes.as_mut().filter(|m| m.draft_context() == context) else {
+        return;
+    };
+    if let Some(t) = text.filter(|t| !t.is_empty()) {
+        if m.input.is_empty() {
+            m.input.set_text(&t);
+            m.draft_saved = true;
+            s.info("前回の下書きを戻しました");
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! One-line prompts: new agenda item, speaker and owner (with fuzzy
+//! completion over job titles), due date, the meeting form, confirmations.
+
+use crossterm::event::KeyEvent;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+
+use super::action::Action;
+use super::keymap::{self, Scope};
+use super::minutes::selected_entry;
+use super::state::*;
+use super::update::Requests;
+use super::worker::{Request, WriteOp};
+use crate::db::{EntryKind, MeetingFields};
+use crate::model::{MeetingStatus, OpinionKind};
+use crate::ui::text_input::{InputOutcome, TextInput};
+use crate::wareki;
+
+fn open(s: &mut AppState, purpose: PromptPurpose, label: &str, text: &str, candidates: Vec<String>) {
+    s.prompt = Some(Prompt {
+        purpose,
+        label: label.to_string(),
+        input: TextInput::with_text(text),
+        candidates,
+        pick: 0,
+    });
+}
+
+/// Candidates matching the typed text, best first (all when empty).
+pub fn filtered(p: &Prompt) -> Vec<&str> {
+    let q = p.input.text().trim();
+    if q.is_empty() {
+        return p.candidates.iter().map(String::as_str).collect();
+    }
+    let m = SkimMatcherV2::default();
+    let mut scored: Vec<(i64, usize, &str)> = p
+        .candidates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| m.fuzzy_match(c, q).map(|sc| (sc, i, c.as_str())))
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, _, c)| c).collect()
+}
+
+pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
+    let Some(p) = s.prompt.as_mut() else {
+        return Vec::new();
+    };
+    match keymap::lookup(Scope::Prompt, &key) {
+        Some(Action::Cancel) => {
+            s.prompt = None;
+            Vec::new()
+        }
+        Some(Action::PickPrev) => {
+            p.pick = p.pick.saturating_sub(1);
+            Vec::new()
+        }
+        Some(Action::PickNext) => {
+            let n = filtered(p).len();
+            p.pick = (p.pick + 1).min(n.saturating_sub(1));
+            Vec::new()
+        }
+        Some(Action::Accept) => accept(s),
+        _ => {
+            match p.input.handle_key(&key) {
+                InputOutcome::Changed => p.pick = 0,
+                InputOutcome::Error => {
+                    if let Some(e) = p.input.take_error() {
+                        s.error(e.to_string());
+                    }
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// The picked candidate, else the typed text; None when both are empty.
+fn chosen(p: &Prompt) -> Option<String> {
+    let typed = p.input.text().trim().to_string();
+    let list = filtered(p);
+    if !p.candidates.is_empty() && !typed.is_empty() {
+        if let Some(c) = list.get(p.pick) {
+            return Some(c.to_string());
+        }
+    }
+    (!typed.is_empty()).then_some(typed)
+}
+
+fn accept(s: &mut AppState) -> Requests {
+    let Some(p) = s.prompt.take() else {
+        return Vec::new();
+    };
+    let value = chosen(&p);
+    match p.purpose.clone() {
+        PromptPurpose::NewItem => {
+            let (Some(title), Some(m)) = (value, s.minutes.as_ref()) else {
+                return Vec::new();
+            };
+            vec![Request::Write(WriteOp::AddItem {
+                meeting: m.meeting_id,
+                title,
+            })]
+        }
+        PromptPurpose::Speaker => {
+            if s.mode == Mode::MinutesList {
+                let Some(id) = selected_entry(s).map(|o| o.id) else {
+                    return Vec::new();
+                };
+                return vec![Request::Write(WriteOp::SetSpeaker { id, speaker: value })];
+            }
+            if let Some(m) = s.minutes.as_mut() {
+                m.speaker = value;
+            }
+            Vec::new()
+        }
+        PromptPurpose::ActionOwner { opinion } => {
+            let owner = value.unwrap_or_default();
+            open(
+                s,
+                PromptPurpose::ActionDue { opinion, owner },
+                "期限（例 R7.12.1、空欄で期限なし）",
+                "",
+                Vec::new(),
+            );
+            Vec::new()
+        }
+        PromptPurpose::ActionDue { opinion, owner } => {
+            let due = match value {
+                None => None,
+                Some(t) => match wareki::parse_date(&t) {
+                    Ok((d, _)) => Some(d),
+                    Err(e) => {
+                        s.error(format!("期限が読めません: {e}"));
+                        s.prompt = Some(Prompt {
+                            purpose: PromptPurpose::ActionDue { opinion, owner },
+                            ..p
+                        });
+                        return Vec::new();
+                    }
+                },
+            };
+            vec![Request::Write(WriteOp::SetKind {
+                id: opinion,
+                kind: EntryKind {
+                    kind: OpinionKind::Action,
+                    owner: (!owner.is_empty()).then_some(owner),
+                    due,
+                },
+            })]
+        }
+        PromptPurpose::MeetingField(form) => {
+            let text = p.input.text().to_string();
+            form_step(s, form, text, p)
+        }
+        PromptPurpose::ConfirmDeleteMeeting { id, .. } => {
+            vec![Request::Write(WriteOp::DeleteMeeting(id))]
+        }
+        PromptPurpose::ConfirmDeleteEntry { id } => {
+            vec![Request::Write(WriteOp::DeleteOpinion(id))]
+        }
+    }
+}
+
+pub fn open_new_item(s: &mut AppState) {
+    open(s, PromptPurpose::NewItem, "新しい議題", "", Vec::new());
+}
+
+fn speaker_candidates(s: &AppState) -> Vec<String> {
+    let mut c: Vec<String> = s
+        .calendar
+        .detail
+        .as_ref()
+        .map(|d| d.attendees.clone())
+        .unwrap_or_default();
+    for t in &s.job_titles {
+        if !c.contains(t) {
+            c.push(t.clone());
+        }
+    }
+    c
+}
+
+pub fn open_speaker(s: &mut AppState) {
+    let c = speaker_candidates(s);
+    open(s, PromptPurpose::Speaker, "発言者（職名）", "", c);
+}
+
+pub fn open_action_owner(s: &mut AppState, opinion: i64) {
+    let c = speaker_candidates(s);
+    open(s, PromptPurpose::ActionOwner { opinion }, "宿題の担当（職名）", "", c);
+}
+
+pub fn confirm_delete_entry(s: &mut AppState, id: i64) {
+    open(
+        s,
+        PromptPurpose::ConfirmDeleteEntry { id },
+        "この項目を削除します（Enter で削除、Esc でやめる。u で取り消せます）",
+        "",
+        Vec::new(),
+    );
+}
+
+pub fn confirm_delete_meeting(s: &mut AppState) {
+    let Some(m) = s.calendar.selected_meeting() else {
+        s.info("削除する会議を選んでください");
+        return;
+    };
+    let label = format!("第{}回 {}", m.number, wareki::format_date_weekday(m.date));
+    let id = m.id;
+    open(
+        s,
+        PromptPurpose::ConfirmDeleteMeeting {
+            id,
+            label: label.clone(),
+        },
+        &format!("{label} を議題・意見ごと削除します（Enter で削除、Esc でやめる。u で取り消せます）"),
+        "",
+        Vec::new(),
+    );
+}
+
+/// The meeting form: date and time, then room, then attendees. A new
+/// meeting starts from the last one's room, times and attendees.
+pub fn open_meeting_form(s: &mut AppState, edit: bool) {
+    if let Some(reason) = &s.read_only {
+        let msg = format!("読み取り専用です: {reason}");
+        s.error(msg);
+        return;
+    }
+    let detail = s.calendar.detail.as_ref();
+    if edit && detail.is_none() {
+        s.info("編集する会議を選んでください");
+        return;
+    }
+    let times = detail.map(|d| (d.meeting.start, d.meeting.end));
+    let date = if edit {
+        detail.map_or(s.calendar.cursor, |d| d.meeting.date)
+    } else {
+        s.calendar.cursor
+    };
+    let mut datetime = wareki::format_short(date);
+    if let Some((Some(st), en)) = times {
+        datetime.push(' ');
+        datetime.push_str(&st.format("%H:%M").to_string());
+        if let Some(en) = en {
+            datetime.push('-');
+            datetime.push_str(&en.format("%H:%M").to_string());
+        }
+    }
+    let form = MeetingForm {
+        editing: if edit {
+            detail.map(|d| (d.meeting.id, d.meeting.version))
+        } else {
+            None
+        },
+        step: FormStep::DateTime,
+        datetime: datetime.clone(),
+        place: detail.map(|d| d.meeting.place.clone()).unwrap_or_default(),
+        attendees: detail.map(|d| d.attendees.join("、")).unwrap_or_default(),
+        status: if edit { detail.map(|d| d.meeting.status) } else { None },
+    };
+    open(
+        s,
+        PromptPurpose::MeetingField(form),
+        step_label(FormStep::DateTime, edit),
+        &datetime,
+        Vec::new(),
+    );
+}
+
+fn step_label(step: FormStep, edit: bool) -> &'static str {
+    match (step, edit) {
+        (FormStep::DateTime, false) => "新しい会議 1/3 日時（例 R7.11.20 13:00-14:30、令和7年11月20日 午後1時から2時30分）",
+        (FormStep::DateTime, true) => "会議の編集 1/3 日時",
+        (FormStep::Place, _) => "2/3 場所",
+        (FormStep::Attendees, _) => "3/3 出席者（職名を「、」で区切る）",
+    }
+}
+
+fn form_step(s: &mut AppState, mut form: MeetingForm, text: String, p: Prompt) -> Requests {
+    let edit = form.editing.is_some();
+    match form.step {
+        FormStep::DateTime => {
+            if let Err(e) = wareki::parse_datetime(&text) {
+                s.error(format!("日時が読めません: {e}"));
+                s.prompt = Some(p);
+                return Vec::new();
+            }
+            form.datetime = text;
+            form.step = FormStep::Place;
+            let place = form.place.clone();
+            open(s, PromptPurpose::MeetingField(form), step_label(FormStep::Place, edit), &place, Vec::new());
+            Vec::new()
+        }
+        FormStep::Place => {
+            form.place = text.trim().to_string();
+            form.step = FormStep::Attendees;
+            let att = form.attendees.clone();
+            open(
+                s,
+                PromptPurpose::MeetingField(form),
+                step_label(FormStep::Attendees, edit),
+                &att,
+                Vec::new(),
+            );
+            Vec::new()
+        }
+        FormStep::Attendees => {
+            let Ok(spec) = wareki::parse_datetime(&form.datetime) else {
+                return Vec::new();
+            };
+            let fields = MeetingFields {
+                date: spec.date,
+                start: spec.start,
+                end: spec.end,
+                place: form.place.clone(),
+                status: form.status.unwrap_or(if spec.date > s.calendar.today {
+                    MeetingStatus::Scheduled
+                } else {
+                    MeetingStatus::Held
+                }),
+                attendees: crate::import::lines::split_list(&text),
+            };
+            let op = match form.editing {
+                Some((id, version)) => WriteOp::UpdateMeeting {
+                    id,
+                    version,
+                    fields,
+                },
+                None => WriteOp::CreateMeeting(fields),
+            };
+            vec![Request::Write(op)]
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! Everything the screen shows, as plain data. Drawing is a pure function of
+//! this; only `update` changes it.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::db::{MeetingDetail, MeetingRow, RecentChange};
+use crate::ui::text_input::TextInput;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Meetings,
+    Attendance,
+    Policy,
+    Progress,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Meetings, Tab::Attendance, Tab::Policy, Tab::Progress];
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Meetings => "会議",
+            Tab::Attendance => "出席",
+            Tab::Policy => "運営方針",
+            Tab::Progress => "進捗",
+        }
+    }
+}
+
+/// Which part of the screen has the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Browsing the calendar and meeting list.
+    Normal,
+    /// Minute taking, typing in the input line.
+    MinutesInput,
+    /// Minute taking, moving among the entries of the current item.
+    MinutesList,
+}
+
+impl Mode {
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::Normal => "通常",
+            Mode::MinutesInput => "記録",
+            Mode::MinutesList => "記録・選択",
+        }
+    }
+}
+
+/// The meeting calendar pane.
+#[derive(Debug, Clone, Default)]
+pub struct CalendarState {
+    /// The month shown in the grid (first day).
+    pub month: NaiveDate,
+    /// The day the cursor is on.
+    pub cursor: NaiveDate,
+    pub today: NaiveDate,
+    /// The fiscal year whose meetings are listed.
+    pub fiscal_year: i32,
+    pub meetings: Vec<MeetingRow>,
+    /// Index into `meetings`.
+    pub selected: Option<usize>,
+    pub detail: Option<MeetingDetail>,
+    /// Lines the detail view is scrolled down by.
+    pub detail_scroll: u16,
+    pub loading: bool,
+    /// Select this meeting when the year next loads (a just-created one).
+    pub select_after_load: Option<i64>,
+}
+
+impl CalendarState {
+    pub fn new(today: NaiveDate) -> Self {
+        CalendarState {
+            month: first_of_month(today),
+            cursor: today,
+            today,
+            fiscal_year: crate::wareki::fiscal_year(today),
+            ..Default::default()
+        }
+    }
+
+    pub fn selected_meeting(&self) -> Option<&MeetingRow> {
+        self.selected.and_then(|i| self.meetings.get(i))
+    }
+}
+
+pub fn first_of_month(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
+
+/// One entry the minute taker sent: shown at once, ✓ when saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingEntry {
+    pub item_id: i64,
+    pub text: String,
+    pub speaker: Option<String>,
+    pub failed: Option<String>,
+}
+
+/// Minute taking for one meeting.
+#[derive(Debug, Clone, Default)]
+pub struct MinutesState {
+    pub meeting_id: i64,
+    /// Index into the meeting's items.
+    pub item: usize,
+    /// Selected entry in the current item (list mode).
+    pub entry: usize,
+    pub input: TextInput,
+    /// Speaker tag for the next entry.
+    pub speaker: Option<String>,
+    /// Entries sent but not yet confirmed saved.
+    pub pending: Vec<PendingEntry>,
+    /// Editing an existing entry (id, version) instead of adding.
+    pub editing: Option<(i64, i64)>,
+    /// When the draft was last saved (for the ✓ in the input line).
+    pub draft_saved: bool,
+    /// The unsent text put aside while an existing entry is edited.
+    pub stashed: Option<String>,
+}
+
+impl MinutesState {
+    pub fn draft_context(&self) -> String {
+        format!("minutes:{}", self.meeting_id)
+    }
+}
+
+/// A one-line prompt over the status line (new item title, owner, date …).
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    pub purpose: PromptPurpose,
+    pub label: String,
+    pub input: TextInput,
+    /// Candidates for fuzzy completion (job titles); empty for free text.
+    pub candidates: Vec<String>,
+    pub pick: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptPurpose {
+    NewItem,
+    Speaker,
+    ActionOwner { opinion: i64 },
+    ActionDue { opinion: i64, owner: String },
+    /// A new meeting or edit of one: the whole form on one line per field.
+    MeetingField(MeetingForm),
+    ConfirmDeleteMeeting { id: i64, label: String },
+    ConfirmDeleteEntry { id: i64 },
+}
+
+/// The fields of the meeting form, filled one prompt at a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingForm {
+    /// Editing this meeting (id, version); None for a new one.
+    pub editing: Option<(i64, i64)>,
+    pub step: FormStep,
+    pub datetime: String,
+    pub place: String,
+    pub attendees: String,
+    /// Kept as it was when editing; new meetings get one from their date.
+    pub status: Option<crate::model::MeetingStatus>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormStep {
+    DateTime,
+    Place,
+    Attendees,
+}
+
+/// Others' changes seen lately, for the status line.
+#[derive(Debug, Clone, Default)]
+pub struct Activity {
+    pub recent: Vec<(RecentChange, std::time::Instant)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+pub struct AppState {
+    pub tab: Tab,
+    pub mode: Mode,
+    pub db_label: String,
+    pub user: String,
+    pub read_only: Option<String>,
+    pub calendar: CalendarState,
+    pub minutes: Option<MinutesState>,
+    pub prompt: Option<Prompt>,
+    pub help: bool,
+    pub message: Option<Message>,
+    pub activity: Activity,
+    /// Job titles known to the database (for speaker completion).
+    pub job_titles: Vec<String>,
+    /// Change sets this session made, newest last (undo pops them).
+    pub undo_stack: Vec<i64>,
+    pub redo_stack: Vec<i64>,
+    pub quit: bool,
+}
+
+impl AppState {
+    pub fn new(db_label: String, user: String, today: NaiveDate) -> Self {
+        AppState {
+            tab: Tab::Meetings,
+            mode: Mode::Normal,
+            db_label,
+            user,
+            read_only: None,
+            calendar: CalendarState::new(today),
+            minutes: None,
+            prompt: None,
+            help: false,
+            message: None,
+            activity: Activity::default(),
+            job_titles: Vec::new(),
+            undo_stack: Vec::new(),
+            redo_stack: Vec::new(),
+            quit: false,
+        }
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: true,
+        });
+    }
+}

@@ -1,0 +1,307 @@
+//! The database thread. The screen never waits on SQLite: it sends requests
+//! here and draws what comes back. Drafts are coalesced and written at most
+//! every [`DRAFT_INTERVAL`]; other processes' commits are noticed by polling
+//! `PRAGMA data_version` and answered with fresh data.
+
+use std::collections::HashMap;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use crate::db::{EntryKind, MeetingDetail, MeetingFields, MeetingRow, RecentChange, Store};
+
+pub const DRAFT_INTERVAL: Duration = Duration::from_millis(250);
+const POLL_INTERVAL: Duration = Duration::from_millis(500);
+
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// Load a fiscal year's meetings (None: the latest year with meetings),
+    /// selecting `select` if given.
+    LoadYear {
+        fiscal_year: Option<i32>,
+        select: Option<i64>,
+    },
+    LoadMeeting(i64),
+    LoadDraft(String),
+    SaveDraft { context: String, text: String },
+    Write(WriteOp),
+    /// Undo a change set; `redo` says which stack the result belongs to.
+    Undo { batch: i64, redo: bool },
+}
+
+#[derive(Debug, Clone)]
+pub enum WriteOp {
+    CreateMeeting(MeetingFields),
+    UpdateMeeting {
+        id: i64,
+        version: i64,
+        fields: MeetingFields,
+    },
+    DeleteMeeting(i64),
+    AddItem { meeting: i64, title: String },
+    MoveItem { item: i64, delta: i32 },
+    AddOpinion {
+        item: i64,
+        text: String,
+        speaker: Option<String>,
+        draft_context: String,
+    },
+    EditOpinion { id: i64, version: i64, text: String },
+    SetKind { id: i64, kind: EntryKind },
+    SetSpeaker { id: i64, speaker: Option<String> },
+    DeleteOpinion(i64),
+}
+
+impl WriteOp {
+    pub fn label(&self) -> &'static str {
+        match self {
+            WriteOp::CreateMeeting(_) => "会議を作成しました",
+            WriteOp::UpdateMeeting { .. } => "会議を保存しました",
+            WriteOp::DeleteMeeting(_) => "会議を削除しました（u で取り消し）",
+            WriteOp::AddItem { .. } => "議題を追加しました",
+            WriteOp::MoveItem { .. } => "議題を並べ替えました",
+            WriteOp::AddOpinion { .. } => "保存しました",
+            WriteOp::EditOpinion { .. } => "編集を保存しました",
+            WriteOp::SetKind { .. } => "種別を変更しました",
+            WriteOp::SetSpeaker { .. } => "発言者を設定しました",
+            WriteOp::DeleteOpinion(_) => "削除しました（u で取り消し）",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Response {
+    Year {
+        fiscal_year: i32,
+        meetings: Vec<MeetingRow>,
+        select: Option<i64>,
+    },
+    Meeting(Option<MeetingDetail>),
+    Draft { context: String, text: Option<String> },
+    DraftSaved { context: String },
+    JobTitles(Vec<String>),
+    Written {
+        op: Box<WriteOp>,
+        result: Result<WriteOk, String>,
+    },
+    Undone {
+        redo: bool,
+        result: Result<Option<i64>, String>,
+    },
+    /// A read failed; the message says what.
+    Failed(String),
+    /// Others committed changes (already reloaded).
+    External(Vec<RecentChange>),
+}
+
+#[derive(Debug, Clone)]
+pub struct WriteOk {
+    /// The change set (for undo), if anything changed.
+    pub batch: Option<i64>,
+    /// The id of what was created, if anything.
+    pub created: Option<i64>,
+}
+
+struct Worker {
+    store: Store,
+    out: Sender<Response>,
+    year: Option<i32>,
+    meeting: Option<i64>,
+    drafts: HashMap<String, String>,
+    draft_due: Option<Instant>,
+    data_version: i64,
+    last_audit: i64,
+}
+
+/// Run until the request channel closes.
+pub fn run(store: Store, requests: Receiver<Request>, out: Sender<Response>) {
+    let data_version = store.data_version().unwrap_or_default();
+    let last_audit = store.last_audit_id().unwrap_or_default();
+    let mut w = Worker {
+        store,
+        out,
+        year: None,
+        meeting: None,
+        drafts: HashMap::new(),
+        draft_due: None,
+        data_version,
+        last_audit,
+    };
+    w.send(Response::JobTitles(w.store.job_titles().unwrap_or_default()));
+    let mut next_poll = Instant::now() + POLL_INTERVAL;
+    loop {
+        let deadline = w.draft_due.map_or(next_poll, |d| d.min(next_poll));
+        match requests.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(req) => w.handle(req),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        let now = Instant::now();
+        if w.draft_due.is_some_and(|d| d <= now) {
+            w.flush_drafts();
+        }
+        if next_poll <= now {
+            w.poll_external();
+            next_poll = now + POLL_INTERVAL;
+        }
+    }
+    // The screen is closing: whatever was typed is saved before we go.
+    w.flush_drafts();
+}
+
+impl Worker {
+    fn send(&self, r: Response) {
+        // The screen may already be gone at shutdown; nothing to do then.
+        let _ = self.out.send(r);
+    }
+
+    fn handle(&mut self, req: Request) {
+        match req {
+            Request::LoadYear {
+                fiscal_year,
+                select,
+            } => {
+                let fy = fiscal_year.or_else(|| {
+                    self.store
+                        .fiscal_years()
+                        .ok()
+                        .and_then(|y| y.last().copied())
+                });
+                let fy = fy.unwrap_or_else(|| crate::wareki::fiscal_year(chrono::Local::now().date_naive()));
+                self.year = Some(fy);
+                self.send_year(select);
+            }
+            Request::LoadMeeting(id) => {
+                self.meeting = Some(id);
+                self.send_meeting();
+            }
+            Request::LoadDraft(context) => {
+                let text = self
+                    .drafts
+                    .get(&context)
+                    .cloned()
+                    .or_else(|| self.store.draft(&context).ok().flatten());
+                self.send(Response::Draft { context, text });
+            }
+            Request::SaveDraft { context, text } => {
+                self.drafts.insert(context, text);
+                self.draft_due.get_or_insert(Instant::now() + DRAFT_INTERVAL);
+            }
+            Request::Write(op) => self.write(op),
+            Request::Undo { batch, redo } => {
+                let result = self.store.undo(batch).map_err(|e| e.to_string());
+                self.send(Response::Undone { redo, result });
+                self.reload();
+            }
+        }
+    }
+
+    fn send_year(&mut self, select: Option<i64>) {
+        let Some(fy) = self.year else { return };
+        match self.store.meetings_of_year(fy) {
+            Ok(meetings) => self.send(Response::Year {
+                fiscal_year: fy,
+                meetings,
+                select,
+            }),
+            Err(e) => self.send(Response::Failed(e.to_string())),
+        }
+    }
+
+    fn send_meeting(&mut self) {
+        let Some(id) = self.meeting else { return };
+        let detail = self.store.meeting_detail(id).ok().flatten();
+        self.send(Response::Meeting(detail));
+    }
+
+    fn reload(&mut self) {
+        self.send_year(None);
+        self.send_meeting();
+        self.data_version = self.store.data_version().unwrap_or(self.data_version);
+        self.last_audit = self.store.last_audit_id().unwrap_or(self.last_audit);
+    }
+
+    fn write(&mut self, op: WriteOp) {
+        // An entry being saved makes its draft obsolete: never write it back.
+        if let WriteOp::AddOpinion { draft_context, .. } = &op {
+            self.drafts.remove(draft_context);
+        }
+        let s = &mut self.store;
+        let created = match &op {
+            WriteOp::CreateMeeting(f) => s.create_meeting(f).map(Some),
+            WriteOp::UpdateMeeting {
+                id,
+                version,
+                fields,
+            } => s.update_meeting(*id, *version, fields).map(|_| None),
+            WriteOp::DeleteMeeting(id) => s.delete_meeting(*id).map(|_| None),
+            WriteOp::AddItem { meeting, title } => s.add_item(*meeting, title).map(Some),
+            WriteOp::MoveItem { item, delta } => s.move_item(*item, *delta).map(|_| None),
+            WriteOp::AddOpinion {
+                item,
+                text,
+                speaker,
+                draft_context,
+            } => s
+                .add_opinion(*item, text, speaker.as_deref(), Some(draft_context))
+                .map(Some),
+            WriteOp::EditOpinion { id, version, text } => {
+                s.edit_opinion(*id, *version, text).map(|_| None)
+            }
+            WriteOp::SetKind { id, kind } => s.set_opinion_kind(*id, kind).map(|_| None),
+            WriteOp::SetSpeaker { id, speaker } => {
+                s.set_opinion_speaker(*id, speaker.as_deref()).map(|_| None)
+            }
+            WriteOp::DeleteOpinion(id) => s.delete_opinion(*id).map(|_| None),
+        };
+        let result = created
+            .map(|created| WriteOk {
+                batch: self.store.last_batch(),
+                created,
+            })
+            .map_err(|e| e.to_string());
+        if let (WriteOp::CreateMeeting(f), Ok(ok)) = (&op, &result) {
+            self.year = Some(crate::wareki::fiscal_year(f.date));
+            self.meeting = ok.created;
+        }
+        self.send(Response::Written {
+            op: Box::new(op),
+            result,
+        });
+        if let Ok(titles) = self.store.job_titles() {
+            self.send(Response::JobTitles(titles));
+        }
+        self.reload();
+    }
+
+    fn flush_drafts(&mut self) {
+        self.draft_due = None;
+        for (context, text) in std::mem::take(&mut self.drafts) {
+            match self.store.save_draft(&context, &text) {
+                Ok(()) => self.send(Response::DraftSaved { context }),
+                Err(_) => {
+                    // Keep it and try again shortly (e.g. the file is busy).
+                    self.drafts.insert(context, text);
+                    self.draft_due = Some(Instant::now() + DRAFT_INTERVAL);
+                }
+            }
+        }
+    }
+
+    fn poll_external(&mut self) {
+        let Ok(v) = self.store.data_version() else {
+            return;
+        };
+        if v == self.data_version {
+            return;
+        }
+        self.data_version = v;
+        let changes = self
+            .store
+            .changes_by_others(self.last_audit)
+            .unwrap_or_default();
+        self.reload();
+        if !changes.is_empty() {
+            self.send(Response::External(changes));
+        }
+    }
+}

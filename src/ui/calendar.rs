@@ -1,0 +1,267 @@
+//! The calendar pane: month grid, the fiscal year's meetings, the selected
+//! meeting in full.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{title_bar, Theme};
+use crate::app::state::{AppState, CalendarState};
+use crate::db::{MeetingDetail, MeetingRow};
+use crate::model::OpinionKind;
+use crate::wareki;
+
+/// Width of the month grid: 7 cells of 4 columns, plus a margin.
+const GRID_WIDTH: u16 = 30;
+
+pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
+    let [left, _, right] = Layout::horizontal([
+        Constraint::Length(GRID_WIDTH),
+        Constraint::Length(1),
+        Constraint::Min(20),
+    ])
+    .areas(area);
+    month_grid(frame, left, &s.calendar, theme);
+    let list_height = (s.calendar.meetings.len() as u16 + 2).clamp(3, area.height / 3 + 1);
+    let [list, _, detail] = Layout::vertical([
+        Constraint::Length(list_height),
+        Constraint::Length(1),
+        Constraint::Min(3),
+    ])
+    .areas(right);
+    meeting_list(frame, list, &s.calendar, theme);
+    match &s.calendar.detail {
+        Some(d) => meeting_detail(frame, detail, d, s.calendar.detail_scroll, theme),
+        None => {
+            title_bar(frame, detail.intersection(Rect { height: 1, ..detail }), "会議", theme);
+            let msg = if s.calendar.loading {
+                "読み込み中"
+            } else {
+                "この年度の会議はまだありません。a で新しい会議を作れます。"
+            };
+            frame.render_widget(
+                Paragraph::new(Span::styled(format!(" {msg}"), theme.muted)),
+                Rect {
+                    y: detail.y + 2,
+                    height: detail.height.saturating_sub(2),
+                    ..detail
+                },
+            );
+        }
+    }
+}
+
+fn month_grid(frame: &mut Frame, area: Rect, c: &CalendarState, theme: &Theme) {
+    let m = c.month;
+    let header = format!(
+        "{}({}) {}月",
+        wareki::era_year_for_month(m.year(), m.month())
+            .map(|(e, y)| wareki::format_era_year(e, y))
+            .unwrap_or_default(),
+        m.year(),
+        m.month()
+    );
+    title_bar(frame, Rect { height: 1, ..area }, &header, theme);
+    let mut lines = vec![Line::from(vec![
+        Span::styled("  日", theme.sunday),
+        Span::raw("  月  火  水  木  金"),
+        Span::styled("  土", theme.saturday),
+    ])];
+    let offset = m.weekday().num_days_from_sunday() as usize;
+    let days = days_in_month(m);
+    let mut cells: Vec<Span> = vec![Span::raw("    "); offset];
+    for day in 1..=days {
+        let Some(date) = m.with_day(day) else { continue };
+        cells.push(day_cell(date, c, theme));
+        if cells.len() == 7 {
+            lines.push(Line::from(std::mem::take(&mut cells)));
+        }
+    }
+    if !cells.is_empty() {
+        lines.push(Line::from(cells));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        format!(" {}", wareki::format_fiscal_year(c.fiscal_year)),
+        theme.heading,
+    )));
+    lines.push(Line::from(Span::styled(
+        format!(" 会議 {} 件", c.meetings.len()),
+        theme.muted,
+    )));
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(1),
+            ..area
+        },
+    );
+}
+
+fn day_cell<'a>(date: NaiveDate, c: &CalendarState, theme: &Theme) -> Span<'a> {
+    let has_meeting = c.meetings.iter().any(|m| m.date == date);
+    let mut style = match date.weekday() {
+        Weekday::Sun => theme.sunday,
+        Weekday::Sat => theme.saturday,
+        _ => Style::default(),
+    };
+    if has_meeting {
+        style = style.patch(theme.meeting_day);
+    }
+    if date == c.today {
+        style = style.patch(theme.today);
+    }
+    let text = if has_meeting {
+        format!(" *{:>2}", date.day())
+    } else {
+        format!("  {:>2}", date.day())
+    };
+    if date == c.cursor {
+        style = style.patch(theme.cursor_day);
+    }
+    Span::styled(text, style)
+}
+
+fn days_in_month(first: NaiveDate) -> u32 {
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(first);
+    (next - first).num_days() as u32
+}
+
+/// "第3回  6月21日(水) 13:00-14:30  旭区外部特別会議室2"
+pub fn meeting_line(m: &MeetingRow) -> String {
+    let time = match (m.start, m.end) {
+        (Some(s), Some(e)) => format!("{}-{}", s.format("%H:%M"), e.format("%H:%M")),
+        (Some(s), None) => s.format("%H:%M").to_string(),
+        _ => "     ".to_string(),
+    };
+    format!(
+        "第{}回 {:>2}月{:>2}日({}) {}  {}",
+        m.number,
+        m.date.month(),
+        m.date.day(),
+        wareki::weekday_ja(m.date.weekday()),
+        time,
+        m.place
+    )
+}
+
+fn meeting_list(frame: &mut Frame, area: Rect, c: &CalendarState, theme: &Theme) {
+    let committee = c
+        .meetings
+        .first()
+        .map_or("区づくり経営会議", |m| m.committee.as_str());
+    title_bar(
+        frame,
+        Rect { height: 1, ..area },
+        &format!("{} {}", wareki::format_fiscal_year(c.fiscal_year), committee),
+        theme,
+    );
+    let rows = area.height.saturating_sub(1) as usize;
+    let sel = c.selected.unwrap_or(0);
+    let first = sel.saturating_sub(rows.saturating_sub(1));
+    let lines: Vec<Line> = c
+        .meetings
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, m)| {
+            let text = format!(" {}", meeting_line(m));
+            if Some(i) == c.selected {
+                Line::from(Span::styled(text, theme.selection))
+            } else {
+                Line::from(text)
+            }
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(1),
+            ..area
+        },
+    );
+}
+
+/// The meeting in full, as lines (shared with tests and the minutes view).
+pub fn detail_lines<'a>(d: &'a MeetingDetail, theme: &Theme) -> Vec<Line<'a>> {
+    let m = &d.meeting;
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("日時 ", theme.heading),
+            Span::raw(wareki::format_datetime_ja(m.date, m.start, m.end)),
+        ]),
+        Line::from(vec![
+            Span::styled("場所 ", theme.heading),
+            Span::raw(m.place.as_str()),
+            Span::styled(format!("  [{}]", m.status.label_ja()), theme.muted),
+        ]),
+        Line::from(vec![
+            Span::styled(format!("出席 {}名 ", d.attendees.len()), theme.heading),
+            Span::raw(d.attendees.join("、")),
+        ]),
+    ];
+    for item in &d.items {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            format!("({}) {}", item.number, item.title),
+            theme.heading,
+        )));
+        if !item.summary.is_empty() {
+            lines.push(Line::from(format!("  {}", item.summary)));
+        }
+        for o in &item.opinions {
+            lines.push(opinion_line(o, theme));
+        }
+    }
+    lines
+}
+
+pub fn opinion_line<'a>(o: &'a crate::db::OpinionRow, theme: &Theme) -> Line<'a> {
+    let mut spans = vec![Span::raw("  ・")];
+    match o.kind {
+        OpinionKind::Decision => spans.push(Span::styled("【決定】", theme.decision)),
+        OpinionKind::Action => {
+            spans.push(Span::styled("【宿題】", theme.action));
+        }
+        OpinionKind::Opinion => {}
+    }
+    if let Some(sp) = &o.speaker {
+        spans.push(Span::styled(format!("{sp}: "), theme.muted));
+    }
+    spans.push(Span::raw(o.text.as_str()));
+    if o.kind == OpinionKind::Action {
+        let owner = o.owner.as_deref().unwrap_or("担当未定");
+        let due = o.due.map_or("期限なし".to_string(), wareki::format_date);
+        spans.push(Span::styled(format!("（{owner}、{due}）"), theme.action));
+    }
+    Line::from(spans)
+}
+
+fn meeting_detail(frame: &mut Frame, area: Rect, d: &MeetingDetail, scroll: u16, theme: &Theme) {
+    let m = &d.meeting;
+    title_bar(
+        frame,
+        Rect { height: 1, ..area },
+        &format!("第{}回 {}", m.number, wareki::format_date_weekday(m.date)),
+        theme,
+    );
+    frame.render_widget(
+        Paragraph::new(detail_lines(d, theme))
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        Rect {
+            x: area.x + 1,
+            y: area.y + 1,
+            width: area.width.saturating_sub(1),
+            height: area.height.saturating_sub(1),
+        },
+    );
+}

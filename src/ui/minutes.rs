@@ -1,0 +1,130 @@
+//! Minute taking: agenda items on the left, the current item's summary and
+//! entries on the right (✓ on each saved one), the input line at the bottom
+//! with the terminal's cursor at the caret, where the IME draws.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::calendar::opinion_line;
+use super::text_input::{display_width, truncate_to_width};
+use super::{title_bar, Theme};
+use crate::app::state::{AppState, Mode};
+use crate::wareki;
+
+pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
+    let (Some(m), Some(d)) = (&s.minutes, &s.calendar.detail) else {
+        return;
+    };
+    let [header, main, _, input] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let mt = &d.meeting;
+    title_bar(
+        frame,
+        header,
+        &format!(
+            "記録中  第{}回 {} {}",
+            mt.number,
+            wareki::format_date_weekday(mt.date),
+            mt.place
+        ),
+        theme,
+    );
+    let left_w = (area.width / 3).clamp(16, 36);
+    let [left, _, right] = Layout::horizontal([
+        Constraint::Length(left_w),
+        Constraint::Length(1),
+        Constraint::Min(10),
+    ])
+    .areas(main);
+
+    // Agenda items.
+    let items: Vec<Line> = d
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| {
+            let label = format!(" ({}) {} [{}]", it.number, it.title, it.opinions.len());
+            let (cut, _) = truncate_to_width(&label, left_w as usize);
+            if i == m.item {
+                Line::from(Span::styled(cut, theme.selection))
+            } else {
+                Line::from(cut)
+            }
+        })
+        .collect();
+    let mut left_lines = vec![Line::from(Span::styled(" 議題", theme.heading))];
+    left_lines.extend(items);
+    if d.items.is_empty() {
+        left_lines.push(Line::from(Span::styled(" （議題なし: Ctrl-N で追加）", theme.muted)));
+    }
+    frame.render_widget(Paragraph::new(left_lines), left);
+
+    // The current item's entries.
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(it) = d.items.get(m.item) {
+        lines.push(Line::from(Span::styled(
+            format!("({}) {}", it.number, it.title),
+            theme.heading,
+        )));
+        if !it.summary.is_empty() {
+            lines.push(Line::from(Span::styled(it.summary.as_str(), theme.muted)));
+        }
+        for (i, o) in it.opinions.iter().enumerate() {
+            let mut line = opinion_line(o, theme);
+            line.spans.insert(0, Span::styled("✓", theme.saved));
+            if s.mode == Mode::MinutesList && i == m.entry {
+                line = line.patch_style(theme.selection);
+            }
+            lines.push(line);
+        }
+        for p in m.pending.iter().filter(|p| p.item_id == it.id) {
+            let (mark, style) = match &p.failed {
+                Some(_) => ("!", theme.error),
+                None => (" ", theme.pending),
+            };
+            lines.push(Line::from(vec![
+                Span::styled(mark, style),
+                Span::styled("  ・", style),
+                Span::styled(p.text.as_str(), style),
+                Span::styled(
+                    if p.failed.is_some() { "（未保存）" } else { "（保存中）" },
+                    style,
+                ),
+            ]));
+        }
+    }
+    // Keep the newest entries in view.
+    let height = right.height as usize;
+    let scroll = lines.len().saturating_sub(height) as u16;
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)),
+        right,
+    );
+
+    // The input line.
+    let mut label = String::new();
+    if m.editing.is_some() {
+        label.push_str("編集");
+    } else {
+        label.push_str("意見");
+    }
+    if let Some(sp) = &m.speaker {
+        label.push_str(&format!("[{sp}]"));
+    }
+    label.push_str(if m.draft_saved { " ✓> " } else { " > " });
+    let label_w = display_width(&label) as u16;
+    let [lab, field] =
+        Layout::horizontal([Constraint::Length(label_w), Constraint::Min(1)]).areas(input);
+    frame.render_widget(Paragraph::new(Span::styled(label, theme.heading)), lab);
+    m.input.render(field, frame.buffer_mut(), theme.input, theme.muted);
+    if s.mode == Mode::MinutesInput && s.prompt.is_none() && !s.help {
+        frame.set_cursor_position(m.input.cursor_position(field));
+    }
+}

@@ -1,0 +1,81 @@
+//! Drawing: a pure function of [`AppState`]. Nothing here touches the
+//! database or changes state. No box-drawing or other East Asian
+//! ambiguous-width glyphs in the chrome: panes are set apart by title bars
+//! and spacing, so the layout holds in terminals that draw those glyphs
+//! double width (Tera Term, PuTTY in CJK mode).
+
+mod calendar;
+mod chrome;
+mod minutes;
+pub mod text_input;
+pub mod theme;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::app::state::{AppState, Mode, Tab};
+pub use theme::Theme;
+
+pub fn draw(frame: &mut Frame, s: &AppState, theme: &Theme) {
+    let area = frame.area();
+    let [tabs, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    chrome::tabs(frame, tabs, s, theme);
+    match (s.tab, s.mode) {
+        (Tab::Meetings, Mode::MinutesInput | Mode::MinutesList) => {
+            minutes::draw(frame, body, s, theme)
+        }
+        (Tab::Meetings, _) => calendar::draw(frame, body, s, theme),
+        (tab, _) => placeholder(frame, body, tab, theme),
+    }
+    chrome::status(frame, status, s, theme);
+    if s.prompt.is_some() {
+        chrome::prompt(frame, area, s, theme);
+    }
+    if s.help {
+        chrome::help(frame, area, s, theme);
+    }
+}
+
+fn placeholder(frame: &mut Frame, area: Rect, tab: Tab, theme: &Theme) {
+    let what = match tab {
+        Tab::Attendance => "職名 × 会議の出席マトリクス（出席回数・出席率、並べ替え、絞り込み、CSV 出力）",
+        Tab::Policy => "運営方針のツリー（経営課題 → 戦略 → 具体的取組、予算の合計、関連する議題）",
+        Tab::Progress => "改革項目と取組の進捗（期ごとの計画と実績、状況、評価、宿題の一覧）",
+        Tab::Meetings => "",
+    };
+    let lines = vec![
+        Line::from(Span::styled(format!(" {} ", tab.label()), theme.title)),
+        Line::from(""),
+        Line::from(format!("  ここには次の版で {what} が入ります。")),
+        Line::from(""),
+        Line::from(Span::styled(
+            "  データはすでに取り込まれています: `kusei export --format json` で確かめられます。",
+            theme.muted,
+        )),
+        Line::from(Span::styled("  1 で会議タブに戻ります。", theme.muted)),
+    ];
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// A title bar: the text on the theme's title colour across the full width.
+pub(crate) fn title_bar(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
+    let width = area.width as usize;
+    let (cut, used) = text_input::truncate_to_width(&format!(" {text}"), width);
+    let pad = " ".repeat(width.saturating_sub(used));
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(format!("{cut}{pad}"), theme.title))),
+        area,
+    );
+}
+
+/// Whether the status line shows a relative time that needs ticking.
+pub fn activity_visible(s: &AppState) -> bool {
+    chrome::activity_text(s).is_some()
+}

@@ -1,0 +1,1002 @@
+//! Single-line text input (minute taking, search line), correct for Japanese.
+//!
+//! The caret is a byte index always on an extended grapheme cluster boundary,
+//! so `か` + U+3099 or an emoji with a skin-tone modifier move and delete as
+//! one unit. Widths are display columns from `unicode-width`, summed per
+//! grapheme cluster exactly as drawn. [`TextInput::render`] and
+//! [`TextInput::cursor_position`] are pure functions of `(text, caret, area)`
+//! sharing one scroll computation, so the hardware cursor (where the terminal
+//! draws the IME preedit and candidate window) is always on the caret's cell.
+//! Needs `unicode-segmentation = "1"` (already in Cargo.lock via ratatui).
+
+use std::fmt;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
+use unicode_width::UnicodeWidthStr;
+
+/// Default cap on the total text size: 1 MiB.
+pub const DEFAULT_MAX_BYTES: usize = 1 << 20;
+
+/// Glyph drawn (muted) for a `'\n'` in the single-line view. U+23CE RETURN
+/// SYMBOL has East Asian Width N (neutral) and no emoji presentation, so it is
+/// one column in every terminal, including ones that draw ambiguous-width
+/// characters wide (common with Japanese locales). `¶` and the U+2190 arrows
+/// are A (ambiguous) and would shift the rest of the line there.
+pub const NEWLINE_MARKER: &str = "\u{23CE}";
+
+const MAX_UNDO_STEPS: usize = 200;
+const MAX_UNDO_BYTES: usize = 16 << 20;
+
+/// Display columns: sum over grapheme clusters of `UnicodeWidthStr::width`,
+/// i.e. what this widget draws (`'\n'` is one column, like its marker).
+pub fn display_width(s: &str) -> usize {
+    s.graphemes(true).map(UnicodeWidthStr::width).sum()
+}
+
+/// Cut `s` at a grapheme (hence char) boundary so it fits in `width` columns;
+/// appends nothing. Returns the kept text and the columns it uses.
+pub fn truncate_to_width(s: &str, width: usize) -> (String, usize) {
+    let (mut used, mut end) = (0, 0);
+    for (i, g) in s.grapheme_indices(true) {
+        if used + g.width() > width {
+            break;
+        }
+        used += g.width();
+        end = i + g.len();
+    }
+    (s[..end].to_string(), used)
+}
+
+/// Truncate `s` to `width` columns, then pad with spaces to exactly `width`.
+pub fn pad_to_width(s: &str, width: usize) -> String {
+    let (mut out, used) = truncate_to_width(s, width);
+    out.extend(std::iter::repeat_n(' ', width - used));
+    out
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputError {
+    /// The edit would make the text `attempted_bytes` long, over `limit_bytes`.
+    TooLarge {
+        limit_bytes: usize,
+        attempted_bytes: usize,
+    },
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self::TooLarge {
+            limit_bytes: limit,
+            attempted_bytes: tried,
+        } = *self;
+        let limit = match limit {
+            l if l >= 1 << 20 && l.is_multiple_of(1 << 20) => format!("{} MiB", l >> 20),
+            l => format!("{}バイト", group_thousands(l)),
+        };
+        let tried = group_thousands(tried);
+        write!(f, "貼り付けが大きすぎます（{tried}バイト。上限は{limit}）")
+    }
+}
+
+impl std::error::Error for InputError {}
+
+fn group_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Result of [`TextInput::handle_key`] / [`TextInput::handle_paste`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputOutcome {
+    /// The text changed.
+    Changed,
+    /// Only the caret moved.
+    Moved,
+    /// An editing key that had no effect (e.g. Backspace at the start).
+    Unchanged,
+    /// Not an editing key; the caller may use it (Enter, Esc, Tab, Up, …).
+    Unhandled,
+    /// The edit was refused; the reason is in [`TextInput::take_error`].
+    Error,
+}
+
+/// One undo step: at byte `at`, `removed` was replaced by `inserted`.
+#[derive(Debug, Clone)]
+struct Edit {
+    at: usize,
+    removed: String,
+    inserted: String,
+    caret_before: usize,
+    caret_after: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct TextInput {
+    text: String,
+    caret: usize,
+    undo: Vec<Edit>,
+    redo: Vec<Edit>,
+    /// The last undo step is an open run of typing that the next insert joins.
+    typing_run: bool,
+    max_bytes: usize,
+    placeholder: String,
+    error: Option<InputError>,
+}
+
+impl Default for TextInput {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TextInput {
+    pub fn new() -> Self {
+        Self {
+            text: String::new(),
+            caret: 0,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            typing_run: false,
+            max_bytes: DEFAULT_MAX_BYTES,
+            placeholder: String::new(),
+            error: None,
+        }
+    }
+
+    /// Sanitised like a paste (not capped); caret at the end; no history.
+    pub fn with_text(s: &str) -> Self {
+        let mut t = Self::new();
+        t.set_text(s);
+        t
+    }
+
+    /// Cap on the total text size in bytes (existing text is kept as is).
+    pub fn with_max_bytes(mut self, n: usize) -> Self {
+        self.max_bytes = n;
+        self
+    }
+
+    /// Text shown in the muted style while the input is empty.
+    pub fn with_placeholder(mut self, s: &str) -> Self {
+        self.placeholder = sanitize(s).replace('\n', " ");
+        self
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Replace the text (sanitised, not capped); caret to end; clears history.
+    pub fn set_text(&mut self, s: &str) {
+        self.text = sanitize(s);
+        self.caret = self.text.len();
+        self.reset_history();
+    }
+
+    /// Empty the text as one undoable step.
+    pub fn clear(&mut self) {
+        self.remove(0, self.text.len());
+    }
+
+    /// Return the text and reset to empty with no history.
+    pub fn take(&mut self) -> String {
+        self.caret = 0;
+        self.reset_history();
+        std::mem::take(&mut self.text)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    pub fn caret(&self) -> usize {
+        self.caret
+    }
+
+    /// Move the caret to `byte`, clamped to the text and down to a boundary.
+    pub fn set_caret(&mut self, byte: usize) {
+        self.move_to(snap(&self.text, byte, false));
+    }
+
+    /// Display column of the caret from the start of the text.
+    pub fn caret_column(&self) -> usize {
+        display_width(self.text.get(..self.caret).unwrap_or(""))
+    }
+
+    /// The last edit refused by [`Self::handle_key`] / [`Self::handle_paste`].
+    pub fn take_error(&mut self) -> Option<InputError> {
+        self.error.take()
+    }
+
+    /// Type one character (consecutive typing coalesces into one undo step
+    /// until a space or punctuation, a caret move or another kind of edit).
+    pub fn insert_char(&mut self, c: char) -> Result<(), InputError> {
+        self.insert_str(c.encode_utf8(&mut [0; 4]))
+    }
+
+    /// Type a string (e.g. an IME commit); joins the current run of typing.
+    pub fn insert_str(&mut self, s: &str) -> Result<(), InputError> {
+        self.edit(self.caret, self.caret, &sanitize(s), true)
+            .map(drop)
+    }
+
+    /// Insert clipboard text as one undo step: CRLF/CR become LF, tabs a
+    /// space, other control characters are dropped; refused whole (nothing
+    /// changes) if the text would exceed the size cap.
+    pub fn paste(&mut self, s: &str) -> Result<(), InputError> {
+        self.edit(self.caret, self.caret, &sanitize(s), false)
+            .map(drop)
+    }
+
+    /// [`Self::paste`] for `Event::Paste`, reported as an outcome.
+    pub fn handle_paste(&mut self, s: &str) -> InputOutcome {
+        let r = self.edit(self.caret, self.caret, &sanitize(s), false);
+        self.outcome(r)
+    }
+
+    pub fn backspace(&mut self) -> bool {
+        self.remove(boundary(&self.text, self.caret, false), self.caret)
+    }
+
+    pub fn delete(&mut self) -> bool {
+        self.remove(self.caret, boundary(&self.text, self.caret, true))
+    }
+
+    pub fn move_left(&mut self) -> bool {
+        self.move_to(boundary(&self.text, self.caret, false))
+    }
+
+    pub fn move_right(&mut self) -> bool {
+        self.move_to(boundary(&self.text, self.caret, true))
+    }
+
+    /// Back over whitespace, then over one run of the same character class.
+    pub fn word_left(&mut self) -> bool {
+        self.move_to(self.word_edge(false))
+    }
+
+    /// Forward over whitespace, then over one run of the same character class.
+    pub fn word_right(&mut self) -> bool {
+        self.move_to(self.word_edge(true))
+    }
+
+    pub fn home(&mut self) -> bool {
+        self.move_to(0)
+    }
+
+    pub fn end(&mut self) -> bool {
+        self.move_to(self.text.len())
+    }
+
+    pub fn kill_to_start(&mut self) -> bool {
+        self.remove(0, self.caret)
+    }
+
+    /// Delete whitespace before the caret, then one word (shell Ctrl-W).
+    pub fn kill_word_back(&mut self) -> bool {
+        self.remove(self.word_edge(false), self.caret)
+    }
+
+    pub fn kill_to_end(&mut self) -> bool {
+        self.remove(self.caret, self.text.len())
+    }
+
+    pub fn undo(&mut self) -> bool {
+        self.step_history(true)
+    }
+
+    pub fn redo(&mut self) -> bool {
+        self.step_history(false)
+    }
+
+    /// Map a key to an edit. Plain characters (with or without Shift) insert;
+    /// Backspace, Delete, Left/Right, Home/End, Ctrl/Alt-Left/Right, Alt-b/f,
+    /// Ctrl-A/E/U/W/K, Ctrl/Alt-Backspace (kill word), Ctrl-Z and Ctrl-_ (also
+    /// seen as Ctrl-7 or Ctrl-/) undo, Ctrl-Y and Ctrl-Shift-Z redo. Ctrl-H is
+    /// Backspace, since Tera Term and other legacy terminals send ^H for it.
+    /// Everything else is `Unhandled`; only Press/Repeat events act.
+    pub fn handle_key(&mut self, key: &KeyEvent) -> InputOutcome {
+        use InputOutcome::{Changed, Moved, Unchanged, Unhandled};
+        let (m, extra) = (key.modifiers, KeyModifiers::SUPER | KeyModifiers::HYPER);
+        let pressed = matches!(key.kind, KeyEventKind::Press | KeyEventKind::Repeat);
+        if !pressed || m.intersects(extra | KeyModifiers::META) {
+            return Unhandled;
+        }
+        let ctrl = m.contains(KeyModifiers::CONTROL);
+        let shift = m.contains(KeyModifiers::SHIFT);
+        let moved = |b: bool| if b { Moved } else { Unchanged };
+        let changed = |b: bool| if b { Changed } else { Unchanged };
+        match (key.code, ctrl, m.contains(KeyModifiers::ALT)) {
+            (KeyCode::Char(c), false, false) => {
+                let r = self.edit(self.caret, self.caret, &sanitize(&c.to_string()), true);
+                self.outcome(r)
+            }
+            (KeyCode::Char(c), true, false) => match (c, shift) {
+                ('a', false) => moved(self.home()),
+                ('e', false) => moved(self.end()),
+                ('h', false) => changed(self.backspace()),
+                ('u', false) => changed(self.kill_to_start()),
+                ('w', false) => changed(self.kill_word_back()),
+                ('k', false) => changed(self.kill_to_end()),
+                ('z', false) | ('_' | '7' | '/', _) | ('-', true) => changed(self.undo()),
+                ('y', false) | ('z' | 'Z', true) => changed(self.redo()),
+                _ => Unhandled,
+            },
+            (KeyCode::Char('b'), false, true) => moved(self.word_left()),
+            (KeyCode::Char('f'), false, true) => moved(self.word_right()),
+            (KeyCode::Backspace, false, false) => changed(self.backspace()),
+            (KeyCode::Backspace, _, _) => changed(self.kill_word_back()),
+            (KeyCode::Delete, false, false) => changed(self.delete()),
+            (KeyCode::Left, false, false) => moved(self.move_left()),
+            (KeyCode::Left, _, _) => moved(self.word_left()),
+            (KeyCode::Right, false, false) => moved(self.move_right()),
+            (KeyCode::Right, _, _) => moved(self.word_right()),
+            (KeyCode::Home, false, false) => moved(self.home()),
+            (KeyCode::End, false, false) => moved(self.end()),
+            _ => Unhandled,
+        }
+    }
+
+    /// First visible display column for a field `width` columns wide.
+    /// Stateless policy: 0 while the caret and the whole grapheme under it
+    /// fit; otherwise scroll so that grapheme ends in the last column (at the
+    /// end of the text the caret sits on column `width - 1`), showing as much
+    /// text before the caret as fits. A grapheme wider than the field puts
+    /// the caret on column 0.
+    pub fn scroll_for_width(&self, width: u16) -> usize {
+        self.view(width).1
+    }
+
+    /// Draw into the first line of `area`, filling it with `style`; newline
+    /// markers and the placeholder use `style.patch(muted)`. A wide character
+    /// cut by either edge is left blank rather than drawn half.
+    pub fn render(&self, area: Rect, buf: &mut Buffer, style: Style, muted: Style) {
+        if area.width == 0 || area.height == 0 {
+            return;
+        }
+        for x in area.left()..area.right() {
+            put(buf, x, area.y, " ", style);
+        }
+        let muted = style.patch(muted);
+        if self.text.is_empty() {
+            let cells = self.placeholder.graphemes(true);
+            draw(buf, area, 0, cells.map(|g| (g, g.width(), muted)));
+            return;
+        }
+        let cells = self.text.graphemes(true).map(|g| match g {
+            "\n" => (NEWLINE_MARKER, 1, muted),
+            g => (g, g.width(), style),
+        });
+        draw(buf, area, self.scroll_for_width(area.width), cells);
+    }
+
+    /// Hardware cursor position for `area`: `area.x + caret_column - scroll`
+    /// (clamped inside the area), `area.y`.
+    pub fn cursor_position(&self, area: Rect) -> Position {
+        let (col, scroll) = self.view(area.width);
+        let off = u16::try_from(col - scroll).unwrap_or(u16::MAX);
+        let off = off.min(area.width.saturating_sub(1));
+        Position::new(area.x.saturating_add(off), area.y)
+    }
+
+    /// (caret column, scroll) for a field `width` columns wide.
+    fn view(&self, width: u16) -> (usize, usize) {
+        let (w, col) = (usize::from(width.max(1)), self.caret_column());
+        let rest = self.text.get(self.caret..).unwrap_or("");
+        let under = rest.graphemes(true).next().map_or(1, |g| g.width().max(1));
+        let scroll = if col + under <= w {
+            0
+        } else {
+            col.min(col + under - w)
+        };
+        (col, scroll)
+    }
+
+    fn outcome(&mut self, r: Result<bool, InputError>) -> InputOutcome {
+        match r {
+            Ok(true) => InputOutcome::Changed,
+            Ok(false) => InputOutcome::Unchanged,
+            Err(e) => {
+                self.error = Some(e);
+                InputOutcome::Error
+            }
+        }
+    }
+
+    /// Skip whitespace, then one run of one character class, in a direction.
+    fn word_edge(&self, forward: bool) -> usize {
+        let (s, mut p, mut class) = (&self.text, self.caret, Class::Space);
+        while (forward && p < s.len()) || (!forward && p > 0) {
+            let q = boundary(s, p, forward);
+            let g = s.get(p.min(q)..p.max(q)).unwrap_or("");
+            let c = g.chars().next().map_or(Class::Other, class_of);
+            if class == Class::Space {
+                class = c;
+            } else if c != class {
+                break;
+            }
+            p = q;
+        }
+        p
+    }
+
+    fn move_to(&mut self, p: usize) -> bool {
+        self.typing_run = false;
+        std::mem::replace(&mut self.caret, p) != p
+    }
+
+    fn reset_history(&mut self) {
+        self.undo.clear();
+        self.redo.clear();
+        self.typing_run = false;
+        self.error = None;
+    }
+
+    fn remove(&mut self, start: usize, end: usize) -> bool {
+        self.edit(start, end, "", false).unwrap_or(false)
+    }
+
+    /// Replace `start..end` by sanitised `ins` as one undo step, or as part of
+    /// the open typing run when `typing`. `Ok(false)` if nothing changed.
+    fn edit(
+        &mut self,
+        start: usize,
+        end: usize,
+        ins: &str,
+        typing: bool,
+    ) -> Result<bool, InputError> {
+        let removed = match self.text.get(start..end) {
+            Some(r) if !r.is_empty() || !ins.is_empty() => r.to_string(),
+            _ => return Ok(false),
+        };
+        let attempted = (self.text.len() - removed.len()).saturating_add(ins.len());
+        if !ins.is_empty() && attempted > self.max_bytes {
+            let limit_bytes = self.max_bytes;
+            return Err(InputError::TooLarge {
+                limit_bytes,
+                attempted_bytes: attempted,
+            });
+        }
+        let join = typing
+            && self.typing_run
+            && removed.is_empty()
+            && matches!(self.undo.last(), Some(e) if e.removed.is_empty() && e.at + e.inserted.len() == start);
+        self.text.replace_range(start..end, ins);
+        let caret_after = snap(&self.text, start + ins.len(), !ins.is_empty());
+        let caret_before = std::mem::replace(&mut self.caret, caret_after);
+        self.redo.clear();
+        match self.undo.last_mut() {
+            Some(e) if join => {
+                e.inserted.push_str(ins);
+                e.caret_after = caret_after;
+            }
+            _ => {
+                let inserted = ins.to_string();
+                self.undo.push(Edit {
+                    at: start,
+                    removed,
+                    inserted,
+                    caret_before,
+                    caret_after,
+                });
+                let size = |e: &Edit| e.removed.len() + e.inserted.len();
+                let mut total: usize = self.undo.iter().map(size).sum();
+                while self.undo.len() > MAX_UNDO_STEPS
+                    || (self.undo.len() > 1 && total > MAX_UNDO_BYTES)
+                {
+                    total -= size(&self.undo.remove(0));
+                }
+            }
+        }
+        // A space or punctuation closes the run; the next character starts a new step.
+        let last = ins.chars().last().map(class_of);
+        self.typing_run = typing && !matches!(last, None | Some(Class::Space | Class::Other));
+        Ok(true)
+    }
+
+    fn step_history(&mut self, back: bool) -> bool {
+        self.typing_run = false;
+        let from = if back { &mut self.undo } else { &mut self.redo };
+        let Some(e) = from.pop() else { return false };
+        let (old, new, caret) = match back {
+            true => (&e.inserted, &e.removed, e.caret_before),
+            false => (&e.removed, &e.inserted, e.caret_after),
+        };
+        let range = e.at..e.at + old.len();
+        if self.text.get(range.clone()) != Some(old.as_str()) {
+            self.reset_history(); // cannot happen; never corrupt the text
+            return false;
+        }
+        self.text.replace_range(range, new);
+        self.caret = snap(&self.text, caret, false);
+        let to = if back { &mut self.redo } else { &mut self.undo };
+        to.push(e);
+        true
+    }
+}
+
+/// CRLF/CR/NEL/LS/PS → LF, tab → space, other control characters dropped.
+fn sanitize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                chars.next_if(|&n| c == '\r' && n == '\n');
+                out.push('\n');
+            }
+            '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn put(buf: &mut Buffer, x: u16, y: u16, symbol: &str, style: Style) {
+    if let Some(cell) = buf.cell_mut((x, y)) {
+        cell.set_symbol(symbol).set_style(style);
+    }
+}
+
+/// Draw `(symbol, width, style)` cells from display column `scroll` on. The
+/// line is pre-filled with spaces, so graphemes cut by an edge and the
+/// continuation cells of wide graphemes stay blank.
+fn draw<'a>(
+    buf: &mut Buffer,
+    area: Rect,
+    scroll: usize,
+    cells: impl Iterator<Item = (&'a str, usize, Style)>,
+) {
+    let (end, mut col) = (scroll + usize::from(area.width), 0);
+    for (symbol, w, style) in cells {
+        let start = col;
+        col += w;
+        if col > end {
+            break;
+        }
+        if w > 0 && start >= scroll {
+            let x = u16::try_from(start - scroll).unwrap_or(u16::MAX);
+            put(buf, area.x.saturating_add(x), area.y, symbol, style);
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Space,
+    Kanji,
+    Hiragana,
+    Katakana,
+    Alnum,
+    Other,
+}
+
+/// Word class of a character (a grapheme takes the class of its first char).
+fn class_of(c: char) -> Class {
+    match c {
+        c if c.is_whitespace() => Class::Space,
+        '々' | '〆' | '〇' | '〻' | 'ヵ' | 'ヶ' => Class::Kanji,
+        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => Class::Kanji,
+        '\u{20000}'..='\u{3FFFF}' => Class::Kanji,
+        '\u{3041}'..='\u{309F}' => Class::Hiragana,
+        '\u{30A1}'..='\u{30FA}' | '\u{30FC}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' => {
+            Class::Katakana
+        }
+        '\u{FF66}'..='\u{FF9F}' => Class::Katakana, // half-width, incl. ｰ ﾞ ﾟ
+        c if c.is_alphanumeric() => Class::Alnum,   // Latin, digits, full-width Ａ１
+        _ => Class::Other,
+    }
+}
+
+/// The next (or previous) grapheme boundary from `pos`, a char boundary.
+fn boundary(s: &str, pos: usize, forward: bool) -> usize {
+    let mut cursor = GraphemeCursor::new(pos, s.len(), true);
+    let found = match forward {
+        true => cursor.next_boundary(s, 0),
+        false => cursor.prev_boundary(s, 0),
+    };
+    match found {
+        Ok(Some(p)) => p,
+        _ if forward => s.len(),
+        _ => 0,
+    }
+}
+
+/// The grapheme boundary at or after (`up`) / at or before `pos`, clamped.
+fn snap(s: &str, pos: usize, up: bool) -> usize {
+    let mut p = pos.min(s.len());
+    while !s.is_char_boundary(p) {
+        p = if up { p + 1 } else { p - 1 };
+    }
+    match GraphemeCursor::new(p, s.len(), true).is_boundary(s, 0) {
+        Ok(false) => boundary(s, p, up),
+        _ => p,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::Color;
+    use InputOutcome::{Changed, Error, Moved, Unchanged, Unhandled};
+
+    fn typed(s: &str) -> TextInput {
+        let mut t = TextInput::new();
+        s.chars().for_each(|c| t.insert_char(c).unwrap());
+        t
+    }
+
+    fn at(t: &TextInput) -> (usize, usize) {
+        (t.caret(), t.caret_column())
+    }
+
+    fn row(t: &TextInput, area: Rect) -> Vec<String> {
+        let mut buf = Buffer::empty(Rect::new(0, 0, area.right() + 2, area.bottom()));
+        t.render(area, &mut buf, Style::default(), Style::default());
+        let cells = area.left()..area.right();
+        cells
+            .map(|x| buf[(x, area.y)].symbol().to_string())
+            .collect()
+    }
+
+    fn press(t: &mut TextInput, code: KeyCode, m: KeyModifiers) -> InputOutcome {
+        t.handle_key(&KeyEvent::new(code, m))
+    }
+
+    #[test]
+    fn typing_moving_and_backspace_in_japanese() {
+        let mut t = typed("平成29年度の予算");
+        assert_eq!(at(&t), (t.text().len(), 16));
+        assert!(t.home() && !t.home());
+        assert_eq!(at(&t), (0, 0));
+        t.move_right();
+        t.move_right();
+        assert_eq!(at(&t), (6, 4));
+        t.move_right();
+        assert_eq!(at(&t), (7, 5));
+        assert!(t.end() && !t.move_right() && t.move_left());
+        assert_eq!(at(&t), (t.text().len() - 3, 14));
+        assert!(t.backspace());
+        assert_eq!((t.text(), t.caret_column()), ("平成29年度の算", 12));
+    }
+
+    #[test]
+    fn words_follow_character_classes() {
+        let s = "区長は大規模団地について話した";
+        let mut t = TextInput::with_text(s);
+        let mut stops = vec![];
+        while t.word_left() {
+            stops.push(s[t.caret()..].chars().count());
+        }
+        assert_eq!(stops, [2, 3, 7, 12, 13, 15]);
+        let cases = [
+            (s, "区長|は|大規模団地|について|話|した"),
+            (
+                "ｶﾀｶﾅとカタカナーと3ヶ月、ABC１２ x",
+                "ｶﾀｶﾅ|と|カタカナー|と|3|ヶ月|、|ABC１２| x",
+            ),
+        ];
+        for (s, want) in cases {
+            let (mut t, mut words, mut last) = (TextInput::with_text(s), vec![], 0);
+            t.home();
+            while t.word_right() {
+                words.push(&s[last..t.caret()]);
+                last = t.caret();
+            }
+            assert_eq!(words.join("|"), want);
+        }
+    }
+
+    #[test]
+    fn kill_commands() {
+        let mut t = TextInput::with_text("予算案について　");
+        assert!(t.kill_word_back());
+        assert_eq!(t.text(), "予算案");
+        assert!(t.kill_word_back() && !t.kill_word_back());
+        let mut t = TextInput::with_text("第3回 定例会");
+        t.set_caret("第3回".len());
+        assert!(t.kill_to_end() && !t.kill_to_end());
+        assert_eq!(t.text(), "第3回");
+        t.set_caret(3);
+        assert!(t.kill_to_start());
+        assert_eq!((t.text(), t.caret()), ("3回", 0));
+        assert!(t.undo() && t.undo());
+        assert_eq!(t.text(), "第3回 定例会");
+    }
+
+    #[test]
+    fn undo_redo_granularity() {
+        let mut t = typed("会議abc 議事");
+        assert!(t.undo());
+        assert_eq!(t.text(), "会議abc ");
+        t.insert_str("録").unwrap();
+        assert!(!t.redo(), "a new edit clears redo");
+        t.move_left();
+        t.insert_char('x').unwrap();
+        assert_eq!(t.text(), "会議abc x録");
+        assert!(t.undo() && t.undo() && t.undo() && !t.undo());
+        assert_eq!(at(&t), (0, 0));
+        assert!(t.redo());
+        assert_eq!((t.text(), t.caret()), ("会議abc ", 10));
+        t.paste("要旨").unwrap();
+        assert!(t.backspace() && t.backspace() && t.undo());
+        assert_eq!(t.text(), "会議abc 要");
+        assert!(t.undo());
+        assert_eq!(t.text(), "会議abc 要旨");
+        assert!(t.undo());
+        assert_eq!(t.text(), "会議abc ");
+        t.clear();
+        assert!(t.is_empty() && t.undo());
+        assert_eq!(t.take(), "会議abc ");
+        assert!(!t.undo() && t.is_empty());
+    }
+
+    #[test]
+    fn paste_normalises_newlines_and_is_one_step() {
+        let mut t = typed("議題");
+        t.paste("一行目\r\n二行目\r三\t四\u{7}").unwrap();
+        assert_eq!(t.text(), "議題一行目\n二行目\n三 四");
+        assert!(t.undo());
+        assert_eq!(t.text(), "議題");
+        let (t, area) = (TextInput::with_text("一\r\n二"), Rect::new(0, 0, 6, 1));
+        let mut buf = Buffer::empty(area);
+        let muted = Style::default().fg(Color::DarkGray);
+        t.render(area, &mut buf, Style::default(), muted);
+        let marker = &buf[(2, 0)];
+        assert_eq!(
+            (marker.symbol(), marker.fg),
+            (NEWLINE_MARKER, Color::DarkGray)
+        );
+        assert_eq!((buf[(3, 0)].symbol(), t.caret_column()), ("二", 5));
+        assert_eq!(TextInput::new().handle_paste("\u{1b}\u{7}"), Unchanged);
+        // width_cjk counts East Asian Ambiguous as 2: the marker is not ambiguous, ¶ is.
+        assert_eq!((NEWLINE_MARKER.width(), NEWLINE_MARKER.width_cjk()), (1, 1));
+        assert_eq!("¶".width_cjk(), 2);
+    }
+
+    #[test]
+    fn size_cap_refuses_the_whole_edit() {
+        let mut t = TextInput::with_text(&"a".repeat(DEFAULT_MAX_BYTES - 3));
+        t.home();
+        let err = t.paste("あい").unwrap_err();
+        let (limit_bytes, attempted_bytes) = (1_048_576, 1_048_579);
+        assert_eq!(
+            err,
+            InputError::TooLarge {
+                limit_bytes,
+                attempted_bytes
+            }
+        );
+        let msg = "貼り付けが大きすぎます（1,048,579バイト。上限は1 MiB）";
+        assert_eq!(err.to_string(), msg);
+        assert_eq!((t.text().len(), t.caret()), (DEFAULT_MAX_BYTES - 3, 0));
+        assert!(!t.undo());
+        assert_eq!(
+            press(&mut t, KeyCode::Char('字'), KeyModifiers::NONE),
+            Changed
+        );
+        assert_eq!(t.text().len(), DEFAULT_MAX_BYTES);
+        assert_eq!(press(&mut t, KeyCode::Char('b'), KeyModifiers::NONE), Error);
+        assert!(matches!(t.take_error(), Some(InputError::TooLarge { .. })));
+        let mut small = TextInput::new().with_max_bytes(1500);
+        let err = small.insert_str(&"x".repeat(1501)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "貼り付けが大きすぎます（1,501バイト。上限は1,500バイト）"
+        );
+        assert!(small.is_empty());
+    }
+
+    #[test]
+    fn scrolling_keeps_caret_visible_and_never_draws_half_a_wide_char() {
+        let s: String = (0..30).filter_map(|i| char::from_u32(0x4E00 + i)).collect();
+        let mut t = TextInput::with_text(&s);
+        let area = Rect::new(5, 0, 10, 1);
+        assert_eq!(t.scroll_for_width(10), 51);
+        assert_eq!(t.cursor_position(area), Position::new(14, 0));
+        let tail: Vec<String> = s.chars().skip(26).map(String::from).collect();
+        let cells = row(&t, area);
+        assert_eq!(cells[0], " ", "right half of char 25 is not drawn");
+        let drawn: Vec<String> = cells[1..9].iter().step_by(2).cloned().collect();
+        assert_eq!((drawn, cells[9].as_str()), (tail, " "));
+        t.home();
+        assert_eq!((t.scroll_for_width(10), t.cursor_position(area).x), (0, 5));
+        let (mut t, area) = (TextInput::with_text("a区長"), Rect::new(0, 0, 4, 1));
+        t.home();
+        assert_eq!(
+            row(&t, area),
+            ["a", "区", " ", " "],
+            "長 would straddle the edge"
+        );
+        t.end();
+        assert_eq!((t.scroll_for_width(4), t.cursor_position(area).x), (2, 3));
+    }
+
+    #[test]
+    fn cursor_is_on_the_rendered_caret_cell() {
+        for s in [
+            "平成29年度の予算",
+            "aか\u{3099}き\n👍🏽ｶﾞ　x",
+            "区長は大規模団地",
+        ] {
+            for w in 1..14u16 {
+                let (area, mut t) = (Rect::new(3, 0, w, 1), TextInput::with_text(s));
+                t.home();
+                loop {
+                    let pos = t.cursor_position(area);
+                    assert!(pos.x >= area.x && pos.x < area.right() && pos.y == 0);
+                    let g = t.text()[t.caret()..].graphemes(true).next().unwrap_or(" ");
+                    let g = if g == "\n" { NEWLINE_MARKER } else { g };
+                    if g.width() <= usize::from(w) {
+                        let cell = &row(&t, area)[usize::from(pos.x - area.x)];
+                        assert_eq!(cell, g, "{s:?} w={w} caret={}", t.caret());
+                    }
+                    if !t.move_right() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn combining_marks_move_and_delete_with_their_base() {
+        let mut t = typed("か\u{3099}き");
+        assert_eq!(at(&t), (9, 4));
+        assert!(t.move_left());
+        assert_eq!(at(&t), (6, 2));
+        assert!(t.move_left());
+        assert_eq!(t.caret(), 0);
+        t.set_caret(4);
+        assert_eq!(t.caret(), 0, "set_caret snaps out of the cluster");
+        t.set_caret(999);
+        assert!(t.move_left() && t.backspace());
+        assert_eq!(t.text(), "き");
+        let mut t = TextInput::with_text("\u{3099}");
+        t.home();
+        t.insert_char('か').unwrap();
+        assert_eq!((t.text(), t.caret()), ("か\u{3099}", 6));
+    }
+
+    #[test]
+    fn key_mapping() {
+        let (none, ctrl, alt) = (KeyModifiers::NONE, KeyModifiers::CONTROL, KeyModifiers::ALT);
+        let mut t = TextInput::new();
+        for c in "会議 録".chars() {
+            assert_eq!(press(&mut t, KeyCode::Char(c), none), Changed);
+        }
+        assert_eq!(
+            press(&mut t, KeyCode::Char('A'), KeyModifiers::SHIFT),
+            Changed
+        );
+        use KeyCode::{Backspace, Char, Enter, Esc, Right, Tab, Up, F};
+        let script = [
+            (Char('a'), ctrl, Moved, 0),
+            (Char('a'), ctrl, Unchanged, 0),
+            (Char('f'), alt, Moved, 6),
+            (Right, ctrl, Moved, 10),
+            (Char('b'), alt, Moved, 7),
+            (Char('k'), ctrl, Changed, 7),
+            (Char('7'), ctrl, Changed, 7),
+            (Char('y'), ctrl, Changed, 7),
+            (Char('h'), ctrl, Changed, 6),
+            (Backspace, alt, Changed, 0),
+            (Char('z'), ctrl, Changed, 6),
+            (Enter, none, Unhandled, 6),
+            (Esc, none, Unhandled, 6),
+            (Tab, none, Unhandled, 6),
+            (Up, none, Unhandled, 6),
+            (F(2), none, Unhandled, 6),
+            (Char('s'), ctrl, Unhandled, 6),
+        ];
+        for (code, m, want, caret) in script {
+            let got = press(&mut t, code, m);
+            assert_eq!((got, t.caret()), (want, caret), "{code:?} {m:?}");
+        }
+        let release = KeyEvent::new_with_kind(Char('x'), none, KeyEventKind::Release);
+        assert_eq!((t.handle_key(&release), t.text()), (Unhandled, "会議"));
+    }
+
+    #[test]
+    fn placeholder_and_width_helpers() {
+        let t = TextInput::new().with_placeholder("検索語を入力");
+        assert_eq!(row(&t, Rect::new(0, 0, 5, 1)), ["検", " ", "索", " ", " "]);
+        assert_eq!(
+            t.cursor_position(Rect::new(2, 4, 5, 1)),
+            Position::new(2, 4)
+        );
+        assert_eq!(display_width("平成29年"), 8);
+        assert_eq!(truncate_to_width("平成29年", 5), ("平成2".to_string(), 5));
+        assert_eq!(truncate_to_width("平成", 3), ("平".to_string(), 2));
+        assert_eq!(
+            [pad_to_width("平成", 3), pad_to_width("区", 4)],
+            ["平 ", "区  "]
+        );
+        assert_eq!(TextInput::with_text("a\tb\u{1b}").text(), "a b");
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        const ALPHABET: &[&str] = &[
+            "あ", "か", "\u{3099}", "区", "長", "ア", "ー", "ｶ", "ﾞ", "a", "Z", "1", " ", "　",
+            "、", "\n", "\r\n", "\t", "👍", "🏽", "\u{7}", "e\u{301}", "々",
+        ];
+
+        #[derive(Debug, Clone)]
+        enum Op {
+            Char(char),
+            Str(String),
+            Paste(String),
+            Caret(usize),
+            Act(usize),
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            let s = || prop::collection::vec(prop::sample::select(ALPHABET), 0..6);
+            let first = |g: &str| g.chars().next().unwrap();
+            prop_oneof![
+                prop::sample::select(ALPHABET).prop_map(move |g| Op::Char(first(g))),
+                s().prop_map(|v| Op::Str(v.concat())),
+                s().prop_map(|v| Op::Paste(v.concat())),
+                (0usize..60).prop_map(Op::Caret),
+                (0usize..ACTS.len()).prop_map(Op::Act),
+            ]
+        }
+
+        #[rustfmt::skip]
+        const ACTS: [fn(&mut TextInput) -> bool; 14] = [
+            TextInput::backspace, TextInput::delete, TextInput::move_left, TextInput::move_right,
+            TextInput::word_left, TextInput::word_right, TextInput::home, TextInput::end,
+            TextInput::kill_to_start, TextInput::kill_word_back, TextInput::kill_to_end,
+            TextInput::undo, TextInput::redo, |t| { t.clear(); true },
+        ];
+
+        proptest! {
+            #[test]
+            fn invariants_hold(ops in prop::collection::vec(op(), 0..60), widths in prop::collection::vec(1u16..80, 1..4)) {
+                let mut t = TextInput::new();
+                for op in ops {
+                    match op {
+                        Op::Char(c) => t.insert_char(c).unwrap(),
+                        Op::Str(s) => t.insert_str(&s).unwrap(),
+                        Op::Paste(s) => t.paste(&s).unwrap(),
+                        Op::Caret(b) => t.set_caret(b),
+                        Op::Act(n) => { ACTS[n](&mut t); }
+                    }
+                    let (text, caret) = (t.text(), t.caret());
+                    prop_assert!(caret <= text.len() && text.is_char_boundary(caret));
+                    prop_assert!(caret == text.len() || text.grapheme_indices(true).any(|(i, _)| i == caret));
+                    prop_assert!(t.caret_column() <= display_width(text));
+                    prop_assert!(!text.contains(|c: char| c.is_control() && c != '\n'));
+                    for &w in &widths {
+                        let area = Rect::new(1, 0, w, 1);
+                        let mut buf = Buffer::empty(Rect::new(0, 0, 82, 1));
+                        t.render(area, &mut buf, Style::default(), Style::default());
+                        let pos = t.cursor_position(area);
+                        prop_assert!(pos.x >= area.x && pos.x < area.right());
+                    }
+                }
+                let final_text = t.text().to_string();
+                let mut undone = 0;
+                while t.undo() { undone += 1; }
+                prop_assert_eq!(t.text(), "");
+                for _ in 0..undone { prop_assert!(t.redo()); }
+                prop_assert_eq!(t.text(), final_text);
+            }
+        }
+    }
+}
