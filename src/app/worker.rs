@@ -101,7 +101,9 @@ pub struct WriteOk {
     pub created: Option<i64>,
 }
 
-struct Worker {
+/// The database side of the app. [`run`] drives it from a channel; tests
+/// drive it directly with [`Worker::handle`].
+pub struct Worker {
     store: Store,
     out: Sender<Response>,
     year: Option<i32>,
@@ -114,19 +116,7 @@ struct Worker {
 
 /// Run until the request channel closes.
 pub fn run(store: Store, requests: Receiver<Request>, out: Sender<Response>) {
-    let data_version = store.data_version().unwrap_or_default();
-    let last_audit = store.last_audit_id().unwrap_or_default();
-    let mut w = Worker {
-        store,
-        out,
-        year: None,
-        meeting: None,
-        drafts: HashMap::new(),
-        draft_due: None,
-        data_version,
-        last_audit,
-    };
-    w.send(Response::JobTitles(w.store.job_titles().unwrap_or_default()));
+    let mut w = Worker::new(store, out);
     let mut next_poll = Instant::now() + POLL_INTERVAL;
     loop {
         let deadline = w.draft_due.map_or(next_poll, |d| d.min(next_poll));
@@ -149,12 +139,29 @@ pub fn run(store: Store, requests: Receiver<Request>, out: Sender<Response>) {
 }
 
 impl Worker {
+    pub fn new(store: Store, out: Sender<Response>) -> Self {
+        let data_version = store.data_version().unwrap_or_default();
+        let last_audit = store.last_audit_id().unwrap_or_default();
+        let w = Worker {
+            store,
+            out,
+            year: None,
+            meeting: None,
+            drafts: HashMap::new(),
+            draft_due: None,
+            data_version,
+            last_audit,
+        };
+        w.send(Response::JobTitles(w.store.job_titles().unwrap_or_default()));
+        w
+    }
+
     fn send(&self, r: Response) {
         // The screen may already be gone at shutdown; nothing to do then.
         let _ = self.out.send(r);
     }
 
-    fn handle(&mut self, req: Request) {
+    pub fn handle(&mut self, req: Request) {
         match req {
             Request::LoadYear {
                 fiscal_year,
@@ -273,7 +280,8 @@ impl Worker {
         self.reload();
     }
 
-    fn flush_drafts(&mut self) {
+    /// Write every pending draft now.
+    pub fn flush_drafts(&mut self) {
         self.draft_due = None;
         for (context, text) in std::mem::take(&mut self.drafts) {
             match self.store.save_draft(&context, &text) {
@@ -287,7 +295,8 @@ impl Worker {
         }
     }
 
-    fn poll_external(&mut self) {
+    /// Notice and load what other processes committed.
+    pub fn poll_external(&mut self) {
         let Ok(v) = self.store.data_version() else {
             return;
         };
