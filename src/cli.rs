@@ -165,7 +165,10 @@ fn cmd_import(store: &mut Store, files: &[PathBuf], dry_run: bool) -> Result<Exi
     }
     let data = import::combine(parts);
     if dry_run {
-        println!("確認のみ: {} ファイルを読めました。何も書き込んでいません", files.len());
+        println!(
+            "確認のみ: {} ファイルを読めました。何も書き込んでいません",
+            files.len()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let r = store.import(&data)?;
@@ -226,7 +229,10 @@ fn cmd_export(
             };
             let fy = parse_fiscal_year(fy)?;
             if !data.meetings.iter().any(|m| m.fiscal_year == fy) {
-                bail!("{} の会議はデータベースにありません", wareki::format_fiscal_year(fy));
+                bail!(
+                    "{} の会議はデータベースにありません",
+                    wareki::format_fiscal_year(fy)
+                );
             }
             export::publish::publish_fiscal_year(&data, fy, committee)
         }

@@ -85,7 +85,10 @@ impl MeetingStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meeting {
-    #[serde(default = "default_committee", skip_serializing_if = "is_default_committee")]
+    #[serde(
+        default = "default_committee",
+        skip_serializing_if = "is_default_committee"
+    )]
     pub committee: String,
     /// Western year in which the fiscal year starts (2017 for 平成29年度).
     pub fiscal_year: i32,
@@ -202,7 +205,11 @@ pub struct Opinion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// For 宿題: when it is due.
-    #[serde(default, with = "opt_iso_date", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "opt_iso_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub due: Option<NaiveDate>,
     /// For 宿題: when it was closed, and by whom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -381,7 +388,11 @@ pub struct Milestone {
     #[serde(default)]
     pub precision: Precision,
     /// Last day of a span (平成29・30年度 ends 2019-03-31).
-    #[serde(default, with = "opt_iso_date", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "opt_iso_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub until: Option<NaiveDate>,
     pub text: String,
     #[serde(default)]

@@ -16,7 +16,13 @@ use crate::model::{MeetingStatus, OpinionKind};
 use crate::ui::text_input::{InputOutcome, TextInput};
 use crate::wareki;
 
-fn open(s: &mut AppState, purpose: PromptPurpose, label: &str, text: &str, candidates: Vec<String>) {
+fn open(
+    s: &mut AppState,
+    purpose: PromptPurpose,
+    label: &str,
+    text: &str,
+    candidates: Vec<String>,
+) {
     s.prompt = Some(Prompt {
         purpose,
         label: label.to_string(),
@@ -190,7 +196,13 @@ pub fn open_speaker(s: &mut AppState) {
 
 pub fn open_action_owner(s: &mut AppState, opinion: i64) {
     let c = speaker_candidates(s);
-    open(s, PromptPurpose::ActionOwner { opinion }, "宿題の担当（職名）", "", c);
+    open(
+        s,
+        PromptPurpose::ActionOwner { opinion },
+        "宿題の担当（職名）",
+        "",
+        c,
+    );
 }
 
 pub fn confirm_delete_entry(s: &mut AppState, id: i64) {
@@ -216,7 +228,9 @@ pub fn confirm_delete_meeting(s: &mut AppState) {
             id,
             label: label.clone(),
         },
-        &format!("{label} を議題・意見ごと削除します（Enter で削除、Esc でやめる。u で取り消せます）"),
+        &format!(
+            "{label} を議題・意見ごと削除します（Enter で削除、Esc でやめる。u で取り消せます）"
+        ),
         "",
         Vec::new(),
     );
@@ -260,7 +274,11 @@ pub fn open_meeting_form(s: &mut AppState, edit: bool) {
         datetime: datetime.clone(),
         place: detail.map(|d| d.meeting.place.clone()).unwrap_or_default(),
         attendees: detail.map(|d| d.attendees.join("、")).unwrap_or_default(),
-        status: if edit { detail.map(|d| d.meeting.status) } else { None },
+        status: if edit {
+            detail.map(|d| d.meeting.status)
+        } else {
+            None
+        },
     };
     open(
         s,
@@ -273,7 +291,9 @@ pub fn open_meeting_form(s: &mut AppState, edit: bool) {
 
 fn step_label(step: FormStep, edit: bool) -> &'static str {
     match (step, edit) {
-        (FormStep::DateTime, false) => "新しい会議 1/3 日時（例 R7.11.20 13:00-14:30、令和7年11月20日 午後1時から2時30分）",
+        (FormStep::DateTime, false) => {
+            "新しい会議 1/3 日時（例 R7.11.20 13:00-14:30、令和7年11月20日 午後1時から2時30分）"
+        }
         (FormStep::DateTime, true) => "会議の編集 1/3 日時",
         (FormStep::Place, _) => "2/3 場所",
         (FormStep::Attendees, _) => "3/3 出席者（職名を「、」で区切る）",
@@ -292,7 +312,13 @@ fn form_step(s: &mut AppState, mut form: MeetingForm, text: String, p: Prompt) -
             form.datetime = text;
             form.step = FormStep::Place;
             let place = form.place.clone();
-            open(s, PromptPurpose::MeetingField(form), step_label(FormStep::Place, edit), &place, Vec::new());
+            open(
+                s,
+                PromptPurpose::MeetingField(form),
+                step_label(FormStep::Place, edit),
+                &place,
+                Vec::new(),
+            );
             Vec::new()
         }
         FormStep::Place => {

@@ -139,12 +139,22 @@ pub struct Prompt {
 pub enum PromptPurpose {
     NewItem,
     Speaker,
-    ActionOwner { opinion: i64 },
-    ActionDue { opinion: i64, owner: String },
+    ActionOwner {
+        opinion: i64,
+    },
+    ActionDue {
+        opinion: i64,
+        owner: String,
+    },
     /// A new meeting or edit of one: the whole form on one line per field.
     MeetingField(MeetingForm),
-    ConfirmDeleteMeeting { id: i64, label: String },
-    ConfirmDeleteEntry { id: i64 },
+    ConfirmDeleteMeeting {
+        id: i64,
+        label: String,
+    },
+    ConfirmDeleteEntry {
+        id: i64,
+    },
 }
 
 /// The fields of the meeting form, filled one prompt at a time.

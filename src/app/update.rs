@@ -80,7 +80,11 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
         Action::NextTab | Action::PrevTab => {
             let i = Tab::ALL.iter().position(|t| *t == s.tab).unwrap_or(0);
             let n = Tab::ALL.len();
-            let j = if a == Action::NextTab { (i + 1) % n } else { (i + n - 1) % n };
+            let j = if a == Action::NextTab {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
             s.tab = Tab::ALL[j];
             Vec::new()
         }
@@ -271,7 +275,9 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
         }
         Response::External(changes) => {
             let now = std::time::Instant::now();
-            s.activity.recent.extend(changes.into_iter().map(|c| (c, now)));
+            s.activity
+                .recent
+                .extend(changes.into_iter().map(|c| (c, now)));
             let keep = s.activity.recent.len().saturating_sub(50);
             s.activity.recent.drain(..keep);
             Vec::new()

@@ -22,10 +22,16 @@ pub enum Request {
     },
     LoadMeeting(i64),
     LoadDraft(String),
-    SaveDraft { context: String, text: String },
+    SaveDraft {
+        context: String,
+        text: String,
+    },
     Write(WriteOp),
     /// Undo a change set; `redo` says which stack the result belongs to.
-    Undo { batch: i64, redo: bool },
+    Undo {
+        batch: i64,
+        redo: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -37,17 +43,33 @@ pub enum WriteOp {
         fields: MeetingFields,
     },
     DeleteMeeting(i64),
-    AddItem { meeting: i64, title: String },
-    MoveItem { item: i64, delta: i32 },
+    AddItem {
+        meeting: i64,
+        title: String,
+    },
+    MoveItem {
+        item: i64,
+        delta: i32,
+    },
     AddOpinion {
         item: i64,
         text: String,
         speaker: Option<String>,
         draft_context: String,
     },
-    EditOpinion { id: i64, version: i64, text: String },
-    SetKind { id: i64, kind: EntryKind },
-    SetSpeaker { id: i64, speaker: Option<String> },
+    EditOpinion {
+        id: i64,
+        version: i64,
+        text: String,
+    },
+    SetKind {
+        id: i64,
+        kind: EntryKind,
+    },
+    SetSpeaker {
+        id: i64,
+        speaker: Option<String>,
+    },
     DeleteOpinion(i64),
 }
 
@@ -76,8 +98,13 @@ pub enum Response {
         select: Option<i64>,
     },
     Meeting(Option<MeetingDetail>),
-    Draft { context: String, text: Option<String> },
-    DraftSaved { context: String },
+    Draft {
+        context: String,
+        text: Option<String>,
+    },
+    DraftSaved {
+        context: String,
+    },
     JobTitles(Vec<String>),
     Written {
         op: Box<WriteOp>,
@@ -152,7 +179,9 @@ impl Worker {
             data_version,
             last_audit,
         };
-        w.send(Response::JobTitles(w.store.job_titles().unwrap_or_default()));
+        w.send(Response::JobTitles(
+            w.store.job_titles().unwrap_or_default(),
+        ));
         w
     }
 
@@ -173,7 +202,9 @@ impl Worker {
                         .ok()
                         .and_then(|y| y.last().copied())
                 });
-                let fy = fy.unwrap_or_else(|| crate::wareki::fiscal_year(chrono::Local::now().date_naive()));
+                let fy = fy.unwrap_or_else(|| {
+                    crate::wareki::fiscal_year(chrono::Local::now().date_naive())
+                });
                 self.year = Some(fy);
                 self.send_year(select);
             }
@@ -191,7 +222,8 @@ impl Worker {
             }
             Request::SaveDraft { context, text } => {
                 self.drafts.insert(context, text);
-                self.draft_due.get_or_insert(Instant::now() + DRAFT_INTERVAL);
+                self.draft_due
+                    .get_or_insert(Instant::now() + DRAFT_INTERVAL);
             }
             Request::Write(op) => self.write(op),
             Request::Undo { batch, redo } => {

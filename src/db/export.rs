@@ -157,7 +157,9 @@ fn links_by_item(conn: &Connection) -> Result<HashMap<i64, Vec<String>>> {
     while let Some(r) = rows.next()? {
         let plan: String = r.get(1)?;
         let key: String = r.get(2)?;
-        map.entry(r.get(0)?).or_default().push(format!("{plan}#{key}"));
+        map.entry(r.get(0)?)
+            .or_default()
+            .push(format!("{plan}#{key}"));
     }
     Ok(map)
 }

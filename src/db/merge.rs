@@ -77,9 +77,11 @@ fn validate_meeting(m: &Meeting) -> Result<()> {
 fn upsert_committee(tx: &Tx, c: &Committee, report: &mut ImportReport) -> Result<i64> {
     let existing: Option<i64> = tx
         .conn()
-        .query_row("SELECT id FROM committees WHERE name = ?1", [&c.name], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT id FROM committees WHERE name = ?1",
+            [&c.name],
+            |r| r.get(0),
+        )
         .optional()?;
     match existing {
         Some(id) => {
@@ -165,7 +167,16 @@ fn merge_meeting(tx: &Tx, m: &Meeting, report: &mut ImportReport) -> Result<()> 
                    status = ?6, version = version + 1, updated_at = ?7, updated_by = ?8
                  WHERE id = ?1
                    AND (date, start_time, end_time, place, status) IS NOT (?2, ?3, ?4, ?5, ?6)",
-                params![id, date, start, end, m.place, m.status.as_str(), now, tx.user()],
+                params![
+                    id,
+                    date,
+                    start,
+                    end,
+                    m.place,
+                    m.status.as_str(),
+                    now,
+                    tx.user()
+                ],
             )? {
                 report.meetings_updated += 1;
                 report.rows_updated += 1;
@@ -398,7 +409,13 @@ fn merge_plan(tx: &Tx, plan: &Plan, report: &mut ImportReport) -> Result<()> {
                 "plans",
                 "INSERT INTO plans (kind, title, organisation, fiscal_year, status_scale)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![plan.kind, plan.title, plan.organisation, plan.fiscal_year, scale],
+                params![
+                    plan.kind,
+                    plan.title,
+                    plan.organisation,
+                    plan.fiscal_year,
+                    scale
+                ],
             )?
         }
     };

@@ -13,9 +13,9 @@ mod merge;
 mod merge_nodes;
 mod migrations;
 mod ops;
+pub mod osuser;
 mod queries;
 mod undo;
-pub mod osuser;
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -25,9 +25,9 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use audit::{AuditEntry, Auditor};
 pub use merge::ImportReport;
+pub use migrations::LATEST_VERSION;
 pub use ops::{EntryKind, MeetingFields};
 pub use queries::{ItemRow, MeetingDetail, MeetingRow, OpinionRow, RecentChange};
-pub use migrations::LATEST_VERSION;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -47,7 +47,9 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
-    #[error("データベースが他の人の保存で混み合っています。しばらくしてからもう一度試してください")]
+    #[error(
+        "データベースが他の人の保存で混み合っています。しばらくしてからもう一度試してください"
+    )]
     Busy,
     #[error("{0}")]
     Invalid(String),
@@ -100,10 +102,9 @@ impl Store {
         };
         if !existed && !opts.read_only {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| StoreError::Invalid(format!(
-                    "{}: フォルダを作れません: {e}",
-                    dir.display()
-                )))?;
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Invalid(format!("{}: フォルダを作れません: {e}", dir.display()))
+                })?;
             }
         }
         let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
@@ -272,7 +273,11 @@ impl Store {
         let rows: Vec<String> = stmt
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        problems.extend(rows.into_iter().filter(|r| r != "ok").map(|r| format!("整合性: {r}")));
+        problems.extend(
+            rows.into_iter()
+                .filter(|r| r != "ok")
+                .map(|r| format!("整合性: {r}")),
+        );
         let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
         let fk: Vec<String> = stmt
             .query_map([], |r| {

@@ -223,7 +223,12 @@ impl Store {
             let set = "UPDATE agenda_items SET number = ?2, version = version + 1 WHERE id = ?1";
             tx.update("agenda_items", item_id, set, params![item_id, -1])?;
             tx.update("agenda_items", other, set, params![other, number])?;
-            tx.update("agenda_items", item_id, set, params![item_id, number + i64::from(delta)])?;
+            tx.update(
+                "agenda_items",
+                item_id,
+                set,
+                params![item_id, number + i64::from(delta)],
+            )?;
             Ok(true)
         })
     }
@@ -262,7 +267,9 @@ impl Store {
     /// `version`.
     pub fn edit_opinion(&mut self, id: i64, version: i64, text: &str) -> Result<()> {
         if text.trim().is_empty() {
-            return Err(StoreError::Invalid("意見が空です。消すときは削除してください".into()));
+            return Err(StoreError::Invalid(
+                "意見が空です。消すときは削除してください".into(),
+            ));
         }
         self.write_labeled("意見の編集", |tx| {
             check_version(tx, "opinions", id, version)?;

@@ -62,7 +62,8 @@ fn parse_time(s: Option<String>) -> Option<NaiveTime> {
     s.and_then(|s| NaiveTime::parse_from_str(&s, "%H:%M").ok())
 }
 
-const MEETING_COLS: &str = "m.id, c.name, m.fiscal_year, m.number, m.date, m.start_time, m.end_time,
+const MEETING_COLS: &str =
+    "m.id, c.name, m.fiscal_year, m.number, m.date, m.start_time, m.end_time,
     m.place, m.status, m.version";
 
 fn meeting_row(r: &rusqlite::Row) -> rusqlite::Result<(MeetingRow, String)> {
@@ -227,9 +228,9 @@ impl Store {
 
     /// Every draft of this user (context, text).
     pub fn drafts(&self) -> Result<Vec<(String, String)>> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT context, text FROM drafts WHERE os_user = ?1 ORDER BY updated_at DESC")?;
+        let mut stmt = self.conn().prepare(
+            "SELECT context, text FROM drafts WHERE os_user = ?1 ORDER BY updated_at DESC",
+        )?;
         let rows = stmt
             .query_map([self.user()], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
@@ -240,7 +241,9 @@ impl Store {
     pub fn last_audit_id(&self) -> Result<i64> {
         Ok(self
             .conn()
-            .query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| r.get(0))?)
+            .query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| {
+                r.get(0)
+            })?)
     }
 
     /// Change sets by other users after audit row `since`.

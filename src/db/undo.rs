@@ -74,7 +74,10 @@ fn undo_in(tx: &Tx, batch: i64) -> Result<()> {
         .collect::<rusqlite::Result<_>>()?;
     for c in changes {
         if !TABLES.contains(&c.table.as_str()) {
-            return Err(StoreError::Invalid(format!("表 {} は取り消せません", c.table)));
+            return Err(StoreError::Invalid(format!(
+                "表 {} は取り消せません",
+                c.table
+            )));
         }
         let now = row_json(tx.conn(), &c.table, c.row_id)?;
         match c.action.as_str() {
@@ -143,12 +146,7 @@ fn restore_update(tx: &Tx, c: &Change) -> Result<()> {
     let sql = format!("UPDATE {} SET {} WHERE id = ?1", c.table, sets.join(", "));
     let mut params: Vec<SqlValue> = vec![SqlValue::Integer(c.row_id)];
     params.extend(cols.into_iter().map(|(_, v)| v));
-    tx.update(
-        &c.table,
-        c.row_id,
-        &sql,
-        rusqlite::params_from_iter(params),
-    )?;
+    tx.update(&c.table, c.row_id, &sql, rusqlite::params_from_iter(params))?;
     Ok(())
 }
 

@@ -6,7 +6,8 @@ use crate::model::Dataset;
 
 /// kusei's JSON: the whole dataset, pretty-printed, with a final newline.
 pub fn to_json(data: &Dataset) -> String {
-    let mut s = serde_json::to_string_pretty(data).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(data).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }

@@ -35,7 +35,9 @@ pub fn split(text: &str) -> Vec<Line> {
 
 /// Trim ASCII whitespace, ideographic spaces and no-break spaces.
 pub fn trim(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' || c == '\u{feff}')
+    s.trim_matches(|c: char| {
+        c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' || c == '\u{feff}'
+    })
 }
 
 /// Fold one character for recognising structure: full-width ASCII to
@@ -177,6 +179,9 @@ mod tests {
 
     #[test]
     fn lists() {
-        assert_eq!(split_list("区長、副区長,総務課長"), ["区長", "副区長", "総務課長"]);
+        assert_eq!(
+            split_list("区長、副区長,総務課長"),
+            ["区長", "副区長", "総務課長"]
+        );
     }
 }

@@ -21,8 +21,7 @@
 //! is an error naming its line number.
 
 use super::lines::{
-    after_chars, bullet_text, fiscal_year_prefix, fold, is_footer, leading_number, split_list,
-    Line,
+    after_chars, bullet_text, fiscal_year_prefix, fold, is_footer, leading_number, split_list, Line,
 };
 use super::ImportError;
 use crate::model::{Committee, Dataset, Item, Meeting, MeetingStatus, Opinion, DEFAULT_COMMITTEE};
@@ -59,7 +58,16 @@ fn numbered_heading(line: &str) -> Option<(Section, String)> {
     let name_start = n + skipped;
     let body: String = folded.chars().skip(name_start).collect();
     for name in [
-        "開催日時", "日時", "開催場所", "場所", "出席者", "出席", "議事概要", "会議概要", "議事", "議題",
+        "開催日時",
+        "日時",
+        "開催場所",
+        "場所",
+        "出席者",
+        "出席",
+        "議事概要",
+        "会議概要",
+        "議事",
+        "議題",
     ] {
         if let Some(rest) = body.strip_prefix(name) {
             let rest_chars = rest.chars().count();
@@ -280,7 +288,9 @@ fn take_value(
                             (m.start, m.end) = (Some(start), Some(end));
                             return Ok(());
                         }
-                        Err(e @ wareki::DateError::EndBeforeStart { .. }) => return Err(e.to_string()),
+                        Err(e @ wareki::DateError::EndBeforeStart { .. }) => {
+                            return Err(e.to_string())
+                        }
                         Err(_) => {
                             if let Ok(start) = wareki::parse_time(text) {
                                 m.start = Some(start);
@@ -444,8 +454,14 @@ mod tests {
         assert_eq!(meeting_header("第１２回"), Some(12));
         assert_eq!(meeting_header("第3回区づくり経営会議"), Some(3));
         assert_eq!(meeting_header("第三者評価"), None);
-        assert_eq!(item_header("（２）区運営方針"), Some((2, "区運営方針".into())));
-        assert_eq!(item_header("(1)区の重要な施策"), Some((1, "区の重要な施策".into())));
+        assert_eq!(
+            item_header("（２）区運営方針"),
+            Some((2, "区運営方針".into()))
+        );
+        assert_eq!(
+            item_header("(1)区の重要な施策"),
+            Some((1, "区の重要な施策".into()))
+        );
         assert!(is_opinions_marker("（主な意見）"));
         assert!(is_opinions_marker("(主な意見)"));
         assert!(!is_opinions_marker("主な意見は次のとおり"));

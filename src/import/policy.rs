@@ -96,7 +96,9 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Dataset, ImportError> {
                 let Some(t) = bullet_text(text) else {
                     return Err(err(
                         line.no,
-                        format!("【取組項目】の次は「・」で始まる項目名のはずですが「{text}」でした"),
+                        format!(
+                            "【取組項目】の次は「・」で始まる項目名のはずですが「{text}」でした"
+                        ),
                     ));
                 };
                 flat.push(Flat {
@@ -107,13 +109,19 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Dataset, ImportError> {
             }
             Expect::Body => {
                 let Some(last) = flat.last_mut() else {
-                    return Err(err(line.no, format!("どの項目の本文か分かりません: 「{text}」")));
+                    return Err(err(
+                        line.no,
+                        format!("どの項目の本文か分かりません: 「{text}」"),
+                    ));
                 };
                 if let Some(budget) = budget_line(&folded) {
                     if last.node.level != "具体的取組" {
                         return Err(err(
                             line.no,
-                            format!("予算額は具体的取組に書くものですが、{}の中にあります", last.node.level),
+                            format!(
+                                "予算額は具体的取組に書くものですが、{}の中にあります",
+                                last.node.level
+                            ),
                         ));
                     }
                     last.node.budget_kyen = budget.map_err(|m| err(line.no, m))?;
@@ -271,10 +279,16 @@ mod tests {
 
     #[test]
     fn budgets() {
-        assert_eq!(budget_line("(平成29年度予算額:7,133千円)"), Some(Ok(Some(7133))));
+        assert_eq!(
+            budget_line("(平成29年度予算額:7,133千円)"),
+            Some(Ok(Some(7133)))
+        );
         assert_eq!(budget_line("(平成29年度予算額:-円)"), Some(Ok(None)));
         assert_eq!(budget_line("(平成29年度予算額:0千円)"), Some(Ok(Some(0))));
-        assert!(matches!(budget_line("(平成29年度予算額:多め)"), Some(Err(_))));
+        assert!(matches!(
+            budget_line("(平成29年度予算額:多め)"),
+            Some(Err(_))
+        ));
         assert_eq!(budget_line("(注)"), None);
     }
 }

@@ -36,7 +36,15 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     match &s.calendar.detail {
         Some(d) => meeting_detail(frame, detail, d, s.calendar.detail_scroll, theme),
         None => {
-            title_bar(frame, detail.intersection(Rect { height: 1, ..detail }), "会議", theme);
+            title_bar(
+                frame,
+                detail.intersection(Rect {
+                    height: 1,
+                    ..detail
+                }),
+                "会議",
+                theme,
+            );
             let msg = if s.calendar.loading {
                 "読み込み中"
             } else {
@@ -74,7 +82,9 @@ fn month_grid(frame: &mut Frame, area: Rect, c: &CalendarState, theme: &Theme) {
     let days = days_in_month(m);
     let mut cells: Vec<Span> = vec![Span::raw("    "); offset];
     for day in 1..=days {
-        let Some(date) = m.with_day(day) else { continue };
+        let Some(date) = m.with_day(day) else {
+            continue;
+        };
         cells.push(day_cell(date, c, theme));
         if cells.len() == 7 {
             lines.push(Line::from(std::mem::take(&mut cells)));
@@ -159,7 +169,11 @@ fn meeting_list(frame: &mut Frame, area: Rect, c: &CalendarState, theme: &Theme)
     title_bar(
         frame,
         Rect { height: 1, ..area },
-        &format!("{} {}", wareki::format_fiscal_year(c.fiscal_year), committee),
+        &format!(
+            "{} {}",
+            wareki::format_fiscal_year(c.fiscal_year),
+            committee
+        ),
         theme,
     );
     let rows = area.height.saturating_sub(1) as usize;

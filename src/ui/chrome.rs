@@ -15,7 +15,11 @@ pub fn tabs(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let mut spans = vec![Span::styled(" kusei ", theme.heading), Span::raw(" ")];
     for (i, t) in Tab::ALL.iter().enumerate() {
         let label = format!(" {} {} ", i + 1, t.label());
-        let style = if *t == s.tab { theme.tab_active } else { theme.tab };
+        let style = if *t == s.tab {
+            theme.tab_active
+        } else {
+            theme.tab
+        };
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
@@ -63,7 +67,14 @@ pub fn status(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         left.push_str(&a);
     }
     let (right, right_style) = match &s.message {
-        Some(m) => (format!(" {} ", m.text), if m.error { theme.error } else { theme.status_bar }),
+        Some(m) => (
+            format!(" {} ", m.text),
+            if m.error {
+                theme.error
+            } else {
+                theme.status_bar
+            },
+        ),
         None => {
             let mut hints: Vec<String> = keymap::hints(scope_of(s))
                 .into_iter()
@@ -108,10 +119,17 @@ pub fn prompt(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let (label, _) = truncate_to_width(&format!(" {}", p.label), area.width as usize);
     frame.render_widget(
         Paragraph::new(Span::styled(label, theme.title)),
-        Rect { height: 1, ..box_area },
+        Rect {
+            height: 1,
+            ..box_area
+        },
     );
     for (i, c) in cands.iter().take(shown as usize).enumerate() {
-        let style = if i == p.pick { theme.selection } else { theme.base };
+        let style = if i == p.pick {
+            theme.selection
+        } else {
+            theme.base
+        };
         frame.render_widget(
             Paragraph::new(Span::styled(format!("  {c}"), style)),
             Rect {
@@ -127,8 +145,16 @@ pub fn prompt(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         width: box_area.width.saturating_sub(2),
         height: 1,
     };
-    frame.render_widget(Paragraph::new(Span::styled(">", theme.heading)), Rect { x: box_area.x, width: 2, ..input });
-    p.input.render(input, frame.buffer_mut(), theme.input, theme.muted);
+    frame.render_widget(
+        Paragraph::new(Span::styled(">", theme.heading)),
+        Rect {
+            x: box_area.x,
+            width: 2,
+            ..input
+        },
+    );
+    p.input
+        .render(input, frame.buffer_mut(), theme.input, theme.muted);
     if !s.help {
         frame.set_cursor_position(p.input.cursor_position(input));
     }
@@ -141,7 +167,10 @@ pub fn help(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     }
     let mut lines = Vec::new();
     for scope in scopes {
-        lines.push(Line::from(Span::styled(format!(" {}", scope.title()), theme.heading)));
+        lines.push(Line::from(Span::styled(
+            format!(" {}", scope.title()),
+            theme.heading,
+        )));
         for (keys, text) in keymap::help_rows(scope) {
             let pad = 16usize.saturating_sub(display_width(&keys));
             lines.push(Line::from(format!("   {keys}{}{text}", " ".repeat(pad))));
@@ -154,7 +183,10 @@ pub fn help(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             theme.muted,
         )));
     }
-    lines.push(Line::from(Span::styled(" どのキーでも閉じます", theme.muted)));
+    lines.push(Line::from(Span::styled(
+        " どのキーでも閉じます",
+        theme.muted,
+    )));
     let w = area.width.min(72);
     let h = (lines.len() as u16 + 1).min(area.height);
     let r = Rect {

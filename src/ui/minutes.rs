@@ -62,7 +62,10 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let mut left_lines = vec![Line::from(Span::styled(" 議題", theme.heading))];
     left_lines.extend(items);
     if d.items.is_empty() {
-        left_lines.push(Line::from(Span::styled(" （議題なし: Ctrl-N で追加）", theme.muted)));
+        left_lines.push(Line::from(Span::styled(
+            " （議題なし: Ctrl-N で追加）",
+            theme.muted,
+        )));
     }
     frame.render_widget(Paragraph::new(left_lines), left);
 
@@ -94,7 +97,11 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
                 Span::styled("  ・", style),
                 Span::styled(p.text.as_str(), style),
                 Span::styled(
-                    if p.failed.is_some() { "（未保存）" } else { "（保存中）" },
+                    if p.failed.is_some() {
+                        "（未保存）"
+                    } else {
+                        "（保存中）"
+                    },
                     style,
                 ),
             ]));
@@ -104,7 +111,9 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let height = right.height as usize;
     let scroll = lines.len().saturating_sub(height) as u16;
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
         right,
     );
 
@@ -123,7 +132,8 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let [lab, field] =
         Layout::horizontal([Constraint::Length(label_w), Constraint::Min(1)]).areas(input);
     frame.render_widget(Paragraph::new(Span::styled(label, theme.heading)), lab);
-    m.input.render(field, frame.buffer_mut(), theme.input, theme.muted);
+    m.input
+        .render(field, frame.buffer_mut(), theme.input, theme.muted);
     if s.mode == Mode::MinutesInput && s.prompt.is_none() && !s.help {
         frame.set_cursor_position(m.input.cursor_position(field));
     }

@@ -45,7 +45,9 @@ pub fn draw(frame: &mut Frame, s: &AppState, theme: &Theme) {
 
 fn placeholder(frame: &mut Frame, area: Rect, tab: Tab, theme: &Theme) {
     let what = match tab {
-        Tab::Attendance => "職名 × 会議の出席マトリクス（出席回数・出席率、並べ替え、絞り込み、CSV 出力）",
+        Tab::Attendance => {
+            "職名 × 会議の出席マトリクス（出席回数・出席率、並べ替え、絞り込み、CSV 出力）"
+        }
         Tab::Policy => "運営方針のツリー（経営課題 → 戦略 → 具体的取組、予算の合計、関連する議題）",
         Tab::Progress => "改革項目と取組の進捗（期ごとの計画と実績、状況、評価、宿題の一覧）",
         Tab::Meetings => "",

@@ -33,17 +33,31 @@ impl Theme {
         let fg = Style::default();
         Theme {
             base: fg,
-            title: Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
-            tab_active: Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
+            title: Style::default()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
+            tab_active: Style::default()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
             tab: Style::default().fg(Color::Cyan),
             selection: Style::default().add_modifier(Modifier::REVERSED),
             cursor_day: Style::default().add_modifier(Modifier::REVERSED),
-            meeting_day: Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            meeting_day: Style::default()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
             today: Style::default().add_modifier(Modifier::UNDERLINED),
             muted: Style::default().fg(Color::DarkGray),
-            heading: Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-            decision: Style::default().fg(Color::Green).add_modifier(Modifier::BOLD),
-            action: Style::default().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+            heading: Style::default()
+                .fg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
+            decision: Style::default()
+                .fg(Color::Green)
+                .add_modifier(Modifier::BOLD),
+            action: Style::default()
+                .fg(Color::Magenta)
+                .add_modifier(Modifier::BOLD),
             saved: Style::default().fg(Color::Green),
             pending: Style::default().fg(Color::Yellow),
             warning: Style::default().fg(Color::Yellow),
