@@ -35,6 +35,8 @@ use worker::{Request, Response};
 enum Msg {
     Term(Event),
     Db(Response),
+    /// SIGHUP or SIGTERM: the SSH session dropped or someone stops us.
+    HangUp,
 }
 
 /// Puts the terminal back however we leave: normal exit, error or panic.
@@ -85,10 +87,38 @@ pub fn run(store: Store) -> anyhow::Result<ExitCode> {
             }
         }
     });
+    let sig = tx.clone();
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGTERM,
+    ])?;
     std::thread::spawn(move || {
-        while let Ok(ev) = event::read() {
-            if tx.send(Msg::Term(ev)).is_err() {
-                break;
+        if signals.forever().next().is_some() {
+            let _ = sig.send(Msg::HangUp);
+        }
+    });
+    // When the terminal is gone, reading fails (or, on some platforms,
+    // returns at once forever): stop reading and treat it as a hang-up
+    // instead of spinning.
+    let hup = tx.clone();
+    std::thread::spawn(move || {
+        let mut errors = 0;
+        loop {
+            match event::read() {
+                Ok(ev) => {
+                    errors = 0;
+                    if tx.send(Msg::Term(ev)).is_err() {
+                        break;
+                    }
+                }
+                Err(_) => {
+                    errors += 1;
+                    if errors >= 3 {
+                        let _ = hup.send(Msg::HangUp);
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
             }
         }
     });
@@ -132,6 +162,10 @@ pub fn run(store: Store) -> anyhow::Result<ExitCode> {
                 Msg::Term(Event::Paste(p)) => update::on_paste(&mut state, &p),
                 Msg::Term(Event::Resize(..)) => Vec::new(),
                 Msg::Term(_) => continue,
+                Msg::HangUp => {
+                    state.quit = true;
+                    Vec::new()
+                }
                 Msg::Db(r) => update::on_response(&mut state, r),
             };
             send(reqs);

@@ -18,8 +18,16 @@ use ratatui::Frame;
 use crate::app::state::{AppState, Mode, Tab};
 pub use theme::Theme;
 
+/// The smallest screen the layout is made for.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
 pub fn draw(frame: &mut Frame, s: &AppState, theme: &Theme) {
     let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, theme);
+        return;
+    }
     let [tabs, body, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -41,6 +49,19 @@ pub fn draw(frame: &mut Frame, s: &AppState, theme: &Theme) {
     if s.help {
         chrome::help(frame, area, s, theme);
     }
+}
+
+fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let lines = vec![
+        Line::from(Span::styled("端末が小さすぎます", theme.heading)),
+        Line::from(format!("{}×{} 以上にしてください", MIN_WIDTH, MIN_HEIGHT)),
+        Line::from(Span::styled(
+            format!("（いまは {}×{}）", area.width, area.height),
+            theme.muted,
+        )),
+        Line::from(Span::styled("q で終了", theme.muted)),
+    ];
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 fn placeholder(frame: &mut Frame, area: Rect, tab: Tab, theme: &Theme) {
