@@ -54,9 +54,11 @@ pub enum Action {
     MarkOpinion,
     EditEntry,
     DeleteEntry,
+    Attendance,
     // Prompts
     Accept,
     Cancel,
     PickPrev,
     PickNext,
+    Toggle,
 }

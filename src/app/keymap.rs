@@ -332,6 +332,14 @@ pub const DEFAULT: &[Binding] = &[
         None,
     ),
     b(S::MinutesList, Char('a'), N, A::NewItem, "議題を追加", None),
+    b(
+        S::MinutesList,
+        Char('c'),
+        N,
+        A::Attendance,
+        "出席者のチェックリスト",
+        Some("出席"),
+    ),
     b(S::MinutesList, Char('K'), SH, A::ItemUp, "議題を上へ", None),
     b(
         S::MinutesList,
@@ -345,6 +353,14 @@ pub const DEFAULT: &[Binding] = &[
     b(S::Prompt, Esc, N, A::Cancel, "やめる", Some("やめる")),
     b(S::Prompt, Up, N, A::PickPrev, "前の候補", None),
     b(S::Prompt, Down, N, A::PickNext, "次の候補", None),
+    b(
+        S::Prompt,
+        Char(' '),
+        N,
+        A::Toggle,
+        "チェックリスト: 選んだ職名の出欠を切り替え（候補がなければ新しい職名として追加）",
+        None,
+    ),
 ];
 
 /// Normalise what terminals send: Shift is implied by an upper-case char.

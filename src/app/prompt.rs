@@ -29,6 +29,7 @@ fn open(
         input: TextInput::with_text(text),
         candidates,
         pick: 0,
+        checked: Vec::new(),
     });
 }
 
@@ -68,6 +69,10 @@ pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
             Vec::new()
         }
         Some(Action::Accept) => accept(s),
+        Some(Action::Toggle) if p.purpose == PromptPurpose::Attendance => {
+            toggle(p);
+            Vec::new()
+        }
         _ => {
             match p.input.handle_key(&key) {
                 InputOutcome::Changed => p.pick = 0,
@@ -167,7 +172,84 @@ fn accept(s: &mut AppState) -> Requests {
         PromptPurpose::ConfirmDeleteEntry { id } => {
             vec![Request::Write(WriteOp::DeleteOpinion(id))]
         }
+        PromptPurpose::Attendance => save_attendance(s, &p),
     }
+}
+
+/// Tick or untick the highlighted title; with no match, add what was typed
+/// as a new title, ticked.
+fn toggle(p: &mut Prompt) {
+    let pick = filtered(p).get(p.pick).map(|c| c.to_string());
+    match pick {
+        Some(title) => {
+            if let Some(i) = p.checked.iter().position(|c| *c == title) {
+                p.checked.remove(i);
+            } else {
+                p.checked.push(title);
+            }
+        }
+        None => {
+            let typed = p.input.text().trim().to_string();
+            if !typed.is_empty() {
+                p.candidates.push(typed.clone());
+                p.checked.push(typed);
+                p.input.clear();
+                p.pick = 0;
+            }
+        }
+    }
+}
+
+/// The attendance checklist: this meeting's attendees ticked, or the last
+/// meeting's set when it has none yet.
+pub fn open_attendance(s: &mut AppState) {
+    let Some(d) = &s.calendar.detail else { return };
+    let mut checked = d.attendees.clone();
+    if checked.is_empty() {
+        checked = d.previous_attendees.clone();
+    }
+    let mut candidates = s.job_titles.clone();
+    for c in &checked {
+        if !candidates.contains(c) {
+            candidates.push(c.clone());
+        }
+    }
+    open(
+        s,
+        PromptPurpose::Attendance,
+        "出席者（Space で切り替え、文字で絞り込み、Enter で保存）",
+        "",
+        candidates,
+    );
+    if let Some(p) = s.prompt.as_mut() {
+        p.checked = checked;
+    }
+}
+
+fn save_attendance(s: &mut AppState, p: &Prompt) -> Requests {
+    let Some(d) = &s.calendar.detail else {
+        return Vec::new();
+    };
+    // Keep the organisation's order.
+    let attendees: Vec<String> = p
+        .candidates
+        .iter()
+        .filter(|c| p.checked.contains(c))
+        .cloned()
+        .collect();
+    let m = &d.meeting;
+    vec![Request::Write(WriteOp::UpdateMeeting {
+        id: m.id,
+        version: m.version,
+        fields: MeetingFields {
+            date: m.date,
+            start: m.start,
+            end: m.end,
+            place: m.place.clone(),
+            status: m.status,
+            attendees,
+        },
+    })]
 }
 
 pub fn open_new_item(s: &mut AppState) {

@@ -133,6 +133,8 @@ pub struct Prompt {
     /// Candidates for fuzzy completion (job titles); empty for free text.
     pub candidates: Vec<String>,
     pub pick: usize,
+    /// For checklists: the candidates ticked.
+    pub checked: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,6 +157,8 @@ pub enum PromptPurpose {
     ConfirmDeleteEntry {
         id: i64,
     },
+    /// The attendance checklist of the meeting being minuted.
+    Attendance,
 }
 
 /// The fields of the meeting form, filled one prompt at a time.

@@ -153,7 +153,13 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
         | Action::MarkOpinion
         | Action::EditEntry
         | Action::DeleteEntry => minutes::apply(s, a),
-        Action::Accept | Action::Cancel | Action::PickPrev | Action::PickNext => Vec::new(),
+        Action::Attendance => {
+            prompt::open_attendance(s);
+            Vec::new()
+        }
+        Action::Accept | Action::Cancel | Action::PickPrev | Action::PickNext | Action::Toggle => {
+            Vec::new()
+        }
     }
 }
 

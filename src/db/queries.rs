@@ -47,6 +47,8 @@ pub struct ItemRow {
 pub struct MeetingDetail {
     pub meeting: MeetingRow,
     pub attendees: Vec<String>,
+    /// Who attended the meeting before this one (the default for a new one).
+    pub previous_attendees: Vec<String>,
     pub items: Vec<ItemRow>,
 }
 
@@ -138,6 +140,21 @@ impl Store {
         let attendees = stmt
             .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        let previous: Option<i64> = conn
+            .query_row(
+                "SELECT id FROM meetings WHERE (date, coalesce(start_time, '')) <
+                   (SELECT date, coalesce(start_time, '') FROM meetings WHERE id = ?1)
+                 ORDER BY date DESC, start_time DESC LIMIT 1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let previous_attendees = match previous {
+            Some(p) => stmt
+                .query_map([p], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+            None => Vec::new(),
+        };
         let mut stmt = conn.prepare_cached(
             "SELECT id, number, title, summary FROM agenda_items WHERE meeting_id = ?1 ORDER BY number",
         )?;
@@ -178,6 +195,7 @@ impl Store {
         Ok(Some(MeetingDetail {
             meeting,
             attendees,
+            previous_attendees,
             items,
         }))
     }

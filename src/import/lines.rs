@@ -91,25 +91,36 @@ pub fn bullet_text(line: &str) -> Option<&str> {
 }
 
 /// Lines that mark the start of a city site's page footer: nothing after
-/// them belongs to the document.
+/// them belongs to the document. These only ever appear on the site's chrome.
 const FOOTER_MARKERS: &[&str] = &[
     "このページへのお問合せ",
     "このページへのお問い合わせ",
     "このページの作成者",
     "このページに関するお問い合わせ",
-    "お問い合わせ",
     "SNSリンク",
     "Adobe Acrobat Reader",
     "PDFファイルを閲覧",
-    "前のページに戻る",
-    "ページの先頭へ",
-    "ページトップへ",
     "探している情報が見つからない",
     "このページに対してご意見",
 ];
 
+/// Footer headings made of words the minutes themselves may start a sentence
+/// with ("お問い合わせの多い手続について…"): a footer only as a short line of
+/// their own ("お問い合わせ先", "ページの先頭へ戻る").
+const FOOTER_HEADINGS: &[&str] = &[
+    "お問い合わせ",
+    "お問合せ",
+    "前のページに戻る",
+    "ページの先頭へ",
+    "ページトップへ",
+];
+
 pub fn is_footer(line: &str) -> bool {
     FOOTER_MARKERS.iter().any(|m| line.starts_with(m))
+        || FOOTER_HEADINGS.iter().any(|m| {
+            line.strip_prefix(m)
+                .is_some_and(|rest| rest.chars().count() <= 4 && !rest.contains(['。', '、']))
+        })
 }
 
 /// Split a list written with 、 or commas.
@@ -175,6 +186,26 @@ mod tests {
             Some(2019)
         );
         assert_eq!(fiscal_year_prefix("区づくり経営会議"), None);
+    }
+
+    #[test]
+    fn footers() {
+        for f in [
+            "このページへのお問合せ",
+            "お問い合わせ",
+            "お問い合わせ先",
+            "ページの先頭へ戻る",
+            "SNSリンクは別ウィンドウで開きます",
+        ] {
+            assert!(is_footer(f), "{f}");
+        }
+        for t in [
+            "お問い合わせの多い手続について協議しました。",
+            "ページの先頭へ戻るボタンを設置すべき。",
+            "お問い合わせ窓口の一本化",
+        ] {
+            assert!(!is_footer(t), "{t}");
+        }
     }
 
     #[test]

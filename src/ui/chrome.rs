@@ -9,7 +9,7 @@ use super::text_input::{display_width, truncate_to_width};
 use super::Theme;
 use crate::app::keymap::{self, Scope};
 use crate::app::prompt::filtered;
-use crate::app::state::{AppState, Mode, Tab};
+use crate::app::state::{AppState, Mode, PromptPurpose, Tab};
 
 pub fn tabs(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let mut spans = vec![Span::styled(" kusei ", theme.heading), Span::raw(" ")];
@@ -107,7 +107,7 @@ pub fn status(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
 pub fn prompt(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let Some(p) = &s.prompt else { return };
     let cands = filtered(p);
-    let shown = cands.len().min(8) as u16;
+    let shown = cands.len().min(12) as u16;
     let height = 2 + shown;
     let box_area = Rect {
         x: area.x,
@@ -130,8 +130,13 @@ pub fn prompt(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         } else {
             theme.base
         };
+        let mark = match (&p.purpose, p.checked.iter().any(|x| x == c)) {
+            (PromptPurpose::Attendance, true) => "[x] ",
+            (PromptPurpose::Attendance, false) => "[ ] ",
+            _ => "",
+        };
         frame.render_widget(
-            Paragraph::new(Span::styled(format!("  {c}"), style)),
+            Paragraph::new(Span::styled(format!("  {mark}{c}"), style)),
             Rect {
                 y: box_area.y + 1 + i as u16,
                 height: 1,
