@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
+use chrono::Datelike;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::db::{OpenOptions, Store};
@@ -198,19 +199,25 @@ pub fn parse_fiscal_year(s: &str) -> Result<i32> {
         }
     }
     let t = t.trim_end_matches("年度").trim_end_matches('年');
-    let as_date = if t.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
-        format!("{t}.4.1")
-    } else {
-        format!("{t}年4月1日")
-    };
-    // 令和元年4月1日 does not exist: the fiscal year it names began under 平成.
-    if let Some(line) = crate::import::lines::fiscal_year_prefix(&format!("{t}年度")) {
-        return Ok(line.0);
+    // "R1", "H29": the era's initial and the year within it.
+    let mut chars = t.chars();
+    if let Some(era) = chars.next().and_then(|c| {
+        wareki::Era::all()
+            .into_iter()
+            .find(|e| e.initial() == c.to_ascii_uppercase())
+    }) {
+        if let Ok(y) = chars.as_str().parse::<i32>() {
+            if y >= 1 {
+                return Ok(era.start().year() + y - 1);
+            }
+        }
     }
-    match wareki::parse_date(&as_date) {
-        Ok((d, _)) => Ok(wareki::fiscal_year(d)),
-        Err(_) => bail!("年度 {s:?} が読めません（2017、H29、平成29年度 のように書いてください）"),
+    // 令和元年4月1日 does not exist: the fiscal year it names began under
+    // 平成, so read "令和元年度" as a fiscal year, not as a date.
+    if let Some((fy, _)) = crate::import::lines::fiscal_year_prefix(&format!("{t}年度")) {
+        return Ok(fy);
     }
+    bail!("年度 {s:?} が読めません（2017、H29、平成29年度 のように書いてください）")
 }
 
 fn cmd_export(

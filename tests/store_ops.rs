@@ -37,16 +37,37 @@ fn opinion_add_edit_kind_delete_and_undo() {
     let m = store.meetings_of_year(2017).expect("year")[0].id;
     let detail = store.meeting_detail(m).expect("detail").expect("exists");
     let item = detail.items[0].id;
-    store.save_draft("minutes:1", "下書きの意見").expect("draft");
-    assert_eq!(store.draft("minutes:1").expect("draft").as_deref(), Some("下書きの意見"));
+    store
+        .save_draft("minutes:1", "下書きの意見")
+        .expect("draft");
+    assert_eq!(
+        store.draft("minutes:1").expect("draft").as_deref(),
+        Some("下書きの意見")
+    );
     let op = store
-        .add_opinion(item, "区長：次回までに整理すること。", Some("区長"), Some("minutes:1"))
+        .add_opinion(
+            item,
+            "区長：次回までに整理すること。",
+            Some("区長"),
+            Some("minutes:1"),
+        )
         .expect("add");
-    assert_eq!(store.draft("minutes:1").expect("draft"), None, "draft cleared with the save");
+    assert_eq!(
+        store.draft("minutes:1").expect("draft"),
+        None,
+        "draft cleared with the save"
+    );
     let detail = store.meeting_detail(m).expect("detail").expect("exists");
-    let row = detail.items[0].opinions.iter().find(|o| o.id == op).expect("saved").clone();
+    let row = detail.items[0]
+        .opinions
+        .iter()
+        .find(|o| o.id == op)
+        .expect("saved")
+        .clone();
     assert_eq!(row.speaker.as_deref(), Some("区長"));
-    store.edit_opinion(op, row.version, "区長：次回までに整理。").expect("edit");
+    store
+        .edit_opinion(op, row.version, "区長：次回までに整理。")
+        .expect("edit");
     // A stale version is refused, not overwritten.
     assert!(store.edit_opinion(op, row.version, "古い版から").is_err());
     store
@@ -62,7 +83,11 @@ fn opinion_add_edit_kind_delete_and_undo() {
     let kind_batch = store.last_batch().expect("batch");
     store.undo(kind_batch).expect("undo kind");
     let detail = store.meeting_detail(m).expect("detail").expect("exists");
-    let row = detail.items[0].opinions.iter().find(|o| o.id == op).expect("still there");
+    let row = detail.items[0]
+        .opinions
+        .iter()
+        .find(|o| o.id == op)
+        .expect("still there");
     assert_eq!(row.kind, OpinionKind::Opinion);
     assert_eq!(row.text, "区長：次回までに整理。");
     store.delete_opinion(op).expect("delete");
@@ -89,11 +114,19 @@ fn create_meeting_takes_next_number_and_edit_checks_version() {
     assert_eq!(d.attendees, ["区長", "副区長"]);
     let mut g = f.clone();
     g.end = chrono::NaiveTime::from_hms_opt(12, 0, 0);
-    assert!(store.update_meeting(id, d.meeting.version, &g).is_err(), "end before start");
+    assert!(
+        store.update_meeting(id, d.meeting.version, &g).is_err(),
+        "end before start"
+    );
     g.end = f.end;
     g.attendees = vec!["副区長".into(), "区長".into(), "総務課長".into()];
-    store.update_meeting(id, d.meeting.version, &g).expect("update");
-    assert!(store.update_meeting(id, d.meeting.version, &g).is_err(), "stale version");
+    store
+        .update_meeting(id, d.meeting.version, &g)
+        .expect("update");
+    assert!(
+        store.update_meeting(id, d.meeting.version, &g).is_err(),
+        "stale version"
+    );
     let d = store.meeting_detail(id).expect("detail").expect("exists");
     assert_eq!(d.attendees, ["副区長", "区長", "総務課長"]);
 }
@@ -105,7 +138,11 @@ fn items_are_added_and_reordered() {
     let new = store.add_item(m, "その他").expect("add");
     assert!(store.move_item(new, -1).expect("move"));
     let d = store.meeting_detail(m).expect("detail").expect("exists");
-    let titles: Vec<_> = d.items.iter().map(|i| (i.number, i.title.as_str())).collect();
+    let titles: Vec<_> = d
+        .items
+        .iter()
+        .map(|i| (i.number, i.title.as_str()))
+        .collect();
     assert_eq!(titles[1], (2, "その他"));
     assert_eq!(titles[2], (3, "旭区制50周年に向けた検討について"));
     assert!(!store.move_item(d.items[0].id, -1).expect("top stays"));

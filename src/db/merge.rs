@@ -23,6 +23,8 @@ pub struct ImportReport {
     pub opinions_added: usize,
     pub plans_added: usize,
     pub nodes_added: usize,
+    /// Departments, notes, progress entries, indicators and milestones added.
+    pub details_added: usize,
     /// Rows of any kind whose values changed.
     pub rows_updated: usize,
 }

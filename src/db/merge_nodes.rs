@@ -63,7 +63,7 @@ pub fn merge_node(
         }
     };
     for name in &node.co_departments {
-        merge_co_department(tx, id, name)?;
+        merge_co_department(tx, id, name, report)?;
     }
     for note in &node.notes {
         merge_note(tx, id, note, report)?;
@@ -83,7 +83,7 @@ pub fn merge_node(
     Ok(id)
 }
 
-fn merge_co_department(tx: &Tx, node_id: i64, name: &str) -> Result<()> {
+fn merge_co_department(tx: &Tx, node_id: i64, name: &str, report: &mut ImportReport) -> Result<()> {
     let exists: Option<i64> = tx
         .conn()
         .query_row(
@@ -93,6 +93,7 @@ fn merge_co_department(tx: &Tx, node_id: i64, name: &str) -> Result<()> {
         )
         .optional()?;
     if exists.is_none() {
+        report.details_added += 1;
         tx.insert(
             "node_co_departments",
             "INSERT INTO node_co_departments (node_id, position, name)
@@ -125,6 +126,7 @@ fn merge_note(tx: &Tx, node_id: i64, note: &Note, report: &mut ImportReport) -> 
             }
         }
         None => {
+            report.details_added += 1;
             tx.insert(
                 "node_notes",
                 "INSERT INTO node_notes (node_id, position, label, fiscal_year, text)
@@ -160,6 +162,7 @@ fn merge_progress(tx: &Tx, node_id: i64, p: &Progress, report: &mut ImportReport
             }
         }
         None => {
+            report.details_added += 1;
             tx.insert(
                 "progress",
                 "INSERT INTO progress (node_id, fiscal_year, half, plan, actual, status, grade, note)
@@ -206,13 +209,16 @@ fn merge_indicator(
             }
             id
         }
-        None => tx.insert(
+        None => {
+            report.details_added += 1;
+            tx.insert(
             "indicators",
             "INSERT INTO indicators (node_id, position, name, unit, target)
              VALUES (?1, (SELECT coalesce(max(position), -1) + 1 FROM indicators WHERE node_id = ?1),
                ?2, ?3, ?4)",
             params![node_id, ind.name, ind.unit, ind.target],
-        )?,
+        )?
+        }
     };
     for v in &ind.values {
         let found: Option<i64> = tx
@@ -235,6 +241,7 @@ fn merge_indicator(
                 }
             }
             None => {
+                report.details_added += 1;
                 tx.insert(
                     "indicator_values",
                     "INSERT INTO indicator_values (indicator_id, fiscal_year, half, actual)
@@ -271,6 +278,7 @@ fn merge_milestone(tx: &Tx, node_id: i64, m: &Milestone, report: &mut ImportRepo
             }
         }
         None => {
+            report.details_added += 1;
             tx.insert(
                 "milestones",
                 "INSERT INTO milestones (node_id, position, date, precision, until, text, done)

@@ -39,7 +39,7 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
-    #[error("{path}: 読み取り専用で開いています（{reason}）。変更は保存できません")]
+    #[error("{reason}")]
     ReadOnly { path: String, reason: String },
     #[error("{path}: データベースを開けません: {source}")]
     Open {
@@ -115,7 +115,9 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
-            read_only: opts.read_only.then(|| "--read-only".to_string()),
+            read_only: opts
+                .read_only
+                .then(|| format!("{display}: --read-only で開いています。変更は保存できません")),
             auditor: Auditor::for_current_user(),
             last_batch: None,
             next_label: String::new(),
