@@ -100,7 +100,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         None => (default_db_path(), true),
     };
     let fresh_default = is_default && !path.exists();
-    let mut store = open(&path, cli.read_only)?;
+    // A write command reports a read-only store through its own error.
+    let writes = matches!(cli.command, Some(Command::Import { .. } | Command::Sample));
+    let mut store = open(&path, cli.read_only, cli.read_only || writes)?;
     if fresh_default && !cli.read_only && cli.command.is_none() {
         let report = sample::load(&mut store).context("サンプルデータを読み込めません")?;
         eprintln!(
@@ -137,10 +139,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn open(path: &Path, read_only: bool) -> Result<Store> {
+fn open(path: &Path, read_only: bool, quiet: bool) -> Result<Store> {
     let store = Store::open(path, OpenOptions { read_only })?;
     if let Some(reason) = store.read_only_reason() {
-        if !read_only {
+        if !quiet {
             eprintln!("kusei: {reason}");
         }
     }
