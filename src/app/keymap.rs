@@ -15,6 +15,10 @@ pub enum Scope {
     MinutesInput,
     MinutesList,
     Prompt,
+    Attendance,
+    Policy,
+    Progress,
+    Search,
 }
 
 impl Scope {
@@ -25,6 +29,10 @@ impl Scope {
             Scope::MinutesInput => "記録（入力中）",
             Scope::MinutesList => "記録（項目の選択）",
             Scope::Prompt => "入力欄",
+            Scope::Attendance => "出席マトリクス",
+            Scope::Policy => "運営方針",
+            Scope::Progress => "進捗",
+            Scope::Search => "検索",
         }
     }
 }
@@ -377,9 +385,19 @@ fn same_key(binding: &Binding, key: &KeyEvent) -> bool {
     mods == want
 }
 
-pub fn lookup(scope: Scope, key: &KeyEvent) -> Option<Action> {
+/// Every binding: the shell's and each pane's own.
+pub fn all() -> impl Iterator<Item = &'static Binding> {
+    use crate::app::panes;
     DEFAULT
         .iter()
+        .chain(panes::attendance::BINDINGS)
+        .chain(panes::policy::BINDINGS)
+        .chain(panes::progress::BINDINGS)
+        .chain(panes::search::BINDINGS)
+}
+
+pub fn lookup(scope: Scope, key: &KeyEvent) -> Option<Action> {
+    all()
         .find(|b| b.scope == scope && same_key(b, key))
         .map(|b| b.action)
 }
@@ -416,7 +434,7 @@ pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
 /// (keys, help) rows for a scope, keys of the same action joined.
 pub fn help_rows(scope: Scope) -> Vec<(String, &'static str)> {
     let mut rows: Vec<(Action, Vec<String>, &'static str)> = Vec::new();
-    for b in DEFAULT.iter().filter(|b| b.scope == scope) {
+    for b in all().filter(|b| b.scope == scope) {
         let label = key_label(b.code, b.mods);
         match rows.iter_mut().find(|r| r.0 == b.action) {
             Some(r) => r.1.push(label),
@@ -428,8 +446,7 @@ pub fn help_rows(scope: Scope) -> Vec<(String, &'static str)> {
 
 /// Status-line hints for a scope: "m 記録  a 新規 …".
 pub fn hints(scope: Scope) -> Vec<(String, &'static str)> {
-    DEFAULT
-        .iter()
+    all()
         .filter(|b| b.scope == scope)
         .filter_map(|b| b.hint.map(|h| (key_label(b.code, b.mods), h)))
         .collect()
@@ -441,8 +458,9 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_scope() {
-        for (i, a) in DEFAULT.iter().enumerate() {
-            for b in &DEFAULT[i + 1..] {
+        let all: Vec<&Binding> = all().collect();
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
                 assert!(
                     !(a.scope == b.scope && a.code == b.code && a.mods == b.mods),
                     "{:?} {:?} bound twice",

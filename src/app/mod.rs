@@ -8,6 +8,7 @@
 pub mod action;
 pub mod keymap;
 mod minutes;
+pub mod panes;
 pub mod prompt;
 pub mod state;
 pub mod update;

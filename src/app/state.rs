@@ -211,6 +211,10 @@ pub struct AppState {
     pub undo_stack: Vec<i64>,
     pub redo_stack: Vec<i64>,
     pub quit: bool,
+    pub attendance: crate::app::panes::attendance::State,
+    pub policy: crate::app::panes::policy::State,
+    pub progress: crate::app::panes::progress::State,
+    pub search: crate::app::panes::search::State,
 }
 
 impl AppState {
@@ -231,6 +235,18 @@ impl AppState {
             undo_stack: Vec::new(),
             redo_stack: Vec::new(),
             quit: false,
+            attendance: Default::default(),
+            policy: Default::default(),
+            progress: Default::default(),
+            search: Default::default(),
+        }
+    }
+
+    /// Remember a change set this session made, for undo.
+    pub fn record_batch(&mut self, batch: Option<i64>) {
+        if let Some(b) = batch {
+            self.undo_stack.push(b);
+            self.redo_stack.clear();
         }
     }
 

@@ -26,6 +26,9 @@ pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
     if s.prompt.is_some() {
         return prompt::on_key(s, key);
     }
+    if let Some(r) = super::panes::search::on_key(s, &key) {
+        return r;
+    }
     match s.mode {
         Mode::MinutesInput => {
             if let Some(a) = keymap::lookup(Scope::MinutesInput, &key) {
@@ -40,6 +43,9 @@ pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
             None => Vec::new(),
         },
         Mode::Normal => {
+            if let Some(r) = super::panes::on_key(s, &key) {
+                return r;
+            }
             let scoped = match s.tab {
                 Tab::Meetings => keymap::lookup(Scope::Calendar, &key),
                 _ => None,
@@ -86,7 +92,7 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
                 (i + n - 1) % n
             };
             s.tab = Tab::ALL[j];
-            Vec::new()
+            super::panes::on_enter(s, s.tab)
         }
         Action::GoTab1 | Action::GoTab2 | Action::GoTab3 | Action::GoTab4 => {
             s.tab = match a {
@@ -95,7 +101,7 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
                 Action::GoTab3 => Tab::Policy,
                 _ => Tab::Progress,
             };
-            Vec::new()
+            super::panes::on_enter(s, s.tab)
         }
         Action::DayLeft => move_cursor(s, |d| d.checked_sub_days(Days::new(1))),
         Action::DayRight => move_cursor(s, |d| d.checked_add_days(Days::new(1))),
@@ -273,8 +279,9 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
                 Ok(None) => s.info("変更はありませんでした"),
                 Err(e) => s.error(e),
             }
-            Vec::new()
+            super::panes::refresh(s)
         }
+        Response::Pane(r) => super::panes::on_response(s, r),
         Response::Failed(e) => {
             s.error(e);
             Vec::new()
@@ -286,7 +293,7 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
                 .extend(changes.into_iter().map(|c| (c, now)));
             let keep = s.activity.recent.len().saturating_sub(50);
             s.activity.recent.drain(..keep);
-            Vec::new()
+            super::panes::refresh(s)
         }
     }
 }
@@ -345,10 +352,7 @@ fn on_written(
 ) -> Requests {
     match result {
         Ok(ok) => {
-            if let Some(b) = ok.batch {
-                s.undo_stack.push(b);
-                s.redo_stack.clear();
-            }
+            s.record_batch(ok.batch);
             match &op {
                 WriteOp::CreateMeeting(_) => s.calendar.select_after_load = ok.created,
                 WriteOp::AddOpinion { text, .. } => minutes::confirm_saved(s, text),
@@ -356,6 +360,7 @@ fn on_written(
                 _ => {}
             }
             s.info(op.label());
+            return super::panes::refresh(s);
         }
         Err(e) => {
             if let WriteOp::AddOpinion { text, .. } = &op {

@@ -32,6 +32,8 @@ pub enum Request {
         batch: i64,
         redo: bool,
     },
+    /// A pane's own request (see `app::panes`).
+    Pane(super::panes::PaneRequest),
 }
 
 #[derive(Debug, Clone)]
@@ -116,6 +118,8 @@ pub enum Response {
     },
     /// A read failed; the message says what.
     Failed(String),
+    /// A pane's own response.
+    Pane(super::panes::PaneResponse),
     /// Others committed changes (already reloaded).
     External(Vec<RecentChange>),
 }
@@ -139,6 +143,7 @@ pub struct Worker {
     draft_due: Option<Instant>,
     data_version: i64,
     last_audit: i64,
+    services: super::panes::Services,
 }
 
 /// Run until the request channel closes.
@@ -178,6 +183,7 @@ impl Worker {
             draft_due: None,
             data_version,
             last_audit,
+            services: Default::default(),
         };
         w.send(Response::JobTitles(
             w.store.job_titles().unwrap_or_default(),
@@ -226,6 +232,16 @@ impl Worker {
                     .get_or_insert(Instant::now() + DRAFT_INTERVAL);
             }
             Request::Write(op) => self.write(op),
+            Request::Pane(r) => {
+                let mut ctx = super::panes::Ctx {
+                    store: &mut self.store,
+                    out: &self.out,
+                    services: &mut self.services,
+                };
+                super::panes::handle(&mut ctx, r);
+                self.data_version = self.store.data_version().unwrap_or(self.data_version);
+                self.last_audit = self.store.last_audit_id().unwrap_or(self.last_audit);
+            }
             Request::Undo { batch, redo } => {
                 let result = self.store.undo(batch).map_err(|e| e.to_string());
                 self.send(Response::Undone { redo, result });

@@ -31,12 +31,19 @@ pub fn tabs(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn scope_of(s: &AppState) -> Scope {
+pub fn scope_of(s: &AppState) -> Scope {
+    if s.search.open {
+        return Scope::Search;
+    }
     match s.mode {
         Mode::MinutesInput => Scope::MinutesInput,
         Mode::MinutesList => Scope::MinutesList,
-        Mode::Normal if s.tab == Tab::Meetings => Scope::Calendar,
-        Mode::Normal => Scope::Global,
+        Mode::Normal => match s.tab {
+            Tab::Meetings => Scope::Calendar,
+            Tab::Attendance => Scope::Attendance,
+            Tab::Policy => Scope::Policy,
+            Tab::Progress => Scope::Progress,
+        },
     }
 }
 

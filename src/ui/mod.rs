@@ -4,9 +4,13 @@
 //! and spacing, so the layout holds in terminals that draw those glyphs
 //! double width (Tera Term, PuTTY in CJK mode).
 
+mod attendance;
 mod calendar;
 mod chrome;
 mod minutes;
+mod policy;
+mod progress;
+mod search;
 pub mod text_input;
 pub mod theme;
 
@@ -40,9 +44,14 @@ pub fn draw(frame: &mut Frame, s: &AppState, theme: &Theme) {
             minutes::draw(frame, body, s, theme)
         }
         (Tab::Meetings, _) => calendar::draw(frame, body, s, theme),
-        (tab, _) => placeholder(frame, body, tab, theme),
+        (Tab::Attendance, _) => attendance::draw(frame, body, s, theme),
+        (Tab::Policy, _) => policy::draw(frame, body, s, theme),
+        (Tab::Progress, _) => progress::draw(frame, body, s, theme),
     }
     chrome::status(frame, status, s, theme);
+    if s.search.open {
+        search::draw(frame, body, s, theme);
+    }
     if s.prompt.is_some() {
         chrome::prompt(frame, area, s, theme);
     }
@@ -64,7 +73,7 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn placeholder(frame: &mut Frame, area: Rect, tab: Tab, theme: &Theme) {
+pub(crate) fn placeholder(frame: &mut Frame, area: Rect, tab: Tab, theme: &Theme) {
     let what = match tab {
         Tab::Attendance => {
             "職名 × 会議の出席マトリクス（出席回数・出席率、並べ替え、絞り込み、CSV 出力）"

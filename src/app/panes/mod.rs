@@ -1,0 +1,110 @@
+//! The panes beyond the calendar, each in its own module with the same
+//! shape: its `State`, the `Request`s it sends to the database thread and
+//! the `Response`s it gets back, `handle` (runs on the database thread),
+//! `on_response`, `on_enter` (the tab was opened), `on_key`, `refresh`
+//! (someone changed the data) and its key `BINDINGS`. Drawing lives in
+//! `crate::ui::<pane>`. This file only routes.
+
+pub mod attendance;
+pub mod policy;
+pub mod progress;
+pub mod search;
+
+use std::sync::mpsc::Sender;
+
+use crossterm::event::KeyEvent;
+
+use super::state::{AppState, Tab};
+use super::update::Requests;
+use super::worker::{Request, Response};
+use crate::db::Store;
+
+#[derive(Debug, Clone)]
+pub enum PaneRequest {
+    Attendance(attendance::Request),
+    Policy(policy::Request),
+    Progress(progress::Request),
+    Search(search::Request),
+}
+
+#[derive(Debug, Clone)]
+pub enum PaneResponse {
+    Attendance(attendance::Response),
+    Policy(policy::Response),
+    Progress(progress::Response),
+    Search(search::Response),
+}
+
+/// What a pane's `handle` may use on the database thread. `out` sends
+/// responses (also from threads a pane starts, like the search index).
+pub struct Ctx<'a> {
+    pub store: &'a mut Store,
+    pub out: &'a Sender<Response>,
+    pub services: &'a mut Services,
+}
+
+impl Ctx<'_> {
+    pub fn send(&self, r: PaneResponse) {
+        // The screen may be gone at shutdown.
+        let _ = self.out.send(Response::Pane(r));
+    }
+}
+
+/// Long-lived helpers the panes keep on the database thread.
+#[derive(Default)]
+pub struct Services {
+    pub search: search::Service,
+}
+
+pub fn handle(ctx: &mut Ctx, req: PaneRequest) {
+    match req {
+        PaneRequest::Attendance(r) => attendance::handle(ctx, r),
+        PaneRequest::Policy(r) => policy::handle(ctx, r),
+        PaneRequest::Progress(r) => progress::handle(ctx, r),
+        PaneRequest::Search(r) => search::handle(ctx, r),
+    }
+}
+
+pub fn on_response(s: &mut AppState, r: PaneResponse) -> Requests {
+    match r {
+        PaneResponse::Attendance(r) => attendance::on_response(s, r),
+        PaneResponse::Policy(r) => policy::on_response(s, r),
+        PaneResponse::Progress(r) => progress::on_response(s, r),
+        PaneResponse::Search(r) => search::on_response(s, r),
+    }
+}
+
+/// The user switched to `tab`.
+pub fn on_enter(s: &mut AppState, tab: Tab) -> Requests {
+    match tab {
+        Tab::Meetings => Vec::new(),
+        Tab::Attendance => attendance::on_enter(s),
+        Tab::Policy => policy::on_enter(s),
+        Tab::Progress => progress::on_enter(s),
+    }
+}
+
+/// A key for the pane of the current tab; None when the pane does not use
+/// it (the global keys get it then).
+pub fn on_key(s: &mut AppState, key: &KeyEvent) -> Option<Requests> {
+    match s.tab {
+        Tab::Meetings => None,
+        Tab::Attendance => attendance::on_key(s, key),
+        Tab::Policy => policy::on_key(s, key),
+        Tab::Progress => progress::on_key(s, key),
+    }
+}
+
+/// Data changed (another process, an undo, a write elsewhere): reload
+/// what the panes show.
+pub fn refresh(s: &mut AppState) -> Requests {
+    let mut r = attendance::refresh(s);
+    r.extend(policy::refresh(s));
+    r.extend(progress::refresh(s));
+    r.extend(search::refresh(s));
+    r
+}
+
+pub fn request(r: PaneRequest) -> Request {
+    Request::Pane(r)
+}

@@ -1,0 +1,59 @@
+//! The 進捗 (progress board) pane: state, requests to the database thread, keys.
+
+use crossterm::event::KeyEvent;
+
+use super::Ctx;
+use crate::app::keymap::Binding;
+use crate::app::state::AppState;
+use crate::app::update::Requests;
+
+/// This pane's keys (scope `Scope::Progress`), shown in help and hints.
+pub const BINDINGS: &[Binding] = &[];
+
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    /// Whether the pane has asked for its data yet.
+    pub loaded: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Request {
+    Load,
+}
+
+#[derive(Debug, Clone)]
+pub enum Response {
+    Loaded,
+}
+
+pub fn handle(ctx: &mut Ctx, req: Request) {
+    match req {
+        Request::Load => ctx.send(super::PaneResponse::Progress(Response::Loaded)),
+    }
+}
+
+pub fn on_response(s: &mut AppState, r: Response) -> Requests {
+    match r {
+        Response::Loaded => s.progress.loaded = true,
+    }
+    Vec::new()
+}
+
+pub fn on_enter(s: &mut AppState) -> Requests {
+    if s.progress.loaded {
+        return Vec::new();
+    }
+    vec![super::request(super::PaneRequest::Progress(Request::Load))]
+}
+
+pub fn on_key(_s: &mut AppState, _key: &KeyEvent) -> Option<Requests> {
+    None
+}
+
+pub fn refresh(s: &mut AppState) -> Requests {
+    if s.progress.loaded {
+        s.progress.loaded = false;
+        return on_enter(s);
+    }
+    Vec::new()
+}
