@@ -84,6 +84,7 @@ pub const DEFAULT: &[Binding] = &[
         "ヘルプ（このキー一覧）",
         Some("ヘルプ"),
     ),
+    b(S::Global, F(1), N, A::Help, "ヘルプ（このキー一覧）", None),
     b(S::Global, Tab, N, A::NextTab, "次のタブ", None),
     b(S::Global, BackTab, SH, A::PrevTab, "前のタブ", None),
     b(S::Global, Char('1'), N, A::GoTab1, "会議タブ", None),
@@ -216,6 +217,7 @@ pub const DEFAULT: &[Binding] = &[
         "意見を保存",
         Some("保存"),
     ),
+    b(S::MinutesInput, F(1), N, A::Help, "ヘルプ", Some("ヘルプ")),
     b(
         S::MinutesInput,
         Esc,
@@ -422,6 +424,7 @@ pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
         End => "End".into(),
         Delete => "Del".into(),
         Backspace => "BS".into(),
+        F(n) => format!("F{n}"),
         other => format!("{other:?}"),
     };
     if mods.contains(KeyModifiers::CONTROL) {

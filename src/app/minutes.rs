@@ -226,7 +226,7 @@ fn submit(s: &mut AppState) -> Requests {
         item_id,
         text: text.clone(),
         speaker: speaker.clone(),
-        failed: None,
+        saved_id: None,
     });
     m.draft_saved = false;
     vec![Request::Write(WriteOp::AddOpinion {
@@ -237,30 +237,54 @@ fn submit(s: &mut AppState) -> Requests {
     })]
 }
 
-/// The database confirmed an entry: it now shows with ✓ from the reload.
-pub fn confirm_saved(s: &mut AppState, text: &str) {
+/// The database confirmed an entry: it stays on screen, marked saved,
+/// until the reloaded meeting shows it (so it never blinks out).
+pub fn confirm_saved(s: &mut AppState, text: &str, id: Option<i64>) {
     if let Some(m) = s.minutes.as_mut() {
-        if let Some(i) = m.pending.iter().position(|p| p.text == text) {
-            m.pending.remove(i);
+        if let Some(p) = m
+            .pending
+            .iter_mut()
+            .find(|p| p.text == text && p.saved_id.is_none())
+        {
+            p.saved_id = id.or(Some(0));
         }
-    }
-    // Follow the newest entry.
-    if let Some(m) = s.minutes.as_mut() {
+        // Follow the newest entry.
         m.entry = usize::MAX;
     }
 }
 
-/// Saving failed: keep the entry on screen marked, and put the text back in
-/// the input line if it is empty, so nothing is lost.
-pub fn save_failed(s: &mut AppState, text: &str, why: &str) {
+/// Forget pending entries the loaded meeting now holds.
+pub fn drop_confirmed(s: &mut AppState) {
+    let Some(d) = &s.calendar.detail else { return };
     let Some(m) = s.minutes.as_mut() else { return };
-    if let Some(p) = m.pending.iter_mut().find(|p| p.text == text) {
-        p.failed = Some(why.to_string());
-    }
-    if m.input.is_empty() {
-        m.input.set_text(text);
-        m.pending.retain(|p| p.text != text);
-    }
+    m.pending.retain(|p| match p.saved_id {
+        Some(id) => !d
+            .items
+            .iter()
+            .any(|i| i.opinions.iter().any(|o| o.id == id)),
+        None => true,
+    });
+}
+
+/// Saving failed: the text goes back into the input line (in front of
+/// anything typed since) and is saved as the draft, so nothing is lost.
+pub fn save_failed(s: &mut AppState, text: &str) -> Requests {
+    let Some(m) = s.minutes.as_mut() else {
+        return Vec::new();
+    };
+    m.pending.retain(|p| p.text != text);
+    let rest = m.input.text().to_string();
+    let restored = if rest.is_empty() {
+        text.to_string()
+    } else {
+        format!("{text} {rest}")
+    };
+    m.input.set_text(&restored);
+    m.draft_saved = false;
+    vec![Request::SaveDraft {
+        context: m.draft_context(),
+        text: restored,
+    }]
 }
 
 pub fn item_added(s: &mut AppState) {

@@ -326,11 +326,17 @@ pub fn open_meeting_form(s: &mut AppState, edit: bool) {
         s.error(msg);
         return;
     }
-    let detail = s.calendar.detail.as_ref();
-    if edit && detail.is_none() {
+    if edit && s.calendar.detail.is_none() {
         s.info("編集する会議を選んでください");
         return;
     }
+    // Editing starts from the meeting itself; a new one from the newest
+    // meeting (its room, times and attendees).
+    let detail = if edit {
+        s.calendar.detail.as_ref()
+    } else {
+        s.calendar.latest.as_ref().or(s.calendar.detail.as_ref())
+    };
     let times = detail.map(|d| (d.meeting.start, d.meeting.end));
     let date = if edit {
         detail.map_or(s.calendar.cursor, |d| d.meeting.date)

@@ -66,6 +66,8 @@ pub struct CalendarState {
     pub loading: bool,
     /// Select this meeting when the year next loads (a just-created one).
     pub select_after_load: Option<i64>,
+    /// The newest meeting of all, for a new meeting's defaults.
+    pub latest: Option<MeetingDetail>,
 }
 
 impl CalendarState {
@@ -94,7 +96,8 @@ pub struct PendingEntry {
     pub item_id: i64,
     pub text: String,
     pub speaker: Option<String>,
-    pub failed: Option<String>,
+    /// The id it was saved under; shown as saved until the reload has it.
+    pub saved_id: Option<i64>,
 }
 
 /// Minute taking for one meeting.

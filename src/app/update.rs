@@ -247,6 +247,7 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
                 s.calendar.detail_scroll = 0;
             }
             s.calendar.detail = detail;
+            minutes::drop_confirmed(s);
             minutes::clamp(s);
             Vec::new()
         }
@@ -254,10 +255,14 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             minutes::restore_draft(s, &context, text);
             Vec::new()
         }
-        Response::DraftSaved { context } => {
+        Response::DraftSaved { context, text } => {
             if let Some(m) = s.minutes.as_mut().filter(|m| m.draft_context() == context) {
-                m.draft_saved = true;
+                m.draft_saved = m.input.text() == text;
             }
+            Vec::new()
+        }
+        Response::Latest(d) => {
+            s.calendar.latest = d;
             Vec::new()
         }
         Response::JobTitles(t) => {
@@ -306,9 +311,8 @@ fn on_year(
 ) -> Requests {
     let c = &mut s.calendar;
     let first_load = c.meetings.is_empty() && c.selected.is_none();
-    let keep = select
-        .or(c.select_after_load.take())
-        .or_else(|| c.selected_meeting().map(|m| m.id));
+    let explicit = select.or(c.select_after_load.take());
+    let keep = explicit.or_else(|| c.selected_meeting().map(|m| m.id));
     c.fiscal_year = fiscal_year;
     c.meetings = meetings;
     c.loading = false;
@@ -324,7 +328,8 @@ fn on_year(
     c.selected = index;
     match index.map(|i| (c.meetings[i].id, c.meetings[i].date)) {
         Some((id, date)) => {
-            if wareki::fiscal_year(c.cursor) != fiscal_year || by_id.is_some() && first_load {
+            let chosen = by_id.is_some() && (first_load || explicit.is_some());
+            if wareki::fiscal_year(c.cursor) != fiscal_year || chosen {
                 c.cursor = date;
                 c.month = first_of_month(date);
             }
@@ -355,7 +360,8 @@ fn on_written(
             s.record_batch(ok.batch);
             match &op {
                 WriteOp::CreateMeeting(_) => s.calendar.select_after_load = ok.created,
-                WriteOp::AddOpinion { text, .. } => minutes::confirm_saved(s, text),
+                WriteOp::UpdateMeeting { id, .. } => s.calendar.select_after_load = Some(*id),
+                WriteOp::AddOpinion { text, .. } => minutes::confirm_saved(s, text, ok.created),
                 WriteOp::AddItem { .. } => minutes::item_added(s),
                 _ => {}
             }
@@ -363,10 +369,10 @@ fn on_written(
             return super::panes::refresh(s);
         }
         Err(e) => {
-            if let WriteOp::AddOpinion { text, .. } = &op {
-                minutes::save_failed(s, text, &e);
-            }
             s.error(format!("保存できませんでした: {e}"));
+            if let WriteOp::AddOpinion { text, .. } = &op {
+                return minutes::save_failed(s, text);
+            }
         }
     }
     Vec::new()

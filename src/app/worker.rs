@@ -106,7 +106,10 @@ pub enum Response {
     },
     DraftSaved {
         context: String,
+        text: String,
     },
+    /// The newest meeting, for a new meeting's defaults.
+    Latest(Option<MeetingDetail>),
     JobTitles(Vec<String>),
     Written {
         op: Box<WriteOp>,
@@ -212,6 +215,7 @@ impl Worker {
                     crate::wareki::fiscal_year(chrono::Local::now().date_naive())
                 });
                 self.year = Some(fy);
+                self.send_latest();
                 self.send_year(select);
             }
             Request::LoadMeeting(id) => {
@@ -262,6 +266,16 @@ impl Worker {
         }
     }
 
+    fn send_latest(&mut self) {
+        let latest = self
+            .store
+            .latest_meeting()
+            .ok()
+            .flatten()
+            .and_then(|id| self.store.meeting_detail(id).ok().flatten());
+        self.send(Response::Latest(latest));
+    }
+
     fn send_meeting(&mut self) {
         let Some(id) = self.meeting else { return };
         let detail = self.store.meeting_detail(id).ok().flatten();
@@ -269,6 +283,7 @@ impl Worker {
     }
 
     fn reload(&mut self) {
+        self.send_latest();
         self.send_year(None);
         self.send_meeting();
         self.data_version = self.store.data_version().unwrap_or(self.data_version);
@@ -314,9 +329,15 @@ impl Worker {
                 created,
             })
             .map_err(|e| e.to_string());
-        if let (WriteOp::CreateMeeting(f), Ok(ok)) = (&op, &result) {
-            self.year = Some(crate::wareki::fiscal_year(f.date));
-            self.meeting = ok.created;
+        match (&op, &result) {
+            (WriteOp::CreateMeeting(f), Ok(ok)) => {
+                self.year = Some(crate::wareki::fiscal_year(f.date));
+                self.meeting = ok.created;
+            }
+            (WriteOp::UpdateMeeting { fields, .. }, Ok(_)) => {
+                self.year = Some(crate::wareki::fiscal_year(fields.date));
+            }
+            _ => {}
         }
         self.send(Response::Written {
             op: Box::new(op),
@@ -333,7 +354,7 @@ impl Worker {
         self.draft_due = None;
         for (context, text) in std::mem::take(&mut self.drafts) {
             match self.store.save_draft(&context, &text) {
-                Ok(()) => self.send(Response::DraftSaved { context }),
+                Ok(()) => self.send(Response::DraftSaved { context, text }),
                 Err(_) => {
                     // Keep it and try again shortly (e.g. the file is busy).
                     self.drafts.insert(context, text);

@@ -5,7 +5,9 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
+
+use super::wrap::{bullet_indent, wrap_lines};
 use ratatui::Frame;
 
 use super::{title_bar, Theme};
@@ -267,15 +269,16 @@ fn meeting_detail(frame: &mut Frame, area: Rect, d: &MeetingDetail, scroll: u16,
         &format!("第{}回 {}", m.number, wareki::format_date_weekday(m.date)),
         theme,
     );
+    let body = Rect {
+        x: area.x + 1,
+        y: area.y + 1,
+        width: area.width.saturating_sub(1),
+        height: area.height.saturating_sub(1),
+    };
+    let rows = wrap_lines(detail_lines(d, theme), body.width as usize, bullet_indent);
+    let max_scroll = rows.len().saturating_sub(body.height as usize) as u16;
     frame.render_widget(
-        Paragraph::new(detail_lines(d, theme))
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        Rect {
-            x: area.x + 1,
-            y: area.y + 1,
-            width: area.width.saturating_sub(1),
-            height: area.height.saturating_sub(1),
-        },
+        Paragraph::new(rows).scroll((scroll.min(max_scroll), 0)),
+        body,
     );
 }

@@ -23,7 +23,7 @@ pub fn tabs(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
-    let right = " ? ヘルプ ";
+    let right = " ? / F1 ヘルプ ";
     let used: usize = spans.iter().map(|s| display_width(&s.content)).sum();
     let pad = (area.width as usize).saturating_sub(used + display_width(right));
     spans.push(Span::raw(" ".repeat(pad)));
@@ -73,34 +73,23 @@ pub fn status(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         left.push_str("  ");
         left.push_str(&a);
     }
+    let width = area.width as usize;
+    // The left side (where, who, which mode) always shows; a message or the
+    // key hints take what is left, hints only as many as fit whole.
+    let (left, lw) = truncate_to_width(&left, width);
+    let room = width - lw;
     let (right, right_style) = match &s.message {
         Some(m) => (
-            format!(" {} ", m.text),
+            truncate_to_width(&format!(" {} ", m.text), room).0,
             if m.error {
                 theme.error
             } else {
                 theme.status_bar
             },
         ),
-        None => {
-            let mut hints: Vec<String> = keymap::hints(scope_of(s))
-                .into_iter()
-                .map(|(k, h)| format!("{k} {h}"))
-                .collect();
-            if s.mode == Mode::Normal {
-                hints.extend(
-                    keymap::hints(Scope::Global)
-                        .into_iter()
-                        .map(|(k, h)| format!("{k} {h}")),
-                );
-            }
-            (format!(" {} ", hints.join("  ")), theme.status_bar)
-        }
+        None => (fit_hints(s, room), theme.status_bar),
     };
-    let width = area.width as usize;
-    let right_w = display_width(&right).min(width);
-    let (left, lw) = truncate_to_width(&left, width.saturating_sub(right_w));
-    let (right, rw) = truncate_to_width(&right, width - lw);
+    let rw = display_width(&right);
     let pad = " ".repeat(width.saturating_sub(lw + rw));
     frame.render_widget(
         Paragraph::new(Line::from(vec![
@@ -109,6 +98,26 @@ pub fn status(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         ])),
         area,
     );
+}
+
+/// As many "key what" hints as fit in `room` columns, the pane's first.
+fn fit_hints(s: &AppState, room: usize) -> String {
+    let scope = scope_of(s);
+    let mut hints = keymap::hints(scope);
+    if s.prompt.is_some() {
+        hints = keymap::hints(Scope::Prompt);
+    } else if s.mode == Mode::Normal && scope != Scope::Global && scope != Scope::Search {
+        hints.extend(keymap::hints(Scope::Global));
+    }
+    let mut out = String::new();
+    for (k, h) in hints {
+        let piece = format!(" {k} {h} ");
+        if display_width(&out) + display_width(&piece) > room {
+            break;
+        }
+        out.push_str(&piece);
+    }
+    out
 }
 
 pub fn prompt(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
@@ -131,7 +140,15 @@ pub fn prompt(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             ..box_area
         },
     );
-    for (i, c) in cands.iter().take(shown as usize).enumerate() {
+    // Keep the picked candidate in view.
+    let first = p.pick.saturating_sub((shown as usize).saturating_sub(1));
+    for (row, (i, c)) in cands
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(shown as usize)
+        .enumerate()
+    {
         let style = if i == p.pick {
             theme.selection
         } else {
@@ -145,7 +162,7 @@ pub fn prompt(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         frame.render_widget(
             Paragraph::new(Span::styled(format!("  {mark}{c}"), style)),
             Rect {
-                y: box_area.y + 1 + i as u16,
+                y: box_area.y + 1 + row as u16,
                 height: 1,
                 ..box_area
             },
@@ -172,35 +189,43 @@ pub fn prompt(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     }
 }
 
+/// The keys of one scope, as help lines.
+fn help_block(scope: Scope, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(Span::styled(
+        format!(" {}", scope.title()),
+        theme.heading,
+    ))];
+    for (keys, text) in keymap::help_rows(scope) {
+        let pad = 14usize.saturating_sub(display_width(&keys));
+        lines.push(Line::from(format!("  {keys}{} {text}", " ".repeat(pad))));
+    }
+    lines
+}
+
+/// The help overlay: the focused scope's keys and the global ones, side by
+/// side when they would not fit one above the other; the closing hint
+/// always on the last row.
 pub fn help(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
-    let mut scopes = vec![scope_of(s)];
-    if scopes[0] != Scope::MinutesInput && scopes[0] != Scope::Global {
-        scopes.push(Scope::Global);
-    }
-    let mut lines = Vec::new();
-    for scope in scopes {
-        lines.push(Line::from(Span::styled(
-            format!(" {}", scope.title()),
-            theme.heading,
-        )));
-        for (keys, text) in keymap::help_rows(scope) {
-            let pad = 16usize.saturating_sub(display_width(&keys));
-            lines.push(Line::from(format!("   {keys}{}{text}", " ".repeat(pad))));
-        }
-        lines.push(Line::from(""));
-    }
-    if s.mode == Mode::MinutesInput {
-        lines.push(Line::from(Span::styled(
-            " 入力欄: Left/Right Home/End Ctrl-U/W/K Ctrl-Z 取り消し Ctrl-Y やり直し",
+    let scope = scope_of(s);
+    let mut blocks = vec![help_block(scope, theme)];
+    if scope == Scope::MinutesInput {
+        blocks[0].push(Line::from(Span::styled(
+            "  入力欄: Home/End Ctrl-U/W/K 編集、Ctrl-Z 取り消し、Ctrl-Y やり直し",
             theme.muted,
         )));
     }
-    lines.push(Line::from(Span::styled(
-        " どのキーでも閉じます",
-        theme.muted,
-    )));
-    let w = area.width.min(72);
-    let h = (lines.len() as u16 + 1).min(area.height);
+    if !matches!(scope, Scope::Global | Scope::MinutesInput | Scope::Search) {
+        blocks.push(help_block(Scope::Global, theme));
+    }
+    let stacked: usize = blocks.iter().map(|b| b.len() + 1).sum();
+    let side_by_side = stacked + 2 > area.height as usize && blocks.len() > 1;
+    let w = area.width.min(if side_by_side { 120 } else { 72 });
+    let body_h = if side_by_side {
+        blocks.iter().map(Vec::len).max().unwrap_or(0)
+    } else {
+        stacked
+    };
+    let h = (body_h as u16 + 2).min(area.height);
     let r = Rect {
         x: area.x + (area.width - w) / 2,
         y: area.y + (area.height - h) / 2,
@@ -209,11 +234,45 @@ pub fn help(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     };
     frame.render_widget(Clear, r);
     super::title_bar(frame, Rect { height: 1, ..r }, "ヘルプ（キー一覧）", theme);
+    let body = Rect {
+        y: r.y + 1,
+        height: r.height.saturating_sub(2),
+        ..r
+    };
+    if side_by_side {
+        let col_w = body.width / blocks.len() as u16;
+        for (i, block) in blocks.into_iter().enumerate() {
+            let col = Rect {
+                x: body.x + col_w * i as u16,
+                width: col_w,
+                ..body
+            };
+            let rows: Vec<Line> = block
+                .iter()
+                .map(|l| {
+                    let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                    let (cut, _) = truncate_to_width(&text, col_w as usize);
+                    Line::from(Span::styled(
+                        cut,
+                        l.spans.first().map_or(theme.base, |s| s.style),
+                    ))
+                })
+                .collect();
+            frame.render_widget(Paragraph::new(rows), col);
+        }
+    } else {
+        let mut lines = Vec::new();
+        for block in blocks {
+            lines.extend(block);
+            lines.push(Line::from(""));
+        }
+        frame.render_widget(Paragraph::new(lines), body);
+    }
     frame.render_widget(
-        Paragraph::new(lines),
+        Paragraph::new(Span::styled(" どのキーでも閉じます", theme.muted)),
         Rect {
-            y: r.y + 1,
-            height: r.height.saturating_sub(1),
+            y: r.bottom().saturating_sub(1),
+            height: 1,
             ..r
         },
     );

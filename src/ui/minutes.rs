@@ -4,7 +4,9 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
+
+use super::wrap::{bullet_indent, wrap_lines};
 use ratatui::Frame;
 
 use super::calendar::opinion_line;
@@ -88,34 +90,31 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             lines.push(line);
         }
         for p in m.pending.iter().filter(|p| p.item_id == it.id) {
-            let (mark, style) = match &p.failed {
-                Some(_) => ("!", theme.error),
-                None => (" ", theme.pending),
+            let mut spans = vec![];
+            match p.saved_id {
+                Some(_) => spans.push(Span::styled("✓", theme.saved)),
+                None => spans.push(Span::styled(" ", theme.pending)),
+            }
+            spans.push(Span::raw("  ・"));
+            if let Some(sp) = &p.speaker {
+                spans.push(Span::styled(format!("{sp}: "), theme.muted));
+            }
+            let style = if p.saved_id.is_some() {
+                theme.base
+            } else {
+                theme.pending
             };
-            lines.push(Line::from(vec![
-                Span::styled(mark, style),
-                Span::styled("  ・", style),
-                Span::styled(p.text.as_str(), style),
-                Span::styled(
-                    if p.failed.is_some() {
-                        "（未保存）"
-                    } else {
-                        "（保存中）"
-                    },
-                    style,
-                ),
-            ]));
+            spans.push(Span::styled(p.text.as_str(), style));
+            if p.saved_id.is_none() {
+                spans.push(Span::styled("（保存中）", theme.pending));
+            }
+            lines.push(Line::from(spans));
         }
     }
-    // Keep the newest entries in view.
-    let height = right.height as usize;
-    let scroll = lines.len().saturating_sub(height) as u16;
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        right,
-    );
+    // Keep the newest entries in view (counting wrapped rows).
+    let rows = wrap_lines(lines, right.width as usize, bullet_indent);
+    let scroll = rows.len().saturating_sub(right.height as usize) as u16;
+    frame.render_widget(Paragraph::new(rows).scroll((scroll, 0)), right);
 
     // The input line.
     let mut label = String::new();

@@ -13,6 +13,7 @@ mod progress;
 mod search;
 pub mod text_input;
 pub mod theme;
+pub mod wrap;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -76,9 +77,9 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
 pub(crate) fn placeholder(frame: &mut Frame, area: Rect, tab: Tab, theme: &Theme) {
     let what = match tab {
         Tab::Attendance => {
-            "職名 × 会議の出席マトリクス（出席回数・出席率、並べ替え、絞り込み、CSV 出力）"
+            "職名と会議の出席マトリクス（出席回数・出席率、並べ替え、絞り込み、CSV 出力）"
         }
-        Tab::Policy => "運営方針のツリー（経営課題 → 戦略 → 具体的取組、予算の合計、関連する議題）",
+        Tab::Policy => "運営方針のツリー（経営課題・戦略・具体的取組、予算の合計、関連する議題）",
         Tab::Progress => "改革項目と取組の進捗（期ごとの計画と実績、状況、評価、宿題の一覧）",
         Tab::Meetings => "",
     };
@@ -93,7 +94,8 @@ pub(crate) fn placeholder(frame: &mut Frame, area: Rect, tab: Tab, theme: &Theme
         )),
         Line::from(Span::styled("  1 で会議タブに戻ります。", theme.muted)),
     ];
-    frame.render_widget(Paragraph::new(lines), area);
+    let rows = wrap::wrap_lines(lines, area.width as usize, |_| 2);
+    frame.render_widget(Paragraph::new(rows), area);
 }
 
 /// A title bar: the text on the theme's title colour across the full width.

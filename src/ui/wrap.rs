@@ -1,0 +1,123 @@
+//! Wrapping styled lines by display width at character boundaries.
+//!
+//! ratatui's own wrapping breaks at spaces, which Japanese text does not
+//! have, so labels end up alone on a row and long sentences are cut at odd
+//! places. Here every row is filled to the width, wide characters are never
+//! split, and continuation rows get a hanging indent so a bullet's text lines
+//! up under itself.
+
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthChar;
+
+/// Wrap `line` into rows of at most `width` columns; rows after the first
+/// start with `indent` spaces.
+pub fn wrap_line<'a>(line: &Line<'a>, width: usize, indent: usize) -> Vec<Line<'a>> {
+    let width = width.max(2);
+    let indent = indent.min(width / 2);
+    let mut rows: Vec<Line<'a>> = Vec::new();
+    let mut current: Vec<Span<'a>> = Vec::new();
+    let mut used = 0usize;
+    for span in &line.spans {
+        let mut chunk = String::new();
+        for ch in span.content.chars() {
+            let w = ch.width().unwrap_or(0);
+            if used + w > width && used > indent_of(&rows, indent) {
+                if !chunk.is_empty() {
+                    current.push(Span::styled(std::mem::take(&mut chunk), span.style));
+                }
+                rows.push(Line::from(std::mem::take(&mut current)).style(line.style));
+                current.push(Span::raw(" ".repeat(indent)));
+                used = indent;
+            }
+            chunk.push(ch);
+            used += w;
+        }
+        if !chunk.is_empty() {
+            current.push(Span::styled(chunk, span.style));
+        }
+    }
+    rows.push(Line::from(current).style(line.style));
+    rows
+}
+
+/// Columns already taken by the indent on the row being filled.
+fn indent_of(rows: &[Line], indent: usize) -> usize {
+    if rows.is_empty() {
+        0
+    } else {
+        indent
+    }
+}
+
+/// Wrap every line; `indent_for` gives each line's hanging indent.
+pub fn wrap_lines<'a>(
+    lines: Vec<Line<'a>>,
+    width: usize,
+    indent_for: impl Fn(&Line) -> usize,
+) -> Vec<Line<'a>> {
+    lines
+        .iter()
+        .flat_map(|l| wrap_line(l, width, indent_for(l)))
+        .collect()
+}
+
+/// The display width of a line's leading spaces and bullet ("  ・" → 4).
+pub fn bullet_indent(line: &Line) -> usize {
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let mut cols = 0;
+    for ch in text.chars() {
+        match ch {
+            ' ' => cols += 1,
+            '・' | '✓' => cols += ch.width().unwrap_or(1),
+            _ => break,
+        }
+    }
+    cols
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(l: &Line) -> String {
+        l.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn japanese_wraps_at_characters_with_a_hanging_indent() {
+        let l = Line::from(vec![
+            Span::raw("  ・"),
+            Span::raw("区役所の関係課が専門性を持ち寄る"),
+        ]);
+        let rows = wrap_line(&l, 20, 4);
+        let rows: Vec<String> = rows.iter().map(text).collect();
+        assert_eq!(rows[0], "  ・区役所の関係課が");
+        assert_eq!(rows[1], "    専門性を持ち寄る");
+        for r in &rows {
+            assert!(unicode_width::UnicodeWidthStr::width(r.as_str()) <= 20);
+        }
+    }
+
+    #[test]
+    fn a_wide_char_is_never_split_at_an_odd_width() {
+        let l = Line::from("あいうえお");
+        let rows: Vec<String> = wrap_line(&l, 5, 0).iter().map(text).collect();
+        assert_eq!(rows, ["あい", "うえ", "お"]);
+    }
+
+    #[test]
+    fn labels_stay_with_their_text() {
+        let l = Line::from(vec![
+            Span::raw("日時 "),
+            Span::raw("平成29年4月20日(木曜日)午後1時00分から2時30分"),
+        ]);
+        let rows: Vec<String> = wrap_line(&l, 30, 0).iter().map(text).collect();
+        assert!(rows[0].starts_with("日時 平成29年"));
+    }
+
+    #[test]
+    fn bullet_indents() {
+        assert_eq!(bullet_indent(&Line::from("  ・意見")), 4);
+        assert_eq!(bullet_indent(&Line::from("(1) 議題")), 0);
+    }
+}
