@@ -663,9 +663,16 @@ fn a_hang_up_right_after_typing_keeps_the_draft() {
     app.wait_for(draft);
     // SAFETY: signalling our own, not yet reaped, child.
     unsafe { libc::kill(app.pid, libc::SIGHUP) };
+    let hung_up = Instant::now();
     let status = app.wait_exit();
+    let gone_after = hung_up.elapsed();
     app.finish();
     assert_ne!(status.signal(), Some(libc::SIGHUP), "died of the signal");
+    // Gone promptly, not spinning on a dead terminal.
+    assert!(
+        gone_after < Duration::from_secs(2),
+        "still running {gone_after:?} after the hang-up"
+    );
     let conn =
         rusqlite::Connection::open_with_flags(&s.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .unwrap();
@@ -677,6 +684,88 @@ fn a_hang_up_right_after_typing_keeps_the_draft() {
         )
         .ok();
     assert_eq!(saved.as_deref(), Some(draft));
+}
+
+/// Saved means saved: an entry the screen showed as saved is there after
+/// `kill -9`.
+#[test]
+fn a_submitted_entry_survives_kill_9() {
+    let s = setup();
+    let mut app = App::spawn(s.dir.path(), &s.db);
+    wait_ready(&app);
+    app.send(b"m");
+    app.wait_for("記録中");
+    app.send("送信後に強制終了".as_bytes());
+    app.wait_for("意見 > 送信後に強制終了");
+    app.send(b"\r");
+    app.wait_until("the entry shown as saved", |s| {
+        s.contains("保存しました") && s.contains("✓  ・送信後に強制終了")
+    });
+    let status = app.kill9();
+    assert_eq!(status.signal(), Some(libc::SIGKILL));
+    app.finish();
+
+    let mut app = App::spawn(s.dir.path(), &s.db);
+    wait_ready(&app);
+    app.send(b"m");
+    app.wait_for("✓  ・送信後に強制終了");
+    let conn =
+        rusqlite::Connection::open_with_flags(&s.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let n: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM opinions WHERE text = '送信後に強制終了'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+    let drafts: i64 = conn
+        .query_row("SELECT count(*) FROM drafts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(drafts, 0, "the draft went with the save");
+    quit_from_minutes(&mut app);
+    assert_eq!(app.wait_exit().code(), Some(0));
+    app.finish();
+}
+
+/// Another process writes to the shared file; the screen that is open on
+/// the same meeting shows it by itself (the app polls `PRAGMA
+/// data_version` every 500 ms), naming who changed it.
+#[test]
+fn a_change_by_another_process_appears_on_screen() {
+    let s = setup();
+    let mut app = App::spawn(s.dir.path(), &s.db);
+    wait_ready(&app);
+    // Minute taking on 第5回's first item: its entries are all on screen.
+    app.send(b"m");
+    app.wait_for("記録中");
+    let mut other =
+        kusei::db::Store::open(&s.db, kusei::db::OpenOptions::default()).expect("second writer");
+    let meeting = other.meetings_of_year(2017).expect("year")[4].id;
+    let item = other
+        .meeting_detail(meeting)
+        .expect("detail")
+        .expect("第5回")
+        .items[0]
+        .id;
+    other
+        .add_opinion(item, "別の端末から追加した意見", None, None)
+        .expect("write from the other process");
+    let written = Instant::now();
+    app.wait_for("別の端末から追加した意見");
+    let latency = written.elapsed();
+    eprintln!("another process's change on screen after {latency:?}");
+    // The status line names the change too (it may come a moment later).
+    let note = format!("1件の更新 ({}", kusei::db::osuser::current().1);
+    app.wait_until("the status line's note of the change", |s| {
+        s.contains(&note)
+    });
+    // Generous for a loaded machine; typically about half a second.
+    assert!(latency < Duration::from_secs(3), "took {latency:?}");
+    quit_from_minutes(&mut app);
+    assert_eq!(app.wait_exit().code(), Some(0));
+    app.finish();
 }
 
 /// The emulator itself: what it shows for a few sequences ratatui sends.

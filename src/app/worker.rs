@@ -147,6 +147,8 @@ pub struct Worker {
     data_version: i64,
     last_audit: i64,
     services: super::panes::Services,
+    /// Change sets this session wrote (others' are announced, ours not).
+    own_batches: std::collections::HashSet<i64>,
 }
 
 /// Run until the request channel closes.
@@ -187,6 +189,7 @@ impl Worker {
             data_version,
             last_audit,
             services: Default::default(),
+            own_batches: Default::default(),
         };
         w.send(Response::JobTitles(
             w.store.job_titles().unwrap_or_default(),
@@ -243,11 +246,13 @@ impl Worker {
                     services: &mut self.services,
                 };
                 super::panes::handle(&mut ctx, r);
+                self.note_own_batch();
                 self.data_version = self.store.data_version().unwrap_or(self.data_version);
                 self.last_audit = self.store.last_audit_id().unwrap_or(self.last_audit);
             }
             Request::Undo { batch, redo } => {
                 let result = self.store.undo(batch).map_err(|e| e.to_string());
+                self.note_own_batch();
                 self.send(Response::Undone { redo, result });
                 self.reload();
             }
@@ -280,6 +285,13 @@ impl Worker {
         let Some(id) = self.meeting else { return };
         let detail = self.store.meeting_detail(id).ok().flatten();
         self.send(Response::Meeting(detail));
+    }
+
+    /// Remember the change set the last write made as ours.
+    fn note_own_batch(&mut self) {
+        if let Some(b) = self.store.last_batch() {
+            self.own_batches.insert(b);
+        }
     }
 
     fn reload(&mut self) {
@@ -323,6 +335,7 @@ impl Worker {
             }
             WriteOp::DeleteOpinion(id) => s.delete_opinion(*id).map(|_| None),
         };
+        self.note_own_batch();
         let result = created
             .map(|created| WriteOk {
                 batch: self.store.last_batch(),
@@ -373,10 +386,11 @@ impl Worker {
             return;
         }
         self.data_version = v;
-        let changes = self
+        let mut changes = self
             .store
-            .changes_by_others(self.last_audit)
+            .changes_since(self.last_audit)
             .unwrap_or_default();
+        changes.retain(|c| !self.own_batches.contains(&c.batch));
         self.reload();
         if !changes.is_empty() {
             self.send(Response::External(changes));

@@ -52,9 +52,10 @@ pub struct MeetingDetail {
     pub items: Vec<ItemRow>,
 }
 
-/// Someone else's recent change, for the status line.
+/// A recent change set, for the status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecentChange {
+    pub batch: i64,
     pub audit_id: i64,
     pub os_user: String,
     pub at: String,
@@ -264,18 +265,20 @@ impl Store {
             })?)
     }
 
-    /// Change sets by other users after audit row `since`.
-    pub fn changes_by_others(&self, since: i64) -> Result<Vec<RecentChange>> {
+    /// Change sets recorded after audit row `since` (the caller leaves out
+    /// its own).
+    pub fn changes_since(&self, since: i64) -> Result<Vec<RecentChange>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT max(id), os_user, max(at) FROM audit_log WHERE id > ?1 AND os_user <> ?2
+            "SELECT batch, max(id), os_user, max(at) FROM audit_log WHERE id > ?1
              GROUP BY batch ORDER BY max(id)",
         )?;
         let rows = stmt
-            .query_map(params![since, self.user()], |r| {
+            .query_map(params![since], |r| {
                 Ok(RecentChange {
-                    audit_id: r.get(0)?,
-                    os_user: r.get(1)?,
-                    at: r.get(2)?,
+                    batch: r.get(0)?,
+                    audit_id: r.get(1)?,
+                    os_user: r.get(2)?,
+                    at: r.get(3)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
