@@ -7,7 +7,10 @@
 //! up under itself.
 
 use ratatui::text::{Line, Span};
+use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthChar;
+
+use super::text_input::{cluster_width, display_cluster};
 
 /// Wrap `line` into rows of at most `width` columns; rows after the first
 /// start with `indent` spaces.
@@ -19,8 +22,8 @@ pub fn wrap_line<'a>(line: &Line<'a>, width: usize, indent: usize) -> Vec<Line<'
     let mut used = 0usize;
     for span in &line.spans {
         let mut chunk = String::new();
-        for ch in span.content.chars() {
-            let w = ch.width().unwrap_or(0);
+        for g in span.content.graphemes(true) {
+            let w = cluster_width(g);
             if used + w > width && used > indent_of(&rows, indent) {
                 if !chunk.is_empty() {
                     current.push(Span::styled(std::mem::take(&mut chunk), span.style));
@@ -29,7 +32,7 @@ pub fn wrap_line<'a>(line: &Line<'a>, width: usize, indent: usize) -> Vec<Line<'
                 current.push(Span::raw(" ".repeat(indent)));
                 used = indent;
             }
-            chunk.push(ch);
+            chunk.push_str(&display_cluster(g));
             used += w;
         }
         if !chunk.is_empty() {
@@ -113,6 +116,16 @@ mod tests {
         ]);
         let rows: Vec<String> = wrap_line(&l, 30, 0).iter().map(text).collect();
         assert!(rows[0].starts_with("日時 平成29年"));
+    }
+
+    #[test]
+    fn halfwidth_voiced_katakana_keep_their_terminal_width() {
+        // ｸﾞ is two columns in a terminal; it is drawn as グ, also two.
+        let rows: Vec<String> = wrap_line(&Line::from("ｸﾞﾙｰﾌﾟ会議"), 6, 0)
+            .iter()
+            .map(text)
+            .collect();
+        assert_eq!(rows, ["グﾙｰプ", "会議"]);
     }
 
     #[test]
