@@ -394,7 +394,7 @@ fn caret_column_for_kana_kanji_halfwidth_katakana_emoji_and_ascii() {
         assert_eq!(pos.x as usize, 3 + cols, "{text}");
         // One step left goes back over exactly one character cluster.
         input.move_left();
-        let last = text.graphemes(true).last().map_or(0, cluster_width);
+        let last = text.graphemes(true).next_back().map_or(0, cluster_width);
         assert_eq!(input.caret_column(), cols - last, "{text}");
     }
 }
