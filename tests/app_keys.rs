@@ -1154,3 +1154,28 @@ fn the_draft_check_mark_is_only_shown_for_the_text_on_screen() {
         );
     }
 }
+
+#[test]
+fn s_cycles_the_meeting_status_and_u_undoes_it() {
+    let mut h = started();
+    let id = h.detail().meeting.id;
+    let status = |h: &Harness| -> String {
+        h.store()
+            .conn()
+            .query_row("SELECT status FROM meetings WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    assert_eq!(status(&h), "published");
+    h.key("s");
+    assert_eq!(status(&h), "cancelled");
+    assert_eq!(
+        h.detail().meeting.status,
+        kusei::model::MeetingStatus::Cancelled
+    );
+    h.key("s");
+    assert_eq!(status(&h), "scheduled");
+    h.key("u");
+    assert_eq!(status(&h), "cancelled");
+}

@@ -33,6 +33,7 @@ pub enum Action {
     NewMeeting,
     EditMeeting,
     DeleteMeeting,
+    CycleMeetingStatus,
     StartMinutes,
     Undo,
     Redo,

@@ -210,6 +210,14 @@ pub const DEFAULT: &[Binding] = &[
         None,
     ),
     b(
+        S::Calendar,
+        Char('s'),
+        N,
+        A::CycleMeetingStatus,
+        "会議の状態を切り替え（予定・開催済・公開済・中止）",
+        None,
+    ),
+    b(
         S::MinutesInput,
         Enter,
         N,

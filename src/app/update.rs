@@ -139,6 +139,7 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
             prompt::confirm_delete_meeting(s);
             Vec::new()
         }
+        Action::CycleMeetingStatus => cycle_status(s),
         Action::Undo => undo(s, false),
         Action::Redo => undo(s, true),
         Action::StartMinutes => minutes::start(s),
@@ -167,6 +168,38 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
             Vec::new()
         }
     }
+}
+
+/// The selected meeting's status, one step along 予定 → 開催済 → 公開済 → 中止.
+fn cycle_status(s: &mut AppState) -> Requests {
+    use crate::model::MeetingStatus::*;
+    if let Some(reason) = &s.read_only {
+        let msg = format!("読み取り専用です: {reason}");
+        s.error(msg);
+        return Vec::new();
+    }
+    let Some(d) = &s.calendar.detail else {
+        return Vec::new();
+    };
+    let m = &d.meeting;
+    let next = match m.status {
+        Scheduled => Held,
+        Held => Published,
+        Published => Cancelled,
+        Cancelled => Scheduled,
+    };
+    vec![Request::Write(WriteOp::UpdateMeeting {
+        id: m.id,
+        version: m.version,
+        fields: crate::db::MeetingFields {
+            date: m.date,
+            start: m.start,
+            end: m.end,
+            place: m.place.clone(),
+            status: next,
+            attendees: d.attendees.clone(),
+        },
+    })]
 }
 
 fn undo(s: &mut AppState, redo: bool) -> Requests {
