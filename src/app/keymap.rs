@@ -214,7 +214,7 @@ pub const DEFAULT: &[Binding] = &[
         Char('s'),
         N,
         A::CycleMeetingStatus,
-        "会議の状態を切り替え（予定・開催済・公開済・中止）",
+        "会議の状態を切り替え",
         None,
     ),
     b(
