@@ -88,7 +88,8 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("kusei: {e:#}");
+            let msg = format!("{e:#}");
+            eprintln!("kusei: {}", crate::ui::sanitize::clean_keep_lines(&msg));
             ExitCode::FAILURE
         }
     }
@@ -154,7 +155,7 @@ fn cmd_import(store: &mut Store, files: &[PathBuf], dry_run: bool) -> Result<Exi
     for f in files {
         let parsed = import::parse_file(f)?;
         for w in &parsed.warnings {
-            eprintln!("kusei: 注意: {w}");
+            eprintln!("kusei: 注意: {}", crate::ui::sanitize::clean_keep_lines(w));
         }
         eprintln!(
             "kusei: {}: {}（{}）会議 {} 件、計画 {} 件",
@@ -250,6 +251,14 @@ fn cmd_export(
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("{} に書き込めません", path.display()))?,
         None => {
+            use std::io::IsTerminal;
+            // Data goes out as it is to a file or a pipe; a terminal gets
+            // control characters as visible markers, never as commands.
+            let text = if std::io::stdout().is_terminal() {
+                crate::ui::sanitize::clean_keep_lines(&text).into_owned()
+            } else {
+                text
+            };
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth a message.
             if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {

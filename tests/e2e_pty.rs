@@ -791,3 +791,43 @@ fn the_test_terminal_reads_wide_characters_and_cursor_moves() {
     vt.feed(b"\x1b[6n");
     assert_eq!(vt.replies, b"\x1b[1;1R");
 }
+
+/// Golden: a row holding ESC sequences, C1 controls and bidi overrides is
+/// drawn as markers; none of its control characters is written to the
+/// terminal.
+#[test]
+fn hostile_text_never_reaches_the_terminal() {
+    let s = setup();
+    let hostile = "区長\u{1b}]0;pwned\u{7}：\u{9b}2J予算\u{202e}txet\u{7f}";
+    {
+        let mut store =
+            kusei::db::Store::open(&s.db, kusei::db::OpenOptions::default()).expect("open");
+        let m = store.meetings_of_year(2017).expect("year")[4].id;
+        let item = store
+            .meeting_detail(m)
+            .expect("detail")
+            .expect("第5回")
+            .items[0]
+            .id;
+        store.add_opinion(item, hostile, None, None).expect("plant");
+    }
+    let mut app = App::spawn(s.dir.path(), &s.db);
+    wait_ready(&app);
+    app.send(b"m");
+    app.wait_for("pwned⟨U+0007⟩");
+    quit_from_minutes(&mut app);
+    assert_eq!(app.wait_exit().code(), Some(0));
+    let raw = app.finish();
+    for needle in [
+        "\u{1b}]0;pwned".as_bytes(),
+        "\u{9b}".as_bytes(),
+        "\u{202e}".as_bytes(),
+        b"\x07",
+        b"\x7f",
+    ] {
+        assert!(
+            last(&raw, needle).is_none(),
+            "{needle:?} was written to the terminal"
+        );
+    }
+}

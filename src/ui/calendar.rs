@@ -159,7 +159,7 @@ pub fn meeting_line(m: &MeetingRow) -> String {
         m.date.day(),
         wareki::weekday_ja(m.date.weekday()),
         time,
-        m.place
+        super::sanitize::clean(&m.place)
     )
 }
 

@@ -160,7 +160,10 @@ pub fn prompt(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             _ => "",
         };
         frame.render_widget(
-            Paragraph::new(Span::styled(format!("  {mark}{c}"), style)),
+            Paragraph::new(Span::styled(
+                format!("  {mark}{}", super::sanitize::clean(c)),
+                style,
+            )),
             Rect {
                 y: box_area.y + 1 + row as u16,
                 height: 1,

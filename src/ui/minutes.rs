@@ -52,7 +52,8 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         .iter()
         .enumerate()
         .map(|(i, it)| {
-            let label = format!(" ({}) {} [{}]", it.number, it.title, it.opinions.len());
+            let title = super::sanitize::clean(&it.title);
+            let label = format!(" ({}) {} [{}]", it.number, title, it.opinions.len());
             let (cut, _) = truncate_to_width(&label, left_w as usize);
             if i == m.item {
                 Line::from(Span::styled(cut, theme.selection))

@@ -10,6 +10,7 @@ mod chrome;
 mod minutes;
 mod policy;
 mod progress;
+pub mod sanitize;
 mod search;
 pub mod text_input;
 pub mod theme;
@@ -59,6 +60,7 @@ pub fn draw(frame: &mut Frame, s: &AppState, theme: &Theme) {
     if s.help {
         chrome::help(frame, area, s, theme);
     }
+    sanitize::scrub_buffer(frame.buffer_mut());
 }
 
 fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -101,7 +103,8 @@ pub(crate) fn placeholder(frame: &mut Frame, area: Rect, tab: Tab, theme: &Theme
 /// A title bar: the text on the theme's title colour across the full width.
 pub(crate) fn title_bar(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
     let width = area.width as usize;
-    let (cut, used) = text_input::truncate_to_width(&format!(" {text}"), width);
+    let clean = sanitize::clean(text);
+    let (cut, used) = text_input::truncate_to_width(&format!(" {clean}"), width);
     let pad = " ".repeat(width.saturating_sub(used));
     frame.render_widget(
         Paragraph::new(Line::from(Span::styled(format!("{cut}{pad}"), theme.title))),

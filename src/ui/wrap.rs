@@ -22,7 +22,8 @@ pub fn wrap_line<'a>(line: &Line<'a>, width: usize, indent: usize) -> Vec<Line<'
     let mut used = 0usize;
     for span in &line.spans {
         let mut chunk = String::new();
-        for g in span.content.graphemes(true) {
+        let content = super::sanitize::clean(&span.content);
+        for g in content.graphemes(true) {
             let w = cluster_width(g);
             if used + w > width && used > indent_of(&rows, indent) {
                 if !chunk.is_empty() {
