@@ -61,8 +61,44 @@ pub enum Command {
     },
     /// Load the bundled sample data (seeds 000–004) into the database.
     Sample,
-    /// Check the database: integrity, foreign keys and the audit chain.
+    /// Check the database: integrity, foreign keys, the audit chain, and
+    /// whether the group can share the file.
     Check,
+    /// Make a consistent copy of the database while others use it, and
+    /// verify it. Restore by copying it back over the database file.
+    Backup {
+        #[arg(value_name = "PATH")]
+        dest: PathBuf,
+    },
+    /// The audit log: `verify` checks the hash chain, `log` lists changes.
+    Audit {
+        #[command(subcommand)]
+        what: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check that no audit row was altered or removed (exit 1 if one was).
+    Verify,
+    /// List changes, newest last.
+    Log {
+        /// Only changes by this OS user.
+        #[arg(long)]
+        user: Option<String>,
+        /// Only changes to this table (meetings, opinions, plan_nodes …).
+        #[arg(long)]
+        table: Option<String>,
+        /// Only changes to this row id (with --table).
+        #[arg(long)]
+        row: Option<i64>,
+        /// Only changes on or after this date (YYYY-MM-DD or 和暦).
+        #[arg(long)]
+        since: Option<String>,
+        /// At most this many (the newest).
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -137,6 +173,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check) => cmd_check(&store),
+        Some(Command::Backup { dest }) => {
+            let r = store.backup(&dest)?;
+            println!(
+                "バックアップしました: {}（{} バイト、検査 ok、主な行 {} 件）。戻すときは kusei を止めて cp {} {}",
+                dest.display(),
+                r.bytes,
+                r.rows,
+                dest.display(),
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Audit { what }) => cmd_audit(&store, what),
     }
 }
 
@@ -271,7 +320,82 @@ fn cmd_export(
     Ok(ExitCode::SUCCESS)
 }
 
+fn cmd_audit(store: &Store, what: AuditCommand) -> Result<ExitCode> {
+    match what {
+        AuditCommand::Verify => match store.verify_audit()? {
+            None => {
+                let n = store.audit_entries()?.len();
+                println!("監査ログ {n} 件の連鎖 ok（書き換え・削除の跡はありません）");
+                Ok(ExitCode::SUCCESS)
+            }
+            Some(id) => {
+                println!("監査ログの {id} 番の行から連鎖が合いません: この行か前の行が書き換えられたか削除されています");
+                Ok(ExitCode::FAILURE)
+            }
+        },
+        AuditCommand::Log {
+            user,
+            table,
+            row,
+            since,
+            limit,
+        } => {
+            let since = match since {
+                Some(s) => Some(
+                    wareki::parse_date(&s)
+                        .map_err(|e| anyhow::anyhow!("--since: {e}"))?
+                        .0,
+                ),
+                None => None,
+            };
+            let entries: Vec<_> = store
+                .audit_entries()?
+                .into_iter()
+                .filter(|e| user.as_ref().is_none_or(|u| &e.os_user == u))
+                .filter(|e| table.as_ref().is_none_or(|t| &e.table == t))
+                .filter(|e| row.is_none_or(|r| e.row_id == r))
+                .filter(|e| {
+                    since.is_none_or(|d| e.at.as_str() >= d.format("%Y-%m-%d").to_string().as_str())
+                })
+                .collect();
+            let skip = entries.len().saturating_sub(limit);
+            for e in &entries[skip..] {
+                let row = e.after.as_deref().or(e.before.as_deref()).unwrap_or("");
+                let what = audit_summary(row);
+                let (what, _) = crate::ui::text_input::truncate_to_width(&what, 100);
+                println!(
+                    "{}\t{}\t{}\t{}#{}\t{}",
+                    e.at,
+                    e.os_user,
+                    e.action,
+                    e.table,
+                    e.row_id,
+                    crate::ui::sanitize::clean(&what)
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The telling field of an audited row (its text, title or name), else
+/// the row as JSON.
+fn audit_summary(row_json: &str) -> String {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str(row_json) else {
+        return row_json.to_string();
+    };
+    for key in ["text", "title", "name", "date", "status"] {
+        if let Some(serde_json::Value::String(s)) = map.get(key) {
+            return s.clone();
+        }
+    }
+    row_json.to_string()
+}
+
 fn cmd_check(store: &Store) -> Result<ExitCode> {
+    for p in store.sharing_problems() {
+        println!("注意（共有）: {p}");
+    }
     let report = store.check()?;
     for line in &report.problems {
         println!("問題: {line}");

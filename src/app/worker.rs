@@ -11,6 +11,8 @@ use crate::db::{EntryKind, MeetingDetail, MeetingFields, MeetingRow, RecentChang
 
 pub const DRAFT_INTERVAL: Duration = Duration::from_millis(250);
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
+/// Quiet this long after a write, the -wal file is folded back.
+const CHECKPOINT_AFTER: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone)]
 pub enum Request {
@@ -155,10 +157,19 @@ pub struct Worker {
 pub fn run(store: Store, requests: Receiver<Request>, out: Sender<Response>) {
     let mut w = Worker::new(store, out);
     let mut next_poll = Instant::now() + POLL_INTERVAL;
+    let mut last_request = Instant::now();
+    let mut checkpointed = true;
     loop {
         let deadline = w.draft_due.map_or(next_poll, |d| d.min(next_poll));
         match requests.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            Ok(req) => w.handle(req),
+            Ok(req) => {
+                checkpointed &= !matches!(
+                    req,
+                    Request::Write(_) | Request::Pane(_) | Request::SaveDraft { .. }
+                );
+                last_request = Instant::now();
+                w.handle(req);
+            }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
@@ -169,6 +180,11 @@ pub fn run(store: Store, requests: Receiver<Request>, out: Sender<Response>) {
         if next_poll <= now {
             w.poll_external();
             next_poll = now + POLL_INTERVAL;
+        }
+        if !checkpointed && now.duration_since(last_request) >= CHECKPOINT_AFTER {
+            // Best effort: a busy reader only makes it a partial one.
+            let _ = w.store.checkpoint();
+            checkpointed = true;
         }
     }
     // The screen is closing: whatever was typed is saved before we go.

@@ -9,6 +9,7 @@
 
 mod audit;
 mod export;
+pub mod files;
 mod merge;
 mod merge_nodes;
 mod migrations;
@@ -41,6 +42,8 @@ pub enum StoreError {
     },
     #[error("{reason}")]
     ReadOnly { path: String, reason: String },
+    #[error("{0}")]
+    NetworkFs(String),
     #[error("{path}: データベースを開けません: {source}")]
     Open {
         path: String,
@@ -89,6 +92,9 @@ impl Store {
     /// A file from a newer schema opens read-only; call [`Store::read_only_reason`].
     pub fn open(path: &Path, opts: OpenOptions) -> Result<Store> {
         let display = path.display().to_string();
+        if let Some(msg) = files::refuse_network_fs(path) {
+            return Err(StoreError::NetworkFs(msg));
+        }
         let existed = path.exists();
         if existed {
             check_sqlite_header(path)?;
@@ -112,6 +118,9 @@ impl Store {
             source,
         })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        if !existed && !opts.read_only {
+            files::make_group_shared(path);
+        }
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
@@ -153,8 +162,23 @@ impl Store {
         if self.read_only.is_some() {
             return Ok(());
         }
+        if version > 0 {
+            if let Some(problem) = self.quick_check()? {
+                self.read_only = Some(format!(
+                    "{display}: データベースの検査（quick_check）で異常が見つかったため読み取り専用で開きます: {problem}。\
+                     バックアップから戻すには: kusei backup で作ったコピーを cp コピー {display} で戻してください"
+                ));
+                return Ok(());
+            }
+        }
+        // WAL so readers never block the writer; FULL so a commit survives
+        // power loss; the -wal file is truncated back to 8 MiB after
+        // checkpoints so it stays bounded.
         self.conn
-            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+                 PRAGMA journal_size_limit = 8388608;",
+            )
             .map_err(not_db)?;
         migrations::apply(&mut self.conn, version)?;
         Ok(())
@@ -268,6 +292,70 @@ impl Store {
         export::export_dataset(&self.conn)
     }
 
+    /// The first problem `PRAGMA quick_check` reports, if any.
+    pub fn quick_check(&self) -> Result<Option<String>> {
+        let first: String = self
+            .conn
+            .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
+        Ok((first != "ok").then(|| first.replace('\n', " ")))
+    }
+
+    /// What keeps a group from sharing this file (see [`files`]).
+    pub fn sharing_problems(&self) -> Vec<String> {
+        files::sharing_problems(&self.path)
+    }
+
+    /// Copy the database, consistently and while others use it (SQLite's
+    /// online backup), to `dest`, then check the copy.
+    pub fn backup(&self, dest: &Path) -> Result<BackupReport> {
+        if dest.exists() {
+            return Err(StoreError::Invalid(format!(
+                "{}: すでにあります。別の名前を指定してください（上書きはしません）",
+                dest.display()
+            )));
+        }
+        self.conn.backup(rusqlite::DatabaseName::Main, dest, None)?;
+        let copy = Connection::open_with_flags(dest, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let check: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(StoreError::Invalid(format!(
+                "{}: コピーの検査に失敗しました: {check}",
+                dest.display()
+            )));
+        }
+        let count = |c: &Connection, t: &str| -> Result<i64> {
+            Ok(c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?)
+        };
+        let mut rows = 0;
+        for t in ["meetings", "opinions", "plan_nodes", "audit_log"] {
+            let (a, b) = (count(&self.conn, t)?, count(&copy, t)?);
+            if a > b {
+                return Err(StoreError::Invalid(format!(
+                    "{}: コピーの {t} が {b} 行しかありません（元は {a} 行）",
+                    dest.display()
+                )));
+            }
+            rows += b;
+        }
+        if audit::verify_chain(&copy)?.is_some() {
+            return Err(StoreError::Invalid(format!(
+                "{}: コピーの監査ログの連鎖が合いません",
+                dest.display()
+            )));
+        }
+        Ok(BackupReport {
+            bytes: std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0),
+            rows,
+        })
+    }
+
+    /// Fold the -wal file back into the database when nobody is reading.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// Integrity, foreign keys and the audit chain (`kusei check`).
     pub fn check(&self) -> Result<CheckReport> {
         let mut problems = Vec::new();
@@ -307,10 +395,23 @@ impl Store {
         })
     }
 
+    /// The id of the first audit row whose hash does not chain, if any.
+    pub fn verify_audit(&self) -> Result<Option<i64>> {
+        audit::verify_chain(&self.conn)
+    }
+
     /// The audit log, oldest first.
     pub fn audit_entries(&self) -> Result<Vec<AuditEntry>> {
         audit::entries(&self.conn)
     }
+}
+
+/// A verified backup copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupReport {
+    pub bytes: u64,
+    /// Meetings, opinions, policy nodes and audit rows in the copy.
+    pub rows: i64,
 }
 
 /// What `kusei check` found.
