@@ -66,6 +66,21 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// How long SQLite itself waits for a lock before our retry loop takes over.
 const BUSY_TIMEOUT: Duration = Duration::from_millis(2_000);
+
+/// SQLite's own busy handler sleeps in growing steps up to 100 ms, so a
+/// waiting writer often sleeps through the moment the lock comes free and
+/// a busy file starves some writers for seconds. Ours waits 2–4 ms at a
+/// time (jittered so waiters do not move in step) for up to
+/// [`BUSY_TIMEOUT`]; our own retry loop in [`Store::write`] takes over
+/// after that.
+fn busy_handler(attempt: i32) -> bool {
+    let step_us = 2_000 + (u64::from(std::process::id()) * 31 + attempt as u64 * 7919) % 2_000;
+    if u128::from(attempt as u32) * 3_000 >= BUSY_TIMEOUT.as_micros() {
+        return false;
+    }
+    std::thread::sleep(Duration::from_micros(step_us));
+    true
+}
 /// Attempts of a write transaction that keeps finding the database busy.
 const WRITE_ATTEMPTS: u32 = 8;
 
@@ -117,7 +132,7 @@ impl Store {
             path: display.clone(),
             source,
         })?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_handler(Some(busy_handler))?;
         if !existed && !opts.read_only {
             files::make_group_shared(path);
         }
