@@ -218,6 +218,11 @@ impl Worker {
         let _ = self.out.send(r);
     }
 
+    /// The store this worker writes through.
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
     pub fn handle(&mut self, req: Request) {
         match req {
             Request::LoadYear {

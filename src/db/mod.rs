@@ -56,6 +56,10 @@ pub enum StoreError {
     Busy,
     #[error("{0}")]
     Invalid(String),
+    #[error("ディスクがいっぱいで保存できませんでした（{path}）。入力した内容は消えていません。空きができたらもう一度保存してください")]
+    DiskFull { path: String },
+    #[error("ディスクの読み書きに失敗して保存できませんでした（{path}: {detail}）。入力した内容は消えていません。もう一度保存してください")]
+    Io { path: String, detail: String },
     #[error("データベースのエラー: {0}")]
     Sql(#[from] rusqlite::Error),
     #[error("JSON のエラー: {0}")]
@@ -236,6 +240,7 @@ impl Store {
                     delay = (delay * 2).min(Duration::from_millis(500));
                 }
                 Err(StoreError::Sql(e)) if is_busy(&e) => return Err(StoreError::Busy),
+                Err(StoreError::Sql(e)) => return Err(self.plain(e)),
                 other => return other,
             }
         }
@@ -253,6 +258,33 @@ impl Store {
     /// The change set recorded by the last write (None if it changed nothing).
     pub fn last_batch(&self) -> Option<i64> {
         self.last_batch
+    }
+
+    /// Say a full disk or an I/O error plainly.
+    fn plain(&self, e: rusqlite::Error) -> StoreError {
+        let path = self.path.display().to_string();
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull { path },
+            Some(rusqlite::ErrorCode::SystemIoFailure) => StoreError::Io {
+                path,
+                detail: e.to_string(),
+            },
+            _ => StoreError::Sql(e),
+        }
+    }
+
+    /// Cap the database at `max_pages` pages (a quota; None lifts it).
+    /// Writes past it fail with [`StoreError::DiskFull`] and change nothing.
+    pub fn limit_pages(&self, max_pages: Option<u32>) -> Result<()> {
+        let n = max_pages.map_or(1_073_741_823, i64::from);
+        self.conn
+            .query_row(&format!("PRAGMA max_page_count = {n}"), [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Pages the database has now.
+    pub fn page_count(&self) -> Result<u32> {
+        Ok(self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?)
     }
 
     fn try_write<T>(&mut self, f: &mut impl FnMut(&Tx) -> Result<T>) -> Result<T> {
