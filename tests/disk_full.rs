@@ -63,11 +63,6 @@ impl App {
         let r = update::on_key(&mut self.state, KeyEvent::new(code, KeyModifiers::NONE));
         self.run(r);
     }
-    fn type_text(&mut self, s: &str) {
-        for c in s.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
 }
 
 #[test]
