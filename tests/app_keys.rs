@@ -1179,3 +1179,52 @@ fn s_cycles_the_meeting_status_and_u_undoes_it() {
     h.key("u");
     assert_eq!(status(&h), "cancelled");
 }
+
+/// Two sessions edit the same entry: the second save is not allowed to
+/// overwrite silently; its user chooses, and the audit log keeps both.
+#[test]
+fn a_conflicting_edit_asks_and_keeps_both_in_the_audit_log() {
+    let mut a = minutes();
+    let mut b = Harness::on_file(a.db_path(), sample_today());
+    b.key("m");
+    // Both open the first entry of the first item for editing.
+    a.keys("Esc");
+    a.key("e");
+    b.keys("Esc");
+    b.key("e");
+    let id = a.state.minutes.as_ref().unwrap().editing.unwrap().0;
+    b.key("C-u").type_text("Bさんの直し").key("Enter");
+    assert_eq!(b.message(), Some("編集を保存しました"));
+    a.key("C-u").type_text("Aさんの直し").key("Enter");
+    let p = a.state.prompt.as_ref().expect("the conflict choice");
+    assert!(
+        p.candidates[0].contains("Aさんの直し"),
+        "{:?}",
+        p.candidates
+    );
+    assert!(
+        p.candidates[1].contains("Bさんの直し"),
+        "{:?}",
+        p.candidates
+    );
+    a.key("Enter"); // keep mine
+    assert_eq!(a.message(), Some("編集を保存しました"));
+    let store = a.store();
+    let text: String = store
+        .conn()
+        .query_row("SELECT text FROM opinions WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(text, "Aさんの直し");
+    let updates: Vec<String> = store
+        .audit_entries()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.table == "opinions" && e.row_id == id && e.action == "update")
+        .filter_map(|e| e.after)
+        .collect();
+    assert_eq!(updates.len(), 2);
+    assert!(updates[0].contains("Bさんの直し") && updates[1].contains("Aさんの直し"));
+    assert_eq!(store.verify_audit().unwrap(), None);
+}

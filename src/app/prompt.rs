@@ -69,6 +69,8 @@ pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
             Vec::new()
         }
         Some(Action::Accept) => accept(s),
+        // A choice between fixed options: typing does not filter it.
+        _ if matches!(p.purpose, PromptPurpose::Conflict { .. }) => Vec::new(),
         Some(Action::Toggle) if p.purpose == PromptPurpose::Attendance => {
             toggle(p);
             Vec::new()
@@ -173,6 +175,74 @@ fn accept(s: &mut AppState) -> Requests {
             vec![Request::Write(WriteOp::DeleteOpinion(id))]
         }
         PromptPurpose::Attendance => save_attendance(s, &p),
+        PromptPurpose::Conflict {
+            id,
+            mine,
+            theirs,
+            version,
+        } => resolve_conflict(s, p.pick, id, mine, theirs, version),
+    }
+}
+
+/// Show both versions of an entry saved by someone else meanwhile.
+pub fn open_conflict(
+    s: &mut AppState,
+    id: i64,
+    mine: String,
+    theirs: String,
+    by: &str,
+    version: i64,
+) {
+    let candidates = vec![
+        format!("自分の版で保存: {mine}"),
+        format!("{by} の版を残す: {theirs}"),
+        "二つをつないで編集する".to_string(),
+    ];
+    s.prompt = Some(Prompt {
+        purpose: PromptPurpose::Conflict {
+            id,
+            mine,
+            theirs,
+            version,
+        },
+        label: format!(
+            "{by} がこの項目を先に保存していました。どちらにしますか（Up/Down で選んで Enter）"
+        ),
+        input: TextInput::new(),
+        candidates,
+        pick: 0,
+        checked: Vec::new(),
+    });
+}
+
+fn resolve_conflict(
+    s: &mut AppState,
+    pick: usize,
+    id: i64,
+    mine: String,
+    theirs: String,
+    version: i64,
+) -> Requests {
+    match pick {
+        0 => vec![Request::Write(WriteOp::EditOpinion {
+            id,
+            version,
+            text: mine,
+        })],
+        1 => {
+            s.info("相手の版を残しました（自分の版は破棄しました）");
+            Vec::new()
+        }
+        _ => {
+            if let Some(m) = s.minutes.as_mut() {
+                m.stashed.get_or_insert_with(|| m.input.text().to_string());
+                m.input.set_text(&format!("{theirs}／{mine}"));
+                m.editing = Some((id, version));
+                s.mode = Mode::MinutesInput;
+            }
+            s.info("二つの版をつなぎました。直して Enter で保存します");
+            Vec::new()
+        }
     }
 }
 

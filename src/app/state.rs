@@ -162,6 +162,14 @@ pub enum PromptPurpose {
     },
     /// The attendance checklist of the meeting being minuted.
     Attendance,
+    /// Someone saved this entry while it was being edited: keep mine, keep
+    /// theirs, or edit the two together.
+    Conflict {
+        id: i64,
+        mine: String,
+        theirs: String,
+        version: i64,
+    },
 }
 
 /// The fields of the meeting form, filled one prompt at a time.

@@ -320,6 +320,16 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             super::panes::refresh(s)
         }
         Response::Pane(r) => super::panes::on_response(s, r),
+        Response::Conflict {
+            id,
+            mine,
+            theirs,
+            by,
+            version,
+        } => {
+            prompt::open_conflict(s, id, mine, theirs, &by, version);
+            Vec::new()
+        }
         Response::Failed(e) => {
             s.error(e);
             Vec::new()

@@ -123,6 +123,14 @@ pub enum Response {
     },
     /// A read failed; the message says what.
     Failed(String),
+    /// Saving an edit found someone else's newer save.
+    Conflict {
+        id: i64,
+        mine: String,
+        theirs: String,
+        by: String,
+        version: i64,
+    },
     /// A pane's own response.
     Pane(super::panes::PaneResponse),
     /// Others committed changes (already reloaded).
@@ -348,7 +356,26 @@ impl Worker {
                 .add_opinion(*item, text, speaker.as_deref(), Some(draft_context))
                 .map(Some),
             WriteOp::EditOpinion { id, version, text } => {
-                s.edit_opinion(*id, *version, text).map(|_| None)
+                match s.edit_opinion(*id, *version, text) {
+                    Err(crate::db::StoreError::Conflict {
+                        id,
+                        by,
+                        version,
+                        theirs,
+                    }) => {
+                        let mine = text.clone();
+                        self.send(Response::Conflict {
+                            id,
+                            mine,
+                            theirs,
+                            by,
+                            version,
+                        });
+                        self.reload();
+                        return;
+                    }
+                    other => other.map(|_| None),
+                }
             }
             WriteOp::SetKind { id, kind } => s.set_opinion_kind(*id, kind).map(|_| None),
             WriteOp::SetSpeaker { id, speaker } => {

@@ -44,6 +44,16 @@ pub enum StoreError {
     ReadOnly { path: String, reason: String },
     #[error("{0}")]
     NetworkFs(String),
+    /// Someone else saved the record since it was opened.
+    #[error("開いた後に {by} がこの記録を保存しています")]
+    Conflict {
+        id: i64,
+        by: String,
+        /// The version now in the database.
+        version: i64,
+        /// Their text.
+        theirs: String,
+    },
     #[error("{path}: データベースを開けません: {source}")]
     Open {
         path: String,

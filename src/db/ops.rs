@@ -272,7 +272,7 @@ impl Store {
             ));
         }
         self.write_labeled("意見の編集", |tx| {
-            check_version(tx, "opinions", id, version)?;
+            check_opinion_version(tx, id, version)?;
             tx.update(
                 "opinions",
                 id,
@@ -352,20 +352,25 @@ fn clear_draft(tx: &Tx, context: &str) -> Result<()> {
     Ok(())
 }
 
-fn check_version(tx: &Tx, table: &str, id: i64, version: i64) -> Result<()> {
-    let row: Option<(i64, String)> = tx
+/// Someone saved the opinion since `version` was read: never overwrite it
+/// silently; say who and what, so the user can choose.
+fn check_opinion_version(tx: &Tx, id: i64, version: i64) -> Result<()> {
+    let row: Option<(i64, String, String)> = tx
         .conn()
         .query_row(
-            &format!("SELECT version, updated_by FROM {table} WHERE id = ?1"),
+            "SELECT version, updated_by, text FROM opinions WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
     match row {
         None => Err(StoreError::Invalid("この記録は削除されています".into())),
-        Some((v, by)) if v != version => Err(StoreError::Invalid(format!(
-            "この記録は開いた後に {by} が変更しています。最新を読み直しました"
-        ))),
+        Some((v, by, theirs)) if v != version => Err(StoreError::Conflict {
+            id,
+            by,
+            version: v,
+            theirs,
+        }),
         Some(_) => Ok(()),
     }
 }
