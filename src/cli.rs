@@ -49,9 +49,16 @@ pub enum Command {
     Export {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
-        /// Fiscal year for `publish`: 2017, H29, 平成29, R1 …
+        /// Fiscal year for `publish` and `csv`: 2017, H29, 平成29, R1 … (csv
+        /// without it: every year)
         #[arg(long, value_name = "FY")]
         fiscal_year: Option<String>,
+        /// The table for `csv`.
+        #[arg(long, value_enum)]
+        table: Option<Table>,
+        /// Encoding for `csv`: utf-8 (with BOM, the default) or cp932.
+        #[arg(long, value_name = "ENC")]
+        encoding: Option<String>,
         /// The meeting body for `publish` (default: that of the year's meetings).
         #[arg(long)]
         committee: Option<String>,
@@ -107,6 +114,14 @@ pub enum Format {
     Json,
     /// A fiscal year's minutes in the city's page layout.
     Publish,
+    /// A table as CSV for Excel (with --table).
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Table {
+    /// Job titles × meetings (出席).
+    Attendance,
 }
 
 /// Where the database lives when neither --db nor KUSEI_DB says.
@@ -153,10 +168,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
         None => crate::app::run(store),
         Some(Command::Import { files, dry_run }) => cmd_import(&mut store, &files, dry_run),
         Some(Command::Export {
+            format: Format::Csv,
+            fiscal_year,
+            table,
+            encoding,
+            output,
+            ..
+        }) => cmd_export_csv(
+            &store,
+            table,
+            fiscal_year.as_deref(),
+            encoding.as_deref(),
+            output.as_deref(),
+        ),
+        Some(Command::Export {
             format,
             fiscal_year,
             committee,
             output,
+            ..
         }) => cmd_export(
             &store,
             format,
@@ -282,6 +312,7 @@ fn cmd_export(
     let data = store.export()?;
     let text = match format {
         Format::Json => export::to_json(&data),
+        Format::Csv => bail!("--format csv には --table が必要です（例 --table attendance）"),
         Format::Publish => {
             let Some(fy) = fiscal_year else {
                 bail!("--format publish には --fiscal-year が必要です（例 --fiscal-year 2017）");
@@ -390,6 +421,60 @@ fn audit_summary(row_json: &str) -> String {
         }
     }
     row_json.to_string()
+}
+
+/// `export --format csv --table attendance`: the matrix of one fiscal year
+/// (or of every year), UTF-8 with a BOM or CP932.
+fn cmd_export_csv(
+    store: &Store,
+    table: Option<Table>,
+    fiscal_year: Option<&str>,
+    encoding: Option<&str>,
+    output: Option<&Path>,
+) -> Result<ExitCode> {
+    let Some(Table::Attendance) = table else {
+        bail!("--format csv には --table が必要です（例 --table attendance）");
+    };
+    let enc = match encoding {
+        None => export::csv::Encoding::Utf8Bom,
+        Some(e) => export::csv::Encoding::parse(e).with_context(|| {
+            format!("文字コード {e:?} は使えません（utf-8 か cp932 を指定してください）")
+        })?,
+    };
+    let (first, last) = match fiscal_year {
+        Some(fy) => {
+            let fy = parse_fiscal_year(fy)?;
+            (fy, fy)
+        }
+        None => {
+            let years = store.fiscal_years()?;
+            match (years.first(), years.last()) {
+                (Some(a), Some(b)) => (*a, *b),
+                _ => bail!("データベースに会議がありません"),
+            }
+        }
+    };
+    let matrix = store.attendance_matrix(first, last)?;
+    if matrix.meetings.is_empty() {
+        bail!(
+            "{} の会議はデータベースにありません",
+            wareki::format_fiscal_year(first)
+        );
+    }
+    let bytes = export::attendance::csv(&matrix, enc)?;
+    match output {
+        Some(path) => std::fs::write(path, &bytes)
+            .with_context(|| format!("{} に書き込めません", path.display()))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            if let Err(e) = out.write_all(&bytes).and_then(|_| out.flush()) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return Err(e.into());
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn cmd_check(store: &Store) -> Result<ExitCode> {

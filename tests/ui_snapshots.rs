@@ -141,12 +141,6 @@ fn attendance_checklist_in_minute_taking() {
     snap_both(&mut h, "attendance_checklist");
 }
 
-#[test]
-fn attendance_placeholder_tab() {
-    let mut h = attendance_tab();
-    snap_both(&mut h, "attendance_placeholder");
-}
-
 /// The help overlay must show every key of the focused pane and the global
 /// keys, with its closing hint, at the smallest supported size.
 #[test]
@@ -159,19 +153,6 @@ fn help_overlay_fits_80x24() {
             s.text
         );
     }
-}
-
-/// Text the placeholder and other panes print must fit: nothing cut off at
-/// the right edge without a sign.
-#[test]
-fn attendance_placeholder_is_not_cut_at_80_columns() {
-    let mut h = attendance_tab();
-    let s = h.screen(80, 24);
-    assert!(
-        s.contains("が入ります。"),
-        "the sentence is cut at 80 columns:\n{}",
-        s.text
-    );
 }
 
 fn every_screen() -> Vec<(&'static str, Harness)> {

@@ -69,6 +69,9 @@ pub fn on_paste(s: &mut AppState, text: &str) -> Requests {
     if s.mode == Mode::MinutesInput {
         return minutes::edit_input(s, |input| input.handle_paste(text));
     }
+    if let Some(r) = super::panes::attendance::on_paste(s, text) {
+        return r;
+    }
     Vec::new()
 }
 
@@ -167,6 +170,28 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
         Action::Accept | Action::Cancel | Action::PickPrev | Action::PickNext | Action::Toggle => {
             Vec::new()
         }
+        // The attendance pane's own keys (see `panes::attendance`).
+        Action::CellLeft
+        | Action::CellRight
+        | Action::CellUp
+        | Action::CellDown
+        | Action::RowsPageUp
+        | Action::RowsPageDown
+        | Action::ColumnsPageLeft
+        | Action::ColumnsPageRight
+        | Action::FirstRow
+        | Action::LastRow
+        | Action::FirstColumn
+        | Action::LastColumn
+        | Action::ToggleAttendance
+        | Action::CycleSort
+        | Action::EditFilter
+        | Action::ClearFilter
+        | Action::MergeTitles
+        | Action::SplitTitle
+        | Action::ToggleAllTitles
+        | Action::WidenYears
+        | Action::NarrowYears => Vec::new(),
     }
 }
 

@@ -7,6 +7,7 @@
 //! transaction (a deferred transaction that upgrades to a write would skip the
 //! busy handler and fail at once).
 
+pub mod attendance;
 mod audit;
 mod export;
 pub mod files;

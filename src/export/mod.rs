@@ -1,5 +1,6 @@
 //! Writing what the store holds in the formats other people read.
 
+pub mod attendance;
 pub mod csv;
 pub mod publish;
 
