@@ -69,7 +69,29 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Why the full-screen app cannot run here, if it cannot.
+pub fn terminal_problem() -> Option<String> {
+    use std::io::IsTerminal;
+    if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+        return Some(
+            "画面を開けません: 標準入力か標準出力が端末ではありません。\
+             スクリプトからは kusei export や kusei search などのサブコマンドを使ってください"
+                .into(),
+        );
+    }
+    match std::env::var("TERM").as_deref() {
+        Ok("dumb") | Ok("") | Err(_) => Some(
+            "画面を開けません: TERM が dumb か未設定です。TERM=xterm-256color などの端末で起動してください"
+                .into(),
+        ),
+        _ => None,
+    }
+}
+
 pub fn run(store: Store) -> anyhow::Result<ExitCode> {
+    if let Some(problem) = terminal_problem() {
+        anyhow::bail!(problem);
+    }
     let today = chrono::Local::now().date_naive();
     let mut state = AppState::new(db_label(&store), store.user().to_string(), today);
     state.read_only = store.read_only_reason().map(str::to_owned);

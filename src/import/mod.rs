@@ -57,8 +57,25 @@ pub struct Parsed {
     pub warnings: Vec<String>,
 }
 
+/// Files larger than this are refused before reading (the published pages
+/// are tens of kilobytes; a whole database's JSON a few hundred MB at most).
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
 pub fn parse_file(path: &Path) -> Result<Parsed, ImportError> {
     let name = path.display().to_string();
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(ImportError {
+                file: name,
+                line: None,
+                message: format!(
+                    "ファイルが大きすぎます（{} バイト。上限は {} MiB）",
+                    meta.len(),
+                    MAX_FILE_BYTES / 1024 / 1024
+                ),
+            });
+        }
+    }
     let bytes = std::fs::read(path).map_err(|e| ImportError {
         file: name.clone(),
         line: None,
