@@ -1228,3 +1228,21 @@ fn a_conflicting_edit_asks_and_keeps_both_in_the_audit_log() {
     assert!(updates[0].contains("Bさんの直し") && updates[1].contains("Aさんの直し"));
     assert_eq!(store.verify_audit().unwrap(), None);
 }
+
+/// Others see who is taking minutes: "記録中: USER" on the meeting.
+#[test]
+fn others_see_who_is_minuting() {
+    let mut a = started();
+    let mut b = Harness::on_file(a.db_path(), sample_today());
+    let user = kusei::db::osuser::current().1;
+    a.key("m");
+    b.poll_external();
+    assert_eq!(b.detail().recording_by, vec![user.clone()]);
+    let screen = b.render(100, 30);
+    assert!(screen.contains(&format!("記録中: {user}")), "{screen}");
+    // Not shown to the one minuting.
+    assert!(a.detail().recording_by.is_empty());
+    a.keys("Esc Esc");
+    b.poll_external();
+    assert!(b.detail().recording_by.is_empty());
+}

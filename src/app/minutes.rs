@@ -21,8 +21,9 @@ pub fn start(s: &mut AppState) -> Requests {
         s.info("記録する会議を選んでください（n / p で会議を選択）");
         return Vec::new();
     };
+    let meeting_id = detail.meeting.id;
     let m = MinutesState {
-        meeting_id: detail.meeting.id,
+        meeting_id,
         ..MinutesState::default()
     };
     let ctx = m.draft_context();
@@ -32,7 +33,7 @@ pub fn start(s: &mut AppState) -> Requests {
     if no_items {
         prompt::open_new_item(s);
     }
-    vec![Request::LoadDraft(ctx)]
+    vec![Request::LoadDraft(ctx), Request::Presence(Some(meeting_id))]
 }
 
 /// Apply an edit to the minutes input; a change is sent as a draft.
@@ -110,7 +111,7 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
             s.mode = Mode::Normal;
             s.minutes = None;
             s.info("記録を終えました（下書きは保存されています）");
-            Vec::new()
+            vec![Request::Presence(None)]
         }
         Action::PrevItem | Action::NextItem => {
             let n = s.calendar.detail.as_ref().map_or(0, |d| d.items.len());

@@ -11,6 +11,8 @@ use crate::db::{EntryKind, MeetingDetail, MeetingFields, MeetingRow, RecentChang
 
 pub const DRAFT_INTERVAL: Duration = Duration::from_millis(250);
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
+/// How often a minuting session says it is still there.
+const PRESENCE_INTERVAL: Duration = Duration::from_secs(5);
 /// Quiet this long after a write, the -wal file is folded back.
 const CHECKPOINT_AFTER: Duration = Duration::from_secs(5);
 
@@ -36,6 +38,8 @@ pub enum Request {
     },
     /// A pane's own request (see `app::panes`).
     Pane(super::panes::PaneRequest),
+    /// This session is minuting that meeting (None: stopped).
+    Presence(Option<i64>),
 }
 
 #[derive(Debug, Clone)]
@@ -159,6 +163,8 @@ pub struct Worker {
     services: super::panes::Services,
     /// Change sets this session wrote (others' are announced, ours not).
     own_batches: std::collections::HashSet<i64>,
+    /// The meeting this session is minuting, and when it last said so.
+    presence: Option<(i64, Instant)>,
 }
 
 /// Run until the request channel closes.
@@ -189,6 +195,7 @@ pub fn run(store: Store, requests: Receiver<Request>, out: Sender<Response>) {
             w.poll_external();
             next_poll = now + POLL_INTERVAL;
         }
+        w.heartbeat(now);
         if !checkpointed && now.duration_since(last_request) >= CHECKPOINT_AFTER {
             // Best effort: a busy reader only makes it a partial one.
             let _ = w.store.checkpoint();
@@ -197,6 +204,9 @@ pub fn run(store: Store, requests: Receiver<Request>, out: Sender<Response>) {
     }
     // The screen is closing: whatever was typed is saved before we go.
     w.flush_drafts();
+    if w.presence.is_some() {
+        let _ = w.store.set_presence(None);
+    }
 }
 
 impl Worker {
@@ -214,6 +224,7 @@ impl Worker {
             last_audit,
             services: Default::default(),
             own_batches: Default::default(),
+            presence: None,
         };
         w.send(Response::JobTitles(
             w.store.job_titles().unwrap_or_default(),
@@ -224,6 +235,16 @@ impl Worker {
     fn send(&self, r: Response) {
         // The screen may already be gone at shutdown; nothing to do then.
         let _ = self.out.send(r);
+    }
+
+    /// Refresh this session's presence when it is due.
+    fn heartbeat(&mut self, now: Instant) {
+        if let Some((m, at)) = self.presence {
+            if now.duration_since(at) >= PRESENCE_INTERVAL {
+                let _ = self.store.set_presence(Some(m));
+                self.presence = Some((m, now));
+            }
+        }
     }
 
     /// The store this worker writes through.
@@ -268,6 +289,11 @@ impl Worker {
                     .get_or_insert(Instant::now() + DRAFT_INTERVAL);
             }
             Request::Write(op) => self.write(op),
+            Request::Presence(meeting) => {
+                // Best effort: presence is a courtesy to others.
+                let _ = self.store.set_presence(meeting);
+                self.presence = meeting.map(|m| (m, Instant::now()));
+            }
             Request::Pane(r) => {
                 let mut ctx = super::panes::Ctx {
                     store: &mut self.store,

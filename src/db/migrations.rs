@@ -7,11 +7,18 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::Result;
 
 /// (version, why, SQL)
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial schema",
-    include_str!("migrations/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial schema",
+        include_str!("migrations/0001_initial.sql"),
+    ),
+    (
+        2,
+        "who is minuting which meeting",
+        include_str!("migrations/0002_presence.sql"),
+    ),
+];
 
 /// The schema version this build writes.
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

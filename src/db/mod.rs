@@ -115,6 +115,8 @@ pub struct Store {
     last_batch: Option<i64>,
     next_label: String,
     next_undoes: Option<i64>,
+    /// This open of the database: process id and start time.
+    session: String,
 }
 
 impl Store {
@@ -161,6 +163,11 @@ impl Store {
             last_batch: None,
             next_label: String::new(),
             next_undoes: None,
+            session: format!(
+                "{}-{}",
+                std::process::id(),
+                chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+            ),
         };
         store.configure(&display)?;
         Ok(store)
@@ -225,6 +232,11 @@ impl Store {
 
     pub fn user(&self) -> &str {
         &self.auditor.user
+    }
+
+    /// This open of the database (for presence).
+    pub fn session(&self) -> &str {
+        &self.session
     }
 
     /// Read-only access for queries.

@@ -325,6 +325,26 @@ impl Store {
         })
     }
 
+    /// Say this session is minuting `meeting` (None: it stopped). Not
+    /// audited: it is a heartbeat, refreshed every few seconds.
+    pub fn set_presence(&mut self, meeting: Option<i64>) -> Result<()> {
+        let user = self.user().to_string();
+        let session = self.session().to_string();
+        self.write(|tx| {
+            tx.conn().execute(
+                "DELETE FROM presence WHERE os_user = ?1 AND session = ?2",
+                params![user, session],
+            )?;
+            if let Some(m) = meeting {
+                tx.conn().execute(
+                    "INSERT INTO presence (os_user, session, meeting_id, seen_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![user, session, m, now_stamp()],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
     /// Save the unsent text of an input line (not audited: it is scratch).
     pub fn save_draft(&mut self, context: &str, text: &str) -> Result<()> {
         let user = self.user().to_string();

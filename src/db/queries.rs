@@ -49,6 +49,8 @@ pub struct MeetingDetail {
     pub attendees: Vec<String>,
     /// Who attended the meeting before this one (the default for a new one).
     pub previous_attendees: Vec<String>,
+    /// Other sessions taking minutes of this meeting right now (OS users).
+    pub recording_by: Vec<String>,
     pub items: Vec<ItemRow>,
 }
 
@@ -60,6 +62,10 @@ pub struct RecentChange {
     pub os_user: String,
     pub at: String,
 }
+
+/// A minuting session refreshes its presence every few seconds; older
+/// than this, it is gone.
+pub const PRESENCE_FRESH_SECS: i64 = 15;
 
 fn parse_time(s: Option<String>) -> Option<NaiveTime> {
     s.and_then(|s| NaiveTime::parse_from_str(&s, "%H:%M").ok())
@@ -193,10 +199,24 @@ impl Store {
                 })?
                 .collect::<rusqlite::Result<_>>()?;
         }
+        let fresh = (chrono::Utc::now() - chrono::Duration::seconds(PRESENCE_FRESH_SECS))
+            .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+            .to_string();
+        let mut stmt = conn.prepare_cached(
+            "SELECT DISTINCT os_user FROM presence
+             WHERE meeting_id = ?1 AND seen_at >= ?2 AND NOT (os_user = ?3 AND session = ?4)
+             ORDER BY os_user",
+        )?;
+        let recording_by = stmt
+            .query_map(params![id, fresh, self.user(), self.session()], |r| {
+                r.get(0)
+            })?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(Some(MeetingDetail {
             meeting,
             attendees,
             previous_attendees,
+            recording_by,
             items,
         }))
     }

@@ -261,12 +261,26 @@ pub fn opinion_line<'a>(o: &'a crate::db::OpinionRow, theme: &Theme) -> Line<'a>
     Line::from(spans)
 }
 
+/// "  記録中: sato" when others are minuting this meeting now.
+pub fn recording_note(d: &MeetingDetail) -> String {
+    if d.recording_by.is_empty() {
+        String::new()
+    } else {
+        format!("  記録中: {}", d.recording_by.join("、"))
+    }
+}
+
 fn meeting_detail(frame: &mut Frame, area: Rect, d: &MeetingDetail, scroll: u16, theme: &Theme) {
     let m = &d.meeting;
     title_bar(
         frame,
         Rect { height: 1, ..area },
-        &format!("第{}回 {}", m.number, wareki::format_date_weekday(m.date)),
+        &format!(
+            "第{}回 {}{}",
+            m.number,
+            wareki::format_date_weekday(m.date),
+            recording_note(d)
+        ),
         theme,
     );
     let body = Rect {

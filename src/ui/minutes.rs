@@ -31,10 +31,11 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         frame,
         header,
         &format!(
-            "記録中  第{}回 {} {}",
+            "記録中  第{}回 {} {}{}",
             mt.number,
             wareki::format_date_weekday(mt.date),
-            mt.place
+            mt.place,
+            super::calendar::recording_note(d).replace("記録中", "ほかに記録中")
         ),
         theme,
     );
