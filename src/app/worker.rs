@@ -210,7 +210,11 @@ pub fn run(store: Store, requests: Receiver<Request>, out: Sender<Response>) {
 }
 
 impl Worker {
-    pub fn new(store: Store, out: Sender<Response>) -> Self {
+    pub fn new(mut store: Store, out: Sender<Response>) -> Self {
+        // Best effort: a crashed colleague's "記録中" should not linger.
+        if store.read_only_reason().is_none() {
+            let _ = store.prune_presence();
+        }
         let data_version = store.data_version().unwrap_or_default();
         let last_audit = store.last_audit_id().unwrap_or_default();
         let w = Worker {

@@ -345,6 +345,40 @@ impl Store {
         })
     }
 
+    /// Forget presence rows of sessions whose process is gone (a crash or
+    /// `kill -9` leaves one behind). Everyone runs on the same server, so
+    /// a process id that no longer exists means the session ended.
+    pub fn prune_presence(&mut self) -> Result<usize> {
+        let rows: Vec<(i64, String)> = {
+            let mut stmt = self.conn().prepare("SELECT id, session FROM presence")?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            rows
+        };
+        let dead: Vec<i64> = rows
+            .into_iter()
+            .filter(|(_, session)| {
+                let pid = session
+                    .split('-')
+                    .next()
+                    .and_then(|p| p.parse::<i32>().ok());
+                pid.is_some_and(|pid| !process_alive(pid))
+            })
+            .map(|(id, _)| id)
+            .collect();
+        if dead.is_empty() {
+            return Ok(0);
+        }
+        self.write(|tx| {
+            for id in &dead {
+                tx.conn()
+                    .execute("DELETE FROM presence WHERE id = ?1", [id])?;
+            }
+            Ok(dead.len())
+        })
+    }
+
     /// Save the unsent text of an input line (not audited: it is scratch).
     pub fn save_draft(&mut self, context: &str, text: &str) -> Result<()> {
         let user = self.user().to_string();
@@ -362,6 +396,13 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// Whether a process with this id exists (on this machine).
+fn process_alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 fn clear_draft(tx: &Tx, context: &str) -> Result<()> {
