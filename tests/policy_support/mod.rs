@@ -167,3 +167,55 @@ pub fn buffer_text(buf: &ratatui::buffer::Buffer) -> String {
     }
     out
 }
+
+use kusei::app::panes::policy::view::{self, Row};
+
+impl App {
+    /// The label of each visible row of the policy tree.
+    pub fn row_labels(&self) -> Vec<String> {
+        let p = &self.state.policy;
+        let Some(t) = &p.tree else {
+            return Vec::new();
+        };
+        p.rows
+            .iter()
+            .map(|r| match view::resolve(t, *r) {
+                Some((plan, None)) => plan.title.clone(),
+                Some((_, Some(n))) => view::node_label(n),
+                None => String::new(),
+            })
+            .collect()
+    }
+
+    /// Move the tree cursor with j/k to the first row whose label starts
+    /// with `prefix`.
+    pub fn goto(&mut self, prefix: &str) {
+        let labels = self.row_labels();
+        let Some(want) = labels.iter().position(|l| l.starts_with(prefix)) else {
+            panic!("no row {prefix:?} in {labels:#?}");
+        };
+        let at = self.state.policy.cursor;
+        let keys = if want >= at {
+            "j".repeat(want - at)
+        } else {
+            "k".repeat(at - want)
+        };
+        self.keys(&keys);
+        assert_eq!(self.state.policy.cursor, want);
+    }
+
+    /// The node under the tree cursor.
+    pub fn node(&self, prefix: &str) -> kusei::db::NodeView {
+        let t = self.state.policy.tree.as_ref().expect("tree loaded");
+        t.plans
+            .iter()
+            .flat_map(|p| p.nodes.iter())
+            .find(|n| view::node_label(n).starts_with(prefix))
+            .unwrap_or_else(|| panic!("no node {prefix:?}"))
+            .clone()
+    }
+
+    pub fn current_row(&self) -> Option<Row> {
+        self.state.policy.current_row()
+    }
+}
