@@ -132,7 +132,7 @@ fn synthetic() -> Dataset {
         level: "具体的取組".into(),
         code: format!("{i}-{j}-{k}"),
         title: format!("地域と連携した取組その{k}（大規模団地の再生と魅力発信）"),
-        budget_kyen: (k % 4 != 0).then_some((i * 1_000 + j * 100 + k) as i64),
+        budget_kyen: (!k.is_multiple_of(4)).then_some((i * 1_000 + j * 100 + k) as i64),
         ..Node::default()
     };
     let nodes = (1..=20)

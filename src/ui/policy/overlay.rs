@@ -27,10 +27,10 @@ fn bar(frame: &mut Frame, area: Rect, y: u16, text: &str, style: ratatui::style:
     );
 }
 
+/// A labelled input on row `y` of `area`.
 fn input_line(
     frame: &mut Frame,
-    area: Rect,
-    y: u16,
+    (area, y): (Rect, u16),
     label: &str,
     input: &TextInput,
     focused: bool,
@@ -124,7 +124,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
                 },
             );
             let y = r.bottom().saturating_sub(1);
-            input_line(frame, r, y, "> ", &p.input, true, theme, cursor);
+            input_line(frame, (r, y), "> ", &p.input, true, theme, cursor);
         }
         Overlay::Form(f) => {
             bar(
@@ -146,14 +146,14 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             for (i, (label, input)) in FORM_LABELS.iter().zip(&f.fields).enumerate() {
                 let label = format!(" {}", pad_to_width(label, lw - 1));
                 let y = r.y + 1 + i as u16;
-                input_line(frame, r, y, &label, input, i == f.focus, theme, cursor);
+                input_line(frame, (r, y), &label, input, i == f.focus, theme, cursor);
             }
             let hint = " 予算は千円単位（空欄か - で予算なし）。本文の改行は Ctrl-J";
             bar(frame, r, r.bottom().saturating_sub(1), hint, theme.muted);
         }
         Overlay::Note(n) => {
             bar(frame, r, r.y, &format!(" {}", n.title), theme.title);
-            input_line(frame, r, r.y + 1, "> ", &n.input, true, theme, cursor);
+            input_line(frame, (r, r.y + 1), "> ", &n.input, true, theme, cursor);
         }
         Overlay::Confirm(c) => {
             bar(frame, r, r.y, " 削除の確認", theme.title);
