@@ -53,18 +53,28 @@ pub enum Command {
         /// without it: every year)
         #[arg(long, value_name = "FY")]
         fiscal_year: Option<String>,
-        /// The table for `csv`.
-        #[arg(long, value_enum)]
-        table: Option<Table>,
-        /// Encoding for `csv`: utf-8 (with BOM, the default) or cp932.
-        #[arg(long, value_name = "ENC")]
-        encoding: Option<String>,
         /// The meeting body for `publish` (default: that of the year's meetings).
         #[arg(long)]
         committee: Option<String>,
         /// Write to FILE instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// What to export as `csv` or `markdown`: `attendance` (the matrix,
+        /// csv only) or `policy` (the plans' trees with budgets).
+        #[arg(long, value_enum)]
+        table: Option<Table>,
+        /// Encoding of `csv`: utf-8 (with a BOM, for Excel) or cp932.
+        #[arg(long, value_name = "ENC", default_value = "utf-8")]
+        encoding: String,
+    },
+    /// Links between agenda items and policy nodes.
+    Link {
+        /// List suggested links (an agenda item and a node whose titles share a topic).
+        #[arg(long)]
+        suggest: bool,
+        /// With --suggest: make every suggested link (one change set, undoable).
+        #[arg(long, requires = "suggest")]
+        accept_all: bool,
     },
     /// Load the bundled sample data (seeds 000–004) into the database.
     Sample,
@@ -114,14 +124,18 @@ pub enum Format {
     Json,
     /// A fiscal year's minutes in the city's page layout.
     Publish,
-    /// A table as CSV for Excel (with --table).
+    /// A table (--table) as CSV.
     Csv,
+    /// A table (--table) as Markdown.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Table {
     /// Job titles × meetings (出席).
     Attendance,
+    /// The plans' trees: level, code, title, budget and roll-up (千円).
+    Policy,
 }
 
 /// Where the database lives when neither --db nor KUSEI_DB says.
@@ -153,7 +167,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
     };
     let fresh_default = is_default && !path.exists();
     // A write command reports a read-only store through its own error.
-    let writes = matches!(cli.command, Some(Command::Import { .. } | Command::Sample));
+    let writes = matches!(
+        cli.command,
+        Some(
+            Command::Import { .. }
+                | Command::Sample
+                | Command::Link {
+                    accept_all: true,
+                    ..
+                }
+        )
+    );
     let mut store = open(&path, cli.read_only, cli.read_only || writes)?;
     if fresh_default && !cli.read_only && cli.command.is_none() {
         let report = sample::load(&mut store).context("サンプルデータを読み込めません")?;
@@ -168,32 +192,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
         None => crate::app::run(store),
         Some(Command::Import { files, dry_run }) => cmd_import(&mut store, &files, dry_run),
         Some(Command::Export {
-            format: Format::Csv,
-            fiscal_year,
-            table,
-            encoding,
-            output,
-            ..
-        }) => cmd_export_csv(
-            &store,
-            table,
-            fiscal_year.as_deref(),
-            encoding.as_deref(),
-            output.as_deref(),
-        ),
-        Some(Command::Export {
             format,
             fiscal_year,
             committee,
             output,
-            ..
+            table,
+            encoding,
         }) => cmd_export(
             &store,
-            format,
-            fiscal_year.as_deref(),
-            committee.as_deref(),
-            output.as_deref(),
+            ExportArgs {
+                format,
+                fiscal_year: fiscal_year.as_deref(),
+                committee: committee.as_deref(),
+                output: output.as_deref(),
+                table,
+                encoding: &encoding,
+            },
         ),
+        Some(Command::Link {
+            suggest,
+            accept_all,
+        }) => cmd_link(&mut store, suggest, accept_all),
         Some(Command::Sample) => {
             let r = sample::load(&mut store)?;
             println!(
@@ -302,19 +321,41 @@ pub fn parse_fiscal_year(s: &str) -> Result<i32> {
     bail!("年度 {s:?} が読めません（2017、H29、平成29年度 のように書いてください）")
 }
 
-fn cmd_export(
-    store: &Store,
+struct ExportArgs<'a> {
     format: Format,
-    fiscal_year: Option<&str>,
-    committee: Option<&str>,
-    output: Option<&Path>,
-) -> Result<ExitCode> {
-    let data = store.export()?;
-    let text = match format {
-        Format::Json => export::to_json(&data),
-        Format::Csv => bail!("--format csv には --table が必要です（例 --table attendance）"),
-        Format::Publish => {
-            let Some(fy) = fiscal_year else {
+    fiscal_year: Option<&'a str>,
+    committee: Option<&'a str>,
+    output: Option<&'a Path>,
+    table: Option<Table>,
+    encoding: &'a str,
+}
+
+fn cmd_export(store: &Store, a: ExportArgs) -> Result<ExitCode> {
+    let bytes = match (a.format, a.table) {
+        (Format::Csv | Format::Markdown, None) => {
+            bail!("--format csv と --format markdown には --table が必要です（例 --table attendance、--table policy）")
+        }
+        (Format::Csv, Some(Table::Attendance)) => attendance_csv(store, &a)?,
+        (Format::Markdown, Some(Table::Attendance)) => {
+            bail!("出席マトリクスは --format csv で出力できます（markdown はまだありません）")
+        }
+        (Format::Csv | Format::Markdown, Some(Table::Policy)) => {
+            let fy = a.fiscal_year.map(parse_fiscal_year).transpose()?;
+            let tree = store.policy_tree()?;
+            if a.format == Format::Markdown {
+                export::policy::to_markdown(&tree, fy).into_bytes()
+            } else {
+                let Some(enc) = export::csv::Encoding::parse(a.encoding) else {
+                    bail!("--encoding {:?} は使えません（utf-8 か cp932）", a.encoding);
+                };
+                let text = export::csv::to_csv(&export::policy::csv_rows(&tree, fy));
+                export::csv::encode(&text, enc)?
+            }
+        }
+        (Format::Json, _) => export::to_json(&store.export()?).into_bytes(),
+        (Format::Publish, _) => {
+            let data = store.export()?;
+            let Some(fy) = a.fiscal_year else {
                 bail!("--format publish には --fiscal-year が必要です（例 --fiscal-year 2017）");
             };
             let fy = parse_fiscal_year(fy)?;
@@ -324,24 +365,27 @@ fn cmd_export(
                     wareki::format_fiscal_year(fy)
                 );
             }
-            export::publish::publish_fiscal_year(&data, fy, committee)
+            export::publish::publish_fiscal_year(&data, fy, a.committee).into_bytes()
         }
     };
-    match output {
-        Some(path) => std::fs::write(path, text)
+    match a.output {
+        Some(path) => std::fs::write(path, bytes)
             .with_context(|| format!("{} に書き込めません", path.display()))?,
         None => {
             use std::io::IsTerminal;
             // Data goes out as it is to a file or a pipe; a terminal gets
             // control characters as visible markers, never as commands.
-            let text = if std::io::stdout().is_terminal() {
-                crate::ui::sanitize::clean_keep_lines(&text).into_owned()
-            } else {
-                text
+            let bytes = match std::str::from_utf8(&bytes) {
+                Ok(text) if std::io::stdout().is_terminal() => {
+                    crate::ui::sanitize::clean_keep_lines(text)
+                        .into_owned()
+                        .into_bytes()
+                }
+                _ => bytes,
             };
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth a message.
-            if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+            if let Err(e) = out.write_all(&bytes).and_then(|_| out.flush()) {
                 if e.kind() != std::io::ErrorKind::BrokenPipe {
                     return Err(e.into());
                 }
@@ -425,23 +469,14 @@ fn audit_summary(row_json: &str) -> String {
 
 /// `export --format csv --table attendance`: the matrix of one fiscal year
 /// (or of every year), UTF-8 with a BOM or CP932.
-fn cmd_export_csv(
-    store: &Store,
-    table: Option<Table>,
-    fiscal_year: Option<&str>,
-    encoding: Option<&str>,
-    output: Option<&Path>,
-) -> Result<ExitCode> {
-    let Some(Table::Attendance) = table else {
-        bail!("--format csv には --table が必要です（例 --table attendance）");
+fn attendance_csv(store: &Store, a: &ExportArgs) -> Result<Vec<u8>> {
+    let Some(enc) = export::csv::Encoding::parse(a.encoding) else {
+        bail!(
+            "文字コード {:?} は使えません（utf-8 か cp932 を指定してください）",
+            a.encoding
+        );
     };
-    let enc = match encoding {
-        None => export::csv::Encoding::Utf8Bom,
-        Some(e) => export::csv::Encoding::parse(e).with_context(|| {
-            format!("文字コード {e:?} は使えません（utf-8 か cp932 を指定してください）")
-        })?,
-    };
-    let (first, last) = match fiscal_year {
+    let (first, last) = match a.fiscal_year {
         Some(fy) => {
             let fy = parse_fiscal_year(fy)?;
             (fy, fy)
@@ -461,18 +496,40 @@ fn cmd_export_csv(
             wareki::format_fiscal_year(first)
         );
     }
-    let bytes = export::attendance::csv(&matrix, enc)?;
-    match output {
-        Some(path) => std::fs::write(path, &bytes)
-            .with_context(|| format!("{} に書き込めません", path.display()))?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            if let Err(e) = out.write_all(&bytes).and_then(|_| out.flush()) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(e.into());
-                }
-            }
-        }
+    Ok(export::attendance::csv(&matrix, enc)?)
+}
+
+/// `kusei link --suggest [--accept-all]`.
+fn cmd_link(store: &mut Store, suggest: bool, accept_all: bool) -> Result<ExitCode> {
+    if !suggest {
+        bail!("何をするか指定してください: kusei link --suggest（候補の一覧）、--suggest --accept-all（すべて関連づける）");
+    }
+    let list = store.link_suggestions()?;
+    for g in &list {
+        println!(
+            "{} 第{}回 ({}) {}\t{} {}{} {}\t共通: {}",
+            wareki::format_date(g.date),
+            g.meeting_number,
+            g.item_number,
+            g.item_title,
+            g.plan_title,
+            g.level,
+            g.code,
+            g.node_title,
+            g.topics.join("、")
+        );
+    }
+    if list.is_empty() {
+        println!("関連づけの候補はありません");
+    } else if accept_all {
+        let pairs: Vec<(i64, i64)> = list.iter().map(|g| (g.item_id, g.node_id)).collect();
+        let n = store.add_links(&pairs)?;
+        println!("{n} 件を関連づけました");
+    } else {
+        println!(
+            "候補 {} 件（関連づけるには app の運営方針タブで s、またはすべてなら --accept-all）",
+            list.len()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

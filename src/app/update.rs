@@ -26,6 +26,9 @@ pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
     if s.prompt.is_some() {
         return prompt::on_key(s, key);
     }
+    if let Some(r) = super::panes::policy::on_overlay_key(s, &key) {
+        return r;
+    }
     if let Some(r) = super::panes::search::on_key(s, &key) {
         return r;
     }
@@ -60,6 +63,9 @@ pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
 
 /// A bracketed paste: one edit of whatever input has the focus.
 pub fn on_paste(s: &mut AppState, text: &str) -> Requests {
+    if super::panes::policy::on_paste(s, text) {
+        return Vec::new();
+    }
     if let Some(p) = s.prompt.as_mut() {
         if let Err(e) = p.input.paste(text) {
             s.error(e.to_string());
@@ -167,6 +173,7 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
             prompt::open_attendance(s);
             Vec::new()
         }
+        Action::LinkItem => super::panes::policy::link_item(s),
         Action::Accept | Action::Cancel | Action::PickPrev | Action::PickNext | Action::Toggle => {
             Vec::new()
         }
@@ -192,6 +199,33 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
         | Action::ToggleAllTitles
         | Action::WidenYears
         | Action::NarrowYears => Vec::new(),
+        // The policy pane's own keys (handled in `panes::policy`).
+        Action::TreeUp
+        | Action::TreeDown
+        | Action::TreePageUp
+        | Action::TreePageDown
+        | Action::TreeFirst
+        | Action::TreeLast
+        | Action::TreeToggle
+        | Action::TreeCollapse
+        | Action::TreeExpand
+        | Action::OpenLinks
+        | Action::Back
+        | Action::NodeAddChild
+        | Action::NodeAddSibling
+        | Action::NodeEdit
+        | Action::NodeDelete
+        | Action::NodeMoveUp
+        | Action::NodeMoveDown
+        | Action::NodeOutdent
+        | Action::NodeIndent
+        | Action::NodeReparent
+        | Action::EditMidReview
+        | Action::EditSelfEvaluation
+        | Action::ComparePrevYear
+        | Action::LinkSuggestions
+        | Action::AcceptSuggestion
+        | Action::RejectOrUnlink => Vec::new(),
     }
 }
 

@@ -16,6 +16,7 @@ mod merge_nodes;
 mod migrations;
 mod ops;
 pub mod osuser;
+pub mod policy;
 mod queries;
 mod undo;
 
@@ -29,6 +30,7 @@ pub use audit::{AuditEntry, Auditor};
 pub use merge::ImportReport;
 pub use migrations::LATEST_VERSION;
 pub use ops::{EntryKind, MeetingFields};
+pub use policy::{LinkedItem, LinkedNode, NodeFields, NodeView, PlanView, PolicyTree, Suggestion};
 pub use queries::{ItemRow, MeetingDetail, MeetingRow, OpinionRow, RecentChange};
 
 #[derive(Debug, thiserror::Error)]

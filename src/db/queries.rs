@@ -41,6 +41,8 @@ pub struct ItemRow {
     pub title: String,
     pub summary: String,
     pub opinions: Vec<OpinionRow>,
+    /// The policy nodes this item is linked to.
+    pub links: Vec<super::LinkedNode>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,6 +175,7 @@ impl Store {
                     title: r.get(2)?,
                     summary: r.get(3)?,
                     opinions: Vec::new(),
+                    links: Vec::new(),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -212,6 +215,11 @@ impl Store {
                 r.get(0)
             })?
             .collect::<rusqlite::Result<_>>()?;
+        let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
+        let mut links = self.links_of_items(&ids)?;
+        for item in &mut items {
+            item.links = links.remove(&item.id).unwrap_or_default();
+        }
         Ok(Some(MeetingDetail {
             meeting,
             attendees,

@@ -2,6 +2,7 @@
 
 pub mod attendance;
 pub mod csv;
+pub mod policy;
 pub mod publish;
 
 use crate::model::Dataset;

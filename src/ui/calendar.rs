@@ -230,6 +230,12 @@ pub fn detail_lines<'a>(d: &'a MeetingDetail, theme: &Theme) -> Vec<Line<'a>> {
             format!("({}) {}", item.number, item.title),
             theme.heading,
         )));
+        for l in &item.links {
+            lines.push(Line::from(vec![
+                Span::styled("  関連方針 ", theme.muted),
+                Span::raw(l.label()),
+            ]));
+        }
         if !item.summary.is_empty() {
             lines.push(Line::from(format!("  {}", item.summary)));
         }

@@ -57,6 +57,9 @@ pub fn draw(frame: &mut Frame, s: &AppState, theme: &Theme) {
     if s.prompt.is_some() {
         chrome::prompt(frame, area, s, theme);
     }
+    if s.policy.overlay.is_some() {
+        policy::draw_overlay(frame, area, s, theme);
+    }
     if s.help {
         chrome::help(frame, area, s, theme);
     }

@@ -1,59 +1,546 @@
-//! The 運営方針 (policy tree) pane: state, requests to the database thread, keys.
+//! The 運営方針 (policy tree) pane: every plan as a collapsible tree with
+//! budgets and roll-ups, a node's detail (body, 中間振り返り, 自己評価,
+//! indicators, the agenda items where it was discussed), edits with undo,
+//! a comparison with the previous year's plan, and suggested links between
+//! agenda items and nodes. Linking an item from the calendar or minute
+//! taking opens this pane's picker over whatever tab is showing.
 
-use crossterm::event::KeyEvent;
+pub mod actions;
+pub mod compare;
+pub mod overlay;
+pub mod view;
+mod write;
+
+pub use write::Write;
+
+use std::collections::HashSet;
+
+use crossterm::event::{KeyCode, KeyEvent};
 
 use super::Ctx;
-use crate::app::keymap::Binding;
-use crate::app::state::AppState;
+use crate::app::action::Action;
+use crate::app::keymap::{Binding, Scope};
+use crate::app::state::{first_of_month, AppState, Mode, Tab};
 use crate::app::update::Requests;
+use crate::app::worker::Request as AppRequest;
+use crate::db::{PolicyTree, Suggestion};
+use compare::Comparison;
+use overlay::{Candidate, Outcome, Overlay, PickPurpose, Picker};
+use view::Row;
+
+const N: crossterm::event::KeyModifiers = crossterm::event::KeyModifiers::NONE;
+const SH: crossterm::event::KeyModifiers = crossterm::event::KeyModifiers::SHIFT;
+
+const fn b(code: KeyCode, shift: bool, action: Action, help: &'static str) -> Binding {
+    Binding {
+        scope: Scope::Policy,
+        code,
+        mods: if shift { SH } else { N },
+        action,
+        help,
+        hint: None,
+    }
+}
+
+const fn h(code: KeyCode, action: Action, help: &'static str, hint: &'static str) -> Binding {
+    Binding {
+        scope: Scope::Policy,
+        code,
+        mods: N,
+        action,
+        help,
+        hint: Some(hint),
+    }
+}
+
+use Action as A;
+use KeyCode::{Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Up};
 
 /// This pane's keys (scope `Scope::Policy`), shown in help and hints.
-pub const BINDINGS: &[Binding] = &[];
+pub const BINDINGS: &[Binding] = &[
+    b(Down, false, A::TreeDown, "次の行"),
+    b(Char('j'), false, A::TreeDown, "次の行"),
+    b(Up, false, A::TreeUp, "前の行"),
+    b(Char('k'), false, A::TreeUp, "前の行"),
+    b(PageDown, false, A::TreePageDown, "次のページ"),
+    b(PageUp, false, A::TreePageUp, "前のページ"),
+    b(Home, false, A::TreeFirst, "先頭"),
+    b(Char('g'), false, A::TreeFirst, "先頭"),
+    b(End, false, A::TreeLast, "末尾"),
+    b(Char('G'), true, A::TreeLast, "末尾"),
+    h(Char(' '), A::TreeToggle, "折りたたむ・開く", "開閉"),
+    b(
+        Left,
+        false,
+        A::TreeCollapse,
+        "折りたたむ（閉じていれば親へ）",
+    ),
+    b(
+        Char('h'),
+        false,
+        A::TreeCollapse,
+        "折りたたむ（閉じていれば親へ）",
+    ),
+    b(
+        Right,
+        false,
+        A::TreeExpand,
+        "開く（開いていれば最初の子へ）",
+    ),
+    b(
+        Char('l'),
+        false,
+        A::TreeExpand,
+        "開く（開いていれば最初の子へ）",
+    ),
+    h(
+        Enter,
+        A::OpenLinks,
+        "関連する議題を選ぶ・選んだ議題の会議へ移動",
+        "関連議題",
+    ),
+    b(Esc, false, A::Back, "ツリーに戻る"),
+    h(Char('a'), A::NodeAddChild, "下に項目を追加", "追加"),
+    b(Char('A'), true, A::NodeAddSibling, "同じ階層に項目を追加"),
+    h(Char('e'), A::NodeEdit, "項目を編集", "編集"),
+    b(
+        Char('D'),
+        true,
+        A::NodeDelete,
+        "項目を削除（下の項目ごと。確認あり）",
+    ),
+    b(Char('K'), true, A::NodeMoveUp, "項目を上へ"),
+    b(Char('J'), true, A::NodeMoveDown, "項目を下へ"),
+    b(Char('<'), false, A::NodeOutdent, "一つ上の階層へ移す"),
+    b(Char('>'), false, A::NodeIndent, "前の項目の下へ移す"),
+    h(Char('m'), A::NodeReparent, "移す先（親）を選ぶ", "移動"),
+    b(Char('r'), false, A::EditMidReview, "中間振り返りを記入"),
+    b(Char('v'), false, A::EditSelfEvaluation, "自己評価を記入"),
+    h(Char('c'), A::ComparePrevYear, "前年度の計画と比較", "比較"),
+    h(
+        Char('s'),
+        A::LinkSuggestions,
+        "議題との関連づけの候補（y 採用、x 却下）",
+        "候補",
+    ),
+    b(
+        Char('y'),
+        false,
+        A::AcceptSuggestion,
+        "候補を採用して関連づける",
+    ),
+    b(
+        Char('x'),
+        false,
+        A::RejectOrUnlink,
+        "候補を却下・選んだ議題との関連を外す",
+    ),
+];
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Focus {
+    #[default]
+    Tree,
+    /// The n-th linked agenda item in the detail.
+    Links(usize),
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum View {
+    #[default]
+    Tree,
+    Compare,
+    Suggestions,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
     /// Whether the pane has asked for its data yet.
     pub loaded: bool,
+    pub tree: Option<PolicyTree>,
+    /// Plans shown open (the first one opens on the first load).
+    pub open_plans: HashSet<i64>,
+    /// Nodes folded shut.
+    pub closed: HashSet<i64>,
+    /// The visible rows (recomputed when the tree or the folding changes).
+    pub rows: Vec<Row>,
+    pub cursor: usize,
+    pub focus: Focus,
+    pub view: View,
+    pub overlay: Option<Overlay>,
+    pub compare: Option<Comparison>,
+    pub compare_scroll: usize,
+    pub suggestions: Vec<Suggestion>,
+    pub suggestions_loading: bool,
+    pub suggestion_cursor: usize,
+    /// (item, node) suggestions the user rejected in this session.
+    pub rejected: HashSet<(i64, i64)>,
+    /// Select this node when the tree next loads (one just added or moved).
+    pub select_after_load: Option<i64>,
+}
+
+impl State {
+    /// Suggestions not rejected.
+    pub fn visible_suggestions(&self) -> Vec<&Suggestion> {
+        self.suggestions
+            .iter()
+            .filter(|g| !self.rejected.contains(&(g.item_id, g.node_id)))
+            .collect()
+    }
+
+    pub fn current_row(&self) -> Option<Row> {
+        self.rows.get(self.cursor).copied()
+    }
+
+    /// Recompute the visible rows, keeping the cursor on the same row.
+    pub fn rebuild_rows(&mut self) {
+        let Some(tree) = &self.tree else {
+            self.rows.clear();
+            return;
+        };
+        let keep = self.rows.get(self.cursor).and_then(|r| view::key(tree, *r));
+        self.rows = view::rows(tree, &self.open_plans, &self.closed);
+        if let Some(i) = keep.and_then(|k| view::find(tree, &self.rows, k)) {
+            self.cursor = i;
+        }
+        self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+    }
+
+    /// Put the cursor on a node, opening its plan and ancestors.
+    pub fn select_node(&mut self, node_id: i64) -> bool {
+        let Some(tree) = &self.tree else {
+            return false;
+        };
+        let Some((p, i)) = view::locate(tree, node_id) else {
+            return false;
+        };
+        let plan = &tree.plans[p];
+        self.open_plans.insert(plan.id);
+        for a in view::ancestors(plan, i) {
+            self.closed.remove(&a);
+        }
+        self.rows = view::rows(tree, &self.open_plans, &self.closed);
+        if let Some(r) = view::find(tree, &self.rows, view::Key::Node(node_id)) {
+            self.cursor = r;
+        }
+        true
+    }
 }
 
 #[derive(Debug, Clone)]
 pub enum Request {
     Load,
+    Suggest,
+    Write(Write),
 }
 
 #[derive(Debug, Clone)]
 pub enum Response {
-    Loaded,
+    Loaded(Box<PolicyTree>),
+    Suggestions(Vec<Suggestion>),
+    Written {
+        op: Box<Write>,
+        /// (change set, created id)
+        result: Result<(Option<i64>, Option<i64>), String>,
+    },
+    Failed(String),
+}
+
+fn send(ctx: &Ctx, r: Response) {
+    ctx.send(super::PaneResponse::Policy(r));
+}
+
+pub fn request(r: Request) -> AppRequest {
+    super::request(super::PaneRequest::Policy(r))
 }
 
 pub fn handle(ctx: &mut Ctx, req: Request) {
     match req {
-        Request::Load => ctx.send(super::PaneResponse::Policy(Response::Loaded)),
+        Request::Load => match ctx.store.policy_tree() {
+            Ok(t) => send(ctx, Response::Loaded(Box::new(t))),
+            Err(e) => send(ctx, Response::Failed(e.to_string())),
+        },
+        Request::Suggest => match ctx.store.link_suggestions() {
+            Ok(g) => send(ctx, Response::Suggestions(g)),
+            Err(e) => send(ctx, Response::Failed(e.to_string())),
+        },
+        Request::Write(op) => {
+            let result = op
+                .apply(ctx.store)
+                .map(|created| (ctx.store.last_batch(), created))
+                .map_err(|e| e.to_string());
+            send(
+                ctx,
+                Response::Written {
+                    op: Box::new(op),
+                    result,
+                },
+            );
+        }
     }
 }
 
 pub fn on_response(s: &mut AppState, r: Response) -> Requests {
     match r {
-        Response::Loaded => s.policy.loaded = true,
+        Response::Loaded(tree) => {
+            loaded(s, *tree);
+            Vec::new()
+        }
+        Response::Suggestions(g) => {
+            let p = &mut s.policy;
+            p.suggestions = g;
+            p.suggestions_loading = false;
+            let n = p.visible_suggestions().len();
+            p.suggestion_cursor = p.suggestion_cursor.min(n.saturating_sub(1));
+            Vec::new()
+        }
+        Response::Written { op, result } => written(s, *op, result),
+        Response::Failed(e) => {
+            s.error(e);
+            Vec::new()
+        }
     }
-    Vec::new()
+}
+
+fn loaded(s: &mut AppState, tree: PolicyTree) {
+    let p = &mut s.policy;
+    let first = p.tree.is_none();
+    if first {
+        if let Some(plan) = tree.plans.first() {
+            p.open_plans.insert(plan.id);
+        }
+    }
+    let keep = p
+        .tree
+        .as_ref()
+        .and_then(|t| p.rows.get(p.cursor).and_then(|r| view::key(t, *r)));
+    p.tree = Some(tree);
+    p.rows.clear();
+    match p.select_after_load.take() {
+        Some(id) if p.select_node(id) => {}
+        _ => {
+            if let Some(t) = &p.tree {
+                p.rows = view::rows(t, &p.open_plans, &p.closed);
+                if let Some(i) = keep.and_then(|k| view::find(t, &p.rows, k)) {
+                    p.cursor = i;
+                }
+            }
+            p.cursor = p.cursor.min(p.rows.len().saturating_sub(1));
+        }
+    }
+    clamp_focus(p);
+    if p.view == View::Compare {
+        if let Some(c) = &p.compare {
+            let (plan, prev) = (c.plan_id, c.previous_id);
+            p.compare = p.tree.as_ref().and_then(|t| {
+                let a = t.plans.iter().find(|x| x.id == prev)?;
+                let b = t.plans.iter().find(|x| x.id == plan)?;
+                Some(compare::compare(a, b))
+            });
+        }
+    }
+    let candidates = p.tree.as_ref().map(node_candidates);
+    if let (Some(Overlay::Picker(pk)), Some(c)) = (p.overlay.as_mut(), candidates) {
+        if pk.waiting {
+            pk.set_candidates(c);
+        }
+    }
+}
+
+/// Keep the link focus inside the selected node's links.
+fn clamp_focus(p: &mut State) {
+    if let Focus::Links(i) = p.focus {
+        let n = actions::selected_node(p).map_or(0, |n| n.links.len());
+        p.focus = if n == 0 {
+            Focus::Tree
+        } else {
+            Focus::Links(i.min(n - 1))
+        };
+    }
+}
+
+fn written(
+    s: &mut AppState,
+    op: Write,
+    result: Result<(Option<i64>, Option<i64>), String>,
+) -> Requests {
+    let mut reqs = vec![request(Request::Load)];
+    match result {
+        Ok((batch, created)) => {
+            s.record_batch(batch);
+            s.info(op.done());
+            s.policy.select_after_load = created.or(op.node());
+        }
+        Err(e) => s.error(format!("保存できませんでした: {e}")),
+    }
+    if op.touches_links() {
+        if let Some(d) = &s.calendar.detail {
+            reqs.push(AppRequest::LoadMeeting(d.meeting.id));
+        }
+        if s.policy.view == View::Suggestions {
+            reqs.push(request(Request::Suggest));
+        }
+    }
+    s.policy.loaded = true;
+    reqs
 }
 
 pub fn on_enter(s: &mut AppState) -> Requests {
     if s.policy.loaded {
         return Vec::new();
     }
-    vec![super::request(super::PaneRequest::Policy(Request::Load))]
+    s.policy.loaded = true;
+    vec![request(Request::Load)]
 }
 
-pub fn on_key(_s: &mut AppState, _key: &KeyEvent) -> Option<Requests> {
-    None
+pub fn on_key(s: &mut AppState, key: &KeyEvent) -> Option<Requests> {
+    if s.policy.overlay.is_some() {
+        return on_overlay_key(s, key);
+    }
+    let a = crate::app::keymap::lookup(Scope::Policy, key)?;
+    actions::apply(s, a)
 }
 
 pub fn refresh(s: &mut AppState) -> Requests {
-    if s.policy.loaded {
-        s.policy.loaded = false;
-        return on_enter(s);
+    if !s.policy.loaded {
+        return Vec::new();
     }
+    let mut r = vec![request(Request::Load)];
+    if s.policy.view == View::Suggestions {
+        r.push(request(Request::Suggest));
+    }
+    r
+}
+
+/// Keys for an open overlay of this pane, whatever the tab (the link
+/// picker opens over the calendar). None when no overlay is open.
+pub fn on_overlay_key(s: &mut AppState, key: &KeyEvent) -> Option<Requests> {
+    let o = s.policy.overlay.as_mut()?;
+    Some(match overlay::on_key(o, key) {
+        Outcome::Open => Vec::new(),
+        Outcome::Cancelled => {
+            s.policy.overlay = None;
+            Vec::new()
+        }
+        Outcome::Error(e) => {
+            s.error(e);
+            Vec::new()
+        }
+        Outcome::Accepted => actions::accept_overlay(s),
+    })
+}
+
+/// A paste while an overlay is open goes into it; false when none is.
+pub fn on_paste(s: &mut AppState, text: &str) -> bool {
+    let Some(o) = s.policy.overlay.as_mut() else {
+        return false;
+    };
+    if let Some(e) = overlay::on_paste(o, text) {
+        s.error(e);
+    }
+    true
+}
+
+/// Every node of every plan, for the link picker.
+pub fn node_candidates(tree: &PolicyTree) -> Vec<Candidate> {
+    tree.plans
+        .iter()
+        .flat_map(|p| {
+            p.nodes.iter().map(move |n| Candidate {
+                id: Some(n.id),
+                label: format!("{}  {}", view::node_label(n), p.title),
+            })
+        })
+        .collect()
+}
+
+/// `L` in the calendar or minute taking: link an agenda item to policy
+/// nodes. In minute taking the current item; in the calendar the selected
+/// meeting's item (a picker first when it has several).
+pub fn link_item(s: &mut AppState) -> Requests {
+    let Some(d) = &s.calendar.detail else {
+        s.info("関連づける会議を選んでください");
+        return Vec::new();
+    };
+    let meeting_id = d.meeting.id;
+    let item = match (&s.minutes, s.mode) {
+        (Some(m), Mode::MinutesInput | Mode::MinutesList) => d.items.get(m.item),
+        _ if d.items.len() == 1 => d.items.first(),
+        _ => None,
+    };
+    if let Some(item) = item {
+        let (id, label) = (item.id, format!("({}) {}", item.number, item.title));
+        let linked: Vec<i64> = item.links.iter().map(|l| l.node_id).collect();
+        return open_link_picker(s, meeting_id, id, &label, linked);
+    }
+    if d.items.is_empty() {
+        s.info("この会議には議題がありません");
+        return Vec::new();
+    }
+    let candidates = d
+        .items
+        .iter()
+        .map(|i| Candidate {
+            id: Some(i.id),
+            label: format!("({}) {}", i.number, i.title),
+        })
+        .collect();
+    s.policy.overlay = Some(Overlay::Picker(Picker::new(
+        PickPurpose::Item { meeting_id },
+        "関連づける議題を選んでください（Enter で決定、Esc でやめる）".into(),
+        candidates,
+    )));
     Vec::new()
+}
+
+/// The multi-select picker of policy nodes for one agenda item.
+pub fn open_link_picker(
+    s: &mut AppState,
+    meeting_id: i64,
+    item_id: i64,
+    item_label: &str,
+    linked: Vec<i64>,
+) -> Requests {
+    let candidates = s.policy.tree.as_ref().map(node_candidates);
+    let mut picker = Picker::new(
+        PickPurpose::LinkNodes {
+            item_id,
+            meeting_id,
+        },
+        format!("{item_label} に関連する運営方針（文字で絞り込み、Space で選択、Enter で保存）"),
+        candidates.clone().unwrap_or_default(),
+    );
+    picker.checked = linked;
+    picker.refilter();
+    let mut reqs = Vec::new();
+    if candidates.is_none() {
+        picker.waiting = true;
+        s.policy.loaded = true;
+        reqs.push(request(Request::Load));
+    }
+    s.policy.overlay = Some(Overlay::Picker(picker));
+    reqs
+}
+
+/// Show a meeting in the calendar, selected (Enter on a linked item).
+pub fn jump_to_meeting(
+    s: &mut AppState,
+    meeting_id: i64,
+    fiscal_year: i32,
+    date: chrono::NaiveDate,
+) -> Requests {
+    s.tab = Tab::Meetings;
+    let c = &mut s.calendar;
+    c.fiscal_year = fiscal_year;
+    c.cursor = date;
+    c.month = first_of_month(date);
+    c.meetings.clear();
+    c.selected = None;
+    c.detail = None;
+    c.detail_scroll = 0;
+    c.loading = true;
+    vec![AppRequest::LoadYear {
+        fiscal_year: Some(fiscal_year),
+        select: Some(meeting_id),
+    }]
 }

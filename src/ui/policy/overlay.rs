@@ -1,0 +1,163 @@
+//! The policy pane's pop-ups, drawn at the bottom over whatever tab shows:
+//! the picker (candidates, ticks, filter line), the node form, the note
+//! editor and the delete confirmation. The terminal cursor goes to the
+//! caret of the focused input, where the IME draws.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui::Frame;
+
+use super::super::text_input::{display_width, pad_to_width, TextInput};
+use super::super::Theme;
+use crate::app::panes::policy::overlay::{Overlay, FORM_LABELS};
+use crate::app::state::AppState;
+
+/// Candidates shown at once.
+const SHOWN: usize = 12;
+
+fn bar(frame: &mut Frame, area: Rect, y: u16, text: &str, style: ratatui::style::Style) {
+    frame.render_widget(
+        Paragraph::new(Span::styled(pad_to_width(text, area.width as usize), style)),
+        Rect {
+            y,
+            height: 1,
+            ..area
+        },
+    );
+}
+
+/// A labelled input on row `y` of `area`.
+fn input_line(
+    frame: &mut Frame,
+    (area, y): (Rect, u16),
+    label: &str,
+    input: &TextInput,
+    focused: bool,
+    theme: &Theme,
+    cursor: bool,
+) {
+    let lw = display_width(label) as u16;
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            label.to_string(),
+            if focused { theme.heading } else { theme.muted },
+        )),
+        Rect {
+            x: area.x,
+            y,
+            width: lw.min(area.width),
+            height: 1,
+        },
+    );
+    let field = Rect {
+        x: area.x + lw,
+        y,
+        width: area.width.saturating_sub(lw),
+        height: 1,
+    };
+    input.render(field, frame.buffer_mut(), theme.input, theme.muted);
+    if focused && cursor {
+        frame.set_cursor_position(input.cursor_position(field));
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
+    let Some(o) = &s.policy.overlay else {
+        return;
+    };
+    let cursor = !s.help;
+    let height = match o {
+        Overlay::Picker(p) => 2 + p.matches.len().clamp(1, SHOWN) as u16,
+        Overlay::Form(_) => 2 + FORM_LABELS.len() as u16,
+        Overlay::Note(_) | Overlay::Confirm(_) => 3,
+    }
+    .min(area.height.saturating_sub(1));
+    let r = Rect {
+        x: area.x,
+        y: area.bottom().saturating_sub(height + 1),
+        width: area.width,
+        height,
+    };
+    frame.render_widget(Clear, r);
+    match o {
+        Overlay::Picker(p) => {
+            bar(frame, r, r.y, &format!(" {}", p.title), theme.title);
+            let rows = (r.height as usize).saturating_sub(2);
+            let first = p.pick.saturating_sub(rows.saturating_sub(1));
+            let mut lines = Vec::new();
+            if p.waiting {
+                lines.push(Line::from(Span::styled("  読み込み中", theme.muted)));
+            } else if p.matches.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    "  一致する候補がありません",
+                    theme.muted,
+                )));
+            }
+            for (i, c) in p
+                .matches
+                .iter()
+                .enumerate()
+                .skip(first)
+                .take(rows)
+                .filter_map(|(i, ci)| p.candidates.get(*ci).map(|c| (i, c)))
+            {
+                let mark = match (p.multi(), c.id.is_some_and(|id| p.checked.contains(&id))) {
+                    (false, _) => "",
+                    (true, true) => "[x] ",
+                    (true, false) => "[ ] ",
+                };
+                let style = if i == p.pick {
+                    theme.selection
+                } else {
+                    theme.base
+                };
+                let text = pad_to_width(&format!("  {mark}{}", c.label), r.width as usize);
+                lines.push(Line::from(Span::styled(text, style)));
+            }
+            frame.render_widget(
+                Paragraph::new(lines),
+                Rect {
+                    y: r.y + 1,
+                    height: rows as u16,
+                    ..r
+                },
+            );
+            let y = r.bottom().saturating_sub(1);
+            input_line(frame, (r, y), "> ", &p.input, true, theme, cursor);
+        }
+        Overlay::Form(f) => {
+            bar(
+                frame,
+                r,
+                r.y,
+                &format!(
+                    " {}（Tab/Up/Down で欄を移動、Enter で保存、Esc でやめる）",
+                    f.title
+                ),
+                theme.title,
+            );
+            let lw = FORM_LABELS
+                .iter()
+                .map(|l| display_width(l))
+                .max()
+                .unwrap_or(0)
+                + 3;
+            for (i, (label, input)) in FORM_LABELS.iter().zip(&f.fields).enumerate() {
+                let label = format!(" {}", pad_to_width(label, lw - 1));
+                let y = r.y + 1 + i as u16;
+                input_line(frame, (r, y), &label, input, i == f.focus, theme, cursor);
+            }
+            let hint = " 予算は千円単位（空欄か - で予算なし）。本文の改行は Ctrl-J";
+            bar(frame, r, r.bottom().saturating_sub(1), hint, theme.muted);
+        }
+        Overlay::Note(n) => {
+            bar(frame, r, r.y, &format!(" {}", n.title), theme.title);
+            input_line(frame, (r, r.y + 1), "> ", &n.input, true, theme, cursor);
+        }
+        Overlay::Confirm(c) => {
+            bar(frame, r, r.y, " 削除の確認", theme.title);
+            bar(frame, r, r.y + 1, &format!(" {}", c.text), theme.warning);
+        }
+    }
+}
