@@ -69,6 +69,11 @@ pub fn on_paste(s: &mut AppState, text: &str) -> Requests {
     if s.mode == Mode::MinutesInput {
         return minutes::edit_input(s, |input| input.handle_paste(text));
     }
+    if s.tab == Tab::Progress {
+        if let Some(r) = super::panes::progress::on_paste(s, text) {
+            return r;
+        }
+    }
     Vec::new()
 }
 
@@ -166,6 +171,38 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
         Action::Accept | Action::Cancel | Action::PickPrev | Action::PickNext | Action::Toggle => {
             Vec::new()
         }
+        // The progress pane handles its own keys before they get here.
+        Action::ProgressUp
+        | Action::ProgressDown
+        | Action::ProgressLeft
+        | Action::ProgressRight
+        | Action::ProgressPageUp
+        | Action::ProgressPageDown
+        | Action::ProgressFirst
+        | Action::ProgressLast
+        | Action::ProgressPrevPeriod
+        | Action::ProgressNextPeriod
+        | Action::ProgressView
+        | Action::ProgressOpen
+        | Action::ProgressBack
+        | Action::ProgressEdit
+        | Action::ProgressNextStatus
+        | Action::ProgressPrevStatus
+        | Action::ProgressNextGrade
+        | Action::ProgressPrevGrade
+        | Action::ProgressToggleDone
+        | Action::ProgressAddMilestone
+        | Action::ProgressAddIndicator
+        | Action::ProgressDelete
+        | Action::ProgressCloseAction
+        | Action::ProgressEra
+        | Action::ProgressFilterPlan
+        | Action::ProgressFilterYear
+        | Action::ProgressFilterDepartment
+        | Action::ProgressFilterStatus
+        | Action::ProgressFilterOverdue
+        | Action::ProgressFilterText
+        | Action::ProgressClearFilters => Vec::new(),
     }
 }
 

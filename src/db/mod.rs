@@ -14,6 +14,8 @@ mod merge_nodes;
 mod migrations;
 mod ops;
 pub mod osuser;
+pub mod progress;
+pub mod progress_board;
 mod queries;
 mod undo;
 
