@@ -55,6 +55,12 @@ pub enum Command {
         /// The meeting body for `publish` (default: that of the year's meetings).
         #[arg(long)]
         committee: Option<String>,
+        /// The table for `csv` and `markdown`: progress (進捗: the grid of a fiscal year).
+        #[arg(long, value_enum)]
+        table: Option<Table>,
+        /// CSV encoding: utf-8 (with a BOM, for Excel; the default) or cp932.
+        #[arg(long, default_value = "utf-8")]
+        encoding: String,
         /// Write to FILE instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -71,6 +77,17 @@ pub enum Format {
     Json,
     /// A fiscal year's minutes in the city's page layout.
     Publish,
+    /// A table (--table) as CSV for Excel.
+    Csv,
+    /// A table (--table) as Markdown.
+    Markdown,
+}
+
+/// Tables `--format csv|markdown` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Table {
+    /// 進捗: each progress item's plan, actual, status and grade for --fiscal-year.
+    Progress,
 }
 
 /// Where the database lives when neither --db nor KUSEI_DB says.
@@ -119,14 +136,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
             format,
             fiscal_year,
             committee,
+            table,
+            encoding,
             output,
-        }) => cmd_export(
-            &store,
-            format,
-            fiscal_year.as_deref(),
-            committee.as_deref(),
-            output.as_deref(),
-        ),
+        }) => {
+            if let Format::Csv | Format::Markdown = format {
+                let fy = fiscal_year.as_deref();
+                let bytes = export_table(&store, format, table, fy, &encoding)?;
+                return write_output(output.as_deref(), &bytes);
+            }
+            cmd_export(
+                &store,
+                format,
+                fiscal_year.as_deref(),
+                committee.as_deref(),
+                output.as_deref(),
+            )
+        }
         Some(Command::Sample) => {
             let r = sample::load(&mut store)?;
             println!(
@@ -245,14 +271,49 @@ fn cmd_export(
             }
             export::publish::publish_fiscal_year(&data, fy, committee)
         }
+        Format::Csv | Format::Markdown => bail!("--format csv と markdown には --table が必要です"),
     };
+    write_output(output, text.as_bytes())
+}
+
+/// `--format csv|markdown --table …`: the bytes to write.
+fn export_table(
+    store: &Store,
+    format: Format,
+    table: Option<Table>,
+    fiscal_year: Option<&str>,
+    encoding: &str,
+) -> Result<Vec<u8>> {
+    let name = if format == Format::Csv { "csv" } else { "markdown" };
+    let Some(table) = table else {
+        bail!("--format {name} には --table が必要です（例 --table progress）");
+    };
+    let enc = export::csv::Encoding::parse(encoding).with_context(|| {
+        format!("--encoding {encoding:?} は使えません（utf-8 か cp932 を指定してください）")
+    })?;
+    match table {
+        Table::Progress => {
+            let Some(fy) = fiscal_year else {
+                bail!("--table progress には --fiscal-year が必要です（例 --fiscal-year H25）");
+            };
+            let fy = parse_fiscal_year(fy)?;
+            let data = store.progress_board()?;
+            Ok(match format {
+                Format::Csv => export::progress::csv(&data, fy, enc)?,
+                _ => export::progress::markdown(&data, fy).into_bytes(),
+            })
+        }
+    }
+}
+
+fn write_output(output: Option<&Path>, bytes: &[u8]) -> Result<ExitCode> {
     match output {
-        Some(path) => std::fs::write(path, text)
+        Some(path) => std::fs::write(path, bytes)
             .with_context(|| format!("{} に書き込めません", path.display()))?,
         None => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth a message.
-            if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+            if let Err(e) = out.write_all(bytes).and_then(|_| out.flush()) {
                 if e.kind() != std::io::ErrorKind::BrokenPipe {
                     return Err(e.into());
                 }

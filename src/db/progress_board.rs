@@ -43,6 +43,41 @@ impl Period {
         Period::new(crate::wareki::fiscal_year(d), half)
     }
 
+    /// "H25上", "H25下", "H25年度" (the era of the half's first day; the
+    /// year column in the era that names the fiscal year), or "FY2013 H1",
+    /// "FY2013 H2", "FY2013".
+    pub fn short_label(&self, western: bool) -> String {
+        if western {
+            return match self.half {
+                Half::First => format!("FY{} H1", self.fiscal_year),
+                Half::Second => format!("FY{} H2", self.fiscal_year),
+                Half::Year => format!("FY{}", self.fiscal_year),
+            };
+        }
+        let at = match self.half {
+            Half::Year => NaiveDate::from_ymd_opt(self.fiscal_year, 10, 1),
+            _ => Some(self.bounds().0),
+        };
+        let Some((era, y)) = at.and_then(crate::wareki::era_of) else {
+            return self.short_label(true);
+        };
+        let suffix = match self.half {
+            Half::First => "上",
+            Half::Second => "下",
+            Half::Year => "年度",
+        };
+        format!("{}{y}{suffix}", era.initial())
+    }
+
+    /// "平成25年度上半期", "平成25年度" (or "2013年度上半期").
+    pub fn long_label(&self, western: bool) -> String {
+        let year = year_label(self.fiscal_year, western);
+        match self.half {
+            Half::Year => year,
+            h => format!("{year}{}", h.label_ja()),
+        }
+    }
+
     /// First and last day.
     pub fn bounds(&self) -> (NaiveDate, NaiveDate) {
         let (start, end) = crate::wareki::fiscal_year_bounds(self.fiscal_year);
@@ -53,6 +88,29 @@ impl Period {
             Half::Second => (oct, end),
         }
     }
+}
+
+/// "平成25年度" or "2013年度".
+pub fn year_label(fy: i32, western: bool) -> String {
+    if western {
+        format!("{fy}年度")
+    } else {
+        crate::wareki::format_fiscal_year(fy)
+    }
+}
+
+/// Achievement rate of `actual` against `target` when both read as numbers.
+pub fn achievement(target: &str, actual: &str) -> Option<f64> {
+    let num = |s: &str| -> Option<f64> {
+        let t = crate::wareki::normalize_digits(s).replace(',', "");
+        let n: String = t
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+            .collect();
+        n.parse::<f64>().ok()
+    };
+    let (t, a) = (num(target)?, num(actual)?);
+    (t != 0.0).then(|| a / t * 100.0)
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -124,6 +182,21 @@ pub struct ProgressItem {
     pub indicators: Vec<IndicatorRow>,
     /// In date order.
     pub milestones: Vec<MilestoneRow>,
+}
+
+impl ProgressData {
+    /// Whether `item` has anything in fiscal year `fy`: its plan's year,
+    /// an entry, a note or a milestone span.
+    pub fn touches_year(&self, item: &ProgressItem, fy: i32) -> bool {
+        self.plans.get(item.plan).and_then(|p| p.fiscal_year) == Some(fy)
+            || item.entries.iter().any(|e| e.period.fiscal_year == fy)
+            || item.notes.iter().any(|n| n.fiscal_year == Some(fy))
+            || item.milestones.iter().any(|m| {
+                let a = crate::wareki::fiscal_year(m.span.date);
+                let b = crate::wareki::fiscal_year(m.span.last_day());
+                a <= fy && fy <= b
+            })
+    }
 }
 
 impl ProgressItem {

@@ -1,6 +1,7 @@
 //! Writing what the store holds in the formats other people read.
 
 pub mod csv;
+pub mod progress;
 pub mod publish;
 
 use crate::model::Dataset;

@@ -14,7 +14,7 @@ use crate::ui::text_input::pad_to_width;
 use crate::ui::Theme;
 use crate::wareki;
 
-const STATE: usize = 9;
+const STATE: usize = 10;
 const DUE: usize = 10;
 const OWNER: usize = 14;
 const MEETING: usize = 12;

@@ -154,6 +154,8 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         return;
     }
     let sel_item = selected_item(p);
+    // Narrow screens indent by one column a level, wide ones by two.
+    let unit = if width >= 120 { "  " } else { " " };
     let sel_row = sel_item.and_then(|i| p.rows.iter().position(|r| *r == Row::Item(i)));
     let top = window_top(sel_row.unwrap_or(0), p.rows.len(), height);
     for (k, row) in p.rows.iter().enumerate().skip(top).take(height) {
@@ -164,14 +166,14 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
                 put(buf, x0, y, &format!(" {title}"), width, theme.heading);
             }
             Row::Group { text, indent } => {
-                let t = format!(" {}{text}", "  ".repeat(*indent));
+                let t = format!(" {}{text}", unit.repeat(*indent));
                 put(buf, x0, y, &t, width, theme.muted);
             }
             Row::Item(i) => {
                 let it = &data.items[*i];
                 let selected = sel_item == Some(*i);
                 let indent = it.depth + usize::from(it.group.is_some());
-                let label = format!(" {}{}", "  ".repeat(indent), it.label());
+                let label = format!(" {}{}", unit.repeat(indent), it.label());
                 let style = if selected {
                     theme.selection
                 } else {

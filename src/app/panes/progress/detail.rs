@@ -5,7 +5,9 @@
 use super::view::{period_long, year_long};
 use super::write::{parse_budget, parse_milestone_line, Write};
 use crate::db::progress::{IndicatorColumn, ProgressField};
-use crate::db::progress_board::{Entry, MilestoneRow, Period, ProgressData, ProgressItem};
+use crate::db::progress_board::{
+    achievement, Entry, MilestoneRow, Period, ProgressData, ProgressItem,
+};
 use crate::model::Half;
 use crate::wareki::span;
 
@@ -122,20 +124,6 @@ pub fn budget_text(kyen: Option<i64>) -> String {
             format!("{}{out}千円", if k < 0 { "-" } else { "" })
         }
     }
-}
-
-/// Achievement rate of `actual` against `target` when both read as numbers.
-pub fn achievement(target: &str, actual: &str) -> Option<f64> {
-    let num = |s: &str| -> Option<f64> {
-        let t = crate::wareki::normalize_digits(s).replace(',', "");
-        let n: String = t
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
-            .collect();
-        n.parse::<f64>().ok()
-    };
-    let (t, a) = (num(target)?, num(actual)?);
-    (t != 0.0).then(|| a / t * 100.0)
 }
 
 fn progress_field(

@@ -83,48 +83,19 @@ pub fn cycle(current: &str, scale: &[String], forward: bool) -> String {
     options[j].to_string()
 }
 
-/// "H25上", "H25下", "H25年度" (the era of the period's start; the year
-/// column in the era naming the fiscal year), or "FY2013 H1", "FY2013 H2",
-/// "FY2013".
+/// "H25上" or "FY2013 H1" (see [`Period::short_label`]).
 pub fn period_label(p: Period, western: bool) -> String {
-    if western {
-        return match p.half {
-            Half::First => format!("FY{} H1", p.fiscal_year),
-            Half::Second => format!("FY{} H2", p.fiscal_year),
-            Half::Year => format!("FY{}", p.fiscal_year),
-        };
-    }
-    let at = match p.half {
-        Half::Year => NaiveDate::from_ymd_opt(p.fiscal_year, 10, 1),
-        _ => Some(p.bounds().0),
-    };
-    let Some((era, y)) = at.and_then(wareki::era_of) else {
-        return period_label(p, true);
-    };
-    let suffix = match p.half {
-        Half::First => "上",
-        Half::Second => "下",
-        Half::Year => "年度",
-    };
-    format!("{}{y}{suffix}", era.initial())
+    p.short_label(western)
 }
 
 /// "平成25年度" or "2013年度".
 pub fn year_long(fy: i32, western: bool) -> String {
-    if western {
-        format!("{fy}年度")
-    } else {
-        wareki::format_fiscal_year(fy)
-    }
+    crate::db::progress_board::year_label(fy, western)
 }
 
 /// "平成25年度上半期", "平成25年度" …
 pub fn period_long(p: Period, western: bool) -> String {
-    let year = year_long(p.fiscal_year, western);
-    match p.half {
-        Half::Year => year,
-        h => format!("{year}{}", h.label_ja()),
-    }
+    p.long_label(western)
 }
 
 /// The status of `item` as of period `p`: its own, or carried from the
@@ -159,16 +130,7 @@ fn whole_year(fy: i32) -> [Period; 3] {
 
 /// Whether the item has anything in fiscal year `fy`.
 pub fn touches_year(data: &ProgressData, item: &ProgressItem, fy: i32) -> bool {
-    data.plans.get(item.plan).and_then(|p| p.fiscal_year) == Some(fy)
-        || item.entries.iter().any(|e| e.period.fiscal_year == fy)
-        || item.notes.iter().any(|n| n.fiscal_year == Some(fy))
-        || item.milestones.iter().any(|m| {
-            let (a, b) = (
-                wareki::fiscal_year(m.span.date),
-                wareki::fiscal_year(m.span.last_day()),
-            );
-            a <= fy && fy <= b
-        })
+    data.touches_year(item, fy)
 }
 
 /// An undone milestone whose last day is before `today`.
