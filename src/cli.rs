@@ -284,7 +284,11 @@ fn export_table(
     fiscal_year: Option<&str>,
     encoding: &str,
 ) -> Result<Vec<u8>> {
-    let name = if format == Format::Csv { "csv" } else { "markdown" };
+    let name = if format == Format::Csv {
+        "csv"
+    } else {
+        "markdown"
+    };
     let Some(table) = table else {
         bail!("--format {name} には --table が必要です（例 --table progress）");
     };

@@ -476,3 +476,46 @@ fn filters_narrow_the_grid() {
     h.key(KeyCode::Char('w'));
     assert!(h.screen(80, 24).contains("FY"));
 }
+
+#[test]
+fn indicators_with_target_actual_and_rate() {
+    let mut h = Harness::new(date(2025, 11, 20), |_| {});
+    h.select("協議制度");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('i'));
+    h.keys("事前協議の件数");
+    h.key(KeyCode::Enter);
+    let goto = |h: &mut Harness, label: &str| {
+        let at = detail::current(&h.state)
+            .iter()
+            .position(|f| f.label.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("no field {label}"));
+        h.state.progress.field = at;
+    };
+    goto(&mut h, "目標");
+    h.key(KeyCode::Enter);
+    h.keys("40");
+    h.key(KeyCode::Enter);
+    goto(&mut h, "実績（平成26年度下半期）");
+    h.key(KeyCode::Enter);
+    h.keys("34");
+    h.key(KeyCode::Enter);
+    let fields = detail::current(&h.state);
+    let actual = fields
+        .iter()
+        .find(|f| f.label.contains("実績（平成26年度下半期）"))
+        .expect("actual");
+    assert_eq!(actual.text, "34");
+    assert!(actual.label.contains("達成率 85.0%"), "{}", actual.label);
+    assert!(h.screen(160, 48).contains("事前協議の件数"));
+    // Each step is its own change set: three undos remove the indicator.
+    for _ in 0..3 {
+        h.key(KeyCode::Char('u'));
+    }
+    let n: i64 = h
+        .store()
+        .conn()
+        .query_row("SELECT count(*) FROM indicators", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(n, 0);
+}

@@ -91,11 +91,29 @@ fn through_the_binary() {
             .output()
             .expect("run kusei")
     };
-    let out = run(&["export", "--format", "csv", "--table", "progress", "--fiscal-year", "H25"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&[
+        "export",
+        "--format",
+        "csv",
+        "--table",
+        "progress",
+        "--fiscal-year",
+        "H25",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(&out.stdout[..3], &[0xEF, 0xBB, 0xBF]);
     let out = run(&[
-        "export", "--format", "markdown", "--table", "progress", "--fiscal-year", "平成26年度",
+        "export",
+        "--format",
+        "markdown",
+        "--table",
+        "progress",
+        "--fiscal-year",
+        "平成26年度",
     ]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("協議制度の確立"));
     let out = run(&["export", "--format", "csv", "--table", "progress"]);

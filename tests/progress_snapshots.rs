@@ -13,9 +13,27 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 fn harness() -> Harness {
     Harness::new(date(2017, 7, 10), |s| {
-        add_action(s, 3, "大規模団地の再生案を次回までにまとめる", "区政推進課長", date(2017, 7, 1));
-        add_action(s, 4, "超過勤務の状況を課ごとに報告する", "総務課長", date(2017, 8, 31));
-        let closed = add_action(s, 2, "50周年事業の実行委員会の名簿を配る", "地域振興課長", date(2017, 6, 1));
+        add_action(
+            s,
+            3,
+            "大規模団地の再生案を次回までにまとめる",
+            "区政推進課長",
+            date(2017, 7, 1),
+        );
+        add_action(
+            s,
+            4,
+            "超過勤務の状況を課ごとに報告する",
+            "総務課長",
+            date(2017, 8, 31),
+        );
+        let closed = add_action(
+            s,
+            2,
+            "50周年事業の実行委員会の名簿を配る",
+            "地域振興課長",
+            date(2017, 6, 1),
+        );
         s.conn()
             .execute(
                 "UPDATE opinions SET closed_at = '2017-06-02T01:00:00.000Z', closed_by = 'sato' WHERE id = ?1",

@@ -143,10 +143,7 @@ fn md_cell(s: &str) -> String {
 /// The grid as a Markdown table under a heading naming the year.
 pub fn markdown(data: &ProgressData, fy: i32) -> String {
     let rows = grid(data, fy);
-    let mut out = format!(
-        "# 進捗 {}（{fy}年度）\n\n",
-        year_label(fy, false)
-    );
+    let mut out = format!("# 進捗 {}（{fy}年度）\n\n", year_label(fy, false));
     let n = rows.first().map_or(0, Vec::len);
     for (i, row) in rows.iter().enumerate() {
         let cells: Vec<String> = row.iter().map(|c| md_cell(c)).collect();

@@ -35,7 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     title_bar(frame, head, &title(s), theme);
     filter_line(frame, filters, s, theme);
     let Some(_) = &p.data else {
-        let msg = Paragraph::new(Span::styled(" 読み込み中…", theme.muted));
+        let msg = Paragraph::new(Span::styled(" 読み込み中", theme.muted));
         frame.render_widget(msg, body);
         return;
     };

@@ -114,7 +114,7 @@ pub const BINDINGS: &[Binding] = &[
         Char('g'),
         N,
         A::ProgressNextGrade,
-        "年度評価を次へ（A→B→C→なし）",
+        "年度評価を次へ（A、B、C、なしの順）",
         Some("評価"),
     ),
     b(Char('G'), SH, A::ProgressPrevGrade, "年度評価を前へ", None),

@@ -103,7 +103,9 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         let mut x = area.x;
         for (w, text, st) in cells {
             let st = if r == p.action { theme.selection } else { st };
-            buf.set_stringn(x, y, pad_to_width(&text, w), w, st);
+            // One blank column after each cell keeps neighbours apart.
+            let cell = format!("{} ", pad_to_width(&text, w.saturating_sub(1)));
+            buf.set_stringn(x, y, cell, w, st);
             x += w as u16;
         }
     }

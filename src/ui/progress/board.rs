@@ -46,7 +46,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             Some(t) if !col.status.is_empty() => tone_style(t, theme).patch(theme.heading),
             _ => theme.heading,
         };
-        let head = format!(" {name} ({})", col.items.len());
+        let head = format!(" {name} {}", col.items.len());
         buf.set_stringn(x, area.y, pad_to_width(&head, col_w), col_w, head_style);
         let top = if k == sel_col {
             window_top(sel_k, col.items.len(), height)

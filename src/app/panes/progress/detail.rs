@@ -426,7 +426,8 @@ pub fn initial_text(field: &Field) -> String {
 pub fn edit_label(field: &Field) -> String {
     match &field.target {
         Target::Milestone { .. } | Target::NewMilestone { .. } => {
-            "マイルストーン（日付 内容。例 平成30年4月 組織の再編、平成29・30年度 …）".into()
+            "マイルストーン（日付 内容。例 平成30年4月 組織の再編、平成29・30年度 組織の見直し）"
+                .into()
         }
         Target::NewIndicator { .. } => "新しい指標の名前".into(),
         Target::CoDepartments { .. } => "関係課（「、」で区切る）".into(),
