@@ -519,3 +519,53 @@ fn indicators_with_target_actual_and_rate() {
         .expect("count");
     assert_eq!(n, 0);
 }
+
+#[test]
+fn a_save_refused_for_a_colleagues_change_keeps_the_text() {
+    let mut h = Harness::new(date(2025, 11, 20), |_| {});
+    h.select("協議制度");
+    h.key(KeyCode::Enter);
+    while detail::current(&h.state)[h.state.progress.field].label != "実績（平成26年度）" {
+        h.key(KeyCode::Down);
+    }
+    h.key(KeyCode::Enter);
+    h.press(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.keys("私の実績");
+    // Meanwhile a colleague saves the same field.
+    let node = niigata(&h).node_id;
+    h.store()
+        .set_progress_field(
+            node,
+            Period::new(2014, Half::Year),
+            kusei::db::progress::ProgressField::Actual,
+            "同僚の実績",
+            niigata(&h)
+                .entry(Period::new(2014, Half::Year))
+                .map(|e| e.version),
+        )
+        .expect("colleague's save");
+    h.key(KeyCode::Enter);
+    let msg = h.state.message.clone().expect("a message");
+    assert!(
+        msg.error && msg.text.contains("変更しています"),
+        "{}",
+        msg.text
+    );
+    let e = h
+        .state
+        .progress
+        .editing
+        .as_ref()
+        .expect("the editor is back");
+    assert_eq!(e.input.text(), "私の実績");
+    let actual = |h: &Harness| {
+        niigata(h)
+            .entry(Period::new(2014, Half::Year))
+            .map(|e| e.actual.clone())
+    };
+    assert_eq!(actual(&h).as_deref(), Some("同僚の実績"));
+    // Enter again saves over it, knowingly.
+    h.key(KeyCode::Enter);
+    assert!(h.state.progress.editing.is_none());
+    assert_eq!(actual(&h).as_deref(), Some("私の実績"));
+}

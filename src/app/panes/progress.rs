@@ -285,6 +285,8 @@ pub struct State {
     /// Selected 宿題 (index into `actions`).
     pub action: usize,
     pub editing: Option<Editing>,
+    /// The editor whose save is on its way to the database.
+    pub saving: Option<Editing>,
 }
 
 #[derive(Debug, Clone)]
@@ -335,6 +337,7 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             s.progress.loaded = true;
             s.progress.data = Some(*d);
             view::rebuild(&mut s.progress, s.calendar.today);
+            refresh_editor(s);
             Vec::new()
         }
         Response::Failed(e) => {
@@ -343,15 +346,38 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
         }
         Response::Written { message, result } => match result {
             Ok(batch) => {
+                s.progress.saving = None;
                 s.record_batch(batch);
                 s.info(message);
                 super::refresh(s)
             }
             Err(e) => {
-                s.error(format!("保存できませんでした: {e}"));
+                let kept = s.progress.saving.take();
+                let hint = if kept.is_some() {
+                    "（入力は残しています。Enter でもう一度保存、Esc でやめる）"
+                } else {
+                    ""
+                };
+                s.progress.editing = kept.or(s.progress.editing.take());
+                s.error(format!("保存できませんでした: {e}{hint}"));
                 refresh(s)
             }
         },
+    }
+}
+
+/// After a reload, point an open editor at the field as it is now (its
+/// version), so saving again saves over what is there.
+fn refresh_editor(s: &mut AppState) {
+    let Some(target) = s.progress.editing.as_ref().map(|e| e.target.clone()) else {
+        return;
+    };
+    let fresh = detail::current(s)
+        .into_iter()
+        .map(|f| f.target)
+        .find(|t| t.same_place(&target));
+    if let (Some(t), Some(e)) = (fresh, s.progress.editing.as_mut()) {
+        e.target = t;
     }
 }
 

@@ -74,7 +74,10 @@ fn edit_key(s: &mut AppState, key: &KeyEvent) -> Requests {
         KeyCode::Enter => {
             return match detail::submit(&e.target, e.input.text()) {
                 Ok(w) => {
-                    s.progress.editing = None;
+                    // Kept until the write is answered: a refused save
+                    // gives the text back.
+                    let e = s.progress.editing.take();
+                    s.progress.saving = w.is_some().then_some(e).flatten();
                     w.map(write).into_iter().collect()
                 }
                 Err(msg) => {
