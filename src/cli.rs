@@ -60,7 +60,8 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
         /// What to export as `csv` or `markdown`: `attendance` (the matrix,
-        /// csv only) or `policy` (the plans' trees with budgets).
+        /// csv only), `policy` (the plans' trees with budgets) or `progress`
+        /// (the 進捗 grid of --fiscal-year).
         #[arg(long, value_enum)]
         table: Option<Table>,
         /// Encoding of `csv`: utf-8 (with a BOM, for Excel) or cp932.
@@ -136,6 +137,8 @@ pub enum Table {
     Attendance,
     /// The plans' trees: level, code, title, budget and roll-up (千円).
     Policy,
+    /// 進捗: each progress item's plan, actual, status and grade for --fiscal-year.
+    Progress,
 }
 
 /// Where the database lives when neither --db nor KUSEI_DB says.
@@ -336,6 +339,21 @@ fn cmd_export(store: &Store, a: ExportArgs) -> Result<ExitCode> {
             bail!("--format csv と --format markdown には --table が必要です（例 --table attendance、--table policy）")
         }
         (Format::Csv, Some(Table::Attendance)) => attendance_csv(store, &a)?,
+        (Format::Csv | Format::Markdown, Some(Table::Progress)) => {
+            let Some(fy) = a.fiscal_year else {
+                bail!("--table progress には --fiscal-year が必要です（例 --fiscal-year H25）");
+            };
+            let fy = parse_fiscal_year(fy)?;
+            let data = store.progress_board()?;
+            if a.format == Format::Csv {
+                let Some(enc) = export::csv::Encoding::parse(a.encoding) else {
+                    bail!("--encoding {:?} は使えません（utf-8 か cp932）", a.encoding);
+                };
+                export::progress::csv(&data, fy, enc)?
+            } else {
+                export::progress::markdown(&data, fy).into_bytes()
+            }
+        }
         (Format::Markdown, Some(Table::Attendance)) => {
             bail!("出席マトリクスは --format csv で出力できます（markdown はまだありません）")
         }

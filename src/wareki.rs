@@ -4,6 +4,8 @@
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
 use std::fmt;
 
+pub mod span;
+
 const fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     match NaiveDate::from_ymd_opt(y, m, d) {
         Some(d) => d,

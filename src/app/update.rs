@@ -78,6 +78,11 @@ pub fn on_paste(s: &mut AppState, text: &str) -> Requests {
     if let Some(r) = super::panes::attendance::on_paste(s, text) {
         return r;
     }
+    if s.tab == Tab::Progress {
+        if let Some(r) = super::panes::progress::on_paste(s, text) {
+            return r;
+        }
+    }
     Vec::new()
 }
 
@@ -226,6 +231,38 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
         | Action::LinkSuggestions
         | Action::AcceptSuggestion
         | Action::RejectOrUnlink => Vec::new(),
+        // The progress pane handles its own keys before they get here.
+        Action::ProgressUp
+        | Action::ProgressDown
+        | Action::ProgressLeft
+        | Action::ProgressRight
+        | Action::ProgressPageUp
+        | Action::ProgressPageDown
+        | Action::ProgressFirst
+        | Action::ProgressLast
+        | Action::ProgressPrevPeriod
+        | Action::ProgressNextPeriod
+        | Action::ProgressView
+        | Action::ProgressOpen
+        | Action::ProgressBack
+        | Action::ProgressEdit
+        | Action::ProgressNextStatus
+        | Action::ProgressPrevStatus
+        | Action::ProgressNextGrade
+        | Action::ProgressPrevGrade
+        | Action::ProgressToggleDone
+        | Action::ProgressAddMilestone
+        | Action::ProgressAddIndicator
+        | Action::ProgressDelete
+        | Action::ProgressCloseAction
+        | Action::ProgressEra
+        | Action::ProgressFilterPlan
+        | Action::ProgressFilterYear
+        | Action::ProgressFilterDepartment
+        | Action::ProgressFilterStatus
+        | Action::ProgressFilterOverdue
+        | Action::ProgressFilterText
+        | Action::ProgressClearFilters => Vec::new(),
     }
 }
 

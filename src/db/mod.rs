@@ -17,6 +17,8 @@ mod migrations;
 mod ops;
 pub mod osuser;
 pub mod policy;
+pub mod progress;
+pub mod progress_board;
 mod queries;
 mod undo;
 

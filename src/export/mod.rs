@@ -3,6 +3,7 @@
 pub mod attendance;
 pub mod csv;
 pub mod policy;
+pub mod progress;
 pub mod publish;
 
 use crate::model::Dataset;

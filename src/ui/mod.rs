@@ -79,30 +79,6 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-pub(crate) fn placeholder(frame: &mut Frame, area: Rect, tab: Tab, theme: &Theme) {
-    let what = match tab {
-        Tab::Attendance => {
-            "職名と会議の出席マトリクス（出席回数・出席率、並べ替え、絞り込み、CSV 出力）"
-        }
-        Tab::Policy => "運営方針のツリー（経営課題・戦略・具体的取組、予算の合計、関連する議題）",
-        Tab::Progress => "改革項目と取組の進捗（期ごとの計画と実績、状況、評価、宿題の一覧）",
-        Tab::Meetings => "",
-    };
-    let lines = vec![
-        Line::from(Span::styled(format!(" {} ", tab.label()), theme.title)),
-        Line::from(""),
-        Line::from(format!("  ここには次の版で {what} が入ります。")),
-        Line::from(""),
-        Line::from(Span::styled(
-            "  データはすでに取り込まれています: `kusei export --format json` で確かめられます。",
-            theme.muted,
-        )),
-        Line::from(Span::styled("  1 で会議タブに戻ります。", theme.muted)),
-    ];
-    let rows = wrap::wrap_lines(lines, area.width as usize, |_| 2);
-    frame.render_widget(Paragraph::new(rows), area);
-}
-
 /// A title bar: the text on the theme's title colour across the full width.
 pub(crate) fn title_bar(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
     let width = area.width as usize;

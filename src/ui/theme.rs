@@ -24,6 +24,15 @@ pub struct Theme {
     pub input: Style,
     pub sunday: Style,
     pub saturday: Style,
+    /// Progress statuses (進捗): ahead of plan (前倒し), on track
+    /// (予定通り進捗), late (遅れ), not started (未着手), done (完了).
+    pub status_ahead: Style,
+    pub status_on_track: Style,
+    pub status_late: Style,
+    pub status_not_started: Style,
+    pub status_done: Style,
+    /// A 宿題 or milestone past its due date.
+    pub overdue: Style,
 }
 
 impl Theme {
@@ -66,6 +75,14 @@ impl Theme {
             input: Style::default(),
             sunday: Style::default().fg(Color::Red),
             saturday: Style::default().fg(Color::Blue),
+            status_ahead: Style::default().fg(Color::Cyan),
+            status_on_track: Style::default().fg(Color::Green),
+            status_late: Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+            status_not_started: Style::default().fg(Color::Yellow),
+            status_done: Style::default().fg(Color::Blue),
+            overdue: Style::default()
+                .fg(Color::Red)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         }
     }
 
@@ -95,6 +112,12 @@ impl Theme {
             input: plain,
             sunday: plain,
             saturday: plain,
+            status_ahead: bold,
+            status_on_track: plain,
+            status_late: bold.add_modifier(Modifier::UNDERLINED),
+            status_not_started: plain,
+            status_done: plain,
+            overdue: rev.add_modifier(Modifier::BOLD),
         }
     }
 

@@ -1,53 +1,408 @@
-//! The 進捗 (progress board) pane: state, requests to the database thread, keys.
+//! The 進捗 (progress board) pane: reform items, policy initiatives and any
+//! node with progress entries or milestones, period by period (表), grouped
+//! by status (ボード), one item in full (詳細), and the 宿題 from the minutes.
+//! State, requests to the database thread, keys. Drawing: `ui::progress`.
 
-use crossterm::event::KeyEvent;
+pub mod detail;
+mod keys;
+pub mod view;
+pub mod write;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::Ctx;
-use crate::app::keymap::Binding;
+use crate::app::action::Action as A;
+use crate::app::keymap::{Binding, Scope};
 use crate::app::state::AppState;
 use crate::app::update::Requests;
+use crate::db::progress_board::{Period, ProgressData};
+use crate::ui::text_input::TextInput;
+pub use view::{BoardColumn, Row};
+pub use write::Write;
+
+const fn b(
+    code: KeyCode,
+    mods: KeyModifiers,
+    action: A,
+    help: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
+    Binding {
+        scope: Scope::Progress,
+        code,
+        mods,
+        action,
+        help,
+        hint,
+    }
+}
+
+const N: KeyModifiers = KeyModifiers::NONE;
+const SH: KeyModifiers = KeyModifiers::SHIFT;
+use KeyCode::{Backspace, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Up};
 
 /// This pane's keys (scope `Scope::Progress`), shown in help and hints.
-pub const BINDINGS: &[Binding] = &[];
+pub const BINDINGS: &[Binding] = &[
+    b(
+        Char('v'),
+        N,
+        A::ProgressView,
+        "表示の切り替え（表・ボード・宿題）",
+        Some("表示"),
+    ),
+    b(
+        Enter,
+        N,
+        A::ProgressOpen,
+        "詳細を開く／詳細では項目を編集",
+        Some("詳細"),
+    ),
+    b(Esc, N, A::ProgressBack, "詳細から戻る", None),
+    b(Up, N, A::ProgressUp, "上へ（詳細: 前の欄）", None),
+    b(Char('k'), N, A::ProgressUp, "上へ（詳細: 前の欄）", None),
+    b(Down, N, A::ProgressDown, "下へ（詳細: 次の欄）", None),
+    b(Char('j'), N, A::ProgressDown, "下へ（詳細: 次の欄）", None),
+    b(Left, N, A::ProgressLeft, "前の期（ボード: 左の列）", None),
+    b(
+        Char('h'),
+        N,
+        A::ProgressLeft,
+        "前の期（ボード: 左の列）",
+        None,
+    ),
+    b(Right, N, A::ProgressRight, "次の期（ボード: 右の列）", None),
+    b(
+        Char('l'),
+        N,
+        A::ProgressRight,
+        "次の期（ボード: 右の列）",
+        None,
+    ),
+    b(
+        PageUp,
+        N,
+        A::ProgressPageUp,
+        "10行上へ（詳細: 前の項目）",
+        None,
+    ),
+    b(
+        PageDown,
+        N,
+        A::ProgressPageDown,
+        "10行下へ（詳細: 次の項目）",
+        None,
+    ),
+    b(Home, N, A::ProgressFirst, "最初へ", None),
+    b(End, N, A::ProgressLast, "最後へ", None),
+    b(Char('<'), N, A::ProgressPrevPeriod, "前の期", None),
+    b(Char('>'), N, A::ProgressNextPeriod, "次の期", None),
+    b(
+        Char('s'),
+        N,
+        A::ProgressNextStatus,
+        "状況を次へ（ボード: 右の状況へ移す）",
+        Some("状況"),
+    ),
+    b(
+        Char('S'),
+        SH,
+        A::ProgressPrevStatus,
+        "状況を前へ（ボード: 左の状況へ移す）",
+        None,
+    ),
+    b(
+        Char('g'),
+        N,
+        A::ProgressNextGrade,
+        "年度評価を次へ（A、B、C、なしの順）",
+        Some("評価"),
+    ),
+    b(Char('G'), SH, A::ProgressPrevGrade, "年度評価を前へ", None),
+    b(Char('e'), N, A::ProgressEdit, "編集（詳細の欄）", None),
+    b(
+        Char(' '),
+        N,
+        A::ProgressToggleDone,
+        "マイルストーンの完了／宿題の完了を切り替え",
+        None,
+    ),
+    b(
+        Char('a'),
+        N,
+        A::ProgressAddMilestone,
+        "マイルストーンを追加",
+        None,
+    ),
+    b(Char('i'), N, A::ProgressAddIndicator, "指標を追加", None),
+    b(
+        Char('x'),
+        N,
+        A::ProgressDelete,
+        "マイルストーン・指標を削除",
+        None,
+    ),
+    b(
+        Char('c'),
+        N,
+        A::ProgressCloseAction,
+        "宿題を完了にする／未完了に戻す",
+        None,
+    ),
+    b(
+        Char('w'),
+        N,
+        A::ProgressEra,
+        "和暦（H25上）と西暦（FY2013 H1）の切り替え",
+        None,
+    ),
+    b(
+        Char('f'),
+        N,
+        A::ProgressFilterText,
+        "項目名で絞り込み（あいまい検索）",
+        Some("絞込"),
+    ),
+    b(
+        Char('p'),
+        N,
+        A::ProgressFilterPlan,
+        "計画で絞り込み（押すたびに次の計画）",
+        None,
+    ),
+    b(Char('y'), N, A::ProgressFilterYear, "年度で絞り込み", None),
+    b(
+        Char('d'),
+        N,
+        A::ProgressFilterDepartment,
+        "担当課で絞り込み",
+        None,
+    ),
+    b(
+        Char('t'),
+        N,
+        A::ProgressFilterStatus,
+        "状況で絞り込み",
+        None,
+    ),
+    b(
+        Char('o'),
+        N,
+        A::ProgressFilterOverdue,
+        "期限切れだけ（宿題・マイルストーン）",
+        None,
+    ),
+    b(
+        Backspace,
+        N,
+        A::ProgressClearFilters,
+        "絞り込みをすべて解除",
+        None,
+    ),
+];
+
+/// What the pane shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    /// Items × periods.
+    #[default]
+    Grid,
+    /// Items in columns by status.
+    Board,
+    /// One item at one period, every field.
+    Detail,
+    /// The 宿題 from the minutes.
+    Actions,
+}
+
+impl View {
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Grid => "表",
+            View::Board => "ボード",
+            View::Detail => "詳細",
+            View::Actions => "宿題",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Plan id.
+    pub plan: Option<i64>,
+    pub fiscal_year: Option<i32>,
+    pub department: Option<String>,
+    /// Status as of the focused period.
+    pub status: Option<String>,
+    /// Only overdue 宿題 and items with overdue milestones.
+    pub overdue: bool,
+    /// Fuzzy text on item titles (and 宿題 text).
+    pub text: TextInput,
+    /// The text filter has the keys.
+    pub typing: bool,
+}
+
+impl Filter {
+    pub fn is_active(&self) -> bool {
+        self.plan.is_some()
+            || self.fiscal_year.is_some()
+            || self.department.is_some()
+            || self.status.is_some()
+            || self.overdue
+            || !self.text.is_empty()
+    }
+}
+
+/// A field being edited in the detail view.
+#[derive(Debug, Clone)]
+pub struct Editing {
+    pub target: detail::Target,
+    pub label: String,
+    pub input: TextInput,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
     /// Whether the pane has asked for its data yet.
     pub loaded: bool,
+    pub data: Option<ProgressData>,
+    pub view: View,
+    /// Where Esc from the detail goes.
+    pub back: View,
+    /// Western fiscal years (FY2013 H1) instead of 和暦 (H25上).
+    pub western: bool,
+    pub filter: Filter,
+    /// Derived from data and filter by `view::rebuild`.
+    pub rows: Vec<Row>,
+    pub periods: Vec<Period>,
+    pub board: Vec<BoardColumn>,
+    /// Indices into `data.actions`, in display order.
+    pub actions: Vec<usize>,
+    /// The selected item (node id) and period.
+    pub node: Option<i64>,
+    pub period: Option<Period>,
+    /// Selected field of the detail (index into `detail::fields`).
+    pub field: usize,
+    /// Selected 宿題 (index into `actions`).
+    pub action: usize,
+    pub editing: Option<Editing>,
+    /// The editor whose save is on its way to the database.
+    pub saving: Option<Editing>,
 }
 
 #[derive(Debug, Clone)]
 pub enum Request {
     Load,
+    Write(Write),
 }
 
 #[derive(Debug, Clone)]
 pub enum Response {
-    Loaded,
+    Loaded(Box<ProgressData>),
+    Failed(String),
+    Written {
+        message: String,
+        result: Result<Option<i64>, String>,
+    },
+}
+
+fn send(ctx: &Ctx, r: Response) {
+    ctx.send(super::PaneResponse::Progress(r));
 }
 
 pub fn handle(ctx: &mut Ctx, req: Request) {
     match req {
-        Request::Load => ctx.send(super::PaneResponse::Progress(Response::Loaded)),
+        Request::Load => match ctx.store.progress_board() {
+            Ok(d) => send(ctx, Response::Loaded(Box::new(d))),
+            Err(e) => send(ctx, Response::Failed(e.to_string())),
+        },
+        Request::Write(w) => {
+            let result = w
+                .apply(ctx.store)
+                .map(|_| ctx.store.last_batch())
+                .map_err(|e| e.to_string());
+            send(
+                ctx,
+                Response::Written {
+                    message: w.done_message(),
+                    result,
+                },
+            );
+        }
     }
 }
 
 pub fn on_response(s: &mut AppState, r: Response) -> Requests {
     match r {
-        Response::Loaded => s.progress.loaded = true,
+        Response::Loaded(d) => {
+            s.progress.loaded = true;
+            s.progress.data = Some(*d);
+            view::rebuild(&mut s.progress, s.calendar.today);
+            refresh_editor(s);
+            Vec::new()
+        }
+        Response::Failed(e) => {
+            s.error(format!("進捗を読み込めません: {e}"));
+            Vec::new()
+        }
+        Response::Written { message, result } => match result {
+            Ok(batch) => {
+                s.progress.saving = None;
+                s.record_batch(batch);
+                s.info(message);
+                super::refresh(s)
+            }
+            Err(e) => {
+                let kept = s.progress.saving.take();
+                let hint = if kept.is_some() {
+                    "（入力は残しています。Enter でもう一度保存、Esc でやめる）"
+                } else {
+                    ""
+                };
+                s.progress.editing = kept.or(s.progress.editing.take());
+                s.error(format!("保存できませんでした: {e}{hint}"));
+                refresh(s)
+            }
+        },
     }
-    Vec::new()
+}
+
+/// After a reload, point an open editor at the field as it is now (its
+/// version), so saving again saves over what is there.
+fn refresh_editor(s: &mut AppState) {
+    let Some(target) = s.progress.editing.as_ref().map(|e| e.target.clone()) else {
+        return;
+    };
+    let fresh = detail::current(s)
+        .into_iter()
+        .map(|f| f.target)
+        .find(|t| t.same_place(&target));
+    if let (Some(t), Some(e)) = (fresh, s.progress.editing.as_mut()) {
+        e.target = t;
+    }
 }
 
 pub fn on_enter(s: &mut AppState) -> Requests {
     if s.progress.loaded {
         return Vec::new();
     }
-    vec![super::request(super::PaneRequest::Progress(Request::Load))]
+    vec![load()]
 }
 
-pub fn on_key(_s: &mut AppState, _key: &KeyEvent) -> Option<Requests> {
-    None
+fn load() -> crate::app::worker::Request {
+    super::request(super::PaneRequest::Progress(Request::Load))
+}
+
+pub(crate) fn write(w: Write) -> crate::app::worker::Request {
+    super::request(super::PaneRequest::Progress(Request::Write(w)))
+}
+
+pub fn on_key(s: &mut AppState, key: &KeyEvent) -> Option<Requests> {
+    keys::on_key(s, key)
+}
+
+/// A bracketed paste while this pane edits a field or its filter.
+pub fn on_paste(s: &mut AppState, text: &str) -> Option<Requests> {
+    keys::on_paste(s, text)
 }
 
 pub fn refresh(s: &mut AppState) -> Requests {

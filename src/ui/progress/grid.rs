@@ -1,0 +1,235 @@
+//! The grid: items down, periods across. The item column (and the budget
+//! column on wide screens) and the period header stay put; only the rows
+//! and columns in view are drawn, so 500 items × 20 periods cost what a
+//! screenful costs.
+
+use chrono::NaiveDate;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::Frame;
+
+use super::{tone_style, window_top};
+use crate::app::panes::progress::detail::budget_text;
+use crate::app::panes::progress::view::{period_label, period_long, selected_item, tone, Row};
+use crate::app::state::AppState;
+use crate::db::progress_board::{Period, ProgressItem};
+use crate::model::{Half, Precision};
+use crate::ui::text_input::{display_width, pad_to_width};
+use crate::ui::Theme;
+
+/// Columns of one period cell, and the gap before it.
+pub const CELL: usize = 12;
+const GAP: usize = 1;
+const BUDGET: usize = 11;
+
+/// The width of the frozen item column for a pane `width` wide.
+fn item_width(width: usize) -> usize {
+    (width * 3 / 10).clamp(24, 48)
+}
+
+fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, width: usize, style: Style) {
+    if width == 0 {
+        return;
+    }
+    buf.set_stringn(x, y, pad_to_width(text, width), width, style);
+}
+
+/// The text of one cell: status and grade, or the year's grade ("評価 A"),
+/// with a mark for milestones in the period (〇 all done, ・ open). The
+/// flag says an open milestone of the period is past due.
+pub fn cell_text(item: &ProgressItem, p: Period, today: NaiveDate) -> (String, bool) {
+    let e = item.entry(p);
+    let status = e.map_or("", |e| e.status.as_str());
+    let grade = e.map_or("", |e| e.grade.as_str());
+    let marks: Vec<_> = item
+        .milestones
+        .iter()
+        .filter(|m| match m.span.precision {
+            Precision::FiscalYear => {
+                p.half == Half::Year && crate::wareki::fiscal_year(m.span.date) == p.fiscal_year
+            }
+            _ => p.half != Half::Year && Period::of_date(m.span.date) == p,
+        })
+        .collect();
+    let mut head = String::new();
+    if !marks.is_empty() {
+        head.push_str(if marks.iter().all(|m| m.done) {
+            "〇"
+        } else {
+            "・"
+        });
+    }
+    if !status.is_empty() {
+        head.push_str(status);
+    } else if !grade.is_empty() && p.half == Half::Year {
+        head.push_str("評価");
+    } else if let Some(m) = marks.first() {
+        head.push_str(&m.text);
+    }
+    let text = if grade.is_empty() {
+        head
+    } else if head.ends_with("評価") {
+        format!("{head} {grade}")
+    } else {
+        let room = CELL.saturating_sub(display_width(grade) + 1);
+        format!("{} {grade}", pad_to_width(&head, room))
+    };
+    let late = status.is_empty() && marks.iter().any(|m| !m.done && m.span.last_day() < today);
+    (text, late)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
+    let p = &s.progress;
+    let Some(data) = &p.data else { return };
+    let width = area.width as usize;
+    let item_w = item_width(width);
+    let budget_w = if width >= 120 { BUDGET } else { 0 };
+    let cells_x = item_w + budget_w;
+    let visible_cols = (width.saturating_sub(cells_x + 1) / (CELL + GAP)).max(1);
+    let focus = p
+        .period
+        .and_then(|x| p.periods.iter().position(|y| *y == x))
+        .unwrap_or(0);
+    let left = window_top(focus, p.periods.len(), visible_cols);
+    let cols: Vec<(usize, Period)> = p
+        .periods
+        .iter()
+        .copied()
+        .enumerate()
+        .skip(left)
+        .take(visible_cols)
+        .collect();
+    let buf = frame.buffer_mut();
+    let (x0, y0) = (area.x, area.y);
+
+    // Header: frozen.
+    put(buf, x0, y0, " 項目", item_w, theme.heading);
+    if budget_w > 0 {
+        put(
+            buf,
+            x0 + item_w as u16,
+            y0,
+            " 予算(千円)",
+            budget_w,
+            theme.heading,
+        );
+    }
+    for (k, (i, per)) in cols.iter().enumerate() {
+        let x = x0 + (cells_x + k * (CELL + GAP)) as u16;
+        let gap = if k == 0 && left > 0 { "<" } else { " " };
+        put(buf, x, y0, gap, GAP, theme.muted);
+        let style = if *i == focus {
+            theme.selection
+        } else {
+            theme.heading
+        };
+        put(
+            buf,
+            x + GAP as u16,
+            y0,
+            &period_label(*per, p.western),
+            CELL,
+            style,
+        );
+    }
+    if left + cols.len() < p.periods.len() {
+        let x = x0 + (cells_x + cols.len() * (CELL + GAP)) as u16;
+        if (x as usize) < (x0 as usize + width) {
+            put(buf, x, y0, ">", 1, theme.muted);
+        }
+    }
+
+    // Rows: only those in view.
+    let height = area.height.saturating_sub(1) as usize;
+    if p.rows.is_empty() {
+        put(
+            buf,
+            x0,
+            y0 + 1,
+            "  該当する項目はありません（Backspace で絞り込みを解除）",
+            width,
+            theme.muted,
+        );
+        return;
+    }
+    let sel_item = selected_item(p);
+    // Narrow screens indent by one column a level, wide ones by two.
+    let unit = if width >= 120 { "  " } else { " " };
+    let sel_row = sel_item.and_then(|i| p.rows.iter().position(|r| *r == Row::Item(i)));
+    let top = window_top(sel_row.unwrap_or(0), p.rows.len(), height);
+    for (k, row) in p.rows.iter().enumerate().skip(top).take(height) {
+        let y = y0 + 1 + (k - top) as u16;
+        match row {
+            Row::Plan(pi) => {
+                let title = data.plans.get(*pi).map_or("", |pl| pl.title.as_str());
+                put(buf, x0, y, &format!(" {title}"), width, theme.heading);
+            }
+            Row::Group { text, indent } => {
+                let t = format!(" {}{text}", unit.repeat(*indent));
+                put(buf, x0, y, &t, width, theme.muted);
+            }
+            Row::Item(i) => {
+                let it = &data.items[*i];
+                let selected = sel_item == Some(*i);
+                let indent = it.depth + usize::from(it.group.is_some());
+                let label = format!(" {}{}", unit.repeat(indent), it.label());
+                let style = if selected {
+                    theme.selection
+                } else {
+                    theme.base
+                };
+                put(buf, x0, y, &label, item_w - 1, style);
+                put(buf, x0 + item_w as u16 - 1, y, " ", 1, theme.base);
+                if budget_w > 0 {
+                    let b = it
+                        .budget_kyen
+                        .map(|k| budget_text(Some(k)).trim_end_matches("千円").to_string())
+                        .unwrap_or_default();
+                    let t = format!("{b:>w$} ", w = budget_w - 1);
+                    put(buf, x0 + item_w as u16, y, &t, budget_w, theme.base);
+                }
+                let plan = data.plans.get(it.plan);
+                let scale = plan.map(|pl| pl.status_scale.as_slice()).unwrap_or(&[]);
+                for (c, (pi, per)) in cols.iter().enumerate() {
+                    let x = x0 + (cells_x + c * (CELL + GAP)) as u16;
+                    put(buf, x, y, " ", GAP, theme.base);
+                    let (text, overdue) = cell_text(it, *per, s.calendar.today);
+                    let status = it.entry(*per).map_or("", |e| e.status.as_str());
+                    let mut style = tone_style(tone(status, scale), theme);
+                    if overdue {
+                        style = theme.overdue;
+                    }
+                    if selected && *pi == focus {
+                        style = theme.selection;
+                    }
+                    put(buf, x + GAP as u16, y, &text, CELL, style);
+                }
+            }
+        }
+    }
+}
+
+/// The selected item and period, in words.
+pub fn footer(s: &AppState) -> String {
+    let p = &s.progress;
+    let (Some(data), Some(i), Some(per)) = (&p.data, selected_item(p), p.period) else {
+        return " 項目を選んでください".into();
+    };
+    let it = &data.items[i];
+    let e = it.entry(per);
+    let year = it.entry(Period::new(per.fiscal_year, Half::Year));
+    let status = e.map(|e| e.status.as_str()).filter(|x| !x.is_empty());
+    let grade = year.map(|e| e.grade.as_str()).filter(|x| !x.is_empty());
+    let budget = it
+        .budget_kyen
+        .map(|b| format!("  予算 {}", budget_text(Some(b))))
+        .unwrap_or_default();
+    format!(
+        " {}{budget}  {}: 状況 {}  年度評価 {}",
+        it.label(),
+        period_long(per, p.western),
+        status.unwrap_or("未設定"),
+        grade.unwrap_or("-"),
+    )
+}
