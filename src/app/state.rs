@@ -214,6 +214,8 @@ pub struct AppState {
     pub minutes: Option<MinutesState>,
     pub prompt: Option<Prompt>,
     pub help: bool,
+    /// Rows the help overlay is scrolled down by.
+    pub help_scroll: usize,
     pub message: Option<Message>,
     pub activity: Activity,
     /// Job titles known to the database (for speaker completion).
@@ -240,6 +242,7 @@ impl AppState {
             minutes: None,
             prompt: None,
             help: false,
+            help_scroll: 0,
             message: None,
             activity: Activity::default(),
             job_titles: Vec::new(),

@@ -20,7 +20,16 @@ pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
         return Vec::new();
     }
     if s.help {
-        s.help = false;
+        // Paging keys scroll a long help; any other key closes it.
+        use crossterm::event::KeyCode::*;
+        match key.code {
+            PageDown | Down | Char('j') | Char(' ') => s.help_scroll += 10,
+            PageUp | Up | Char('k') => s.help_scroll = s.help_scroll.saturating_sub(10),
+            _ => {
+                s.help = false;
+                s.help_scroll = 0;
+            }
+        }
         return Vec::new();
     }
     if s.prompt.is_some() {

@@ -198,37 +198,46 @@ fn help_block(scope: Scope, theme: &Theme) -> Vec<Line<'static>> {
         format!(" {}", scope.title()),
         theme.heading,
     ))];
-    for (keys, text) in keymap::help_rows(scope) {
-        let pad = 14usize.saturating_sub(display_width(&keys));
+    let rows = keymap::help_rows(scope);
+    let key_w = rows
+        .iter()
+        .map(|(k, _)| display_width(k))
+        .max()
+        .unwrap_or(0)
+        .min(14);
+    for (keys, text) in rows {
+        let pad = key_w.saturating_sub(display_width(&keys));
         lines.push(Line::from(format!("  {keys}{} {text}", " ".repeat(pad))));
     }
     lines
 }
 
-/// The help overlay: the focused scope's keys and the global ones, side by
-/// side when they would not fit one above the other; the closing hint
-/// always on the last row.
+/// The help overlay: the focused scope's keys and the global ones, flowed
+/// into as many columns as fit (at least 36 columns wide each), scrolled
+/// with PgDn/PgUp when even that is not enough; the closing hint always on
+/// the last row.
 pub fn help(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let scope = scope_of(s);
-    let mut blocks = vec![help_block(scope, theme)];
+    let mut lines = help_block(scope, theme);
     if scope == Scope::MinutesInput {
-        blocks[0].push(Line::from(Span::styled(
-            "  入力欄: Home/End Ctrl-U/W/K 編集、Ctrl-Z 取り消し、Ctrl-Y やり直し",
+        lines.push(Line::from(Span::styled(
+            "  入力欄: Home/End Ctrl-U/W/K、Ctrl-Z 取り消し、Ctrl-Y やり直し",
             theme.muted,
         )));
     }
     if !matches!(scope, Scope::Global | Scope::MinutesInput | Scope::Search) {
-        blocks.push(help_block(Scope::Global, theme));
+        lines.push(Line::from(""));
+        lines.extend(help_block(Scope::Global, theme));
     }
-    let stacked: usize = blocks.iter().map(|b| b.len() + 1).sum();
-    let side_by_side = stacked + 2 > area.height as usize && blocks.len() > 1;
-    let w = area.width.min(if side_by_side { 120 } else { 72 });
-    let body_h = if side_by_side {
-        blocks.iter().map(Vec::len).max().unwrap_or(0)
-    } else {
-        stacked
-    };
-    let h = (body_h as u16 + 2).min(area.height);
+    let rows = (area.height as usize).saturating_sub(2).max(1);
+    let max_cols = (area.width as usize / 36).max(1);
+    let cols = lines.len().div_ceil(rows).clamp(1, max_cols);
+    let per_page = rows * cols;
+    let pages = lines.len().div_ceil(per_page).max(1);
+    let first = (s.help_scroll / rows * rows).min((pages - 1) * per_page);
+    let w = area.width.min(if cols > 1 { 120 } else { 72 });
+    let body_rows = lines.len().saturating_sub(first).div_ceil(cols).min(rows);
+    let h = (body_rows as u16 + 2).min(area.height);
     let r = Rect {
         x: area.x + (area.width - w) / 2,
         y: area.y + (area.height - h) / 2,
@@ -237,42 +246,41 @@ pub fn help(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     };
     frame.render_widget(Clear, r);
     super::title_bar(frame, Rect { height: 1, ..r }, "ヘルプ（キー一覧）", theme);
-    let body = Rect {
-        y: r.y + 1,
-        height: r.height.saturating_sub(2),
-        ..r
-    };
-    if side_by_side {
-        let col_w = body.width / blocks.len() as u16;
-        for (i, block) in blocks.into_iter().enumerate() {
-            let col = Rect {
-                x: body.x + col_w * i as u16,
+    let col_w = w / cols as u16;
+    for (c, chunk) in lines[first..]
+        .chunks(body_rows.max(1))
+        .take(cols)
+        .enumerate()
+    {
+        let rows: Vec<Line> = chunk
+            .iter()
+            .map(|l| {
+                let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                let (cut, _) = truncate_to_width(&text, col_w as usize);
+                Line::from(Span::styled(
+                    cut,
+                    l.spans.first().map_or(theme.base, |s| s.style),
+                ))
+            })
+            .collect();
+        frame.render_widget(
+            Paragraph::new(rows),
+            Rect {
+                x: r.x + col_w * c as u16,
+                y: r.y + 1,
                 width: col_w,
-                ..body
-            };
-            let rows: Vec<Line> = block
-                .iter()
-                .map(|l| {
-                    let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-                    let (cut, _) = truncate_to_width(&text, col_w as usize);
-                    Line::from(Span::styled(
-                        cut,
-                        l.spans.first().map_or(theme.base, |s| s.style),
-                    ))
-                })
-                .collect();
-            frame.render_widget(Paragraph::new(rows), col);
-        }
-    } else {
-        let mut lines = Vec::new();
-        for block in blocks {
-            lines.extend(block);
-            lines.push(Line::from(""));
-        }
-        frame.render_widget(Paragraph::new(lines), body);
+                height: r.height.saturating_sub(2),
+            },
+        );
     }
+    let more = first + per_page < lines.len();
+    let footer = if more || first > 0 {
+        " PgDn/PgUp で続き、ほかのキーで閉じます"
+    } else {
+        " どのキーでも閉じます"
+    };
     frame.render_widget(
-        Paragraph::new(Span::styled(" どのキーでも閉じます", theme.muted)),
+        Paragraph::new(Span::styled(footer, theme.muted)),
         Rect {
             y: r.bottom().saturating_sub(1),
             height: 1,
