@@ -330,8 +330,13 @@ fn base_command(home: &Path) -> Command {
 
 impl App {
     fn spawn(home: &Path, db: &Path) -> App {
+        App::spawn_term(home, db, "xterm-256color")
+    }
+
+    fn spawn_term(home: &Path, db: &Path, term: &str) -> App {
         let (master, slave) = open_pty();
         let mut cmd = base_command(home);
+        cmd.env("TERM", term);
         cmd.arg("--db").arg(db);
         cmd.stdin(Stdio::from(slave.try_clone().unwrap()))
             .stdout(Stdio::from(slave.try_clone().unwrap()))
@@ -830,4 +835,18 @@ fn hostile_text_never_reaches_the_terminal() {
             "{needle:?} was written to the terminal"
         );
     }
+}
+
+/// `TERM=dumb` in a real terminal: a message naming TERM, exit 1, and the
+/// terminal left alone (no alternate screen).
+#[test]
+fn term_dumb_is_refused_with_a_message() {
+    let s = setup();
+    let app = App::spawn_term(s.dir.path(), &s.db, "dumb");
+    let status = app.wait_exit();
+    let raw = app.finish();
+    assert_eq!(status.code(), Some(1));
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.contains("TERM が dumb"), "{text}");
+    assert!(last(&raw, b"\x1b[?1049h").is_none(), "no alternate screen");
 }
