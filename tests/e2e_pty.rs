@@ -850,3 +850,116 @@ fn term_dumb_is_refused_with_a_message() {
     assert!(text.contains("TERM が dumb"), "{text}");
     assert!(last(&raw, b"\x1b[?1049h").is_none(), "no alternate screen");
 }
+
+/// `kill -9` at random moments while Japanese is typed and saved: over
+/// `runs` sessions on one file, no opinion the screen showed as saved is
+/// lost, no draft older than the save interval is lost, and `quick_check`
+/// passes every time.
+fn kill_at_random_moments(runs: u64) {
+    let s = setup();
+    let mut acknowledged: Vec<String> = Vec::new();
+    let mut rng = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move |n: u64| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % n
+    };
+    let words = [
+        "区長",
+        "予算",
+        "団地",
+        "再生",
+        "検討",
+        "意見",
+        "連携",
+        "地域",
+        "子育て",
+        "防災",
+    ];
+    for run in 0..runs {
+        let mut app = App::spawn(s.dir.path(), &s.db);
+        wait_ready(&app);
+        app.send(b"m");
+        app.wait_for("記録中");
+        let entries = 1 + next(3);
+        for e in 0..entries {
+            let text: String = (0..2 + next(4))
+                .map(|_| words[next(words.len() as u64) as usize])
+                .collect::<Vec<_>>()
+                .join("");
+            let text = format!("{text}{run}-{e}");
+            app.send(text.as_bytes());
+            app.wait_for(&text);
+            app.send(b"\r");
+            app.wait_for(&format!("・{text}"));
+            app.wait_until("saved", |scr| !scr.contains("（保存中）"));
+            acknowledged.push(text);
+        }
+        // A draft, then the kill: sometimes at once, sometimes after the
+        // save interval has passed.
+        let draft = format!("下書き{run}");
+        app.send(draft.as_bytes());
+        app.wait_for(&draft);
+        let typed_at = Instant::now();
+        std::thread::sleep(Duration::from_millis(next(600)));
+        let waited = typed_at.elapsed();
+        app.kill9();
+        app.finish();
+
+        let conn = rusqlite::Connection::open_with_flags(
+            &s.db,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .unwrap();
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok", "run {run}");
+        for t in &acknowledged {
+            let n: i64 = conn
+                .query_row("SELECT count(*) FROM opinions WHERE text = ?1", [t], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            assert_eq!(n, 1, "run {run}: the saved entry {t:?} is lost");
+        }
+        let saved: Option<String> = conn
+            .query_row(
+                "SELECT text FROM drafts WHERE context LIKE 'minutes:%'",
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        // The draft is written within ~250 ms of the last change; allow a
+        // loaded machine some slack before calling it lost.
+        if waited > Duration::from_millis(450) {
+            assert_eq!(
+                saved.as_deref(),
+                Some(draft.as_str()),
+                "run {run}: draft lost after {waited:?}"
+            );
+        }
+        // Clear the draft so the next session starts from an empty input.
+        drop(conn);
+        let mut store = kusei::db::Store::open(&s.db, kusei::db::OpenOptions::default()).unwrap();
+        if let Some(ctx) = store.drafts().unwrap().first().map(|d| d.0.clone()) {
+            store.save_draft(&ctx, "").unwrap();
+        }
+    }
+    eprintln!(
+        "{runs} sessions killed at random moments: {} saved entries, none lost",
+        acknowledged.len()
+    );
+}
+
+#[test]
+fn kill_9_at_random_moments_loses_nothing() {
+    kill_at_random_moments(20);
+}
+
+#[test]
+#[ignore = "100 runs: cargo test --test e2e_pty -- --ignored --nocapture"]
+fn kill_9_at_random_moments_100_runs() {
+    kill_at_random_moments(100);
+}
