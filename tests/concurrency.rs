@@ -223,3 +223,38 @@ fn soak_eight_writers_and_eight_readers_for_a_minute() {
     let dir = tempfile::tempdir().expect("tempdir");
     check(&sample_db(dir.path()), 60);
 }
+
+/// A writer that finds the file locked for longer than the busy handler
+/// waits is told it is retrying (the screen says 保存を再試行中) and then
+/// saves: never "database is locked".
+#[test]
+fn a_long_lock_means_a_retry_notice_then_success() {
+    if std::env::var("KUSEI_STRESS_ROLE").is_ok() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = sample_db(dir.path());
+    let (held_tx, held_rx) = std::sync::mpsc::channel();
+    let path = db.clone();
+    let holder = std::thread::spawn(move || {
+        let c = rusqlite::Connection::open(&path).expect("open");
+        c.execute_batch("BEGIN IMMEDIATE").expect("lock");
+        held_tx.send(()).expect("signal");
+        std::thread::sleep(Duration::from_millis(2_600));
+        c.execute_batch("COMMIT").expect("unlock");
+    });
+    held_rx.recv().expect("held");
+    let mut store = Store::open(&db, OpenOptions::default()).expect("open");
+    let retries = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = retries.clone();
+    store.on_retry(move || {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    });
+    let m = store.meetings_of_year(2017).expect("year")[0].id;
+    let item = store.meeting_detail(m).expect("d").expect("m").items[0].id;
+    store
+        .add_opinion(item, "待ってから保存", None, None)
+        .expect("saved after the lock is gone");
+    holder.join().expect("holder");
+    assert!(retries.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+}

@@ -435,6 +435,10 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             prompt::open_conflict(s, id, mine, theirs, &by, version);
             Vec::new()
         }
+        Response::Retrying => {
+            s.info("保存を再試行中（ほかの人の保存を待っています）");
+            Vec::new()
+        }
         Response::Failed(e) => {
             s.error(e);
             Vec::new()

@@ -127,6 +127,8 @@ pub enum Response {
     },
     /// A read failed; the message says what.
     Failed(String),
+    /// A save is waiting for someone else's and will retry by itself.
+    Retrying,
     /// Saving an edit found someone else's newer save.
     Conflict {
         id: i64,
@@ -217,6 +219,10 @@ impl Worker {
         }
         let data_version = store.data_version().unwrap_or_default();
         let last_audit = store.last_audit_id().unwrap_or_default();
+        let tell = out.clone();
+        store.on_retry(move || {
+            let _ = tell.send(Response::Retrying);
+        });
         let w = Worker {
             store,
             out,

@@ -121,6 +121,8 @@ pub struct Store {
     next_undoes: Option<i64>,
     /// This open of the database: process id and start time.
     session: String,
+    /// Told when a write has to wait for someone else's and retries.
+    on_retry: Option<Box<dyn Fn() + Send>>,
 }
 
 impl Store {
@@ -167,6 +169,7 @@ impl Store {
             last_batch: None,
             next_label: String::new(),
             next_undoes: None,
+            on_retry: None,
             session: format!(
                 "{}-{}",
                 std::process::id(),
@@ -263,6 +266,9 @@ impl Store {
         for attempt in 1..=WRITE_ATTEMPTS {
             match self.try_write(&mut f) {
                 Err(StoreError::Sql(e)) if is_busy(&e) && attempt < WRITE_ATTEMPTS => {
+                    if let Some(tell) = &self.on_retry {
+                        tell();
+                    }
                     std::thread::sleep(delay);
                     delay = (delay * 2).min(Duration::from_millis(500));
                 }
@@ -272,6 +278,12 @@ impl Store {
             }
         }
         Err(StoreError::Busy)
+    }
+
+    /// Call `tell` whenever a write retries because the file is busy (the
+    /// screen shows "保存を再試行中" instead of an error).
+    pub fn on_retry(&mut self, tell: impl Fn() + Send + 'static) {
+        self.on_retry = Some(Box::new(tell));
     }
 
     /// Like [`Store::write`], naming the change set (shown in undo messages).
