@@ -240,7 +240,7 @@ fn a_long_lock_means_a_retry_notice_then_success() {
         let c = rusqlite::Connection::open(&path).expect("open");
         c.execute_batch("BEGIN IMMEDIATE").expect("lock");
         held_tx.send(()).expect("signal");
-        std::thread::sleep(Duration::from_millis(2_600));
+        std::thread::sleep(Duration::from_millis(3_500));
         c.execute_batch("COMMIT").expect("unlock");
     });
     held_rx.recv().expect("held");

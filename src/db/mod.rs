@@ -93,10 +93,22 @@ const BUSY_TIMEOUT: Duration = Duration::from_millis(2_000);
 /// [`BUSY_TIMEOUT`]; our own retry loop in [`Store::write`] takes over
 /// after that.
 fn busy_handler(attempt: i32) -> bool {
-    let step_us = 2_000 + (u64::from(std::process::id()) * 31 + attempt as u64 * 7919) % 2_000;
-    if u128::from(attempt as u32) * 3_000 >= BUSY_TIMEOUT.as_micros() {
+    thread_local! {
+        static WAITING_SINCE: std::cell::Cell<Option<std::time::Instant>> =
+            const { std::cell::Cell::new(None) };
+    }
+    let now = std::time::Instant::now();
+    let since = WAITING_SINCE.with(|w| {
+        if attempt == 0 || w.get().is_none() {
+            w.set(Some(now));
+        }
+        w.get().unwrap_or(now)
+    });
+    if now.duration_since(since) >= BUSY_TIMEOUT {
+        WAITING_SINCE.with(|w| w.set(None));
         return false;
     }
+    let step_us = 2_000 + (u64::from(std::process::id()) * 31 + attempt as u64 * 7919) % 2_000;
     std::thread::sleep(Duration::from_micros(step_us));
     true
 }
