@@ -1,6 +1,8 @@
 //! The published page as HTML for the city's web site: the same content as
 //! [`super::publish`] in headings, paragraphs and lists, every text escaped.
-//! kusei's own importer reads it back to the same data as the text page.
+//! kusei's own importer reads it back to the same data as the text page,
+//! except that runs of spaces and tabs inside a text read back as one
+//! space, as a browser shows them.
 
 use crate::model::{Dataset, Meeting, Visibility};
 use crate::wareki;
