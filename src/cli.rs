@@ -1,32 +1,33 @@
 //! The command line: `kusei` opens the app; subcommands work without a
 //! screen, for scripts and one-line answers.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use chrono::Datelike;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{FromArgMatches, Parser, Subcommand};
 
 use crate::db::{OpenOptions, Store};
-use crate::{export, import, sample, wareki};
+use crate::{import, sample, wareki};
+
+mod export;
+pub mod help;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "kusei",
     version,
     about = "区政 — 区づくり経営会議・運営方針・改革の進捗を端末で",
-    long_about = "区政 (kusei): the ward's management meetings, operating policy and reform progress, \
-in one shared SQLite file, in the terminal.\n\nWithout a subcommand, opens the app."
+    long_about = "区政 (kusei): 区づくり経営会議の記録、運営方針、改革の進捗を、共有の SQLite \
+ファイル一つで扱う端末アプリです。\n\nサブコマンドなしで起動すると画面を開きます。"
 )]
 pub struct Cli {
-    /// The database file (default: $XDG_DATA_HOME/kusei/kusei.db; a new default
-    /// database starts with the sample data).
+    /// データベースのファイル（省略時 $XDG_DATA_HOME/kusei/kusei.db。新しい既定のデータベースにはサンプルデータが入ります）
     #[arg(long, global = true, env = "KUSEI_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
-    /// Open the database for reading only.
+    /// データベースを読み取り専用で開く
     #[arg(long, global = true)]
     pub read_only: bool,
 
@@ -36,109 +37,77 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Import published minutes pages, published policy pages (text or HTML;
-    /// UTF-8, Shift_JIS/CP932 or EUC-JP) or kusei JSON. All files or nothing.
+    /// 公開された会議録・運営方針のページ（テキストか HTML。UTF-8、Shift_JIS/CP932、EUC-JP）や kusei の JSON を読み込む。全部読めたときだけ書き込みます
     Import {
+        /// 読み込むファイル（いくつでも）
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
-        /// Read and check the files, report what would change, write nothing.
+        /// 読んで確かめるだけで、何も書き込まない
         #[arg(long)]
         dry_run: bool,
     },
-    /// Export the database.
-    Export {
-        #[arg(long, value_enum, default_value_t = Format::Json)]
-        format: Format,
-        /// Fiscal year for `publish` and `csv`: 2017, H29, 平成29, R1 … (csv
-        /// without it: every year)
-        #[arg(long, value_name = "FY")]
-        fiscal_year: Option<String>,
-        /// The meeting body for `publish` (default: that of the year's meetings).
-        #[arg(long)]
-        committee: Option<String>,
-        /// Write to FILE instead of standard output.
-        #[arg(short, long, value_name = "FILE")]
-        output: Option<PathBuf>,
-        /// What to export as `csv` or `markdown`: `attendance` (the matrix,
-        /// csv only), `policy` (the plans' trees with budgets) or `progress`
-        /// (the 進捗 grid of --fiscal-year).
-        #[arg(long, value_enum)]
-        table: Option<Table>,
-        /// Encoding of `csv`: utf-8 (with a BOM, for Excel) or cp932.
-        #[arg(long, value_name = "ENC", default_value = "utf-8")]
-        encoding: String,
-    },
-    /// Links between agenda items and policy nodes.
+    /// データベースの内容を書き出す（JSON、公開ページ、議事録、CSV、iCalendar）
+    Export(export::ExportArgs),
+    /// 議題と運営方針の項目の関連づけ
     Link {
-        /// List suggested links (an agenda item and a node whose titles share a topic).
+        /// 関連づけの候補（題名に共通の話題がある議題と項目）を一覧する
         #[arg(long)]
         suggest: bool,
-        /// With --suggest: make every suggested link (one change set, undoable).
+        /// --suggest と一緒に: 候補をすべて関連づける（一つの変更として取り消せます）
         #[arg(long, requires = "suggest")]
         accept_all: bool,
     },
-    /// Load the bundled sample data (seeds 000–004) into the database.
+    /// 同梱のサンプルデータ（seed 000 から 004）を読み込む
     Sample,
-    /// Check the database: integrity, foreign keys, the audit chain, and
-    /// whether the group can share the file.
+    /// データベースを検査する（整合性、外部キー、監査ログの連鎖、グループで共有できるか）
     Check,
-    /// Make a consistent copy of the database while others use it, and
-    /// verify it. Restore by copying it back over the database file.
+    /// 使用中のデータベースの一貫したコピーを作り、検査する。戻すときはデータベースのファイルにコピーし直します
     Backup {
+        /// コピー先のファイル
         #[arg(value_name = "PATH")]
         dest: PathBuf,
     },
-    /// The audit log: `verify` checks the hash chain, `log` lists changes.
+    /// 監査ログ: verify で連鎖を検査、log で変更の一覧
     Audit {
         #[command(subcommand)]
         what: AuditCommand,
+    },
+    /// シェルの補完スクリプトを出力する（bash、zsh、fish など）
+    Completions {
+        /// シェル
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// マニュアルページ（man の roff 形式）を出力する
+    Man {
+        /// このサブコマンドのページ（例 export）。省略時は kusei 全体
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Option<String>,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Check that no audit row was altered or removed (exit 1 if one was).
+    /// 監査ログの行が書き換え・削除されていないか検査する（されていれば終了コード 1）
     Verify,
-    /// List changes, newest last.
+    /// 変更を古い順に一覧する
     Log {
-        /// Only changes by this OS user.
+        /// この OS ユーザーの変更だけ
         #[arg(long)]
         user: Option<String>,
-        /// Only changes to this table (meetings, opinions, plan_nodes …).
+        /// この表の変更だけ（meetings、opinions、plan_nodes など）
         #[arg(long)]
         table: Option<String>,
-        /// Only changes to this row id (with --table).
+        /// この行番号の変更だけ（--table と一緒に）
         #[arg(long)]
         row: Option<i64>,
-        /// Only changes on or after this date (YYYY-MM-DD or 和暦).
+        /// この日以降の変更だけ（YYYY-MM-DD か和暦）
         #[arg(long)]
         since: Option<String>,
-        /// At most this many (the newest).
+        /// 最大の件数（新しいものから）
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// The whole database as kusei JSON.
-    Json,
-    /// A fiscal year's minutes in the city's page layout.
-    Publish,
-    /// A table (--table) as CSV.
-    Csv,
-    /// A table (--table) as Markdown.
-    Markdown,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Table {
-    /// Job titles × meetings (出席).
-    Attendance,
-    /// The plans' trees: level, code, title, budget and roll-up (千円).
-    Policy,
-    /// 進捗: each progress item's plan, actual, status and grade for --fiscal-year.
-    Progress,
 }
 
 /// Where the database lives when neither --db nor KUSEI_DB says.
@@ -151,19 +120,52 @@ pub fn default_db_path() -> PathBuf {
     base.join("kusei").join("kusei.db")
 }
 
+/// A mistake in how kusei was called (a missing or contradictory option,
+/// an unreadable value): exit code 2, like clap's own usage errors.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The exit codes (documented in `kusei --help` and the README).
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_ERROR: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match help::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version go to stdout with 0; mistakes to
+            // stderr with 2. A closed pipe is nothing to report.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
+        }
+    };
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
             let msg = format!("{e:#}");
             eprintln!("kusei: {}", crate::ui::sanitize::clean_keep_lines(&msg));
-            ExitCode::FAILURE
+            if e.downcast_ref::<UsageError>().is_some() {
+                ExitCode::from(EXIT_USAGE)
+            } else {
+                ExitCode::from(EXIT_ERROR)
+            }
         }
     }
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    // What needs no database, and what must be checked before opening it.
+    let export_plan = match &cli.command {
+        Some(Command::Completions { shell }) => return help::completions(*shell),
+        Some(Command::Man { subcommand }) => return help::man(subcommand.as_deref()),
+        Some(Command::Export(args)) => Some(export::plan(args.clone())?),
+        _ => None,
+    };
     let (path, is_default) = match &cli.db {
         Some(p) => (p.clone(), false),
         None => (default_db_path(), true),
@@ -194,24 +196,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         None => crate::app::run(store),
         Some(Command::Import { files, dry_run }) => cmd_import(&mut store, &files, dry_run),
-        Some(Command::Export {
-            format,
-            fiscal_year,
-            committee,
-            output,
-            table,
-            encoding,
-        }) => cmd_export(
-            &store,
-            ExportArgs {
-                format,
-                fiscal_year: fiscal_year.as_deref(),
-                committee: committee.as_deref(),
-                output: output.as_deref(),
-                table,
-                encoding: &encoding,
-            },
-        ),
+        Some(Command::Export(_)) => match export_plan {
+            Some(plan) => export::run(&store, plan),
+            None => Ok(ExitCode::SUCCESS),
+        },
         Some(Command::Link {
             suggest,
             accept_all,
@@ -238,6 +226,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Audit { what }) => cmd_audit(&store, what),
+        Some(Command::Completions { .. } | Command::Man { .. }) => Ok(ExitCode::SUCCESS),
     }
 }
 
@@ -324,95 +313,6 @@ pub fn parse_fiscal_year(s: &str) -> Result<i32> {
     bail!("年度 {s:?} が読めません（2017、H29、平成29年度 のように書いてください）")
 }
 
-struct ExportArgs<'a> {
-    format: Format,
-    fiscal_year: Option<&'a str>,
-    committee: Option<&'a str>,
-    output: Option<&'a Path>,
-    table: Option<Table>,
-    encoding: &'a str,
-}
-
-fn cmd_export(store: &Store, a: ExportArgs) -> Result<ExitCode> {
-    let bytes = match (a.format, a.table) {
-        (Format::Csv | Format::Markdown, None) => {
-            bail!("--format csv と --format markdown には --table が必要です（例 --table attendance、--table policy）")
-        }
-        (Format::Csv, Some(Table::Attendance)) => attendance_csv(store, &a)?,
-        (Format::Csv | Format::Markdown, Some(Table::Progress)) => {
-            let Some(fy) = a.fiscal_year else {
-                bail!("--table progress には --fiscal-year が必要です（例 --fiscal-year H25）");
-            };
-            let fy = parse_fiscal_year(fy)?;
-            let data = store.progress_board()?;
-            if a.format == Format::Csv {
-                let Some(enc) = export::csv::Encoding::parse(a.encoding) else {
-                    bail!("--encoding {:?} は使えません（utf-8 か cp932）", a.encoding);
-                };
-                export::progress::csv(&data, fy, enc)?
-            } else {
-                export::progress::markdown(&data, fy).into_bytes()
-            }
-        }
-        (Format::Markdown, Some(Table::Attendance)) => {
-            bail!("出席マトリクスは --format csv で出力できます（markdown はまだありません）")
-        }
-        (Format::Csv | Format::Markdown, Some(Table::Policy)) => {
-            let fy = a.fiscal_year.map(parse_fiscal_year).transpose()?;
-            let tree = store.policy_tree()?;
-            if a.format == Format::Markdown {
-                export::policy::to_markdown(&tree, fy).into_bytes()
-            } else {
-                let Some(enc) = export::csv::Encoding::parse(a.encoding) else {
-                    bail!("--encoding {:?} は使えません（utf-8 か cp932）", a.encoding);
-                };
-                let text = export::csv::to_csv(&export::policy::csv_rows(&tree, fy));
-                export::csv::encode(&text, enc)?
-            }
-        }
-        (Format::Json, _) => export::to_json(&store.export()?).into_bytes(),
-        (Format::Publish, _) => {
-            let data = store.export()?;
-            let Some(fy) = a.fiscal_year else {
-                bail!("--format publish には --fiscal-year が必要です（例 --fiscal-year 2017）");
-            };
-            let fy = parse_fiscal_year(fy)?;
-            if !data.meetings.iter().any(|m| m.fiscal_year == fy) {
-                bail!(
-                    "{} の会議はデータベースにありません",
-                    wareki::format_fiscal_year(fy)
-                );
-            }
-            export::publish::publish_fiscal_year(&data, fy, a.committee).into_bytes()
-        }
-    };
-    match a.output {
-        Some(path) => std::fs::write(path, bytes)
-            .with_context(|| format!("{} に書き込めません", path.display()))?,
-        None => {
-            use std::io::IsTerminal;
-            // Data goes out as it is to a file or a pipe; a terminal gets
-            // control characters as visible markers, never as commands.
-            let bytes = match std::str::from_utf8(&bytes) {
-                Ok(text) if std::io::stdout().is_terminal() => {
-                    crate::ui::sanitize::clean_keep_lines(text)
-                        .into_owned()
-                        .into_bytes()
-                }
-                _ => bytes,
-            };
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth a message.
-            if let Err(e) = out.write_all(&bytes).and_then(|_| out.flush()) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(e.into());
-                }
-            }
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
 fn cmd_audit(store: &Store, what: AuditCommand) -> Result<ExitCode> {
     match what {
         AuditCommand::Verify => match store.verify_audit()? {
@@ -483,38 +383,6 @@ fn audit_summary(row_json: &str) -> String {
         }
     }
     row_json.to_string()
-}
-
-/// `export --format csv --table attendance`: the matrix of one fiscal year
-/// (or of every year), UTF-8 with a BOM or CP932.
-fn attendance_csv(store: &Store, a: &ExportArgs) -> Result<Vec<u8>> {
-    let Some(enc) = export::csv::Encoding::parse(a.encoding) else {
-        bail!(
-            "文字コード {:?} は使えません（utf-8 か cp932 を指定してください）",
-            a.encoding
-        );
-    };
-    let (first, last) = match a.fiscal_year {
-        Some(fy) => {
-            let fy = parse_fiscal_year(fy)?;
-            (fy, fy)
-        }
-        None => {
-            let years = store.fiscal_years()?;
-            match (years.first(), years.last()) {
-                (Some(a), Some(b)) => (*a, *b),
-                _ => bail!("データベースに会議がありません"),
-            }
-        }
-    };
-    let matrix = store.attendance_matrix(first, last)?;
-    if matrix.meetings.is_empty() {
-        bail!(
-            "{} の会議はデータベースにありません",
-            wareki::format_fiscal_year(first)
-        );
-    }
-    Ok(export::attendance::csv(&matrix, enc)?)
 }
 
 /// `kusei link --suggest [--accept-all]`.

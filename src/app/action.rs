@@ -145,4 +145,6 @@ pub enum Action {
     ProgressFilterOverdue,
     ProgressFilterText,
     ProgressClearFilters,
+    /// Copy a citation of the selected opinion or meeting (OSC 52).
+    CopyCitation,
 }

@@ -420,6 +420,7 @@ pub fn all() -> impl Iterator<Item = &'static Binding> {
         .chain(panes::policy::BINDINGS)
         .chain(panes::progress::BINDINGS)
         .chain(panes::search::BINDINGS)
+        .chain(crate::app::clipboard::BINDINGS)
 }
 
 pub fn lookup(scope: Scope, key: &KeyEvent) -> Option<Action> {

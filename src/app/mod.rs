@@ -6,6 +6,7 @@
 //! one frame; it draws only when something changed.
 
 pub mod action;
+pub mod clipboard;
 pub mod keymap;
 mod minutes;
 pub mod panes;
@@ -163,6 +164,7 @@ pub fn run(store: Store) -> anyhow::Result<ExitCode> {
         if dirty {
             draw(&mut terminal, &state, &theme)?;
             dirty = false;
+            dirty |= run_effects(&mut terminal, &mut state);
         }
         // Wake once a second while "N秒前" is on screen.
         let timeout = if ui::activity_visible(&state) {
@@ -214,6 +216,23 @@ fn draw(
     terminal.draw(|f| ui::draw(f, state, theme))?;
     execute!(io::stdout(), EndSynchronizedUpdate)?;
     io::stdout().flush()
+}
+
+/// Carries out what the update queued (the clipboard) through the
+/// terminal; true when a failure put a message on screen.
+fn run_effects(
+    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
+    state: &mut AppState,
+) -> bool {
+    let wrap = clipboard::Wrap::from_env();
+    let mut failed = false;
+    for effect in std::mem::take(&mut state.effects) {
+        if let Err(e) = clipboard::run(&effect, wrap, terminal.backend_mut()) {
+            state.error(format!("クリップボードに送れません: {e}"));
+            failed = true;
+        }
+    }
+    failed
 }
 
 fn db_label(store: &Store) -> String {

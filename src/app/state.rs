@@ -228,6 +228,8 @@ pub struct AppState {
     pub policy: crate::app::panes::policy::State,
     pub progress: crate::app::panes::progress::State,
     pub search: crate::app::panes::search::State,
+    /// For the app loop to carry out after the next draw (clipboard).
+    pub effects: Vec<crate::app::clipboard::Effect>,
 }
 
 impl AppState {
@@ -253,6 +255,7 @@ impl AppState {
             policy: Default::default(),
             progress: Default::default(),
             search: Default::default(),
+            effects: Vec::new(),
         }
     }
 

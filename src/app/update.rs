@@ -272,6 +272,7 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
         | Action::ProgressFilterOverdue
         | Action::ProgressFilterText
         | Action::ProgressClearFilters => Vec::new(),
+        Action::CopyCitation => super::clipboard::copy_citation(s),
     }
 }
 

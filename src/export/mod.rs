@@ -1,10 +1,15 @@
 //! Writing what the store holds in the formats other people read.
 
 pub mod attendance;
+pub mod citation;
 pub mod csv;
+pub mod ics;
+pub mod minutes;
 pub mod policy;
 pub mod progress;
 pub mod publish;
+pub mod publish_html;
+pub mod tables;
 
 use crate::model::Dataset;
 

@@ -5,30 +5,55 @@
 use crate::model::{Committee, Dataset, Meeting, Visibility, DEFAULT_COMMITTEE};
 use crate::wareki;
 
-/// The page for one committee's meetings of one fiscal year.
-pub fn publish_fiscal_year(data: &Dataset, fiscal_year: i32, committee: Option<&str>) -> String {
+/// What a fiscal year's page shows: the committee, its introduction (the
+/// page's preamble) and its meetings of the year in order.
+pub struct Page<'a> {
+    pub committee: &'a str,
+    pub preamble: &'a str,
+    pub meetings: Vec<&'a Meeting>,
+}
+
+/// The meetings of one committee of one fiscal year (the committee of the
+/// year's first meeting unless named).
+pub fn page<'a>(data: &'a Dataset, fiscal_year: i32, committee: Option<&'a str>) -> Page<'a> {
     let committee = committee.unwrap_or_else(|| {
         data.meetings
             .iter()
             .find(|m| m.fiscal_year == fiscal_year)
             .map_or(DEFAULT_COMMITTEE, |m| m.committee.as_str())
     });
-    let intro = data.committees.iter().find(|c| c.name == committee);
+    let preamble = data
+        .committees
+        .iter()
+        .find(|c| c.name == committee)
+        .map_or("", |c: &Committee| c.preamble.as_str());
     let mut meetings: Vec<&Meeting> = data
         .meetings
         .iter()
         .filter(|m| m.fiscal_year == fiscal_year && m.committee == committee)
         .collect();
     meetings.sort_by_key(|m| m.number);
+    Page {
+        committee,
+        preamble,
+        meetings,
+    }
+}
+
+/// The page for one committee's meetings of one fiscal year.
+pub fn publish_fiscal_year(data: &Dataset, fiscal_year: i32, committee: Option<&str>) -> String {
+    let Page {
+        committee,
+        preamble,
+        meetings,
+    } = page(data, fiscal_year, committee);
     let mut out = String::new();
     out.push_str(&wareki::format_fiscal_year(fiscal_year));
     out.push_str(committee);
     out.push('\n');
-    if let Some(Committee { preamble, .. }) = intro {
-        if !preamble.is_empty() {
-            out.push_str(preamble);
-            out.push('\n');
-        }
+    if !preamble.is_empty() {
+        out.push_str(preamble);
+        out.push('\n');
     }
     for m in meetings {
         write_meeting(&mut out, m);

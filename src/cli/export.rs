@@ -1,0 +1,381 @@
+//! `kusei export`: the arguments are checked first (a mistake is a usage
+//! error, exit code 2, before the database is opened), then the chosen
+//! format is written to standard output or `-o FILE`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+
+use super::{parse_fiscal_year, UsageError};
+use crate::db::Store;
+use crate::export::csv::{encode, to_csv, Encoding};
+use crate::export::minutes::{self, Selection};
+use crate::export::{self, ics, publish, publish_html, tables};
+use crate::wareki;
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// 形式
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+    /// 年度: 2017、H29、平成29、平成29年度、R1、令和元年度 など（publish と --table progress では必須。ほかの形式では絞り込み、省略時はすべての年度）
+    #[arg(long, value_name = "FY")]
+    pub fiscal_year: Option<String>,
+    /// 一つの会議: 年度:回（例 2017:3、H29:3）。markdown の議事録、csv の meetings・opinions、ics で使えます
+    #[arg(long, value_name = "FY:N", conflicts_with = "fiscal_year")]
+    pub meeting: Option<String>,
+    /// 会議体（publish では省略時その年度の会議の会議体、ほかの形式では絞り込み）
+    #[arg(long)]
+    pub committee: Option<String>,
+    /// 標準出力ではなく FILE に書く
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// csv・markdown で出す表（markdown で省略すると議事録）
+    #[arg(long, value_enum)]
+    pub table: Option<Table>,
+    /// csv の文字コード: utf-8（BOM 付き、Excel 向け）か cp932
+    #[arg(long, value_name = "ENC", default_value = "utf-8")]
+    pub encoding: String,
+    /// publish を HTML のページで書く
+    #[arg(long)]
+    pub html: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// データベース全体を kusei の JSON で
+    Json,
+    /// 一年度の会議録を市のページの形で（--html で HTML）
+    Publish,
+    /// 表（--table）を CSV で
+    Csv,
+    /// 議事録（--table なし）か表を Markdown で
+    Markdown,
+    /// 会議の予定を iCalendar（.ics）で
+    Ics,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Table {
+    /// 会議の一覧（日時、場所、出席者、議題）。csv
+    Meetings,
+    /// 意見・決定・宿題の一覧（宿題の担当と期限つき）。csv
+    Opinions,
+    /// 出席マトリクス（職名と会議の表）。csv
+    Attendance,
+    /// 運営方針などの計画の木（予算と合計、千円）。csv・markdown
+    Policy,
+    /// 進捗: --fiscal-year の各項目の計画・実績・状況・評価。csv・markdown
+    Progress,
+}
+
+/// What to write, with every argument already read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum What {
+    Json,
+    Publish { fiscal_year: i32, html: bool },
+    Minutes(Selection),
+    Meetings(Selection),
+    Opinions(Selection),
+    Ics(Selection),
+    Attendance(Option<i32>),
+    PolicyMarkdown(Option<i32>),
+    PolicyCsv(Option<i32>),
+    ProgressMarkdown(i32),
+    ProgressCsv(i32),
+}
+
+#[derive(Debug)]
+pub struct Plan {
+    what: What,
+    encoding: Encoding,
+    committee: Option<String>,
+    output: Option<PathBuf>,
+}
+
+fn usage(msg: impl Into<String>) -> UsageError {
+    UsageError(msg.into())
+}
+
+/// "2017:3", "H29:3", "平成29年度：3" → (2017, 3).
+pub fn parse_meeting(s: &str) -> Result<(i32, u32), UsageError> {
+    let t = wareki::normalize_digits(s.trim()).replace('：', ":");
+    let bad = || {
+        usage(format!(
+            "--meeting {s:?} が読めません（年度:回 のように書いてください。例 2017:3、H29:3）"
+        ))
+    };
+    let (fy, n) = t.rsplit_once(':').ok_or_else(bad)?;
+    let n = n.trim().trim_start_matches('第').trim_end_matches('回');
+    let number: u32 = n.parse().ok().filter(|n| *n > 0).ok_or_else(bad)?;
+    let fy = parse_fiscal_year(fy.trim()).map_err(|e| usage(format!("--meeting: {e}")))?;
+    Ok((fy, number))
+}
+
+fn fiscal_year_arg(a: &ExportArgs) -> Result<Option<i32>, UsageError> {
+    a.fiscal_year
+        .as_deref()
+        .map(|s| parse_fiscal_year(s).map_err(|e| usage(e.to_string())))
+        .transpose()
+}
+
+fn selection(a: &ExportArgs) -> Result<Selection, UsageError> {
+    if let Some(m) = &a.meeting {
+        let (fiscal_year, number) = parse_meeting(m)?;
+        return Ok(Selection::Meeting {
+            fiscal_year,
+            number,
+        });
+    }
+    Ok(fiscal_year_arg(a)?.map_or(Selection::All, Selection::FiscalYear))
+}
+
+/// Reads the arguments; every mistake is a usage error.
+pub fn plan(a: ExportArgs) -> Result<Plan, UsageError> {
+    let csv = a.format == Format::Csv;
+    let encoding = if csv {
+        Encoding::parse(&a.encoding).ok_or_else(|| {
+            usage(format!(
+                "文字コード {:?} は使えません（utf-8 か cp932 を指定してください）",
+                a.encoding
+            ))
+        })?
+    } else {
+        Encoding::Utf8Bom
+    };
+    if a.html && a.format != Format::Publish {
+        return Err(usage("--html は --format publish と一緒に使います"));
+    }
+    let takes_meeting = matches!(
+        (a.format, a.table),
+        (Format::Markdown, None)
+            | (Format::Csv, Some(Table::Meetings | Table::Opinions))
+            | (Format::Ics, None)
+    );
+    if a.meeting.is_some() && !takes_meeting {
+        return Err(usage(
+            "--meeting は --format markdown（議事録）、--format csv --table meetings|opinions、--format ics で使えます",
+        ));
+    }
+    let progress_year = || {
+        fiscal_year_arg(&a)?.ok_or_else(|| {
+            usage("--table progress には --fiscal-year が必要です（例 --fiscal-year H25）")
+        })
+    };
+    let what = match (a.format, a.table) {
+        (Format::Json, _) => What::Json,
+        (Format::Publish, _) => {
+            let fiscal_year = fiscal_year_arg(&a)?.ok_or_else(|| {
+                usage("--format publish には --fiscal-year が必要です（例 --fiscal-year 2017）")
+            })?;
+            What::Publish {
+                fiscal_year,
+                html: a.html,
+            }
+        }
+        (Format::Ics, None) => What::Ics(selection(&a)?),
+        (Format::Ics, Some(_)) => {
+            return Err(usage("--format ics に --table は使えません（会議の予定を書き出します）"))
+        }
+        (Format::Markdown, None) => match selection(&a)? {
+            Selection::All => {
+                return Err(usage(
+                    "議事録（--format markdown）には --fiscal-year か --meeting が必要です（例 --fiscal-year H29、--meeting H29:3）",
+                ))
+            }
+            sel => What::Minutes(sel),
+        },
+        (Format::Csv, None) => {
+            return Err(usage(
+                "--format csv には --table が必要です（meetings、opinions、attendance、policy、progress）",
+            ))
+        }
+        (Format::Csv, Some(Table::Meetings)) => What::Meetings(selection(&a)?),
+        (Format::Csv, Some(Table::Opinions)) => What::Opinions(selection(&a)?),
+        (Format::Markdown, Some(Table::Meetings | Table::Opinions)) => {
+            return Err(usage(
+                "meetings と opinions の表は --format csv で出力できます（Markdown の議事録は --table なしで）",
+            ))
+        }
+        (Format::Csv, Some(Table::Attendance)) => What::Attendance(fiscal_year_arg(&a)?),
+        (Format::Markdown, Some(Table::Attendance)) => {
+            return Err(usage(
+                "出席マトリクスは --format csv で出力できます（markdown はまだありません）",
+            ))
+        }
+        (Format::Csv, Some(Table::Policy)) => What::PolicyCsv(fiscal_year_arg(&a)?),
+        (Format::Markdown, Some(Table::Policy)) => What::PolicyMarkdown(fiscal_year_arg(&a)?),
+        (Format::Csv, Some(Table::Progress)) => What::ProgressCsv(progress_year()?),
+        (Format::Markdown, Some(Table::Progress)) => What::ProgressMarkdown(progress_year()?),
+    };
+    Ok(Plan {
+        what,
+        encoding,
+        committee: a.committee,
+        output: a.output,
+    })
+}
+
+/// The meetings a selection names; an error when a year or meeting was
+/// asked for and the database has none.
+fn meetings<'a>(
+    data: &'a crate::model::Dataset,
+    sel: Selection,
+    committee: Option<&str>,
+) -> Result<Vec<&'a crate::model::Meeting>> {
+    let found = minutes::select(data, sel, committee);
+    if found.is_empty() {
+        match sel {
+            Selection::All => {}
+            Selection::FiscalYear(fy) => bail!(
+                "{} の会議はデータベースにありません",
+                wareki::format_fiscal_year(fy)
+            ),
+            Selection::Meeting {
+                fiscal_year,
+                number,
+            } => bail!(
+                "{}第{number}回の会議はデータベースにありません",
+                wareki::format_fiscal_year(fiscal_year)
+            ),
+        }
+    }
+    Ok(found)
+}
+
+/// DTSTAMP: now, or SOURCE_DATE_EPOCH for a reproducible file.
+fn stamp() -> chrono::DateTime<chrono::Utc> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .unwrap_or_else(chrono::Utc::now)
+}
+
+fn bytes(store: &Store, p: &Plan) -> Result<Vec<u8>> {
+    let committee = p.committee.as_deref();
+    let enc = p.encoding;
+    Ok(match p.what {
+        What::Json => export::to_json(&store.export()?).into_bytes(),
+        What::Publish { fiscal_year, html } => {
+            let data = store.export()?;
+            if !data.meetings.iter().any(|m| m.fiscal_year == fiscal_year) {
+                bail!(
+                    "{} の会議はデータベースにありません",
+                    wareki::format_fiscal_year(fiscal_year)
+                );
+            }
+            if html {
+                publish_html::publish_fiscal_year_html(&data, fiscal_year, committee)
+            } else {
+                publish::publish_fiscal_year(&data, fiscal_year, committee)
+            }
+            .into_bytes()
+        }
+        What::Minutes(sel) => {
+            let data = store.export()?;
+            minutes::markdown(&meetings(&data, sel, committee)?).into_bytes()
+        }
+        What::Meetings(sel) | What::Opinions(sel) => {
+            let data = store.export()?;
+            let found = meetings(&data, sel, committee)?;
+            let rows = if matches!(p.what, What::Meetings(_)) {
+                tables::meetings(&found)
+            } else {
+                tables::opinions(&found)
+            };
+            encode(&to_csv(&rows), enc)?
+        }
+        What::Ics(sel) => {
+            let data = store.export()?;
+            ics::calendar(&meetings(&data, sel, committee)?, stamp()).into_bytes()
+        }
+        What::Attendance(fy) => attendance_csv(store, fy, enc)?,
+        What::PolicyMarkdown(fy) => {
+            export::policy::to_markdown(&store.policy_tree()?, fy).into_bytes()
+        }
+        What::PolicyCsv(fy) => {
+            let tree = store.policy_tree()?;
+            encode(&to_csv(&export::policy::csv_rows(&tree, fy)), enc)?
+        }
+        What::ProgressMarkdown(fy) => {
+            export::progress::markdown(&store.progress_board()?, fy).into_bytes()
+        }
+        What::ProgressCsv(fy) => export::progress::csv(&store.progress_board()?, fy, enc)?,
+    })
+}
+
+/// Writes the export.
+pub fn run(store: &Store, p: Plan) -> Result<ExitCode> {
+    let bytes = bytes(store, &p)?;
+    match &p.output {
+        Some(path) => std::fs::write(path, bytes)
+            .with_context(|| format!("{} に書き込めません", path.display()))?,
+        None => {
+            use std::io::IsTerminal;
+            // Data goes out as it is to a file or a pipe; a terminal gets
+            // control characters as visible markers, never as commands.
+            let bytes = match std::str::from_utf8(&bytes) {
+                Ok(text) if std::io::stdout().is_terminal() => {
+                    crate::ui::sanitize::clean_keep_lines(text)
+                        .into_owned()
+                        .into_bytes()
+                }
+                _ => bytes,
+            };
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            if let Err(e) = out.write_all(&bytes).and_then(|_| out.flush()) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return Err(e.into());
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--table attendance`: the matrix of one fiscal year (or of every year).
+fn attendance_csv(store: &Store, fy: Option<i32>, enc: Encoding) -> Result<Vec<u8>> {
+    let (first, last) = match fy {
+        Some(fy) => (fy, fy),
+        None => {
+            let years = store.fiscal_years()?;
+            match (years.first(), years.last()) {
+                (Some(a), Some(b)) => (*a, *b),
+                _ => bail!("データベースに会議がありません"),
+            }
+        }
+    };
+    let matrix = store.attendance_matrix(first, last)?;
+    if matrix.meetings.is_empty() {
+        bail!(
+            "{} の会議はデータベースにありません",
+            wareki::format_fiscal_year(first)
+        );
+    }
+    Ok(export::attendance::csv(&matrix, enc)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meeting_forms() {
+        for (s, want) in [
+            ("2017:3", (2017, 3)),
+            ("H29:3", (2017, 3)),
+            ("平成29年度:第3回", (2017, 3)),
+            ("R1：2", (2019, 2)),
+        ] {
+            assert_eq!(parse_meeting(s).ok(), Some(want), "{s}");
+        }
+        for bad in ["2017", "2017:0", "2017:x", "来年:1"] {
+            assert!(parse_meeting(bad).is_err(), "{bad}");
+        }
+    }
+}
