@@ -30,6 +30,16 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
 
+    /// Colour theme: 16color, dark, light, high-contrast or a user theme
+    /// (overrides `theme` in config.toml).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+
+    /// Markers: unicode, or ascii for terminals that draw ambiguous-width
+    /// characters double (Tera Term, PuTTY in CJK mode).
+    #[arg(long, global = true, value_name = "SET")]
+    pub glyphs: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -92,6 +102,19 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         what: AuditCommand,
+    },
+    /// The configuration ($XDG_CONFIG_HOME/kusei/config.toml or KUSEI_CONFIG).
+    /// Without an option: where it is read from, and its problems.
+    Config {
+        /// Write the commented default config.toml to standard output.
+        #[arg(long)]
+        print_default: bool,
+        /// List every problem of config.toml and its theme on stderr (exit 1 if any).
+        #[arg(long)]
+        check: bool,
+        /// List the key bindings in use (scope, action name, keys, what it does).
+        #[arg(long)]
+        keys: bool,
     },
 }
 
@@ -164,9 +187,23 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let (path, is_default) = match &cli.db {
-        Some(p) => (p.clone(), false),
-        None => (default_db_path(), true),
+    let overrides = crate::config::Overrides {
+        theme: cli.theme.clone(),
+        glyphs: cli.glyphs.clone(),
+    };
+    let settings = crate::config::load(&overrides);
+    if let Some(Command::Config {
+        print_default,
+        check,
+        keys,
+    }) = cli.command
+    {
+        return crate::config::cli::run(&settings, print_default, check, keys);
+    }
+    let (path, is_default) = match (&cli.db, &settings.config.database) {
+        (Some(p), _) => (p.clone(), false),
+        (None, Some(p)) => (p.clone(), false),
+        (None, None) => (default_db_path(), true),
     };
     let fresh_default = is_default && !path.exists();
     // A write command reports a read-only store through its own error.
@@ -192,7 +229,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         );
     }
     match cli.command {
-        None => crate::app::run(store),
+        None => crate::app::run(store, settings),
         Some(Command::Import { files, dry_run }) => cmd_import(&mut store, &files, dry_run),
         Some(Command::Export {
             format,
@@ -238,6 +275,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Audit { what }) => cmd_audit(&store, what),
+        Some(Command::Config { .. }) => Ok(ExitCode::SUCCESS), // handled above
     }
 }
 

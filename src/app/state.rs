@@ -226,6 +226,8 @@ pub struct AppState {
     pub policy: crate::app::panes::policy::State,
     pub progress: crate::app::panes::progress::State,
     pub search: crate::app::panes::search::State,
+    /// How dates are shown (`dates` in config.toml).
+    pub dates: crate::ui::dates::DateStyle,
 }
 
 impl AppState {
@@ -250,6 +252,7 @@ impl AppState {
             policy: Default::default(),
             progress: Default::default(),
             search: Default::default(),
+            dates: Default::default(),
         }
     }
 
