@@ -157,7 +157,14 @@ fn load_depth(
             .find(|(k, _)| k.get_ref() == "inherits")
             .and_then(|(_, v)| doc.string("inherits", v).map(|n| (n, v.span())));
         let mut theme = match base {
-            Some((parent, span)) => match load_depth(&parent, config_dir, depth + 1, warnings) {
+            // A user theme named like a shipped one and inheriting that name
+            // means the shipped theme, not itself.
+            Some((parent, span)) => match load_depth(
+                &parent,
+                config_dir.filter(|_| parent != name),
+                depth + 1,
+                warnings,
+            ) {
                 Some(t) => t,
                 None => {
                     doc.warn(span, "inherits", format!("テーマ {parent:?} がありません"));
