@@ -21,8 +21,9 @@ use crate::{export, import, sample, wareki};
 in one shared SQLite file, in the terminal.\n\nWithout a subcommand, opens the app."
 )]
 pub struct Cli {
-    /// The database file (default: $XDG_DATA_HOME/kusei/kusei.db; a new default
-    /// database starts with the sample data).
+    /// The database file (default: `database` in config.toml, else
+    /// $XDG_DATA_HOME/kusei/kusei.db; a new default database starts with the
+    /// sample data).
     #[arg(long, global = true, env = "KUSEI_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 

@@ -230,13 +230,14 @@ pub fn apply_settings(
     state.dates = config.dates;
     state.progress.western = config.dates == crate::ui::dates::DateStyle::Seireki;
     if let Some(first) = warnings.first() {
-        let more = if warnings.len() > 1 {
-            format!("ほか {} 件、", warnings.len() - 1)
-        } else {
-            String::new()
-        };
+        // The file's name alone: the status line is narrow.
+        let mut short = first.clone();
+        if let Some(name) = std::path::Path::new(&first.file).file_name() {
+            short.file = name.to_string_lossy().into_owned();
+        }
         state.error(format!(
-            "設定の注意: {first}（{more}kusei config --check で一覧）"
+            "設定の注意 {} 件（kusei config --check）: {short}",
+            warnings.len()
         ));
     }
 }

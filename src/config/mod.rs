@@ -192,10 +192,17 @@ pub fn resolve(
     );
     // "No such theme" belongs to the line that named it.
     warnings.extend(tw.into_iter().map(|mut w| {
-        if let (None, Some((file, line))) = (w.line, &config.theme_at) {
-            if w.key == "theme" {
-                w.file = file.clone();
-                w.line = Some(*line);
+        if w.key == "theme" && w.line.is_none() {
+            match &config.theme_at {
+                Some((file, line)) => {
+                    w.file = file.clone();
+                    w.line = Some(*line);
+                }
+                None if overrides.theme.is_some() => {
+                    w.file = "コマンドライン".into();
+                    w.key = "--theme".into();
+                }
+                None => {}
             }
         }
         w
