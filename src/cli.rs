@@ -23,13 +23,23 @@ pub mod help;
 ファイル一つで扱う端末アプリです。\n\nサブコマンドなしで起動すると画面を開きます。"
 )]
 pub struct Cli {
-    /// データベースのファイル（省略時 $XDG_DATA_HOME/kusei/kusei.db。新しい既定のデータベースにはサンプルデータが入ります）
+    /// データベースのファイル（省略時 config.toml の database、なければ $XDG_DATA_HOME/kusei/kusei.db。新しい既定のデータベースにはサンプルデータが入ります）
     #[arg(long, global = true, env = "KUSEI_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
     /// データベースを読み取り専用で開く
     #[arg(long, global = true)]
     pub read_only: bool,
+
+    /// Colour theme: 16color, dark, light, high-contrast or a user theme
+    /// (overrides `theme` in config.toml).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+
+    /// Markers: unicode, or ascii for terminals that draw ambiguous-width
+    /// characters double (Tera Term, PuTTY in CJK mode).
+    #[arg(long, global = true, value_name = "SET")]
+    pub glyphs: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -83,6 +93,18 @@ pub enum Command {
         /// このサブコマンドのページ（例 export）。省略時は kusei 全体
         #[arg(value_name = "SUBCOMMAND")]
         subcommand: Option<String>,
+    },
+    /// 設定（$XDG_CONFIG_HOME/kusei/config.toml か KUSEI_CONFIG）。オプションなしでは読む場所と問題点
+    Config {
+        /// 注釈つきの既定の config.toml を標準出力に書く
+        #[arg(long)]
+        print_default: bool,
+        /// config.toml とテーマの問題をすべて標準エラーに出す（あれば終了コード 1）
+        #[arg(long)]
+        check: bool,
+        /// 使われているキー割り当ての一覧（スコープ、動作名、キー、説明）
+        #[arg(long)]
+        keys: bool,
     },
 }
 
@@ -159,6 +181,19 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    let overrides = crate::config::Overrides {
+        theme: cli.theme.clone(),
+        glyphs: cli.glyphs.clone(),
+    };
+    let settings = crate::config::load(&overrides);
+    if let Some(Command::Config {
+        print_default,
+        check,
+        keys,
+    }) = cli.command
+    {
+        return crate::config::cli::run(&settings, print_default, check, keys);
+    }
     // What needs no database, and what must be checked before opening it.
     let export_plan = match &cli.command {
         Some(Command::Completions { shell }) => return help::completions(*shell),
@@ -166,9 +201,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Export(args)) => Some(export::plan(args.clone())?),
         _ => None,
     };
-    let (path, is_default) = match &cli.db {
-        Some(p) => (p.clone(), false),
-        None => (default_db_path(), true),
+    let (path, is_default) = match (&cli.db, &settings.config.database) {
+        (Some(p), _) => (p.clone(), false),
+        (None, Some(p)) => (p.clone(), false),
+        (None, None) => (default_db_path(), true),
     };
     let fresh_default = is_default && !path.exists();
     // A write command reports a read-only store through its own error.
@@ -194,7 +230,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         );
     }
     match cli.command {
-        None => crate::app::run(store),
+        None => crate::app::run(store, settings),
         Some(Command::Import { files, dry_run }) => cmd_import(&mut store, &files, dry_run),
         Some(Command::Export(_)) => match export_plan {
             Some(plan) => export::run(&store, plan),
@@ -227,6 +263,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Audit { what }) => cmd_audit(&store, what),
         Some(Command::Completions { .. } | Command::Man { .. }) => Ok(ExitCode::SUCCESS),
+        Some(Command::Config { .. }) => Ok(ExitCode::SUCCESS), // handled above
     }
 }
 

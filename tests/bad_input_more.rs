@@ -204,7 +204,7 @@ fn terminal_too_small() {
     let mut h = Harness::new(sample_today());
     let screen = h.render(60, 20);
     assert!(screen.contains("端末が小さすぎます"), "{screen}");
-    assert!(screen.contains("80×24 以上"), "{screen}");
+    assert!(screen.contains("80x24 以上"), "{screen}");
 }
 
 #[test]

@@ -1,10 +1,19 @@
 //! Which key does what, per scope. The same table handles the keys and
 //! writes the help overlay and the status-line hints, so they never disagree.
 //! Defaults work over plain SSH: no key needs the kitty keyboard protocol.
+//!
+//! The defaults below (and each pane's `BINDINGS`) are the starting point;
+//! the table in use is a [`Keymap`] built from them and the user's
+//! `[keymap]` entries (see [`custom`]), installed once at start.
+
+pub mod custom;
+mod table;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
+pub use custom::{parse_key, KeymapEntry};
+pub use table::{current, install, Keymap};
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +31,42 @@ pub enum Scope {
 }
 
 impl Scope {
+    pub const ALL: [Scope; 9] = [
+        Scope::Global,
+        Scope::Calendar,
+        Scope::MinutesInput,
+        Scope::MinutesList,
+        Scope::Prompt,
+        Scope::Attendance,
+        Scope::Policy,
+        Scope::Progress,
+        Scope::Search,
+    ];
+
+    /// The scope's name in config.toml (`[keymap.calendar]`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Global => "global",
+            Scope::Calendar => "calendar",
+            Scope::MinutesInput => "minutes_input",
+            Scope::MinutesList => "minutes_list",
+            Scope::Prompt => "prompt",
+            Scope::Attendance => "attendance",
+            Scope::Policy => "policy",
+            Scope::Progress => "progress",
+            Scope::Search => "search",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Scopes where plain characters are text being typed.
+    pub fn is_typing(self) -> bool {
+        matches!(self, Scope::MinutesInput | Scope::Prompt | Scope::Search)
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Scope::Global => "全体",
@@ -37,7 +82,7 @@ impl Scope {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Binding {
     pub scope: Scope,
     pub code: KeyCode,
@@ -398,7 +443,7 @@ pub const DEFAULT: &[Binding] = &[
 ];
 
 /// Normalise what terminals send: Shift is implied by an upper-case char.
-fn same_key(binding: &Binding, key: &KeyEvent) -> bool {
+pub(crate) fn same_key(binding: &Binding, key: &KeyEvent) -> bool {
     if binding.code != key.code {
         return false;
     }
@@ -411,7 +456,8 @@ fn same_key(binding: &Binding, key: &KeyEvent) -> bool {
     mods == want
 }
 
-/// Every binding: the shell's and each pane's own.
+/// Every default binding: the shell's and each pane's own (before the
+/// user's `[keymap]`; [`current`] is the table in use).
 pub fn all() -> impl Iterator<Item = &'static Binding> {
     use crate::app::panes;
     DEFAULT
@@ -423,10 +469,9 @@ pub fn all() -> impl Iterator<Item = &'static Binding> {
         .chain(crate::app::clipboard::BINDINGS)
 }
 
+/// What `key` does in `scope`, by the keymap in use.
 pub fn lookup(scope: Scope, key: &KeyEvent) -> Option<Action> {
-    all()
-        .find(|b| b.scope == scope && same_key(b, key))
-        .map(|b| b.action)
+    current().lookup(scope, key)
 }
 
 /// A key as help shows it: "Ctrl-T", "PgDn", "G".
@@ -454,30 +499,24 @@ pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
     };
     if mods.contains(KeyModifiers::CONTROL) {
         format!("Ctrl-{}", base.to_uppercase())
+    } else if mods.contains(KeyModifiers::ALT) {
+        format!("Alt-{base}")
+    } else if mods.contains(KeyModifiers::SHIFT) && !matches!(code, Char(_) | BackTab) {
+        format!("Shift-{base}")
     } else {
         base
     }
 }
 
-/// (keys, help) rows for a scope, keys of the same action joined.
+/// (keys, help) rows for a scope, keys of the same action joined, by the
+/// keymap in use.
 pub fn help_rows(scope: Scope) -> Vec<(String, &'static str)> {
-    let mut rows: Vec<(Action, Vec<String>, &'static str)> = Vec::new();
-    for b in all().filter(|b| b.scope == scope) {
-        let label = key_label(b.code, b.mods);
-        match rows.iter_mut().find(|r| r.0 == b.action) {
-            Some(r) => r.1.push(label),
-            None => rows.push((b.action, vec![label], b.help)),
-        }
-    }
-    rows.into_iter().map(|(_, k, h)| (k.join(" "), h)).collect()
+    current().help_rows(scope)
 }
 
-/// Status-line hints for a scope: "m 記録  a 新規 …".
+/// Status-line hints for a scope: "m 記録  a 新規 …", by the keymap in use.
 pub fn hints(scope: Scope) -> Vec<(String, &'static str)> {
-    all()
-        .filter(|b| b.scope == scope)
-        .filter_map(|b| b.hint.map(|h| (key_label(b.code, b.mods), h)))
-        .collect()
+    current().hints(scope)
 }
 
 #[cfg(test)]

@@ -89,7 +89,11 @@ pub fn terminal_problem() -> Option<String> {
     }
 }
 
-pub fn run(store: Store) -> anyhow::Result<ExitCode> {
+/// Open the full-screen app on `store` with the configuration `settings`
+/// (see [`crate::config::load`]): its keymap is installed for the process,
+/// its theme, glyphs, date style and draft interval used, and its warnings
+/// shown in the status line.
+pub fn run(store: Store, settings: crate::config::Settings) -> anyhow::Result<ExitCode> {
     if let Some(problem) = terminal_problem() {
         anyhow::bail!(problem);
     }
@@ -97,12 +101,22 @@ pub fn run(store: Store) -> anyhow::Result<ExitCode> {
     let mut state = AppState::new(db_label(&store), store.user().to_string(), today);
     state.read_only = store.read_only_reason().map(str::to_owned);
     state.calendar.loading = true;
-    let theme = Theme::from_env();
+    let crate::config::Settings {
+        config,
+        keymap,
+        theme,
+        warnings,
+        ..
+    } = settings;
+    // Only the first install counts; run is called once per process.
+    let _ = keymap::install(keymap);
+    apply_settings(&mut state, &config, &warnings);
+    let draft_interval = config.draft_interval;
 
     let (tx, rx) = mpsc::channel::<Msg>();
     let (req_tx, req_rx) = mpsc::channel::<Request>();
     let (resp_tx, resp_rx) = mpsc::channel::<Response>();
-    let db_thread = std::thread::spawn(move || worker::run(store, req_rx, resp_tx));
+    let db_thread = std::thread::spawn(move || worker::run(store, req_rx, resp_tx, draft_interval));
     let fwd = tx.clone();
     std::thread::spawn(move || {
         for r in resp_rx {
@@ -205,6 +219,29 @@ pub fn run(store: Store) -> anyhow::Result<ExitCode> {
     let _ = db_thread.join();
     drop(guard);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The state a configuration sets at start: the date style (the progress
+/// board's 和暦/西暦 toggle starts from it) and, if the config had
+/// problems, a status-line message saying where.
+pub fn apply_settings(
+    state: &mut AppState,
+    config: &crate::config::Config,
+    warnings: &[crate::config::Warning],
+) {
+    state.dates = config.dates;
+    state.progress.western = config.dates == crate::ui::dates::DateStyle::Seireki;
+    if let Some(first) = warnings.first() {
+        // The file's name alone: the status line is narrow.
+        let mut short = first.clone();
+        if let Some(name) = std::path::Path::new(&first.file).file_name() {
+            short.file = name.to_string_lossy().into_owned();
+        }
+        state.error(format!(
+            "設定の注意 {} 件（kusei config --check）: {short}",
+            warnings.len()
+        ));
+    }
 }
 
 fn draw(

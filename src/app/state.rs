@@ -230,6 +230,8 @@ pub struct AppState {
     pub search: crate::app::panes::search::State,
     /// For the app loop to carry out after the next draw (clipboard).
     pub effects: Vec<crate::app::clipboard::Effect>,
+    /// How dates are shown (`dates` in config.toml).
+    pub dates: crate::ui::dates::DateStyle,
 }
 
 impl AppState {
@@ -256,6 +258,7 @@ impl AppState {
             progress: Default::default(),
             search: Default::default(),
             effects: Vec::new(),
+            dates: Default::default(),
         }
     }
 

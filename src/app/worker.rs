@@ -1,6 +1,7 @@
 //! The database thread. The screen never waits on SQLite: it sends requests
 //! here and draws what comes back. Drafts are coalesced and written at most
-//! every [`DRAFT_INTERVAL`]; other processes' commits are noticed by polling
+//! every draft interval (`draft_interval_ms` in config.toml, by default
+//! [`DRAFT_INTERVAL`]); other processes' commits are noticed by polling
 //! `PRAGMA data_version` and answered with fresh data.
 
 use std::collections::HashMap;
@@ -9,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::db::{EntryKind, MeetingDetail, MeetingFields, MeetingRow, RecentChange, Store};
 
+/// The default draft interval.
 pub const DRAFT_INTERVAL: Duration = Duration::from_millis(250);
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// How often a minuting session says it is still there.
@@ -167,11 +169,20 @@ pub struct Worker {
     own_batches: std::collections::HashSet<i64>,
     /// The meeting this session is minuting, and when it last said so.
     presence: Option<(i64, Instant)>,
+    /// How long typing rests before its draft is written.
+    draft_interval: Duration,
 }
 
-/// Run until the request channel closes.
-pub fn run(store: Store, requests: Receiver<Request>, out: Sender<Response>) {
+/// Run until the request channel closes, writing drafts at most every
+/// `draft_interval`.
+pub fn run(
+    store: Store,
+    requests: Receiver<Request>,
+    out: Sender<Response>,
+    draft_interval: Duration,
+) {
     let mut w = Worker::new(store, out);
+    w.draft_interval = draft_interval;
     let mut next_poll = Instant::now() + POLL_INTERVAL;
     let mut last_request = Instant::now();
     let mut checkpointed = true;
@@ -235,6 +246,7 @@ impl Worker {
             services: Default::default(),
             own_batches: Default::default(),
             presence: None,
+            draft_interval: DRAFT_INTERVAL,
         };
         w.send(Response::JobTitles(
             w.store.job_titles().unwrap_or_default(),
@@ -296,7 +308,7 @@ impl Worker {
             Request::SaveDraft { context, text } => {
                 self.drafts.insert(context, text);
                 self.draft_due
-                    .get_or_insert(Instant::now() + DRAFT_INTERVAL);
+                    .get_or_insert(Instant::now() + self.draft_interval);
             }
             Request::Write(op) => self.write(op),
             Request::Presence(meeting) => {
@@ -455,7 +467,7 @@ impl Worker {
                 Err(_) => {
                     // Keep it and try again shortly (e.g. the file is busy).
                     self.drafts.insert(context, text);
-                    self.draft_due = Some(Instant::now() + DRAFT_INTERVAL);
+                    self.draft_due = Some(Instant::now() + self.draft_interval);
                 }
             }
         }

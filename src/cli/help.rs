@@ -86,6 +86,16 @@ CP932 にない文字（𠮷 など）があるとその行と文字を示して
   # 候補をすべて関連づける（画面の u で取り消せる一つの変更）
   kusei link --suggest --accept-all"
         }
+        "config" => {
+            "\
+例:
+  # 注釈つきの既定の設定を書き出して、自分用に直す
+  kusei config --print-default > ~/.config/kusei/config.toml
+  # 設定の問題（行番号つき）を調べる
+  kusei config --check
+  # 使われているキー割り当ての一覧
+  kusei config --keys"
+        }
         "sample" => {
             "\
 例:

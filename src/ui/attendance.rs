@@ -30,8 +30,6 @@ const SLOT_W: u16 = CELL_W + 1;
 const COUNT_W: u16 = 5;
 const RATE_W: u16 = 6;
 const RIGHT_W: u16 = 1 + COUNT_W + 1 + RATE_W;
-const ATTENDED: &str = "〇";
-const ABSENT: &str = "・";
 
 /// Where things go in the pane.
 struct Geometry {
@@ -308,7 +306,12 @@ fn rows(
             } else {
                 theme.muted
             };
-            cell(buf, g, i, y, if on { ATTENDED } else { ABSENT }, style);
+            let mark = if on {
+                theme.glyphs.attended
+            } else {
+                theme.glyphs.absent
+            };
+            cell(buf, g, i, y, mark, style);
         }
         right_block(
             buf,
@@ -379,7 +382,8 @@ fn bottom_line(frame: &mut Frame, area: Rect, g: &Geometry, s: &AppState, theme:
             width: line.width.saturating_sub(lw + hw),
             ..line
         };
-        a.filter.render(field, buf, theme.input, theme.muted);
+        a.filter
+            .render_marked(field, buf, (theme.input, theme.muted), theme.glyphs.newline);
         put(buf, field.right(), line.y, hint, hw, theme.muted);
         if s.prompt.is_none() && !s.help && !s.search.open {
             frame.set_cursor_position(a.filter.cursor_position(field));

@@ -10,6 +10,7 @@ use ratatui::widgets::Paragraph;
 use super::wrap::{bullet_indent, wrap_lines};
 use ratatui::Frame;
 
+use super::dates::DateStyle;
 use super::{title_bar, Theme};
 use crate::app::state::{AppState, CalendarState};
 use crate::db::{MeetingDetail, MeetingRow};
@@ -26,7 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         Constraint::Min(20),
     ])
     .areas(area);
-    month_grid(frame, left, &s.calendar, theme);
+    month_grid(frame, left, &s.calendar, s.dates, theme);
     let list_height = (s.calendar.meetings.len() as u16 + 2).clamp(3, area.height / 3 + 1);
     let [list, _, detail] = Layout::vertical([
         Constraint::Length(list_height),
@@ -34,9 +35,9 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         Constraint::Min(3),
     ])
     .areas(right);
-    meeting_list(frame, list, &s.calendar, theme);
+    meeting_list(frame, list, &s.calendar, s.dates, theme);
     match &s.calendar.detail {
-        Some(d) => meeting_detail(frame, detail, d, s.calendar.detail_scroll, theme),
+        Some(d) => meeting_detail(frame, detail, d, s, theme),
         None => {
             title_bar(
                 frame,
@@ -64,16 +65,9 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     }
 }
 
-fn month_grid(frame: &mut Frame, area: Rect, c: &CalendarState, theme: &Theme) {
+fn month_grid(frame: &mut Frame, area: Rect, c: &CalendarState, dates: DateStyle, theme: &Theme) {
     let m = c.month;
-    let header = format!(
-        "{}({}) {}月",
-        wareki::era_year_for_month(m.year(), m.month())
-            .map(|(e, y)| wareki::format_era_year(e, y))
-            .unwrap_or_default(),
-        m.year(),
-        m.month()
-    );
+    let header = dates.month_heading(m.year(), m.month());
     title_bar(frame, Rect { height: 1, ..area }, &header, theme);
     let mut lines = vec![Line::from(vec![
         Span::styled("  日", theme.sunday),
@@ -97,7 +91,7 @@ fn month_grid(frame: &mut Frame, area: Rect, c: &CalendarState, theme: &Theme) {
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
-        format!(" {}", wareki::format_fiscal_year(c.fiscal_year)),
+        format!(" {}", dates.fiscal_year(c.fiscal_year)),
         theme.heading,
     )));
     lines.push(Line::from(Span::styled(
@@ -128,7 +122,7 @@ fn day_cell<'a>(date: NaiveDate, c: &CalendarState, theme: &Theme) -> Span<'a> {
         style = style.patch(theme.today);
     }
     let text = if has_meeting {
-        format!(" *{:>2}", date.day())
+        format!(" {}{:>2}", theme.glyphs.meeting_day, date.day())
     } else {
         format!("  {:>2}", date.day())
     };
@@ -163,7 +157,7 @@ pub fn meeting_line(m: &MeetingRow) -> String {
     )
 }
 
-fn meeting_list(frame: &mut Frame, area: Rect, c: &CalendarState, theme: &Theme) {
+fn meeting_list(frame: &mut Frame, area: Rect, c: &CalendarState, dates: DateStyle, theme: &Theme) {
     let committee = c
         .meetings
         .first()
@@ -171,11 +165,7 @@ fn meeting_list(frame: &mut Frame, area: Rect, c: &CalendarState, theme: &Theme)
     title_bar(
         frame,
         Rect { height: 1, ..area },
-        &format!(
-            "{} {}",
-            wareki::format_fiscal_year(c.fiscal_year),
-            committee
-        ),
+        &format!("{} {}", dates.fiscal_year(c.fiscal_year), committee),
         theme,
     );
     let rows = area.height.saturating_sub(1) as usize;
@@ -207,12 +197,12 @@ fn meeting_list(frame: &mut Frame, area: Rect, c: &CalendarState, theme: &Theme)
 }
 
 /// The meeting in full, as lines (shared with tests and the minutes view).
-pub fn detail_lines<'a>(d: &'a MeetingDetail, theme: &Theme) -> Vec<Line<'a>> {
+pub fn detail_lines<'a>(d: &'a MeetingDetail, dates: DateStyle, theme: &Theme) -> Vec<Line<'a>> {
     let m = &d.meeting;
     let mut lines = vec![
         Line::from(vec![
             Span::styled("日時 ", theme.heading),
-            Span::raw(wareki::format_datetime_ja(m.date, m.start, m.end)),
+            Span::raw(dates.datetime(m.date, m.start, m.end)),
         ]),
         Line::from(vec![
             Span::styled("場所 ", theme.heading),
@@ -240,14 +230,14 @@ pub fn detail_lines<'a>(d: &'a MeetingDetail, theme: &Theme) -> Vec<Line<'a>> {
             lines.push(Line::from(format!("  {}", item.summary)));
         }
         for o in &item.opinions {
-            lines.push(opinion_line(o, theme));
+            lines.push(opinion_line(o, dates, theme));
         }
     }
     lines
 }
 
-pub fn opinion_line<'a>(o: &'a crate::db::OpinionRow, theme: &Theme) -> Line<'a> {
-    let mut spans = vec![Span::raw("  ・")];
+pub fn opinion_line<'a>(o: &'a crate::db::OpinionRow, dates: DateStyle, theme: &Theme) -> Line<'a> {
+    let mut spans = vec![Span::raw(format!("  {}", theme.glyphs.bullet))];
     match o.kind {
         OpinionKind::Decision => spans.push(Span::styled("【決定】", theme.decision)),
         OpinionKind::Action => {
@@ -261,7 +251,7 @@ pub fn opinion_line<'a>(o: &'a crate::db::OpinionRow, theme: &Theme) -> Line<'a>
     spans.push(Span::raw(o.text.as_str()));
     if o.kind == OpinionKind::Action {
         let owner = o.owner.as_deref().unwrap_or("担当未定");
-        let due = o.due.map_or("期限なし".to_string(), wareki::format_date);
+        let due = o.due.map_or("期限なし".to_string(), |d| dates.date(d));
         spans.push(Span::styled(format!("（{owner}、{due}）"), theme.action));
     }
     Line::from(spans)
@@ -276,15 +266,15 @@ pub fn recording_note(d: &MeetingDetail) -> String {
     }
 }
 
-fn meeting_detail(frame: &mut Frame, area: Rect, d: &MeetingDetail, scroll: u16, theme: &Theme) {
-    let m = &d.meeting;
+fn meeting_detail(frame: &mut Frame, area: Rect, d: &MeetingDetail, s: &AppState, theme: &Theme) {
+    let (m, scroll) = (&d.meeting, s.calendar.detail_scroll);
     title_bar(
         frame,
         Rect { height: 1, ..area },
         &format!(
             "第{}回 {}{}",
             m.number,
-            wareki::format_date_weekday(m.date),
+            s.dates.date_weekday(m.date),
             recording_note(d)
         ),
         theme,
@@ -295,7 +285,11 @@ fn meeting_detail(frame: &mut Frame, area: Rect, d: &MeetingDetail, scroll: u16,
         width: area.width.saturating_sub(1),
         height: area.height.saturating_sub(1),
     };
-    let rows = wrap_lines(detail_lines(d, theme), body.width as usize, bullet_indent);
+    let rows = wrap_lines(
+        detail_lines(d, s.dates, theme),
+        body.width as usize,
+        bullet_indent,
+    );
     let max_scroll = rows.len().saturating_sub(body.height as usize) as u16;
     frame.render_widget(
         Paragraph::new(rows).scroll((scroll.min(max_scroll), 0)),

@@ -23,7 +23,13 @@ pub fn tabs(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
-    let right = " ? / F1 ヘルプ ";
+    let help_keys = keymap::current().keys_for(Scope::Global, crate::app::action::Action::Help);
+    let right = if help_keys.is_empty() {
+        String::new()
+    } else {
+        format!(" {} ヘルプ ", help_keys.join(" / "))
+    };
+    let right = right.as_str();
     let used: usize = spans.iter().map(|s| display_width(&s.content)).sum();
     let pad = (area.width as usize).saturating_sub(used + display_width(right));
     spans.push(Span::raw(" ".repeat(pad)));
@@ -185,8 +191,12 @@ pub fn prompt(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             ..input
         },
     );
-    p.input
-        .render(input, frame.buffer_mut(), theme.input, theme.muted);
+    p.input.render_marked(
+        input,
+        frame.buffer_mut(),
+        (theme.input, theme.muted),
+        theme.glyphs.newline,
+    );
     if !s.help {
         frame.set_cursor_position(p.input.cursor_position(input));
     }

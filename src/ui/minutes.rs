@@ -13,7 +13,6 @@ use super::calendar::opinion_line;
 use super::text_input::{display_width, truncate_to_width};
 use super::{title_bar, Theme};
 use crate::app::state::{AppState, Mode};
-use crate::wareki;
 
 pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let (Some(m), Some(d)) = (&s.minutes, &s.calendar.detail) else {
@@ -33,7 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         &format!(
             "記録中  第{}回 {} {}{}",
             mt.number,
-            wareki::format_date_weekday(mt.date),
+            s.dates.date_weekday(mt.date),
             mt.place,
             super::calendar::recording_note(d).replace("記録中", "ほかに記録中")
         ),
@@ -84,8 +83,9 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             lines.push(Line::from(Span::styled(it.summary.as_str(), theme.muted)));
         }
         for (i, o) in it.opinions.iter().enumerate() {
-            let mut line = opinion_line(o, theme);
-            line.spans.insert(0, Span::styled("✓", theme.saved));
+            let mut line = opinion_line(o, s.dates, theme);
+            line.spans
+                .insert(0, Span::styled(theme.glyphs.saved, theme.saved));
             if s.mode == Mode::MinutesList && i == m.entry {
                 line = line.patch_style(theme.selection);
             }
@@ -94,10 +94,10 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         for p in m.pending.iter().filter(|p| p.item_id == it.id) {
             let mut spans = vec![];
             match p.saved_id {
-                Some(_) => spans.push(Span::styled("✓", theme.saved)),
+                Some(_) => spans.push(Span::styled(theme.glyphs.saved, theme.saved)),
                 None => spans.push(Span::styled(" ", theme.pending)),
             }
-            spans.push(Span::raw("  ・"));
+            spans.push(Span::raw(format!("  {}", theme.glyphs.bullet)));
             if let Some(sp) = &p.speaker {
                 spans.push(Span::styled(format!("{sp}: "), theme.muted));
             }
@@ -128,13 +128,21 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     if let Some(sp) = &m.speaker {
         label.push_str(&format!("[{sp}]"));
     }
-    label.push_str(if m.draft_saved { " ✓> " } else { " > " });
+    if m.draft_saved {
+        label.push_str(&format!(" {}> ", theme.glyphs.saved));
+    } else {
+        label.push_str(" > ");
+    }
     let label_w = display_width(&label) as u16;
     let [lab, field] =
         Layout::horizontal([Constraint::Length(label_w), Constraint::Min(1)]).areas(input);
     frame.render_widget(Paragraph::new(Span::styled(label, theme.heading)), lab);
-    m.input
-        .render(field, frame.buffer_mut(), theme.input, theme.muted);
+    m.input.render_marked(
+        field,
+        frame.buffer_mut(),
+        (theme.input, theme.muted),
+        theme.glyphs.newline,
+    );
     if s.mode == Mode::MinutesInput && s.prompt.is_none() && !s.help {
         frame.set_cursor_position(m.input.cursor_position(field));
     }

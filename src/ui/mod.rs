@@ -7,6 +7,8 @@
 mod attendance;
 mod calendar;
 mod chrome;
+pub mod dates;
+pub mod glyphs;
 mod minutes;
 mod policy;
 mod progress;
@@ -69,9 +71,10 @@ pub fn draw(frame: &mut Frame, s: &AppState, theme: &Theme) {
 fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
     let lines = vec![
         Line::from(Span::styled("端末が小さすぎます", theme.heading)),
-        Line::from(format!("{}×{} 以上にしてください", MIN_WIDTH, MIN_HEIGHT)),
+        // "x", not "×": the multiplication sign is ambiguous-width.
+        Line::from(format!("{}x{} 以上にしてください", MIN_WIDTH, MIN_HEIGHT)),
         Line::from(Span::styled(
-            format!("（いまは {}×{}）", area.width, area.height),
+            format!("（いまは {}x{}）", area.width, area.height),
             theme.muted,
         )),
         Line::from(Span::styled("q で終了", theme.muted)),

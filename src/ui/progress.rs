@@ -128,8 +128,12 @@ fn filter_line(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let w = (display_width(&head) as u16).min(area.width.saturating_sub(8));
     let [l, input] = Layout::horizontal([Constraint::Length(w), Constraint::Min(1)]).areas(area);
     line(frame, l, &head, style);
-    f.text
-        .render(input, frame.buffer_mut(), theme.input, theme.muted);
+    f.text.render_marked(
+        input,
+        frame.buffer_mut(),
+        (theme.input, theme.muted),
+        theme.glyphs.newline,
+    );
     if f.typing && !s.help && s.prompt.is_none() {
         frame.set_cursor_position(f.text.cursor_position(input));
     }
@@ -153,8 +157,12 @@ fn editor(
     let [mark, field] =
         Layout::horizontal([Constraint::Length(2), Constraint::Min(1)]).areas(input);
     frame.render_widget(Paragraph::new(Span::styled(">", theme.heading)), mark);
-    e.input
-        .render(field, frame.buffer_mut(), theme.input, theme.muted);
+    e.input.render_marked(
+        field,
+        frame.buffer_mut(),
+        (theme.input, theme.muted),
+        theme.glyphs.newline,
+    );
     if !s.help && s.prompt.is_none() {
         frame.set_cursor_position(e.input.cursor_position(field));
     }

@@ -400,6 +400,18 @@ impl TextInput {
     /// markers and the placeholder use `style.patch(muted)`. A wide character
     /// cut by either edge is left blank rather than drawn half.
     pub fn render(&self, area: Rect, buf: &mut Buffer, style: Style, muted: Style) {
+        self.render_marked(area, buf, (style, muted), NEWLINE_MARKER);
+    }
+
+    /// [`Self::render`] with `newline` (one column wide: the glyph set's
+    /// marker) drawn for each line break.
+    pub fn render_marked(
+        &self,
+        area: Rect,
+        buf: &mut Buffer,
+        (style, muted): (Style, Style),
+        newline: &str,
+    ) {
         if area.width == 0 || area.height == 0 {
             return;
         }
@@ -418,7 +430,7 @@ impl TextInput {
             return;
         }
         let cells = self.text.graphemes(true).map(|g| match g {
-            "\n" => (NEWLINE_MARKER.into(), 1, muted),
+            "\n" => (newline.into(), 1, muted),
             g => (display_cluster(g), cluster_width(g), style),
         });
         draw(buf, area, self.scroll_for_width(area.width), cells);

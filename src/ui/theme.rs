@@ -1,8 +1,23 @@
 //! Colours by meaning, not by widget. Every pane asks the theme for a role.
+//! The theme also carries the glyph set (how the screen looks, handed to
+//! every draw function already), chosen apart from the colours.
+//!
+//! Themes are TOML files (`themes/`, see [`file`]); the colours are fitted
+//! to the terminal's depth ([`color::ColorDepth`]) and `NO_COLOR` gives
+//! [`Theme::monochrome`].
+
+pub mod color;
+pub mod file;
+
+use std::path::Path;
 
 use ratatui::style::{Color, Modifier, Style};
 
-#[derive(Debug, Clone)]
+use super::glyphs::Glyphs;
+use crate::config::doc::Warning;
+use color::ColorDepth;
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
     pub base: Style,
     pub title: Style,
@@ -33,6 +48,8 @@ pub struct Theme {
     pub status_done: Style,
     /// A 宿題 or milestone past its due date.
     pub overdue: Style,
+    /// The markers the chrome draws (not a colour: set by `glyphs`).
+    pub glyphs: Glyphs,
 }
 
 impl Theme {
@@ -83,6 +100,7 @@ impl Theme {
             overdue: Style::default()
                 .fg(Color::Red)
                 .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            glyphs: Glyphs::default(),
         }
     }
 
@@ -118,14 +136,53 @@ impl Theme {
             status_not_started: plain,
             status_done: plain,
             overdue: rev.add_modifier(Modifier::BOLD),
+            glyphs: Glyphs::default(),
         }
     }
 
     pub fn from_env() -> Self {
-        if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        if no_color() {
             Self::monochrome()
         } else {
             Self::default_dark()
         }
     }
+
+    /// The theme named `name` (user's or shipped) with `glyphs`, as the
+    /// terminal can show it: monochrome under `NO_COLOR`, colours fitted to
+    /// `depth` otherwise.
+    pub fn resolve(
+        name: &str,
+        glyphs: Glyphs,
+        config_dir: Option<&Path>,
+        no_color: bool,
+        depth: ColorDepth,
+    ) -> (Theme, Vec<Warning>) {
+        let (theme, warnings) = file::load(name, config_dir);
+        let theme = if no_color {
+            Theme::monochrome()
+        } else {
+            theme.fit_depth(depth)
+        };
+        (Theme { glyphs, ..theme }, warnings)
+    }
+
+    /// Every colour mapped to the nearest one a terminal of `depth` shows.
+    pub fn fit_depth(mut self, depth: ColorDepth) -> Theme {
+        for role in file::ROLES {
+            if let Some(s) = file::role_mut(&mut self, role) {
+                *s = color::fit_style(*s, depth);
+            }
+        }
+        self
+    }
+
+    pub fn with_glyphs(self, glyphs: Glyphs) -> Theme {
+        Theme { glyphs, ..self }
+    }
+}
+
+/// `NO_COLOR` set to anything but the empty string (no-color.org).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }

@@ -65,14 +65,19 @@ pub fn wrap_lines<'a>(
         .collect()
 }
 
-/// The display width of a line's leading spaces and bullet ("  ・" → 4).
+/// The display width of a line's leading spaces and bullet ("  ・" → 4),
+/// with the markers of either glyph set ("+  - " → 5 in ASCII).
 pub fn bullet_indent(line: &Line) -> usize {
     let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
     let mut cols = 0;
-    for ch in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(ch) = chars.next() {
+        let marker = super::glyphs::ALL.iter().any(|g| g.is_marker_char(ch));
         match ch {
             ' ' => cols += 1,
-            '・' | '✓' => cols += ch.width().unwrap_or(1),
+            // An ASCII marker only when a space follows: "-5%" is text.
+            '-' | '+' if marker && chars.peek().is_some_and(|c| *c != ' ') => break,
+            _ if marker => cols += ch.width().unwrap_or(1),
             _ => break,
         }
     }
@@ -133,5 +138,7 @@ mod tests {
     fn bullet_indents() {
         assert_eq!(bullet_indent(&Line::from("  ・意見")), 4);
         assert_eq!(bullet_indent(&Line::from("(1) 議題")), 0);
+        assert_eq!(bullet_indent(&Line::from("+  - 意見")), 5);
+        assert_eq!(bullet_indent(&Line::from("  -5%の削減")), 2);
     }
 }

@@ -56,7 +56,12 @@ fn input_line(
         width: area.width.saturating_sub(lw),
         height: 1,
     };
-    input.render(field, frame.buffer_mut(), theme.input, theme.muted);
+    input.render_marked(
+        field,
+        frame.buffer_mut(),
+        (theme.input, theme.muted),
+        theme.glyphs.newline,
+    );
     if focused && cursor {
         frame.set_cursor_position(input.cursor_position(field));
     }

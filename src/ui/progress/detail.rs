@@ -140,11 +140,11 @@ fn field_lines(
         }
         Kind::Milestone { done, overdue } => {
             let (mark, st): (&str, Style) = if done {
-                ("〇", theme.status_done)
+                (theme.glyphs.milestone_done, theme.status_done)
             } else if overdue {
-                ("・", theme.overdue)
+                (theme.glyphs.milestone_open, theme.overdue)
             } else {
-                ("・", theme.base)
+                (theme.glyphs.milestone_open, theme.base)
             };
             let mut parts = vec![
                 ("  ".into(), theme.base),

@@ -38,7 +38,12 @@ fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, width: usize, style: Style)
 /// The text of one cell: status and grade, or the year's grade ("評価 A"),
 /// with a mark for milestones in the period (〇 all done, ・ open). The
 /// flag says an open milestone of the period is past due.
-pub fn cell_text(item: &ProgressItem, p: Period, today: NaiveDate) -> (String, bool) {
+pub fn cell_text(
+    item: &ProgressItem,
+    p: Period,
+    today: NaiveDate,
+    glyphs: &crate::ui::glyphs::Glyphs,
+) -> (String, bool) {
     let e = item.entry(p);
     let status = e.map_or("", |e| e.status.as_str());
     let grade = e.map_or("", |e| e.grade.as_str());
@@ -55,9 +60,9 @@ pub fn cell_text(item: &ProgressItem, p: Period, today: NaiveDate) -> (String, b
     let mut head = String::new();
     if !marks.is_empty() {
         head.push_str(if marks.iter().all(|m| m.done) {
-            "〇"
+            glyphs.milestone_done
         } else {
-            "・"
+            glyphs.milestone_open
         });
     }
     if !status.is_empty() {
@@ -194,7 +199,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
                 for (c, (pi, per)) in cols.iter().enumerate() {
                     let x = x0 + (cells_x + c * (CELL + GAP)) as u16;
                     put(buf, x, y, " ", GAP, theme.base);
-                    let (text, overdue) = cell_text(it, *per, s.calendar.today);
+                    let (text, overdue) = cell_text(it, *per, s.calendar.today, &theme.glyphs);
                     let status = it.entry(*per).map_or("", |e| e.status.as_str());
                     let mut style = tone_style(tone(status, scale), theme);
                     if overdue {
