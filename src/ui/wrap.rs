@@ -26,12 +26,23 @@ pub fn wrap_line<'a>(line: &Line<'a>, width: usize, indent: usize) -> Vec<Line<'
         for g in content.graphemes(true) {
             let w = cluster_width(g);
             if used + w > width && used > indent_of(&rows, indent) {
+                // 禁則: a row does not start with 、。・）」 and the like;
+                // the character before it moves down with it.
+                let carried = if no_line_start(g) {
+                    take_last_grapheme(&mut chunk)
+                } else {
+                    None
+                };
                 if !chunk.is_empty() {
                     current.push(Span::styled(std::mem::take(&mut chunk), span.style));
                 }
                 rows.push(Line::from(std::mem::take(&mut current)).style(line.style));
                 current.push(Span::raw(" ".repeat(indent)));
                 used = indent;
+                if let Some(c) = carried {
+                    used += cluster_width(&c);
+                    chunk.push_str(&c);
+                }
             }
             chunk.push_str(&display_cluster(g));
             used += w;
@@ -42,6 +53,26 @@ pub fn wrap_line<'a>(line: &Line<'a>, width: usize, indent: usize) -> Vec<Line<'
     }
     rows.push(Line::from(current).style(line.style));
     rows
+}
+
+/// Characters that may not begin a row (行頭禁則).
+fn no_line_start(g: &str) -> bool {
+    g.chars().next().is_some_and(|c| {
+        "、。，．・：；？！）」』】〕〉》ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々…‥,.)]}:;!?"
+            .contains(c)
+    })
+}
+
+/// Remove and return the last grapheme of `s` (None when it is the only
+/// one: a row is never left empty).
+fn take_last_grapheme(s: &mut String) -> Option<String> {
+    let (i, g) = s.grapheme_indices(true).next_back()?;
+    if i == 0 {
+        return None;
+    }
+    let g = g.to_string();
+    s.truncate(i);
+    Some(g)
 }
 
 /// Columns already taken by the indent on the row being filled.
@@ -132,6 +163,20 @@ mod tests {
             .map(text)
             .collect();
         assert_eq!(rows, ["グﾙｰプ", "会議"]);
+    }
+
+    #[test]
+    fn a_row_does_not_start_with_a_comma_or_a_middle_dot() {
+        let rows: Vec<String> = wrap_line(&Line::from("総務課長、税務課長"), 8, 0)
+            .iter()
+            .map(text)
+            .collect();
+        assert_eq!(rows, ["総務課", "長、税務", "課長"]);
+        let rows: Vec<String> = wrap_line(&Line::from("高齢・障害"), 4, 0)
+            .iter()
+            .map(text)
+            .collect();
+        assert_eq!(rows, ["高", "齢・", "障害"]);
     }
 
     #[test]
