@@ -334,9 +334,15 @@ impl App {
     }
 
     fn spawn_term(home: &Path, db: &Path, term: &str) -> App {
+        App::spawn_env(home, db, &[("TERM", term)])
+    }
+
+    fn spawn_env(home: &Path, db: &Path, env: &[(&str, &str)]) -> App {
         let (master, slave) = open_pty();
         let mut cmd = base_command(home);
-        cmd.env("TERM", term);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         cmd.arg("--db").arg(db);
         cmd.stdin(Stdio::from(slave.try_clone().unwrap()))
             .stdout(Stdio::from(slave.try_clone().unwrap()))
@@ -962,4 +968,40 @@ fn kill_9_at_random_moments_loses_nothing() {
 #[ignore = "100 runs: cargo test --test e2e_pty -- --ignored --nocapture"]
 fn kill_9_at_random_moments_100_runs() {
     kill_at_random_moments(100);
+}
+
+/// A panic restores the terminal: the alternate screen is left, raw mode
+/// and bracketed paste are off, and the panic message is readable.
+/// (Debug builds have a key that panics on purpose, `KUSEI_DEBUG_PANIC_KEY`.)
+#[test]
+fn a_panic_restores_the_terminal() {
+    let s = setup();
+    let mut app = App::spawn_env(
+        s.dir.path(),
+        &s.db,
+        &[("TERM", "xterm-256color"), ("KUSEI_DEBUG_PANIC_KEY", "Z")],
+    );
+    wait_ready(&app);
+    app.send(b"Z");
+    let status = app.wait_exit();
+    assert_eq!(status.code(), Some(101), "a panic exits 101");
+    let t = app.termios();
+    assert_ne!(t.c_lflag & libc::ICANON, 0, "raw mode is off again");
+    assert_ne!(t.c_lflag & libc::ECHO, 0, "echo is back");
+    let raw = app.finish();
+    let message = raw
+        .windows(b"deliberate panic".len())
+        .position(|w| w == b"deliberate panic")
+        .expect("the panic message is shown");
+    // The hook restores the terminal before the message is printed, so the
+    // message lands on the normal screen.
+    let before = &raw[..message];
+    assert!(
+        last(before, b"\x1b[?1049l").is_some(),
+        "left the alternate screen first"
+    );
+    assert!(
+        last(before, b"\x1b[?2004l").is_some(),
+        "bracketed paste off first"
+    );
 }

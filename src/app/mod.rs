@@ -197,7 +197,10 @@ pub fn run(store: Store, settings: crate::config::Settings) -> anyhow::Result<Ex
         let mut next = Some(first);
         while let Some(msg) = next.take().or_else(|| rx.try_recv().ok()) {
             let reqs = match msg {
-                Msg::Term(Event::Key(k)) => update::on_key(&mut state, k),
+                Msg::Term(Event::Key(k)) => {
+                    debug_panic_hook(&k);
+                    update::on_key(&mut state, k)
+                }
                 Msg::Term(Event::Paste(p)) => update::on_paste(&mut state, &p),
                 Msg::Term(Event::Resize(..)) => Vec::new(),
                 Msg::Term(_) => continue,
@@ -270,6 +273,21 @@ fn run_effects(
         }
     }
     failed
+}
+
+/// Debug builds only: `KUSEI_DEBUG_PANIC_KEY=x` makes the key `x` panic,
+/// so the end-to-end tests can prove the terminal is restored after a
+/// panic. Release builds have no such key.
+fn debug_panic_hook(key: &crossterm::event::KeyEvent) {
+    if cfg!(debug_assertions) {
+        if let (Ok(k), crossterm::event::KeyCode::Char(c)) =
+            (std::env::var("KUSEI_DEBUG_PANIC_KEY"), key.code)
+        {
+            if k.chars().next() == Some(c) {
+                panic!("KUSEI_DEBUG_PANIC_KEY: a deliberate panic for the tests");
+            }
+        }
+    }
 }
 
 fn db_label(store: &Store) -> String {
