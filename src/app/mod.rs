@@ -283,7 +283,7 @@ fn debug_panic_hook(key: &crossterm::event::KeyEvent) {
         if let (Ok(k), crossterm::event::KeyCode::Char(c)) =
             (std::env::var("KUSEI_DEBUG_PANIC_KEY"), key.code)
         {
-            if k.chars().next() == Some(c) {
+            if k.starts_with(c) {
                 panic!("KUSEI_DEBUG_PANIC_KEY: a deliberate panic for the tests");
             }
         }
