@@ -63,6 +63,12 @@ pub enum Command {
     Sample,
     /// Check the database: integrity, foreign keys and the audit chain.
     Check,
+    /// Search opinions, agenda items and policy nodes (the app's `/`); ranked
+    /// results to stdout. Exit status 1 when nothing matches.
+    Search(crate::search::cli::SearchArgs),
+    /// Fill the database with synthetic meetings and opinions (benchmarks,
+    /// demonstrations); the same seed gives the same data.
+    Gen(crate::search::cli::GenArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -101,7 +107,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
     };
     let fresh_default = is_default && !path.exists();
     // A write command reports a read-only store through its own error.
-    let writes = matches!(cli.command, Some(Command::Import { .. } | Command::Sample));
+    let writes = matches!(
+        cli.command,
+        Some(Command::Import { .. } | Command::Sample | Command::Gen(_))
+    );
     let mut store = open(&path, cli.read_only, cli.read_only || writes)?;
     if fresh_default && !cli.read_only && cli.command.is_none() {
         let report = sample::load(&mut store).context("サンプルデータを読み込めません")?;
@@ -136,6 +145,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check) => cmd_check(&store),
+        Some(Command::Search(a)) => crate::search::cli::cmd_search(&store, &a),
+        Some(Command::Gen(a)) => crate::search::cli::cmd_gen(&mut store, &a),
     }
 }
 

@@ -61,4 +61,8 @@ pub enum Action {
     PickPrev,
     PickNext,
     Toggle,
+    // Search
+    Search,
+    PickPageUp,
+    PickPageDown,
 }

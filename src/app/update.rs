@@ -66,6 +66,9 @@ pub fn on_paste(s: &mut AppState, text: &str) -> Requests {
         }
         return Vec::new();
     }
+    if s.search.open {
+        return super::panes::search::on_paste(s, text);
+    }
     if s.mode == Mode::MinutesInput {
         return minutes::edit_input(s, |input| input.handle_paste(text));
     }
@@ -163,9 +166,14 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
             prompt::open_attendance(s);
             Vec::new()
         }
-        Action::Accept | Action::Cancel | Action::PickPrev | Action::PickNext | Action::Toggle => {
-            Vec::new()
-        }
+        Action::Search => super::panes::search::open(s),
+        Action::Accept
+        | Action::Cancel
+        | Action::PickPrev
+        | Action::PickNext
+        | Action::PickPageUp
+        | Action::PickPageDown
+        | Action::Toggle => Vec::new(),
     }
 }
 
@@ -248,7 +256,7 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             }
             s.calendar.detail = detail;
             minutes::clamp(s);
-            Vec::new()
+            super::panes::search::on_meeting_loaded(s)
         }
         Response::Draft { context, text } => {
             minutes::restore_draft(s, &context, text);

@@ -34,7 +34,10 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     .areas(right);
     meeting_list(frame, list, &s.calendar, theme);
     match &s.calendar.detail {
-        Some(d) => meeting_detail(frame, detail, d, s.calendar.detail_scroll, theme),
+        Some(d) => {
+            let related = super::search::related_lines(&s.search, d.meeting.id, theme);
+            meeting_detail(frame, detail, d, s.calendar.detail_scroll, related, theme)
+        }
         None => {
             title_bar(
                 frame,
@@ -259,7 +262,14 @@ pub fn opinion_line<'a>(o: &'a crate::db::OpinionRow, theme: &Theme) -> Line<'a>
     Line::from(spans)
 }
 
-fn meeting_detail(frame: &mut Frame, area: Rect, d: &MeetingDetail, scroll: u16, theme: &Theme) {
+fn meeting_detail(
+    frame: &mut Frame,
+    area: Rect,
+    d: &MeetingDetail,
+    scroll: u16,
+    related: Vec<Line>,
+    theme: &Theme,
+) {
     let m = &d.meeting;
     title_bar(
         frame,
@@ -268,7 +278,7 @@ fn meeting_detail(frame: &mut Frame, area: Rect, d: &MeetingDetail, scroll: u16,
         theme,
     );
     frame.render_widget(
-        Paragraph::new(detail_lines(d, theme))
+        Paragraph::new([detail_lines(d, theme), related].concat())
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0)),
         Rect {

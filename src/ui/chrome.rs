@@ -87,7 +87,7 @@ pub fn status(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
                 .into_iter()
                 .map(|(k, h)| format!("{k} {h}"))
                 .collect();
-            if s.mode == Mode::Normal {
+            if s.mode == Mode::Normal && !s.search.open {
                 hints.extend(
                     keymap::hints(Scope::Global)
                         .into_iter()

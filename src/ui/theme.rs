@@ -24,6 +24,8 @@ pub struct Theme {
     pub input: Style,
     pub sunday: Style,
     pub saturday: Style,
+    /// The characters a search matched.
+    pub match_highlight: Style,
 }
 
 impl Theme {
@@ -66,6 +68,9 @@ impl Theme {
             input: Style::default(),
             sunday: Style::default().fg(Color::Red),
             saturday: Style::default().fg(Color::Blue),
+            match_highlight: Style::default()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         }
     }
 
@@ -95,6 +100,7 @@ impl Theme {
             input: plain,
             sunday: plain,
             saturday: plain,
+            match_highlight: Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         }
     }
 
