@@ -31,19 +31,42 @@ pub fn fold(text: &str) -> String {
 
 /// Append the folded key of `text` to `out`.
 pub fn fold_into(text: &str, out: &mut String) {
+    fold_each(text, |c| out.push(c));
+}
+
+/// Each character of the folded key of `text`, in order.
+#[inline]
+pub fn fold_each(text: &str, mut emit: impl FnMut(char)) {
     // Japanese text is mostly characters that fold to themselves or by a
-    // fixed offset: do those without the normaliser.
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let next_continues = chars.peek().is_some_and(|&(_, n)| continues_group(n));
-        if !next_continues {
-            if let Some(f) = fast_fold(c) {
-                out.push(f);
-                continue;
+    // fixed offset: those go without the normaliser. A character is held
+    // back until the next one shows it does not start a group with it.
+    let mut held: Option<(usize, char)> = None;
+    let mut group_from: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        if continues_group(c) {
+            if group_from.is_none() {
+                group_from = Some(held.take().map_or(i, |(h, _)| h));
+            }
+            continue;
+        }
+        if let Some(g) = group_from.take() {
+            slow_fold(&text[g..i], &mut emit);
+        }
+        if let Some((h, hc)) = held.take() {
+            match fast_fold(hc) {
+                Some(f) => emit(f),
+                None => slow_fold(&text[h..i], &mut emit),
             }
         }
-        let end = group_end(text, i, c, &mut chars);
-        slow_fold(&text[i..end], |f| out.push(f));
+        held = Some((i, c));
+    }
+    if let Some(g) = group_from {
+        slow_fold(&text[g..], &mut emit);
+    } else if let Some((h, hc)) = held {
+        match fast_fold(hc) {
+            Some(f) => emit(f),
+            None => slow_fold(&text[h..], &mut emit),
+        }
     }
 }
 
@@ -80,7 +103,7 @@ pub fn fold_mapped(text: &str) -> Folded {
             }
         }
         let end = group_end(text, i, c, &mut chars);
-        slow_fold(&text[i..end], |k| {
+        slow_fold(&text[i..end], &mut |k| {
             f.key.push(k);
             f.spans.push(i..end);
         });
@@ -137,25 +160,45 @@ fn fast_fold(c: char) -> Option<char> {
 /// into combining ones that compose with the preceding kana.
 #[inline]
 fn continues_group(c: char) -> bool {
-    if c.is_ascii() || fast_fold(c).is_some() {
+    if (c as u32) < 0x300 || fast_fold(c).is_some() {
         return false;
     }
     matches!(c, '\u{FF9E}' | '\u{FF9F}') || canonical_combining_class(c) != 0
 }
 
-/// NFKC a group, then fold each resulting character.
-fn slow_fold(group: &str, mut emit: impl FnMut(char)) {
+/// NFKC a group, then fold each resulting character. Lower-casing can
+/// leave combining marks out of canonical order (`İ` + a voicing mark), so
+/// a group with marks is normalised again until folding it changes nothing:
+/// folded text folds to itself.
+fn slow_fold(group: &str, emit: &mut impl FnMut(char)) {
+    let mut out = fold_chars(group);
+    for _ in 0..3 {
+        if !out.chars().any(|c| canonical_combining_class(c) != 0) {
+            break;
+        }
+        let again = fold_chars(&out);
+        if again == out {
+            break;
+        }
+        out = again;
+    }
+    out.chars().for_each(emit);
+}
+
+fn fold_chars(group: &str) -> String {
+    let mut out = String::with_capacity(group.len());
     for c in group.nfkc() {
         if let Some(f) = fast_fold(c) {
-            emit(f);
+            out.push(f);
         } else if c.is_whitespace() || c.is_control() {
-            emit(' ');
+            out.push(' ');
         } else if c.is_uppercase() {
-            c.to_lowercase().for_each(&mut emit);
+            out.extend(c.to_lowercase());
         } else {
-            emit(c);
+            out.push(c);
         }
     }
+    out
 }
 
 /// Merge byte ranges (sorted or not) into sorted, disjoint, non-adjacent ones.
@@ -219,9 +262,27 @@ mod tests {
         ] {
             let mut slow = String::new();
             for c in s.chars() {
-                slow_fold(&c.to_string(), |f| slow.push(f));
+                slow_fold(&c.to_string(), &mut |f| slow.push(f));
             }
             assert_eq!(fold(s), slow, "{s}");
+        }
+    }
+
+    #[test]
+    fn the_fast_fold_and_the_mapped_fold_agree() {
+        for s in [
+            "ｸﾞﾙｰﾌﾟ",
+            "か\u{3099}き",
+            "\u{3099}先頭",
+            "末尾ﾞ",
+            "ａﾞﾞb",
+            "㍿と①",
+            "é\u{301}x",
+            "",
+            "ﾞ",
+            "ｶﾞｷﾞ",
+        ] {
+            assert_eq!(fold(s), fold_mapped(s).key, "{s:?}");
         }
     }
 

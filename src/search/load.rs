@@ -7,7 +7,9 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use super::index::{day_number, Doc, DocKind, Index, IndexBuilder};
+use std::sync::Arc;
+
+use super::index::{day_number, Codec, Doc, DocKind, Index, IndexBuilder};
 use super::SearchError;
 use crate::db::{OpenOptions, Store};
 
@@ -38,7 +40,8 @@ pub fn build_from_path(
     let main = Store::open(path, OpenOptions { read_only: true })?;
     let conn = main.conn();
     let (lo, hi, total) = opinion_bounds(conn)?;
-    let mut b = IndexBuilder::with_capacity(total + 1024, total * 200);
+    let codec = sample_codec(conn)?;
+    let mut b = IndexBuilder::with_capacity(codec.clone(), total + 1024, total * 120);
     let lookup = items_and_nodes(conn, &mut b, false)?;
     if total < 20_000 {
         opinions(conn, &lookup, (lo, hi), &mut b, &|n| progress(n, total))?;
@@ -55,7 +58,7 @@ pub fn build_from_path(
         let report = &report;
         let h = s.spawn(move || -> Result<IndexBuilder, SearchError> {
             let second = Store::open(path, OpenOptions { read_only: true })?;
-            let mut b2 = IndexBuilder::with_capacity(total / 2 + 1024, total * 100);
+            let mut b2 = IndexBuilder::with_capacity(codec.clone(), total / 2 + 1024, total * 60);
             opinions(second.conn(), lookup, (mid + 1, hi), &mut b2, report)?;
             Ok(b2)
         });
@@ -75,7 +78,7 @@ pub fn build_from_path(
 pub fn build(store: &Store) -> Result<Index, SearchError> {
     let conn = store.conn();
     let (lo, hi, total) = opinion_bounds(conn)?;
-    let mut b = IndexBuilder::with_capacity(total + 1024, total * 200);
+    let mut b = IndexBuilder::with_capacity(sample_codec(conn)?, total + 1024, total * 120);
     let lookup = items_and_nodes(conn, &mut b, false)?;
     opinions(conn, &lookup, (lo, hi), &mut b, &|_| {})?;
     Ok(b.finish())
@@ -84,7 +87,7 @@ pub fn build(store: &Store) -> Result<Index, SearchError> {
 /// An index of the agenda titles alone (for related items: small and quick
 /// to build on the database thread).
 pub fn build_titles(conn: &Connection) -> Result<Index, SearchError> {
-    let mut b = IndexBuilder::new();
+    let mut b = IndexBuilder::new(sample_codec(conn)?);
     items_and_nodes(conn, &mut b, true)?;
     Ok(b.finish())
 }
@@ -109,6 +112,27 @@ pub fn titles_fingerprint(conn: &Connection) -> Result<[i64; 6], SearchError> {
             ])
         },
     )?)
+}
+
+/// Texts the character frequencies are taken from: the newest opinions
+/// and agenda titles.
+const SAMPLE_ROWS: usize = 20_000;
+
+fn sample_codec(conn: &Connection) -> Result<Arc<Codec>, SearchError> {
+    let mut texts: Vec<String> = Vec::new();
+    for sql in [
+        "SELECT text FROM opinions ORDER BY id DESC LIMIT ?1",
+        "SELECT title FROM agenda_items ORDER BY id DESC LIMIT ?1",
+    ] {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map([SAMPLE_ROWS as i64], |r| r.get::<_, String>(0))?;
+        for t in rows {
+            texts.push(t?);
+        }
+    }
+    Ok(Arc::new(Codec::from_sample(
+        texts.iter().map(String::as_str),
+    )))
 }
 
 fn opinion_bounds(conn: &Connection) -> Result<(i64, i64, usize), SearchError> {

@@ -58,15 +58,97 @@ pub struct Found {
 /// The scan keeps this many candidates per result wanted, for the ranking.
 const RERANK_FACTOR: usize = 2;
 
+/// Narrow from the last query's matches only when they are at most this
+/// share of the index (else skipping through the arena is quicker).
+const NARROW_MAX_SHARE: f64 = 0.6;
+
+/// Queries typed one after another: when a query narrows the one before
+/// (a character added), only the entries that matched before are checked.
+#[derive(Default)]
+pub struct Session {
+    last: Option<(Query, Vec<u32>)>,
+}
+
+impl Session {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Forget the last matches (the index changed).
+    pub fn reset(&mut self) {
+        self.last = None;
+    }
+
+    /// The best `limit` entries for `query`, best first; None when cancelled.
+    pub fn find(
+        &mut self,
+        index: &Index,
+        query: &Query,
+        limit: usize,
+        cancel: Cancel,
+    ) -> Option<Found> {
+        let keep = (limit * RERANK_FACTOR).max(limit + 50);
+        let within = match &self.last {
+            Some((q, m))
+                if narrows(query, q)
+                    && (m.len() as f64) <= index.len() as f64 * NARROW_MAX_SHARE =>
+            {
+                scan::Within::Entries(m)
+            }
+            _ => scan::Within::All,
+        };
+        let scanned = scan::scan(index, query, keep, within, cancel)?;
+        let hits = rank::rank(index, query, &scanned, limit);
+        let total = scanned.total;
+        self.last = Some((query.clone(), scanned.matches));
+        Some(Found { hits, total })
+    }
+
+    /// [`Session::find`], then the rows from the database.
+    pub fn search(
+        &mut self,
+        index: &Index,
+        conn: &Connection,
+        query: &Query,
+        limit: usize,
+        cancel: Cancel,
+    ) -> Result<Option<(Vec<ResultRow>, usize)>, SearchError> {
+        let Some(found) = self.find(index, query, limit, cancel) else {
+            return Ok(None);
+        };
+        let rows = resolve::resolve(conn, index, &found.hits)?;
+        Ok(Some((rows, found.total)))
+    }
+}
+
+/// Does every entry matching `new` also match `old`? (Same or more filters,
+/// and each old word implied by the new word in its place.)
+pub fn narrows(new: &Query, old: &Query) -> bool {
+    fn same_or_set<T: PartialEq>(old: &Option<T>, new: &Option<T>) -> bool {
+        old.is_none() || old == new
+    }
+    same_or_set(&old.fiscal_year, &new.fiscal_year)
+        && same_or_set(&old.speaker, &new.speaker)
+        && same_or_set(&old.kind, &new.kind)
+        && same_or_set(&old.meeting_no, &new.meeting_no)
+        && new.terms.len() >= old.terms.len()
+        && old.terms.iter().zip(&new.terms).all(|(o, n)| {
+            if o.exact {
+                n.exact && n.text.contains(&o.text)
+            } else {
+                is_subsequence(&o.text, &n.text)
+            }
+        })
+}
+
+fn is_subsequence(short: &str, long: &str) -> bool {
+    let mut it = long.chars();
+    short.chars().all(|c| it.any(|l| l == c))
+}
+
 /// The best `limit` entries for `query`, best first; None when cancelled.
 pub fn find(index: &Index, query: &Query, limit: usize, cancel: Cancel) -> Option<Found> {
-    let keep = (limit * RERANK_FACTOR).max(limit + 50);
-    let scanned = scan::scan(index, query, keep, cancel)?;
-    let hits = rank::rank(index, query, &scanned, limit);
-    Some(Found {
-        hits,
-        total: scanned.total,
-    })
+    Session::new().find(index, query, limit, cancel)
 }
 
 /// [`find`], then the rows from the database.
@@ -77,9 +159,5 @@ pub fn search(
     limit: usize,
     cancel: Cancel,
 ) -> Result<Option<(Vec<ResultRow>, usize)>, SearchError> {
-    let Some(found) = find(index, query, limit, cancel) else {
-        return Ok(None);
-    };
-    let rows = resolve::resolve(conn, index, &found.hits)?;
-    Ok(Some((rows, found.total)))
+    Session::new().search(index, conn, query, limit, cancel)
 }

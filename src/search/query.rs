@@ -43,6 +43,27 @@ pub enum KindFilter {
     Policy,
 }
 
+/// Every name `kind:` takes (for telling a name being typed from a wrong one).
+const KIND_NAMES: &[&str] = &[
+    "意見",
+    "opinion",
+    "いけん",
+    "決定",
+    "decision",
+    "けってい",
+    "宿題",
+    "action",
+    "しゅくだい",
+    "議題",
+    "item",
+    "agenda",
+    "ぎだい",
+    "方針",
+    "policy",
+    "node",
+    "ほうしん",
+];
+
 impl KindFilter {
     fn parse(s: &str) -> Option<Self> {
         Some(match s {
@@ -100,9 +121,7 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
             rest = after;
             continue;
         }
-        let end = rest
-            .find([' ', '"'])
-            .unwrap_or(rest.len());
+        let end = rest.find([' ', '"']).unwrap_or(rest.len());
         word(&mut q, &rest[..end])?;
         rest = &rest[end..];
     }
@@ -111,7 +130,7 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
 
 fn word(q: &mut Query, w: &str) -> Result<(), QueryError> {
     if let Some(v) = w.strip_prefix("fy:").or_else(|| w.strip_prefix("年度:")) {
-        if !v.is_empty() {
+        if !v.is_empty() && !fiscal_year_being_typed(v) {
             q.fiscal_year = Some(crate::cli::parse_fiscal_year(v).map_err(|_| {
                 QueryError(format!(
                     "fy:{v} の年度が読めません（fy:2017、fy:H29、fy:平成29年度 のように）"
@@ -121,7 +140,7 @@ fn word(q: &mut Query, w: &str) -> Result<(), QueryError> {
         return Ok(());
     }
     if let Some(v) = w.strip_prefix("kind:") {
-        if !v.is_empty() {
+        if !v.is_empty() && !KIND_NAMES.iter().any(|k| k.starts_with(v) && *k != v) {
             q.kind = Some(KindFilter::parse(v).ok_or_else(|| {
                 QueryError(format!(
                     "kind:{v} は使えません（kind:意見、kind:決定、kind:宿題、kind:議題、kind:方針）"
@@ -150,6 +169,17 @@ fn word(q: &mut Query, w: &str) -> Result<(), QueryError> {
         exact: false,
     });
     Ok(())
+}
+
+/// `fy:2`, `fy:20`, `fy:h`, `fy:平成`: not yet a year, not yet an error.
+fn fiscal_year_being_typed(v: &str) -> bool {
+    let digits = v.chars().all(|c| c.is_ascii_digit());
+    (digits && v.len() < 4)
+        || v.chars().count() == 1 && v.chars().all(|c| "mtshr".contains(c))
+        || [
+            "明治", "大正", "昭和", "平成", "令和", "明", "大", "昭", "平", "令",
+        ]
+        .contains(&v)
 }
 
 #[cfg(test)]
@@ -188,7 +218,20 @@ mod tests {
 
     #[test]
     fn half_typed_filters_are_not_errors() {
-        for s in ["fy:", "@", "#", "kind:", "\"", "\"団地"] {
+        for s in [
+            "fy:",
+            "fy:2",
+            "fy:201",
+            "fy:h",
+            "fy:平成",
+            "@",
+            "#",
+            "kind:",
+            "kind:決",
+            "kind:dec",
+            "\"",
+            "\"団地",
+        ] {
             assert!(parse(s).is_ok(), "{s}");
         }
         assert_eq!(

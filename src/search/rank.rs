@@ -40,7 +40,7 @@ pub fn rank(index: &Index, query: &Query, scanned: &Scanned, limit: usize) -> Ve
             let score = if query.is_blank() {
                 0
             } else {
-                quality(&matcher, index.key(c.doc), query, exact)
+                quality(&matcher, &index.key(c.doc), query, exact)
                     .unwrap_or(-((c.key >> 32) as i64 & 0x1FFF_FFFF))
             };
             (

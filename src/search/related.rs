@@ -95,18 +95,22 @@ pub fn related_to_title(
     if grams.is_empty() {
         return Vec::new();
     }
-    let finders: Vec<Finder> = grams.iter().map(|g| Finder::new(g.as_bytes())).collect();
+    let codec = index.codec();
+    let finders: Vec<Finder> = grams
+        .iter()
+        .map(|g| Finder::new(&codec.encode(g)).into_owned())
+        .collect();
     let mut found: Vec<(usize, i32, u32, String)> = Vec::new();
     for &d in &index.item_titles {
         let doc = index.doc(d);
         if doc.parent == meeting_id {
             continue;
         }
-        let key = index.key(d);
-        if !finders.iter().any(|f| f.find(key.as_bytes()).is_some()) {
+        let bytes = index.key_bytes(d);
+        if !finders.iter().any(|f| f.find(bytes).is_some()) {
             continue;
         }
-        let hay: Vec<char> = key.chars().collect();
+        let hay: Vec<char> = index.key(d).chars().collect();
         let best = runs
             .iter()
             .map(|r| longest_common(r, &hay))

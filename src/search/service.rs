@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::resolve::ResultRow;
-use super::{load, parse, search, Cancel, Index};
+use super::{load, parse, Cancel, Index, Session};
 use crate::db::{OpenOptions, Store};
 
 /// How often the service looks for changes made by others.
@@ -85,6 +85,7 @@ impl Service {
             index: None,
             store: None,
             data_version: None,
+            session: Session::new(),
             building: false,
             dirty: true,
             last_query: None,
@@ -126,6 +127,8 @@ struct Worker {
     /// changes with every commit by any other connection (this app's or
     /// another process's).
     data_version: Option<i64>,
+    /// Narrows each query from the one before.
+    session: Session,
     building: bool,
     dirty: bool,
     last_query: Option<(u64, u64, String, usize)>,
@@ -220,6 +223,7 @@ impl Worker {
                     millis,
                 });
                 self.index = Some(Arc::new(index));
+                self.session.reset();
                 // What is on screen was answered from the old data.
                 if query.is_none() {
                     *query = self.last_query.clone();
@@ -261,14 +265,15 @@ impl Worker {
             mine: *generation,
         };
         let limit = *limit;
-        let outcome = match self.store() {
-            Ok(store) => search(&index, store.conn(), &query, limit, cancel),
-            Err(e) => {
-                results.error = Some(e);
-                (self.sink)(Event::Results(results));
-                return;
-            }
-        };
+        if let Err(e) = self.store() {
+            results.error = Some(e);
+            (self.sink)(Event::Results(results));
+            return;
+        }
+        let Some(store) = &self.store else { return };
+        let outcome = self
+            .session
+            .search(&index, store.conn(), &query, limit, cancel);
         match outcome {
             Ok(Some((rows, total))) => {
                 results.rows = rows;
