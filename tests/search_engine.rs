@@ -334,6 +334,20 @@ fn typed_queries_agree_with_a_plain_reference_on_synthetic_data() {
     search::synth::generate(&mut store, 30_000, 7, None).expect("generate");
     let index = load::build_from_path(&path, &|_, _| {}).expect("index");
     assert!(index.len() > search::scan::PARALLEL_MIN);
+    // A newer keystroke stops a scan: a stale generation gets nothing.
+    let generation = std::sync::atomic::AtomicU64::new(2);
+    let stale = Cancel {
+        generation: &generation,
+        mine: 1,
+    };
+    for q in ["", "の", "地域"] {
+        let query = parse(q).expect("query");
+        let all = search::scan::Within::All;
+        assert!(
+            search::scan::scan(&index, &query, 10, all, stale).is_none(),
+            "{q}"
+        );
+    }
     let keys: Vec<String> = (0..index.len() as u32).map(|i| index.key(i)).collect();
     for typed in [
         "だんちさいせい",

@@ -31,6 +31,35 @@ fn typing_shows_highlighted_results_160x48() {
 }
 
 #[test]
+fn the_search_line_shows_the_index_being_built() {
+    use kusei::app::panes::search::{IndexStatus, Response};
+    use kusei::search::service::Event;
+    let mut app = App::with_samples();
+    app.press(KeyCode::Char('/'));
+    // As the service reports it while reading a million opinions.
+    let r = kusei::app::panes::on_response(
+        &mut app.state,
+        kusei::app::panes::PaneResponse::Search(Response::Service(Event::Progress {
+            done: 450_000,
+            total: 1_000_000,
+        })),
+    );
+    assert!(r.is_empty());
+    assert_eq!(
+        app.state.search.index,
+        IndexStatus::Building {
+            done: 450_000,
+            total: 1_000_000
+        }
+    );
+    let screen = app.render(80, 24);
+    assert!(
+        screen.contains("索引を作成中 45%（450,000 / 1,000,000 件）"),
+        "{screen}"
+    );
+}
+
+#[test]
 fn enter_jumps_to_the_meeting_of_the_selected_result() {
     let mut app = App::with_samples();
     // Start on another fiscal year, so the jump has to load one.

@@ -257,6 +257,9 @@ pub struct Index {
     pub(super) speakers: Vec<String>,
     /// Indices of agenda-title entries (for related items).
     pub(super) item_titles: Vec<u32>,
+    /// [`DocKind::rank`] of each entry: a byte per entry, so the hot loops
+    /// need not load the full record.
+    pub(super) ranks: Vec<u8>,
     /// Byte frequency ranks (0 rare .. 255 common) of the indexed text, for
     /// memchr's prefilter.
     pub(super) byte_rank: [u8; 256],
@@ -422,6 +425,7 @@ impl IndexBuilder {
         }
         drop(old);
         starts.push(arena.len() as u32);
+        let ranks = docs.iter().map(|d| d.kind.rank()).collect();
         let byte_rank = byte_ranks(&arena[..arena.len().min(super::scan::RARITY_SAMPLE)]);
         Index {
             codec,
@@ -431,6 +435,7 @@ impl IndexBuilder {
             docs,
             speakers,
             item_titles,
+            ranks,
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod cli;
 pub mod fold;
 pub mod index;
 pub mod load;
+pub mod matcher;
 pub mod query;
 pub mod rank;
 pub mod related;
@@ -64,9 +65,9 @@ const NARROW_MAX_SHARE: f64 = 0.6;
 
 /// Queries typed one after another: when a query narrows the one before
 /// (a character added), only the entries that matched before are checked.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Session {
-    last: Option<(Query, Vec<u32>)>,
+    last: Option<(Query, Vec<Vec<scan::Match>>)>,
 }
 
 impl Session {
@@ -89,13 +90,17 @@ impl Session {
     ) -> Option<Found> {
         let keep = (limit * RERANK_FACTOR).max(limit + 50);
         let within = match &self.last {
-            Some((q, m))
-                if narrows(query, q)
-                    && (m.len() as f64) <= index.len() as f64 * NARROW_MAX_SHARE =>
-            {
-                scan::Within::Entries(m)
-            }
-            _ => scan::Within::All,
+            Some((q, m)) => match grows(query, q) {
+                Some(added) => scan::Within::Extend { prev: m, added },
+                None if narrows(query, q)
+                    && (m.iter().map(Vec::len).sum::<usize>() as f64)
+                        <= index.len() as f64 * NARROW_MAX_SHARE =>
+                {
+                    scan::Within::Entries(m)
+                }
+                None => scan::Within::All,
+            },
+            None => scan::Within::All,
         };
         let scanned = scan::scan(index, query, keep, within, cancel)?;
         let hits = rank::rank(index, query, &scanned, limit);
@@ -119,6 +124,18 @@ impl Session {
         let rows = resolve::resolve(conn, index, &found.hits)?;
         Ok(Some((rows, found.total)))
     }
+}
+
+/// Is `new` the query `old` with characters added to its last word (and
+/// perhaps filters added)? Then how many characters.
+pub fn grows(new: &Query, old: &Query) -> Option<usize> {
+    let (Some(n), Some(o)) = (new.terms.last(), old.terms.last()) else {
+        return None;
+    };
+    let same_before = new.terms.len() == old.terms.len()
+        && new.terms[..new.terms.len() - 1] == old.terms[..old.terms.len() - 1];
+    (narrows(new, old) && same_before && !n.exact && !o.exact && n.text.starts_with(&o.text))
+        .then(|| n.text.chars().count() - o.text.chars().count())
 }
 
 /// Does every entry matching `new` also match `old`? (Same or more filters,

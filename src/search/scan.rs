@@ -1,32 +1,44 @@
 //! The full scan: cheap enough to run on every keystroke over a million
 //! entries. It never runs the fuzzy matcher; for each entry it only asks
-//! "are the query's characters there, in order?" with SIMD byte search
-//! (memchr's memmem) and gives a cheap score; a top-k selection keeps the
-//! best few hundred for [`super::rank`] to score properly.
+//! "are the query's characters there, in order?" with byte search (memchr)
+//! and gives a cheap score; a top-k selection keeps the best few hundred
+//! for [`super::rank`] to score properly.
 //!
-//! The scan looks for the query's rarest character (its highest code, see
-//! [`super::index::Codec`]) across the whole arena at once, so entries
-//! without it are skipped at memory speed; only entries holding it are
-//! checked in full. Above [`PARALLEL_MIN`] entries the scan is
-//! split across two threads. A newer query cancels a running scan: the
-//! generation counter is checked every [`CANCEL_EVERY`] entries.
+//! Three ways to look, cheapest first (the [`super::Session`] picks):
+//! - [`Within::Extend`]: the query is the last one with characters added
+//!   to its last word; each earlier match is grown from where it ended
+//!   ([`super::matcher`]).
+//! - [`Within::Entries`]: the query implies the last one; only the entries
+//!   that matched then are checked.
+//! - [`Within::All`]: skip through the arena to each occurrence of the
+//!   query's rarest character (its highest code, see
+//!   [`super::index::Codec`]), so entries without it cost nothing.
+//!
+//! Above [`PARALLEL_MIN`] entries the work is split across two threads. A
+//! newer query cancels a running scan: the generation counter is checked
+//! every [`CANCEL_EVERY`] entries.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use memchr::arch::all::packedpair::HeuristicFrequencyRank;
 use memchr::memmem::{Finder, FinderBuilder};
 
-use super::index::{Codec, Doc, Index};
+use super::index::{Doc, Index};
+use super::matcher::{CodeFinder, Spot, TermMatcher};
 use super::query::{KindFilter, Query};
 
 /// Split the scan across threads above this many entries.
 pub const PARALLEL_MIN: usize = 10_000;
 const CANCEL_EVERY: usize = 4096;
+/// Entries ahead whose bytes are prefetched when going through a list.
+const PREFETCH_AHEAD: usize = 12;
 const THREADS: usize = 2;
 /// Bytes of the arena sampled for byte frequencies.
 pub(super) const RARITY_SAMPLE: usize = 256 << 10;
 /// The quality field of a scan key (bits 32..61).
 const QMAX: u64 = (1 << 29) - 1;
+/// In [`Match::rest`]: some word before the last is not exact.
+const REST_INEXACT: u32 = 1 << 31;
 
 /// Stop a search when a newer one has started.
 #[derive(Clone, Copy)]
@@ -59,162 +71,31 @@ pub struct Candidate {
 }
 
 impl Candidate {
-    /// Every term matched as an exact substring.
+    /// Every word matched as an exact substring.
     pub fn exact(&self) -> bool {
         self.key >> 63 == 1
     }
 }
 
-/// What the scan found: the best `k` candidates, best first, and how many
-/// entries matched in all.
+/// An entry that matched, and enough to grow the match on the next
+/// keystroke: where the last word matched, and the other words' part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Match {
+    pub doc: u32,
+    /// The last word.
+    pub spot: Spot,
+    /// The words before the last: penalty, plus [`REST_INEXACT`].
+    pub rest: u32,
+}
+
+/// What the scan found: the best `k` candidates, best first, and every
+/// entry that matched (ascending, in a chunk per thread: joining them would
+/// copy them).
 #[derive(Debug, Clone, Default)]
 pub struct Scanned {
     pub top: Vec<Candidate>,
     pub total: usize,
-    /// Every entry that matched, ascending (to narrow the next query).
-    pub matches: Vec<u32>,
-}
-
-/// Byte frequencies of the indexed text, so memchr's prefilter picks bytes
-/// that are rare in Japanese UTF-8 rather than in English.
-#[derive(Clone, Copy)]
-struct Rank<'a>(&'a [u8; 256]);
-
-impl HeuristicFrequencyRank for Rank<'_> {
-    fn rank(&self, byte: u8) -> u8 {
-        self.0[byte as usize]
-    }
-}
-
-/// One character's code, found with `memchr` on its first byte and a
-/// compare of the rest: on entries of a hundred bytes this is several times
-/// cheaper than a general substring search.
-struct CodeFinder {
-    bytes: [u8; 4],
-    len: usize,
-}
-
-impl CodeFinder {
-    fn new(code: &[u8]) -> Self {
-        let mut bytes = [0u8; 4];
-        bytes[..code.len()].copy_from_slice(code);
-        CodeFinder {
-            bytes,
-            len: code.len(),
-        }
-    }
-
-    #[inline]
-    fn needle(&self) -> &[u8] {
-        &self.bytes[..self.len]
-    }
-
-    #[inline]
-    fn find(&self, hay: &[u8]) -> Option<usize> {
-        let first = self.bytes[0];
-        if self.len == 1 {
-            return memchr::memchr(first, hay);
-        }
-        let mut pos = 0;
-        while let Some(i) = memchr::memchr(first, &hay[pos..]) {
-            let at = pos + i;
-            if hay[at..].starts_with(self.needle()) {
-                return Some(at);
-            }
-            pos = at + 1;
-        }
-        None
-    }
-
-    #[inline]
-    fn rfind(&self, hay: &[u8]) -> Option<usize> {
-        let first = self.bytes[0];
-        let mut end = hay.len();
-        while let Some(at) = memchr::memrchr(first, &hay[..end]) {
-            if hay[at..].starts_with(self.needle()) {
-                return Some(at);
-            }
-            end = at;
-        }
-        None
-    }
-}
-
-/// One query word, ready to match (in the index's code).
-struct TermMatcher {
-    whole: Finder<'static>,
-    /// The encoded word.
-    bytes: Vec<u8>,
-    chars: Vec<CodeFinder>,
-    exact: bool,
-    len: usize,
-}
-
-impl TermMatcher {
-    fn new(text: &str, exact: bool, codec: &Codec, rank: Rank) -> Self {
-        let whole = codec.encode(text);
-        TermMatcher {
-            chars: text
-                .chars()
-                .map(|c| CodeFinder::new(&code_bytes(codec, c)))
-                .collect(),
-            exact,
-            len: whole.len(),
-            whole: FinderBuilder::new().build_forward_with_ranker_owned(rank, whole.clone()),
-            bytes: whole,
-        }
-    }
-
-    /// (exact, first byte, span in bytes) of this word in `hay`, or None.
-    #[inline]
-    fn find(&self, hay: &[u8]) -> Option<(bool, usize, usize)> {
-        if self.exact || self.chars.is_empty() {
-            return self.whole.find(hay).map(|p| (true, p, self.len));
-        }
-        // In order, leftmost: this rejects most entries cheaply.
-        let first = self.chars[0].find(hay)?;
-        let mut pos = first + self.chars[0].len;
-        for f in &self.chars[1..] {
-            pos += f.find(&hay[pos..])? + f.len;
-        }
-        // An exact occurrence starts with the first character, at or after
-        // its first occurrence.
-        let mut at = first;
-        loop {
-            if hay[at..].starts_with(&self.bytes) {
-                return Some((true, at, self.len));
-            }
-            match self.chars[0].find(&hay[at + 1..]) {
-                Some(i) => at += 1 + i,
-                None => break,
-            }
-        }
-        // Back from the end for the tightest window.
-        let end = pos;
-        let mut start = end;
-        for f in self.chars.iter().rev() {
-            start = f.rfind(&hay[..start])?;
-        }
-        Some((false, start, end - start))
-    }
-}
-
-fn code_bytes(codec: &Codec, c: char) -> Vec<u8> {
-    let mut v = Vec::with_capacity(4);
-    codec.push(c, &mut v);
-    v
-}
-
-/// Everything one scan needs, shared by its threads.
-struct Plan<'a> {
-    index: &'a Index,
-    query: &'a Query,
-    terms: Vec<TermMatcher>,
-    anchor: Option<Finder<'static>>,
-    /// The query is one character: the anchor hit is the match.
-    single_char: bool,
-    speakers: Option<Vec<bool>>,
-    k: usize,
+    pub matches: Vec<Vec<Match>>,
 }
 
 /// Where to look.
@@ -222,9 +103,14 @@ struct Plan<'a> {
 pub enum Within<'a> {
     /// Every entry (those of the query's fiscal year).
     All,
-    /// Only these entries (ascending): the matches of a query this one
-    /// narrows down.
-    Entries(&'a [u32]),
+    /// Only these entries: the matches of a query this one implies.
+    Entries(&'a [Vec<Match>]),
+    /// These matches of the same query with `added` more characters at the
+    /// end of its last word.
+    Extend {
+        prev: &'a [Vec<Match>],
+        added: usize,
+    },
 }
 
 /// The best `k` candidates for `query`, or None when cancelled.
@@ -236,47 +122,41 @@ pub fn scan(
     cancel: Cancel,
 ) -> Option<Scanned> {
     let plan = Plan::new(index, query, k.max(1));
+    let added = match within {
+        Within::Extend { added, .. } => Some(added),
+        _ => None,
+    };
+    let work = |part: Slice| match part {
+        Slice::Range(lo, hi) => plan.run(lo, hi, cancel),
+        Slice::Lists(l) => plan.run_list(l, added, cancel),
+    };
     let parts: Vec<Option<Part>> = match within {
-        Within::Entries(list) if list.len() < PARALLEL_MIN => {
-            vec![plan.run_list(list, cancel)]
-        }
-        Within::Entries(list) => {
-            let (a, b) = list.split_at(list.len() / THREADS);
-            std::thread::scope(|s| {
-                let plan = &plan;
-                let other = s.spawn(move || plan.run_list(b, cancel));
-                let mine = plan.run_list(a, cancel);
-                vec![mine, other.join().ok().flatten()]
-            })
-        }
         Within::All => {
-            let (lo, hi) = match query.fiscal_year {
-                Some(fy) => index.fiscal_year_range(fy),
-                None => (0, index.len()),
-            };
+            let (lo, hi) = plan.range;
             if hi - lo < PARALLEL_MIN {
-                vec![plan.run(lo, hi, cancel)]
+                vec![work(Slice::Range(lo, hi))]
             } else {
                 let mid = lo + (hi - lo) / THREADS;
-                std::thread::scope(|s| {
-                    let plan = &plan;
-                    let other = s.spawn(move || plan.run(mid, hi, cancel));
-                    let mine = plan.run(lo, mid, cancel);
-                    vec![mine, other.join().ok().flatten()]
-                })
+                both(&work, Slice::Range(lo, mid), Slice::Range(mid, hi))
+            }
+        }
+        Within::Entries(l) | Within::Extend { prev: l, .. } => {
+            let n: usize = l.iter().map(Vec::len).sum();
+            if n < PARALLEL_MIN {
+                let all: Vec<&[Match]> = l.iter().map(Vec::as_slice).collect();
+                vec![work(Slice::Lists(&all))]
+            } else {
+                let (a, b) = halves(l, n);
+                both(&work, Slice::Lists(&a), Slice::Lists(&b))
             }
         }
     };
     let mut top = TopK::new(plan.k);
-    let mut matches = Vec::new();
+    let mut matches = Vec::with_capacity(parts.len());
     for p in parts {
         let p = p?;
         top.buf.extend(p.top.buf);
-        if matches.is_empty() {
-            matches = p.matches;
-        } else {
-            matches.extend(p.matches);
-        }
+        matches.push(p.matches);
     }
     top.shrink(plan.k);
     let mut v = top.buf;
@@ -289,26 +169,100 @@ pub fn scan(
                 key,
             })
             .collect(),
-        total: matches.len(),
+        total: matches.iter().map(Vec::len).sum(),
         matches,
     })
+}
+
+/// Run `a` here and `b` on a second thread.
+fn both<'s>(
+    work: &(dyn Fn(Slice<'s>) -> Option<Part> + Sync),
+    a: Slice<'s>,
+    b: Slice<'s>,
+) -> Vec<Option<Part>> {
+    std::thread::scope(|s| {
+        let other = s.spawn(move || work(b));
+        let mine = work(a);
+        vec![mine, other.join().ok().flatten()]
+    })
+}
+
+/// Split chunks of `n` matches into two runs of about `n / 2`, in order.
+fn halves(chunks: &[Vec<Match>], n: usize) -> (Vec<&[Match]>, Vec<&[Match]>) {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let mut left = n / THREADS;
+    for c in chunks {
+        let take = left.min(c.len());
+        let (x, y) = c.split_at(take);
+        left -= take;
+        if !x.is_empty() {
+            a.push(x);
+        }
+        if !y.is_empty() {
+            b.push(y);
+        }
+    }
+    (a, b)
+}
+
+/// Byte frequencies of the indexed text, so memchr's prefilter picks bytes
+/// that are rare in this text rather than in English.
+#[derive(Clone, Copy)]
+struct Rank<'a>(&'a [u8; 256]);
+
+impl HeuristicFrequencyRank for Rank<'_> {
+    fn rank(&self, byte: u8) -> u8 {
+        self.0[byte as usize]
+    }
+}
+
+/// A share of the work.
+#[derive(Clone, Copy)]
+enum Slice<'a> {
+    Range(usize, usize),
+    Lists(&'a [&'a [Match]]),
 }
 
 /// One thread's share of a scan.
 struct Part {
     top: TopK,
     /// The entries that matched, ascending.
-    matches: Vec<u32>,
+    matches: Vec<Match>,
+}
+
+impl Part {
+    fn new(k: usize, expect: usize) -> Self {
+        Part {
+            top: TopK::new(k),
+            matches: Vec::with_capacity(expect),
+        }
+    }
+}
+
+/// Everything one scan needs, shared by its threads.
+struct Plan<'a> {
+    index: &'a Index,
+    query: &'a Query,
+    terms: Vec<TermMatcher>,
+    anchor: Option<Finder<'static>>,
+    /// The anchor's code length when the query is that one character: the
+    /// anchor hit is then the whole match.
+    single_char: Option<usize>,
+    /// Some filter needs the entry's record (fiscal years are ranges).
+    filtered: bool,
+    /// The entries of the query's fiscal year (all without one).
+    range: (usize, usize),
+    speakers: Option<Vec<bool>>,
+    k: usize,
 }
 
 impl<'a> Plan<'a> {
     fn new(index: &'a Index, query: &'a Query, k: usize) -> Self {
-        let rank = Rank(&index.byte_rank);
         let codec = &index.codec;
         let terms: Vec<TermMatcher> = query
             .terms
             .iter()
-            .map(|t| TermMatcher::new(&t.text, t.exact, codec, rank))
+            .map(|t| TermMatcher::new(&t.text, t.exact, codec))
             .collect();
         // The rarest character: codes are frequency ranks.
         let anchor = query
@@ -317,10 +271,10 @@ impl<'a> Plan<'a> {
             .flat_map(|t| t.text.chars())
             .filter(|c| *c != ' ')
             .max_by_key(|c| codec.code(*c))
-            .map(|c| {
-                FinderBuilder::new().build_forward_with_ranker_owned(rank, code_bytes(codec, c))
-            });
-        let single_char = query.terms.len() == 1 && query.terms[0].text.chars().count() == 1;
+            .map(|c| CodeFinder::new(codec, c));
+        let single_char = anchor
+            .filter(|_| query.terms.len() == 1 && query.terms[0].text.chars().count() == 1)
+            .map(|a| a.needle().len());
         let speakers = query.speaker.as_ref().map(|want| {
             let exact = index.speakers.iter().any(|s| s == want);
             index
@@ -340,29 +294,39 @@ impl<'a> Plan<'a> {
             index,
             query,
             terms,
-            anchor,
+            anchor: anchor.map(|a| {
+                FinderBuilder::new()
+                    .build_forward_with_ranker_owned(Rank(&index.byte_rank), a.needle().to_vec())
+            }),
             single_char,
+            filtered: query.meeting_no.is_some() || query.speaker.is_some() || query.kind.is_some(),
+            range: match query.fiscal_year {
+                Some(fy) => index.fiscal_year_range(fy),
+                None => (0, index.len()),
+            },
             speakers,
             k,
         }
     }
 
+    fn hay(&self, d: usize) -> &[u8] {
+        let s = &self.index.starts;
+        &self.index.arena[s[d] as usize..s[d + 1] as usize - 1]
+    }
+
     /// Entries `lo..hi`: skip to each occurrence of the anchor.
     fn run(&self, lo: usize, hi: usize, cancel: Cancel) -> Option<Part> {
-        let mut part = Part {
-            top: TopK::new(self.k),
-            matches: Vec::new(),
-        };
+        // Room for every entry: growing by doubling would copy the list
+        // over and over, and capacity never written costs no memory.
+        let mut part = Part::new(self.k, hi - lo);
         let Some(anchor) = &self.anchor else {
             // No words: every entry passing the filters, newest first.
             for d in lo..hi {
                 if d % CANCEL_EVERY == 0 && cancel.cancelled() {
                     return None;
                 }
-                let doc = &self.index.docs[d];
-                if self.passes(doc) {
-                    part.matches.push(d as u32);
-                    part.top.push(key(true, doc, 0, d));
+                if self.passes(d) {
+                    self.found(&mut part, d, 0, Spot::default());
                 }
             }
             return Some(part);
@@ -374,7 +338,13 @@ impl<'a> Plan<'a> {
         let mut d = lo;
         let mut next_check = lo + CANCEL_EVERY;
         while pos < end {
-            let Some(off) = anchor.find(&arena[pos..end]) else {
+            let rest = &arena[pos..end];
+            // The commonest characters are one byte: plain memchr.
+            let hit = match anchor.needle() {
+                [b] => memchr::memchr(*b, rest),
+                _ => anchor.find(rest),
+            };
+            let Some(off) = hit else {
                 break;
             };
             let p = pos + off;
@@ -387,18 +357,20 @@ impl<'a> Plan<'a> {
                 }
                 next_check = d + CANCEL_EVERY;
             }
-            let doc = &self.index.docs[d];
             let s = starts[d] as usize;
             pos = starts[d + 1] as usize;
-            if self.passes(doc) {
-                let found = if self.single_char {
-                    Some((true, p - s))
-                } else {
-                    self.match_all(&arena[s..pos - 1])
-                };
-                if let Some((exact, penalty)) = found {
-                    part.matches.push(d as u32);
-                    part.top.push(key(exact, doc, penalty, d));
+            if self.passes(d) {
+                if let Some(len) = self.single_char {
+                    // The hit is the first occurrence in this entry.
+                    let at = (p - s) as u32;
+                    let spot = Spot {
+                        first: at,
+                        end: at + len as u32,
+                        exact: at,
+                    };
+                    self.found(&mut part, d, 0, spot);
+                } else if let Some((rest, spot)) = self.match_all(&arena[s..pos - 1]) {
+                    self.found(&mut part, d, rest, spot);
                 }
             }
             d += 1;
@@ -406,52 +378,114 @@ impl<'a> Plan<'a> {
         Some(part)
     }
 
-    /// Only the entries in `list`.
-    fn run_list(&self, list: &[u32], cancel: Cancel) -> Option<Part> {
-        let mut part = Part {
-            top: TopK::new(self.k),
-            matches: Vec::with_capacity(list.len() / 2),
-        };
-        let starts = &self.index.starts;
-        let arena = &self.index.arena;
-        for (n, &d) in list.iter().enumerate() {
-            if n % CANCEL_EVERY == 0 && cancel.cancelled() {
-                return None;
-            }
-            let d = d as usize;
-            let doc = &self.index.docs[d];
-            if !self.passes(doc) {
-                continue;
-            }
-            let hay = &arena[starts[d] as usize..starts[d + 1] as usize - 1];
-            let found = if self.terms.is_empty() {
-                Some((true, 0))
-            } else {
-                self.match_all(hay)
-            };
-            if let Some((exact, penalty)) = found {
-                part.matches.push(d as u32);
-                part.top.push(key(exact, doc, penalty, d));
+    /// Only the entries of `list`; with `added`, grow their matches.
+    fn run_list(&self, lists: &[&[Match]], added: Option<usize>, cancel: Cancel) -> Option<Part> {
+        let mut part = Part::new(self.k, lists.iter().map(|l| l.len()).sum());
+        let last = self.terms.last();
+        for list in lists {
+            for (n, m) in list.iter().enumerate() {
+                if n % CANCEL_EVERY == 0 && cancel.cancelled() {
+                    return None;
+                }
+                // The entries are scattered through the arena: ask for one
+                // a few ahead now, so its bytes are there when we get to it.
+                if let Some(ahead) = list.get(n + PREFETCH_AHEAD) {
+                    self.prefetch(ahead);
+                }
+                self.one_of_list(&mut part, m, added, last);
             }
         }
         Some(part)
     }
 
-    /// (every word exact, penalty) when every word matches.
     #[inline]
-    fn match_all(&self, hay: &[u8]) -> Option<(bool, usize)> {
-        let mut exact = true;
-        let mut penalty = 0;
-        for t in &self.terms {
-            let (e, first, span) = t.find(hay)?;
-            exact &= e;
-            penalty += first + 4 * (span - t.len);
+    fn prefetch(&self, m: &Match) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let at = self.index.starts[m.doc as usize] as usize + m.spot.end as usize;
+            if let Some(b) = self.index.arena.get(at) {
+                // SAFETY: a prefetch is only a hint; the address is inside
+                // the arena.
+                unsafe {
+                    std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                        (b as *const u8).cast::<i8>(),
+                    )
+                };
+            }
         }
-        Some((exact, penalty))
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = m;
     }
 
     #[inline]
-    fn passes(&self, doc: &Doc) -> bool {
+    fn one_of_list(
+        &self,
+        part: &mut Part,
+        m: &Match,
+        added: Option<usize>,
+        last: Option<&TermMatcher>,
+    ) {
+        {
+            {
+                let d = m.doc as usize;
+                if d < self.range.0 || d >= self.range.1 || !self.passes(d) {
+                    return;
+                }
+                let hay = self.hay(d);
+                let found = match (added, last) {
+                    (Some(added), Some(t)) => t.extend(m.spot, added, hay).map(|s| (m.rest, s)),
+                    (_, None) => Some((0, Spot::default())),
+                    _ => self.match_all(hay),
+                };
+                if let Some((rest, spot)) = found {
+                    self.found(part, d, rest, spot);
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn found(&self, part: &mut Part, d: usize, rest: u32, spot: Spot) {
+        let (exact, penalty) = match self.terms.last() {
+            Some(t) => (
+                rest & REST_INEXACT == 0 && spot.is_exact(),
+                (rest & !REST_INEXACT) as usize + t.penalty(spot),
+            ),
+            None => (true, 0),
+        };
+        part.matches.push(Match {
+            doc: d as u32,
+            spot,
+            rest,
+        });
+        part.top.push(self.key(exact, penalty, d));
+    }
+
+    /// Every word matches: the words before the last (penalty, exactness)
+    /// and where the last matched.
+    #[inline]
+    fn match_all(&self, hay: &[u8]) -> Option<(u32, Spot)> {
+        let (last, before) = self.terms.split_last()?;
+        let mut rest = 0u32;
+        for t in before {
+            let s = t.find(hay)?;
+            if !s.is_exact() {
+                rest |= REST_INEXACT;
+            }
+            let p = (rest & !REST_INEXACT).saturating_add(t.penalty(s) as u32);
+            rest = (rest & REST_INEXACT) | p.min(REST_INEXACT - 1);
+        }
+        Some((rest, last.find(hay)?))
+    }
+
+    /// The entry passes the query's filters. Without filters this touches
+    /// nothing (the full record is a cache miss per entry when narrowing).
+    #[inline]
+    fn passes(&self, d: usize) -> bool {
+        if !self.filtered {
+            return true;
+        }
+        let doc: &Doc = &self.index.docs[d];
         let q = self.query;
         if let Some(n) = q.meeting_no {
             if u32::from(doc.meeting_no) != n || doc.kind.is_node() {
@@ -472,6 +506,17 @@ impl<'a> Plan<'a> {
             Some(KindFilter::Policy) => doc.kind.is_node(),
         }
     }
+
+    /// The scan key: exact (1 bit), kind rank (2 bits), quality (29 bits),
+    /// then recency (the entry index, inverted: newer entries come first).
+    #[inline]
+    fn key(&self, exact: bool, penalty: usize, d: usize) -> u64 {
+        let quality = QMAX - (penalty as u64).min(QMAX);
+        (u64::from(exact) << 63)
+            | (u64::from(self.index.ranks[d]) << 61)
+            | (quality << 32)
+            | u64::from(u32::MAX - d as u32)
+    }
 }
 
 /// The entry holding arena byte `p`, knowing it is `from` or later (and
@@ -487,17 +532,6 @@ fn entry_at(starts: &[u32], from: usize, hi: usize, p: usize) -> usize {
     }
     let end = (lo + step).min(hi);
     lo + starts[lo + 1..end].partition_point(|&s| s as usize <= p)
-}
-
-/// The scan key: exact (1 bit), kind rank (2 bits), quality (29 bits), then
-/// recency (the entry index, inverted: newer entries come first).
-#[inline]
-fn key(exact: bool, doc: &Doc, penalty: usize, d: usize) -> u64 {
-    let quality = QMAX - (penalty as u64).min(QMAX);
-    (u64::from(exact) << 63)
-        | (u64::from(doc.kind.rank()) << 61)
-        | (quality << 32)
-        | u64::from(u32::MAX - d as u32)
 }
 
 /// A bounded "best k" collector: buffer, and when the buffer is full keep
