@@ -219,3 +219,43 @@ fn results_follow_changes_to_the_data() {
     );
     let _ = KeyModifiers::NONE;
 }
+
+#[test]
+fn related_items_follow_new_agenda_items() {
+    let mut app = App::with_samples();
+    let m5 = app
+        .state
+        .calendar
+        .meetings
+        .iter()
+        .find(|m| m.number == 5)
+        .map(|m| m.id)
+        .expect("meeting 5");
+    let m2 = select_meeting(&mut app, 2);
+    assert_eq!(related_meetings(&app, m2, "50周年"), vec![3, 4]);
+    // This app adds an item to meeting 5 on the same topic.
+    app.settle(vec![kusei::app::worker::Request::Write(
+        kusei::app::worker::WriteOp::AddItem {
+            meeting: m5,
+            title: "旭区制50周年の広報について".into(),
+        },
+    )]);
+    assert_eq!(related_meetings(&app, m2, "50周年"), vec![3, 4, 5]);
+    // Another process adds one to meeting 1.
+    let path = app.dir.path().join("kusei.db");
+    let mut other = kusei::db::Store::open(&path, kusei::db::OpenOptions::default()).expect("open");
+    let m1 = app
+        .state
+        .calendar
+        .meetings
+        .iter()
+        .find(|m| m.number == 1)
+        .map(|m| m.id)
+        .expect("meeting 1");
+    other
+        .add_item(m1, "旭区制50周年の準備について")
+        .expect("add item");
+    app.worker.poll_external();
+    app.settle(Vec::new());
+    assert_eq!(related_meetings(&app, m2, "50周年"), vec![1, 3, 4, 5]);
+}

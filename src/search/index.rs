@@ -255,8 +255,6 @@ pub struct Index {
     pub(super) docs: Vec<Doc>,
     /// Folded job titles; `speakers[0]` is "" (no speaker).
     pub(super) speakers: Vec<String>,
-    /// Indices of agenda-title entries (for related items).
-    pub(super) item_titles: Vec<u32>,
     /// [`DocKind::rank`] of each entry: a byte per entry, so the hot loops
     /// need not load the full record.
     pub(super) ranks: Vec<u8>,
@@ -414,13 +412,9 @@ impl IndexBuilder {
         let mut arena = Vec::with_capacity(old.len());
         let mut starts = Vec::with_capacity(entries.len() + 1);
         let mut docs = Vec::with_capacity(entries.len());
-        let mut item_titles = Vec::new();
-        for (i, (doc, s, l)) in entries.into_iter().enumerate() {
+        for (doc, s, l) in entries {
             starts.push(arena.len() as u32);
             arena.extend_from_slice(&old[s as usize..(s + l) as usize]);
-            if doc.kind == DocKind::ItemTitle {
-                item_titles.push(i as u32);
-            }
             docs.push(doc);
         }
         drop(old);
@@ -434,7 +428,6 @@ impl IndexBuilder {
             starts,
             docs,
             speakers,
-            item_titles,
             ranks,
         }
     }

@@ -13,7 +13,7 @@ use memchr::memmem::Finder;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::fold::{fold_mapped, Folded};
-use super::index::Index;
+use super::index::{DocKind, Index};
 use super::SearchError;
 
 /// The shortest shared stretch that makes a topic.
@@ -100,14 +100,21 @@ pub fn related_to_title(
         .iter()
         .map(|g| Finder::new(&codec.encode(g)).into_owned())
         .collect();
-    let mut found: Vec<(usize, i32, u32, String)> = Vec::new();
-    for &d in &index.item_titles {
-        let doc = index.doc(d);
-        if doc.parent == meeting_id {
-            continue;
+    // Each stretch is looked for once across the whole arena (a separator
+    // ends every entry, so a hit never spans two), not once per title.
+    let mut hits: Vec<u32> = Vec::new();
+    for f in &finders {
+        for p in f.find_iter(&index.arena) {
+            let d = index.starts.partition_point(|&s| s as usize <= p) - 1;
+            hits.push(d as u32);
         }
-        let bytes = index.key_bytes(d);
-        if !finders.iter().any(|f| f.find(bytes).is_some()) {
+    }
+    hits.sort_unstable();
+    hits.dedup();
+    let mut found: Vec<(usize, i32, u32, String)> = Vec::new();
+    for d in hits {
+        let doc = index.doc(d);
+        if doc.parent == meeting_id || doc.kind != DocKind::ItemTitle {
             continue;
         }
         let hay: Vec<char> = index.key(d).chars().collect();

@@ -211,7 +211,17 @@ pub enum Response {
 #[derive(Default)]
 pub struct Service {
     search: Option<service::Service>,
-    titles: Option<([i64; 6], Index)>,
+    titles: Option<Titles>,
+}
+
+/// Agenda titles for related items, and what tells whether they are current.
+struct Titles {
+    index: Index,
+    fingerprint: [i64; 6],
+    /// `PRAGMA data_version` when last checked (others' commits change it).
+    data_version: i64,
+    /// This app wrote since (its own commits leave `data_version` alone).
+    dirty: bool,
 }
 
 impl Service {
@@ -227,13 +237,33 @@ impl Service {
     }
 
     /// The titles index, rebuilt when agenda items or meetings changed.
+    /// After any change the fingerprint (a pass over the agenda items) tells
+    /// whether they did; browsing without changes costs nothing.
     fn titles(&mut self, ctx: &Ctx) -> Option<&Index> {
         let conn = ctx.store.conn();
-        let fp = load::titles_fingerprint(conn).ok()?;
-        if self.titles.as_ref().is_none_or(|(f, _)| *f != fp) {
-            self.titles = Some((fp, load::build_titles(conn).ok()?));
+        let version = ctx.store.data_version().ok()?;
+        let changed = self
+            .titles
+            .as_ref()
+            .is_none_or(|t| t.dirty || t.data_version != version);
+        if changed {
+            let fingerprint = load::titles_fingerprint(conn).ok()?;
+            match self.titles.as_mut() {
+                Some(t) if t.fingerprint == fingerprint => {
+                    t.dirty = false;
+                    t.data_version = version;
+                }
+                _ => {
+                    self.titles = Some(Titles {
+                        index: load::build_titles(conn).ok()?,
+                        fingerprint,
+                        data_version: version,
+                        dirty: false,
+                    });
+                }
+            }
         }
-        self.titles.as_ref().map(|(_, ix)| ix)
+        self.titles.as_ref().map(|t| &t.index)
     }
 }
 
@@ -272,6 +302,9 @@ pub fn handle(ctx: &mut Ctx, req: Request) {
         Request::DataChanged => {
             if let Some(s) = &ctx.services.search.search {
                 s.data_changed();
+            }
+            if let Some(t) = ctx.services.search.titles.as_mut() {
+                t.dirty = true;
             }
         }
     }
