@@ -106,6 +106,12 @@ pub enum Command {
         #[arg(long)]
         keys: bool,
     },
+    /// Search opinions, agenda items and policy nodes (the app's `/`); ranked
+    /// results to stdout. Exit status 1 when nothing matches.
+    Search(crate::search::cli::SearchArgs),
+    /// Fill the database with synthetic meetings and opinions (benchmarks,
+    /// demonstrations); the same seed gives the same data.
+    Gen(crate::search::cli::GenArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -213,6 +219,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(
             Command::Import { .. }
                 | Command::Sample
+                | Command::Gen(_)
                 | Command::Link {
                     accept_all: true,
                     ..
@@ -264,6 +271,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Audit { what }) => cmd_audit(&store, what),
         Some(Command::Completions { .. } | Command::Man { .. }) => Ok(ExitCode::SUCCESS),
         Some(Command::Config { .. }) => Ok(ExitCode::SUCCESS), // handled above
+        Some(Command::Search(a)) => crate::search::cli::cmd_search(&store, &a),
+        Some(Command::Gen(a)) => crate::search::cli::cmd_gen(&mut store, &a),
     }
 }
 

@@ -9,5 +9,6 @@ pub mod export;
 pub mod import;
 pub mod model;
 pub mod sample;
+pub mod search;
 pub mod ui;
 pub mod wareki;

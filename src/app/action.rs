@@ -147,4 +147,8 @@ pub enum Action {
     ProgressClearFilters,
     /// Copy a citation of the selected opinion or meeting (OSC 52).
     CopyCitation,
+    // Search
+    Search,
+    PickPageUp,
+    PickPageDown,
 }

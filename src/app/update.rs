@@ -81,6 +81,9 @@ pub fn on_paste(s: &mut AppState, text: &str) -> Requests {
         }
         return Vec::new();
     }
+    if s.search.open {
+        return super::panes::search::on_paste(s, text);
+    }
     if s.mode == Mode::MinutesInput {
         return minutes::edit_input(s, |input| input.handle_paste(text));
     }
@@ -188,9 +191,14 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
             Vec::new()
         }
         Action::LinkItem => super::panes::policy::link_item(s),
-        Action::Accept | Action::Cancel | Action::PickPrev | Action::PickNext | Action::Toggle => {
-            Vec::new()
-        }
+        Action::Search => super::panes::search::open(s),
+        Action::Accept
+        | Action::Cancel
+        | Action::PickPrev
+        | Action::PickNext
+        | Action::PickPageUp
+        | Action::PickPageDown
+        | Action::Toggle => Vec::new(),
         // The attendance pane's own keys (see `panes::attendance`).
         Action::CellLeft
         | Action::CellRight
@@ -388,7 +396,7 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             s.calendar.detail = detail;
             minutes::drop_confirmed(s);
             minutes::clamp(s);
-            Vec::new()
+            super::panes::search::on_meeting_loaded(s)
         }
         Response::Draft { context, text } => {
             minutes::restore_draft(s, &context, text);

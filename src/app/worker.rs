@@ -324,8 +324,6 @@ impl Worker {
                 };
                 super::panes::handle(&mut ctx, r);
                 self.note_own_batch();
-                self.data_version = self.store.data_version().unwrap_or(self.data_version);
-                self.last_audit = self.store.last_audit_id().unwrap_or(self.last_audit);
             }
             Request::Undo { batch, redo } => {
                 let result = self.store.undo(batch).map_err(|e| e.to_string());
@@ -375,8 +373,6 @@ impl Worker {
         self.send_latest();
         self.send_year(None);
         self.send_meeting();
-        self.data_version = self.store.data_version().unwrap_or(self.data_version);
-        self.last_audit = self.store.last_audit_id().unwrap_or(self.last_audit);
     }
 
     fn write(&mut self, op: WriteOp) {
@@ -486,6 +482,11 @@ impl Worker {
             .store
             .changes_since(self.last_audit)
             .unwrap_or_default();
+        // Only here does the mark move on: our own change sets are told
+        // apart by id, so nothing another session saved meanwhile is missed.
+        if let Some(last) = changes.iter().map(|c| c.audit_id).max() {
+            self.last_audit = self.last_audit.max(last);
+        }
         changes.retain(|c| !self.own_batches.contains(&c.batch));
         self.reload();
         if !changes.is_empty() {

@@ -37,7 +37,10 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     .areas(right);
     meeting_list(frame, list, &s.calendar, s.dates, theme);
     match &s.calendar.detail {
-        Some(d) => meeting_detail(frame, detail, d, s, theme),
+        Some(d) => {
+            let related = super::search::related_lines(&s.search, d.meeting.id, theme);
+            meeting_detail(frame, detail, d, s, related, theme)
+        }
         None => {
             title_bar(
                 frame,
@@ -266,7 +269,14 @@ pub fn recording_note(d: &MeetingDetail) -> String {
     }
 }
 
-fn meeting_detail(frame: &mut Frame, area: Rect, d: &MeetingDetail, s: &AppState, theme: &Theme) {
+fn meeting_detail<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    d: &'a MeetingDetail,
+    s: &AppState,
+    related: Vec<Line<'a>>,
+    theme: &Theme,
+) {
     let (m, scroll) = (&d.meeting, s.calendar.detail_scroll);
     title_bar(
         frame,
@@ -285,11 +295,9 @@ fn meeting_detail(frame: &mut Frame, area: Rect, d: &MeetingDetail, s: &AppState
         width: area.width.saturating_sub(1),
         height: area.height.saturating_sub(1),
     };
-    let rows = wrap_lines(
-        detail_lines(d, s.dates, theme),
-        body.width as usize,
-        bullet_indent,
-    );
+    let mut lines = detail_lines(d, s.dates, theme);
+    lines.extend(related);
+    let rows = wrap_lines(lines, body.width as usize, bullet_indent);
     let max_scroll = rows.len().saturating_sub(body.height as usize) as u16;
     frame.render_widget(
         Paragraph::new(rows).scroll((scroll.min(max_scroll), 0)),

@@ -50,6 +50,8 @@ pub struct Theme {
     pub overdue: Style,
     /// The markers the chrome draws (not a colour: set by `glyphs`).
     pub glyphs: Glyphs,
+    /// The characters a search matched.
+    pub match_highlight: Style,
 }
 
 impl Theme {
@@ -101,6 +103,9 @@ impl Theme {
                 .fg(Color::Red)
                 .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             glyphs: Glyphs::default(),
+            match_highlight: Style::default()
+                .fg(Color::Yellow)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         }
     }
 
@@ -137,6 +142,7 @@ impl Theme {
             status_done: plain,
             overdue: rev.add_modifier(Modifier::BOLD),
             glyphs: Glyphs::default(),
+            match_highlight: Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         }
     }
 

@@ -1,55 +1,492 @@
-//! The search overlay (`/` from anywhere): state, the index service, keys.
+//! The search overlay (`/` from anywhere; Ctrl-F while typing minutes): the
+//! query line, results that follow every keystroke, a preview of the
+//! selected result in its meeting, Enter to jump there. Also the "related"
+//! agenda items under a meeting's detail in the calendar.
+//!
+//! The index lives on a thread of its own (`search::service`), started with
+//! the app, so a keystroke never waits for it; previews and related items
+//! are small reads answered here on the database thread.
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::Ctx;
-use crate::app::keymap::Binding;
-use crate::app::state::AppState;
+use super::{Ctx, PaneRequest, PaneResponse};
+use crate::app::action::Action;
+use crate::app::keymap::{self, Binding, Scope};
+use crate::app::state::{first_of_month, AppState, Mode, Tab};
 use crate::app::update::Requests;
+use crate::app::worker::{self, Response as WorkerResponse};
+use crate::search::related::{related_for_meeting, RelatedGroup};
+use crate::search::resolve::{context, Context, ResultRow};
+use crate::search::service::{self, Event};
+use crate::search::{load, Index, Query};
+use crate::ui::text_input::{InputOutcome, TextInput};
 
-/// This pane's keys (scope `Scope::Search`), shown in help and hints.
-pub const BINDINGS: &[Binding] = &[];
+const fn bind(
+    scope: Scope,
+    code: KeyCode,
+    mods: KeyModifiers,
+    action: Action,
+    help: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
+    Binding {
+        scope,
+        code,
+        mods,
+        action,
+        help,
+        hint,
+    }
+}
+
+const N: KeyModifiers = KeyModifiers::NONE;
+const C: KeyModifiers = KeyModifiers::CONTROL;
+
+/// This pane's keys, shown in help and hints.
+pub const BINDINGS: &[Binding] = &[
+    bind(
+        Scope::Global,
+        KeyCode::Char('/'),
+        N,
+        Action::Search,
+        "検索（意見・議題・運営方針）",
+        Some("検索"),
+    ),
+    bind(
+        Scope::MinutesInput,
+        KeyCode::Char('f'),
+        C,
+        Action::Search,
+        "検索（入力中の文はそのまま）",
+        None,
+    ),
+    bind(
+        Scope::Search,
+        KeyCode::Enter,
+        N,
+        Action::Accept,
+        "選んだ結果の会議へ移動",
+        Some("移動"),
+    ),
+    bind(
+        Scope::Search,
+        KeyCode::Esc,
+        N,
+        Action::Cancel,
+        "検索を閉じる",
+        Some("閉じる"),
+    ),
+    bind(
+        Scope::Search,
+        KeyCode::Up,
+        N,
+        Action::PickPrev,
+        "前の結果",
+        None,
+    ),
+    bind(
+        Scope::Search,
+        KeyCode::Char('p'),
+        C,
+        Action::PickPrev,
+        "前の結果",
+        None,
+    ),
+    bind(
+        Scope::Search,
+        KeyCode::Down,
+        N,
+        Action::PickNext,
+        "次の結果",
+        Some("選択"),
+    ),
+    bind(
+        Scope::Search,
+        KeyCode::Char('n'),
+        C,
+        Action::PickNext,
+        "次の結果",
+        None,
+    ),
+    bind(
+        Scope::Search,
+        KeyCode::PageUp,
+        N,
+        Action::PickPageUp,
+        "前のページ",
+        None,
+    ),
+    bind(
+        Scope::Search,
+        KeyCode::PageDown,
+        N,
+        Action::PickPageDown,
+        "次のページ",
+        None,
+    ),
+];
+
+/// Results asked for per query (the list scrolls through these).
+pub const LIMIT: usize = 200;
+/// Rows moved by PgUp / PgDn.
+const PAGE: usize = 10;
+/// Related items per agenda item of a meeting.
+const RELATED_PER_ITEM: usize = 6;
+
+/// How far the index is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum IndexStatus {
+    #[default]
+    NotStarted,
+    Building {
+        done: usize,
+        total: usize,
+    },
+    Ready {
+        entries: usize,
+        millis: u64,
+    },
+    Failed(String),
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
     /// The overlay is open and has the keys.
     pub open: bool,
+    pub input: TextInput,
+    /// The number of the last query sent.
+    pub seq: u64,
+    /// The query the results answer (for highlighting).
+    pub shown: Query,
+    pub shown_seq: u64,
+    pub results: Vec<ResultRow>,
+    /// Entries matched in all.
+    pub total: usize,
+    pub error: Option<String>,
+    /// How long the last search took (microseconds).
+    pub micros: u64,
+    pub selected: usize,
+    /// The selected result in its meeting: (kind, id) and the context.
+    pub context: Option<(crate::search::DocKind, i64, Context)>,
+    pub index: IndexStatus,
+    /// Related items of the meeting shown in the calendar.
+    pub related: Option<(i64, Vec<RelatedGroup>)>,
+}
+
+impl State {
+    pub fn selected_row(&self) -> Option<&ResultRow> {
+        self.results.get(self.selected)
+    }
 }
 
 #[derive(Debug, Clone)]
 pub enum Request {
-    Query(String),
+    Query {
+        seq: u64,
+        text: String,
+    },
+    /// Related items for a meeting's detail.
+    Related(i64),
+    /// The context of a result, for the preview.
+    Context(Box<ResultRow>),
+    DataChanged,
 }
 
 #[derive(Debug, Clone)]
 pub enum Response {
-    Results,
+    Service(Event),
+    Related {
+        meeting_id: i64,
+        groups: Vec<RelatedGroup>,
+    },
+    Context {
+        kind: crate::search::DocKind,
+        id: i64,
+        context: Context,
+    },
 }
 
-/// The search index and its worker, kept on the database thread.
+/// The search index and its thread, kept on the database thread, and the
+/// small titles index for related items.
 #[derive(Default)]
-pub struct Service {}
+pub struct Service {
+    search: Option<service::Service>,
+    titles: Option<Titles>,
+}
 
-pub fn handle(_ctx: &mut Ctx, req: Request) {
-    match req {
-        Request::Query(_) => {}
+/// Agenda titles for related items, and what tells whether they are current.
+struct Titles {
+    index: Index,
+    fingerprint: [i64; 6],
+    /// `PRAGMA data_version` when last checked (others' commits change it).
+    data_version: i64,
+    /// This app wrote since (its own commits leave `data_version` alone).
+    dirty: bool,
+}
+
+impl Service {
+    fn start(&mut self, ctx: &Ctx) -> &service::Service {
+        self.search.get_or_insert_with(|| {
+            let out = ctx.out.clone();
+            service::Service::start(ctx.store.path(), move |ev| {
+                let _ = out.send(WorkerResponse::Pane(PaneResponse::Search(
+                    Response::Service(ev),
+                )));
+            })
+        })
+    }
+
+    /// The titles index, rebuilt when agenda items or meetings changed.
+    /// After any change the fingerprint (a pass over the agenda items) tells
+    /// whether they did; browsing without changes costs nothing.
+    fn titles(&mut self, ctx: &Ctx) -> Option<&Index> {
+        let conn = ctx.store.conn();
+        let version = ctx.store.data_version().ok()?;
+        let changed = self
+            .titles
+            .as_ref()
+            .is_none_or(|t| t.dirty || t.data_version != version);
+        if changed {
+            let fingerprint = load::titles_fingerprint(conn).ok()?;
+            match self.titles.as_mut() {
+                Some(t) if t.fingerprint == fingerprint => {
+                    t.dirty = false;
+                    t.data_version = version;
+                }
+                _ => {
+                    self.titles = Some(Titles {
+                        index: load::build_titles(conn).ok()?,
+                        fingerprint,
+                        data_version: version,
+                        dirty: false,
+                    });
+                }
+            }
+        }
+        self.titles.as_ref().map(|t| &t.index)
     }
 }
 
-pub fn on_response(_s: &mut AppState, r: Response) -> Requests {
-    match r {
-        Response::Results => Vec::new(),
+pub fn handle(ctx: &mut Ctx, req: Request) {
+    match req {
+        Request::Query { seq, text } => {
+            let mut svc = std::mem::take(&mut ctx.services.search);
+            svc.start(ctx).query(seq, &text, LIMIT);
+            ctx.services.search = svc;
+        }
+        Request::Related(meeting_id) => {
+            let mut svc = std::mem::take(&mut ctx.services.search);
+            // The app has started: build the search index meanwhile.
+            svc.start(ctx);
+            let groups = svc
+                .titles(ctx)
+                .and_then(|ix| {
+                    related_for_meeting(ix, ctx.store.conn(), meeting_id, RELATED_PER_ITEM).ok()
+                })
+                .unwrap_or_default();
+            ctx.services.search = svc;
+            ctx.send(PaneResponse::Search(Response::Related {
+                meeting_id,
+                groups,
+            }));
+        }
+        Request::Context(row) => {
+            if let Ok(c) = context(ctx.store.conn(), &row) {
+                ctx.send(PaneResponse::Search(Response::Context {
+                    kind: row.kind,
+                    id: row.id,
+                    context: c,
+                }));
+            }
+        }
+        Request::DataChanged => {
+            if let Some(s) = &ctx.services.search.search {
+                s.data_changed();
+            }
+            if let Some(t) = ctx.services.search.titles.as_mut() {
+                t.dirty = true;
+            }
+        }
     }
+}
+
+fn req(r: Request) -> worker::Request {
+    super::request(PaneRequest::Search(r))
+}
+
+pub fn on_response(s: &mut AppState, r: Response) -> Requests {
+    let st = &mut s.search;
+    match r {
+        Response::Service(Event::Progress { done, total }) => {
+            st.index = IndexStatus::Building { done, total };
+        }
+        Response::Service(Event::Ready { entries, millis }) => {
+            st.index = IndexStatus::Ready { entries, millis };
+        }
+        Response::Service(Event::Failed(e)) => st.index = IndexStatus::Failed(e),
+        Response::Service(Event::Results(r)) => {
+            if r.seq != st.seq {
+                // An answer to a query already replaced by a newer one.
+                return Vec::new();
+            }
+            let same_query = r.seq == st.shown_seq;
+            let keep = st.selected_row().map(|row| (row.kind, row.id));
+            st.shown = crate::search::parse(st.input.text()).unwrap_or_default();
+            st.shown_seq = r.seq;
+            st.results = r.rows;
+            st.total = r.total;
+            st.error = r.error;
+            st.micros = r.micros;
+            // A re-answer of the same query (the data changed) keeps the
+            // selection where it was.
+            st.selected = keep
+                .filter(|_| same_query)
+                .and_then(|k| st.results.iter().position(|row| (row.kind, row.id) == k))
+                .unwrap_or(0);
+            return ask_context(s);
+        }
+        Response::Related { meeting_id, groups } => st.related = Some((meeting_id, groups)),
+        Response::Context { kind, id, context } => {
+            if st
+                .selected_row()
+                .is_some_and(|r| r.kind == kind && r.id == id)
+            {
+                st.context = Some((kind, id, context));
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// Ask for the selected result's context unless it is the one shown.
+fn ask_context(s: &mut AppState) -> Requests {
+    let st = &mut s.search;
+    let Some(row) = st.selected_row() else {
+        st.context = None;
+        return Vec::new();
+    };
+    if st
+        .context
+        .as_ref()
+        .is_some_and(|(k, id, _)| *k == row.kind && *id == row.id)
+    {
+        return Vec::new();
+    }
+    vec![req(Request::Context(Box::new(row.clone())))]
+}
+
+/// Open the overlay (the `/` key), running the query it holds.
+pub fn open(s: &mut AppState) -> Requests {
+    s.search.open = true;
+    send_query(s)
+}
+
+fn send_query(s: &mut AppState) -> Requests {
+    s.search.seq += 1;
+    vec![req(Request::Query {
+        seq: s.search.seq,
+        text: s.search.input.text().to_string(),
+    })]
 }
 
 /// Keys while the overlay is open; None when it is closed.
-pub fn on_key(s: &mut AppState, _key: &KeyEvent) -> Option<Requests> {
+pub fn on_key(s: &mut AppState, key: &KeyEvent) -> Option<Requests> {
     if !s.search.open {
         return None;
     }
-    None
+    if let Some(a) = keymap::lookup(Scope::Search, key) {
+        return Some(apply(s, a));
+    }
+    Some(match s.search.input.handle_key(key) {
+        InputOutcome::Changed => send_query(s),
+        InputOutcome::Error => {
+            if let Some(e) = s.search.input.take_error() {
+                s.error(e.to_string());
+            }
+            Vec::new()
+        }
+        _ => Vec::new(),
+    })
 }
 
-pub fn refresh(_s: &mut AppState) -> Requests {
-    Vec::new()
+/// A paste while the overlay is open: one edit of the query.
+pub fn on_paste(s: &mut AppState, text: &str) -> Requests {
+    match s.search.input.handle_paste(text) {
+        InputOutcome::Changed => send_query(s),
+        _ => Vec::new(),
+    }
+}
+
+fn apply(s: &mut AppState, a: Action) -> Requests {
+    let n = s.search.results.len();
+    let st = &mut s.search;
+    match a {
+        Action::Cancel => {
+            st.open = false;
+            return Vec::new();
+        }
+        Action::Accept => return jump(s),
+        Action::PickPrev => st.selected = st.selected.saturating_sub(1),
+        Action::PickNext => st.selected = (st.selected + 1).min(n.saturating_sub(1)),
+        Action::PickPageUp => st.selected = st.selected.saturating_sub(PAGE),
+        Action::PickPageDown => st.selected = (st.selected + PAGE).min(n.saturating_sub(1)),
+        _ => return Vec::new(),
+    }
+    ask_context(s)
+}
+
+/// Enter: close the overlay and show the selected result where it lives.
+fn jump(s: &mut AppState) -> Requests {
+    let Some(row) = s.search.selected_row().cloned() else {
+        return Vec::new();
+    };
+    s.search.open = false;
+    if s.mode != Mode::Normal {
+        // The draft is saved continuously; leaving loses nothing.
+        s.mode = Mode::Normal;
+        s.minutes = None;
+    }
+    if let Some(n) = &row.node {
+        s.tab = Tab::Policy;
+        s.info(format!(
+            "運営方針「{}」の {} {}",
+            n.plan,
+            n.code,
+            crate::ui::text_input::truncate_to_width(&row.text, 30).0
+        ));
+        return super::on_enter(s, Tab::Policy);
+    }
+    let (Some(m), Some(fy), Some(date)) = (&row.meeting, row.fiscal_year, row.date) else {
+        return Vec::new();
+    };
+    s.tab = Tab::Meetings;
+    let c = &mut s.calendar;
+    if c.fiscal_year != fy {
+        c.meetings.clear();
+        c.selected = None;
+        c.detail = None;
+    }
+    c.cursor = date;
+    c.month = first_of_month(date);
+    c.fiscal_year = fy;
+    c.detail_scroll = 0;
+    c.loading = true;
+    vec![worker::Request::LoadYear {
+        fiscal_year: Some(fy),
+        select: Some(m.id),
+    }]
+}
+
+/// The calendar loaded a meeting: ask for its related items.
+pub fn on_meeting_loaded(s: &mut AppState) -> Requests {
+    match &s.calendar.detail {
+        Some(d) => vec![req(Request::Related(d.meeting.id))],
+        None => Vec::new(),
+    }
+}
+
+/// The data changed: rebuild the index; the open query is answered again.
+pub fn refresh(s: &mut AppState) -> Requests {
+    let _ = s;
+    vec![req(Request::DataChanged)]
 }

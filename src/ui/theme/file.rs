@@ -62,6 +62,7 @@ pub const ROLES: &[&str] = &[
     "status_not_started",
     "status_done",
     "overdue",
+    "match_highlight",
 ];
 
 pub(super) fn role_mut<'t>(t: &'t mut Theme, role: &str) -> Option<&'t mut Style> {
@@ -92,6 +93,7 @@ pub(super) fn role_mut<'t>(t: &'t mut Theme, role: &str) -> Option<&'t mut Style
         "status_not_started" => &mut t.status_not_started,
         "status_done" => &mut t.status_done,
         "overdue" => &mut t.overdue,
+        "match_highlight" => &mut t.match_highlight,
         _ => return None,
     })
 }

@@ -1,0 +1,472 @@
+//! The in-memory index: every searchable text's folded key, back to back in
+//! one byte arena (each followed by a 0 byte, which no character encodes
+//! to, so a match never spans two entries), and a small fixed-size record
+//! per entry. The original text is not kept: it is read back from the
+//! database for the few results shown.
+//!
+//! Keys are stored in a [`Codec`]: each character becomes the UTF-8 form of
+//! its frequency rank, so the 127 commonest characters (most hiragana, common
+//! kanji, punctuation) take one byte instead of three. That halves the bytes
+//! a scan reads and the memory, and a common character is found with a
+//! single-byte `memchr`. Being UTF-8 shaped, the code is self-synchronising:
+//! a search for one character's bytes never matches inside another's.
+//!
+//! Entries are sorted newest first, so "ties by recency" is "lower index
+//! first", and a fiscal year is one contiguous range of entries.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::fold::{fold, fold_each};
+
+/// What an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum DocKind {
+    Opinion,
+    Decision,
+    Action,
+    ItemTitle,
+    ItemSummary,
+    NodeTitle,
+    NodeBody,
+}
+
+impl DocKind {
+    /// What the result list calls it (two wide characters).
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            DocKind::Opinion => "意見",
+            DocKind::Decision => "決定",
+            DocKind::Action => "宿題",
+            DocKind::ItemTitle => "議題",
+            DocKind::ItemSummary => "概要",
+            DocKind::NodeTitle => "方針",
+            DocKind::NodeBody => "説明",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Opinion => "opinion",
+            DocKind::Decision => "decision",
+            DocKind::Action => "action",
+            DocKind::ItemTitle => "item_title",
+            DocKind::ItemSummary => "item_summary",
+            DocKind::NodeTitle => "node_title",
+            DocKind::NodeBody => "node_body",
+        }
+    }
+
+    pub fn is_opinion(self) -> bool {
+        matches!(self, DocKind::Opinion | DocKind::Decision | DocKind::Action)
+    }
+
+    pub fn is_item(self) -> bool {
+        matches!(self, DocKind::ItemTitle | DocKind::ItemSummary)
+    }
+
+    pub fn is_node(self) -> bool {
+        matches!(self, DocKind::NodeTitle | DocKind::NodeBody)
+    }
+
+    /// Opinions first, then agenda titles, then the rest (higher first).
+    pub fn rank(self) -> u8 {
+        match self {
+            DocKind::Opinion | DocKind::Decision | DocKind::Action => 3,
+            DocKind::ItemTitle => 2,
+            DocKind::ItemSummary | DocKind::NodeTitle => 1,
+            DocKind::NodeBody => 0,
+        }
+    }
+
+    pub fn from_opinion_kind(kind: &str) -> DocKind {
+        match kind {
+            "decision" => DocKind::Decision,
+            "action" => DocKind::Action,
+            _ => DocKind::Opinion,
+        }
+    }
+}
+
+/// One entry's facts, for filters, ranking and finding it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Doc {
+    /// Row id in `opinions`, `agenda_items` or `plan_nodes`.
+    pub id: i64,
+    /// The meeting (opinions, agenda items) or plan (nodes).
+    pub parent: i64,
+    /// Days since 0001-01-01 of the meeting (or the start of the plan's
+    /// fiscal year); 0 when there is none.
+    pub day: i32,
+    /// 0 when there is none.
+    pub fiscal_year: i16,
+    /// 第N回; 0 for nodes.
+    pub meeting_no: u16,
+    /// Index into [`Index::speakers`]; 0 for none.
+    pub speaker: u16,
+    pub kind: DocKind,
+}
+
+impl Doc {
+    pub fn date(&self) -> Option<NaiveDate> {
+        (self.day > 0)
+            .then(|| NaiveDate::from_num_days_from_ce_opt(self.day))
+            .flatten()
+    }
+}
+
+pub fn day_number(d: NaiveDate) -> i32 {
+    d.num_days_from_ce()
+}
+
+/// Characters to compact codes and back (see the module comment).
+#[derive(Debug, Clone)]
+pub struct Codec {
+    /// Code of each BMP character (by code point); astral characters are
+    /// their own code (at least 0x10000, above every BMP code).
+    to_code: Vec<u16>,
+    /// Character of each BMP code.
+    from_code: Vec<char>,
+}
+
+impl Default for Codec {
+    fn default() -> Self {
+        Codec::from_counts(&HashMap::new())
+    }
+}
+
+impl Codec {
+    /// Ranks from a sample of text: its characters by falling frequency get
+    /// codes 1, 2, …; every other BMP character follows, in code point order.
+    /// Code 0 is the entry separator.
+    pub fn from_sample<'a>(texts: impl IntoIterator<Item = &'a str>) -> Codec {
+        let mut counts: HashMap<char, u64> = HashMap::new();
+        for t in texts {
+            fold_each(t, |c| *counts.entry(c).or_default() += 1);
+        }
+        Codec::from_counts(&counts)
+    }
+
+    fn from_counts(counts: &HashMap<char, u64>) -> Codec {
+        let mut seen: Vec<(char, u64)> = counts
+            .iter()
+            .filter(|(c, _)| (**c as u32) < 0x10000)
+            .map(|(c, n)| (*c, *n))
+            .collect();
+        seen.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut to_code = vec![0u16; 0x10000];
+        let mut from_code = vec!['\0'; 1];
+        for (c, _) in seen {
+            to_code[c as usize] = from_code.len() as u16;
+            from_code.push(c);
+        }
+        for cp in 1..0x10000u32 {
+            if let Some(c) = char::from_u32(cp) {
+                if to_code[cp as usize] == 0 && from_code.len() < 0x10000 {
+                    to_code[cp as usize] = from_code.len() as u16;
+                    from_code.push(c);
+                }
+            }
+        }
+        Codec { to_code, from_code }
+    }
+
+    #[inline]
+    pub fn code(&self, c: char) -> u32 {
+        let cp = c as u32;
+        if cp < 0x10000 {
+            u32::from(self.to_code[cp as usize])
+        } else {
+            cp
+        }
+    }
+
+    #[inline]
+    pub fn push(&self, c: char, out: &mut Vec<u8>) {
+        push_code(self.code(c), out);
+    }
+
+    /// The bytes of a folded string.
+    pub fn encode(&self, folded: &str) -> Vec<u8> {
+        let mut out = Vec::with_capacity(folded.len());
+        for c in folded.chars() {
+            self.push(c, &mut out);
+        }
+        out
+    }
+
+    /// Back to characters (the bytes must come from [`Codec::encode`]).
+    pub fn decode(&self, bytes: &[u8]) -> String {
+        let mut out = String::with_capacity(bytes.len() * 2);
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (n, mut code) = match b {
+                0x00..=0x7F => (1, u32::from(b)),
+                0xC0..=0xDF => (2, u32::from(b & 0x1F)),
+                0xE0..=0xEF => (3, u32::from(b & 0x0F)),
+                _ => (4, u32::from(b & 0x07)),
+            };
+            for k in 1..n {
+                code = (code << 6) | u32::from(bytes.get(i + k).copied().unwrap_or(0x80) & 0x3F);
+            }
+            i += n;
+            let c = if code < 0x10000 {
+                self.from_code.get(code as usize).copied()
+            } else {
+                char::from_u32(code)
+            };
+            out.push(c.unwrap_or('\u{FFFD}'));
+        }
+        out
+    }
+}
+
+/// The UTF-8 shape of any code below 0x110000 (surrogate values included:
+/// these are ranks, not characters).
+#[inline]
+fn push_code(code: u32, out: &mut Vec<u8>) {
+    match code {
+        0..=0x7F => out.push(code as u8),
+        0x80..=0x7FF => out.extend([0xC0 | (code >> 6) as u8, 0x80 | (code & 0x3F) as u8]),
+        0x800..=0xFFFF => out.extend([
+            0xE0 | (code >> 12) as u8,
+            0x80 | ((code >> 6) & 0x3F) as u8,
+            0x80 | (code & 0x3F) as u8,
+        ]),
+        _ => out.extend([
+            0xF0 | (code >> 18) as u8,
+            0x80 | ((code >> 12) & 0x3F) as u8,
+            0x80 | ((code >> 6) & 0x3F) as u8,
+            0x80 | (code & 0x3F) as u8,
+        ]),
+    }
+}
+
+pub struct Index {
+    pub(super) codec: Arc<Codec>,
+    pub(super) arena: Vec<u8>,
+    /// `starts[i]..starts[i + 1] - 1` is entry `i`'s key (the `- 1` drops
+    /// its separator); one more element than `docs`.
+    pub(super) starts: Vec<u32>,
+    pub(super) docs: Vec<Doc>,
+    /// Folded job titles; `speakers[0]` is "" (no speaker).
+    pub(super) speakers: Vec<String>,
+    /// [`DocKind::rank`] of each entry: a byte per entry, so the hot loops
+    /// need not load the full record.
+    pub(super) ranks: Vec<u8>,
+    /// Byte frequency ranks (0 rare .. 255 common) of the indexed text, for
+    /// memchr's prefilter.
+    pub(super) byte_rank: [u8; 256],
+}
+
+impl Index {
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    pub fn doc(&self, i: u32) -> &Doc {
+        &self.docs[i as usize]
+    }
+
+    /// Entry `i`'s folded key.
+    pub fn key(&self, i: u32) -> String {
+        self.codec.decode(self.key_bytes(i))
+    }
+
+    /// Entry `i`'s key as stored (see [`Codec`]).
+    pub fn key_bytes(&self, i: u32) -> &[u8] {
+        let (s, e) = (
+            self.starts[i as usize] as usize,
+            self.starts[i as usize + 1] as usize - 1,
+        );
+        &self.arena[s..e]
+    }
+
+    pub fn codec(&self) -> &Codec {
+        &self.codec
+    }
+
+    pub fn speaker(&self, d: &Doc) -> &str {
+        self.speakers
+            .get(d.speaker as usize)
+            .map_or("", String::as_str)
+    }
+
+    /// Bytes of folded text held (the arena).
+    pub fn text_bytes(&self) -> usize {
+        self.arena.len()
+    }
+
+    /// The entries of `fiscal_year` (contiguous, entries being newest first).
+    pub(super) fn fiscal_year_range(&self, fy: i32) -> (usize, usize) {
+        let fy = fy as i16;
+        let lo = self.docs.partition_point(|d| d.fiscal_year > fy);
+        let hi = self.docs.partition_point(|d| d.fiscal_year >= fy);
+        (lo, hi.max(lo))
+    }
+}
+
+/// Collects entries in any order; [`IndexBuilder::finish`] sorts them.
+#[derive(Default)]
+pub struct IndexBuilder {
+    codec: Arc<Codec>,
+    arena: Vec<u8>,
+    entries: Vec<(Doc, u32, u32)>,
+    speakers: Vec<String>,
+    speaker_ids: HashMap<String, u16>,
+}
+
+/// The index would pass 4 GiB of text.
+#[derive(Debug, thiserror::Error)]
+#[error("検索索引が大きすぎます（文字データが 4 GiB を超えます）")]
+pub struct TooLarge;
+
+impl IndexBuilder {
+    pub fn new(codec: Arc<Codec>) -> Self {
+        IndexBuilder {
+            codec,
+            speakers: vec![String::new()],
+            ..Default::default()
+        }
+    }
+
+    pub fn with_capacity(codec: Arc<Codec>, entries: usize, text_bytes: usize) -> Self {
+        let mut b = Self::new(codec);
+        b.entries.reserve(entries);
+        b.arena.reserve(text_bytes);
+        b
+    }
+
+    /// The speaker number for a job title (folded), for [`Doc::speaker`].
+    pub fn speaker(&mut self, title: &str) -> u16 {
+        if title.is_empty() {
+            return 0;
+        }
+        let key = fold(title);
+        if let Some(&n) = self.speaker_ids.get(&key) {
+            return n;
+        }
+        let Ok(n) = u16::try_from(self.speakers.len()) else {
+            return 0;
+        };
+        self.speakers.push(key.clone());
+        self.speaker_ids.insert(key, n);
+        n
+    }
+
+    /// Add an entry: its text is folded and encoded here.
+    pub fn push(&mut self, doc: Doc, text: &str) -> Result<(), TooLarge> {
+        let start = self.arena.len();
+        let (codec, arena) = (&self.codec, &mut self.arena);
+        fold_each(text, |c| codec.push(c, arena));
+        self.arena.push(0);
+        let end = u32::try_from(self.arena.len()).map_err(|_| TooLarge)?;
+        self.entries.push((doc, start as u32, end - start as u32));
+        Ok(())
+    }
+
+    /// Append another builder's entries (parallel loading; the same codec).
+    pub fn absorb(&mut self, other: IndexBuilder) -> Result<(), TooLarge> {
+        debug_assert!(Arc::ptr_eq(&self.codec, &other.codec));
+        let base = self.arena.len();
+        u32::try_from(base + other.arena.len()).map_err(|_| TooLarge)?;
+        let mut remap = vec![0u16; other.speakers.len()];
+        for (i, name) in other.speakers.iter().enumerate().skip(1) {
+            remap[i] = self.speaker(name);
+        }
+        self.arena.extend_from_slice(&other.arena);
+        self.entries
+            .extend(other.entries.into_iter().map(|(mut d, s, l)| {
+                d.speaker = remap.get(d.speaker as usize).copied().unwrap_or(0);
+                (d, s + base as u32, l)
+            }));
+        Ok(())
+    }
+
+    pub fn finish(self) -> Index {
+        let IndexBuilder {
+            codec,
+            arena: old,
+            mut entries,
+            speakers,
+            ..
+        } = self;
+        // Newest first; within a day, by meeting, then agenda before its
+        // opinions, then row id (the order they were written).
+        entries.sort_unstable_by(|(a, _, _), (b, _, _)| {
+            b.day
+                .cmp(&a.day)
+                .then(b.parent.cmp(&a.parent))
+                .then(a.kind.is_opinion().cmp(&b.kind.is_opinion()))
+                .then(a.id.cmp(&b.id))
+                .then(a.kind.cmp(&b.kind))
+        });
+        let mut arena = Vec::with_capacity(old.len());
+        let mut starts = Vec::with_capacity(entries.len() + 1);
+        let mut docs = Vec::with_capacity(entries.len());
+        for (doc, s, l) in entries {
+            starts.push(arena.len() as u32);
+            arena.extend_from_slice(&old[s as usize..(s + l) as usize]);
+            docs.push(doc);
+        }
+        drop(old);
+        starts.push(arena.len() as u32);
+        let ranks = docs.iter().map(|d| d.kind.rank()).collect();
+        let byte_rank = byte_ranks(&arena[..arena.len().min(super::scan::RARITY_SAMPLE)]);
+        Index {
+            codec,
+            byte_rank,
+            arena,
+            starts,
+            docs,
+            speakers,
+            ranks,
+        }
+    }
+}
+
+/// Byte frequency ranks (0 rare .. 255 common) of a sample of the text.
+fn byte_ranks(sample: &[u8]) -> [u8; 256] {
+    let mut counts = [0u64; 256];
+    for &b in sample {
+        counts[b as usize] += 1;
+    }
+    let max = counts.iter().copied().max().unwrap_or(1).max(1);
+    let mut ranks = [0u8; 256];
+    for (r, c) in ranks.iter_mut().zip(counts) {
+        // The square root spreads the many rare bytes apart from the few common.
+        *r = ((c as f64 / max as f64).sqrt() * 255.0) as u8;
+    }
+    ranks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_common_characters_take_one_byte() {
+        let codec = Codec::from_sample(["ののののの区区区を", "の区"]);
+        for s in [
+            "の区を",
+            "団地",
+            "ぐるーぷ 123 abc",
+            "𠮷野家",
+            "\u{D7FF}\u{E000}\u{FFFF}",
+        ] {
+            assert_eq!(codec.decode(&codec.encode(s)), s);
+        }
+        assert_eq!(codec.encode("の"), vec![1]);
+        assert_eq!(codec.encode("区"), vec![2]);
+        assert!(codec.encode("団").len() >= 2);
+        assert!(!codec.encode("団地の区").contains(&0));
+    }
+}

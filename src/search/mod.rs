@@ -1,0 +1,180 @@
+//! The search engine, shared by the app's search pane, the related items of
+//! a meeting, and `kusei search`.
+//!
+//! - [`fold`]: the Japanese-aware search key (NFKC, katakana → hiragana,
+//!   lower case) with a map back to the original text.
+//! - [`query`]: words, "phrases" and filters (`fy:` `@` `kind:` `#`).
+//! - [`index`] / [`load`]: every opinion, agenda title and summary and policy
+//!   node, folded, in one arena; built from the database.
+//! - [`scan`]: the per-keystroke scan (SIMD byte search, cheap score, top-k,
+//!   two threads, cancellable); [`rank`]: fuzzy-matcher scores and highlights
+//!   for the few rows kept.
+//! - [`resolve`]: the rows shown, read back from the database, and a
+//!   result's context; [`related`]: agenda items of other meetings on the
+//!   same topic; [`service`]: the index on its own thread, kept current.
+//! - [`synth`]: a seeded generator of realistic meetings (`kusei gen`).
+
+pub mod cli;
+pub mod fold;
+pub mod index;
+pub mod load;
+pub mod matcher;
+pub mod query;
+pub mod rank;
+pub mod related;
+pub mod resolve;
+pub mod scan;
+pub mod service;
+pub mod synth;
+
+use rusqlite::Connection;
+
+pub use index::{Doc, DocKind, Index, IndexBuilder};
+pub use query::{parse, KindFilter, Query, QueryError, Term};
+pub use rank::{highlight, Hit};
+pub use resolve::{Context, ContextLine, ResultRow};
+pub use scan::Cancel;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error(transparent)]
+    Store(#[from] crate::db::StoreError),
+    #[error("データベースのエラー: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("データベースの文字列が読めません: {0}")]
+    Text(#[from] rusqlite::types::FromSqlError),
+    #[error(transparent)]
+    TooLarge(#[from] index::TooLarge),
+    #[error("{0}")]
+    Build(String),
+}
+
+/// Ranked results and how many entries matched in all.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    pub hits: Vec<Hit>,
+    pub total: usize,
+}
+
+/// The scan keeps this many candidates per result wanted, for the ranking.
+const RERANK_FACTOR: usize = 2;
+
+/// Narrow from the last query's matches only when they are at most this
+/// share of the index (else skipping through the arena is quicker).
+const NARROW_MAX_SHARE: f64 = 0.6;
+
+/// Queries typed one after another: when a query narrows the one before
+/// (a character added), only the entries that matched before are checked.
+#[derive(Default, Clone)]
+pub struct Session {
+    last: Option<(Query, Vec<Vec<scan::Match>>)>,
+}
+
+impl Session {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Forget the last matches (the index changed).
+    pub fn reset(&mut self) {
+        self.last = None;
+    }
+
+    /// The best `limit` entries for `query`, best first; None when cancelled.
+    pub fn find(
+        &mut self,
+        index: &Index,
+        query: &Query,
+        limit: usize,
+        cancel: Cancel,
+    ) -> Option<Found> {
+        let keep = (limit * RERANK_FACTOR).max(limit + 50);
+        let within = match &self.last {
+            Some((q, m)) => match grows(query, q) {
+                Some(added) => scan::Within::Extend { prev: m, added },
+                None if narrows(query, q)
+                    && (m.iter().map(Vec::len).sum::<usize>() as f64)
+                        <= index.len() as f64 * NARROW_MAX_SHARE =>
+                {
+                    scan::Within::Entries(m)
+                }
+                None => scan::Within::All,
+            },
+            None => scan::Within::All,
+        };
+        let scanned = scan::scan(index, query, keep, within, cancel)?;
+        let hits = rank::rank(index, query, &scanned, limit);
+        let total = scanned.total;
+        self.last = Some((query.clone(), scanned.matches));
+        Some(Found { hits, total })
+    }
+
+    /// [`Session::find`], then the rows from the database.
+    pub fn search(
+        &mut self,
+        index: &Index,
+        conn: &Connection,
+        query: &Query,
+        limit: usize,
+        cancel: Cancel,
+    ) -> Result<Option<(Vec<ResultRow>, usize)>, SearchError> {
+        let Some(found) = self.find(index, query, limit, cancel) else {
+            return Ok(None);
+        };
+        let rows = resolve::resolve(conn, index, &found.hits)?;
+        Ok(Some((rows, found.total)))
+    }
+}
+
+/// Is `new` the query `old` with characters added to its last word (and
+/// perhaps filters added)? Then how many characters.
+pub fn grows(new: &Query, old: &Query) -> Option<usize> {
+    let (Some(n), Some(o)) = (new.terms.last(), old.terms.last()) else {
+        return None;
+    };
+    let same_before = new.terms.len() == old.terms.len()
+        && new.terms[..new.terms.len() - 1] == old.terms[..old.terms.len() - 1];
+    (narrows(new, old) && same_before && !n.exact && !o.exact && n.text.starts_with(&o.text))
+        .then(|| n.text.chars().count() - o.text.chars().count())
+}
+
+/// Does every entry matching `new` also match `old`? (Same or more filters,
+/// and each old word implied by the new word in its place.)
+pub fn narrows(new: &Query, old: &Query) -> bool {
+    fn same_or_set<T: PartialEq>(old: &Option<T>, new: &Option<T>) -> bool {
+        old.is_none() || old == new
+    }
+    same_or_set(&old.fiscal_year, &new.fiscal_year)
+        && same_or_set(&old.speaker, &new.speaker)
+        && same_or_set(&old.kind, &new.kind)
+        && same_or_set(&old.meeting_no, &new.meeting_no)
+        && new.terms.len() >= old.terms.len()
+        && old.terms.iter().zip(&new.terms).all(|(o, n)| {
+            if o.exact {
+                n.exact && n.text.contains(&o.text)
+            } else {
+                is_subsequence(&o.text, &n.text)
+            }
+        })
+}
+
+fn is_subsequence(short: &str, long: &str) -> bool {
+    let mut it = long.chars();
+    short.chars().all(|c| it.any(|l| l == c))
+}
+
+/// The best `limit` entries for `query`, best first; None when cancelled.
+pub fn find(index: &Index, query: &Query, limit: usize, cancel: Cancel) -> Option<Found> {
+    Session::new().find(index, query, limit, cancel)
+}
+
+/// [`find`], then the rows from the database.
+pub fn search(
+    index: &Index,
+    conn: &Connection,
+    query: &Query,
+    limit: usize,
+    cancel: Cancel,
+) -> Result<Option<(Vec<ResultRow>, usize)>, SearchError> {
+    Session::new().search(index, conn, query, limit, cancel)
+}

@@ -1,0 +1,139 @@
+//! Proper scores for the few candidates the scan kept, and highlights for
+//! the few rows on screen. This is where fuzzy-matcher runs: never over
+//! every entry.
+//!
+//! Order: every word an exact substring before scattered matches; opinions
+//! before agenda titles before the rest; then earlier and tighter matches
+//! (for exact words: the earlier the better; for scattered ones: the skim
+//! score, which rewards adjacent characters, less the start position); then
+//! the newer meeting.
+
+use std::ops::Range;
+
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+
+use super::fold::{fold_mapped, merge_ranges, Folded};
+use super::index::Index;
+use super::query::Query;
+use super::scan::Scanned;
+
+/// A ranked result: an index entry and its score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub doc: u32,
+    /// Every word matched as an exact substring.
+    pub exact: bool,
+    /// Higher is better (within the same `exact` and kind).
+    pub score: i64,
+}
+
+/// Score the scan's candidates properly and keep the best `limit`.
+pub fn rank(index: &Index, query: &Query, scanned: &Scanned, limit: usize) -> Vec<Hit> {
+    let matcher = SkimMatcherV2::default();
+    let mut scored: Vec<(Hit, u8)> = scanned
+        .top
+        .iter()
+        .map(|c| {
+            let doc = index.doc(c.doc);
+            let exact = c.exact();
+            let score = if query.is_blank() {
+                0
+            } else {
+                quality(&matcher, &index.key(c.doc), query, exact)
+                    .unwrap_or(-((c.key >> 32) as i64 & 0x1FFF_FFFF))
+            };
+            (
+                Hit {
+                    doc: c.doc,
+                    exact,
+                    score,
+                },
+                doc.kind.rank(),
+            )
+        })
+        .collect();
+    scored.sort_by(|(a, ka), (b, kb)| {
+        b.exact
+            .cmp(&a.exact)
+            .then(kb.cmp(ka))
+            .then(b.score.cmp(&a.score))
+            .then(a.doc.cmp(&b.doc))
+    });
+    scored.truncate(limit);
+    scored.into_iter().map(|(h, _)| h).collect()
+}
+
+fn quality(matcher: &SkimMatcherV2, key: &str, query: &Query, exact: bool) -> Option<i64> {
+    let mut total = 0i64;
+    for t in &query.terms {
+        match key.find(&t.text) {
+            Some(p) if exact => total -= key[..p].chars().count() as i64,
+            Some(p) => total += 1000 - key[..p].chars().count() as i64,
+            None => {
+                let (score, idx) = matcher.fuzzy_indices(key, &t.text)?;
+                total += score - idx.first().copied().unwrap_or(0) as i64;
+            }
+        }
+    }
+    Some(total)
+}
+
+/// The byte ranges of `original` to highlight for `query`: sorted,
+/// disjoint, on character boundaries.
+pub fn highlight(original: &str, query: &Query) -> Vec<Range<usize>> {
+    highlight_detail(original, query).1
+}
+
+/// The folded text, the key characters matched, and the original byte
+/// ranges behind them (whole groups: `ｸﾞ` for a matched `ぐ`).
+pub fn highlight_detail(original: &str, query: &Query) -> (Folded, Vec<Range<usize>>, Vec<usize>) {
+    let folded = fold_mapped(original);
+    let mut matched: Vec<usize> = Vec::new();
+    let matcher = SkimMatcherV2::default();
+    for t in query.terms.iter().filter(|t| !t.text.is_empty()) {
+        if let Some(p) = folded.key.find(&t.text) {
+            let first = folded.char_index(p);
+            matched.extend(first..first + t.text.chars().count());
+        } else if !t.exact {
+            if let Some((_, idx)) = matcher.fuzzy_indices(&folded.key, &t.text) {
+                matched.extend(idx);
+            }
+        }
+    }
+    matched.sort_unstable();
+    matched.dedup();
+    matched.retain(|&k| k < folded.spans.len());
+    let ranges = merge_ranges(matched.iter().map(|&k| folded.spans[k].clone()).collect());
+    (folded, ranges, matched)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::query::parse;
+
+    fn marked(text: &str, q: &str) -> String {
+        let q = parse(q).expect("query");
+        let mut out = String::new();
+        let mut at = 0;
+        for r in highlight(text, &q) {
+            out.push_str(&text[at..r.start]);
+            out.push('[');
+            out.push_str(&text[r.clone()]);
+            out.push(']');
+            at = r.end;
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+
+    #[test]
+    fn highlights_land_on_the_original_text() {
+        assert_eq!(marked("大規模団地の課題", "団地"), "大規模[団地]の課題");
+        assert_eq!(marked("ｸﾞﾙｰﾌﾟ活動", "グループ"), "[ｸﾞﾙｰﾌﾟ]活動");
+        assert_eq!(marked("ワーキング", "わーきんぐ"), "[ワーキング]");
+        assert_eq!(marked("ＡＢＣ会議", "abc"), "[ＡＢＣ]会議");
+        assert_eq!(marked("大規模な団地", "大団"), "[大]規模な[団]地");
+    }
+}

@@ -1,0 +1,575 @@
+//! The full scan: cheap enough to run on every keystroke over a million
+//! entries. It never runs the fuzzy matcher; for each entry it only asks
+//! "are the query's characters there, in order?" with byte search (memchr)
+//! and gives a cheap score; a top-k selection keeps the best few hundred
+//! for [`super::rank`] to score properly.
+//!
+//! Three ways to look, cheapest first (the [`super::Session`] picks):
+//! - [`Within::Extend`]: the query is the last one with characters added
+//!   to its last word; each earlier match is grown from where it ended
+//!   ([`super::matcher`]).
+//! - [`Within::Entries`]: the query implies the last one; only the entries
+//!   that matched then are checked.
+//! - [`Within::All`]: skip through the arena to each occurrence of the
+//!   query's rarest character (its highest code, see
+//!   [`super::index::Codec`]), so entries without it cost nothing.
+//!
+//! Above [`PARALLEL_MIN`] entries the work is split across two threads. A
+//! newer query cancels a running scan: the generation counter is checked
+//! every [`CANCEL_EVERY`] entries.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use memchr::arch::all::packedpair::HeuristicFrequencyRank;
+use memchr::memmem::{Finder, FinderBuilder};
+
+use super::index::{Doc, Index};
+use super::matcher::{CodeFinder, Spot, TermMatcher};
+use super::query::{KindFilter, Query};
+
+/// Split the scan across threads above this many entries.
+pub const PARALLEL_MIN: usize = 10_000;
+const CANCEL_EVERY: usize = 4096;
+/// Entries ahead whose bytes are prefetched when going through a list.
+const PREFETCH_AHEAD: usize = 12;
+const THREADS: usize = 2;
+/// Bytes of the arena sampled for byte frequencies.
+pub(super) const RARITY_SAMPLE: usize = 256 << 10;
+/// The quality field of a scan key (bits 32..61).
+const QMAX: u64 = (1 << 29) - 1;
+/// In [`Match::rest`]: some word before the last is not exact.
+const REST_INEXACT: u32 = 1 << 31;
+
+/// Stop a search when a newer one has started.
+#[derive(Clone, Copy)]
+pub struct Cancel<'a> {
+    pub generation: &'a AtomicU64,
+    pub mine: u64,
+}
+
+static NEVER: AtomicU64 = AtomicU64::new(0);
+
+impl Cancel<'_> {
+    pub fn never() -> Cancel<'static> {
+        Cancel {
+            generation: &NEVER,
+            mine: 0,
+        }
+    }
+
+    pub fn cancelled(&self) -> bool {
+        self.generation.load(Ordering::Relaxed) != self.mine
+    }
+}
+
+/// A candidate from the scan: its entry and cheap score key (higher is
+/// better; the low 32 bits make newer entries win ties).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidate {
+    pub doc: u32,
+    pub key: u64,
+}
+
+impl Candidate {
+    /// Every word matched as an exact substring.
+    pub fn exact(&self) -> bool {
+        self.key >> 63 == 1
+    }
+}
+
+/// An entry that matched, and enough to grow the match on the next
+/// keystroke: where the last word matched, and the other words' part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Match {
+    pub doc: u32,
+    /// The last word.
+    pub spot: Spot,
+    /// The words before the last: penalty, plus [`REST_INEXACT`].
+    pub rest: u32,
+}
+
+/// What the scan found: the best `k` candidates, best first, and every
+/// entry that matched (ascending, in a chunk per thread: joining them would
+/// copy them).
+#[derive(Debug, Clone, Default)]
+pub struct Scanned {
+    pub top: Vec<Candidate>,
+    pub total: usize,
+    pub matches: Vec<Vec<Match>>,
+}
+
+/// Where to look.
+#[derive(Clone, Copy)]
+pub enum Within<'a> {
+    /// Every entry (those of the query's fiscal year).
+    All,
+    /// Only these entries: the matches of a query this one implies.
+    Entries(&'a [Vec<Match>]),
+    /// These matches of the same query with `added` more characters at the
+    /// end of its last word.
+    Extend {
+        prev: &'a [Vec<Match>],
+        added: usize,
+    },
+}
+
+/// The best `k` candidates for `query`, or None when cancelled.
+pub fn scan(
+    index: &Index,
+    query: &Query,
+    k: usize,
+    within: Within,
+    cancel: Cancel,
+) -> Option<Scanned> {
+    let plan = Plan::new(index, query, k.max(1));
+    let added = match within {
+        Within::Extend { added, .. } => Some(added),
+        _ => None,
+    };
+    let work = |part: Slice| match part {
+        Slice::Range(lo, hi) => plan.run(lo, hi, cancel),
+        Slice::Lists(l) => plan.run_list(l, added, cancel),
+    };
+    let parts: Vec<Option<Part>> = match within {
+        Within::All => {
+            let (lo, hi) = plan.range;
+            if hi - lo < PARALLEL_MIN {
+                vec![work(Slice::Range(lo, hi))]
+            } else {
+                let mid = lo + (hi - lo) / THREADS;
+                both(&work, Slice::Range(lo, mid), Slice::Range(mid, hi))
+            }
+        }
+        Within::Entries(l) | Within::Extend { prev: l, .. } => {
+            let n: usize = l.iter().map(Vec::len).sum();
+            if n < PARALLEL_MIN {
+                let all: Vec<&[Match]> = l.iter().map(Vec::as_slice).collect();
+                vec![work(Slice::Lists(&all))]
+            } else {
+                let (a, b) = halves(l, n);
+                both(&work, Slice::Lists(&a), Slice::Lists(&b))
+            }
+        }
+    };
+    let mut top = TopK::new(plan.k);
+    let mut matches = Vec::with_capacity(parts.len());
+    for p in parts {
+        let p = p?;
+        top.buf.extend(p.top.buf);
+        matches.push(p.matches);
+    }
+    top.shrink(plan.k);
+    let mut v = top.buf;
+    v.sort_unstable_by(|a, b| b.cmp(a));
+    Some(Scanned {
+        top: v
+            .into_iter()
+            .map(|key| Candidate {
+                doc: u32::MAX - (key as u32),
+                key,
+            })
+            .collect(),
+        total: matches.iter().map(Vec::len).sum(),
+        matches,
+    })
+}
+
+/// Run `a` here and `b` on a second thread.
+fn both<'s>(
+    work: &(dyn Fn(Slice<'s>) -> Option<Part> + Sync),
+    a: Slice<'s>,
+    b: Slice<'s>,
+) -> Vec<Option<Part>> {
+    std::thread::scope(|s| {
+        let other = s.spawn(move || work(b));
+        let mine = work(a);
+        vec![mine, other.join().ok().flatten()]
+    })
+}
+
+/// Split chunks of `n` matches into two runs of about `n / 2`, in order.
+fn halves(chunks: &[Vec<Match>], n: usize) -> (Vec<&[Match]>, Vec<&[Match]>) {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let mut left = n / THREADS;
+    for c in chunks {
+        let take = left.min(c.len());
+        let (x, y) = c.split_at(take);
+        left -= take;
+        if !x.is_empty() {
+            a.push(x);
+        }
+        if !y.is_empty() {
+            b.push(y);
+        }
+    }
+    (a, b)
+}
+
+/// Byte frequencies of the indexed text, so memchr's prefilter picks bytes
+/// that are rare in this text rather than in English.
+#[derive(Clone, Copy)]
+struct Rank<'a>(&'a [u8; 256]);
+
+impl HeuristicFrequencyRank for Rank<'_> {
+    fn rank(&self, byte: u8) -> u8 {
+        self.0[byte as usize]
+    }
+}
+
+/// A share of the work.
+#[derive(Clone, Copy)]
+enum Slice<'a> {
+    Range(usize, usize),
+    Lists(&'a [&'a [Match]]),
+}
+
+/// One thread's share of a scan.
+struct Part {
+    top: TopK,
+    /// The entries that matched, ascending.
+    matches: Vec<Match>,
+}
+
+impl Part {
+    fn new(k: usize, expect: usize) -> Self {
+        Part {
+            top: TopK::new(k),
+            matches: Vec::with_capacity(expect),
+        }
+    }
+}
+
+/// Everything one scan needs, shared by its threads.
+struct Plan<'a> {
+    index: &'a Index,
+    query: &'a Query,
+    terms: Vec<TermMatcher>,
+    anchor: Option<Finder<'static>>,
+    /// The anchor's code length when the query is that one character: the
+    /// anchor hit is then the whole match.
+    single_char: Option<usize>,
+    /// Some filter needs the entry's record (fiscal years are ranges).
+    filtered: bool,
+    /// The entries of the query's fiscal year (all without one).
+    range: (usize, usize),
+    speakers: Option<Vec<bool>>,
+    k: usize,
+}
+
+impl<'a> Plan<'a> {
+    fn new(index: &'a Index, query: &'a Query, k: usize) -> Self {
+        let codec = &index.codec;
+        let terms: Vec<TermMatcher> = query
+            .terms
+            .iter()
+            .map(|t| TermMatcher::new(&t.text, t.exact, codec))
+            .collect();
+        // The rarest character: codes are frequency ranks.
+        let anchor = query
+            .terms
+            .iter()
+            .flat_map(|t| t.text.chars())
+            .filter(|c| *c != ' ')
+            .max_by_key(|c| codec.code(*c))
+            .map(|c| CodeFinder::new(codec, c));
+        let single_char = anchor
+            .filter(|_| query.terms.len() == 1 && query.terms[0].text.chars().count() == 1)
+            .map(|a| a.needle().len());
+        let speakers = query.speaker.as_ref().map(|want| {
+            let exact = index.speakers.iter().any(|s| s == want);
+            index
+                .speakers
+                .iter()
+                .map(|s| {
+                    !s.is_empty()
+                        && if exact {
+                            s == want
+                        } else {
+                            s.contains(want.as_str())
+                        }
+                })
+                .collect()
+        });
+        Plan {
+            index,
+            query,
+            terms,
+            anchor: anchor.map(|a| {
+                FinderBuilder::new()
+                    .build_forward_with_ranker_owned(Rank(&index.byte_rank), a.needle().to_vec())
+            }),
+            single_char,
+            filtered: query.meeting_no.is_some() || query.speaker.is_some() || query.kind.is_some(),
+            range: match query.fiscal_year {
+                Some(fy) => index.fiscal_year_range(fy),
+                None => (0, index.len()),
+            },
+            speakers,
+            k,
+        }
+    }
+
+    fn hay(&self, d: usize) -> &[u8] {
+        let s = &self.index.starts;
+        &self.index.arena[s[d] as usize..s[d + 1] as usize - 1]
+    }
+
+    /// Entries `lo..hi`: skip to each occurrence of the anchor.
+    fn run(&self, lo: usize, hi: usize, cancel: Cancel) -> Option<Part> {
+        // Room for every entry: growing by doubling would copy the list
+        // over and over, and capacity never written costs no memory.
+        let mut part = Part::new(self.k, hi - lo);
+        let Some(anchor) = &self.anchor else {
+            // No words: every entry passing the filters, newest first.
+            for d in lo..hi {
+                if d % CANCEL_EVERY == 0 && cancel.cancelled() {
+                    return None;
+                }
+                if self.passes(d) {
+                    self.found(&mut part, d, 0, Spot::default());
+                }
+            }
+            return Some(part);
+        };
+        let starts = &self.index.starts;
+        let arena = &self.index.arena;
+        let end = starts[hi] as usize;
+        let mut pos = starts[lo] as usize;
+        let mut d = lo;
+        let mut next_check = lo + CANCEL_EVERY;
+        while pos < end {
+            let rest = &arena[pos..end];
+            // The commonest characters are one byte: plain memchr.
+            let hit = match anchor.needle() {
+                [b] => memchr::memchr(*b, rest),
+                _ => anchor.find(rest),
+            };
+            let Some(off) = hit else {
+                break;
+            };
+            let p = pos + off;
+            if starts[d + 1] as usize <= p {
+                d = entry_at(starts, d + 1, hi, p);
+            }
+            if d >= next_check {
+                if cancel.cancelled() {
+                    return None;
+                }
+                next_check = d + CANCEL_EVERY;
+            }
+            let s = starts[d] as usize;
+            pos = starts[d + 1] as usize;
+            if self.passes(d) {
+                if let Some(len) = self.single_char {
+                    // The hit is the first occurrence in this entry.
+                    let at = (p - s) as u32;
+                    let spot = Spot {
+                        first: at,
+                        end: at + len as u32,
+                        exact: at,
+                    };
+                    self.found(&mut part, d, 0, spot);
+                } else if let Some((rest, spot)) = self.match_all(&arena[s..pos - 1]) {
+                    self.found(&mut part, d, rest, spot);
+                }
+            }
+            d += 1;
+        }
+        Some(part)
+    }
+
+    /// Only the entries of `list`; with `added`, grow their matches.
+    fn run_list(&self, lists: &[&[Match]], added: Option<usize>, cancel: Cancel) -> Option<Part> {
+        let mut part = Part::new(self.k, lists.iter().map(|l| l.len()).sum());
+        let last = self.terms.last();
+        for list in lists {
+            for (n, m) in list.iter().enumerate() {
+                if n % CANCEL_EVERY == 0 && cancel.cancelled() {
+                    return None;
+                }
+                // The entries are scattered through the arena: ask for one
+                // a few ahead now, so its bytes are there when we get to it.
+                if let Some(ahead) = list.get(n + PREFETCH_AHEAD) {
+                    self.prefetch(ahead);
+                }
+                self.one_of_list(&mut part, m, added, last);
+            }
+        }
+        Some(part)
+    }
+
+    #[inline]
+    fn prefetch(&self, m: &Match) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let at = self.index.starts[m.doc as usize] as usize + m.spot.end as usize;
+            if let Some(b) = self.index.arena.get(at) {
+                // SAFETY: a prefetch is only a hint; the address is inside
+                // the arena.
+                unsafe {
+                    std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                        (b as *const u8).cast::<i8>(),
+                    )
+                };
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = m;
+    }
+
+    #[inline]
+    fn one_of_list(
+        &self,
+        part: &mut Part,
+        m: &Match,
+        added: Option<usize>,
+        last: Option<&TermMatcher>,
+    ) {
+        {
+            {
+                let d = m.doc as usize;
+                if d < self.range.0 || d >= self.range.1 || !self.passes(d) {
+                    return;
+                }
+                let hay = self.hay(d);
+                let found = match (added, last) {
+                    (Some(added), Some(t)) => t.extend(m.spot, added, hay).map(|s| (m.rest, s)),
+                    (_, None) => Some((0, Spot::default())),
+                    _ => self.match_all(hay),
+                };
+                if let Some((rest, spot)) = found {
+                    self.found(part, d, rest, spot);
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn found(&self, part: &mut Part, d: usize, rest: u32, spot: Spot) {
+        let (exact, penalty) = match self.terms.last() {
+            Some(t) => (
+                rest & REST_INEXACT == 0 && spot.is_exact(),
+                (rest & !REST_INEXACT) as usize + t.penalty(spot),
+            ),
+            None => (true, 0),
+        };
+        part.matches.push(Match {
+            doc: d as u32,
+            spot,
+            rest,
+        });
+        part.top.push(self.key(exact, penalty, d));
+    }
+
+    /// Every word matches: the words before the last (penalty, exactness)
+    /// and where the last matched.
+    #[inline]
+    fn match_all(&self, hay: &[u8]) -> Option<(u32, Spot)> {
+        let (last, before) = self.terms.split_last()?;
+        let mut rest = 0u32;
+        for t in before {
+            let s = t.find(hay)?;
+            if !s.is_exact() {
+                rest |= REST_INEXACT;
+            }
+            let p = (rest & !REST_INEXACT).saturating_add(t.penalty(s) as u32);
+            rest = (rest & REST_INEXACT) | p.min(REST_INEXACT - 1);
+        }
+        Some((rest, last.find(hay)?))
+    }
+
+    /// The entry passes the query's filters. Without filters this touches
+    /// nothing (the full record is a cache miss per entry when narrowing).
+    #[inline]
+    fn passes(&self, d: usize) -> bool {
+        if !self.filtered {
+            return true;
+        }
+        let doc: &Doc = &self.index.docs[d];
+        let q = self.query;
+        if let Some(n) = q.meeting_no {
+            if u32::from(doc.meeting_no) != n || doc.kind.is_node() {
+                return false;
+            }
+        }
+        if let Some(sp) = &self.speakers {
+            if !sp.get(doc.speaker as usize).copied().unwrap_or(false) {
+                return false;
+            }
+        }
+        match q.kind {
+            None => true,
+            Some(KindFilter::Opinion) => doc.kind.is_opinion(),
+            Some(KindFilter::Decision) => doc.kind == super::DocKind::Decision,
+            Some(KindFilter::Action) => doc.kind == super::DocKind::Action,
+            Some(KindFilter::Item) => doc.kind.is_item(),
+            Some(KindFilter::Policy) => doc.kind.is_node(),
+        }
+    }
+
+    /// The scan key: exact (1 bit), kind rank (2 bits), quality (29 bits),
+    /// then recency (the entry index, inverted: newer entries come first).
+    #[inline]
+    fn key(&self, exact: bool, penalty: usize, d: usize) -> u64 {
+        let quality = QMAX - (penalty as u64).min(QMAX);
+        (u64::from(exact) << 63)
+            | (u64::from(self.index.ranks[d]) << 61)
+            | (quality << 32)
+            | u64::from(u32::MAX - d as u32)
+    }
+}
+
+/// The entry holding arena byte `p`, knowing it is `from` or later (and
+/// before `hi`): gallop forward, then bisect. Hits are usually in the next
+/// few entries, so this is mostly one or two comparisons.
+#[inline]
+fn entry_at(starts: &[u32], from: usize, hi: usize, p: usize) -> usize {
+    let mut lo = from;
+    let mut step = 1;
+    while lo + step < hi && starts[lo + step] as usize <= p {
+        lo += step;
+        step *= 2;
+    }
+    let end = (lo + step).min(hi);
+    lo + starts[lo + 1..end].partition_point(|&s| s as usize <= p)
+}
+
+/// A bounded "best k" collector: buffer, and when the buffer is full keep
+/// only the best k (select_nth_unstable) and raise the entry bar.
+struct TopK {
+    k: usize,
+    buf: Vec<u64>,
+    bar: u64,
+}
+
+impl TopK {
+    fn new(k: usize) -> Self {
+        TopK {
+            k,
+            buf: Vec::with_capacity(k * 4),
+            bar: 0,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, key: u64) {
+        if key < self.bar {
+            return;
+        }
+        self.buf.push(key);
+        if self.buf.len() >= self.k * 4 {
+            self.shrink(self.k);
+            if let Some(&last) = self.buf.last() {
+                self.bar = last;
+            }
+        }
+    }
+
+    fn shrink(&mut self, k: usize) {
+        if self.buf.len() > k {
+            // The k best first, the k-th best exactly at k - 1.
+            self.buf.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
+            self.buf.truncate(k);
+        }
+    }
+}

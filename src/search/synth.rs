@@ -1,0 +1,531 @@
+//! Synthetic meetings for benchmarks and demonstrations (`kusei gen`): wards'
+//! 区づくり経営会議 over twenty fiscal years, agenda items, and opinions of 30
+//! to 120 characters in the vocabulary of ward administration, with place
+//! names drawn from thousands of distinct kanji. The same seed gives the
+//! same data.
+//!
+//! Rows are written directly in one transaction, not through the audited
+//! write path (a million audit rows would only slow the benchmark down);
+//! the generated committees are named `…（合成データ）`, and generating into a
+//! database that already has them is refused.
+
+use std::io::Write;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use rusqlite::params;
+
+use super::SearchError;
+use crate::db::Store;
+
+/// A small, fast, seeded generator (SplitMix64).
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `lo..=hi`.
+    pub fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + (self.next_u64() % (hi - lo + 1) as u64) as usize
+    }
+
+    pub fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        &v[self.range(0, v.len() - 1)]
+    }
+
+    /// True with probability `p` percent.
+    pub fn percent(&mut self, p: usize) -> bool {
+        self.range(0, 99) < p
+    }
+}
+
+const WARDS: &[&str] = &[
+    "旭",
+    "青葉",
+    "泉",
+    "磯子",
+    "神奈川",
+    "金沢",
+    "港南",
+    "港北",
+    "栄",
+    "瀬谷",
+    "都筑",
+    "鶴見",
+    "戸塚",
+    "中",
+    "西",
+    "保土ケ谷",
+    "緑",
+    "南",
+];
+
+pub const JOB_TITLES: &[&str] = &[
+    "区長",
+    "副区長",
+    "福祉保健センター長",
+    "福祉保健センター担当部長",
+    "土木事務所長",
+    "消防署長",
+    "総務課長",
+    "区政推進課長",
+    "地域振興課長",
+    "資源化推進担当課長",
+    "戸籍課長",
+    "税務課長",
+    "福祉保健課長",
+    "生活衛生課長",
+    "高齢・障害支援課長",
+    "こども家庭支援課長",
+    "生活支援課長",
+    "保険年金課長",
+    "学校連携・こども担当課長",
+];
+
+const NOUNS: &[&str] = &[
+    "大規模団地",
+    "団地再生",
+    "地域の方々",
+    "区民",
+    "自治会",
+    "町内会",
+    "商店街",
+    "地域活動",
+    "子育て支援",
+    "高齢者",
+    "見守り活動",
+    "地域包括ケア",
+    "防災訓練",
+    "災害時の避難",
+    "避難所運営",
+    "予算編成",
+    "区提案反映制度",
+    "超過勤務",
+    "業務の平準化",
+    "働き方改革",
+    "人材育成",
+    "若手職員",
+    "職員研修",
+    "窓口サービス",
+    "待ち時間",
+    "手続きのデジタル化",
+    "オンライン申請",
+    "ホームページ",
+    "広報紙",
+    "情報発信",
+    "タウンミーティング",
+    "ワーキンググループ",
+    "ワークショップ",
+    "プロジェクトチーム",
+    "アンケート結果",
+    "パブリックコメント",
+    "ボランティア",
+    "コミュニティ",
+    "ネットワーク",
+    "マニュアル",
+    "スケジュール",
+    "コンセプト",
+    "ビジョン",
+    "モデル事業",
+    "イベント",
+    "記念事業",
+    "区制50周年",
+    "実行委員会",
+    "運営方針",
+    "経営課題",
+    "具体的取組",
+    "中間振り返り",
+    "自己評価",
+    "改革推進委員会",
+    "委嘱委員",
+    "選挙事務",
+    "ごみの減量",
+    "資源化",
+    "環境保全",
+    "公園の維持管理",
+    "緑化",
+    "道路の補修",
+    "バス路線",
+    "交通安全",
+    "自転車の放置",
+    "空き家対策",
+    "住宅再生",
+    "まちづくり",
+    "持続可能なまち",
+    "2025年問題",
+    "健康づくり",
+    "介護予防",
+    "がん検診",
+    "生活習慣病",
+    "障害者支援",
+    "生活保護",
+    "就労支援",
+    "外国人住民",
+    "多文化共生",
+    "国際交流",
+    "図書館",
+    "読書活動",
+    "学校との連携",
+    "放課後の居場所",
+    "児童虐待の防止",
+    "保育所の待機児童",
+    "地域ケアプラザ",
+    "区役所庁舎",
+    "施設の老朽化",
+    "修繕計画",
+    "税の収納率",
+    "戸籍事務",
+    "マイナンバーカード",
+    "個人情報の保護",
+    "情報セキュリティ",
+    "リスク管理",
+    "事業の検証",
+    "成果指標",
+    "目標値",
+    "費用対効果",
+    "関係局",
+    "関係課",
+    "所管課",
+    "地区担当",
+    "区連会",
+    "社会福祉協議会",
+    "民生委員",
+    "消防団",
+    "警察署",
+    "学識経験者",
+    "事業者",
+    "NPO法人",
+    "大学",
+    "企業との協働",
+    "雇用の創出",
+    "観光資源",
+    "文化芸術",
+    "スポーツ振興",
+    "健康ウォーキング",
+    "花と緑",
+    "農地の保全",
+    "地産地消",
+    "食品衛生",
+    "感染症対策",
+    "ワクチン接種",
+    "熱中症対策",
+    "猛暑対策",
+    "大雨への備え",
+    "土砂災害",
+    "津波避難",
+    "帰宅困難者",
+    "備蓄物資",
+    "区民意識調査",
+    "広聴",
+    "要望への対応",
+];
+
+const PLACES: &[&str] = &[
+    "地区",
+    "町",
+    "公園",
+    "小学校",
+    "中学校",
+    "団地",
+    "商店街",
+    "駅前",
+    "地域ケアプラザ",
+    "地区センター",
+    "自治会館",
+    "川沿い",
+    "台",
+    "丘",
+];
+
+const ADJ: &[&str] = &[
+    "重要な課題である",
+    "地域の関心が高い",
+    "まだ十分でない",
+    "区民に分かりにくい",
+    "年々増えている",
+    "他区でも課題となっている",
+    "短期間で成果が求められる",
+    "前年度から続いている",
+    "関係者が多い",
+    "予算の制約がある",
+];
+
+const ENDINGS: &[&str] = &[
+    "取り組むべき。",
+    "検討すべき。",
+    "進めてほしい。",
+    "工夫することが大切。",
+    "しっかりと説明すべき。",
+    "早急に対応する必要がある。",
+    "区民に分かりやすく周知すべき。",
+    "関係課と調整してほしい。",
+    "効果を検証すべき。",
+    "意識して進めることが大切。",
+    "次回の会議で報告してほしい。",
+    "職員全体で共有すべき。",
+];
+
+/// The kanji of place names: a fixed spread over the CJK block, so the
+/// data holds thousands of distinct characters, as real minutes do.
+fn rare_kanji(rng: &mut Rng) -> char {
+    let i = rng.range(0, 2999) as u32;
+    char::from_u32(0x4E00 + (i * 6_763) % 20_900).unwrap_or('区')
+}
+
+fn place(rng: &mut Rng) -> String {
+    let mut s = String::new();
+    s.push(rare_kanji(rng));
+    s.push(rare_kanji(rng));
+    let p: &&str = rng.pick(PLACES);
+    s.push_str(p);
+    s
+}
+
+fn clause(rng: &mut Rng) -> String {
+    let n = |rng: &mut Rng| (*rng.pick(NOUNS)).to_string();
+    let (a, b, c) = (n(rng), n(rng), n(rng));
+    let end = rng.pick(ENDINGS);
+    match rng.range(0, 7) {
+        0 => format!("{a}については、{b}と{c}の連携を強化し、{end}"),
+        1 => format!("{}の{a}は{}ため、{b}を{end}", place(rng), rng.pick(ADJ)),
+        2 => format!("{a}を進めるにあたり、{b}の意見を十分に聞いて{end}"),
+        3 => format!("今後の{a}について、{b}を踏まえて{end}"),
+        4 => format!("{a}の{b}が課題となっているので、{c}を通じて{end}"),
+        5 => format!("{}で実施した{a}の結果を検証し、{end}", place(rng)),
+        6 => format!("{a}と{b}は{}ので、{end}", rng.pick(ADJ)),
+        _ => format!("{a}の取組を{}の{b}にも広げられるよう、{end}", place(rng)),
+    }
+}
+
+/// One opinion of 30 to 120 characters.
+pub fn opinion_text(rng: &mut Rng) -> String {
+    let target = rng.range(30, 120);
+    let mut text = clause(rng);
+    while text.chars().count() < target {
+        let more = clause(rng);
+        if text.chars().count() + more.chars().count() > 120 {
+            break;
+        }
+        text.push_str(&more);
+    }
+    while text.chars().count() < 30 {
+        text.push_str("引き続き取り組むべき。");
+    }
+    text
+}
+
+fn item_title(rng: &mut Rng, fy: i32) -> String {
+    let a = rng.pick(NOUNS);
+    match rng.range(0, 5) {
+        0 => format!("{a}について"),
+        1 => format!("{a}に向けた検討について"),
+        2 => format!("{}{a}の状況について", crate::wareki::format_fiscal_year(fy)),
+        3 => format!("{}{a}について", place(rng)),
+        4 => format!("{a}の見直しについて"),
+        _ => format!("{a}と{}について", rng.pick(NOUNS)),
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SynthReport {
+    pub committees: usize,
+    pub meetings: usize,
+    pub items: usize,
+    pub opinions: usize,
+}
+
+/// Fill `store` with `opinions` synthetic opinions from `seed`; if `lines`
+/// is given, write each opinion's text there too, one per line.
+pub fn generate(
+    store: &mut Store,
+    opinions: usize,
+    seed: u64,
+    mut lines: Option<&mut dyn Write>,
+) -> Result<SynthReport, SearchError> {
+    if let Some(reason) = store.read_only_reason() {
+        return Err(SearchError::Build(reason.to_string()));
+    }
+    let conn = store.conn();
+    let exists: i64 = conn.query_row(
+        "SELECT count(*) FROM committees WHERE name LIKE '%（合成データ）'",
+        [],
+        |r| r.get(0),
+    )?;
+    if exists > 0 {
+        return Err(SearchError::Build(
+            "このデータベースにはすでに合成データがあります。新しいファイルを --db で指定してください".into(),
+        ));
+    }
+    let mut rng = Rng::new(seed);
+    let mut report = SynthReport::default();
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let r = fill(conn, &mut rng, opinions, &mut report, &mut lines);
+    match r {
+        Ok(()) => conn.execute_batch("COMMIT")?,
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e);
+        }
+    }
+    Ok(report)
+}
+
+fn fill(
+    conn: &rusqlite::Connection,
+    rng: &mut Rng,
+    opinions: usize,
+    report: &mut SynthReport,
+    lines: &mut Option<&mut dyn Write>,
+) -> Result<(), SearchError> {
+    let stamp = crate::db::now_stamp();
+    let user = "kusei-gen";
+    let mut titles = Vec::new();
+    for (i, t) in JOB_TITLES.iter().enumerate() {
+        conn.execute(
+            "INSERT OR IGNORE INTO job_titles (name, sort_order) VALUES (?1, ?2)",
+            params![t, i as i64],
+        )?;
+        titles.push(
+            conn.query_row("SELECT id FROM job_titles WHERE name = ?1", [t], |r| {
+                r.get::<_, i64>(0)
+            })?,
+        );
+    }
+    let mut meeting = conn.prepare(
+        "INSERT INTO meetings (committee_id, fiscal_year, number, date, start_time, end_time,
+           place, status, created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, '13:00', '14:30', ?5, 'published', ?6, ?7, ?6, ?7)",
+    )?;
+    let mut attend = conn.prepare(
+        "INSERT INTO attendance (meeting_id, job_title_id, position) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut item = conn.prepare(
+        "INSERT INTO agenda_items (meeting_id, number, title, summary) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    let mut opinion = conn.prepare(
+        "INSERT INTO opinions (item_id, position, text, kind, speaker_title_id, owner, due_date,
+           created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9)",
+    )?;
+    let mut committee = 0;
+    while report.opinions < opinions {
+        let ward = WARDS[committee % WARDS.len()];
+        let round = committee / WARDS.len();
+        let name = if round == 0 {
+            format!("{ward}区 区づくり経営会議（合成データ）")
+        } else {
+            format!("{ward}区 区づくり経営会議{}（合成データ）", round + 1)
+        };
+        conn.execute(
+            "INSERT INTO committees (name, organisation) VALUES (?1, ?2)",
+            params![name, format!("{ward}区")],
+        )?;
+        let cid = conn.last_insert_rowid();
+        committee += 1;
+        report.committees += 1;
+        'years: for fy in 2006..=2025 {
+            for number in 1..=12u32 {
+                if report.opinions >= opinions {
+                    break 'years;
+                }
+                let date = meeting_date(rng, fy, number);
+                meeting.execute(params![
+                    cid,
+                    fy,
+                    number,
+                    date.format("%Y-%m-%d").to_string(),
+                    format!("{ward}区役所 会議室{}", rng.range(1, 3)),
+                    stamp,
+                    user
+                ])?;
+                let mid = conn.last_insert_rowid();
+                report.meetings += 1;
+                let present = rng.range(8, titles.len());
+                for (p, t) in titles.iter().take(present).enumerate() {
+                    attend.execute(params![mid, t, p as i64])?;
+                }
+                for n in 1..=rng.range(3, 6) {
+                    let title = item_title(rng, fy);
+                    let summary = format!("{}について協議しました。", rng.pick(NOUNS));
+                    item.execute(params![mid, n as i64, title, summary])?;
+                    let iid = conn.last_insert_rowid();
+                    report.items += 1;
+                    for pos in 0..rng.range(3, 12) {
+                        if report.opinions >= opinions {
+                            break;
+                        }
+                        let text = opinion_text(rng);
+                        let (kind, owner, due) = match rng.range(0, 99) {
+                            0..=3 => ("decision", None, None),
+                            4..=6 => (
+                                "action",
+                                Some(rng.pick(&JOB_TITLES[6..]).to_string()),
+                                date.checked_add_days(chrono::Days::new(30))
+                                    .map(|d| d.format("%Y-%m-%d").to_string()),
+                            ),
+                            _ => ("opinion", None, None),
+                        };
+                        let speaker = rng.percent(60).then(|| titles[rng.range(0, present - 1)]);
+                        opinion.execute(params![
+                            iid, pos as i64, text, kind, speaker, owner, due, stamp, user
+                        ])?;
+                        if let Some(w) = lines.as_mut() {
+                            writeln!(w, "{text}")
+                                .map_err(|e| SearchError::Build(format!("書き出せません: {e}")))?;
+                        }
+                        report.opinions += 1;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A weekday in the `number`-th month of the fiscal year.
+fn meeting_date(rng: &mut Rng, fy: i32, number: u32) -> NaiveDate {
+    let month0 = 3 + number - 1;
+    let (y, m) = (fy + (month0 / 12) as i32, month0 % 12 + 1);
+    let mut d = NaiveDate::from_ymd_opt(y, m, rng.range(8, 24) as u32).unwrap_or(NaiveDate::MIN);
+    while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+        d = d.succ_opt().unwrap_or(d);
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opinions_are_the_promised_length_and_repeatable() {
+        let mut a = Rng::new(7);
+        let mut b = Rng::new(7);
+        for _ in 0..2000 {
+            let t = opinion_text(&mut a);
+            let n = t.chars().count();
+            assert!((30..=130).contains(&n), "{n}: {t}");
+            assert_eq!(t, opinion_text(&mut b));
+        }
+    }
+
+    #[test]
+    fn place_names_use_thousands_of_kanji() {
+        let mut rng = Rng::new(1);
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..20_000 {
+            seen.insert(rare_kanji(&mut rng));
+        }
+        assert!(seen.len() > 2500, "{}", seen.len());
+        assert!(seen.iter().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(c)));
+    }
+}
