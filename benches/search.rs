@@ -57,7 +57,14 @@ fn run(n: usize) {
     let t = Instant::now();
     let index = load::build_from_path(&path, &|_, _| {}).expect("build index");
     let build = t.elapsed();
-    let store = Store::open(&path, OpenOptions { read_only: true }).expect("open");
+    let store = Store::open(
+        &path,
+        OpenOptions {
+            read_only: true,
+            defer_check: true,
+        },
+    )
+    .expect("open");
     let conn = store.conn();
     println!();
     println!(

@@ -226,7 +226,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
         )
     );
-    let mut store = open(&path, cli.read_only, cli.read_only || writes)?;
+    // quick_check reads the whole file: writing commands run it before they
+    // write; the app runs it on its database thread after the first frame;
+    // commands that only read do not need it.
+    let mut store = open(&path, cli.read_only, cli.read_only || writes, !writes)?;
     if fresh_default && !cli.read_only && cli.command.is_none() {
         let report = sample::load(&mut store).context("サンプルデータを読み込めません")?;
         eprintln!(
@@ -276,8 +279,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn open(path: &Path, read_only: bool, quiet: bool) -> Result<Store> {
-    let store = Store::open(path, OpenOptions { read_only })?;
+fn open(path: &Path, read_only: bool, quiet: bool, defer_check: bool) -> Result<Store> {
+    let store = Store::open(
+        path,
+        OpenOptions {
+            read_only,
+            defer_check,
+        },
+    )?;
     if let Some(reason) = store.read_only_reason() {
         if !quiet {
             eprintln!("kusei: {reason}");

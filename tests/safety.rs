@@ -147,3 +147,46 @@ fn a_new_database_is_group_shareable() {
     let mode = std::fs::metadata(&db).expect("meta").permissions().mode() & 0o777;
     assert_eq!(mode, 0o660);
 }
+
+/// The app does not make people wait for the whole-file check: it opens
+/// at once and checks on its database thread after the first screenful;
+/// a damaged file then turns the session read-only and says why.
+#[test]
+fn the_app_checks_the_file_after_the_first_screen() {
+    use kusei::app::worker::{Request, Response, Worker};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = sample_db(dir.path());
+    {
+        let c = rusqlite::Connection::open(&db).expect("raw");
+        c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+            .expect("checkpoint");
+    }
+    let mut bytes = std::fs::read(&db).expect("read");
+    let at = (bytes.len() / 4096 / 2) * 4096;
+    for b in &mut bytes[at + 100..at + 4096] {
+        *b = 0x5A;
+    }
+    std::fs::write(&db, &bytes).expect("write");
+    let Ok(store) = Store::open(
+        &db,
+        OpenOptions {
+            read_only: false,
+            defer_check: true,
+        },
+    ) else {
+        return; // damage in the schema pages: refused at open, also fine
+    };
+    assert!(store.check_pending());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut w = Worker::new(store, tx);
+    w.handle(Request::LoadYear {
+        fiscal_year: Some(2017),
+        select: None,
+    });
+    w.check_file();
+    let told = rx
+        .try_iter()
+        .any(|r| matches!(r, Response::ReadOnly(reason) if reason.contains("quick_check")));
+    assert!(told, "the session is told it is read-only");
+    assert!(w.store_mut().read_only_reason().is_some());
+}

@@ -444,6 +444,11 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             prompt::open_conflict(s, id, mine, theirs, &by, version);
             Vec::new()
         }
+        Response::ReadOnly(reason) => {
+            s.read_only = Some(reason.clone());
+            s.error(reason);
+            Vec::new()
+        }
         Response::Retrying => {
             s.info("保存を再試行中（ほかの人の保存を待っています）");
             Vec::new()

@@ -131,6 +131,8 @@ pub enum Response {
     Failed(String),
     /// A save is waiting for someone else's and will retry by itself.
     Retrying,
+    /// The file turned out damaged: the session is read-only now.
+    ReadOnly(String),
     /// Saving an edit found someone else's newer save.
     Conflict {
         id: i64,
@@ -190,12 +192,18 @@ pub fn run(
         let deadline = w.draft_due.map_or(next_poll, |d| d.min(next_poll));
         match requests.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             Ok(req) => {
+                let first = w.store.check_pending();
                 checkpointed &= !matches!(
                     req,
                     Request::Write(_) | Request::Pane(_) | Request::SaveDraft { .. }
                 );
                 last_request = Instant::now();
                 w.handle(req);
+                // The file check reads the whole file: it runs once the
+                // first screenful has been answered, not before.
+                if first {
+                    w.check_file();
+                }
             }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
@@ -266,6 +274,19 @@ impl Worker {
                 let _ = self.store.set_presence(Some(m));
                 self.presence = Some((m, now));
             }
+        }
+    }
+
+    /// The deferred `quick_check`; a damaged file turns the session
+    /// read-only and says so.
+    pub fn check_file(&mut self) {
+        if let Ok(false) = self.store.check_on_open() {
+            let reason = self
+                .store
+                .read_only_reason()
+                .unwrap_or_default()
+                .to_string();
+            self.send(Response::ReadOnly(reason));
         }
     }
 

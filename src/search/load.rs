@@ -37,7 +37,13 @@ pub fn build_from_path(
     path: &Path,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Index, SearchError> {
-    let main = Store::open(path, OpenOptions { read_only: true })?;
+    let main = Store::open(
+        path,
+        OpenOptions {
+            read_only: true,
+            defer_check: true,
+        },
+    )?;
     let conn = main.conn();
     let (lo, hi, total) = opinion_bounds(conn)?;
     let codec = sample_codec(conn)?;
@@ -57,7 +63,13 @@ pub fn build_from_path(
         let lookup = &lookup;
         let report = &report;
         let h = s.spawn(move || -> Result<IndexBuilder, SearchError> {
-            let second = Store::open(path, OpenOptions { read_only: true })?;
+            let second = Store::open(
+                path,
+                OpenOptions {
+                    read_only: true,
+                    defer_check: true,
+                },
+            )?;
             let mut b2 = IndexBuilder::with_capacity(codec.clone(), total / 2 + 1024, total * 60);
             opinions(second.conn(), lookup, (mid + 1, hi), &mut b2, report)?;
             Ok(b2)

@@ -235,8 +235,14 @@ impl Worker {
 
     fn store(&mut self) -> Result<&Store, String> {
         if self.store.is_none() {
-            let s = Store::open(&self.path, OpenOptions { read_only: true })
-                .map_err(|e| e.to_string())?;
+            let s = Store::open(
+                &self.path,
+                OpenOptions {
+                    read_only: true,
+                    defer_check: true,
+                },
+            )
+            .map_err(|e| e.to_string())?;
             self.store = Some(s);
         }
         self.store.as_ref().ok_or_else(String::new)
