@@ -94,7 +94,8 @@ pub struct Binding {
     pub hint: Option<&'static str>,
 }
 
-const fn b(
+/// A binding, for the tables here and in each pane.
+pub const fn binding(
     scope: Scope,
     code: KeyCode,
     mods: KeyModifiers,
@@ -112,6 +113,7 @@ const fn b(
     }
 }
 
+use binding as b;
 use Action as A;
 use KeyCode::*;
 use Scope as S;

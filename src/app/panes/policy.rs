@@ -32,25 +32,12 @@ const N: crossterm::event::KeyModifiers = crossterm::event::KeyModifiers::NONE;
 const SH: crossterm::event::KeyModifiers = crossterm::event::KeyModifiers::SHIFT;
 
 const fn b(code: KeyCode, shift: bool, action: Action, help: &'static str) -> Binding {
-    Binding {
-        scope: Scope::Policy,
-        code,
-        mods: if shift { SH } else { N },
-        action,
-        help,
-        hint: None,
-    }
+    let mods = if shift { SH } else { N };
+    crate::app::keymap::binding(Scope::Policy, code, mods, action, help, None)
 }
 
 const fn h(code: KeyCode, action: Action, help: &'static str, hint: &'static str) -> Binding {
-    Binding {
-        scope: Scope::Policy,
-        code,
-        mods: N,
-        action,
-        help,
-        hint: Some(hint),
-    }
+    crate::app::keymap::binding(Scope::Policy, code, N, action, help, Some(hint))
 }
 
 use Action as A;

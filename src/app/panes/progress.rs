@@ -20,21 +20,15 @@ use crate::ui::text_input::TextInput;
 pub use view::{BoardColumn, Row};
 pub use write::Write;
 
+/// A progress-pane binding.
 const fn b(
     code: KeyCode,
     mods: KeyModifiers,
-    action: A,
+    action: crate::app::action::Action,
     help: &'static str,
     hint: Option<&'static str>,
 ) -> Binding {
-    Binding {
-        scope: Scope::Progress,
-        code,
-        mods,
-        action,
-        help,
-        hint,
-    }
+    crate::app::keymap::binding(Scope::Progress, code, mods, action, help, hint)
 }
 
 const N: KeyModifiers = KeyModifiers::NONE;

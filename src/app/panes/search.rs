@@ -21,23 +21,7 @@ use crate::search::service::{self, Event};
 use crate::search::{load, Index, Query};
 use crate::ui::text_input::{InputOutcome, TextInput};
 
-const fn bind(
-    scope: Scope,
-    code: KeyCode,
-    mods: KeyModifiers,
-    action: Action,
-    help: &'static str,
-    hint: Option<&'static str>,
-) -> Binding {
-    Binding {
-        scope,
-        code,
-        mods,
-        action,
-        help,
-        hint,
-    }
-}
+use crate::app::keymap::binding as bind;
 
 const N: KeyModifiers = KeyModifiers::NONE;
 const C: KeyModifiers = KeyModifiers::CONTROL;

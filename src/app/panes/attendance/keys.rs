@@ -10,6 +10,7 @@ use crate::app::state::{AppState, Tab};
 use crate::app::update::Requests;
 use crate::ui::text_input::InputOutcome;
 
+/// An attendance-pane binding.
 const fn b(
     code: KeyCode,
     mods: KeyModifiers,
@@ -17,14 +18,7 @@ const fn b(
     help: &'static str,
     hint: Option<&'static str>,
 ) -> Binding {
-    Binding {
-        scope: Scope::Attendance,
-        code,
-        mods,
-        action,
-        help,
-        hint,
-    }
+    crate::app::keymap::binding(Scope::Attendance, code, mods, action, help, hint)
 }
 
 use Action as A;
