@@ -152,10 +152,12 @@ impl Store {
         if let Some(msg) = files::refuse_network_fs(path) {
             return Err(StoreError::NetworkFs(msg));
         }
+        // Only stat the path here: opening and closing the file with
+        // std::fs would drop the POSIX locks SQLite holds on it through this
+        // process's other connections (locks belong to the process), and the
+        // next process to close would delete the -wal under our feet. The
+        // header is checked by SQLite's own first read in `configure`.
         let existed = path.exists();
-        if existed {
-            check_sqlite_header(path)?;
-        }
         let flags = if opts.read_only {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
         } else {
@@ -203,7 +205,12 @@ impl Store {
     fn configure(&mut self, display: &str) -> Result<()> {
         let not_db = |e: rusqlite::Error| StoreError::NotADatabase {
             path: display.to_string(),
-            detail: e.to_string(),
+            detail: match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::NotADatabase) => {
+                    "先頭が SQLite の見出し \"SQLite format 3\" ではありません".into()
+                }
+                _ => e.to_string(),
+            },
         };
         // Reading the schema version is the first real read: a file that is
         // not SQLite fails here.
@@ -624,29 +631,6 @@ fn is_busy(e: &rusqlite::Error) -> bool {
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
     )
-}
-
-/// A non-empty file must start with the SQLite header; say so plainly
-/// instead of letting SQLite report "file is not a database" later.
-fn check_sqlite_header(path: &Path) -> Result<()> {
-    use std::io::Read;
-    let display = path.display().to_string();
-    let mut head = [0u8; 16];
-    let mut f = std::fs::File::open(path).map_err(|e| StoreError::NotADatabase {
-        path: display.clone(),
-        detail: e.to_string(),
-    })?;
-    let n = f.read(&mut head).map_err(|e| StoreError::NotADatabase {
-        path: display.clone(),
-        detail: e.to_string(),
-    })?;
-    if n == 0 || &head[..n] == b"SQLite format 3\0" {
-        return Ok(());
-    }
-    Err(StoreError::NotADatabase {
-        path: display,
-        detail: "先頭が SQLite の見出し \"SQLite format 3\" ではありません".into(),
-    })
 }
 
 /// Current time as RFC 3339 UTC with milliseconds.
