@@ -162,14 +162,12 @@ pub enum PromptPurpose {
     },
     /// The attendance checklist of the meeting being minuted.
     Attendance,
-    /// Someone saved this entry while it was being edited: keep mine, keep
-    /// theirs, or edit the two together.
-    Conflict {
-        id: i64,
-        mine: String,
-        theirs: String,
-        version: i64,
-    },
+    /// Someone saved this record while it was being edited (any screen):
+    /// keep mine, keep theirs, or edit the two together.
+    Conflict(Box<crate::app::conflict::Caught>),
+    /// Editing the two versions together on the prompt line; Enter saves
+    /// over theirs.
+    ConflictEdit(Box<crate::app::conflict::Caught>),
 }
 
 /// The fields of the meeting form, filled one prompt at a time.

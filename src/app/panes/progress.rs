@@ -310,8 +310,14 @@ pub fn handle(ctx: &mut Ctx, req: Request) {
             Err(e) => send(ctx, Response::Failed(e.to_string())),
         },
         Request::Write(w) => {
-            let result = w
-                .apply(ctx.store)
+            let applied = w.apply(ctx.store);
+            let resave = || crate::app::conflict::Resave::Progress(w.clone());
+            let Some(applied) = crate::app::conflict::catch(ctx.out, applied, resave) else {
+                // The shared prompt asks; the board shows their version.
+                handle(ctx, Request::Load);
+                return;
+            };
+            let result = applied
                 .map(|_| ctx.store.last_batch())
                 .map_err(|e| e.to_string());
             send(
