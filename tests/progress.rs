@@ -521,7 +521,7 @@ fn indicators_with_target_actual_and_rate() {
 }
 
 #[test]
-fn a_save_refused_for_a_colleagues_change_keeps_the_text() {
+fn a_save_refused_for_a_colleagues_change_asks_and_keeps_mine() {
     let mut h = Harness::new(date(2025, 11, 20), |_| {});
     h.select("協議制度");
     h.key(KeyCode::Enter);
@@ -545,27 +545,19 @@ fn a_save_refused_for_a_colleagues_change_keeps_the_text() {
         )
         .expect("colleague's save");
     h.key(KeyCode::Enter);
-    let msg = h.state.message.clone().expect("a message");
-    assert!(
-        msg.error && msg.text.contains("変更しています"),
-        "{}",
-        msg.text
-    );
-    let e = h
-        .state
-        .progress
-        .editing
-        .as_ref()
-        .expect("the editor is back");
-    assert_eq!(e.input.text(), "私の実績");
+    // The shared conflict prompt asks, with both texts.
+    let p = h.state.prompt.as_ref().expect("the conflict choice");
+    assert!(p.candidates[0].contains("私の実績"), "{:?}", p.candidates);
+    assert!(p.candidates[1].contains("同僚の実績"), "{:?}", p.candidates);
     let actual = |h: &Harness| {
         niigata(h)
             .entry(Period::new(2014, Half::Year))
             .map(|e| e.actual.clone())
     };
     assert_eq!(actual(&h).as_deref(), Some("同僚の実績"));
-    // Enter again saves over it, knowingly.
+    // Keep mine: saved over theirs, knowingly.
     h.key(KeyCode::Enter);
+    assert!(h.state.prompt.is_none());
     assert!(h.state.progress.editing.is_none());
     assert_eq!(actual(&h).as_deref(), Some("私の実績"));
 }

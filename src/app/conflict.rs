@@ -166,10 +166,7 @@ fn edit_together(s: &mut AppState, c: Caught) -> Requests {
             let text = joined(&c.theirs, &mine);
             s.prompt = Some(Prompt {
                 label: "二つの版をつないでいます。直して Enter で保存（Esc でやめる）".into(),
-                purpose: PromptPurpose::ConflictEdit(Box::new(Caught {
-                    resave: other,
-                    ..c
-                })),
+                purpose: PromptPurpose::ConflictEdit(Box::new(Caught { resave: other, ..c })),
                 input: TextInput::with_text(&text),
                 candidates: Vec::new(),
                 pick: 0,

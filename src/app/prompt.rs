@@ -67,7 +67,9 @@ pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
         Some(Action::Cancel) => {
             let p = s.prompt.take();
             if let Some(kept) = p.as_ref().and_then(unsaved_text) {
-                s.info(format!("保存をやめました。自分の版はここに残しています: {kept}"));
+                s.info(format!(
+                    "保存をやめました。自分の版はここに残しています: {kept}"
+                ));
             }
             Vec::new()
         }

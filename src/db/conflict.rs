@@ -80,7 +80,9 @@ pub(crate) fn expect_version(
     let now = tx
         .conn()
         .query_row(
-            &format!("SELECT version, CAST(coalesce({theirs}, '') AS TEXT) FROM {table} WHERE id = ?1"),
+            &format!(
+                "SELECT version, CAST(coalesce({theirs}, '') AS TEXT) FROM {table} WHERE id = ?1"
+            ),
             [id],
             |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
         )

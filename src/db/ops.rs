@@ -423,7 +423,8 @@ fn clear_draft(tx: &Tx, context: &str) -> Result<()> {
 }
 
 /// A meeting as the conflict prompt shows it: date, times, room, attendees.
-const MEETING_AS_TEXT: &str = "date || ' ' || coalesce(start_time, '') || '-' || coalesce(end_time, '')
+const MEETING_AS_TEXT: &str =
+    "date || ' ' || coalesce(start_time, '') || '-' || coalesce(end_time, '')
     || ' ' || place || ' 出席: ' || coalesce((SELECT group_concat(name, '、') FROM
       (SELECT j.name AS name FROM attendance a JOIN job_titles j ON j.id = a.job_title_id
        WHERE a.meeting_id = meetings.id ORDER BY a.position)), '')";
