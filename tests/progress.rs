@@ -561,3 +561,42 @@ fn a_save_refused_for_a_colleagues_change_asks_and_keeps_mine() {
     assert!(h.state.progress.editing.is_none());
     assert_eq!(actual(&h).as_deref(), Some("私の実績"));
 }
+
+/// The same, choosing to edit the two together: the shared prompt line
+/// holds theirs then mine, and Enter saves the joined text over theirs.
+#[test]
+fn a_progress_conflict_edited_together_saves_both() {
+    let mut h = Harness::new(date(2025, 11, 20), |_| {});
+    h.select("協議制度");
+    h.key(KeyCode::Enter);
+    while detail::current(&h.state)[h.state.progress.field].label != "実績（平成26年度）" {
+        h.key(KeyCode::Down);
+    }
+    h.key(KeyCode::Enter);
+    h.press(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.keys("私の実績");
+    let node = niigata(&h).node_id;
+    h.store()
+        .set_progress_field(
+            node,
+            Period::new(2014, Half::Year),
+            kusei::db::progress::ProgressField::Actual,
+            "同僚の実績",
+            niigata(&h)
+                .entry(Period::new(2014, Half::Year))
+                .map(|e| e.version),
+        )
+        .expect("colleague's save");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Enter);
+    let p = h.state.prompt.as_ref().expect("the joined text");
+    assert_eq!(p.input.text(), "同僚の実績／私の実績");
+    h.key(KeyCode::Enter);
+    assert!(h.state.prompt.is_none());
+    let actual = niigata(&h)
+        .entry(Period::new(2014, Half::Year))
+        .map(|e| e.actual.clone());
+    assert_eq!(actual.as_deref(), Some("同僚の実績／私の実績"));
+}
