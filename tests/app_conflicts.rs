@@ -237,3 +237,149 @@ fn an_opinion_conflict_keep_theirs_keeps_mine_visible() {
     let msg = a.message().expect("a message");
     assert!(msg.contains("Aさんの直し"), "{msg}");
 }
+
+/// Links of an agenda item chosen in two sessions: edit together opens the
+/// picker with both sets ticked, and Enter saves them over theirs.
+#[test]
+fn links_chosen_in_two_sessions_edit_together_keeps_both() {
+    let mut a = App::with_seeds(&[policy_support::SEED_000, SEED_001]);
+    let path = a.dir.path().join("kusei.db");
+    let store = Store::open(&path, OpenOptions::default()).expect("open b");
+    let mut b = App::on(tempfile::TempDir::new().expect("tempdir"), store);
+    for app in [&mut a, &mut b] {
+        app.keys("L");
+        app.type_text("大規模団地");
+        app.keys("<Enter>");
+    }
+    b.type_text("城北公園");
+    b.keys("<Space><Enter>");
+    a.type_text("経営課題1");
+    a.keys("<Space><Enter>");
+    let p = a.state.prompt.as_ref().expect("asked");
+    assert!(matches!(p.purpose, PromptPurpose::Conflict(_)));
+    a.keys("<Down><Down><Enter>");
+    assert!(a.state.prompt.is_none());
+    a.keys("<Enter>");
+    assert!(a.state.policy.overlay.is_none(), "saved");
+    let item = a
+        .state
+        .calendar
+        .detail
+        .as_ref()
+        .expect("meeting")
+        .items
+        .iter()
+        .find(|i| i.title == "旭区大規模団地ビジョンについて")
+        .expect("item")
+        .clone();
+    let mut codes: Vec<&str> = item.links.iter().map(|l| l.code.as_str()).collect();
+    codes.sort_unstable();
+    assert_eq!(codes, ["1", "1-1-1"], "{:?}", item.links);
+}
+
+/// A node deleted by a colleague while it was being edited: the save
+/// fails with a message and the form comes back with what was typed.
+#[test]
+fn a_failed_node_save_brings_the_form_back_with_the_typing() {
+    let mut a = App::with_seeds(&[SEED_001]);
+    a.keys("3");
+    a.goto("具体的取組1-1-1");
+    a.keys("e<Down><Down>");
+    a.type_text("消えない入力");
+    let id = a.node("具体的取組1-1-1").id;
+    a.store().delete_node(id).expect("a colleague deletes it");
+    a.keys("<Enter>");
+    let msg = a.state.message.as_ref().expect("a message");
+    assert!(
+        msg.error && msg.text.contains("削除されています"),
+        "{}",
+        msg.text
+    );
+    let Some(kusei::app::panes::policy::overlay::Overlay::Form(f)) = &a.state.policy.overlay else {
+        panic!("the form is back");
+    };
+    assert!(f.fields.iter().any(|i| i.text().contains("消えない入力")));
+}
+
+/// The meeting form saved after a colleague changed the meeting: edit
+/// together reopens the form over their version with both attendee lists.
+#[test]
+fn a_meeting_edited_in_two_sessions_edit_together_reopens_the_form() {
+    let mut h = Harness::new(sample_today());
+    let meeting = h.detail().meeting.id;
+    h.key("e");
+    h.key("Enter").key("C-u").type_text("会議室A").key("Enter");
+    let mut other = h.store();
+    let d = other
+        .meeting_detail(meeting)
+        .expect("detail")
+        .expect("exists");
+    let mut f = kusei::db::MeetingFields {
+        date: d.meeting.date,
+        start: d.meeting.start,
+        end: d.meeting.end,
+        place: "会議室B".into(),
+        status: d.meeting.status,
+        attendees: d.attendees.clone(),
+    };
+    f.attendees.push("臨時担当部長".into());
+    other
+        .update_meeting(meeting, d.meeting.version, &f)
+        .expect("B saves first");
+    h.key("Enter");
+    let p = h.state.prompt.as_ref().expect("asked");
+    assert!(p.candidates[1].contains("会議室B"), "{:?}", p.candidates);
+    h.keys("Down Down Enter");
+    assert!(
+        matches!(
+            h.state.prompt.as_ref().map(|p| &p.purpose),
+            Some(PromptPurpose::MeetingField(_))
+        ),
+        "the form again"
+    );
+    h.keys("Enter Enter Enter");
+    assert!(h.state.prompt.is_none(), "saved without asking again");
+    assert_eq!(h.error(), None);
+    let d = h
+        .store()
+        .meeting_detail(meeting)
+        .expect("detail")
+        .expect("exists");
+    assert_eq!(d.meeting.place, "会議室A");
+    assert!(
+        d.attendees.contains(&"臨時担当部長".to_string()),
+        "{:?}",
+        d.attendees
+    );
+}
+
+mod order {
+    use kusei::app::prompt::attendance_order;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The meeting's own order first, then new ticks in checklist
+        /// order; nothing ticked is lost, nothing unticked kept; saving an
+        /// unchanged checklist changes nothing.
+        #[test]
+        fn attendance_order_keeps_the_source_order(
+            had in proptest::sample::subsequence((0..12).collect::<Vec<u8>>(), 0..12)
+                .prop_shuffle(),
+            ticked in proptest::sample::subsequence((0..12).collect::<Vec<u8>>(), 0..12),
+        ) {
+            let name = |i: &u8| format!("職{i}");
+            let had: Vec<String> = had.iter().map(name).collect();
+            let ticked: Vec<String> = ticked.iter().map(name).collect();
+            let checklist: Vec<String> = (0..12u8).map(|i| name(&i)).collect();
+            let out = attendance_order(&had, &checklist, &ticked);
+            let kept: Vec<&String> = had.iter().filter(|h| ticked.contains(h)).collect();
+            prop_assert_eq!(out.iter().take(kept.len()).collect::<Vec<_>>(), kept);
+            let mut a = out.clone();
+            a.sort();
+            let mut b = ticked.clone();
+            b.sort();
+            prop_assert_eq!(a, b);
+            prop_assert_eq!(attendance_order(&had, &checklist, &had), had);
+        }
+    }
+}

@@ -112,11 +112,11 @@ impl Resave {
         match self {
             Resave::Main(WriteOp::EditOpinion { text, .. })
             | Resave::Policy(policy::Write::SetNote { text, .. }) => Some(text.clone()),
-            Resave::Progress(Gw::Progress { field, .. })
-                if matches!(field, ProgressField::Status | ProgressField::Grade) =>
-            {
-                None
-            }
+            // Picked from a scale: nothing to join.
+            Resave::Progress(Gw::Progress {
+                field: ProgressField::Status | ProgressField::Grade,
+                ..
+            }) => None,
             Resave::Progress(
                 Gw::Progress { .. }
                 | Gw::Lead { .. }

@@ -365,7 +365,10 @@ fn written(
             s.info(op.done());
             s.policy.select_after_load = created.or(op.node());
         }
-        Err(e) => s.error(format!("保存できませんでした: {e}")),
+        Err(e) => {
+            s.error(format!("保存できませんでした: {e}"));
+            reopen::after_error(s, &op);
+        }
     }
     if op.touches_links() {
         if let Some(d) = &s.calendar.detail {

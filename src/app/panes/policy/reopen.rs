@@ -50,3 +50,54 @@ pub fn links(s: &mut AppState, item: i64, opened: i64, mine: Vec<i64>) -> Reques
     }
     reqs
 }
+
+/// A save that failed for another reason (busy, disk full, deleted…):
+/// the editor comes back with what was typed, so nothing typed is lost.
+pub fn after_error(s: &mut AppState, op: &super::Write) {
+    use super::overlay::NoteForm;
+    use super::Write;
+    let overlay = match op {
+        Write::UpdateNode {
+            id,
+            version,
+            fields,
+        } => Overlay::Form(NodeForm::new(
+            FormTarget::Edit {
+                id: *id,
+                version: *version,
+            },
+            format!("編集（保存できなかった入力）: {}", fields.title.trim()),
+            fields,
+        )),
+        Write::AddNode {
+            plan_id,
+            parent,
+            after,
+            fields,
+        } => Overlay::Form(NodeForm::new(
+            FormTarget::Add {
+                plan_id: *plan_id,
+                parent: *parent,
+                after: *after,
+            },
+            "新しい項目（保存できなかった入力）".into(),
+            fields,
+        )),
+        Write::SetNote {
+            node,
+            label,
+            fiscal_year,
+            shown,
+            text,
+        } => Overlay::Note(NoteForm {
+            node_id: *node,
+            shown: shown.clone(),
+            label: label.clone(),
+            fiscal_year: *fiscal_year,
+            title: format!("{label}（保存できなかった入力。Enter でもう一度保存）"),
+            input: crate::ui::text_input::TextInput::with_text(text),
+        }),
+        _ => return,
+    };
+    s.policy.overlay = Some(overlay);
+}
