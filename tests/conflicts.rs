@@ -608,3 +608,41 @@ fn attendance_conflicts_between_the_matrix_and_the_checklist() {
 fn fingerprints_are_what_the_value_checks_compare() {
     assert_eq!(fingerprint(""), fingerprint_ids(&[]));
 }
+
+// ---- indicators and milestones (no version: the value shown is checked) -----
+
+#[test]
+fn indicator_names_conflict_by_value() {
+    use kusei::db::progress::IndicatorColumn;
+    const IND: &str = "SELECT min(id) FROM indicators";
+    exercise_all(&Kind {
+        table: "indicators",
+        setup: |s| {
+            s.add_indicator(int(s, NODE), "来場者数")
+                .expect("an indicator");
+        },
+        opened: |s| text(s, "SELECT name FROM indicators ORDER BY id LIMIT 1"),
+        save: |s, shown, t| s.set_indicator_text(int(s, IND), IndicatorColumn::Name, shown, t),
+        reopen: by_value,
+        value: |s| text(s, "SELECT name FROM indicators ORDER BY id LIMIT 1"),
+    });
+}
+
+#[test]
+fn milestones_conflict_by_value() {
+    const MS: &str = "SELECT min(id) FROM milestones";
+    fn span() -> kusei::wareki::span::Span {
+        kusei::wareki::span::parse("平成30年4月").expect("span")
+    }
+    exercise_all(&Kind {
+        table: "milestones",
+        setup: |s| {
+            s.add_milestone(int(s, NODE), &span(), "組織の再編")
+                .expect("a milestone");
+        },
+        opened: |s| text(s, "SELECT text FROM milestones ORDER BY id LIMIT 1"),
+        save: |s, shown, t| s.update_milestone(int(s, MS), shown, &span(), t, false),
+        reopen: by_value,
+        value: |s| text(s, "SELECT text FROM milestones ORDER BY id LIMIT 1"),
+    });
+}
