@@ -207,6 +207,10 @@ fn the_attendance_checklist_asks_after_a_colleagues_tick() {
         )
         .expect("a title not attending");
     assert!(other.set_attendance(meeting, title, true).expect("tick"));
+    // The app sees the tick (its half-second poll) while the checklist is
+    // open: saving still asks.
+    h.poll_external();
+    assert!(h.state.prompt.is_some(), "the checklist stays open");
     h.key("Enter");
     let p = h.state.prompt.as_ref().expect("asked");
     assert!(

@@ -600,3 +600,40 @@ fn a_progress_conflict_edited_together_saves_both() {
         .map(|e| e.actual.clone());
     assert_eq!(actual.as_deref(), Some("同僚の実績／私の実績"));
 }
+
+/// The colleague's save reaches the screen (the reload every half second)
+/// while the editor is open: saving still asks, it does not quietly save
+/// over what the reload brought.
+#[test]
+fn a_colleagues_save_seen_while_editing_still_asks() {
+    let mut h = Harness::new(date(2025, 11, 20), |_| {});
+    h.select("協議制度");
+    h.key(KeyCode::Enter);
+    while detail::current(&h.state)[h.state.progress.field].label != "実績（平成26年度）" {
+        h.key(KeyCode::Down);
+    }
+    h.key(KeyCode::Enter);
+    h.press(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.keys("私の実績");
+    let node = niigata(&h).node_id;
+    h.store()
+        .set_progress_field(
+            node,
+            Period::new(2014, Half::Year),
+            kusei::db::progress::ProgressField::Actual,
+            "同僚の実績",
+            niigata(&h)
+                .entry(Period::new(2014, Half::Year))
+                .map(|e| e.version),
+        )
+        .expect("colleague's save");
+    h.poll_external();
+    assert_eq!(
+        h.state.progress.editing.as_ref().map(|e| e.input.text()),
+        Some("私の実績"),
+        "the editor and its text stay"
+    );
+    h.key(KeyCode::Enter);
+    let p = h.state.prompt.as_ref().expect("asked, not overwritten");
+    assert!(p.candidates[1].contains("同僚の実績"), "{:?}", p.candidates);
+}

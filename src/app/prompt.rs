@@ -85,7 +85,7 @@ pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
         Some(Action::Accept) => accept(s),
         // A choice between fixed options: typing does not filter it.
         _ if matches!(p.purpose, PromptPurpose::Conflict(_)) => Vec::new(),
-        Some(Action::Toggle) if p.purpose == PromptPurpose::Attendance => {
+        Some(Action::Toggle) if matches!(p.purpose, PromptPurpose::Attendance(_)) => {
             toggle(p);
             Vec::new()
         }
@@ -188,7 +188,7 @@ fn accept(s: &mut AppState) -> Requests {
         PromptPurpose::ConfirmDeleteEntry { id } => {
             vec![Request::Write(WriteOp::DeleteOpinion(id))]
         }
-        PromptPurpose::Attendance => save_attendance(s, &p),
+        PromptPurpose::Attendance(ref opened) => save_attendance(s, &p, opened),
         PromptPurpose::Conflict(c) => super::conflict::resolve(s, p.pick, *c),
         PromptPurpose::ConflictEdit(c) => super::conflict::save_together(s, p, *c),
     }
@@ -222,6 +222,11 @@ fn toggle(p: &mut Prompt) {
 /// meeting's set when it has none yet.
 pub fn open_attendance(s: &mut AppState) {
     let Some(d) = &s.calendar.detail else { return };
+    let opened = AttendanceOpened {
+        meeting: d.meeting.id,
+        version: d.meeting.version,
+        attendees: d.attendees.clone(),
+    };
     let mut checked = d.attendees.clone();
     if checked.is_empty() {
         checked = d.previous_attendees.clone();
@@ -234,7 +239,7 @@ pub fn open_attendance(s: &mut AppState) {
     }
     open(
         s,
-        PromptPurpose::Attendance,
+        PromptPurpose::Attendance(opened),
         "出席者（Space で切り替え、文字で絞り込み、Enter で保存）",
         "",
         candidates,
@@ -244,15 +249,21 @@ pub fn open_attendance(s: &mut AppState) {
     }
 }
 
-fn save_attendance(s: &mut AppState, p: &Prompt) -> Requests {
-    let Some(d) = &s.calendar.detail else {
+fn save_attendance(s: &mut AppState, p: &Prompt, opened: &AttendanceOpened) -> Requests {
+    let Some(d) = s
+        .calendar
+        .detail
+        .as_ref()
+        .filter(|d| d.meeting.id == opened.meeting)
+    else {
+        s.error("この会議は開いた後に削除されています。出席者は保存していません");
         return Vec::new();
     };
-    let attendees = attendance_order(&d.attendees, &p.candidates, &p.checked);
+    let attendees = attendance_order(&opened.attendees, &p.candidates, &p.checked);
     let m = &d.meeting;
     vec![Request::Write(WriteOp::UpdateMeeting {
         id: m.id,
-        version: m.version,
+        version: opened.version,
         fields: MeetingFields {
             date: m.date,
             start: m.start,
