@@ -133,7 +133,6 @@ impl Resave {
 
     /// The same write with `text` in place of mine (edit the two together).
     pub fn with_text(self, text: &str) -> Result<Resave, String> {
-        use progress::Write as Gw;
         Ok(match self {
             Resave::Main(WriteOp::EditOpinion { id, version, .. }) => {
                 Resave::Main(WriteOp::EditOpinion {
@@ -155,79 +154,7 @@ impl Resave {
                 shown,
                 text: text.to_string(),
             }),
-            Resave::Progress(w) => Resave::Progress(match w {
-                Gw::Progress {
-                    node,
-                    period,
-                    field,
-                    version,
-                    ..
-                } => Gw::Progress {
-                    node,
-                    period,
-                    field,
-                    version,
-                    value: progress_value(field, text),
-                },
-                Gw::Lead { node, version, .. } => Gw::Lead {
-                    node,
-                    version,
-                    value: text.to_string(),
-                },
-                Gw::IndicatorText {
-                    id, column, shown, ..
-                } => Gw::IndicatorText {
-                    id,
-                    column,
-                    shown,
-                    value: text.to_string(),
-                },
-                Gw::IndicatorActual {
-                    id, period, shown, ..
-                } => Gw::IndicatorActual {
-                    id,
-                    period,
-                    shown,
-                    value: text.to_string(),
-                },
-                Gw::Note {
-                    node,
-                    existing,
-                    label,
-                    fiscal_year,
-                    ..
-                } => Gw::Note {
-                    node,
-                    existing,
-                    label,
-                    fiscal_year,
-                    text: text.to_string(),
-                },
-                Gw::UpdateMilestone {
-                    id,
-                    shown,
-                    span,
-                    done,
-                    ..
-                } => Gw::UpdateMilestone {
-                    id,
-                    shown,
-                    span,
-                    text: text.to_string(),
-                    done,
-                },
-                Gw::Budget { node, version, .. } => Gw::Budget {
-                    node,
-                    version,
-                    kyen: progress::write::parse_budget(text)?,
-                },
-                Gw::CoDepartments { node, shown, .. } => Gw::CoDepartments {
-                    node,
-                    shown,
-                    names: crate::import::lines::split_list(text),
-                },
-                other => other,
-            }),
+            Resave::Progress(w) => Resave::Progress(progress_with_text(w, text)?),
             other => other,
         })
     }
@@ -329,4 +256,82 @@ fn progress_over(w: progress::Write, c: &Caught) -> progress::Write {
         Gw::ReopenAction { id, .. } => Gw::ReopenAction { id, version: v },
         other => other,
     }
+}
+
+/// A progress board write with `text` in place of mine.
+fn progress_with_text(w: progress::Write, text: &str) -> Result<progress::Write, String> {
+    use progress::Write as Gw;
+    Ok(match w {
+        Gw::Progress {
+            node,
+            period,
+            field,
+            version,
+            ..
+        } => Gw::Progress {
+            node,
+            period,
+            field,
+            version,
+            value: progress_value(field, text),
+        },
+        Gw::Lead { node, version, .. } => Gw::Lead {
+            node,
+            version,
+            value: text.to_string(),
+        },
+        Gw::IndicatorText {
+            id, column, shown, ..
+        } => Gw::IndicatorText {
+            id,
+            column,
+            shown,
+            value: text.to_string(),
+        },
+        Gw::IndicatorActual {
+            id, period, shown, ..
+        } => Gw::IndicatorActual {
+            id,
+            period,
+            shown,
+            value: text.to_string(),
+        },
+        Gw::Note {
+            node,
+            existing,
+            label,
+            fiscal_year,
+            ..
+        } => Gw::Note {
+            node,
+            existing,
+            label,
+            fiscal_year,
+            text: text.to_string(),
+        },
+        Gw::UpdateMilestone {
+            id,
+            shown,
+            span,
+            done,
+            ..
+        } => Gw::UpdateMilestone {
+            id,
+            shown,
+            span,
+            text: text.to_string(),
+            done,
+        },
+        Gw::Budget { node, version, .. } => Gw::Budget {
+            node,
+            version,
+            kyen: progress::write::parse_budget(text)?,
+        },
+        Gw::CoDepartments { node, shown, .. } => Gw::CoDepartments {
+            node,
+            shown,
+            names: crate::import::lines::split_list(text),
+        },
+        other => other,
+    })
 }
