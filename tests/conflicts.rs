@@ -105,9 +105,10 @@ fn links_conflict_by_fingerprint_and_each_choice_ends_right() {
         let opened = fingerprint_ids(&shown);
         t.b.set_item_links(item, opened, &[x]).expect("B links x");
         let err = t.a.set_item_links(item, opened, &[y]).expect_err("asked");
-        let StoreError::Conflict { version, .. } = err else {
+        let StoreError::Conflict { version, by, .. } = err else {
             panic!("not a conflict: {err}");
         };
+        assert_eq!(by, kusei::db::osuser::current().1, "who linked it");
         assert_eq!(linked(&t.a, item), vec![x], "refused: nothing changed");
         match choice {
             Choice::Mine => t.a.set_item_links(item, version, &[y]).expect("mine"),

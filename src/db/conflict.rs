@@ -21,6 +21,23 @@ pub fn fingerprint(text: &str) -> i64 {
     h.finish() as i64
 }
 
+/// Who last wrote a row of `table` among the rows `rows_sql` selects (its
+/// one parameter is `key`), from the audit log.
+pub(crate) fn last_editor_of(tx: &Tx, table: &str, rows_sql: &str, key: i64) -> Option<String> {
+    tx.conn()
+        .query_row(
+            &format!(
+                "SELECT os_user FROM audit_log WHERE tbl = ?2 AND row_id IN ({rows_sql})
+                 ORDER BY id DESC LIMIT 1"
+            ),
+            params![key, table],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()
+        .ok()
+        .flatten()
+}
+
 /// The fingerprint of a set of ids (order does not matter).
 pub fn fingerprint_ids(ids: &[i64]) -> i64 {
     let mut v = ids.to_vec();
@@ -54,13 +71,27 @@ pub(crate) fn expect(
     opened: i64,
     now: Option<(i64, String)>,
 ) -> Result<()> {
+    expect_named(tx, table, id, opened, now, None)
+}
+
+/// [`expect`] for a value made of several rows (links, departments): `by`
+/// names who saved it when the rows' own ids do not (None: from the audit
+/// log of row `id`).
+pub(crate) fn expect_named(
+    tx: &Tx,
+    table: &str,
+    id: i64,
+    opened: i64,
+    now: Option<(i64, String)>,
+    by: Option<String>,
+) -> Result<()> {
     match now {
         None => Err(StoreError::Invalid(
             "この記録は開いた後に削除されています。入力した内容は画面に残っています".into(),
         )),
         Some((version, theirs)) if version != opened => Err(StoreError::Conflict {
             id,
-            by: last_editor(tx, table, id),
+            by: by.unwrap_or_else(|| last_editor(tx, table, id)),
             version,
             theirs,
         }),
@@ -100,8 +131,20 @@ pub(crate) fn expect_value(
     shown: &str,
     now: Option<String>,
 ) -> Result<()> {
+    expect_value_named(tx, table, id, shown, now, None)
+}
+
+/// [`expect_value`] naming who saved it (see [`expect_named`]).
+pub(crate) fn expect_value_named(
+    tx: &Tx,
+    table: &str,
+    id: i64,
+    shown: &str,
+    now: Option<String>,
+    by: Option<String>,
+) -> Result<()> {
     let now = now.map(|v| (fingerprint(&v), v));
-    expect(tx, table, id, fingerprint(shown), now)
+    expect_named(tx, table, id, fingerprint(shown), now, by)
 }
 
 #[cfg(test)]

@@ -228,13 +228,23 @@ impl Store {
             // The list as a whole is the value: checked against the node.
             let now: Vec<&str> = current.iter().map(|c| c.1.as_str()).collect();
             let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
-            conflict::expect_value(
-                tx,
-                "node_co_departments",
-                node,
-                &shown.join("、"),
-                Some(now.join("、")),
-            )?;
+            if now != shown {
+                let by = conflict::last_editor_of(
+                    tx,
+                    "node_co_departments",
+                    "SELECT id FROM node_co_departments WHERE node_id = ?1",
+                    node,
+                )
+                .unwrap_or_else(|| "ほかの人".into());
+                conflict::expect_value_named(
+                    tx,
+                    "node_co_departments",
+                    node,
+                    &shown.join("、"),
+                    Some(now.join("、")),
+                    Some(by),
+                )?;
+            }
             let mut wanted: Vec<&str> = Vec::new();
             for n in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
                 if !wanted.contains(&n) {

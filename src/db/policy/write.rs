@@ -287,7 +287,18 @@ impl Store {
             let ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
             let names: Vec<&str> = rows.iter().map(|r| r.2.trim()).collect();
             let now = (conflict::fingerprint_ids(&ids), names.join("、"));
-            conflict::expect(tx, "item_links", item_id, opened, Some(now))?;
+            let by = || {
+                conflict::last_editor_of(
+                    tx,
+                    "item_links",
+                    "SELECT id FROM item_links WHERE item_id = ?1",
+                    item_id,
+                )
+            };
+            if now.0 != opened {
+                let by = by().unwrap_or_else(|| "ほかの人".into());
+                conflict::expect_named(tx, "item_links", item_id, opened, Some(now), Some(by))?;
+            }
             let current: Vec<(i64, i64)> = rows.iter().map(|r| (r.0, r.1)).collect();
             for (row, node) in &current {
                 if !nodes.contains(node) {
