@@ -387,3 +387,31 @@ mod order {
         }
     }
 }
+
+/// The conflict prompt as drawn: both versions on screen, no wide
+/// character cut in half, at the smallest and the README's size.
+#[test]
+fn the_conflict_prompt_on_screen() {
+    let mut a = Harness::new(sample_today());
+    a.key("m");
+    let mut b = Harness::on_file(a.db_path(), sample_today());
+    b.key("m");
+    a.keys("Esc e");
+    b.keys("Esc e");
+    b.key("C-u")
+        .type_text("Bさんの直し（会議室の予約は総務課）")
+        .key("Enter");
+    a.key("C-u")
+        .type_text("Aさんの直し（会議室の予約は区政推進課）")
+        .key("Enter");
+    let user = kusei::db::osuser::current().1;
+    for (w, ht) in [(80u16, 24u16), (100, 30)] {
+        let s = a.screen(w, ht);
+        assert!(s.hidden.is_empty(), "{:?}", s.hidden);
+        assert!(s.contains("自分の版で保存: Aさんの直し"), "{}", s.text);
+        assert!(s.contains("の版を残す: Bさんの直し"), "{}", s.text);
+        // The OS user differs between machines.
+        let text = s.text.replace(&user, "USER");
+        insta::assert_snapshot!(format!("conflict_prompt_{w}x{ht}"), text);
+    }
+}

@@ -87,7 +87,7 @@ pub fn open(s: &mut AppState, c: Caught) {
     }
     s.prompt = Some(Prompt {
         label: format!(
-            "{} がこの項目を先に保存していました。どちらにしますか（Up/Down で選んで Enter）",
+            "{} が先に保存していました。どちらにしますか（Up/Down で選んで Enter）",
             c.by
         ),
         purpose: PromptPurpose::Conflict(Box::new(c)),
