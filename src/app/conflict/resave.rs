@@ -335,3 +335,128 @@ fn progress_with_text(w: progress::Write, text: &str) -> Result<progress::Write,
         other => other,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::progress_board::Period;
+    use crate::model::Half;
+    use progress::Write as Gw;
+
+    fn caught(resave: Resave) -> Caught {
+        Caught {
+            resave,
+            id: 7,
+            by: "someone".into(),
+            theirs: "相手、の値".into(),
+            version: 42,
+        }
+    }
+
+    /// Keep mine writes over exactly what the conflict reported.
+    #[test]
+    fn keep_mine_opens_from_their_version_or_value() {
+        let period = Period::new(2017, Half::Year);
+        let cases = [
+            (
+                Resave::Main(WriteOp::EditOpinion {
+                    id: 1,
+                    version: 1,
+                    text: "私".into(),
+                }),
+                Resave::Main(WriteOp::EditOpinion {
+                    id: 1,
+                    version: 42,
+                    text: "私".into(),
+                }),
+            ),
+            (
+                Resave::Progress(Gw::Progress {
+                    node: 1,
+                    period,
+                    field: ProgressField::Plan,
+                    value: "私".into(),
+                    version: None,
+                }),
+                Resave::Progress(Gw::Progress {
+                    node: 1,
+                    period,
+                    field: ProgressField::Plan,
+                    value: "私".into(),
+                    version: Some(42),
+                }),
+            ),
+            (
+                Resave::Progress(Gw::Note {
+                    node: 1,
+                    existing: None,
+                    label: "自己評価".into(),
+                    fiscal_year: Some(2017),
+                    text: "私".into(),
+                }),
+                Resave::Progress(Gw::Note {
+                    node: 1,
+                    existing: Some((7, 42)),
+                    label: "自己評価".into(),
+                    fiscal_year: Some(2017),
+                    text: "私".into(),
+                }),
+            ),
+            (
+                Resave::Progress(Gw::CoDepartments {
+                    node: 1,
+                    shown: vec![],
+                    names: vec!["私".into()],
+                }),
+                Resave::Progress(Gw::CoDepartments {
+                    node: 1,
+                    shown: vec!["相手".into(), "の値".into()],
+                    names: vec!["私".into()],
+                }),
+            ),
+            (
+                Resave::Policy(policy::Write::SetLinks {
+                    item: 1,
+                    opened: 0,
+                    nodes: vec![3],
+                }),
+                Resave::Policy(policy::Write::SetLinks {
+                    item: 1,
+                    opened: 42,
+                    nodes: vec![3],
+                }),
+            ),
+        ];
+        for (before, want) in cases {
+            let c = caught(before.clone());
+            assert_eq!(before.over(&c), want);
+        }
+    }
+
+    #[test]
+    fn edit_together_checks_what_it_parses_and_skips_scales() {
+        let budget = Resave::Progress(Gw::Budget {
+            node: 1,
+            version: 1,
+            kyen: Some(5),
+        });
+        assert_eq!(budget.text().as_deref(), Some("5"));
+        assert!(budget.clone().with_text("5／6").is_err(), "not a number");
+        assert_eq!(
+            budget.with_text("11"),
+            Ok(Resave::Progress(Gw::Budget {
+                node: 1,
+                version: 1,
+                kyen: Some(11)
+            }))
+        );
+        let status = Resave::Progress(Gw::Progress {
+            node: 1,
+            period: Period::new(2017, Half::Year),
+            field: ProgressField::Status,
+            value: "順調".into(),
+            version: Some(1),
+        });
+        assert_eq!(status.text(), None, "picked from a scale: nothing to join");
+    }
+}
