@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod clipboard;
+pub mod conflict;
 pub mod keymap;
 mod minutes;
 pub mod panes;

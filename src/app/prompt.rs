@@ -33,6 +33,15 @@ fn open(
     });
 }
 
+/// What an abandoned conflict prompt would otherwise lose: my version.
+fn unsaved_text(p: &Prompt) -> Option<String> {
+    match &p.purpose {
+        PromptPurpose::Conflict(c) => Some(c.mine()),
+        PromptPurpose::ConflictEdit(_) => Some(p.input.text().to_string()),
+        _ => None,
+    }
+}
+
 /// Candidates matching the typed text, best first (all when empty).
 pub fn filtered(p: &Prompt) -> Vec<&str> {
     let q = p.input.text().trim();
@@ -56,7 +65,12 @@ pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
     };
     match keymap::lookup(Scope::Prompt, &key) {
         Some(Action::Cancel) => {
-            s.prompt = None;
+            let p = s.prompt.take();
+            if let Some(kept) = p.as_ref().and_then(unsaved_text) {
+                s.info(format!(
+                    "保存をやめました。自分の版はここに残しています: {kept}"
+                ));
+            }
             Vec::new()
         }
         Some(Action::PickPrev) => {
@@ -70,8 +84,8 @@ pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
         }
         Some(Action::Accept) => accept(s),
         // A choice between fixed options: typing does not filter it.
-        _ if matches!(p.purpose, PromptPurpose::Conflict { .. }) => Vec::new(),
-        Some(Action::Toggle) if p.purpose == PromptPurpose::Attendance => {
+        _ if matches!(p.purpose, PromptPurpose::Conflict(_)) => Vec::new(),
+        Some(Action::Toggle) if matches!(p.purpose, PromptPurpose::Attendance(_)) => {
             toggle(p);
             Vec::new()
         }
@@ -174,75 +188,9 @@ fn accept(s: &mut AppState) -> Requests {
         PromptPurpose::ConfirmDeleteEntry { id } => {
             vec![Request::Write(WriteOp::DeleteOpinion(id))]
         }
-        PromptPurpose::Attendance => save_attendance(s, &p),
-        PromptPurpose::Conflict {
-            id,
-            mine,
-            theirs,
-            version,
-        } => resolve_conflict(s, p.pick, id, mine, theirs, version),
-    }
-}
-
-/// Show both versions of an entry saved by someone else meanwhile.
-pub fn open_conflict(
-    s: &mut AppState,
-    id: i64,
-    mine: String,
-    theirs: String,
-    by: &str,
-    version: i64,
-) {
-    let candidates = vec![
-        format!("自分の版で保存: {mine}"),
-        format!("{by} の版を残す: {theirs}"),
-        "二つをつないで編集する".to_string(),
-    ];
-    s.prompt = Some(Prompt {
-        purpose: PromptPurpose::Conflict {
-            id,
-            mine,
-            theirs,
-            version,
-        },
-        label: format!(
-            "{by} がこの項目を先に保存していました。どちらにしますか（Up/Down で選んで Enter）"
-        ),
-        input: TextInput::new(),
-        candidates,
-        pick: 0,
-        checked: Vec::new(),
-    });
-}
-
-fn resolve_conflict(
-    s: &mut AppState,
-    pick: usize,
-    id: i64,
-    mine: String,
-    theirs: String,
-    version: i64,
-) -> Requests {
-    match pick {
-        0 => vec![Request::Write(WriteOp::EditOpinion {
-            id,
-            version,
-            text: mine,
-        })],
-        1 => {
-            s.info("相手の版を残しました（自分の版は破棄しました）");
-            Vec::new()
-        }
-        _ => {
-            if let Some(m) = s.minutes.as_mut() {
-                m.stashed.get_or_insert_with(|| m.input.text().to_string());
-                m.input.set_text(&format!("{theirs}／{mine}"));
-                m.editing = Some((id, version));
-                s.mode = Mode::MinutesInput;
-            }
-            s.info("二つの版をつなぎました。直して Enter で保存します");
-            Vec::new()
-        }
+        PromptPurpose::Attendance(ref opened) => save_attendance(s, &p, opened),
+        PromptPurpose::Conflict(c) => super::conflict::resolve(s, p.pick, *c),
+        PromptPurpose::ConflictEdit(c) => super::conflict::save_together(s, p, *c),
     }
 }
 
@@ -274,6 +222,11 @@ fn toggle(p: &mut Prompt) {
 /// meeting's set when it has none yet.
 pub fn open_attendance(s: &mut AppState) {
     let Some(d) = &s.calendar.detail else { return };
+    let opened = AttendanceOpened {
+        meeting: d.meeting.id,
+        version: d.meeting.version,
+        attendees: d.attendees.clone(),
+    };
     let mut checked = d.attendees.clone();
     if checked.is_empty() {
         checked = d.previous_attendees.clone();
@@ -286,7 +239,7 @@ pub fn open_attendance(s: &mut AppState) {
     }
     open(
         s,
-        PromptPurpose::Attendance,
+        PromptPurpose::Attendance(opened),
         "出席者（Space で切り替え、文字で絞り込み、Enter で保存）",
         "",
         candidates,
@@ -296,21 +249,21 @@ pub fn open_attendance(s: &mut AppState) {
     }
 }
 
-fn save_attendance(s: &mut AppState, p: &Prompt) -> Requests {
-    let Some(d) = &s.calendar.detail else {
+fn save_attendance(s: &mut AppState, p: &Prompt, opened: &AttendanceOpened) -> Requests {
+    let Some(d) = s
+        .calendar
+        .detail
+        .as_ref()
+        .filter(|d| d.meeting.id == opened.meeting)
+    else {
+        s.error("この会議は開いた後に削除されています。出席者は保存していません");
         return Vec::new();
     };
-    // Keep the organisation's order.
-    let attendees: Vec<String> = p
-        .candidates
-        .iter()
-        .filter(|c| p.checked.contains(c))
-        .cloned()
-        .collect();
+    let attendees = attendance_order(&opened.attendees, &p.candidates, &p.checked);
     let m = &d.meeting;
     vec![Request::Write(WriteOp::UpdateMeeting {
         id: m.id,
-        version: m.version,
+        version: opened.version,
         fields: MeetingFields {
             date: m.date,
             start: m.start,
@@ -320,6 +273,19 @@ fn save_attendance(s: &mut AppState, p: &Prompt) -> Requests {
             attendees,
         },
     })]
+}
+
+/// The meeting's attendees after the checklist: those it had, in the
+/// meeting's own (source) order, then the newly ticked ones in the
+/// checklist's order. Saving without a change keeps the order as it was.
+pub fn attendance_order(had: &[String], checklist: &[String], ticked: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = had.iter().filter(|a| ticked.contains(a)).cloned().collect();
+    for c in checklist {
+        if ticked.contains(c) && !out.contains(c) {
+            out.push(c.clone());
+        }
+    }
+    out
 }
 
 pub fn open_new_item(s: &mut AppState) {
@@ -519,4 +485,46 @@ fn form_step(s: &mut AppState, mut form: MeetingForm, text: String, p: Prompt) -
             vec![Request::Write(op)]
         }
     }
+}
+
+/// "Edit the two together" for a meeting: the form again, over their
+/// version, with my fields and everyone either of us had ticked.
+pub fn reopen_meeting_form(
+    s: &mut AppState,
+    id: i64,
+    version: i64,
+    mine: &MeetingFields,
+    theirs: &str,
+) {
+    let mut attendees = theirs
+        .split_once(" 出席: ")
+        .map(|(_, a)| crate::import::lines::split_list(a))
+        .unwrap_or_default();
+    for a in &mine.attendees {
+        if !attendees.contains(a) {
+            attendees.push(a.clone());
+        }
+    }
+    let mut datetime = wareki::format_short(mine.date);
+    if let Some(st) = mine.start {
+        datetime.push_str(&format!(" {}", st.format("%H:%M")));
+        if let Some(en) = mine.end {
+            datetime.push_str(&format!("-{}", en.format("%H:%M")));
+        }
+    }
+    let form = MeetingForm {
+        editing: Some((id, version)),
+        step: FormStep::DateTime,
+        datetime: datetime.clone(),
+        place: mine.place.clone(),
+        attendees: attendees.join("、"),
+        status: Some(mine.status),
+    };
+    open(
+        s,
+        PromptPurpose::MeetingField(form),
+        step_label(FormStep::DateTime, true),
+        &datetime,
+        Vec::new(),
+    );
 }

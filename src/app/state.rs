@@ -161,15 +161,23 @@ pub enum PromptPurpose {
         id: i64,
     },
     /// The attendance checklist of the meeting being minuted.
-    Attendance,
-    /// Someone saved this entry while it was being edited: keep mine, keep
-    /// theirs, or edit the two together.
-    Conflict {
-        id: i64,
-        mine: String,
-        theirs: String,
-        version: i64,
-    },
+    Attendance(AttendanceOpened),
+    /// Someone saved this record while it was being edited (any screen):
+    /// keep mine, keep theirs, or edit the two together.
+    Conflict(Box<crate::app::conflict::Caught>),
+    /// Editing the two versions together on the prompt line; Enter saves
+    /// over theirs.
+    ConflictEdit(Box<crate::app::conflict::Caught>),
+}
+
+/// What the attendance checklist was opened from: the meeting, its
+/// version (a colleague's save meanwhile is asked about, not overwritten)
+/// and its attendees in their own order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendanceOpened {
+    pub meeting: i64,
+    pub version: i64,
+    pub attendees: Vec<String>,
 }
 
 /// The fields of the meeting form, filled one prompt at a time.

@@ -434,14 +434,10 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             super::panes::refresh(s)
         }
         Response::Pane(r) => super::panes::on_response(s, r),
-        Response::Conflict {
-            id,
-            mine,
-            theirs,
-            by,
-            version,
-        } => {
-            prompt::open_conflict(s, id, mine, theirs, &by, version);
+        Response::Conflict(caught) => {
+            // The progress editor's save is answered here, not by Written.
+            s.progress.saving = None;
+            super::conflict::open(s, *caught);
             Vec::new()
         }
         Response::ReadOnly(reason) => {

@@ -44,7 +44,7 @@ pub enum Request {
     Presence(Option<i64>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WriteOp {
     CreateMeeting(MeetingFields),
     UpdateMeeting {
@@ -133,14 +133,8 @@ pub enum Response {
     Retrying,
     /// The file turned out damaged: the session is read-only now.
     ReadOnly(String),
-    /// Saving an edit found someone else's newer save.
-    Conflict {
-        id: i64,
-        mine: String,
-        theirs: String,
-        by: String,
-        version: i64,
-    },
+    /// Saving an edit found someone else's newer save (any screen).
+    Conflict(Box<super::conflict::Caught>),
     /// A pane's own response.
     Pane(super::panes::PaneResponse),
     /// Others committed changes (already reloaded).
@@ -409,6 +403,9 @@ impl Worker {
                 version,
                 fields,
             } => s.update_meeting(*id, *version, fields).map(|_| None),
+            WriteOp::EditOpinion { id, version, text } => {
+                s.edit_opinion(*id, *version, text).map(|_| None)
+            }
             WriteOp::DeleteMeeting(id) => s.delete_meeting(*id).map(|_| None),
             WriteOp::AddItem { meeting, title } => s.add_item(*meeting, title).map(Some),
             WriteOp::MoveItem { item, delta } => s.move_item(*item, *delta).map(|_| None),
@@ -420,33 +417,16 @@ impl Worker {
             } => s
                 .add_opinion(*item, text, speaker.as_deref(), Some(draft_context))
                 .map(Some),
-            WriteOp::EditOpinion { id, version, text } => {
-                match s.edit_opinion(*id, *version, text) {
-                    Err(crate::db::StoreError::Conflict {
-                        id,
-                        by,
-                        version,
-                        theirs,
-                    }) => {
-                        let mine = text.clone();
-                        self.send(Response::Conflict {
-                            id,
-                            mine,
-                            theirs,
-                            by,
-                            version,
-                        });
-                        self.reload();
-                        return;
-                    }
-                    other => other.map(|_| None),
-                }
-            }
             WriteOp::SetKind { id, kind } => s.set_opinion_kind(*id, kind).map(|_| None),
             WriteOp::SetSpeaker { id, speaker } => {
                 s.set_opinion_speaker(*id, speaker.as_deref()).map(|_| None)
             }
             WriteOp::DeleteOpinion(id) => s.delete_opinion(*id).map(|_| None),
+        };
+        let resave = || super::conflict::Resave::Main(op.clone());
+        let Some(created) = super::conflict::catch(&self.out, created, resave) else {
+            self.reload();
+            return;
         };
         self.note_own_batch();
         let result = created

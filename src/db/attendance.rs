@@ -263,7 +263,20 @@ impl Store {
         } else {
             "出席の取り消し"
         };
-        self.write_labeled(label, |tx| set_attendance_in(tx, meeting, title, attend))
+        self.write_labeled(label, |tx| {
+            let changed = set_attendance_in(tx, meeting, title, attend)?;
+            if changed {
+                // The attendance is part of the meeting: a checklist opened
+                // before this sees a newer meeting and asks.
+                tx.update(
+                    "meetings",
+                    meeting,
+                    "UPDATE meetings SET version = version + 1 WHERE id = ?1",
+                    [meeting],
+                )?;
+            }
+            Ok(changed)
+        })
     }
 
     /// Merge the row of `from` (a former name, 旧職名) into the row of

@@ -9,6 +9,7 @@
 
 pub mod attendance;
 mod audit;
+pub mod conflict;
 mod export;
 pub mod files;
 mod merge;

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveTime};
 use rusqlite::{params, OptionalExtension};
 
 use super::merge::job_title_id;
-use super::{now_stamp, Result, Store, StoreError, Tx};
+use super::{conflict, now_stamp, Result, Store, StoreError, Tx};
 use crate::model::{MeetingStatus, OpinionKind, DEFAULT_COMMITTEE};
 use crate::wareki;
 
@@ -102,22 +102,12 @@ impl Store {
         check_times(f)?;
         let fy = wareki::fiscal_year(f.date);
         self.write_labeled("会議の編集", |tx| {
-            let current: Option<(i64, i32, String)> = tx
-                .conn()
-                .query_row(
-                    "SELECT version, fiscal_year, updated_by FROM meetings WHERE id = ?1",
-                    [id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
-            let Some((now_version, old_fy, by)) = current else {
-                return Err(StoreError::Invalid("この会議は削除されています".into()));
-            };
-            if now_version != version {
-                return Err(StoreError::Invalid(format!(
-                    "この会議は開いた後に {by} が変更しています。開き直してから編集してください"
-                )));
-            }
+            conflict::expect_version(tx, "meetings", id, version, MEETING_AS_TEXT)?;
+            let old_fy: i32 = tx.conn().query_row(
+                "SELECT fiscal_year FROM meetings WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
             let number_sql = if old_fy == fy {
                 "number"
             } else {
@@ -189,8 +179,27 @@ impl Store {
         })
     }
 
-    pub fn update_item(&mut self, item_id: i64, title: &str, summary: &str) -> Result<()> {
+    /// Save an agenda item's title and summary, unless someone else saved
+    /// it since `version`.
+    pub fn update_item(
+        &mut self,
+        item_id: i64,
+        version: i64,
+        title: &str,
+        summary: &str,
+    ) -> Result<()> {
+        let title = title.trim();
+        if title.is_empty() {
+            return Err(StoreError::Invalid("議題名が空です".into()));
+        }
         self.write_labeled("議題の編集", |tx| {
+            conflict::expect_version(
+                tx,
+                "agenda_items",
+                item_id,
+                version,
+                "title || '：' || summary",
+            )?;
             tx.update(
                 "agenda_items",
                 item_id,
@@ -272,7 +281,7 @@ impl Store {
             ));
         }
         self.write_labeled("意見の編集", |tx| {
-            check_opinion_version(tx, id, version)?;
+            conflict::expect_version(tx, "opinions", id, version, "text")?;
             tx.update(
                 "opinions",
                 id,
@@ -413,28 +422,12 @@ fn clear_draft(tx: &Tx, context: &str) -> Result<()> {
     Ok(())
 }
 
-/// Someone saved the opinion since `version` was read: never overwrite it
-/// silently; say who and what, so the user can choose.
-fn check_opinion_version(tx: &Tx, id: i64, version: i64) -> Result<()> {
-    let row: Option<(i64, String, String)> = tx
-        .conn()
-        .query_row(
-            "SELECT version, updated_by, text FROM opinions WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    match row {
-        None => Err(StoreError::Invalid("この記録は削除されています".into())),
-        Some((v, by, theirs)) if v != version => Err(StoreError::Conflict {
-            id,
-            by,
-            version: v,
-            theirs,
-        }),
-        Some(_) => Ok(()),
-    }
-}
+/// A meeting as the conflict prompt shows it: date, times, room, attendees.
+const MEETING_AS_TEXT: &str =
+    "date || ' ' || coalesce(start_time, '') || '-' || coalesce(end_time, '')
+    || ' ' || place || ' 出席: ' || coalesce((SELECT group_concat(name, '、') FROM
+      (SELECT j.name AS name FROM attendance a JOIN job_titles j ON j.id = a.job_title_id
+       WHERE a.meeting_id = meetings.id ORDER BY a.position)), '')";
 
 fn ids(tx: &Tx, sql: &str, id: i64) -> Result<Vec<i64>> {
     let mut stmt = tx.conn().prepare(sql)?;

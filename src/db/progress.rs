@@ -8,7 +8,7 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::progress_board::Period;
-use super::{now_stamp, Result, Store, StoreError, Tx};
+use super::{conflict, now_stamp, Result, Store, StoreError, Tx};
 use crate::wareki::span::Span;
 
 /// A text column of `progress`.
@@ -43,42 +43,10 @@ impl ProgressField {
     }
 }
 
-/// Who last changed row `id` of `table`, from the audit log.
-fn last_editor(tx: &Tx, table: &str, id: i64) -> String {
-    tx.conn()
-        .query_row(
-            "SELECT os_user FROM audit_log WHERE tbl = ?1 AND row_id = ?2 ORDER BY id DESC LIMIT 1",
-            params![table, id],
-            |r| r.get::<_, String>(0),
-        )
-        .optional()
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| "ほかの人".into())
-}
-
-fn changed_since(tx: &Tx, table: &str, id: i64) -> StoreError {
-    StoreError::Invalid(format!(
-        "この記録は表示した後に {} が変更しています。最新を読み直しました",
-        last_editor(tx, table, id)
-    ))
-}
-
-/// The row's version must still be `version`.
-fn expect_version(tx: &Tx, table: &str, id: i64, version: i64) -> Result<()> {
-    let now: Option<i64> = tx
-        .conn()
-        .query_row(
-            &format!("SELECT version FROM {table} WHERE id = ?1"),
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match now {
-        None => Err(StoreError::Invalid("この記録は削除されています".into())),
-        Some(v) if v != version => Err(changed_since(tx, table, id)),
-        Some(_) => Ok(()),
-    }
+/// The row's version must still be `version` (see [`super::conflict`]);
+/// `theirs` is the column shown to the user when it is not.
+fn expect_version(tx: &Tx, table: &str, id: i64, version: i64, theirs: &str) -> Result<()> {
+    conflict::expect_version(tx, table, id, version, theirs)
 }
 
 /// The text column must still hold `expected`.
@@ -91,11 +59,7 @@ fn expect_text(tx: &Tx, table: &str, column: &str, id: i64, expected: &str) -> R
             |r| r.get(0),
         )
         .optional()?;
-    match now {
-        None => Err(StoreError::Invalid("この記録は削除されています".into())),
-        Some(v) if v != expected => Err(changed_since(tx, table, id)),
-        Some(_) => Ok(()),
-    }
+    conflict::expect_value(tx, table, id, expected, now)
 }
 
 fn next_position(tx: &Tx, table: &str, node: i64) -> Result<i64> {
@@ -133,8 +97,13 @@ impl Store {
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
+            // A row someone created since the screen showed none counts
+            // as version 0 having moved on.
+            if let Some((id, _)) = row {
+                expect_version(tx, "progress", id, version.unwrap_or(0), col)?;
+            }
             match (row, version) {
-                (Some((id, now)), Some(v)) if now == v => {
+                (Some((id, _)), _) => {
                     tx.update(
                         "progress",
                         id,
@@ -144,7 +113,6 @@ impl Store {
                         params![id, value],
                     )?;
                 }
-                (Some((id, _)), _) => return Err(changed_since(tx, "progress", id)),
                 (None, Some(_)) => {
                     return Err(StoreError::Invalid("この記録は削除されています".into()))
                 }
@@ -176,9 +144,21 @@ impl Store {
         text: &str,
     ) -> Result<()> {
         self.write_labeled(&format!("{label}の編集"), |tx| {
+            // A note someone added since the screen showed none.
+            let added: Option<i64> = tx
+                .conn()
+                .query_row(
+                    "SELECT id FROM node_notes WHERE node_id = ?1 AND label = ?2 AND fiscal_year IS ?3",
+                    params![node, label, fiscal_year],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let (None, Some(id)) = (existing, added) {
+                expect_version(tx, "node_notes", id, 0, "text")?;
+            }
             match existing {
                 Some((id, version)) => {
-                    expect_version(tx, "node_notes", id, version)?;
+                    expect_version(tx, "node_notes", id, version, "text")?;
                     tx.update(
                         "node_notes",
                         id,
@@ -205,7 +185,7 @@ impl Store {
     pub fn set_lead_department(&mut self, node: i64, version: i64, lead: &str) -> Result<()> {
         let lead = lead.trim();
         self.write_labeled("主担当課の変更", |tx| {
-            expect_version(tx, "plan_nodes", node, version)?;
+            expect_version(tx, "plan_nodes", node, version, "lead_department")?;
             tx.update(
                 "plan_nodes",
                 node,
@@ -219,7 +199,7 @@ impl Store {
     /// The budget in 千円; None is "no budget" (-円), never zero.
     pub fn set_node_budget(&mut self, node: i64, version: i64, kyen: Option<i64>) -> Result<()> {
         self.write_labeled("予算額の変更", |tx| {
-            expect_version(tx, "plan_nodes", node, version)?;
+            expect_version(tx, "plan_nodes", node, version, "budget_kyen")?;
             tx.update(
                 "plan_nodes",
                 node,
@@ -245,14 +225,25 @@ impl Store {
             let current: Vec<(i64, String, i64)> = stmt
                 .query_map([node], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<rusqlite::Result<_>>()?;
-            let now: Vec<&String> = current.iter().map(|c| &c.1).collect();
-            if now.iter().copied().ne(shown.iter()) {
-                return Err(match current.first() {
-                    Some(c) => changed_since(tx, "node_co_departments", c.0),
-                    None => StoreError::Invalid(
-                        "関係課は表示した後にほかの人が変更しています。最新を読み直しました".into(),
-                    ),
-                });
+            // The list as a whole is the value: checked against the node.
+            let now: Vec<&str> = current.iter().map(|c| c.1.as_str()).collect();
+            let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
+            if now != shown {
+                let by = conflict::last_editor_of(
+                    tx,
+                    "node_co_departments",
+                    "SELECT id FROM node_co_departments WHERE node_id = ?1",
+                    node,
+                )
+                .unwrap_or_else(|| "ほかの人".into());
+                conflict::expect_value_named(
+                    tx,
+                    "node_co_departments",
+                    node,
+                    &shown.join("、"),
+                    Some(now.join("、")),
+                    Some(by),
+                )?;
             }
             let mut wanted: Vec<&str> = Vec::new();
             for n in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
@@ -329,8 +320,17 @@ impl Store {
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
+            if let Some((id, now)) = &row {
+                conflict::expect_value(
+                    tx,
+                    "indicator_values",
+                    *id,
+                    shown.unwrap_or(""),
+                    Some(now.clone()),
+                )?;
+            }
             match (row, shown) {
-                (Some((id, now)), Some(s)) if now == s => {
+                (Some((id, _)), _) => {
                     tx.update(
                         "indicator_values",
                         id,
@@ -338,7 +338,6 @@ impl Store {
                         params![id, value.trim()],
                     )?;
                 }
-                (Some((id, _)), _) => return Err(changed_since(tx, "indicator_values", id)),
                 (None, _) if value.trim().is_empty() => {}
                 (None, _) => {
                     tx.insert(
@@ -461,7 +460,7 @@ impl Store {
     /// Close a 宿題: when and by whom (this OS user).
     pub fn close_action(&mut self, opinion: i64, version: i64) -> Result<()> {
         self.write_labeled("宿題の完了", |tx| {
-            expect_version(tx, "opinions", opinion, version)?;
+            expect_version(tx, "opinions", opinion, version, "text")?;
             let now = now_stamp();
             tx.update(
                 "opinions",
@@ -477,7 +476,7 @@ impl Store {
     /// Open a closed 宿題 again.
     pub fn reopen_action(&mut self, opinion: i64, version: i64) -> Result<()> {
         self.write_labeled("宿題を未完了に戻す", |tx| {
-            expect_version(tx, "opinions", opinion, version)?;
+            expect_version(tx, "opinions", opinion, version, "text")?;
             tx.update(
                 "opinions",
                 opinion,

@@ -161,8 +161,8 @@ pub fn prompt(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             theme.base
         };
         let mark = match (&p.purpose, p.checked.iter().any(|x| x == c)) {
-            (PromptPurpose::Attendance, true) => "[x] ",
-            (PromptPurpose::Attendance, false) => "[ ] ",
+            (PromptPurpose::Attendance(_), true) => "[x] ",
+            (PromptPurpose::Attendance(_), false) => "[ ] ",
             _ => "",
         };
         frame.render_widget(

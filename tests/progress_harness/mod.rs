@@ -87,6 +87,13 @@ impl Harness {
         }
     }
 
+    /// Notice other processes' commits, as the worker does every half
+    /// second, and apply what it sends.
+    pub fn poll_external(&mut self) {
+        self.worker.poll_external();
+        self.run(Vec::new());
+    }
+
     /// A second connection to the same file, to check what was written.
     pub fn store(&self) -> Store {
         Store::open(&self.path, OpenOptions::default()).expect("open")

@@ -8,6 +8,7 @@
 pub mod actions;
 pub mod compare;
 pub mod overlay;
+pub mod reopen;
 pub mod view;
 mod write;
 
@@ -252,8 +253,14 @@ pub fn handle(ctx: &mut Ctx, req: Request) {
             Err(e) => send(ctx, Response::Failed(e.to_string())),
         },
         Request::Write(op) => {
-            let result = op
-                .apply(ctx.store)
+            let applied = op.apply(ctx.store);
+            let resave = || crate::app::conflict::Resave::Policy(op.clone());
+            let Some(applied) = crate::app::conflict::catch(ctx.out, applied, resave) else {
+                // The shared prompt asks; the tree shows their version.
+                handle(ctx, Request::Load);
+                return;
+            };
+            let result = applied
                 .map(|created| (ctx.store.last_batch(), created))
                 .map_err(|e| e.to_string());
             send(
@@ -358,7 +365,10 @@ fn written(
             s.info(op.done());
             s.policy.select_after_load = created.or(op.node());
         }
-        Err(e) => s.error(format!("保存できませんでした: {e}")),
+        Err(e) => {
+            s.error(format!("保存できませんでした: {e}"));
+            reopen::after_error(s, &op);
+        }
     }
     if op.touches_links() {
         if let Some(d) = &s.calendar.detail {
@@ -493,6 +503,7 @@ pub fn open_link_picker(
         PickPurpose::LinkNodes {
             item_id,
             meeting_id,
+            opened: crate::db::conflict::fingerprint_ids(&linked),
         },
         format!("{item_label} に関連する運営方針（文字で絞り込み、Space で選択、Enter で保存）"),
         candidates.clone().unwrap_or_default(),

@@ -310,8 +310,14 @@ pub fn handle(ctx: &mut Ctx, req: Request) {
             Err(e) => send(ctx, Response::Failed(e.to_string())),
         },
         Request::Write(w) => {
-            let result = w
-                .apply(ctx.store)
+            let applied = w.apply(ctx.store);
+            let resave = || crate::app::conflict::Resave::Progress(w.clone());
+            let Some(applied) = crate::app::conflict::catch(ctx.out, applied, resave) else {
+                // The shared prompt asks; the board shows their version.
+                handle(ctx, Request::Load);
+                return;
+            };
+            let result = applied
                 .map(|_| ctx.store.last_batch())
                 .map_err(|e| e.to_string());
             send(
@@ -331,7 +337,8 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             s.progress.loaded = true;
             s.progress.data = Some(*d);
             view::rebuild(&mut s.progress, s.calendar.today);
-            refresh_editor(s);
+            // An open editor keeps the version it was opened from: a
+            // colleague's save meanwhile is asked about, never overwritten.
             Vec::new()
         }
         Response::Failed(e) => {
@@ -357,21 +364,6 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
                 refresh(s)
             }
         },
-    }
-}
-
-/// After a reload, point an open editor at the field as it is now (its
-/// version), so saving again saves over what is there.
-fn refresh_editor(s: &mut AppState) {
-    let Some(target) = s.progress.editing.as_ref().map(|e| e.target.clone()) else {
-        return;
-    };
-    let fresh = detail::current(s)
-        .into_iter()
-        .map(|f| f.target)
-        .find(|t| t.same_place(&target));
-    if let (Some(t), Some(e)) = (fresh, s.progress.editing.as_mut()) {
-        e.target = t;
     }
 }
 

@@ -3,7 +3,11 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use crate::db::{now_stamp, Result, Store, StoreError, Tx};
+use crate::db::{conflict, now_stamp, Result, Store, StoreError, Tx};
+
+/// A node as the conflict prompt shows it.
+const NODE_AS_TEXT: &str =
+    "title || '：' || body || coalesce('（予算 ' || budget_kyen || ' 千円）', '')";
 
 /// The fields of a node as the edit form shows them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -144,21 +148,7 @@ impl Store {
     pub fn update_node(&mut self, id: i64, version: i64, f: &NodeFields) -> Result<()> {
         f.check()?;
         self.write_labeled("運営方針の項目の編集", |tx| {
-            let now: Option<i64> = tx
-                .conn()
-                .query_row("SELECT version FROM plan_nodes WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            match now {
-                None => return Err(StoreError::Invalid("この項目は削除されています".into())),
-                Some(v) if v != version => {
-                    return Err(StoreError::Invalid(
-                        "この項目は開いた後にほかの人が変更しています。最新を読み直しました".into(),
-                    ))
-                }
-                Some(_) => {}
-            }
+            conflict::expect_version(tx, "plan_nodes", id, version, NODE_AS_TEXT)?;
             tx.update(
                 "plan_nodes",
                 id,
@@ -282,15 +272,34 @@ impl Store {
         })
     }
 
-    /// Make the agenda item's links exactly `nodes` (in one change set).
-    pub fn set_item_links(&mut self, item_id: i64, nodes: &[i64]) -> Result<()> {
+    /// Make the agenda item's links exactly `nodes` (in one change set),
+    /// unless they changed since the screen showed the set whose
+    /// [`conflict::fingerprint_ids`] is `opened`.
+    pub fn set_item_links(&mut self, item_id: i64, opened: i64, nodes: &[i64]) -> Result<()> {
         self.write_labeled("議題と運営方針の関連づけ", |tx| {
-            let mut stmt = tx
-                .conn()
-                .prepare_cached("SELECT id, node_id FROM item_links WHERE item_id = ?1")?;
-            let current: Vec<(i64, i64)> = stmt
-                .query_map([item_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            let mut stmt = tx.conn().prepare_cached(
+                "SELECT l.id, l.node_id, n.code || ' ' || n.title FROM item_links l
+                 JOIN plan_nodes n ON n.id = l.node_id WHERE l.item_id = ?1 ORDER BY l.id",
+            )?;
+            let rows: Vec<(i64, i64, String)> = stmt
+                .query_map([item_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<rusqlite::Result<_>>()?;
+            let ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
+            let names: Vec<&str> = rows.iter().map(|r| r.2.trim()).collect();
+            let now = (conflict::fingerprint_ids(&ids), names.join("、"));
+            let by = || {
+                conflict::last_editor_of(
+                    tx,
+                    "item_links",
+                    "SELECT id FROM item_links WHERE item_id = ?1",
+                    item_id,
+                )
+            };
+            if now.0 != opened {
+                let by = by().unwrap_or_else(|| "ほかの人".into());
+                conflict::expect_named(tx, "item_links", item_id, opened, Some(now), Some(by))?;
+            }
+            let current: Vec<(i64, i64)> = rows.iter().map(|r| (r.0, r.1)).collect();
             for (row, node) in &current {
                 if !nodes.contains(node) {
                     tx.delete("item_links", *row)?;
@@ -329,24 +338,33 @@ impl Store {
     }
 
     /// Set the note `label` for `fiscal_year` on a node (中間振り返り,
-    /// 自己評価 …); empty text removes it.
+    /// 自己評価 …); empty text removes it. `shown` is the text the editor
+    /// opened with ("" for none): a note someone saved since is not
+    /// overwritten.
     pub fn set_node_note(
         &mut self,
         node_id: i64,
         label: &str,
         fiscal_year: Option<i32>,
+        shown: &str,
         text: &str,
     ) -> Result<()> {
         self.write_labeled(&format!("{label}の記入"), |tx| {
             place(tx, node_id)?;
-            let existing: Option<i64> = tx
+            let row: Option<(i64, String)> = tx
                 .conn()
                 .query_row(
-                    "SELECT id FROM node_notes WHERE node_id = ?1 AND label = ?2 AND fiscal_year IS ?3",
+                    "SELECT id, text FROM node_notes WHERE node_id = ?1 AND label = ?2 AND fiscal_year IS ?3",
                     params![node_id, label, fiscal_year],
-                    |r| r.get(0),
+                    |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
+            let (existing, now) = match row {
+                Some((id, now)) => (Some(id), now),
+                None => (None, String::new()),
+            };
+            let row_id = existing.unwrap_or(node_id);
+            conflict::expect_value(tx, "node_notes", row_id, shown, Some(now))?;
             match (existing, text.trim().is_empty()) {
                 (Some(id), true) => {
                     tx.delete("node_notes", id)?;

@@ -469,6 +469,7 @@ fn open_note(s: &mut AppState, label: &str) {
         fiscal_year: fy,
         title,
         input: TextInput::with_text(&text),
+        shown: text,
     }));
 }
 
@@ -526,6 +527,7 @@ pub fn accept_overlay(s: &mut AppState) -> Requests {
             node: n.node_id,
             label: n.label,
             fiscal_year: n.fiscal_year,
+            shown: n.shown,
             text: n.input.text().to_string(),
         },
         Overlay::Confirm(c) => Write::DeleteNode(c.node_id),
@@ -535,7 +537,9 @@ pub fn accept_overlay(s: &mut AppState) -> Requests {
 
 fn accept_picker(s: &mut AppState, pk: Picker) -> Requests {
     match pk.purpose.clone() {
-        PickPurpose::LinkNodes { item_id, .. } => {
+        PickPurpose::LinkNodes {
+            item_id, opened, ..
+        } => {
             if pk.waiting {
                 s.policy.overlay = Some(Overlay::Picker(pk));
                 return Vec::new();
@@ -547,6 +551,7 @@ fn accept_picker(s: &mut AppState, pk: Picker) -> Requests {
             }
             vec![request(Request::Write(Write::SetLinks {
                 item: item_id,
+                opened,
                 nodes,
             }))]
         }

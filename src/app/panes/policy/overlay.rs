@@ -32,7 +32,12 @@ pub struct Candidate {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PickPurpose {
     /// Tick the nodes an agenda item is linked to.
-    LinkNodes { item_id: i64, meeting_id: i64 },
+    LinkNodes {
+        item_id: i64,
+        meeting_id: i64,
+        /// The fingerprint of the links it opened with.
+        opened: i64,
+    },
     /// Which item of the meeting to link.
     Item { meeting_id: i64 },
     /// Where to move a node.
@@ -184,6 +189,8 @@ impl NodeForm {
 #[derive(Debug, Clone)]
 pub struct NoteForm {
     pub node_id: i64,
+    /// The text it opened with (a colleague's newer save is not overwritten).
+    pub shown: String,
     pub label: String,
     pub fiscal_year: Option<i32>,
     pub title: String,

@@ -28,6 +28,8 @@ pub enum Write {
     DeleteNode(i64),
     SetLinks {
         item: i64,
+        /// The fingerprint of the links the picker opened with.
+        opened: i64,
         nodes: Vec<i64>,
     },
     AddLinks(Vec<(i64, i64)>),
@@ -39,6 +41,8 @@ pub enum Write {
         node: i64,
         label: String,
         fiscal_year: Option<i32>,
+        /// The text the editor opened with.
+        shown: String,
         text: String,
     },
 }
@@ -99,16 +103,21 @@ impl Write {
                 store.reparent_node(*id, *parent, *after).map(|_| None)
             }
             Write::DeleteNode(id) => store.delete_node(*id).map(|_| None),
-            Write::SetLinks { item, nodes } => store.set_item_links(*item, nodes).map(|_| None),
+            Write::SetLinks {
+                item,
+                opened,
+                nodes,
+            } => store.set_item_links(*item, *opened, nodes).map(|_| None),
             Write::AddLinks(pairs) => store.add_links(pairs).map(|_| None),
             Write::Unlink { item, node } => store.remove_link(*item, *node).map(|_| None),
             Write::SetNote {
                 node,
                 label,
                 fiscal_year,
+                shown,
                 text,
             } => store
-                .set_node_note(*node, label, *fiscal_year, text)
+                .set_node_note(*node, label, *fiscal_year, shown, text)
                 .map(|_| None),
         }
     }

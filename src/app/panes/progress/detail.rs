@@ -64,63 +64,6 @@ pub enum Target {
     },
 }
 
-impl Target {
-    /// Whether both name the same place (ignoring versions and the value
-    /// shown), e.g. the same field before and after a reload.
-    pub fn same_place(&self, other: &Target) -> bool {
-        use Target as T;
-        match (self, other) {
-            (
-                T::Progress {
-                    node,
-                    period,
-                    field,
-                    ..
-                },
-                T::Progress {
-                    node: n,
-                    period: p,
-                    field: f,
-                    ..
-                },
-            ) => node == n && period == p && field == f,
-            (
-                T::Note {
-                    node,
-                    label,
-                    fiscal_year,
-                    ..
-                },
-                T::Note {
-                    node: n,
-                    label: l,
-                    fiscal_year: y,
-                    ..
-                },
-            ) => node == n && label == l && fiscal_year == y,
-            (T::Lead { node, .. }, T::Lead { node: n, .. })
-            | (T::Budget { node, .. }, T::Budget { node: n, .. })
-            | (T::CoDepartments { node, .. }, T::CoDepartments { node: n, .. })
-            | (T::NewMilestone { node }, T::NewMilestone { node: n })
-            | (T::NewIndicator { node }, T::NewIndicator { node: n }) => node == n,
-            (
-                T::Indicator { id, column, .. },
-                T::Indicator {
-                    id: i, column: c, ..
-                },
-            ) => id == i && column == c,
-            (
-                T::IndicatorActual { id, period, .. },
-                T::IndicatorActual {
-                    id: i, period: p, ..
-                },
-            ) => id == i && period == p,
-            (T::Milestone { id, .. }, T::Milestone { id: i, .. }) => id == i,
-            _ => false,
-        }
-    }
-}
-
 /// How a field is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
