@@ -9,6 +9,7 @@
 
 pub mod attendance;
 mod audit;
+pub mod diagnose;
 mod export;
 pub mod files;
 mod merge;
@@ -45,6 +46,10 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
+    /// A cause found by [`diagnose`]: permissions, a full disk, a
+    /// colleague's -wal, a missing file.
+    #[error(transparent)]
+    Diagnosed(#[from] diagnose::Problem),
     #[error("{reason}")]
     ReadOnly { path: String, reason: String },
     #[error("{0}")]
@@ -112,6 +117,22 @@ fn busy_handler(attempt: i32) -> bool {
     std::thread::sleep(Duration::from_micros(step_us));
     true
 }
+/// The -wal size past which the writer that committed checkpoints it away.
+const WAL_TRUNCATE_AT: u64 = 16 * 1024 * 1024;
+/// How long that checkpoint waits for readers and writers.
+const CHECKPOINT_WAIT: Duration = Duration::from_millis(1_000);
+
+/// The busy handler while bounding the -wal: 5 ms steps up to
+/// [`CHECKPOINT_WAIT`].
+fn checkpoint_busy(attempt: i32) -> bool {
+    let step = Duration::from_millis(5);
+    if step * (attempt.max(0) as u32) >= CHECKPOINT_WAIT {
+        return false;
+    }
+    std::thread::sleep(step);
+    true
+}
+
 /// Attempts of a write transaction that keeps finding the database busy.
 const WRITE_ATTEMPTS: u32 = 8;
 
@@ -152,41 +173,49 @@ impl Store {
         if let Some(msg) = files::refuse_network_fs(path) {
             return Err(StoreError::NetworkFs(msg));
         }
-        // Only stat the path here: opening and closing the file with
-        // std::fs would drop the POSIX locks SQLite holds on it through this
-        // process's other connections (locks belong to the process), and the
-        // next process to close would delete the -wal under our feet. The
-        // header is checked by SQLite's own first read in `configure`.
-        let existed = path.exists();
-        let flags = if opts.read_only {
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        } else {
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        };
-        if !existed && !opts.read_only {
+        // Only stat the path here (see [`diagnose`]): opening and closing
+        // the file with std::fs would drop the POSIX locks SQLite holds on
+        // it through this process's other connections (locks belong to the
+        // process), and the next process to close would delete the -wal
+        // under our feet. The header is checked by SQLite's own first read
+        // in `configure`.
+        let facts = diagnose::Facts::of(path);
+        if let Some(problem) = facts.refusal(opts.read_only) {
+            return Err(problem.into());
+        }
+        let existed = facts.db.is_some();
+        let forced = (!opts.read_only)
+            .then(|| facts.forced_read_only())
+            .flatten();
+        let read_only = opts.read_only || forced.is_some();
+        if !existed && !read_only {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| {
                     StoreError::Invalid(format!("{}: フォルダを作れません: {e}", dir.display()))
                 })?;
             }
         }
-        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
-            path: display.clone(),
-            source,
+        let conn = open_connection(path, read_only, facts.immutable()).map_err(|source| {
+            match diagnose::Facts::of(path).explain(&source) {
+                Some(problem) => problem.into(),
+                None => StoreError::Open {
+                    path: display.clone(),
+                    source,
+                },
+            }
         })?;
         conn.busy_handler(Some(busy_handler))?;
-        if !existed && !opts.read_only {
+        if !existed && !read_only {
             files::make_group_shared(path);
         }
         let mut store = Store {
             defer_check: opts.defer_check,
             conn,
             path: path.to_path_buf(),
-            read_only: opts
-                .read_only
-                .then(|| format!("{display}: --read-only で開いています。変更は保存できません")),
+            read_only: forced.map(|p| p.to_string()).or_else(|| {
+                opts.read_only
+                    .then(|| format!("{display}: --read-only で開いています。変更は保存できません"))
+            }),
             auditor: Auditor::for_current_user(),
             last_batch: None,
             next_label: String::new(),
@@ -203,21 +232,19 @@ impl Store {
     }
 
     fn configure(&mut self, display: &str) -> Result<()> {
-        let not_db = |e: rusqlite::Error| StoreError::NotADatabase {
-            path: display.to_string(),
-            detail: match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::NotADatabase) => {
-                    "先頭が SQLite の見出し \"SQLite format 3\" ではありません".into()
-                }
-                _ => e.to_string(),
-            },
-        };
         // Reading the schema version is the first real read: a file that is
-        // not SQLite fails here.
-        let version: i64 = self
+        // not SQLite fails here, and so does one SQLite cannot open after all.
+        let version: i64 = match self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(not_db)?;
+        {
+            Ok(v) => v,
+            Err(e) if is_corrupt(&e) => {
+                self.read_only = Some(self.corrupt(&e.to_string()).to_string());
+                return Ok(());
+            }
+            Err(e) => return Err(self.first_read_failed(e)),
+        };
         self.conn.execute_batch("PRAGMA foreign_keys = ON;")?;
         if version > LATEST_VERSION {
             self.read_only = Some(
@@ -244,9 +271,32 @@ impl Store {
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
                  PRAGMA journal_size_limit = 8388608;",
             )
-            .map_err(not_db)?;
+            .map_err(|e| self.first_read_failed(e))?;
         migrations::apply(&mut self.conn, version)?;
         Ok(())
+    }
+
+    /// Say why the first read (or switching to WAL) failed, by cause.
+    fn first_read_failed(&self, e: rusqlite::Error) -> StoreError {
+        let path = self.path.display().to_string();
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
+            return StoreError::NotADatabase {
+                path,
+                detail: "先頭が SQLite の見出し \"SQLite format 3\" ではありません".into(),
+            };
+        }
+        match diagnose::Facts::of(&self.path).explain(&e) {
+            Some(problem) => problem.into(),
+            None => StoreError::Open { path, source: e },
+        }
+    }
+
+    /// The read-only reason for a damaged file.
+    fn corrupt(&self, detail: &str) -> diagnose::Problem {
+        diagnose::Problem::Corrupt {
+            path: self.path.display().to_string(),
+            detail: detail.to_string(),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -286,6 +336,10 @@ impl Store {
         let mut delay = Duration::from_millis(20);
         for attempt in 1..=WRITE_ATTEMPTS {
             match self.try_write(&mut f) {
+                Ok(value) => {
+                    self.bound_wal();
+                    return Ok(value);
+                }
                 Err(StoreError::Sql(e)) if is_busy(&e) && attempt < WRITE_ATTEMPTS => {
                     if let Some(tell) = &self.on_retry {
                         tell();
@@ -328,6 +382,14 @@ impl Store {
             Some(rusqlite::ErrorCode::SystemIoFailure) => StoreError::Io {
                 path,
                 detail: e.to_string(),
+            },
+            Some(
+                rusqlite::ErrorCode::ReadOnly
+                | rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::PermissionDenied,
+            ) => match diagnose::Facts::of(&self.path).explain(&e) {
+                Some(problem) => problem.into(),
+                None => StoreError::Sql(e),
             },
             _ => StoreError::Sql(e),
         }
@@ -408,14 +470,16 @@ impl Store {
     /// reason and the way back. Returns false when it was damaged.
     pub fn check_on_open(&mut self) -> Result<bool> {
         self.defer_check = false;
-        let Some(problem) = self.quick_check()? else {
-            return Ok(true);
+        let problem = match self.quick_check() {
+            Ok(None) => return Ok(true),
+            Ok(Some(problem)) => problem,
+            Err(StoreError::Sql(e)) if is_corrupt(&e) => e.to_string(),
+            Err(e) => return Err(e),
         };
-        let display = self.path.display();
-        self.read_only = Some(format!(
-            "{display}: データベースの検査（quick_check）で異常が見つかったため読み取り専用で開きます: {problem}。\
-             バックアップから戻すには: kusei backup で作ったコピーを cp コピー {display} で戻してください"
-        ));
+        self.read_only = Some(
+            self.corrupt(&format!("quick_check: {problem}"))
+                .to_string(),
+        );
         Ok(false)
     }
 
@@ -442,6 +506,8 @@ impl Store {
             )));
         }
         self.conn.backup(rusqlite::DatabaseName::Main, dest, None)?;
+        files::self_contained(dest)?;
+        files::share_like(&self.path, dest);
         let copy = Connection::open_with_flags(dest, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         let check: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if check != "ok" {
@@ -474,6 +540,31 @@ impl Store {
             bytes: std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0),
             rows,
         })
+    }
+
+    /// Keep the -wal bounded under sustained writers. SQLite's automatic
+    /// checkpoint (every 1000 pages) copies pages back but cannot restart
+    /// the -wal while any reader still uses an older snapshot, and with
+    /// readers always present it grew past 400 MB under eight importers.
+    /// So the writer that committed, when the -wal has passed
+    /// [`WAL_TRUNCATE_AT`], asks for a TRUNCATE checkpoint: it waits (up to
+    /// [`CHECKPOINT_WAIT`]) for readers to move to the newest snapshot —
+    /// ours are short — and then empties the -wal. New readers are never
+    /// blocked; other writers wait at most that long. Best effort: when it
+    /// cannot finish, the next large commit tries again.
+    fn bound_wal(&self) {
+        let mut wal = self.path.as_os_str().to_owned();
+        wal.push("-wal");
+        // stat only: never open the -wal ourselves (see `diagnose`).
+        let big = std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_TRUNCATE_AT);
+        if !big {
+            return;
+        }
+        let _ = self.conn.busy_handler(Some(checkpoint_busy));
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        let _ = self.conn.busy_handler(Some(busy_handler));
     }
 
     /// Fold the -wal file back into the database when nobody is reading.
@@ -624,6 +715,28 @@ impl Tx<'_> {
     pub fn user(&self) -> &str {
         &self.auditor.user
     }
+}
+
+/// SQLite found the file damaged.
+pub fn is_corrupt(e: &rusqlite::Error) -> bool {
+    e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt)
+}
+
+/// Open the connection: read-write (creating), read-only, or — on a
+/// read-only filesystem with no -wal to honour — immutable, since SQLite
+/// cannot create the -shm there even to read.
+fn open_connection(path: &Path, read_only: bool, immutable: bool) -> rusqlite::Result<Connection> {
+    let no_mutex = OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if immutable {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | no_mutex;
+        return Connection::open_with_flags(diagnose::immutable_uri(path), flags);
+    }
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | no_mutex
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | no_mutex
+    };
+    Connection::open_with_flags(path, flags)
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {
