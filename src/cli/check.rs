@@ -51,12 +51,15 @@ pub fn run(path: &Path, read_only: bool) -> Result<ExitCode> {
             Err(e) => f.problem(e.to_string()),
         }
     }
-    if f.problems.is_empty() {
-        if let Some((audit_rows, schema)) = checked {
-            println!(
-                "問題ありません: 整合性 ok、外部キー ok、監査ログ {audit_rows} 件の連鎖 ok（スキーマ {schema}）"
-            );
-        }
+    if let Some((audit_rows, schema)) = checked {
+        let lead = if f.problems.is_empty() {
+            "問題ありません"
+        } else {
+            "中身"
+        };
+        println!(
+            "{lead}: 整合性 ok、外部キー ok、監査ログ {audit_rows} 件の連鎖 ok（スキーマ {schema}）"
+        );
     }
     println!(
         "まとめ: {}: 問題 {} 件、注意 {} 件（空き {}）",
@@ -129,7 +132,10 @@ fn contents(store: &Store, f: &mut Findings) -> Option<(i64, i64)> {
             for line in &report.problems {
                 f.problem(line.clone());
             }
-            Some((report.audit_rows, report.schema_version))
+            report
+                .problems
+                .is_empty()
+                .then_some((report.audit_rows, report.schema_version))
         }
         Err(StoreError::Sql(e)) if crate::db::is_corrupt(&e) => {
             f.problem(

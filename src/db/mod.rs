@@ -272,13 +272,25 @@ impl Store {
                  PRAGMA journal_size_limit = 8388608;",
             )
             .map_err(|e| self.first_read_failed(e))?;
-        migrations::apply(&mut self.conn, version)?;
-        Ok(())
+        match migrations::apply(&mut self.conn, version) {
+            Err(StoreError::Sql(e)) if is_corrupt(&e) => {
+                self.read_only = Some(self.corrupt(&e.to_string()).to_string());
+                Ok(())
+            }
+            other => other,
+        }
     }
 
     /// Say why the first read (or switching to WAL) failed, by cause.
     fn first_read_failed(&self, e: rusqlite::Error) -> StoreError {
         let path = self.path.display().to_string();
+        if is_corrupt(&e) {
+            return diagnose::Problem::CorruptRead {
+                path,
+                detail: e.to_string(),
+            }
+            .into();
+        }
         if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
             return StoreError::NotADatabase {
                 path,
