@@ -8,6 +8,8 @@
 //! Read-only and full filesystems are small tmpfs mounts, which need root:
 //! without it those tests are skipped with a printed reason.
 
+mod pty_support;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -338,4 +340,22 @@ fn a_full_disk_on_opening_says_so_and_check_shows_the_space() {
         "{text}"
     );
     assert!(text.contains("まとめ: kusei.db: 問題 2 件"), "{text}");
+}
+
+#[test]
+fn the_app_says_read_only_at_start_on_a_read_only_mount() {
+    let Some(m) = Mount::new("8m") else {
+        return;
+    };
+    let out = kusei(m.path(), &["--db", "kusei.db", "sample"]);
+    assert!(out.status.success());
+    m.remount_read_only();
+    let home = tempfile::tempdir().expect("home");
+    let db = m.path().join("kusei.db");
+    let mut app = pty_support::App::spawn(home.path(), &db);
+    // The status line: the marker, then the reason (cut to the width).
+    let screen = app.wait_for(&format!("読み取り専用 {}: 読", db.display()));
+    assert!(screen.contains("通常  読み取り専用"), "{screen}");
+    app.send(b"q");
+    assert!(app.wait_exit().success());
 }
