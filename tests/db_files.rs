@@ -68,7 +68,10 @@ fn read_commands_on_a_missing_database_say_so_and_create_nothing() {
         let out = kusei(dir.path(), &all);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         assert_eq!(stderr(&out), said, "{args:?}");
-        assert!(!dir.path().join("typo").exists(), "{args:?} created a folder");
+        assert!(
+            !dir.path().join("typo").exists(),
+            "{args:?} created a folder"
+        );
         assert!(!dir.path().join("copy.db").exists());
     }
 }
@@ -92,27 +95,47 @@ fn a_backup_is_one_file_with_the_originals_group_and_mode() {
         .execute_batch("PRAGMA wal_autocheckpoint = 0; UPDATE meetings SET place = place || '（変更）' WHERE id = 1;")
         .expect("write");
     assert!(dir.path().join("kusei.db-wal").exists());
-    let out = kusei_with_umask(dir.path(), Some("077"), &["--db", "kusei.db", "backup", "copy.db"]);
+    let out = kusei_with_umask(
+        dir.path(),
+        Some("077"),
+        &["--db", "kusei.db", "backup", "copy.db"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).starts_with("バックアップしました: copy.db（"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("バックアップしました: copy.db（"),
+        "{}",
+        stdout(&out)
+    );
     let copy = dir.path().join("copy.db");
     let meta = std::fs::metadata(&copy).expect("copy");
     assert_eq!(meta.mode() & 0o777, 0o660, "mode under umask 077");
     assert_eq!(meta.gid(), gid, "group of the original");
     for side in ["copy.db-wal", "copy.db-shm", "copy.db-journal"] {
-        assert!(!dir.path().join(side).exists(), "{side} left beside the copy");
+        assert!(
+            !dir.path().join(side).exists(),
+            "{side} left beside the copy"
+        );
     }
-    let c = rusqlite::Connection::open_with_flags(&copy, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .expect("open copy");
-    let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
+    let c =
+        rusqlite::Connection::open_with_flags(&copy, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open copy");
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("mode");
     assert_eq!(mode, "delete");
     let place: String = c
         .query_row("SELECT place FROM meetings WHERE id = 1", [], |r| r.get(0))
         .expect("place");
-    assert!(place.ends_with("（変更）"), "the copy has the -wal's commit: {place}");
+    assert!(
+        place.ends_with("（変更）"),
+        "the copy has the -wal's commit: {place}"
+    );
     drop(c);
     for side in ["copy.db-wal", "copy.db-shm"] {
-        assert!(!dir.path().join(side).exists(), "{side} after reading the copy");
+        assert!(
+            !dir.path().join(side).exists(),
+            "{side} after reading the copy"
+        );
     }
     drop(colleague);
 }
@@ -121,20 +144,33 @@ fn a_backup_is_one_file_with_the_originals_group_and_mode() {
 fn the_database_and_its_wal_are_never_taken_as_an_import_or_export_file() {
     let dir = tempfile::tempdir().expect("tmp");
     sample(dir.path());
-    let before = std::fs::metadata(dir.path().join("kusei.db")).expect("db").len();
+    let before = std::fs::metadata(dir.path().join("kusei.db"))
+        .expect("db")
+        .len();
     let out = kusei(dir.path(), &["--db", "kusei.db", "import", "kusei.db"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
         "kusei: kusei.db: データベース kusei.db そのもの（か -wal/-shm）です。読み込みや書き出しには別のファイルを指定してください\n"
     );
-    let out = kusei(dir.path(), &["--db", "kusei.db", "export", "-o", "kusei.db-wal"]);
+    let out = kusei(
+        dir.path(),
+        &["--db", "kusei.db", "export", "-o", "kusei.db-wal"],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).starts_with("kusei: kusei.db-wal: データベース kusei.db そのもの"));
     assert!(!dir.path().join("kusei.db-wal").exists());
-    let out = kusei(dir.path(), &["--db", "./kusei.db", "export", "-o", "kusei.db"]);
+    let out = kusei(
+        dir.path(),
+        &["--db", "./kusei.db", "export", "-o", "kusei.db"],
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(std::fs::metadata(dir.path().join("kusei.db")).expect("db").len(), before);
+    assert_eq!(
+        std::fs::metadata(dir.path().join("kusei.db"))
+            .expect("db")
+            .len(),
+        before
+    );
 }
 
 #[test]
@@ -145,10 +181,19 @@ fn check_reports_each_finding_and_a_summary() {
     let out = kusei(dir.path(), &["--db", "kusei.db", "check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let text = stdout(&out);
-    assert!(text.contains("注意（共有）: フォルダ . に setgid がありません"), "{text}");
-    assert!(text.contains("問題ありません: 整合性 ok、外部キー ok、監査ログ "), "{text}");
+    assert!(
+        text.contains("注意（共有）: フォルダ . に setgid がありません"),
+        "{text}"
+    );
+    assert!(
+        text.contains("問題ありません: 整合性 ok、外部キー ok、監査ログ "),
+        "{text}"
+    );
     let last = text.lines().last().unwrap_or_default();
-    assert!(last.starts_with("まとめ: kusei.db: 問題 0 件、注意 2 件（空き "), "{last}");
+    assert!(
+        last.starts_with("まとめ: kusei.db: 問題 0 件、注意 2 件（空き "),
+        "{last}"
+    );
     // A problem in the contents makes the exit status 1.
     let c = rusqlite::Connection::open(dir.path().join("kusei.db")).expect("raw");
     c.execute_batch(
@@ -188,7 +233,10 @@ fn a_large_commit_leaves_the_wal_bounded() {
         })
         .expect("large write");
     let wal = std::fs::metadata(dir.path().join("kusei.db-wal")).map_or(0, |m| m.len());
-    assert!(wal < 16 * 1024 * 1024, "-wal is {wal} bytes after the commit");
+    assert!(
+        wal < 16 * 1024 * 1024,
+        "-wal is {wal} bytes after the commit"
+    );
 }
 
 #[test]
@@ -232,7 +280,10 @@ fn a_read_only_mount_with_a_wal_left_on_it_is_readable() {
     let _ = Command::new("umount").arg(dir.path()).status();
     assert!(ro, "remount read-only");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("WALにだけある場所"), "the -wal's commit is read");
+    assert!(
+        stdout(&out).contains("WALにだけある場所"),
+        "the -wal's commit is read"
+    );
     assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
     assert!(stdout(&plain).contains("WALにだけある場所"));
 }

@@ -96,7 +96,8 @@ fn permission_denied_names_owner_group_mode_and_membership() {
 fn permission_denied_in_the_group_asks_for_group_bits() {
     let (dir, db) = shared_sample();
     chmod(&db, 0o600);
-    let Some(out) = kusei_as_nobody(dir.path(), "0", &["--db", "kusei.db", "search", "団地"]) else {
+    let Some(out) = kusei_as_nobody(dir.path(), "0", &["--db", "kusei.db", "search", "団地"])
+    else {
         return;
     };
     assert_eq!(out.status.code(), Some(1));
@@ -118,8 +119,8 @@ fn a_file_we_may_not_write_opens_read_only_and_says_so() {
     assert_eq!(stderr(&out), said);
     assert!(stdout(&out).contains("区づくり経営会議"));
     std::fs::write(dir.path().join("x.json"), "{\"meetings\":[]}").expect("json");
-    let out = kusei_as_nobody(dir.path(), "", &["--db", "kusei.db", "import", "x.json"])
-        .expect("root");
+    let out =
+        kusei_as_nobody(dir.path(), "", &["--db", "kusei.db", "import", "x.json"]).expect("root");
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).ends_with(said), "{}", stderr(&out));
 }
@@ -173,7 +174,10 @@ fn damage(db: &Path, from: usize, to: usize) {
     }
     let mut bytes = std::fs::read(db).expect("read");
     let pages = bytes.len() / 4096;
-    let (a, z) = (pages * from / 8 * 4096, (pages * to / 8).max(pages * from / 8 + 1) * 4096);
+    let (a, z) = (
+        pages * from / 8 * 4096,
+        (pages * to / 8).max(pages * from / 8 + 1) * 4096,
+    );
     for b in &mut bytes[a..z] {
         *b = 0x5A;
     }
@@ -292,7 +296,12 @@ fn a_read_only_mount_is_readable_and_says_so() {
     std::fs::write(json.path(), "{\"meetings\":[]}").expect("json");
     let out = kusei(
         m.path(),
-        &["--db", "kusei.db", "import", &json.path().display().to_string()],
+        &[
+            "--db",
+            "kusei.db",
+            "import",
+            &json.path().display().to_string(),
+        ],
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).ends_with(said), "{}", stderr(&out));

@@ -68,7 +68,11 @@ impl Owned {
         let (_, me) = super::osuser::current();
         let p = self.path.display();
         let mut steps = Vec::new();
-        let (bits, chmod) = if is_dir { (0o070, "2770") } else { (0o060, "660") };
+        let (bits, chmod) = if is_dir {
+            (0o070, "2770")
+        } else {
+            (0o060, "660")
+        };
         if self.mode & bits != bits {
             steps.push(format!("chmod {chmod} {p}"));
         }
@@ -275,6 +279,8 @@ fn statvfs(dir: &Path) -> Option<Vfs> {
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
     // SAFETY: a NUL-terminated path and a zeroed struct for the result.
     let rc = unsafe { libc::statvfs(c.as_ptr(), &mut st) };
+    // fsblkcnt_t and c_ulong are 32 bits on some targets.
+    #[allow(clippy::useless_conversion)]
     (rc == 0).then(|| Vfs {
         read_only: st.f_flag & libc::ST_RDONLY != 0,
         free: u64::from(st.f_bavail).saturating_mul(u64::from(st.f_frsize)),
