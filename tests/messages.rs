@@ -137,13 +137,25 @@ fn a_colleagues_wal_is_named_with_its_owner() {
     let wal = dir.path().join("kusei.db-wal");
     assert!(wal.exists() && dir.path().join("kusei.db-shm").exists());
     chmod(&wal, 0o644);
+    let said = "kusei: kusei.db-wal: 別のユーザー（root）のファイルで書き込めないため、読み取り専用で開きます（所有者 root、グループ root、モード 0644。nobody はグループ root に入っていません）。root が kusei を終えると消えます。いま直すには: 管理者に頼んでください: chmod 660 kusei.db-wal、sudo usermod -aG root nobody（追加の後はログインし直してください）（フォルダに setgid があれば繰り返しません: chmod g+s .）\n";
     let Some(out) = kusei_as_nobody(dir.path(), "", &["--db", "kusei.db", "export"]) else {
         return;
     };
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), said);
+    assert!(stdout(&out).contains("区づくり経営会議"));
+    std::fs::write(dir.path().join("x.json"), "{\"meetings\":[]}").expect("json");
+    let out =
+        kusei_as_nobody(dir.path(), "", &["--db", "kusei.db", "import", "x.json"]).expect("root");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).ends_with(said), "{}", stderr(&out));
+    // One we may not even read stops the open.
+    chmod(&wal, 0o600);
+    let out = kusei_as_nobody(dir.path(), "", &["--db", "kusei.db", "export"]).expect("root");
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        "kusei: kusei.db-wal: 別のユーザー（root）のファイルで、書き込めません（所有者 root、グループ root、モード 0644。nobody はグループ root に入っていません）。root が kusei を終えると消えます。いま直すには: 管理者に頼んでください: chmod 660 kusei.db-wal、sudo usermod -aG root nobody（追加の後はログインし直してください）（フォルダに setgid があれば繰り返しません: chmod g+s .）\n"
+        "kusei: kusei.db-wal: 別のユーザー（root）のファイルで、読めません（所有者 root、グループ root、モード 0600。nobody はグループ root に入っていません）。root が kusei を終えると消えます。いま直すには: 管理者に頼んでください: chmod 660 kusei.db-wal、sudo usermod -aG root nobody（追加の後はログインし直してください）（フォルダに setgid があれば繰り返しません: chmod g+s .）\n"
     );
     drop(colleague);
 }

@@ -98,7 +98,9 @@ pub enum Problem {
     NotReadable(Owned),
     #[error("フォルダ {}: 書き込む権限がありません（{}。{}）。kusei はここに -wal と -shm を作ります。{}", .0.path.display(), .0.describe(), .0.membership(), .0.fix(true))]
     FolderNotWritable(Owned),
-    #[error("{}: 別のユーザー（{}）のファイルで、書き込めません（{}。{}）。{} が kusei を終えると消えます。いま直すには: {}（フォルダに setgid があれば繰り返しません: chmod g+s {}）", .0.path.display(), .0.owner(), .0.describe(), .0.membership(), .0.owner(), .0.fix(false), dir_of(&.0.path).display())]
+    #[error("{}: 別のユーザー（{}）のファイルで、読めません（{}。{}）。{} が kusei を終えると消えます。いま直すには: {}（フォルダに setgid があれば繰り返しません: chmod g+s {}）", .0.path.display(), .0.owner(), .0.describe(), .0.membership(), .0.owner(), .0.fix(false), dir_of(&.0.path).display())]
+    SidecarNotReadable(Owned),
+    #[error("{}: 別のユーザー（{}）のファイルで書き込めないため、読み取り専用で開きます（{}。{}）。{} が kusei を終えると消えます。いま直すには: {}（フォルダに setgid があれば繰り返しません: chmod g+s {}）", .0.path.display(), .0.owner(), .0.describe(), .0.membership(), .0.owner(), .0.fix(false), dir_of(&.0.path).display())]
     SidecarNotWritable(Owned),
     #[error("{path}: ディスクがいっぱいでデータベースを開けません（{dir} の空き {free}）。不要なファイルを消して空きを作ってから、もう一度実行してください")]
     DiskFullOnOpen {
@@ -186,9 +188,11 @@ impl Facts {
         if self.fs_read_only {
             return None;
         }
+        // A colleague's -wal/-shm we may read but not write still lets us
+        // read (see `forced_read_only`); one we may not read does not.
         for side in [&self.wal, &self.shm].into_iter().flatten() {
-            if !access(&side.path, libc::R_OK | libc::W_OK) {
-                return Some(Problem::SidecarNotWritable(side.clone()));
+            if !access(&side.path, libc::R_OK) {
+                return Some(Problem::SidecarNotReadable(side.clone()));
             }
         }
         // Without -wal/-shm SQLite must create them, even to read.
@@ -203,13 +207,21 @@ impl Facts {
     }
 
     /// Why an existing file must be opened read-only though writing was
-    /// asked for: a read-only filesystem or a file we may not write.
+    /// asked for: a read-only filesystem, a file we may not write, or a
+    /// colleague's -wal/-shm we may not write.
     pub fn forced_read_only(&self) -> Option<Problem> {
         let db = self.db.as_ref()?;
         if self.fs_read_only {
             return Some(Problem::ReadOnlyFs(self.display()));
         }
-        (!access(&db.path, libc::W_OK)).then(|| Problem::ReadOnlyFile(db.clone()))
+        if !access(&db.path, libc::W_OK) {
+            return Some(Problem::ReadOnlyFile(db.clone()));
+        }
+        [&self.wal, &self.shm]
+            .into_iter()
+            .flatten()
+            .find(|side| !access(&side.path, libc::W_OK))
+            .map(|side| Problem::SidecarNotWritable(side.clone()))
     }
 
     /// Open with `immutable=1`: only on a read-only filesystem, where
