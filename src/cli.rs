@@ -230,8 +230,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
         )
     );
-    if reads_only && !path.exists() {
-        return Err(crate::db::diagnose::Problem::Missing(path.display().to_string()).into());
+    if reads_only {
+        use crate::db::diagnose::{Facts, Problem};
+        if let Some(p @ Problem::Missing(_)) = Facts::of(&path).refusal(true) {
+            return Err(p.into());
+        }
     }
     if let Some(f) = file_args(&cli.command)
         .into_iter()

@@ -379,3 +379,44 @@ fn the_app_says_read_only_at_start_on_a_read_only_mount() {
     app.send(b"q");
     assert!(app.wait_exit().success());
 }
+
+#[test]
+fn a_folder_we_may_not_enter_is_named() {
+    let (dir, _db) = shared_sample();
+    let inner = dir.path().join("inner");
+    std::fs::create_dir(&inner).expect("mkdir");
+    let out = kusei(&inner, &["--db", "kusei.db", "sample"]);
+    assert!(out.status.success());
+    chmod(&inner, 0o700);
+    let Some(out) = kusei_as_nobody(dir.path(), "", &["--db", "inner/kusei.db", "export"]) else {
+        return;
+    };
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "kusei: フォルダ inner: 中に入る権限がありません（所有者 root、グループ root、モード 0700。nobody はグループ root に入っていません）。管理者に頼んでください: chmod 2770 inner、sudo usermod -aG root nobody（追加の後はログインし直してください）\n"
+    );
+}
+
+#[test]
+fn check_reports_permission_problems_instead_of_failing() {
+    let (dir, _db) = shared_sample();
+    let Some(out) = kusei_as_nobody(dir.path(), "", &["--db", "kusei.db", "check"]) else {
+        return;
+    };
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("問題: kusei.db: 読む権限がありません（所有者 root、グループ root、モード 0660。nobody はグループ root に入っていません）。"),
+        "{text}"
+    );
+    assert!(
+        text.contains("注意（共有）: nobody はフォルダ . のグループ root に入っていません（ほかの人の -wal/-shm を開けないことがあります）: sudo usermod -aG root nobody"),
+        "{text}"
+    );
+    assert!(
+        text.contains("まとめ: kusei.db: 問題 1 件、注意 "),
+        "{text}"
+    );
+    assert_eq!(stderr(&out), "");
+}

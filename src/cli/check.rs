@@ -79,13 +79,14 @@ pub fn run(path: &Path, read_only: bool) -> Result<ExitCode> {
 /// -wal/-shm, a read-only file or filesystem, free space, the group setup.
 fn files_and_space(facts: &Facts, f: &mut Findings) {
     if facts.db.is_none() {
-        f.problem(diagnose::Problem::Missing(facts.path.display().to_string()).to_string());
+        // Missing, or in a folder we may not enter.
+        let p = facts
+            .refusal(true)
+            .unwrap_or_else(|| diagnose::Problem::Missing(facts.path.display().to_string()));
+        f.problem(p.to_string());
         return;
     }
-    if let Some(p) = facts.refusal(false) {
-        f.problem(p.to_string());
-    }
-    if let Some(p) = facts.forced_read_only() {
+    if let Some(p) = facts.refusal(false).or_else(|| facts.forced_read_only()) {
         f.problem(p.to_string());
     }
     let size = facts.db.as_ref().map_or(0, |_| {

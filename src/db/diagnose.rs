@@ -100,6 +100,8 @@ pub enum Problem {
     FolderNotWritable(Owned),
     #[error("{}: 別のユーザー（{}）のファイルで、読めません（{}。{}）。{} が kusei を終えると消えます。いま直すには: {}（フォルダに setgid があれば繰り返しません: chmod g+s {}）", .0.path.display(), .0.owner(), .0.describe(), .0.membership(), .0.owner(), .0.fix(false), dir_of(&.0.path).display())]
     SidecarNotReadable(Owned),
+    #[error("フォルダ {}: 中に入る権限がありません（{}。{}）。{}", .0.path.display(), .0.describe(), .0.membership(), .0.fix(true))]
+    FolderClosed(Owned),
     #[error("{}: 別のユーザー（{}）のファイルで書き込めないため、読み取り専用で開きます（{}。{}）。{} が kusei を終えると消えます。いま直すには: {}（フォルダに setgid があれば繰り返しません: chmod g+s {}）", .0.path.display(), .0.owner(), .0.describe(), .0.membership(), .0.owner(), .0.fix(false), dir_of(&.0.path).display())]
     SidecarNotWritable(Owned),
     #[error("{path}: ディスクがいっぱいでデータベースを開けません（{dir} の空き {free}）。不要なファイルを消して空きを作ってから、もう一度実行してください")]
@@ -165,7 +167,7 @@ impl Facts {
     pub fn refusal(&self, read_only: bool) -> Option<Problem> {
         if let Some(dir) = &self.dir {
             if !access(&dir.path, libc::X_OK) {
-                return Some(Problem::NotReadable(dir.clone()));
+                return Some(Problem::FolderClosed(dir.clone()));
             }
         }
         let Some(db) = &self.db else {
@@ -248,7 +250,11 @@ impl Facts {
                 }
                 self.refusal(false)
                     .or_else(|| self.forced_read_only())
-                    .or_else(|| (self.free_bytes < Some(65_536)).then(|| self.disk_full()))
+                    .or_else(|| {
+                        self.free_bytes
+                            .is_some_and(|f| f < 65_536)
+                            .then(|| self.disk_full())
+                    })
             }
             _ => None,
         }
