@@ -163,7 +163,7 @@ impl Facts {
 
     /// Problems that stop the open before SQLite is asked: the file or its
     /// folder cannot be read, a read-only open of a file that is not there,
-    /// a -wal/-shm we cannot write.
+    /// a -wal/-shm we cannot read, a folder where the -wal/-shm cannot be made.
     pub fn refusal(&self, read_only: bool) -> Option<Problem> {
         if let Some(dir) = &self.dir {
             if !access(&dir.path, libc::X_OK) {
