@@ -277,7 +277,7 @@ fn a_read_only_mount_with_a_wal_left_on_it_is_readable() {
         .is_ok_and(|s| s.success());
     let out = kusei(dir.path(), &["--db", "kusei.db", "--read-only", "export"]);
     let plain = kusei(dir.path(), &["--db", "kusei.db", "export"]);
-    let _ = Command::new("umount").arg(dir.path()).status();
+    let _ = Command::new("umount").arg("-l").arg(dir.path()).status();
     assert!(ro, "remount read-only");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
