@@ -11,6 +11,7 @@ use clap::{FromArgMatches, Parser, Subcommand};
 use crate::db::{OpenOptions, Store};
 use crate::{import, sample, wareki};
 
+mod check;
 mod export;
 pub mod help;
 
@@ -213,6 +214,41 @@ fn run(cli: Cli) -> Result<ExitCode> {
         (None, None) => (default_db_path(), true),
     };
     let fresh_default = is_default && !path.exists();
+    // Commands that only read never create a database: a typo in --db
+    // would otherwise answer "not found" from a new empty file.
+    let reads_only = matches!(
+        cli.command,
+        Some(
+            Command::Search(_)
+                | Command::Export(_)
+                | Command::Check
+                | Command::Audit { .. }
+                | Command::Backup { .. }
+                | Command::Link {
+                    accept_all: false,
+                    ..
+                }
+        )
+    );
+    if reads_only {
+        use crate::db::diagnose::{Facts, Problem};
+        if let Some(p @ Problem::Missing(_)) = Facts::of(&path).refusal(true) {
+            return Err(p.into());
+        }
+    }
+    if let Some(f) = file_args(&cli.command)
+        .into_iter()
+        .find(|f| crate::db::files::is_database_file(&path, f))
+    {
+        bail!(
+            "{}: データベース {} そのもの（か -wal/-shm）です。読み込みや書き出しには別のファイルを指定してください",
+            f.display(),
+            path.display()
+        );
+    }
+    if let Some(Command::Check) = cli.command {
+        return check::run(&path, cli.read_only);
+    }
     // A write command reports a read-only store through its own error.
     let writes = matches!(
         cli.command,
@@ -239,7 +275,46 @@ fn run(cli: Cli) -> Result<ExitCode> {
             report.plans_added
         );
     }
-    match cli.command {
+    dispatch(cli.command, store, settings, export_plan, &path).map_err(|e| corrupt_said(e, &path))
+}
+
+/// The files a command reads or writes besides the database.
+fn file_args(command: &Option<Command>) -> Vec<&Path> {
+    match command {
+        Some(Command::Import { files, .. }) => files.iter().map(PathBuf::as_path).collect(),
+        Some(Command::Export(a)) => a.output.iter().map(PathBuf::as_path).collect(),
+        Some(Command::Gen(a)) => a.lines.iter().map(PathBuf::as_path).collect(),
+        Some(Command::Backup { dest }) => vec![dest.as_path()],
+        _ => Vec::new(),
+    }
+}
+
+/// A damaged page met while reading, said with the way back.
+fn corrupt_said(e: anyhow::Error, path: &Path) -> anyhow::Error {
+    let corrupt = e.chain().any(|c| {
+        c.downcast_ref::<rusqlite::Error>()
+            .is_some_and(crate::db::is_corrupt)
+            || matches!(c.downcast_ref::<crate::db::StoreError>(),
+                Some(crate::db::StoreError::Sql(s)) if crate::db::is_corrupt(s))
+    });
+    if !corrupt {
+        return e;
+    }
+    crate::db::diagnose::Problem::CorruptRead {
+        path: path.display().to_string(),
+        detail: e.root_cause().to_string(),
+    }
+    .into()
+}
+
+fn dispatch(
+    command: Option<Command>,
+    mut store: Store,
+    settings: crate::config::Settings,
+    export_plan: Option<export::Plan>,
+    path: &Path,
+) -> Result<ExitCode> {
+    match command {
         None => crate::app::run(store, settings),
         Some(Command::Import { files, dry_run }) => cmd_import(&mut store, &files, dry_run),
         Some(Command::Export(_)) => match export_plan {
@@ -258,7 +333,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Check) => cmd_check(&store),
+        Some(Command::Check) => Ok(ExitCode::SUCCESS), // handled before opening
         Some(Command::Backup { dest }) => {
             let r = store.backup(&dest)?;
             println!(
@@ -473,25 +548,6 @@ fn cmd_link(store: &mut Store, suggest: bool, accept_all: bool) -> Result<ExitCo
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn cmd_check(store: &Store) -> Result<ExitCode> {
-    for p in store.sharing_problems() {
-        println!("注意（共有）: {p}");
-    }
-    let report = store.check()?;
-    for line in &report.problems {
-        println!("問題: {line}");
-    }
-    if report.problems.is_empty() {
-        println!(
-            "問題ありません: 整合性 ok、外部キー ok、監査ログ {} 件の連鎖 ok（スキーマ {}）",
-            report.audit_rows, report.schema_version
-        );
-        Ok(ExitCode::SUCCESS)
-    } else {
-        Ok(ExitCode::FAILURE)
-    }
 }
 
 #[cfg(test)]

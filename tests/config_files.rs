@@ -181,10 +181,16 @@ fn the_database_path_comes_from_the_config_when_no_flag_or_env_says() {
         .args(["check"])
         .output()
         .unwrap();
+    // A command that only read never creates the database: it names the
+    // configured path as missing.
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        err.starts_with(&format!(
+            "kusei: {}: データベースのファイルがありません",
+            db.display()
+        )),
+        "{err}"
     );
-    assert!(db.exists(), "kusei check opened the configured database");
+    assert!(!db.exists(), "kusei check created nothing");
 }

@@ -112,6 +112,11 @@ pub fn run(store: Store, settings: crate::config::Settings) -> anyhow::Result<Ex
     // Only the first install counts; run is called once per process.
     let _ = keymap::install(keymap);
     apply_settings(&mut state, &config, &warnings);
+    // Say at once why nothing can be saved (a read-only file or mount, a
+    // damaged file, --read-only), not only at the first save.
+    if let Some(reason) = state.read_only.clone() {
+        state.error(reason);
+    }
     let draft_interval = config.draft_interval;
 
     let (tx, rx) = mpsc::channel::<Msg>();

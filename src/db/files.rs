@@ -109,6 +109,53 @@ pub fn make_group_shared(path: &Path) {
     let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660));
 }
 
+/// Whether `other` is the database at `db` or one of its `-wal`,
+/// `-shm`, `-journal` files (by device and inode when it exists, else by
+/// name in the same folder). Reading such a file with std::fs would drop
+/// SQLite's locks; writing it would destroy the database.
+pub fn is_database_file(db: &Path, other: &Path) -> bool {
+    let id = |p: &Path| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+    let with = |s: &str| {
+        let mut p = db.as_os_str().to_owned();
+        p.push(s);
+        std::path::PathBuf::from(p)
+    };
+    let ours = ["", "-wal", "-shm", "-journal"].map(with);
+    if let Some(theirs) = id(other) {
+        return ours.iter().any(|p| id(p) == Some(theirs));
+    }
+    let same_dir = id(dir_of(db)).is_some() && id(dir_of(db)) == id(dir_of(other));
+    same_dir
+        && ours
+            .iter()
+            .any(|p| p.file_name().is_some() && p.file_name() == other.file_name())
+}
+
+/// Make a backup copy one self-contained file: the online backup copies
+/// the WAL flag in the header, so the copy would grow a `-wal`/`-shm` the
+/// first time it is opened. Rollback (DELETE) journal mode leaves neither,
+/// and closing the connection removes what switching created.
+pub fn self_contained(copy: &Path) -> rusqlite::Result<()> {
+    let c = rusqlite::Connection::open(copy)?;
+    c.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
+    c.close().map_err(|(_, e)| e)
+}
+
+/// Give a backup copy the original's group and permission bits (0660 and
+/// the shared group, whatever the umask), so a colleague can restore it.
+/// Path-based chmod/chown only: nothing here opens the files.
+pub fn share_like(original: &Path, copy: &Path) {
+    let Ok(meta) = std::fs::metadata(original) else {
+        return;
+    };
+    // Best effort: a user may not give the copy a group they are not in.
+    let _ = std::os::unix::fs::chown(copy, None, Some(meta.gid()));
+    let _ = std::fs::set_permissions(
+        copy,
+        std::fs::Permissions::from_mode(meta.permissions().mode() & 0o777),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

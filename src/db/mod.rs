@@ -10,6 +10,7 @@
 pub mod attendance;
 mod audit;
 pub mod conflict;
+pub mod diagnose;
 mod export;
 pub mod files;
 mod merge;
@@ -22,6 +23,7 @@ pub mod progress;
 pub mod progress_board;
 mod queries;
 mod undo;
+mod upkeep;
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -35,6 +37,7 @@ pub use migrations::LATEST_VERSION;
 pub use ops::{EntryKind, MeetingFields};
 pub use policy::{LinkedItem, LinkedNode, NodeFields, NodeView, PlanView, PolicyTree, Suggestion};
 pub use queries::{ItemRow, MeetingDetail, MeetingRow, OpinionRow, RecentChange};
+pub use upkeep::{BackupReport, CheckReport};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -46,6 +49,10 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
+    /// A cause found by [`diagnose`]: permissions, a full disk, a
+    /// colleague's -wal, a missing file.
+    #[error(transparent)]
+    Diagnosed(#[from] diagnose::Problem),
     #[error("{reason}")]
     ReadOnly { path: String, reason: String },
     #[error("{0}")]
@@ -153,41 +160,49 @@ impl Store {
         if let Some(msg) = files::refuse_network_fs(path) {
             return Err(StoreError::NetworkFs(msg));
         }
-        // Only stat the path here: opening and closing the file with
-        // std::fs would drop the POSIX locks SQLite holds on it through this
-        // process's other connections (locks belong to the process), and the
-        // next process to close would delete the -wal under our feet. The
-        // header is checked by SQLite's own first read in `configure`.
-        let existed = path.exists();
-        let flags = if opts.read_only {
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        } else {
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        };
-        if !existed && !opts.read_only {
+        // Only stat the path here (see [`diagnose`]): opening and closing
+        // the file with std::fs would drop the POSIX locks SQLite holds on
+        // it through this process's other connections (locks belong to the
+        // process), and the next process to close would delete the -wal
+        // under our feet. The header is checked by SQLite's own first read
+        // in `configure`.
+        let facts = diagnose::Facts::of(path);
+        if let Some(problem) = facts.refusal(opts.read_only) {
+            return Err(problem.into());
+        }
+        let existed = facts.db.is_some();
+        let forced = (!opts.read_only)
+            .then(|| facts.forced_read_only())
+            .flatten();
+        let read_only = opts.read_only || forced.is_some();
+        if !existed && !read_only {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| {
                     StoreError::Invalid(format!("{}: フォルダを作れません: {e}", dir.display()))
                 })?;
             }
         }
-        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
-            path: display.clone(),
-            source,
+        let conn = open_connection(path, read_only, facts.immutable()).map_err(|source| {
+            match diagnose::Facts::of(path).explain(&source) {
+                Some(problem) => problem.into(),
+                None => StoreError::Open {
+                    path: display.clone(),
+                    source,
+                },
+            }
         })?;
         conn.busy_handler(Some(busy_handler))?;
-        if !existed && !opts.read_only {
+        if !existed && !read_only {
             files::make_group_shared(path);
         }
         let mut store = Store {
             defer_check: opts.defer_check,
             conn,
             path: path.to_path_buf(),
-            read_only: opts
-                .read_only
-                .then(|| format!("{display}: --read-only で開いています。変更は保存できません")),
+            read_only: forced.map(|p| p.to_string()).or_else(|| {
+                opts.read_only
+                    .then(|| format!("{display}: --read-only で開いています。変更は保存できません"))
+            }),
             auditor: Auditor::for_current_user(),
             last_batch: None,
             next_label: String::new(),
@@ -204,21 +219,16 @@ impl Store {
     }
 
     fn configure(&mut self, display: &str) -> Result<()> {
-        let not_db = |e: rusqlite::Error| StoreError::NotADatabase {
-            path: display.to_string(),
-            detail: match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::NotADatabase) => {
-                    "先頭が SQLite の見出し \"SQLite format 3\" ではありません".into()
-                }
-                _ => e.to_string(),
-            },
-        };
         // Reading the schema version is the first real read: a file that is
-        // not SQLite fails here.
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(not_db)?;
+        // not SQLite fails here, and so does one SQLite cannot open after all.
+        let version: i64 = match self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)) {
+            Ok(v) => v,
+            Err(e) if is_corrupt(&e) => {
+                self.read_only = Some(self.corrupt(&e.to_string()).to_string());
+                return Ok(());
+            }
+            Err(e) => return Err(self.first_read_failed(e)),
+        };
         self.conn.execute_batch("PRAGMA foreign_keys = ON;")?;
         if version > LATEST_VERSION {
             self.read_only = Some(
@@ -245,9 +255,36 @@ impl Store {
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
                  PRAGMA journal_size_limit = 8388608;",
             )
-            .map_err(not_db)?;
-        migrations::apply(&mut self.conn, version)?;
-        Ok(())
+            .map_err(|e| self.first_read_failed(e))?;
+        match migrations::apply(&mut self.conn, version) {
+            Err(StoreError::Sql(e)) if is_corrupt(&e) => {
+                self.read_only = Some(self.corrupt(&e.to_string()).to_string());
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    /// Say why the first read (or switching to WAL) failed, by cause.
+    fn first_read_failed(&self, e: rusqlite::Error) -> StoreError {
+        let path = self.path.display().to_string();
+        if is_corrupt(&e) {
+            return diagnose::Problem::CorruptRead {
+                path,
+                detail: e.to_string(),
+            }
+            .into();
+        }
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) {
+            return StoreError::NotADatabase {
+                path,
+                detail: "先頭が SQLite の見出し \"SQLite format 3\" ではありません".into(),
+            };
+        }
+        match diagnose::Facts::of(&self.path).explain(&e) {
+            Some(problem) => problem.into(),
+            None => StoreError::Open { path, source: e },
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -287,6 +324,10 @@ impl Store {
         let mut delay = Duration::from_millis(20);
         for attempt in 1..=WRITE_ATTEMPTS {
             match self.try_write(&mut f) {
+                Ok(value) => {
+                    self.bound_wal();
+                    return Ok(value);
+                }
                 Err(StoreError::Sql(e)) if is_busy(&e) && attempt < WRITE_ATTEMPTS => {
                     if let Some(tell) = &self.on_retry {
                         tell();
@@ -329,6 +370,14 @@ impl Store {
             Some(rusqlite::ErrorCode::SystemIoFailure) => StoreError::Io {
                 path,
                 detail: e.to_string(),
+            },
+            Some(
+                rusqlite::ErrorCode::ReadOnly
+                | rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::PermissionDenied,
+            ) => match diagnose::Facts::of(&self.path).explain(&e) {
+                Some(problem) => problem.into(),
+                None => StoreError::Sql(e),
             },
             _ => StoreError::Sql(e),
         }
@@ -400,129 +449,6 @@ impl Store {
         export::export_dataset(&self.conn)
     }
 
-    /// Whether `quick_check` was left for later and has not run yet.
-    pub fn check_pending(&self) -> bool {
-        self.defer_check && self.read_only.is_none()
-    }
-
-    /// Run `PRAGMA quick_check`; a damaged file becomes read-only with the
-    /// reason and the way back. Returns false when it was damaged.
-    pub fn check_on_open(&mut self) -> Result<bool> {
-        self.defer_check = false;
-        let Some(problem) = self.quick_check()? else {
-            return Ok(true);
-        };
-        let display = self.path.display();
-        self.read_only = Some(format!(
-            "{display}: データベースの検査（quick_check）で異常が見つかったため読み取り専用で開きます: {problem}。\
-             バックアップから戻すには: kusei backup で作ったコピーを cp コピー {display} で戻してください"
-        ));
-        Ok(false)
-    }
-
-    /// The first problem `PRAGMA quick_check` reports, if any.
-    pub fn quick_check(&self) -> Result<Option<String>> {
-        let first: String = self
-            .conn
-            .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
-        Ok((first != "ok").then(|| first.replace('\n', " ")))
-    }
-
-    /// What keeps a group from sharing this file (see [`files`]).
-    pub fn sharing_problems(&self) -> Vec<String> {
-        files::sharing_problems(&self.path)
-    }
-
-    /// Copy the database, consistently and while others use it (SQLite's
-    /// online backup), to `dest`, then check the copy.
-    pub fn backup(&self, dest: &Path) -> Result<BackupReport> {
-        if dest.exists() {
-            return Err(StoreError::Invalid(format!(
-                "{}: すでにあります。別の名前を指定してください（上書きはしません）",
-                dest.display()
-            )));
-        }
-        self.conn.backup(rusqlite::DatabaseName::Main, dest, None)?;
-        let copy = Connection::open_with_flags(dest, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        let check: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if check != "ok" {
-            return Err(StoreError::Invalid(format!(
-                "{}: コピーの検査に失敗しました: {check}",
-                dest.display()
-            )));
-        }
-        let count = |c: &Connection, t: &str| -> Result<i64> {
-            Ok(c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?)
-        };
-        let mut rows = 0;
-        for t in ["meetings", "opinions", "plan_nodes", "audit_log"] {
-            let (a, b) = (count(&self.conn, t)?, count(&copy, t)?);
-            if a > b {
-                return Err(StoreError::Invalid(format!(
-                    "{}: コピーの {t} が {b} 行しかありません（元は {a} 行）",
-                    dest.display()
-                )));
-            }
-            rows += b;
-        }
-        if audit::verify_chain(&copy)?.is_some() {
-            return Err(StoreError::Invalid(format!(
-                "{}: コピーの監査ログの連鎖が合いません",
-                dest.display()
-            )));
-        }
-        Ok(BackupReport {
-            bytes: std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0),
-            rows,
-        })
-    }
-
-    /// Fold the -wal file back into the database when nobody is reading.
-    pub fn checkpoint(&self) -> Result<()> {
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
-        Ok(())
-    }
-
-    /// Integrity, foreign keys and the audit chain (`kusei check`).
-    pub fn check(&self) -> Result<CheckReport> {
-        let mut problems = Vec::new();
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        let rows: Vec<String> = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        problems.extend(
-            rows.into_iter()
-                .filter(|r| r != "ok")
-                .map(|r| format!("整合性: {r}")),
-        );
-        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
-        let fk: Vec<String> = stmt
-            .query_map([], |r| {
-                Ok(format!(
-                    "外部キー: {} の行 {} が {} にない行を指しています",
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
-                    r.get::<_, String>(2)?
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        problems.extend(fk);
-        if let Some(id) = audit::verify_chain(&self.conn)? {
-            problems.push(format!(
-                "監査ログ: {id} 番の行から連鎖が合いません（書き換えか削除の跡です）"
-            ));
-        }
-        let audit_rows = self
-            .conn
-            .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
-        Ok(CheckReport {
-            problems,
-            audit_rows,
-            schema_version: self.schema_version()?,
-        })
-    }
-
     /// The id of the first audit row whose hash does not chain, if any.
     pub fn verify_audit(&self) -> Result<Option<i64>> {
         audit::verify_chain(&self.conn)
@@ -532,22 +458,6 @@ impl Store {
     pub fn audit_entries(&self) -> Result<Vec<AuditEntry>> {
         audit::entries(&self.conn)
     }
-}
-
-/// A verified backup copy.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BackupReport {
-    pub bytes: u64,
-    /// Meetings, opinions, policy nodes and audit rows in the copy.
-    pub rows: i64,
-}
-
-/// What `kusei check` found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckReport {
-    pub problems: Vec<String>,
-    pub audit_rows: i64,
-    pub schema_version: i64,
 }
 
 /// A write transaction with the audit log at hand.
@@ -625,6 +535,28 @@ impl Tx<'_> {
     pub fn user(&self) -> &str {
         &self.auditor.user
     }
+}
+
+/// SQLite found the file damaged.
+pub fn is_corrupt(e: &rusqlite::Error) -> bool {
+    e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt)
+}
+
+/// Open the connection: read-write (creating), read-only, or — on a
+/// read-only filesystem with no -wal to honour — immutable, since SQLite
+/// cannot create the -shm there even to read.
+fn open_connection(path: &Path, read_only: bool, immutable: bool) -> rusqlite::Result<Connection> {
+    let no_mutex = OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if immutable {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | no_mutex;
+        return Connection::open_with_flags(diagnose::immutable_uri(path), flags);
+    }
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | no_mutex
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | no_mutex
+    };
+    Connection::open_with_flags(path, flags)
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {

@@ -8,7 +8,7 @@ pub fn current() -> (u32, String) {
     (uid, name_of(uid).unwrap_or_else(|| format!("uid:{uid}")))
 }
 
-fn name_of(uid: u32) -> Option<String> {
+pub fn name_of(uid: u32) -> Option<String> {
     let mut buf = vec![0 as libc::c_char; 4096];
     let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
     let mut result: *mut libc::passwd = std::ptr::null_mut();

@@ -1,0 +1,200 @@
+//! Keeping the file healthy: `quick_check` on opening, `kusei check`,
+//! consistent self-contained backups, and a bounded `-wal`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::{audit, busy_handler, diagnose, files, is_corrupt, Result, Store, StoreError};
+
+/// The -wal size past which the writer that committed checkpoints it away.
+const WAL_TRUNCATE_AT: u64 = 16 * 1024 * 1024;
+/// How long that checkpoint waits for readers and writers.
+const CHECKPOINT_WAIT: Duration = Duration::from_millis(1_000);
+
+/// The busy handler while bounding the -wal: 5 ms steps up to
+/// [`CHECKPOINT_WAIT`].
+fn checkpoint_busy(attempt: i32) -> bool {
+    let step = Duration::from_millis(5);
+    if step * (attempt.max(0) as u32) >= CHECKPOINT_WAIT {
+        return false;
+    }
+    std::thread::sleep(step);
+    true
+}
+
+impl Store {
+    /// The read-only reason for a damaged file.
+    pub(super) fn corrupt(&self, detail: &str) -> diagnose::Problem {
+        diagnose::Problem::Corrupt {
+            path: self.path.display().to_string(),
+            detail: detail.to_string(),
+        }
+    }
+
+    /// Whether `quick_check` was left for later and has not run yet.
+    pub fn check_pending(&self) -> bool {
+        self.defer_check && self.read_only.is_none()
+    }
+
+    /// Run `PRAGMA quick_check`; a damaged file becomes read-only with the
+    /// reason and the way back. Returns false when it was damaged.
+    pub fn check_on_open(&mut self) -> Result<bool> {
+        self.defer_check = false;
+        let problem = match self.quick_check() {
+            Ok(None) => return Ok(true),
+            Ok(Some(problem)) => problem,
+            Err(StoreError::Sql(e)) if is_corrupt(&e) => e.to_string(),
+            Err(e) => return Err(e),
+        };
+        self.read_only = Some(self.corrupt(&format!("quick_check: {problem}")).to_string());
+        Ok(false)
+    }
+
+    /// The first problem `PRAGMA quick_check` reports, if any.
+    pub fn quick_check(&self) -> Result<Option<String>> {
+        let first: String = self
+            .conn
+            .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
+        Ok((first != "ok").then(|| first.replace('\n', " ")))
+    }
+
+    /// What keeps a group from sharing this file (see [`files`]).
+    pub fn sharing_problems(&self) -> Vec<String> {
+        files::sharing_problems(&self.path)
+    }
+
+    /// Copy the database, consistently and while others use it (SQLite's
+    /// online backup), to `dest`, then check the copy.
+    pub fn backup(&self, dest: &Path) -> Result<BackupReport> {
+        if dest.exists() {
+            return Err(StoreError::Invalid(format!(
+                "{}: すでにあります。別の名前を指定してください（上書きはしません）",
+                dest.display()
+            )));
+        }
+        self.conn.backup(rusqlite::DatabaseName::Main, dest, None)?;
+        files::self_contained(dest)?;
+        files::share_like(&self.path, dest);
+        let copy = Connection::open_with_flags(dest, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let check: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(StoreError::Invalid(format!(
+                "{}: コピーの検査に失敗しました: {check}",
+                dest.display()
+            )));
+        }
+        let count = |c: &Connection, t: &str| -> Result<i64> {
+            Ok(c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?)
+        };
+        let mut rows = 0;
+        for t in ["meetings", "opinions", "plan_nodes", "audit_log"] {
+            let (a, b) = (count(&self.conn, t)?, count(&copy, t)?);
+            if a > b {
+                return Err(StoreError::Invalid(format!(
+                    "{}: コピーの {t} が {b} 行しかありません（元は {a} 行）",
+                    dest.display()
+                )));
+            }
+            rows += b;
+        }
+        if audit::verify_chain(&copy)?.is_some() {
+            return Err(StoreError::Invalid(format!(
+                "{}: コピーの監査ログの連鎖が合いません",
+                dest.display()
+            )));
+        }
+        Ok(BackupReport {
+            bytes: std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0),
+            rows,
+        })
+    }
+
+    /// Keep the -wal bounded under sustained writers. SQLite's automatic
+    /// checkpoint (every 1000 pages) copies pages back but cannot restart
+    /// the -wal while any reader still uses an older snapshot, and with
+    /// readers always present it grew past 400 MB under eight importers.
+    /// So the writer that committed, when the -wal has passed
+    /// [`WAL_TRUNCATE_AT`], asks for a TRUNCATE checkpoint: it waits (up to
+    /// [`CHECKPOINT_WAIT`]) for readers to move to the newest snapshot —
+    /// ours are short — and then empties the -wal. New readers are never
+    /// blocked; other writers wait at most that long. Best effort: when it
+    /// cannot finish, the next large commit tries again.
+    pub(super) fn bound_wal(&self) {
+        let mut wal = self.path.as_os_str().to_owned();
+        wal.push("-wal");
+        // stat only: never open the -wal ourselves (see `diagnose`).
+        let big = std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_TRUNCATE_AT);
+        if !big {
+            return;
+        }
+        let _ = self.conn.busy_handler(Some(checkpoint_busy));
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        let _ = self.conn.busy_handler(Some(busy_handler));
+    }
+
+    /// Fold the -wal file back into the database when nobody is reading.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Integrity, foreign keys and the audit chain (`kusei check`).
+    pub fn check(&self) -> Result<CheckReport> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        problems.extend(
+            rows.into_iter()
+                .filter(|r| r != "ok")
+                .map(|r| format!("整合性: {r}")),
+        );
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let fk: Vec<String> = stmt
+            .query_map([], |r| {
+                Ok(format!(
+                    "外部キー: {} の行 {} が {} にない行を指しています",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
+                    r.get::<_, String>(2)?
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        problems.extend(fk);
+        if let Some(id) = audit::verify_chain(&self.conn)? {
+            problems.push(format!(
+                "監査ログ: {id} 番の行から連鎖が合いません（書き換えか削除の跡です）"
+            ));
+        }
+        let audit_rows = self
+            .conn
+            .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
+        Ok(CheckReport {
+            problems,
+            audit_rows,
+            schema_version: self.schema_version()?,
+        })
+    }
+}
+
+/// A verified backup copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupReport {
+    pub bytes: u64,
+    /// Meetings, opinions, policy nodes and audit rows in the copy.
+    pub rows: i64,
+}
+
+/// What `kusei check` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    pub problems: Vec<String>,
+    pub audit_rows: i64,
+    pub schema_version: i64,
+}
