@@ -4,7 +4,10 @@
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
 use std::fmt;
 
+pub mod fiscal;
 pub mod span;
+
+pub use fiscal::parse_fiscal_year;
 
 const fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     match NaiveDate::from_ymd_opt(y, m, d) {
