@@ -12,7 +12,6 @@ mod audit;
 mod export;
 pub mod files;
 mod merge;
-mod merge_nodes;
 mod migrations;
 mod ops;
 pub mod osuser;
