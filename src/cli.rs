@@ -10,6 +10,7 @@ use clap::{FromArgMatches, Parser, Subcommand};
 use crate::db::{OpenOptions, Store};
 use crate::{import, sample, wareki};
 
+mod config_cmd;
 mod export;
 pub mod help;
 
@@ -186,18 +187,18 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let overrides = crate::config::Overrides {
+    let overrides = crate::app::settings::Overrides {
         theme: cli.theme.clone(),
         glyphs: cli.glyphs.clone(),
     };
-    let settings = crate::config::load(&overrides);
+    let settings = crate::app::settings::load(&overrides);
     if let Some(Command::Config {
         print_default,
         check,
         keys,
     }) = cli.command
     {
-        return crate::config::cli::run(&settings, print_default, check, keys);
+        return config_cmd::run(&settings, print_default, check, keys);
     }
     // What needs no database, and what must be checked before opening it.
     let export_plan = match &cli.command {

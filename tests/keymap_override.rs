@@ -7,8 +7,8 @@
 mod ui_harness;
 
 use kusei::app::keymap;
+use kusei::app::settings::{self, Overrides, Terminal};
 use kusei::app::state::Mode;
-use kusei::config::{self, Overrides, Terminal};
 use kusei::ui::theme::color::ColorDepth;
 use ui_harness::{sample_today, Harness};
 
@@ -22,7 +22,7 @@ help = [\"?\", \"F1\", \"F12\"]
 ";
 
 fn install() {
-    let s = config::resolve(
+    let s = settings::resolve(
         Some((USER, "config.toml")),
         None,
         &Overrides::default(),
