@@ -3,11 +3,11 @@
 //! state on screen and what the database file holds (through a second
 //! connection, as a colleague would see it).
 
-mod ui_harness;
+mod support;
 
 use kusei::app::state::{Mode, Tab};
 use kusei::app::worker::Request;
-use ui_harness::{date, drafts_in_db, opinions_in_db, sample_today, Harness};
+use support::harness::{date, drafts_in_db, opinions_in_db, sample_today, Harness};
 
 fn started() -> Harness {
     Harness::new(sample_today())

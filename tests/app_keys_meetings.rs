@@ -1,11 +1,11 @@
 //! The app driven by keys, headless (continued): meetings, the input
 //! line, nothing typed lost, help, and what every frame in between shows.
 
-mod ui_harness;
+mod support;
 
 use kusei::app::state::Mode;
 use kusei::app::worker::Request;
-use ui_harness::{count, date, sample_today, Harness};
+use support::harness::{count, date, sample_today, Harness};
 
 fn started() -> Harness {
     Harness::new(sample_today())

@@ -1,10 +1,10 @@
 //! The app driven by keys, headless (continued): attendance, meeting
 //! status, conflicting edits and presence.
 
-mod ui_harness;
+mod support;
 
 use kusei::app::state::Mode;
-use ui_harness::{drafts_in_db, sample_today, Harness};
+use support::harness::{drafts_in_db, sample_today, Harness};
 
 fn started() -> Harness {
     Harness::new(sample_today())

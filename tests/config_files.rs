@@ -3,7 +3,7 @@
 //! numbers (in the status line and from `kusei config --check`) and the app
 //! still runs with everything that was right.
 
-mod ui_harness;
+mod support;
 
 use std::process::Command;
 
@@ -13,7 +13,7 @@ use kusei::ui::dates::DateStyle;
 use kusei::ui::theme::color::ColorDepth;
 use kusei::ui::theme::file::{self as theme_file, SHIPPED};
 use kusei::ui::Theme;
-use ui_harness::{sample_today, Harness};
+use support::harness::{sample_today, Harness};
 
 const TRUECOLOR: Terminal = Terminal {
     no_color: false,
