@@ -44,6 +44,14 @@ pub fn store_with(files: &[&str]) -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
+/// A database file `dir/name` with the bundled samples (closed again).
+pub fn sample_db(dir: &Path, name: &str) -> PathBuf {
+    let db = dir.join(name);
+    let mut store = open(&db);
+    kusei::sample::load(&mut store).expect("load sample data");
+    db
+}
+
 /// A store in a fresh temporary directory with the bundled samples.
 pub fn sample_store() -> (tempfile::TempDir, Store) {
     let (dir, mut store) = fresh_store();

@@ -7,6 +7,7 @@
 //! - [`keys`]: keys as tests write them ("C-t", "f団地<Enter>").
 //! - [`screen`]: frames drawn by the real `ui::draw` into a `TestBackend`
 //!   and read back as text, for assertions and insta snapshots.
+//! - [`bin`]: the real binary run as a process (`kusei --db …`).
 //! - [`pty`]: the real binary in a pseudo-terminal, with a small terminal
 //!   emulator to read its screen.
 //! - [`harness`], [`attendance`], [`policy`], [`progress`], [`search`]: the
@@ -18,6 +19,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod attendance;
+pub mod bin;
 pub mod db;
 pub mod driver;
 pub mod harness;
