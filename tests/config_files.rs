@@ -8,8 +8,8 @@ mod support;
 use std::process::Command;
 
 use kusei::app::settings::{self, Overrides, Terminal};
+use kusei::config::dates::DateStyle;
 use kusei::config::DEFAULT_TOML;
-use kusei::ui::dates::DateStyle;
 use kusei::ui::theme::color::ColorDepth;
 use kusei::ui::theme::file::{self as theme_file, SHIPPED};
 use kusei::ui::Theme;

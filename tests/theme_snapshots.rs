@@ -6,7 +6,7 @@
 
 mod support;
 
-use kusei::ui::glyphs::{ASCII, UNICODE};
+use kusei::config::glyphs::{ASCII, UNICODE};
 use kusei::ui::theme::color::ColorDepth;
 use kusei::ui::theme::file::SHIPPED;
 use kusei::ui::Theme;

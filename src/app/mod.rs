@@ -234,7 +234,7 @@ pub fn apply_settings(
     warnings: &[crate::config::Warning],
 ) {
     state.dates = config.dates;
-    state.progress.western = config.dates == crate::ui::dates::DateStyle::Seireki;
+    state.progress.western = config.dates == crate::config::dates::DateStyle::Seireki;
     if let Some(first) = warnings.first() {
         // The file's name alone: the status line is narrow.
         let mut short = first.clone();

@@ -42,7 +42,7 @@ pub fn cell_text(
     item: &ProgressItem,
     p: Period,
     today: NaiveDate,
-    glyphs: &crate::ui::glyphs::Glyphs,
+    glyphs: &crate::config::glyphs::Glyphs,
 ) -> (String, bool) {
     let e = item.entry(p);
     let status = e.map_or("", |e| e.status.as_str());
