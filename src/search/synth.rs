@@ -386,50 +386,11 @@ fn fill(
     report: &mut SynthReport,
     lines: &mut Option<&mut dyn Write>,
 ) -> Result<(), SearchError> {
-    let stamp = crate::db::now_stamp();
-    let user = "kusei-gen";
-    let mut titles = Vec::new();
-    for (i, t) in JOB_TITLES.iter().enumerate() {
-        conn.execute(
-            "INSERT OR IGNORE INTO job_titles (name, sort_order) VALUES (?1, ?2)",
-            params![t, i as i64],
-        )?;
-        titles.push(
-            conn.query_row("SELECT id FROM job_titles WHERE name = ?1", [t], |r| {
-                r.get::<_, i64>(0)
-            })?,
-        );
-    }
-    let mut meeting = conn.prepare(
-        "INSERT INTO meetings (committee_id, fiscal_year, number, date, start_time, end_time,
-           place, status, created_at, created_by, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, '13:00', '14:30', ?5, 'published', ?6, ?7, ?6, ?7)",
-    )?;
-    let mut attend = conn.prepare(
-        "INSERT INTO attendance (meeting_id, job_title_id, position) VALUES (?1, ?2, ?3)",
-    )?;
-    let mut item = conn.prepare(
-        "INSERT INTO agenda_items (meeting_id, number, title, summary) VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    let mut opinion = conn.prepare(
-        "INSERT INTO opinions (item_id, position, text, kind, speaker_title_id, owner, due_date,
-           created_at, created_by, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9)",
-    )?;
+    let mut w = Writer::new(conn)?;
     let mut committee = 0;
     while report.opinions < opinions {
         let ward = WARDS[committee % WARDS.len()];
-        let round = committee / WARDS.len();
-        let name = if round == 0 {
-            format!("{ward}区 区づくり経営会議（合成データ）")
-        } else {
-            format!("{ward}区 区づくり経営会議{}（合成データ）", round + 1)
-        };
-        conn.execute(
-            "INSERT INTO committees (name, organisation) VALUES (?1, ?2)",
-            params![name, format!("{ward}区")],
-        )?;
-        let cid = conn.last_insert_rowid();
+        let cid = w.committee(ward, committee / WARDS.len())?;
         committee += 1;
         report.committees += 1;
         'years: for fy in 2006..=2025 {
@@ -437,58 +398,168 @@ fn fill(
                 if report.opinions >= opinions {
                     break 'years;
                 }
-                let date = meeting_date(rng, fy, number);
-                meeting.execute(params![
-                    cid,
+                let at = Meeting {
+                    committee: cid,
+                    ward,
                     fy,
                     number,
-                    date.format("%Y-%m-%d").to_string(),
-                    format!("{ward}区役所 会議室{}", rng.range(1, 3)),
-                    stamp,
-                    user
-                ])?;
-                let mid = conn.last_insert_rowid();
-                report.meetings += 1;
-                let present = rng.range(8, titles.len());
-                for (p, t) in titles.iter().take(present).enumerate() {
-                    attend.execute(params![mid, t, p as i64])?;
-                }
-                for n in 1..=rng.range(3, 6) {
-                    let title = item_title(rng, fy);
-                    let summary = format!("{}について協議しました。", rng.pick(NOUNS));
-                    item.execute(params![mid, n as i64, title, summary])?;
-                    let iid = conn.last_insert_rowid();
-                    report.items += 1;
-                    for pos in 0..rng.range(3, 12) {
-                        if report.opinions >= opinions {
-                            break;
-                        }
-                        let text = opinion_text(rng);
-                        let (kind, owner, due) = match rng.range(0, 99) {
-                            0..=3 => ("decision", None, None),
-                            4..=6 => (
-                                "action",
-                                Some(rng.pick(&JOB_TITLES[6..]).to_string()),
-                                date.checked_add_days(chrono::Days::new(30))
-                                    .map(|d| d.format("%Y-%m-%d").to_string()),
-                            ),
-                            _ => ("opinion", None, None),
-                        };
-                        let speaker = rng.percent(60).then(|| titles[rng.range(0, present - 1)]);
-                        opinion.execute(params![
-                            iid, pos as i64, text, kind, speaker, owner, due, stamp, user
-                        ])?;
-                        if let Some(w) = lines.as_mut() {
-                            writeln!(w, "{text}")
-                                .map_err(|e| SearchError::Build(format!("書き出せません: {e}")))?;
-                        }
-                        report.opinions += 1;
-                    }
-                }
+                };
+                w.meeting(rng, &at, opinions, report, lines)?;
             }
         }
     }
     Ok(())
+}
+
+/// Which meeting to write.
+struct Meeting {
+    committee: i64,
+    ward: &'static str,
+    fy: i32,
+    number: u32,
+}
+
+/// The prepared inserts, and what every row shares.
+struct Writer<'c> {
+    conn: &'c rusqlite::Connection,
+    meeting: rusqlite::Statement<'c>,
+    attend: rusqlite::Statement<'c>,
+    item: rusqlite::Statement<'c>,
+    opinion: rusqlite::Statement<'c>,
+    /// The ids of [`JOB_TITLES`], in order.
+    titles: Vec<i64>,
+    stamp: String,
+    user: &'static str,
+}
+
+impl<'c> Writer<'c> {
+    fn new(conn: &'c rusqlite::Connection) -> Result<Writer<'c>, SearchError> {
+        let mut titles = Vec::new();
+        for (i, t) in JOB_TITLES.iter().enumerate() {
+            conn.execute(
+                "INSERT OR IGNORE INTO job_titles (name, sort_order) VALUES (?1, ?2)",
+                params![t, i as i64],
+            )?;
+            titles.push(
+                conn.query_row("SELECT id FROM job_titles WHERE name = ?1", [t], |r| {
+                    r.get::<_, i64>(0)
+                })?,
+            );
+        }
+        Ok(Writer {
+            conn,
+            meeting: conn.prepare(
+                "INSERT INTO meetings (committee_id, fiscal_year, number, date, start_time, end_time,
+                   place, status, created_at, created_by, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, '13:00', '14:30', ?5, 'published', ?6, ?7, ?6, ?7)",
+            )?,
+            attend: conn.prepare(
+                "INSERT INTO attendance (meeting_id, job_title_id, position) VALUES (?1, ?2, ?3)",
+            )?,
+            item: conn.prepare(
+                "INSERT INTO agenda_items (meeting_id, number, title, summary) VALUES (?1, ?2, ?3, ?4)",
+            )?,
+            opinion: conn.prepare(
+                "INSERT INTO opinions (item_id, position, text, kind, speaker_title_id, owner, due_date,
+                   created_at, created_by, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9)",
+            )?,
+            titles,
+            stamp: crate::db::now_stamp(),
+            user: "kusei-gen",
+        })
+    }
+
+    /// The `round`-th committee of `ward` (the first has no number).
+    fn committee(&mut self, ward: &str, round: usize) -> Result<i64, SearchError> {
+        let name = if round == 0 {
+            format!("{ward}区 区づくり経営会議（合成データ）")
+        } else {
+            format!("{ward}区 区づくり経営会議{}（合成データ）", round + 1)
+        };
+        self.conn.execute(
+            "INSERT INTO committees (name, organisation) VALUES (?1, ?2)",
+            params![name, format!("{ward}区")],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// One meeting: its attendance, 3–6 items and their opinions, until
+    /// `opinions` are written.
+    fn meeting(
+        &mut self,
+        rng: &mut Rng,
+        at: &Meeting,
+        opinions: usize,
+        report: &mut SynthReport,
+        lines: &mut Option<&mut dyn Write>,
+    ) -> Result<(), SearchError> {
+        let date = meeting_date(rng, at.fy, at.number);
+        self.meeting.execute(params![
+            at.committee,
+            at.fy,
+            at.number,
+            date.format("%Y-%m-%d").to_string(),
+            format!("{}区役所 会議室{}", at.ward, rng.range(1, 3)),
+            self.stamp,
+            self.user
+        ])?;
+        let mid = self.conn.last_insert_rowid();
+        report.meetings += 1;
+        let present = rng.range(8, self.titles.len());
+        for (p, t) in self.titles.iter().take(present).enumerate() {
+            self.attend.execute(params![mid, t, p as i64])?;
+        }
+        for n in 1..=rng.range(3, 6) {
+            let title = item_title(rng, at.fy);
+            let summary = format!("{}について協議しました。", rng.pick(NOUNS));
+            self.item.execute(params![mid, n as i64, title, summary])?;
+            let iid = self.conn.last_insert_rowid();
+            report.items += 1;
+            for pos in 0..rng.range(3, 12) {
+                if report.opinions >= opinions {
+                    break;
+                }
+                let text = self.opinion(rng, iid, pos, date, present)?;
+                if let Some(w) = lines.as_mut() {
+                    writeln!(w, "{text}")
+                        .map_err(|e| SearchError::Build(format!("書き出せません: {e}")))?;
+                }
+                report.opinions += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// One opinion at `pos` of item `iid`: mostly opinions, some decisions
+    /// and 宿題 due a month after the meeting. Returns its text.
+    fn opinion(
+        &mut self,
+        rng: &mut Rng,
+        iid: i64,
+        pos: usize,
+        date: NaiveDate,
+        present: usize,
+    ) -> Result<String, SearchError> {
+        let text = opinion_text(rng);
+        let (kind, owner, due) = match rng.range(0, 99) {
+            0..=3 => ("decision", None, None),
+            4..=6 => (
+                "action",
+                Some(rng.pick(&JOB_TITLES[6..]).to_string()),
+                date.checked_add_days(chrono::Days::new(30))
+                    .map(|d| d.format("%Y-%m-%d").to_string()),
+            ),
+            _ => ("opinion", None, None),
+        };
+        let speaker = rng
+            .percent(60)
+            .then(|| self.titles[rng.range(0, present - 1)]);
+        self.opinion.execute(params![
+            iid, pos as i64, text, kind, speaker, owner, due, self.stamp, self.user
+        ])?;
+        Ok(text)
+    }
 }
 
 /// A weekday in the `number`-th month of the fiscal year.
