@@ -3,28 +3,15 @@
 //! 2017-06-21, keys as text with `<esc>`-style names.
 #![allow(dead_code)]
 
-use std::ops::{Deref, DerefMut};
-
 use crossterm::event::KeyEvent;
 use kusei::app::worker::Request;
 use kusei::db::Store;
 
-use super::driver::{date, load_year, Driver};
+use super::driver::{date, load_year, wraps_driver, Driver};
 
 pub struct App(Driver);
 
-impl Deref for App {
-    type Target = Driver;
-    fn deref(&self) -> &Driver {
-        &self.0
-    }
-}
-
-impl DerefMut for App {
-    fn deref_mut(&mut self) -> &mut Driver {
-        &mut self.0
-    }
-}
+wraps_driver!(App);
 
 impl App {
     /// The samples loaded, "today" 2017-06-21, the calendar's first load done.

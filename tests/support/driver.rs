@@ -33,6 +33,26 @@ pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("date")
 }
 
+/// `Deref`/`DerefMut` to the [`Driver`] inside a one-field wrapper, so the
+/// wrapper's tests reach `state`, `worker`, `path` … directly.
+macro_rules! wraps_driver {
+    ($t:ident) => {
+        impl std::ops::Deref for $t {
+            type Target = Driver;
+            fn deref(&self) -> &Driver {
+                &self.0
+            }
+        }
+
+        impl std::ops::DerefMut for $t {
+            fn deref_mut(&mut self) -> &mut Driver {
+                &mut self.0
+            }
+        }
+    };
+}
+pub(crate) use wraps_driver;
+
 pub struct Driver {
     pub state: AppState,
     pub worker: Worker,

@@ -275,3 +275,16 @@ impl Harness {
 pub fn open_store(path: &Path) -> Store {
     super::db::open(path)
 }
+
+/// The app on the sample data, "today" the day of 第3回.
+pub fn started() -> Harness {
+    Harness::new(sample_today())
+}
+
+/// Minute taking started on the selected meeting (第3回 on the sample).
+pub fn minutes() -> Harness {
+    let mut h = started();
+    h.key("m");
+    assert_eq!(h.mode(), Mode::MinutesInput);
+    h
+}

@@ -4,30 +4,17 @@
 //! by row label.
 #![allow(dead_code)]
 
-use std::ops::{Deref, DerefMut};
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kusei::app::panes::policy::view::{self, Row};
 use kusei::db::Store;
 
 pub use super::db::{root, store_with, SEED_000, SEED_001, SEED_002, SEED_004};
-use super::driver::{date, load_year, Driver};
+use super::driver::{date, load_year, wraps_driver, Driver};
 pub use super::screen::buffer_text;
 
 pub struct App(Driver);
 
-impl Deref for App {
-    type Target = Driver;
-    fn deref(&self) -> &Driver {
-        &self.0
-    }
-}
-
-impl DerefMut for App {
-    fn deref_mut(&mut self) -> &mut Driver {
-        &mut self.0
-    }
-}
+wraps_driver!(App);
 
 impl App {
     /// The app on a database holding these seeds, on 2017-06-21.

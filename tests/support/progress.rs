@@ -3,31 +3,18 @@
 //! helpers that record a 宿題 and read a progress row back.
 #![allow(dead_code)]
 
-use std::ops::{Deref, DerefMut};
-
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kusei::app::worker::Request;
 use kusei::db::Store;
 
 pub use super::driver::date;
-use super::driver::Driver;
+use super::driver::{wraps_driver, Driver};
 pub use super::screen::buffer_text;
 
 pub struct Harness(Driver);
 
-impl Deref for Harness {
-    type Target = Driver;
-    fn deref(&self) -> &Driver {
-        &self.0
-    }
-}
-
-impl DerefMut for Harness {
-    fn deref_mut(&mut self) -> &mut Driver {
-        &mut self.0
-    }
-}
+wraps_driver!(Harness);
 
 impl Harness {
     /// The samples loaded, `setup` run on the store, the app on the

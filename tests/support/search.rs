@@ -3,30 +3,17 @@
 //! answers waited for (never slept for), frames with highlights marked.
 #![allow(dead_code)]
 
-use std::ops::{Deref, DerefMut};
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kusei::app::state::AppState;
 use kusei::app::worker::Request;
 use kusei::db::Store;
 
-use super::driver::{date, load_year, Driver};
+use super::driver::{date, load_year, wraps_driver, Driver};
 pub use super::keys::ctrl;
 
 pub struct App(Driver);
 
-impl Deref for App {
-    type Target = Driver;
-    fn deref(&self) -> &Driver {
-        &self.0
-    }
-}
-
-impl DerefMut for App {
-    fn deref_mut(&mut self) -> &mut Driver {
-        &mut self.0
-    }
-}
+wraps_driver!(App);
 
 impl App {
     /// The app on a fresh database with the bundled samples, showing 平成29年度.
