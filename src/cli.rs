@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use chrono::Datelike;
 use clap::{FromArgMatches, Parser, Subcommand};
 
 use crate::db::{OpenOptions, Store};
 use crate::{import, sample, wareki};
 
 mod check;
+mod config_cmd;
 mod export;
 pub mod help;
 
@@ -188,18 +188,18 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let overrides = crate::config::Overrides {
+    let overrides = crate::app::settings::Overrides {
         theme: cli.theme.clone(),
         glyphs: cli.glyphs.clone(),
     };
-    let settings = crate::config::load(&overrides);
+    let settings = crate::app::settings::load(&overrides);
     if let Some(Command::Config {
         print_default,
         check,
         keys,
     }) = cli.command
     {
-        return crate::config::cli::run(&settings, print_default, check, keys);
+        return config_cmd::run(&settings, print_default, check, keys);
     }
     // What needs no database, and what must be checked before opening it.
     let export_plan = match &cli.command {
@@ -310,7 +310,7 @@ fn corrupt_said(e: anyhow::Error, path: &Path) -> anyhow::Error {
 fn dispatch(
     command: Option<Command>,
     mut store: Store,
-    settings: crate::config::Settings,
+    settings: crate::app::settings::Settings,
     export_plan: Option<export::Plan>,
     path: &Path,
 ) -> Result<ExitCode> {
@@ -413,35 +413,7 @@ fn cmd_import(store: &mut Store, files: &[PathBuf], dry_run: bool) -> Result<Exi
     Ok(ExitCode::SUCCESS)
 }
 
-/// "2017", "H29", "平成29", "平成29年度", "R1", "令和元年度" → 2017 …
-pub fn parse_fiscal_year(s: &str) -> Result<i32> {
-    let t = wareki::normalize_digits(s);
-    if let Ok(y) = t.parse::<i32>() {
-        if (1873..=2200).contains(&y) {
-            return Ok(y);
-        }
-    }
-    let t = t.trim_end_matches("年度").trim_end_matches('年');
-    // "R1", "H29": the era's initial and the year within it.
-    let mut chars = t.chars();
-    if let Some(era) = chars.next().and_then(|c| {
-        wareki::Era::all()
-            .into_iter()
-            .find(|e| e.initial() == c.to_ascii_uppercase())
-    }) {
-        if let Ok(y) = chars.as_str().parse::<i32>() {
-            if y >= 1 {
-                return Ok(era.start().year() + y - 1);
-            }
-        }
-    }
-    // 令和元年4月1日 does not exist: the fiscal year it names began under
-    // 平成, so read "令和元年度" as a fiscal year, not as a date.
-    if let Some((fy, _)) = crate::import::lines::fiscal_year_prefix(&format!("{t}年度")) {
-        return Ok(fy);
-    }
-    bail!("年度 {s:?} が読めません（2017、H29、平成29年度 のように書いてください）")
-}
+pub use crate::wareki::parse_fiscal_year;
 
 fn cmd_audit(store: &Store, what: AuditCommand) -> Result<ExitCode> {
     match what {
@@ -548,26 +520,4 @@ fn cmd_link(store: &mut Store, suggest: bool, accept_all: bool) -> Result<ExitCo
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fiscal_year_forms() {
-        for (s, fy) in [
-            ("2017", 2017),
-            ("H29", 2017),
-            ("平成29", 2017),
-            ("平成29年度", 2017),
-            ("R1", 2019),
-            ("令和元年度", 2019),
-            ("平成31年度", 2019),
-            ("２０１７", 2017),
-        ] {
-            assert_eq!(parse_fiscal_year(s).ok(), Some(fy), "{s}");
-        }
-        assert!(parse_fiscal_year("来年").is_err());
-    }
 }

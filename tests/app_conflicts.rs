@@ -3,8 +3,9 @@
 //! theirs, edit the two together), and typed text is never dropped. Also:
 //! the attendance checklist keeps the meeting's attendee order.
 
-mod policy_support;
-mod ui_harness;
+mod support;
+use support::policy as policy_support;
+use support::harness as ui_harness;
 
 use kusei::app::state::PromptPurpose;
 use kusei::db::{OpenOptions, Store};
@@ -17,7 +18,7 @@ use ui_harness::{sample_today, Harness};
 /// 具体的取組1-1-1 open on its body; B saves first.
 fn two_editing_a_node() -> (App, App) {
     let mut a = App::with_seeds(&[SEED_001]);
-    let path = a.dir.path().join("kusei.db");
+    let path = a.db_path().to_path_buf();
     let store = Store::open(&path, OpenOptions::default()).expect("open b");
     let mut b = App::on(tempfile::TempDir::new().expect("tempdir"), store);
     for app in [&mut a, &mut b] {
@@ -106,7 +107,7 @@ fn esc_on_the_conflict_prompt_keeps_mine_on_the_status_line() {
 #[test]
 fn a_review_written_in_two_sessions_asks_and_joins() {
     let mut a = App::with_seeds(&[SEED_001]);
-    let path = a.dir.path().join("kusei.db");
+    let path = a.db_path().to_path_buf();
     let store = Store::open(&path, OpenOptions::default()).expect("open b");
     let mut b = App::on(tempfile::TempDir::new().expect("tempdir"), store);
     for app in [&mut a, &mut b] {
@@ -247,7 +248,7 @@ fn an_opinion_conflict_keep_theirs_keeps_mine_visible() {
 #[test]
 fn links_chosen_in_two_sessions_edit_together_keeps_both() {
     let mut a = App::with_seeds(&[policy_support::SEED_000, SEED_001]);
-    let path = a.dir.path().join("kusei.db");
+    let path = a.db_path().to_path_buf();
     let store = Store::open(&path, OpenOptions::default()).expect("open b");
     let mut b = App::on(tempfile::TempDir::new().expect("tempdir"), store);
     for app in [&mut a, &mut b] {

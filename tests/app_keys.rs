@@ -3,23 +3,13 @@
 //! state on screen and what the database file holds (through a second
 //! connection, as a colleague would see it).
 
-mod ui_harness;
+mod support;
 
 use kusei::app::state::{Mode, Tab};
 use kusei::app::worker::Request;
-use ui_harness::{date, drafts_in_db, opinions_in_db, sample_today, Harness};
-
-fn started() -> Harness {
-    Harness::new(sample_today())
-}
-
-/// Start minute taking on the selected meeting (第3回 on the sample).
-fn minutes() -> Harness {
-    let mut h = started();
-    h.key("m");
-    assert_eq!(h.mode(), Mode::MinutesInput);
-    h
-}
+use support::harness::{
+    date, drafts_in_db, minutes, opinions_in_db, sample_today, started, Harness,
+};
 
 // ---- navigation -----------------------------------------------------------
 

@@ -1,23 +1,11 @@
 //! The app driven by keys, headless (continued): meetings, the input
 //! line, nothing typed lost, help, and what every frame in between shows.
 
-mod ui_harness;
+mod support;
 
 use kusei::app::state::Mode;
 use kusei::app::worker::Request;
-use ui_harness::{count, date, sample_today, Harness};
-
-fn started() -> Harness {
-    Harness::new(sample_today())
-}
-
-/// Start minute taking on the selected meeting (第3回 on the sample).
-fn minutes() -> Harness {
-    let mut h = started();
-    h.key("m");
-    assert_eq!(h.mode(), Mode::MinutesInput);
-    h
-}
+use support::harness::{count, date, minutes, sample_today, started, Harness};
 
 // ---- meetings -----------------------------------------------------------------
 

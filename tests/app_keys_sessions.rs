@@ -1,22 +1,9 @@
 //! The app driven by keys, headless (continued): attendance, meeting
 //! status, conflicting edits and presence.
 
-mod ui_harness;
+mod support;
 
-use kusei::app::state::Mode;
-use ui_harness::{drafts_in_db, sample_today, Harness};
-
-fn started() -> Harness {
-    Harness::new(sample_today())
-}
-
-/// Start minute taking on the selected meeting (第3回 on the sample).
-fn minutes() -> Harness {
-    let mut h = started();
-    h.key("m");
-    assert_eq!(h.mode(), Mode::MinutesInput);
-    h
-}
+use support::harness::{drafts_in_db, minutes, sample_today, started, Harness};
 
 // ---- attendance ------------------------------------------------------------------
 

@@ -2,18 +2,18 @@
 //! screens at 80×24 and 160×48, and key sequences for toggling (and undoing
 //! it), sorting, filtering, merging renamed titles and changing years.
 
-mod attendance_harness;
-mod common;
+mod support;
 
 use std::collections::BTreeMap;
 
-use attendance_harness::App;
 use kusei::app::state::Tab;
+use support::attendance::App;
 
 /// Per job title, how many meetings of seed 000 it attended, read straight
 /// from the source page: the line after each "3 出席者", split on 、.
 fn seed_counts() -> (usize, BTreeMap<String, usize>) {
-    let text = std::fs::read_to_string(common::data_path(common::SEED_000)).expect("seed 000");
+    let text =
+        std::fs::read_to_string(support::db::data_path(support::db::SEED_000)).expect("seed 000");
     let lines: Vec<&str> = text.lines().collect();
     let mut meetings = 0;
     let mut counts = BTreeMap::new();
@@ -97,7 +97,8 @@ fn seed_000_matrix_matches_the_source() {
     let shown: BTreeMap<String, usize> = rows(&app).into_iter().collect();
     assert_eq!(shown, expected);
     // Every meeting's total is its attendee list's length in the source.
-    let text = std::fs::read_to_string(common::data_path(common::SEED_000)).expect("seed");
+    let text =
+        std::fs::read_to_string(support::db::data_path(support::db::SEED_000)).expect("seed");
     let per_meeting: Vec<usize> = text
         .lines()
         .collect::<Vec<_>>()
@@ -224,15 +225,11 @@ fn fuzzy_filter_with_the_cursor_at_the_caret() {
     );
     // The filter line is the pane's last line; the terminal's cursor sits
     // after " 絞り込み> こども" (11 + 6 columns).
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("terminal");
     let theme = kusei::ui::Theme::monochrome();
-    terminal
-        .draw(|f| kusei::ui::draw(f, &app.state, &theme))
-        .expect("draw");
-    let pos = terminal.get_cursor_position().expect("cursor");
+    let (buffer, cursor) = support::screen::draw(&app.state, &theme, 80, 24);
+    let pos = cursor.expect("cursor shown");
     assert_eq!((pos.x, pos.y), (17, 22));
-    let screen = attendance_harness::buffer_text(terminal.backend().buffer());
+    let (screen, _) = support::screen::buffer_text(&buffer);
     assert!(screen
         .lines()
         .nth(22)
@@ -411,7 +408,7 @@ pub fn fill(store: &mut kusei::db::Store, years: i32, per_year: u32, titles: usi
 
 #[test]
 fn store_refuses_merges_that_make_no_sense() {
-    let (_dir, mut store) = common::fresh_store();
+    let (_dir, mut store) = support::db::fresh_store();
     kusei::sample::load(&mut store).expect("samples");
     let id = |store: &kusei::db::Store, name: &str| -> i64 {
         store

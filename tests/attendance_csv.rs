@@ -2,7 +2,7 @@
 //! UTF-8 with a BOM by default, CP932 on request, and a clear refusal
 //! naming any character CP932 cannot hold.
 
-mod common;
+mod support;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -101,7 +101,7 @@ fn cp932_on_request() {
 fn cp932_names_what_it_cannot_hold() {
     let dir = with_samples();
     {
-        let mut store = common::open(&dir.path().join("kusei.db"));
+        let mut store = support::db::open(&dir.path().join("kusei.db"));
         store
             .conn()
             .execute(

@@ -31,12 +31,12 @@
 //! | `import` into a database of a newer schema (`user_version` 99) | `kusei: kusei.db: このデータベースは新しい版の kusei（スキーマ 99、この kusei は 1 まで）で作られました。読み取り専用で開きます。書き込むには kusei を更新してください`, then `kusei: kusei.db: 読み取り専用で開いています（…the same sentence…）。変更は保存できません` |
 //! | `export` from that database | exit 0, the JSON on stdout; stderr: the first sentence of the row above |
 
-mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{data_path, SEED_000};
+use support::db::{data_path, SEED_000};
 
 /// A temporary directory holding a database with the samples loaded.
 struct Env {
@@ -292,7 +292,7 @@ fn missing_file() {
 #[test]
 fn bad_budget_in_a_policy_page() {
     let env = Env::new();
-    let page = std::fs::read_to_string(data_path(common::SEED_001)).unwrap();
+    let page = std::fs::read_to_string(data_path(support::db::SEED_001)).unwrap();
     let line = 1 + page[..page.find("(平成29年度予算額:845千円)").unwrap()]
         .matches('\n')
         .count();
@@ -308,7 +308,7 @@ fn bad_budget_in_a_policy_page() {
 #[test]
 fn all_files_or_nothing() {
     let env = Env::new();
-    let good = common::root().join("tests/fixtures/variants/bullets_dot.txt");
+    let good = support::db::root().join("tests/fixtures/variants/bullets_dot.txt");
     std::fs::copy(good, env.path("good.txt")).unwrap();
     std::fs::write(
         env.path("feb30.txt"),

@@ -2,12 +2,12 @@
 //! Together with `tests/bad_input.rs` this is the table in the README
 //! ("Bad input"): each row is exercised here and its message checked.
 
-mod ui_harness;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use ui_harness::{sample_today, Harness};
+use support::harness::{sample_today, Harness};
 
 fn kusei(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kusei"))

@@ -3,26 +3,20 @@
 //! the exit codes (0 ok, 1 error, 2 usage — the same 2 clap gives its own
 //! usage errors), with results on stdout and messages on stderr.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use support::bin::{stderr, stdout};
+
+/// `kusei --db DB ARGS…` at a fixed build date (the man page shows it).
 fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kusei"))
-        .arg("--db")
-        .arg(db)
+    support::bin::command(db)
         .args(args)
-        .env_remove("KUSEI_DB")
         .env("SOURCE_DATE_EPOCH", "1743465600")
         .output()
         .expect("run kusei")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8 on stdout")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn with_samples() -> (tempfile::TempDir, PathBuf) {

@@ -2,12 +2,12 @@
 //! by the state update), which the app loop turns into OSC 52 after the
 //! frame is drawn.
 
-mod ui_harness;
+mod support;
 
 use kusei::app::clipboard::{osc52, Effect, Wrap};
 use kusei::app::keymap::{help_rows, Scope};
 use kusei::app::state::Mode;
-use ui_harness::{sample_today, Harness};
+use support::harness::{sample_today, Harness};
 
 const THIRD: &str = "平成29年度第3回区づくり経営会議(平成29年6月21日)";
 

@@ -13,6 +13,8 @@
 //! The child processes are this test binary run again with
 //! `KUSEI_STRESS_ROLE` set (writer or reader).
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -202,10 +204,7 @@ fn check(db: &Path, secs: u64) {
 }
 
 fn sample_db(dir: &Path) -> PathBuf {
-    let db = dir.join("shared.db");
-    let mut store = Store::open(&db, OpenOptions::default()).expect("open");
-    kusei::sample::load(&mut store).expect("samples");
-    db
+    support::db::sample_db(dir, "shared.db")
 }
 
 #[test]

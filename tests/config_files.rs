@@ -3,16 +3,17 @@
 //! numbers (in the status line and from `kusei config --check`) and the app
 //! still runs with everything that was right.
 
-mod ui_harness;
+mod support;
 
 use std::process::Command;
 
-use kusei::config::{self, Overrides, Terminal, DEFAULT_TOML};
-use kusei::ui::dates::DateStyle;
+use kusei::app::settings::{self, Overrides, Terminal};
+use kusei::config::dates::DateStyle;
+use kusei::config::DEFAULT_TOML;
 use kusei::ui::theme::color::ColorDepth;
 use kusei::ui::theme::file::{self as theme_file, SHIPPED};
 use kusei::ui::Theme;
-use ui_harness::{sample_today, Harness};
+use support::harness::{sample_today, Harness};
 
 const TRUECOLOR: Terminal = Terminal {
     no_color: false,
@@ -21,7 +22,7 @@ const TRUECOLOR: Terminal = Terminal {
 
 #[test]
 fn the_shipped_default_config_and_every_shipped_theme_load_without_warnings() {
-    let s = config::resolve(
+    let s = settings::resolve(
         Some((DEFAULT_TOML, "config.toml")),
         None,
         &Overrides::default(),
@@ -33,7 +34,7 @@ fn the_shipped_default_config_and_every_shipped_theme_load_without_warnings() {
     for (name, _) in SHIPPED {
         let (theme, warnings) = theme_file::load(name, None);
         assert!(warnings.is_empty(), "{name}: {warnings:?}");
-        let s = config::resolve(
+        let s = settings::resolve(
             Some((&format!("theme = \"{name}\"\n"), "config.toml")),
             None,
             &Overrides::default(),
@@ -70,7 +71,7 @@ fn a_bad_config_warns_with_line_numbers_and_the_app_runs() {
     let dir = tempfile::TempDir::new().unwrap();
     std::fs::create_dir(dir.path().join("themes")).unwrap();
     std::fs::write(dir.path().join("themes/dark.toml"), BAD_THEME).unwrap();
-    let s = config::resolve(
+    let s = settings::resolve(
         Some((BAD, "config.toml")),
         Some(dir.path()),
         &Overrides::default(),

@@ -2,13 +2,11 @@
 //! message, nothing typed lost, and the save succeeds once space is back —
 //! without a restart.
 
-use std::sync::mpsc;
+mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use kusei::app::state::AppState;
-use kusei::app::update;
-use kusei::app::worker::{Request, Response, Worker};
 use kusei::db::{OpenOptions, Store, StoreError};
+use support::driver::{date, load_year, Driver};
 
 fn full_store(dir: &std::path::Path) -> Store {
     let db = dir.join("k.db");
@@ -42,27 +40,8 @@ fn the_store_refuses_plainly_and_changes_nothing() {
         .expect("saves now");
 }
 
-struct App {
-    state: AppState,
-    worker: Worker,
-    rx: mpsc::Receiver<Response>,
-}
-
-impl App {
-    fn run(&mut self, mut reqs: Vec<Request>) {
-        while !reqs.is_empty() {
-            for r in std::mem::take(&mut reqs) {
-                self.worker.handle(r);
-            }
-            while let Ok(resp) = self.rx.try_recv() {
-                reqs.extend(update::on_response(&mut self.state, resp));
-            }
-        }
-    }
-    fn key(&mut self, code: KeyCode) {
-        let r = update::on_key(&mut self.state, KeyEvent::new(code, KeyModifiers::NONE));
-        self.run(r);
-    }
+fn key(app: &mut Driver, code: KeyCode) {
+    app.press(KeyEvent::new(code, KeyModifiers::NONE));
 }
 
 #[test]
@@ -70,21 +49,10 @@ fn minute_taking_keeps_the_text_and_saves_when_space_returns() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = full_store(dir.path());
     let db = store.path().to_path_buf();
-    let (tx, rx) = mpsc::channel();
-    let mut app = App {
-        state: AppState::new(
-            "k.db".into(),
-            "tester".into(),
-            chrono::NaiveDate::from_ymd_opt(2017, 6, 21).expect("date"),
-        ),
-        worker: Worker::new(store, tx),
-        rx,
-    };
-    app.run(vec![Request::LoadYear {
-        fiscal_year: Some(2017),
-        select: None,
-    }]);
-    app.key(KeyCode::Char('m'));
+    let first = Some(load_year(Some(2017)));
+    let mut app = Driver::new(store, db.clone(), None, date(2017, 6, 21), first);
+    app.settle();
+    key(&mut app, KeyCode::Char('m'));
     let long = "満杯のディスクでも消えない意見。".repeat(600);
     app.state
         .minutes
@@ -92,7 +60,7 @@ fn minute_taking_keeps_the_text_and_saves_when_space_returns() {
         .expect("minutes")
         .input
         .set_text(&long);
-    app.key(KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
     let msg = app.state.message.clone().expect("a message");
     assert!(
         msg.error && msg.text.contains("ディスクがいっぱい"),
@@ -103,7 +71,7 @@ fn minute_taking_keeps_the_text_and_saves_when_space_returns() {
     assert_eq!(m.input.text(), long, "the text is back in the input");
     // Space comes back; the same session saves, no restart.
     app.worker.store_mut().limit_pages(None).expect("space");
-    app.key(KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
     assert_eq!(
         app.state.message.as_ref().map(|m| m.text.as_str()),
         Some("保存しました")

@@ -9,13 +9,13 @@
 
 #![cfg(unix)]
 
-mod pty_support;
+mod support;
 
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use pty_support::*;
+use support::pty::*;
 
 // ---- the tests ------------------------------------------------------------------------
 

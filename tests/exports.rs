@@ -3,15 +3,15 @@
 //! CP932), the calendar as iCalendar (parsed by two real iCalendar
 //! parsers) and the published page as HTML (imported back by kusei).
 
-mod common;
+mod support;
 
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
-use common::*;
 use encoding_rs::SHIFT_JIS;
 use kusei::export::csv::{encode, to_csv, Encoding};
 use kusei::export::minutes::{self, Selection};
 use kusei::export::{ics, publish, publish_html, tables};
 use kusei::model::*;
+use support::db::*;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()

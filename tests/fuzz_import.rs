@@ -4,6 +4,8 @@
 //! (Bounded case counts keep `cargo test` fast; raise PROPTEST_CASES to
 //! fuzz longer.)
 
+mod support;
+
 use proptest::prelude::*;
 
 const SEED_000: &str = include_str!("../data/000_yokohama_asahi_keiei_kaigi_h29.txt");
@@ -99,9 +101,7 @@ fn never_panics(bytes: &[u8]) {
     match kusei::import::parse_bytes("fuzz.txt", bytes) {
         Ok(parsed) => {
             // What parses must also go into a database.
-            let dir = tempfile::tempdir().expect("tmp");
-            let mut store =
-                kusei::db::Store::open(&dir.path().join("f.db"), Default::default()).expect("open");
+            let (_dir, mut store) = support::db::fresh_store();
             let _ = store.import(&parsed.dataset);
         }
         Err(e) => assert!(e.to_string().starts_with("fuzz.txt")),

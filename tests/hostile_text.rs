@@ -2,10 +2,10 @@
 //! overrides) is shown as visible markers and never reaches the terminal:
 //! not in the ratatui buffer, not on stdout.
 
-mod ui_harness;
+mod support;
 
 use kusei::db::Store;
-use ui_harness::{sample_today, Harness};
+use support::harness::{sample_today, Harness};
 
 const HOSTILE: &str = "区長\u{1b}]0;pwned\u{7}：\u{9b}2J予算\u{202e}txet\u{2066}x\u{7f}";
 

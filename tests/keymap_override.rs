@@ -4,13 +4,13 @@
 //! per process (as `kusei` does at start), so this file is its own test
 //! binary and every test in it sees the same rebinding.
 
-mod ui_harness;
+mod support;
 
 use kusei::app::keymap;
+use kusei::app::settings::{self, Overrides, Terminal};
 use kusei::app::state::Mode;
-use kusei::config::{self, Overrides, Terminal};
 use kusei::ui::theme::color::ColorDepth;
-use ui_harness::{sample_today, Harness};
+use support::harness::{sample_today, Harness};
 
 const USER: &str = "\
 [keymap.calendar]
@@ -22,7 +22,7 @@ help = [\"?\", \"F1\", \"F12\"]
 ";
 
 fn install() {
-    let s = config::resolve(
+    let s = settings::resolve(
         Some((USER, "config.toml")),
         None,
         &Overrides::default(),

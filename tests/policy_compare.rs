@@ -1,12 +1,12 @@
 //! Comparing a plan with the previous year's plan of the same kind, on two
 //! hand-made plans of consecutive years.
 
-mod policy_support;
+mod support;
 
 use kusei::app::panes::policy::compare::Change;
 use kusei::app::panes::policy::View;
 use kusei::model::{Dataset, Node, Plan};
-use policy_support::*;
+use support::policy::*;
 
 fn node(level: &str, code: &str, title: &str, budget: Option<i64>, children: Vec<Node>) -> Node {
     Node {

@@ -1,11 +1,11 @@
 //! The policy tree exported as Markdown and CSV, and `kusei link --suggest`,
 //! through the real binary on a database holding seeds 000 and 001.
 
-mod policy_support;
+mod support;
 
 use std::process::{Command, Output};
 
-use policy_support::*;
+use support::policy::*;
 
 fn kusei(db: &std::path::Path, args: &[&str]) -> Output {
     let out = Command::new(env!("CARGO_BIN_EXE_kusei"))

@@ -1,10 +1,10 @@
 //! The policy pane driven headless: keys in, state, database and screen out.
 
-mod policy_support;
+mod support;
 
 use kusei::app::panes::policy::{Focus, View};
 use kusei::app::state::Tab;
-use policy_support::*;
+use support::policy::*;
 
 fn rolled(app: &App, prefix: &str) -> Option<i64> {
     app.node(prefix).rolled_up

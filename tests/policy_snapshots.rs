@@ -3,9 +3,9 @@
 //! the .snap by eye: the Japanese must read right and the budget column
 //! must line up).
 
-mod policy_support;
+mod support;
 
-use policy_support::*;
+use support::policy::*;
 
 fn both(app: &App, name: &str) {
     insta::assert_snapshot!(format!("{name}_80x24"), app.screen(80, 24));

@@ -3,7 +3,7 @@
 //! 001 (initiatives with budgets), 宿題 from the minutes, and key sequences
 //! that change a status, a grade and close a 宿題, each undone with `u`.
 
-mod progress_harness;
+mod support;
 
 use crossterm::event::{KeyCode, KeyModifiers};
 use kusei::app::panes::progress::detail::{self, Target};
@@ -11,7 +11,7 @@ use kusei::app::panes::progress::View;
 use kusei::db::progress_board::Period;
 use kusei::model::Half;
 use kusei::wareki::span;
-use progress_harness::*;
+use support::progress::*;
 
 const NIIGATA: &str = "区役所間・区役所と本庁との協議制度の確立";
 

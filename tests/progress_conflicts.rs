@@ -3,7 +3,8 @@
 //! theirs, edit the two together), also when the reload brought it onto
 //! the screen while the editor was open.
 
-mod progress_harness;
+mod support;
+use support::progress as progress_harness;
 
 use crossterm::event::{KeyCode, KeyModifiers};
 use kusei::app::panes::progress::detail;

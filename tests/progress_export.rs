@@ -1,13 +1,13 @@
 //! `kusei export --format csv|markdown --table progress --fiscal-year FY`:
 //! the progress grid of a fiscal year as the sheet people assemble by hand.
 
-mod common;
+mod support;
 
 use std::process::Command;
 
-use common::*;
 use kusei::export::csv::Encoding;
 use kusei::export::progress;
+use support::db::*;
 
 fn sample_store() -> (tempfile::TempDir, kusei::db::Store) {
     let (dir, mut store) = fresh_store();

@@ -2,12 +2,12 @@
 //! 80×24 and 160×48: the grid, the board, the detail of seed 004's reform
 //! item, seed 003's milestones and the 宿題 list. Today is fixed.
 
-mod progress_harness;
+mod support;
 
 use crossterm::event::KeyCode;
 use kusei::db::progress_board::Period;
 use kusei::model::Half;
-use progress_harness::*;
+use support::progress::*;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 

@@ -36,17 +36,17 @@
 //!      sentences opening with footer words. Opinion texts may start with
 //!      anything but whitespace; attendee titles contain no 、 or comma.
 
-mod common;
 mod roundtrip_gen;
+mod support;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use common::fresh_store;
 use kusei::model::*;
 use kusei::wareki;
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 use proptest::test_runner::FileFailurePersistence;
 use roundtrip_gen::*;
+use support::db::fresh_store;
 
 /// The input as the store gives it back (see the module comment).
 fn normalised(data: &Dataset) -> Dataset {

@@ -1,24 +1,14 @@
 //! The file on disk: backups, the audit chain, damaged files, sharing.
 
+mod support;
+
 use std::path::Path;
-use std::process::Command;
 
 use kusei::db::{OpenOptions, Store};
-
-fn kusei(db: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kusei"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run kusei")
-}
+use support::bin::run as kusei;
 
 fn sample_db(dir: &Path) -> std::path::PathBuf {
-    let db = dir.join("kusei.db");
-    let mut store = Store::open(&db, OpenOptions::default()).expect("open");
-    kusei::sample::load(&mut store).expect("samples");
-    db
+    support::db::sample_db(dir, "kusei.db")
 }
 
 #[test]

@@ -2,20 +2,14 @@
 //! through the app's own write path, and synthetic data; and `kusei search`
 //! as a process.
 
-use std::process::Command;
+mod support;
 
 use kusei::db::{EntryKind, OpenOptions, Store};
 use kusei::model::OpinionKind;
 use kusei::search::fold::fold;
 use kusei::search::{self, load, parse, Cancel, DocKind, ResultRow, Session};
 
-fn seed_store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::TempDir::new().expect("tempdir");
-    let mut store =
-        Store::open(&dir.path().join("kusei.db"), OpenOptions::default()).expect("open");
-    kusei::sample::load(&mut store).expect("samples");
-    (dir, store)
-}
+use support::db::sample_store as seed_store;
 
 fn run(store: &Store, q: &str, limit: usize) -> (Vec<ResultRow>, usize) {
     let index = load::build(store).expect("index");
@@ -43,12 +37,7 @@ fn item_of_meeting(store: &Store, number: u32) -> i64 {
 }
 
 fn kusei(dir: &tempfile::TempDir, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kusei"))
-        .arg("--db")
-        .arg(dir.path().join("kusei.db"))
-        .args(args)
-        .output()
-        .expect("run kusei")
+    support::bin::run(&dir.path().join("kusei.db"), args)
 }
 
 #[test]

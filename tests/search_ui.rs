@@ -1,12 +1,12 @@
 //! The search overlay, headless: typing, highlighted results, the preview,
 //! jumping to the meeting; the related items under a meeting's detail.
 
-mod search_common;
+mod support;
 
 use crossterm::event::{KeyCode, KeyModifiers};
 use kusei::app::state::{Mode, Tab};
 use kusei::search::DocKind;
-use search_common::{ctrl, App};
+use support::search::{ctrl, App};
 
 fn open_and_type(app: &mut App, q: &str) {
     app.press(KeyCode::Char('/'));
@@ -201,7 +201,7 @@ fn results_follow_changes_to_the_data() {
     open_and_type(&mut app, "きんむ体制");
     assert_eq!(app.state.search.total, 0);
     // Another process adds an opinion.
-    let path = app.dir.path().join("kusei.db");
+    let path = app.path.clone();
     let mut other = kusei::db::Store::open(&path, kusei::db::OpenOptions::default()).expect("open");
     let item: i64 = other
         .conn()
@@ -242,7 +242,7 @@ fn related_items_follow_new_agenda_items() {
     )]);
     assert_eq!(related_meetings(&app, m2, "50周年"), vec![3, 4, 5]);
     // Another process adds one to meeting 1.
-    let path = app.dir.path().join("kusei.db");
+    let path = app.path.clone();
     let mut other = kusei::db::Store::open(&path, kusei::db::OpenOptions::default()).expect("open");
     let m1 = app
         .state

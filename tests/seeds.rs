@@ -2,11 +2,11 @@
 //! importers read from them, publish round trips, idempotent imports and the
 //! bundled samples.
 
-mod common;
+mod support;
 
 use chrono::{NaiveDate, NaiveTime};
-use common::*;
 use kusei::model::{Dataset, Half, Node, Plan, Precision};
+use support::db::*;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()

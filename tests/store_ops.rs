@@ -1,19 +1,11 @@
 //! The writes the app makes, against a real SQLite file: each is one
 //! audited change set that undo reverses exactly.
 
-use kusei::db::{EntryKind, MeetingFields, OpenOptions, Store};
+mod support;
+
+use kusei::db::{EntryKind, MeetingFields};
 use kusei::model::{MeetingStatus, OpinionKind};
-
-fn store_with_samples() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut store = Store::open(&dir.path().join("k.db"), OpenOptions::default()).expect("open");
-    kusei::sample::load(&mut store).expect("samples");
-    (dir, store)
-}
-
-fn json(store: &Store) -> String {
-    kusei::export::to_json(&store.export().expect("export"))
-}
+use support::db::{json, sample_store as store_with_samples};
 
 #[test]
 fn delete_meeting_then_undo_restores_everything() {

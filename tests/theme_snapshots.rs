@@ -4,15 +4,15 @@
 //! modifiers, in order of first appearance), so the themes differ in the
 //! snapshot and a change of colour shows in review.
 
-mod ui_harness;
+mod support;
 
-use kusei::ui::glyphs::{ASCII, UNICODE};
+use kusei::config::glyphs::{ASCII, UNICODE};
 use kusei::ui::theme::color::ColorDepth;
 use kusei::ui::theme::file::SHIPPED;
 use kusei::ui::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
-use ui_harness::{ambiguous_cells, sample_today, Harness, Screen};
+use support::harness::{ambiguous_cells, sample_today, Harness, Screen};
 
 fn color(c: Color) -> String {
     match c {

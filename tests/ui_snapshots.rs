@@ -7,9 +7,9 @@
 //! ui_snapshots`, then read tests/snapshots/*.snap): Japanese must read
 //! naturally, each double-width character once.
 
-mod ui_harness;
+mod support;
 
-use ui_harness::{ambiguous_cells, is_forbidden_chrome_glyph, sample_today, Harness, Screen};
+use support::harness::{ambiguous_cells, is_forbidden_chrome_glyph, sample_today, Harness, Screen};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 

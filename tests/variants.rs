@@ -6,14 +6,14 @@
 //! Every fixture is also imported into a real database and exported again:
 //! what the store gives back must be what was parsed.
 
-mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveTime};
-use common::*;
 use kusei::import::{parse_file, Parsed, SourceKind};
 use kusei::model::{Dataset, Item, Meeting};
+use support::db::*;
 
 fn fixture(name: &str) -> PathBuf {
     root().join("tests/fixtures/variants").join(name)

@@ -12,6 +12,7 @@ pub mod keymap;
 mod minutes;
 pub mod panes;
 pub mod prompt;
+pub mod settings;
 pub mod state;
 pub mod update;
 pub mod worker;
@@ -91,10 +92,10 @@ pub fn terminal_problem() -> Option<String> {
 }
 
 /// Open the full-screen app on `store` with the configuration `settings`
-/// (see [`crate::config::load`]): its keymap is installed for the process,
+/// (see [`settings::load`]): its keymap is installed for the process,
 /// its theme, glyphs, date style and draft interval used, and its warnings
 /// shown in the status line.
-pub fn run(store: Store, settings: crate::config::Settings) -> anyhow::Result<ExitCode> {
+pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCode> {
     if let Some(problem) = terminal_problem() {
         anyhow::bail!(problem);
     }
@@ -102,7 +103,7 @@ pub fn run(store: Store, settings: crate::config::Settings) -> anyhow::Result<Ex
     let mut state = AppState::new(db_label(&store), store.user().to_string(), today);
     state.read_only = store.read_only_reason().map(str::to_owned);
     state.calendar.loading = true;
-    let crate::config::Settings {
+    let settings::Settings {
         config,
         keymap,
         theme,
@@ -239,7 +240,7 @@ pub fn apply_settings(
     warnings: &[crate::config::Warning],
 ) {
     state.dates = config.dates;
-    state.progress.western = config.dates == crate::ui::dates::DateStyle::Seireki;
+    state.progress.western = config.dates == crate::config::dates::DateStyle::Seireki;
     if let Some(first) = warnings.first() {
         // The file's name alone: the status line is narrow.
         let mut short = first.clone();

@@ -239,7 +239,7 @@ pub struct AppState {
     /// For the app loop to carry out after the next draw (clipboard).
     pub effects: Vec<crate::app::clipboard::Effect>,
     /// How dates are shown (`dates` in config.toml).
-    pub dates: crate::ui::dates::DateStyle,
+    pub dates: crate::config::dates::DateStyle,
 }
 
 impl AppState {

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::db::{EntryKind, MeetingDetail, MeetingFields, MeetingRow, RecentChange, Store};
 
 /// The default draft interval.
-pub const DRAFT_INTERVAL: Duration = Duration::from_millis(250);
+pub use crate::config::DRAFT_INTERVAL;
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// How often a minuting session says it is still there.
 const PRESENCE_INTERVAL: Duration = Duration::from_secs(5);

@@ -160,15 +160,26 @@ pub fn plan(a: ExportArgs) -> Result<Plan, UsageError> {
             "--meeting は --format markdown（議事録）、--format csv --table meetings|opinions、--format ics で使えます",
         ));
     }
+    let what = what(&a)?;
+    Ok(Plan {
+        what,
+        encoding,
+        committee: a.committee,
+        output: a.output,
+    })
+}
+
+/// What the format and table (and year) ask for.
+fn what(a: &ExportArgs) -> Result<What, UsageError> {
     let progress_year = || {
-        fiscal_year_arg(&a)?.ok_or_else(|| {
+        fiscal_year_arg(a)?.ok_or_else(|| {
             usage("--table progress には --fiscal-year が必要です（例 --fiscal-year H25）")
         })
     };
-    let what = match (a.format, a.table) {
+    Ok(match (a.format, a.table) {
         (Format::Json, _) => What::Json,
         (Format::Publish, _) => {
-            let fiscal_year = fiscal_year_arg(&a)?.ok_or_else(|| {
+            let fiscal_year = fiscal_year_arg(a)?.ok_or_else(|| {
                 usage("--format publish には --fiscal-year が必要です（例 --fiscal-year 2017）")
             })?;
             What::Publish {
@@ -176,11 +187,11 @@ pub fn plan(a: ExportArgs) -> Result<Plan, UsageError> {
                 html: a.html,
             }
         }
-        (Format::Ics, None) => What::Ics(selection(&a)?),
+        (Format::Ics, None) => What::Ics(selection(a)?),
         (Format::Ics, Some(_)) => {
             return Err(usage("--format ics に --table は使えません（会議の予定を書き出します）"))
         }
-        (Format::Markdown, None) => match selection(&a)? {
+        (Format::Markdown, None) => match selection(a)? {
             Selection::All => {
                 return Err(usage(
                     "議事録（--format markdown）には --fiscal-year か --meeting が必要です（例 --fiscal-year H29、--meeting H29:3）",
@@ -193,29 +204,23 @@ pub fn plan(a: ExportArgs) -> Result<Plan, UsageError> {
                 "--format csv には --table が必要です（meetings、opinions、attendance、policy、progress）",
             ))
         }
-        (Format::Csv, Some(Table::Meetings)) => What::Meetings(selection(&a)?),
-        (Format::Csv, Some(Table::Opinions)) => What::Opinions(selection(&a)?),
+        (Format::Csv, Some(Table::Meetings)) => What::Meetings(selection(a)?),
+        (Format::Csv, Some(Table::Opinions)) => What::Opinions(selection(a)?),
         (Format::Markdown, Some(Table::Meetings | Table::Opinions)) => {
             return Err(usage(
                 "meetings と opinions の表は --format csv で出力できます（Markdown の議事録は --table なしで）",
             ))
         }
-        (Format::Csv, Some(Table::Attendance)) => What::Attendance(fiscal_year_arg(&a)?),
+        (Format::Csv, Some(Table::Attendance)) => What::Attendance(fiscal_year_arg(a)?),
         (Format::Markdown, Some(Table::Attendance)) => {
             return Err(usage(
                 "出席マトリクスは --format csv で出力できます（markdown はまだありません）",
             ))
         }
-        (Format::Csv, Some(Table::Policy)) => What::PolicyCsv(fiscal_year_arg(&a)?),
-        (Format::Markdown, Some(Table::Policy)) => What::PolicyMarkdown(fiscal_year_arg(&a)?),
+        (Format::Csv, Some(Table::Policy)) => What::PolicyCsv(fiscal_year_arg(a)?),
+        (Format::Markdown, Some(Table::Policy)) => What::PolicyMarkdown(fiscal_year_arg(a)?),
         (Format::Csv, Some(Table::Progress)) => What::ProgressCsv(progress_year()?),
         (Format::Markdown, Some(Table::Progress)) => What::ProgressMarkdown(progress_year()?),
-    };
-    Ok(Plan {
-        what,
-        encoding,
-        committee: a.committee,
-        output: a.output,
     })
 }
 

@@ -41,10 +41,10 @@ pub const ROOT_AFTER_HELP: &str = "\
 詳しくは kusei <コマンド> --help、または kusei man | man -l -";
 
 /// Examples for each subcommand, by name: a comment line, then the command.
-fn examples(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "import" => {
-            "\
+const EXAMPLES: &[(&str, &str)] = &[
+    (
+        "import",
+        "\
 例:
   # 市のページ（HTML で保存したもの）を読み込む
   kusei import 平成29年度区づくり経営会議.html
@@ -53,10 +53,11 @@ fn examples(name: &str) -> Option<&'static str> {
   # 確かめるだけで書き込まない
   kusei import --dry-run 会議録_R5.txt
   # kusei の JSON を共有のデータベースへ
-  kusei --db /srv/kusei/asahi.db import export.json"
-        }
-        "export" => {
-            "\
+  kusei --db /srv/kusei/asahi.db import export.json",
+    ),
+    (
+        "export",
+        "\
 例:
   # 一年度の議事録（Markdown）
   kusei export --format markdown --fiscal-year H29 -o 議事録_H29.md
@@ -76,28 +77,31 @@ fn examples(name: &str) -> Option<&'static str> {
 
 CSV は Excel でそのまま開けるよう BOM 付き UTF-8 で書きます。--encoding cp932 では、
 CP932 にない文字（𠮷 など）があるとその行と文字を示して止まります。
---meeting は 年度:回 で書きます（2017:3、H29:3、令和元年度:2）。"
-        }
-        "link" => {
-            "\
+--meeting は 年度:回 で書きます（2017:3、H29:3、令和元年度:2）。",
+    ),
+    (
+        "link",
+        "\
 例:
   # 題名に共通の話題がある議題と運営方針の項目の候補
   kusei link --suggest
   # 候補をすべて関連づける（画面の u で取り消せる一つの変更）
-  kusei link --suggest --accept-all"
-        }
-        "config" => {
-            "\
+  kusei link --suggest --accept-all",
+    ),
+    (
+        "config",
+        "\
 例:
   # 注釈つきの既定の設定を書き出して、自分用に直す
   kusei config --print-default > ~/.config/kusei/config.toml
   # 設定の問題（行番号つき）を調べる
   kusei config --check
   # 使われているキー割り当ての一覧
-  kusei config --keys"
-        }
-        "search" => {
-            "\
+  kusei config --keys",
+    ),
+    (
+        "search",
+        "\
 例:
   # 団地について話したことを探す（ひらがなでもカタカナでも）
   kusei search 団地
@@ -106,82 +110,96 @@ CP932 にない文字（𠮷 など）があるとその行と文字を示して
   # 第5回のなかから、完全に一致する言い回しを
   kusei search '#5 \"モデル構築\"'
   # スクリプト用に JSON で 10 件
-  kusei search --json --limit 10 大規模団地"
-        }
-        "gen" => {
-            "\
+  kusei search --json --limit 10 大規模団地",
+    ),
+    (
+        "gen",
+        "\
 例:
   # 試験用のデータベースに 100 万件の意見を作る（同じ種なら同じ内容）
-  kusei --db 試験.db gen --opinions 1000000 --seed 7"
-        }
-        "sample" => {
-            "\
+  kusei --db 試験.db gen --opinions 1000000 --seed 7",
+    ),
+    (
+        "sample",
+        "\
 例:
   # 練習用のデータベースにサンプルを入れる
-  kusei --db 練習.db sample"
-        }
-        "check" => {
-            "\
+  kusei --db 練習.db sample",
+    ),
+    (
+        "check",
+        "\
 例:
   # 既定のデータベースを検査する
   kusei check
   # 共有のデータベースと、グループで使える権限かを検査する
-  kusei --db /srv/kusei/asahi.db check"
-        }
-        "backup" => {
-            "\
+  kusei --db /srv/kusei/asahi.db check",
+    ),
+    (
+        "backup",
+        "\
 例:
   # 使用中でも一貫したコピーを作る
   kusei backup /srv/kusei/backup/asahi-$(date +%F).db
   # 戻す（全員が kusei を閉じてから）
-  cp /srv/kusei/backup/asahi-2025-04-01.db /srv/kusei/asahi.db"
-        }
-        "audit" => {
-            "\
+  cp /srv/kusei/backup/asahi-2025-04-01.db /srv/kusei/asahi.db",
+    ),
+    (
+        "audit",
+        "\
 例:
   # 監査ログが改ざんされていないか
   kusei audit verify
   # tanaka さんの令和7年4月1日以降の変更
-  kusei audit log --user tanaka --since R7.4.1"
-        }
-        "verify" => {
-            "\
+  kusei audit log --user tanaka --since R7.4.1",
+    ),
+    (
+        "verify",
+        "\
 例:
   # 書き換え・削除の跡があれば行番号を示して終了コード 1
-  kusei audit verify"
-        }
-        "log" => {
-            "\
+  kusei audit verify",
+    ),
+    (
+        "log",
+        "\
 例:
   # 最近の 20 件
   kusei audit log --limit 20
   # 意見 42 番の変更の履歴
   kusei audit log --table opinions --row 42
   # sato さんの今年度の変更
-  kusei audit log --since 2025-04-01 --user sato"
-        }
-        "completions" => {
-            "\
+  kusei audit log --since 2025-04-01 --user sato",
+    ),
+    (
+        "completions",
+        "\
 例:
   # bash
   kusei completions bash > ~/.local/share/bash-completion/completions/kusei
   # zsh（~/.zfunc を fpath に加えておく）
   kusei completions zsh > ~/.zfunc/_kusei
   # fish
-  kusei completions fish > ~/.config/fish/completions/kusei.fish"
-        }
-        "man" => {
-            "\
+  kusei completions fish > ~/.config/fish/completions/kusei.fish",
+    ),
+    (
+        "man",
+        "\
 例:
   # 画面で読む
   kusei man | man -l -
   # man kusei で読めるようにする
   kusei man > ~/.local/share/man/man1/kusei.1
   # export だけのページ
-  kusei man export | man -l -"
-        }
-        _ => return None,
-    })
+  kusei man export | man -l -",
+    ),
+];
+
+fn examples(name: &str) -> Option<&'static str> {
+    EXAMPLES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
 }
 
 /// Japanese headings, help flag and examples on `cmd` and every subcommand.

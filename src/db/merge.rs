@@ -8,32 +8,16 @@
 //! nothing, and re-importing a published page never drops what was typed
 //! since.
 
+mod nodes;
+mod row;
+
 use rusqlite::{params, OptionalExtension};
 
 use super::{now_stamp, Result, StoreError, Tx};
 use crate::model::{Committee, Dataset, Item, Meeting, Node, Opinion, Plan};
 use crate::wareki;
-
-/// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct ImportReport {
-    pub meetings_added: usize,
-    pub meetings_updated: usize,
-    pub items_added: usize,
-    pub opinions_added: usize,
-    pub plans_added: usize,
-    pub nodes_added: usize,
-    /// Departments, notes, progress entries, indicators and milestones added.
-    pub details_added: usize,
-    /// Rows of any kind whose values changed.
-    pub rows_updated: usize,
-}
-
-impl ImportReport {
-    pub fn changed_nothing(&self) -> bool {
-        *self == ImportReport::default()
-    }
-}
+pub use row::ImportReport;
+use row::{upsert, Upsert};
 
 pub fn merge_dataset(tx: &Tx, data: &Dataset) -> Result<ImportReport> {
     let mut report = ImportReport::default();
@@ -77,33 +61,22 @@ fn validate_meeting(m: &Meeting) -> Result<()> {
 }
 
 fn upsert_committee(tx: &Tx, c: &Committee, report: &mut ImportReport) -> Result<i64> {
-    let existing: Option<i64> = tx
-        .conn()
-        .query_row(
-            "SELECT id FROM committees WHERE name = ?1",
-            [&c.name],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match existing {
-        Some(id) => {
-            if tx.update(
-                "committees",
-                id,
+    let m = upsert(
+        tx,
+        Upsert {
+            table: "committees",
+            find: "SELECT id FROM committees WHERE name = ?1",
+            key: params![c.name],
+            update: Some((
                 "UPDATE committees SET organisation = ?2, preamble = ?3,
                  version = version + 1 WHERE id = ?1 AND (organisation, preamble) IS NOT (?2, ?3)",
-                params![id, c.organisation, c.preamble],
-            )? {
-                report.rows_updated += 1;
-            }
-            Ok(id)
-        }
-        None => tx.insert(
-            "committees",
-            "INSERT INTO committees (name, organisation, preamble) VALUES (?1, ?2, ?3)",
-            params![c.name, c.organisation, c.preamble],
-        ),
-    }
+                params![c.organisation, c.preamble],
+            )),
+            insert: "INSERT INTO committees (name, organisation, preamble) VALUES (?1, ?2, ?3)",
+            row: params![c.name, c.organisation, c.preamble],
+        },
+    )?;
+    Ok(report.tally(m, None))
 }
 
 fn committee_id(tx: &Tx, name: &str, report: &mut ImportReport) -> Result<i64> {
@@ -129,21 +102,19 @@ fn committee_id(tx: &Tx, name: &str, report: &mut ImportReport) -> Result<i64> {
 /// The id of a job title, created (at the end of the organisation order)
 /// when new.
 pub fn job_title_id(tx: &Tx, name: &str) -> Result<i64> {
-    let found: Option<i64> = tx
-        .conn()
-        .query_row("SELECT id FROM job_titles WHERE name = ?1", [name], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    if let Some(id) = found {
-        return Ok(id);
-    }
-    tx.insert(
-        "job_titles",
-        "INSERT INTO job_titles (name, sort_order)
+    let m = upsert(
+        tx,
+        Upsert {
+            table: "job_titles",
+            find: "SELECT id FROM job_titles WHERE name = ?1",
+            key: params![name],
+            update: None,
+            insert: "INSERT INTO job_titles (name, sort_order)
          VALUES (?1, (SELECT coalesce(max(sort_order), 0) + 10 FROM job_titles))",
-        [name],
-    )
+            row: params![name],
+        },
+    )?;
+    Ok(m.id())
 }
 
 fn merge_meeting(tx: &Tx, m: &Meeting, report: &mut ImportReport) -> Result<()> {
@@ -152,78 +123,54 @@ fn merge_meeting(tx: &Tx, m: &Meeting, report: &mut ImportReport) -> Result<()> 
     let start = m.start.map(|t| t.format("%H:%M").to_string());
     let end = m.end.map(|t| t.format("%H:%M").to_string());
     let now = now_stamp();
-    let existing: Option<i64> = tx
-        .conn()
-        .query_row(
-            "SELECT id FROM meetings WHERE committee_id = ?1 AND fiscal_year = ?2 AND number = ?3",
-            params![committee, m.fiscal_year, m.number],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let meeting_id = match existing {
-        Some(id) => {
-            if tx.update(
-                "meetings",
-                id,
+    let user = tx.user();
+    let merged = upsert(
+        tx,
+        Upsert {
+            table: "meetings",
+            find: "SELECT id FROM meetings WHERE committee_id = ?1 AND fiscal_year = ?2 AND number = ?3",
+            key: params![committee, m.fiscal_year, m.number],
+            update: Some((
                 "UPDATE meetings SET date = ?2, start_time = ?3, end_time = ?4, place = ?5,
                    status = ?6, version = version + 1, updated_at = ?7, updated_by = ?8
                  WHERE id = ?1
                    AND (date, start_time, end_time, place, status) IS NOT (?2, ?3, ?4, ?5, ?6)",
-                params![
-                    id,
-                    date,
-                    start,
-                    end,
-                    m.place,
-                    m.status.as_str(),
-                    now,
-                    tx.user()
-                ],
-            )? {
-                report.meetings_updated += 1;
-                report.rows_updated += 1;
-            }
-            id
-        }
-        None => {
-            report.meetings_added += 1;
-            tx.insert(
-                "meetings",
-                "INSERT INTO meetings (committee_id, fiscal_year, number, date, start_time, end_time,
+                params![date, start, end, m.place, m.status.as_str(), now, user],
+            )),
+            insert: "INSERT INTO meetings (committee_id, fiscal_year, number, date, start_time, end_time,
                    place, status, created_at, created_by, updated_at, updated_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?10)",
-                params![
-                    committee,
-                    m.fiscal_year,
-                    m.number,
-                    date,
-                    start,
-                    end,
-                    m.place,
-                    m.status.as_str(),
-                    now,
-                    tx.user()
-                ],
-            )?
-        }
-    };
+            row: params![
+                committee,
+                m.fiscal_year,
+                m.number,
+                date,
+                start,
+                end,
+                m.place,
+                m.status.as_str(),
+                now,
+                user
+            ],
+        },
+    )?;
+    if let row::Merged::Updated(_) = merged {
+        report.meetings_updated += 1;
+    }
+    let meeting_id = report.tally(merged, Some(|r| &mut r.meetings_added));
     for (pos, title) in m.attendees.iter().enumerate() {
         let title_id = job_title_id(tx, title)?;
-        let present: Option<i64> = tx
-            .conn()
-            .query_row(
-                "SELECT id FROM attendance WHERE meeting_id = ?1 AND job_title_id = ?2",
-                params![meeting_id, title_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if present.is_none() {
-            tx.insert(
-                "attendance",
-                "INSERT INTO attendance (meeting_id, job_title_id, position) VALUES (?1, ?2, ?3)",
-                params![meeting_id, title_id, pos as i64],
-            )?;
-        }
+        upsert(
+            tx,
+            Upsert {
+                table: "attendance",
+                find: "SELECT id FROM attendance WHERE meeting_id = ?1 AND job_title_id = ?2",
+                key: params![meeting_id, title_id],
+                update: None,
+                insert: "INSERT INTO attendance (meeting_id, job_title_id, position) VALUES (?1, ?2, ?3)",
+                row: params![meeting_id, title_id, pos as i64],
+            },
+        )?;
     }
     for item in &m.items {
         merge_item(tx, meeting_id, item, report)?;
@@ -232,36 +179,22 @@ fn merge_meeting(tx: &Tx, m: &Meeting, report: &mut ImportReport) -> Result<()> 
 }
 
 fn merge_item(tx: &Tx, meeting_id: i64, item: &Item, report: &mut ImportReport) -> Result<()> {
-    let existing: Option<i64> = tx
-        .conn()
-        .query_row(
-            "SELECT id FROM agenda_items WHERE meeting_id = ?1 AND number = ?2",
-            params![meeting_id, item.number],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let item_id = match existing {
-        Some(id) => {
-            if tx.update(
-                "agenda_items",
-                id,
+    let m = upsert(
+        tx,
+        Upsert {
+            table: "agenda_items",
+            find: "SELECT id FROM agenda_items WHERE meeting_id = ?1 AND number = ?2",
+            key: params![meeting_id, item.number],
+            update: Some((
                 "UPDATE agenda_items SET title = ?2, summary = ?3, version = version + 1
                  WHERE id = ?1 AND (title, summary) IS NOT (?2, ?3)",
-                params![id, item.title, item.summary],
-            )? {
-                report.rows_updated += 1;
-            }
-            id
-        }
-        None => {
-            report.items_added += 1;
-            tx.insert(
-                "agenda_items",
-                "INSERT INTO agenda_items (meeting_id, number, title, summary) VALUES (?1, ?2, ?3, ?4)",
-                params![meeting_id, item.number, item.title, item.summary],
-            )?
-        }
-    };
+                params![item.title, item.summary],
+            )),
+            insert: "INSERT INTO agenda_items (meeting_id, number, title, summary) VALUES (?1, ?2, ?3, ?4)",
+            row: params![meeting_id, item.number, item.title, item.summary],
+        },
+    )?;
+    let item_id = report.tally(m, Some(|r| &mut r.items_added));
     for op in &item.opinions {
         merge_opinion(tx, item_id, op, report)?;
     }
@@ -278,64 +211,42 @@ fn merge_opinion(tx: &Tx, item_id: i64, op: &Opinion, report: &mut ImportReport)
     };
     let due = op.due.map(|d| d.format("%Y-%m-%d").to_string());
     let now = now_stamp();
-    let existing: Option<i64> = tx
-        .conn()
-        .query_row(
-            "SELECT id FROM opinions WHERE item_id = ?1 AND text = ?2 ORDER BY position LIMIT 1",
-            params![item_id, op.text],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match existing {
-        Some(id) => {
-            if tx.update(
-                "opinions",
-                id,
+    let user = tx.user();
+    let (kind, visibility) = (op.kind.as_str(), op.visibility.as_str());
+    let m = upsert(
+        tx,
+        Upsert {
+            table: "opinions",
+            find: "SELECT id FROM opinions WHERE item_id = ?1 AND text = ?2 ORDER BY position LIMIT 1",
+            key: params![item_id, op.text],
+            update: Some((
                 "UPDATE opinions SET kind = ?2, speaker_title_id = ?3, visibility = ?4, owner = ?5,
                    due_date = ?6, closed_at = ?7, closed_by = ?8, version = version + 1,
                    updated_at = ?9, updated_by = ?10
                  WHERE id = ?1 AND (kind, speaker_title_id, visibility, owner, due_date, closed_at, closed_by)
                    IS NOT (?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    id,
-                    op.kind.as_str(),
-                    speaker,
-                    op.visibility.as_str(),
-                    op.owner,
-                    due,
-                    op.closed_at,
-                    op.closed_by,
-                    now,
-                    tx.user()
-                ],
-            )? {
-                report.rows_updated += 1;
-            }
-        }
-        None => {
-            report.opinions_added += 1;
-            tx.insert(
-                "opinions",
-                "INSERT INTO opinions (item_id, position, text, kind, speaker_title_id, visibility,
+                params![kind, speaker, visibility, op.owner, due, op.closed_at, op.closed_by, now, user],
+            )),
+            insert: "INSERT INTO opinions (item_id, position, text, kind, speaker_title_id, visibility,
                    owner, due_date, closed_at, closed_by, created_at, created_by, updated_at, updated_by)
                  VALUES (?1, (SELECT coalesce(max(position), -1) + 1 FROM opinions WHERE item_id = ?1),
                    ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10, ?11)",
-                params![
-                    item_id,
-                    op.text,
-                    op.kind.as_str(),
-                    speaker,
-                    op.visibility.as_str(),
-                    op.owner,
-                    due,
-                    op.closed_at,
-                    op.closed_by,
-                    now,
-                    tx.user()
-                ],
-            )?;
-        }
-    }
+            row: params![
+                item_id,
+                op.text,
+                kind,
+                speaker,
+                visibility,
+                op.owner,
+                due,
+                op.closed_at,
+                op.closed_by,
+                now,
+                user
+            ],
+        },
+    )?;
+    report.tally(m, Some(|r| &mut r.opinions_added));
     Ok(())
 }
 
@@ -362,67 +273,50 @@ fn merge_link(tx: &Tx, item_id: i64, link: &str) -> Result<()> {
             "リンク {link:?}: 計画「{plan}」に {key} がありません"
         )));
     };
-    let exists: Option<i64> = tx
-        .conn()
-        .query_row(
-            "SELECT id FROM item_links WHERE item_id = ?1 AND node_id = ?2",
-            params![item_id, node],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if exists.is_none() {
-        tx.insert(
-            "item_links",
-            "INSERT INTO item_links (item_id, node_id, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
-            params![item_id, node, now_stamp(), tx.user()],
-        )?;
-    }
+    let (now, user) = (now_stamp(), tx.user());
+    upsert(
+        tx,
+        Upsert {
+            table: "item_links",
+            find: "SELECT id FROM item_links WHERE item_id = ?1 AND node_id = ?2",
+            key: params![item_id, node],
+            update: None,
+            insert: "INSERT INTO item_links (item_id, node_id, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
+            row: params![item_id, node, now, user],
+        },
+    )?;
     Ok(())
 }
 
 fn merge_plan(tx: &Tx, plan: &Plan, report: &mut ImportReport) -> Result<()> {
     validate_nodes(&plan.nodes)?;
     let scale = serde_json::to_string(&plan.status_scale)?;
-    let existing: Option<i64> = tx
-        .conn()
-        .query_row(
-            "SELECT id FROM plans WHERE kind = ?1 AND title = ?2 AND organisation = ?3
+    let m = upsert(
+        tx,
+        Upsert {
+            table: "plans",
+            find: "SELECT id FROM plans WHERE kind = ?1 AND title = ?2 AND organisation = ?3
                AND fiscal_year IS ?4",
-            params![plan.kind, plan.title, plan.organisation, plan.fiscal_year],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let plan_id = match existing {
-        Some(id) => {
-            if tx.update(
-                "plans",
-                id,
+            key: params![plan.kind, plan.title, plan.organisation, plan.fiscal_year],
+            update: Some((
                 "UPDATE plans SET status_scale = ?2, version = version + 1
                  WHERE id = ?1 AND status_scale IS NOT ?2",
-                params![id, scale],
-            )? {
-                report.rows_updated += 1;
-            }
-            id
-        }
-        None => {
-            report.plans_added += 1;
-            tx.insert(
-                "plans",
-                "INSERT INTO plans (kind, title, organisation, fiscal_year, status_scale)
+                params![scale],
+            )),
+            insert: "INSERT INTO plans (kind, title, organisation, fiscal_year, status_scale)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    plan.kind,
-                    plan.title,
-                    plan.organisation,
-                    plan.fiscal_year,
-                    scale
-                ],
-            )?
-        }
-    };
+            row: params![
+                plan.kind,
+                plan.title,
+                plan.organisation,
+                plan.fiscal_year,
+                scale
+            ],
+        },
+    )?;
+    let plan_id = report.tally(m, Some(|r| &mut r.plans_added));
     for node in &plan.nodes {
-        super::merge_nodes::merge_node(tx, plan_id, None, node, report)?;
+        nodes::merge_node(tx, plan_id, None, node, report)?;
     }
     Ok(())
 }

@@ -14,7 +14,6 @@ pub mod diagnose;
 mod export;
 pub mod files;
 mod merge;
-mod merge_nodes;
 mod migrations;
 mod ops;
 pub mod osuser;

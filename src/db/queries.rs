@@ -142,79 +142,9 @@ impl Store {
             return Ok(None);
         };
         meeting.date = parse_date(&date)?;
-        let mut stmt = conn.prepare_cached(
-            "SELECT j.name FROM attendance a JOIN job_titles j ON j.id = a.job_title_id
-             WHERE a.meeting_id = ?1 ORDER BY a.position, a.id",
-        )?;
-        let attendees = stmt
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let previous: Option<i64> = conn
-            .query_row(
-                "SELECT id FROM meetings WHERE (date, coalesce(start_time, '')) <
-                   (SELECT date, coalesce(start_time, '') FROM meetings WHERE id = ?1)
-                 ORDER BY date DESC, start_time DESC LIMIT 1",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let previous_attendees = match previous {
-            Some(p) => stmt
-                .query_map([p], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?,
-            None => Vec::new(),
-        };
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, number, title, summary FROM agenda_items WHERE meeting_id = ?1 ORDER BY number",
-        )?;
-        let mut items: Vec<ItemRow> = stmt
-            .query_map([id], |r| {
-                Ok(ItemRow {
-                    id: r.get(0)?,
-                    number: r.get(1)?,
-                    title: r.get(2)?,
-                    summary: r.get(3)?,
-                    opinions: Vec::new(),
-                    links: Vec::new(),
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = conn.prepare_cached(
-            "SELECT o.id, o.text, o.kind, j.name, o.owner, o.due_date, o.version, o.updated_by
-             FROM opinions o LEFT JOIN job_titles j ON j.id = o.speaker_title_id
-             WHERE o.item_id = ?1 ORDER BY o.position, o.id",
-        )?;
-        for item in &mut items {
-            item.opinions = stmt
-                .query_map([item.id], |r| {
-                    let kind: String = r.get(2)?;
-                    let due: Option<String> = r.get(5)?;
-                    Ok(OpinionRow {
-                        id: r.get(0)?,
-                        text: r.get(1)?,
-                        kind: OpinionKind::parse(&kind).unwrap_or_default(),
-                        speaker: r.get(3)?,
-                        owner: r.get(4)?,
-                        due: due.and_then(|d| parse_date(&d).ok()),
-                        version: r.get(6)?,
-                        updated_by: r.get(7)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-        }
-        let fresh = (chrono::Utc::now() - chrono::Duration::seconds(PRESENCE_FRESH_SECS))
-            .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-            .to_string();
-        let mut stmt = conn.prepare_cached(
-            "SELECT DISTINCT os_user FROM presence
-             WHERE meeting_id = ?1 AND seen_at >= ?2 AND NOT (os_user = ?3 AND session = ?4)
-             ORDER BY os_user",
-        )?;
-        let recording_by = stmt
-            .query_map(params![id, fresh, self.user(), self.session()], |r| {
-                r.get(0)
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let (attendees, previous_attendees) = attendees(conn, id)?;
+        let mut items = items_with_opinions(conn, id)?;
+        let recording_by = self.recording_by(id)?;
         let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
         let mut links = self.links_of_items(&ids)?;
         for item in &mut items {
@@ -227,6 +157,25 @@ impl Store {
             recording_by,
             items,
         }))
+    }
+
+    /// Who else is minuting meeting `id` right now (fresh presence, not
+    /// this session).
+    fn recording_by(&self, id: i64) -> Result<Vec<String>> {
+        let fresh = (chrono::Utc::now() - chrono::Duration::seconds(PRESENCE_FRESH_SECS))
+            .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+            .to_string();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT DISTINCT os_user FROM presence
+             WHERE meeting_id = ?1 AND seen_at >= ?2 AND NOT (os_user = ?3 AND session = ?4)
+             ORDER BY os_user",
+        )?;
+        let by = stmt
+            .query_map(params![id, fresh, self.user(), self.session()], |r| {
+                r.get(0)
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(by)
     }
 
     /// Every job title, in the organisation's order.
@@ -312,4 +261,75 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
+}
+
+/// Meeting `id`'s attendees, and those of the meeting before it (for
+/// "same as last time").
+fn attendees(conn: &rusqlite::Connection, id: i64) -> Result<(Vec<String>, Vec<String>)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT j.name FROM attendance a JOIN job_titles j ON j.id = a.job_title_id
+         WHERE a.meeting_id = ?1 ORDER BY a.position, a.id",
+    )?;
+    let attendees = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let previous: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM meetings WHERE (date, coalesce(start_time, '')) <
+               (SELECT date, coalesce(start_time, '') FROM meetings WHERE id = ?1)
+             ORDER BY date DESC, start_time DESC LIMIT 1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let previous_attendees = match previous {
+        Some(p) => stmt
+            .query_map([p], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?,
+        None => Vec::new(),
+    };
+    Ok((attendees, previous_attendees))
+}
+
+/// Meeting `id`'s agenda items, each with its opinions (links not yet).
+fn items_with_opinions(conn: &rusqlite::Connection, id: i64) -> Result<Vec<ItemRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, number, title, summary FROM agenda_items WHERE meeting_id = ?1 ORDER BY number",
+    )?;
+    let mut items: Vec<ItemRow> = stmt
+        .query_map([id], |r| {
+            Ok(ItemRow {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                title: r.get(2)?,
+                summary: r.get(3)?,
+                opinions: Vec::new(),
+                links: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.id, o.text, o.kind, j.name, o.owner, o.due_date, o.version, o.updated_by
+         FROM opinions o LEFT JOIN job_titles j ON j.id = o.speaker_title_id
+         WHERE o.item_id = ?1 ORDER BY o.position, o.id",
+    )?;
+    for item in &mut items {
+        item.opinions = stmt
+            .query_map([item.id], |r| {
+                let kind: String = r.get(2)?;
+                let due: Option<String> = r.get(5)?;
+                Ok(OpinionRow {
+                    id: r.get(0)?,
+                    text: r.get(1)?,
+                    kind: OpinionKind::parse(&kind).unwrap_or_default(),
+                    speaker: r.get(3)?,
+                    owner: r.get(4)?,
+                    due: due.and_then(|d| parse_date(&d).ok()),
+                    version: r.get(6)?,
+                    updated_by: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+    }
+    Ok(items)
 }

@@ -135,21 +135,10 @@ pub fn split_list(s: &str) -> Vec<String> {
 /// 令和元年度 and 平成31年度 are both fiscal 2019.
 pub fn fiscal_year_prefix(line: &str) -> Option<(i32, String)> {
     let folded = fold(line);
-    let era = crate::wareki::Era::all()
-        .into_iter()
-        .find(|e| folded.starts_with(e.name()))?;
-    let after_era = &folded[era.name().len()..];
-    let pos = after_era.find("年度")?;
-    let year = match &after_era[..pos] {
-        "元" => 1,
-        digits => digits.trim().parse::<i32>().ok().filter(|y| *y >= 1)?,
-    };
-    let fy = era.start().year() + year - 1;
-    let consumed = folded[..era.name().len() + pos].chars().count() + 2;
+    let (fy, pos) = crate::wareki::fiscal::era_fiscal_year_prefix(&folded)?;
+    let consumed = folded[..pos].chars().count() + 2;
     Some((fy, after_chars(line, consumed).to_string()))
 }
-
-use chrono::Datelike;
 
 #[cfg(test)]
 mod tests {

@@ -148,34 +148,99 @@ pub struct Parsed {
     pub warnings: Vec<String>,
 }
 
-pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
-    let err = |line: Option<usize>, message: String| ImportError {
+fn error(file: &str, line: Option<usize>, message: String) -> ImportError {
+    ImportError {
         file: file.to_string(),
         line,
         message,
-    };
-    let Some(first_meeting) = (0..lines.len()).find(|&i| meeting_start(lines, i).is_some()) else {
-        return Err(err(
-            None,
-            "会議が見つかりません: 「第1回」のような行がありません（会議録のページではないか、途中で切れています）".into(),
-        ));
-    };
+    }
+}
+
+/// The page's title line before the first meeting, if any: "平成29年度
+/// 区づくり経営会議" gives the fiscal year and the committee, the lines
+/// after it the preamble.
+struct Title {
+    fiscal_year: Option<i32>,
+    committee: String,
+    preamble: String,
+    found: bool,
+}
+
+fn page_title(lines: &[Line], first_meeting: usize) -> Title {
     let title = lines[..first_meeting]
         .iter()
         .position(|l| fiscal_year_prefix(&l.text).is_some_and(|(_, rest)| !rest.is_empty()));
-    let (page_fy, committee, preamble) = match title {
+    match title {
         Some(i) => {
             let (fy, rest) = fiscal_year_prefix(&lines[i].text).unwrap_or_default();
             let preamble: Vec<&str> = lines[i + 1..first_meeting]
                 .iter()
                 .map(|l| l.text.as_str())
                 .collect();
-            (Some(fy), rest, preamble.join("\n"))
+            Title {
+                fiscal_year: Some(fy),
+                committee: rest,
+                preamble: preamble.join("\n"),
+                found: true,
+            }
         }
-        None => (None, DEFAULT_COMMITTEE.to_string(), String::new()),
-    };
+        None => Title {
+            fiscal_year: None,
+            committee: DEFAULT_COMMITTEE.to_string(),
+            preamble: String::new(),
+            found: false,
+        },
+    }
+}
 
+pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
+    let Some(first_meeting) = (0..lines.len()).find(|&i| meeting_start(lines, i).is_some()) else {
+        return Err(error(
+            file,
+            None,
+            "会議が見つかりません: 「第1回」のような行がありません（会議録のページではないか、途中で切れています）".into(),
+        ));
+    };
+    let title = page_title(lines, first_meeting);
     let mut warnings = Vec::new();
+    let drafts = read_meetings(file, lines, first_meeting, &mut warnings)?;
+    let mut meetings = Vec::new();
+    for d in drafts {
+        meetings.push(
+            finish(d, title.fiscal_year).map_err(|(line, msg)| error(file, Some(line), msg))?,
+        );
+    }
+    let committees = if title.found {
+        vec![Committee {
+            name: title.committee.clone(),
+            organisation: String::new(),
+            preamble: title.preamble,
+        }]
+    } else {
+        Vec::new()
+    };
+    for m in &mut meetings {
+        m.committee = title.committee.clone();
+    }
+    Ok(Parsed {
+        dataset: Dataset {
+            committees,
+            meetings,
+            plans: Vec::new(),
+        },
+        warnings,
+    })
+}
+
+/// Every meeting from `first_meeting` to the footer, its lines sorted into
+/// the sections their headings open.
+fn read_meetings(
+    file: &str,
+    lines: &[Line],
+    first_meeting: usize,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<MeetingDraft>, ImportError> {
+    let err = |line: Option<usize>, message: String| error(file, line, message);
     let mut drafts: Vec<MeetingDraft> = Vec::new();
     let mut section = Section::None;
     for (i, line) in lines.iter().enumerate().skip(first_meeting) {
@@ -214,7 +279,7 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
                 let taken = if s == Section::Agenda {
                     agenda_line(m, &rest, no)
                 } else {
-                    take_value(m, s, &rest, no, &mut warnings, file)
+                    take_value(m, s, &rest, no, warnings, file)
                 };
                 taken.map_err(|e| err(Some(no), e))?;
             }
@@ -232,34 +297,10 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
                 ))
             }
             Section::Agenda => agenda_line(m, text, no).map_err(|e| err(Some(no), e))?,
-            s => take_value(m, s, text, no, &mut warnings, file).map_err(|e| err(Some(no), e))?,
+            s => take_value(m, s, text, no, warnings, file).map_err(|e| err(Some(no), e))?,
         }
     }
-
-    let mut meetings = Vec::new();
-    for d in drafts {
-        meetings.push(finish(d, page_fy).map_err(|(line, msg)| err(Some(line), msg))?);
-    }
-    let committees = if title.is_some() {
-        vec![Committee {
-            name: committee.clone(),
-            organisation: String::new(),
-            preamble,
-        }]
-    } else {
-        Vec::new()
-    };
-    for m in &mut meetings {
-        m.committee = committee.clone();
-    }
-    Ok(Parsed {
-        dataset: Dataset {
-            committees,
-            meetings,
-            plans: Vec::new(),
-        },
-        warnings,
-    })
+    Ok(drafts)
 }
 
 fn short(s: &str) -> String {

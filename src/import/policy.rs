@@ -77,62 +77,7 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Dataset, ImportError> {
             expect = heading(inner, &mut flat).map_err(|m| err(line.no, m))?;
             continue;
         }
-        match expect {
-            Expect::Preamble => {}
-            _ if is_section_line(&folded) => {}
-            Expect::BulletNodes(level) => {
-                let Some(t) = bullet_text(text) else {
-                    return Err(err(
-                        line.no,
-                        format!("{level}は「・」で始まる行のはずですが「{text}」でした"),
-                    ));
-                };
-                flat.push(Flat {
-                    node: node(level, "", t),
-                    parent: None,
-                });
-            }
-            Expect::ItemTitle => {
-                let Some(t) = bullet_text(text) else {
-                    return Err(err(
-                        line.no,
-                        format!(
-                            "【取組項目】の次は「・」で始まる項目名のはずですが「{text}」でした"
-                        ),
-                    ));
-                };
-                flat.push(Flat {
-                    node: node("取組項目", "", t),
-                    parent: None,
-                });
-                expect = Expect::Body;
-            }
-            Expect::Body => {
-                let Some(last) = flat.last_mut() else {
-                    return Err(err(
-                        line.no,
-                        format!("どの項目の本文か分かりません: 「{text}」"),
-                    ));
-                };
-                if let Some(budget) = budget_line(&folded) {
-                    if last.node.level != "具体的取組" {
-                        return Err(err(
-                            line.no,
-                            format!(
-                                "予算額は具体的取組に書くものですが、{}の中にあります",
-                                last.node.level
-                            ),
-                        ));
-                    }
-                    last.node.budget_kyen = budget.map_err(|m| err(line.no, m))?;
-                    continue;
-                }
-                if !last.node.body.is_empty() {
-                    last.node.body.push('\n');
-                }
-                last.node.body.push_str(text);
-            }
-        }
+        read_line(&mut expect, &mut flat, text, &folded).map_err(|m| err(line.no, m))?;
     }
     if flat.is_empty() {
         return Err(ImportError {
@@ -152,6 +97,66 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Dataset, ImportError> {
         }],
         ..Dataset::default()
     })
+}
+
+/// One line inside a section, read as the section `expect`s.
+fn read_line(
+    expect: &mut Expect,
+    flat: &mut Vec<Flat>,
+    text: &str,
+    folded: &str,
+) -> Result<(), String> {
+    match *expect {
+        Expect::Preamble => {}
+        _ if is_section_line(folded) => {}
+        Expect::BulletNodes(level) => {
+            let Some(t) = bullet_text(text) else {
+                return Err(format!(
+                    "{level}は「・」で始まる行のはずですが「{text}」でした"
+                ));
+            };
+            flat.push(Flat {
+                node: node(level, "", t),
+                parent: None,
+            });
+        }
+        Expect::ItemTitle => {
+            let Some(t) = bullet_text(text) else {
+                return Err(format!(
+                    "【取組項目】の次は「・」で始まる項目名のはずですが「{text}」でした"
+                ));
+            };
+            flat.push(Flat {
+                node: node("取組項目", "", t),
+                parent: None,
+            });
+            *expect = Expect::Body;
+        }
+        Expect::Body => body_line(flat, text, folded)?,
+    }
+    Ok(())
+}
+
+/// A line of the last node's body, or its budget.
+fn body_line(flat: &mut [Flat], text: &str, folded: &str) -> Result<(), String> {
+    let Some(last) = flat.last_mut() else {
+        return Err(format!("どの項目の本文か分かりません: 「{text}」"));
+    };
+    if let Some(budget) = budget_line(folded) {
+        if last.node.level != "具体的取組" {
+            return Err(format!(
+                "予算額は具体的取組に書くものですが、{}の中にあります",
+                last.node.level
+            ));
+        }
+        last.node.budget_kyen = budget?;
+        return Ok(());
+    }
+    if !last.node.body.is_empty() {
+        last.node.body.push('\n');
+    }
+    last.node.body.push_str(text);
+    Ok(())
 }
 
 fn node(level: &str, code: &str, title: &str) -> Node {

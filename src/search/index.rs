@@ -21,6 +21,9 @@ use chrono::{Datelike, NaiveDate};
 
 use super::fold::{fold, fold_each};
 
+/// Bytes of the arena sampled for byte frequencies.
+const RARITY_SAMPLE: usize = 256 << 10;
+
 /// What an entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(u8)]
@@ -420,7 +423,7 @@ impl IndexBuilder {
         drop(old);
         starts.push(arena.len() as u32);
         let ranks = docs.iter().map(|d| d.kind.rank()).collect();
-        let byte_rank = byte_ranks(&arena[..arena.len().min(super::scan::RARITY_SAMPLE)]);
+        let byte_rank = byte_ranks(&arena[..arena.len().min(RARITY_SAMPLE)]);
         Index {
             codec,
             byte_rank,

@@ -162,6 +162,29 @@ fn items_and_nodes(
     b: &mut IndexBuilder,
     titles_only: bool,
 ) -> Result<Lookup, SearchError> {
+    let meetings = meeting_facts(conn)?;
+    let item_meeting = items(conn, b, &meetings, titles_only)?;
+    if titles_only {
+        return Ok(Lookup {
+            item_meeting,
+            titles: HashMap::new(),
+        });
+    }
+    nodes(conn, b)?;
+    let mut titles = HashMap::new();
+    let mut stmt = conn.prepare("SELECT id, name FROM job_titles")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        titles.insert(r.get(0)?, r.get(1)?);
+    }
+    Ok(Lookup {
+        item_meeting,
+        titles,
+    })
+}
+
+/// What each meeting gives the entries in it, by meeting id.
+fn meeting_facts(conn: &Connection) -> Result<HashMap<i64, MeetingFacts>, SearchError> {
     let mut meetings: HashMap<i64, MeetingFacts> = HashMap::new();
     let mut stmt = conn.prepare("SELECT id, date, fiscal_year, number FROM meetings")?;
     let mut rows = stmt.query([])?;
@@ -181,6 +204,16 @@ fn items_and_nodes(
             },
         );
     }
+    Ok(meetings)
+}
+
+/// Agenda titles (and summaries unless `titles_only`); each item's meeting.
+fn items(
+    conn: &Connection,
+    b: &mut IndexBuilder,
+    meetings: &HashMap<i64, MeetingFacts>,
+    titles_only: bool,
+) -> Result<HashMap<i64, MeetingFacts>, SearchError> {
     let mut item_meeting = HashMap::new();
     let mut stmt = conn.prepare("SELECT id, meeting_id, title, summary FROM agenda_items")?;
     let mut rows = stmt.query([])?;
@@ -205,12 +238,11 @@ fn items_and_nodes(
             b.push(doc(DocKind::ItemSummary), summary)?;
         }
     }
-    if titles_only {
-        return Ok(Lookup {
-            item_meeting,
-            titles: HashMap::new(),
-        });
-    }
+    Ok(item_meeting)
+}
+
+/// Policy node titles and bodies, dated by their plan's fiscal year.
+fn nodes(conn: &Connection, b: &mut IndexBuilder) -> Result<(), SearchError> {
     let mut stmt = conn.prepare(
         "SELECT n.id, n.plan_id, n.title, n.body, p.fiscal_year
          FROM plan_nodes n JOIN plans p ON p.id = n.plan_id",
@@ -236,16 +268,7 @@ fn items_and_nodes(
             b.push(doc(DocKind::NodeBody), body)?;
         }
     }
-    let mut titles = HashMap::new();
-    let mut stmt = conn.prepare("SELECT id, name FROM job_titles")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        titles.insert(r.get(0)?, r.get(1)?);
-    }
-    Ok(Lookup {
-        item_meeting,
-        titles,
-    })
+    Ok(())
 }
 
 /// The opinions with ids in `lo..=hi`.

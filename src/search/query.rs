@@ -131,7 +131,7 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
 fn word(q: &mut Query, w: &str) -> Result<(), QueryError> {
     if let Some(v) = w.strip_prefix("fy:").or_else(|| w.strip_prefix("年度:")) {
         if !v.is_empty() && !fiscal_year_being_typed(v) {
-            q.fiscal_year = Some(crate::cli::parse_fiscal_year(v).map_err(|_| {
+            q.fiscal_year = Some(crate::wareki::parse_fiscal_year(v).map_err(|_| {
                 QueryError(format!(
                     "fy:{v} の年度が読めません（fy:2017、fy:H29、fy:平成29年度 のように）"
                 ))

@@ -138,61 +138,75 @@ pub fn row(
         node: None,
     };
     if kind.is_opinion() {
-        let mut stmt = conn.prepare_cached(OPINION_SQL)?;
-        return stmt
-            .query_row([id], |r| {
-                Ok(ResultRow {
-                    text: r.get(0)?,
-                    speaker: r.get(1)?,
-                    item: Some(ItemRef {
-                        id: r.get(2)?,
-                        number: r.get(3)?,
-                        title: r.get(4)?,
-                    }),
-                    meeting: Some(MeetingRef {
-                        id: r.get(5)?,
-                        number: r.get(6)?,
-                        committee: r.get(9)?,
-                    }),
-                    date: parse_date(&r.get::<_, String>(7)?),
-                    fiscal_year: r.get(8)?,
-                    ..base.clone()
-                })
-            })
-            .optional();
+        opinion_row(conn, base)
+    } else if kind.is_item() {
+        item_row(conn, base)
+    } else {
+        node_row(conn, base)
     }
-    if kind.is_item() {
-        let mut stmt = conn.prepare_cached(ITEM_SQL)?;
-        return stmt
-            .query_row([id], |r| {
-                let title: String = r.get(0)?;
-                Ok(ResultRow {
-                    text: if kind == DocKind::ItemTitle {
-                        title.clone()
-                    } else {
-                        r.get(1)?
-                    },
-                    item: Some(ItemRef {
-                        id,
-                        number: r.get(2)?,
-                        title,
-                    }),
-                    meeting: Some(MeetingRef {
-                        id: r.get(3)?,
-                        number: r.get(4)?,
-                        committee: r.get(7)?,
-                    }),
-                    date: parse_date(&r.get::<_, String>(5)?),
-                    fiscal_year: r.get(6)?,
-                    ..base.clone()
-                })
-            })
-            .optional();
-    }
-    let mut stmt = conn.prepare_cached(NODE_SQL)?;
-    stmt.query_row([id], |r| {
+}
+
+fn opinion_row(conn: &Connection, base: ResultRow) -> Result<Option<ResultRow>, rusqlite::Error> {
+    let mut stmt = conn.prepare_cached(OPINION_SQL)?;
+    stmt.query_row([base.id], |r| {
         Ok(ResultRow {
-            text: r.get(if kind == DocKind::NodeTitle { 0 } else { 1 })?,
+            text: r.get(0)?,
+            speaker: r.get(1)?,
+            item: Some(ItemRef {
+                id: r.get(2)?,
+                number: r.get(3)?,
+                title: r.get(4)?,
+            }),
+            meeting: Some(MeetingRef {
+                id: r.get(5)?,
+                number: r.get(6)?,
+                committee: r.get(9)?,
+            }),
+            date: parse_date(&r.get::<_, String>(7)?),
+            fiscal_year: r.get(8)?,
+            ..base.clone()
+        })
+    })
+    .optional()
+}
+
+fn item_row(conn: &Connection, base: ResultRow) -> Result<Option<ResultRow>, rusqlite::Error> {
+    let mut stmt = conn.prepare_cached(ITEM_SQL)?;
+    stmt.query_row([base.id], |r| {
+        let title: String = r.get(0)?;
+        Ok(ResultRow {
+            text: if base.kind == DocKind::ItemTitle {
+                title.clone()
+            } else {
+                r.get(1)?
+            },
+            item: Some(ItemRef {
+                id: base.id,
+                number: r.get(2)?,
+                title,
+            }),
+            meeting: Some(MeetingRef {
+                id: r.get(3)?,
+                number: r.get(4)?,
+                committee: r.get(7)?,
+            }),
+            date: parse_date(&r.get::<_, String>(5)?),
+            fiscal_year: r.get(6)?,
+            ..base.clone()
+        })
+    })
+    .optional()
+}
+
+fn node_row(conn: &Connection, base: ResultRow) -> Result<Option<ResultRow>, rusqlite::Error> {
+    let mut stmt = conn.prepare_cached(NODE_SQL)?;
+    stmt.query_row([base.id], |r| {
+        Ok(ResultRow {
+            text: r.get(if base.kind == DocKind::NodeTitle {
+                0
+            } else {
+                1
+            })?,
             node: Some(NodeRef {
                 plan_id: r.get(4)?,
                 plan: r.get(5)?,

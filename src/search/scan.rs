@@ -2,7 +2,7 @@
 //! entries. It never runs the fuzzy matcher; for each entry it only asks
 //! "are the query's characters there, in order?" with byte search (memchr)
 //! and gives a cheap score; a top-k selection keeps the best few hundred
-//! for [`super::rank`] to score properly.
+//! for the ranking (`rank.rs`) to score properly.
 //!
 //! Three ways to look, cheapest first (the [`super::Session`] picks):
 //! - [`Within::Extend`]: the query is the last one with characters added
@@ -33,8 +33,6 @@ const CANCEL_EVERY: usize = 4096;
 /// Entries ahead whose bytes are prefetched when going through a list.
 const PREFETCH_AHEAD: usize = 12;
 const THREADS: usize = 2;
-/// Bytes of the arena sampled for byte frequencies.
-pub(super) const RARITY_SAMPLE: usize = 256 << 10;
 /// The quality field of a scan key (bits 32..61).
 const QMAX: u64 = (1 << 29) - 1;
 /// In [`Match::rest`]: some word before the last is not exact.

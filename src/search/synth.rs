@@ -9,6 +9,8 @@
 //! the generated committees are named `…（合成データ）`, and generating into a
 //! database that already has them is refused.
 
+mod words;
+
 use std::io::Write;
 
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -16,6 +18,8 @@ use rusqlite::params;
 
 use super::SearchError;
 use crate::db::Store;
+pub use words::JOB_TITLES;
+use words::{ADJ, ENDINGS, NOUNS, PLACES, WARDS};
 
 /// A small, fast, seeded generator (SplitMix64).
 pub struct Rng(u64);
@@ -47,232 +51,6 @@ impl Rng {
         self.range(0, 99) < p
     }
 }
-
-const WARDS: &[&str] = &[
-    "旭",
-    "青葉",
-    "泉",
-    "磯子",
-    "神奈川",
-    "金沢",
-    "港南",
-    "港北",
-    "栄",
-    "瀬谷",
-    "都筑",
-    "鶴見",
-    "戸塚",
-    "中",
-    "西",
-    "保土ケ谷",
-    "緑",
-    "南",
-];
-
-pub const JOB_TITLES: &[&str] = &[
-    "区長",
-    "副区長",
-    "福祉保健センター長",
-    "福祉保健センター担当部長",
-    "土木事務所長",
-    "消防署長",
-    "総務課長",
-    "区政推進課長",
-    "地域振興課長",
-    "資源化推進担当課長",
-    "戸籍課長",
-    "税務課長",
-    "福祉保健課長",
-    "生活衛生課長",
-    "高齢・障害支援課長",
-    "こども家庭支援課長",
-    "生活支援課長",
-    "保険年金課長",
-    "学校連携・こども担当課長",
-];
-
-const NOUNS: &[&str] = &[
-    "大規模団地",
-    "団地再生",
-    "地域の方々",
-    "区民",
-    "自治会",
-    "町内会",
-    "商店街",
-    "地域活動",
-    "子育て支援",
-    "高齢者",
-    "見守り活動",
-    "地域包括ケア",
-    "防災訓練",
-    "災害時の避難",
-    "避難所運営",
-    "予算編成",
-    "区提案反映制度",
-    "超過勤務",
-    "業務の平準化",
-    "働き方改革",
-    "人材育成",
-    "若手職員",
-    "職員研修",
-    "窓口サービス",
-    "待ち時間",
-    "手続きのデジタル化",
-    "オンライン申請",
-    "ホームページ",
-    "広報紙",
-    "情報発信",
-    "タウンミーティング",
-    "ワーキンググループ",
-    "ワークショップ",
-    "プロジェクトチーム",
-    "アンケート結果",
-    "パブリックコメント",
-    "ボランティア",
-    "コミュニティ",
-    "ネットワーク",
-    "マニュアル",
-    "スケジュール",
-    "コンセプト",
-    "ビジョン",
-    "モデル事業",
-    "イベント",
-    "記念事業",
-    "区制50周年",
-    "実行委員会",
-    "運営方針",
-    "経営課題",
-    "具体的取組",
-    "中間振り返り",
-    "自己評価",
-    "改革推進委員会",
-    "委嘱委員",
-    "選挙事務",
-    "ごみの減量",
-    "資源化",
-    "環境保全",
-    "公園の維持管理",
-    "緑化",
-    "道路の補修",
-    "バス路線",
-    "交通安全",
-    "自転車の放置",
-    "空き家対策",
-    "住宅再生",
-    "まちづくり",
-    "持続可能なまち",
-    "2025年問題",
-    "健康づくり",
-    "介護予防",
-    "がん検診",
-    "生活習慣病",
-    "障害者支援",
-    "生活保護",
-    "就労支援",
-    "外国人住民",
-    "多文化共生",
-    "国際交流",
-    "図書館",
-    "読書活動",
-    "学校との連携",
-    "放課後の居場所",
-    "児童虐待の防止",
-    "保育所の待機児童",
-    "地域ケアプラザ",
-    "区役所庁舎",
-    "施設の老朽化",
-    "修繕計画",
-    "税の収納率",
-    "戸籍事務",
-    "マイナンバーカード",
-    "個人情報の保護",
-    "情報セキュリティ",
-    "リスク管理",
-    "事業の検証",
-    "成果指標",
-    "目標値",
-    "費用対効果",
-    "関係局",
-    "関係課",
-    "所管課",
-    "地区担当",
-    "区連会",
-    "社会福祉協議会",
-    "民生委員",
-    "消防団",
-    "警察署",
-    "学識経験者",
-    "事業者",
-    "NPO法人",
-    "大学",
-    "企業との協働",
-    "雇用の創出",
-    "観光資源",
-    "文化芸術",
-    "スポーツ振興",
-    "健康ウォーキング",
-    "花と緑",
-    "農地の保全",
-    "地産地消",
-    "食品衛生",
-    "感染症対策",
-    "ワクチン接種",
-    "熱中症対策",
-    "猛暑対策",
-    "大雨への備え",
-    "土砂災害",
-    "津波避難",
-    "帰宅困難者",
-    "備蓄物資",
-    "区民意識調査",
-    "広聴",
-    "要望への対応",
-];
-
-const PLACES: &[&str] = &[
-    "地区",
-    "町",
-    "公園",
-    "小学校",
-    "中学校",
-    "団地",
-    "商店街",
-    "駅前",
-    "地域ケアプラザ",
-    "地区センター",
-    "自治会館",
-    "川沿い",
-    "台",
-    "丘",
-];
-
-const ADJ: &[&str] = &[
-    "重要な課題である",
-    "地域の関心が高い",
-    "まだ十分でない",
-    "区民に分かりにくい",
-    "年々増えている",
-    "他区でも課題となっている",
-    "短期間で成果が求められる",
-    "前年度から続いている",
-    "関係者が多い",
-    "予算の制約がある",
-];
-
-const ENDINGS: &[&str] = &[
-    "取り組むべき。",
-    "検討すべき。",
-    "進めてほしい。",
-    "工夫することが大切。",
-    "しっかりと説明すべき。",
-    "早急に対応する必要がある。",
-    "区民に分かりやすく周知すべき。",
-    "関係課と調整してほしい。",
-    "効果を検証すべき。",
-    "意識して進めることが大切。",
-    "次回の会議で報告してほしい。",
-    "職員全体で共有すべき。",
-];
 
 /// The kanji of place names: a fixed spread over the CJK block, so the
 /// data holds thousands of distinct characters, as real minutes do.
@@ -386,50 +164,11 @@ fn fill(
     report: &mut SynthReport,
     lines: &mut Option<&mut dyn Write>,
 ) -> Result<(), SearchError> {
-    let stamp = crate::db::now_stamp();
-    let user = "kusei-gen";
-    let mut titles = Vec::new();
-    for (i, t) in JOB_TITLES.iter().enumerate() {
-        conn.execute(
-            "INSERT OR IGNORE INTO job_titles (name, sort_order) VALUES (?1, ?2)",
-            params![t, i as i64],
-        )?;
-        titles.push(
-            conn.query_row("SELECT id FROM job_titles WHERE name = ?1", [t], |r| {
-                r.get::<_, i64>(0)
-            })?,
-        );
-    }
-    let mut meeting = conn.prepare(
-        "INSERT INTO meetings (committee_id, fiscal_year, number, date, start_time, end_time,
-           place, status, created_at, created_by, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, '13:00', '14:30', ?5, 'published', ?6, ?7, ?6, ?7)",
-    )?;
-    let mut attend = conn.prepare(
-        "INSERT INTO attendance (meeting_id, job_title_id, position) VALUES (?1, ?2, ?3)",
-    )?;
-    let mut item = conn.prepare(
-        "INSERT INTO agenda_items (meeting_id, number, title, summary) VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    let mut opinion = conn.prepare(
-        "INSERT INTO opinions (item_id, position, text, kind, speaker_title_id, owner, due_date,
-           created_at, created_by, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9)",
-    )?;
+    let mut w = Writer::new(conn)?;
     let mut committee = 0;
     while report.opinions < opinions {
         let ward = WARDS[committee % WARDS.len()];
-        let round = committee / WARDS.len();
-        let name = if round == 0 {
-            format!("{ward}区 区づくり経営会議（合成データ）")
-        } else {
-            format!("{ward}区 区づくり経営会議{}（合成データ）", round + 1)
-        };
-        conn.execute(
-            "INSERT INTO committees (name, organisation) VALUES (?1, ?2)",
-            params![name, format!("{ward}区")],
-        )?;
-        let cid = conn.last_insert_rowid();
+        let cid = w.committee(ward, committee / WARDS.len())?;
         committee += 1;
         report.committees += 1;
         'years: for fy in 2006..=2025 {
@@ -437,58 +176,168 @@ fn fill(
                 if report.opinions >= opinions {
                     break 'years;
                 }
-                let date = meeting_date(rng, fy, number);
-                meeting.execute(params![
-                    cid,
+                let at = Meeting {
+                    committee: cid,
+                    ward,
                     fy,
                     number,
-                    date.format("%Y-%m-%d").to_string(),
-                    format!("{ward}区役所 会議室{}", rng.range(1, 3)),
-                    stamp,
-                    user
-                ])?;
-                let mid = conn.last_insert_rowid();
-                report.meetings += 1;
-                let present = rng.range(8, titles.len());
-                for (p, t) in titles.iter().take(present).enumerate() {
-                    attend.execute(params![mid, t, p as i64])?;
-                }
-                for n in 1..=rng.range(3, 6) {
-                    let title = item_title(rng, fy);
-                    let summary = format!("{}について協議しました。", rng.pick(NOUNS));
-                    item.execute(params![mid, n as i64, title, summary])?;
-                    let iid = conn.last_insert_rowid();
-                    report.items += 1;
-                    for pos in 0..rng.range(3, 12) {
-                        if report.opinions >= opinions {
-                            break;
-                        }
-                        let text = opinion_text(rng);
-                        let (kind, owner, due) = match rng.range(0, 99) {
-                            0..=3 => ("decision", None, None),
-                            4..=6 => (
-                                "action",
-                                Some(rng.pick(&JOB_TITLES[6..]).to_string()),
-                                date.checked_add_days(chrono::Days::new(30))
-                                    .map(|d| d.format("%Y-%m-%d").to_string()),
-                            ),
-                            _ => ("opinion", None, None),
-                        };
-                        let speaker = rng.percent(60).then(|| titles[rng.range(0, present - 1)]);
-                        opinion.execute(params![
-                            iid, pos as i64, text, kind, speaker, owner, due, stamp, user
-                        ])?;
-                        if let Some(w) = lines.as_mut() {
-                            writeln!(w, "{text}")
-                                .map_err(|e| SearchError::Build(format!("書き出せません: {e}")))?;
-                        }
-                        report.opinions += 1;
-                    }
-                }
+                };
+                w.meeting(rng, &at, opinions, report, lines)?;
             }
         }
     }
     Ok(())
+}
+
+/// Which meeting to write.
+struct Meeting {
+    committee: i64,
+    ward: &'static str,
+    fy: i32,
+    number: u32,
+}
+
+/// The prepared inserts, and what every row shares.
+struct Writer<'c> {
+    conn: &'c rusqlite::Connection,
+    meeting: rusqlite::Statement<'c>,
+    attend: rusqlite::Statement<'c>,
+    item: rusqlite::Statement<'c>,
+    opinion: rusqlite::Statement<'c>,
+    /// The ids of [`JOB_TITLES`], in order.
+    titles: Vec<i64>,
+    stamp: String,
+    user: &'static str,
+}
+
+impl<'c> Writer<'c> {
+    fn new(conn: &'c rusqlite::Connection) -> Result<Writer<'c>, SearchError> {
+        let mut titles = Vec::new();
+        for (i, t) in JOB_TITLES.iter().enumerate() {
+            conn.execute(
+                "INSERT OR IGNORE INTO job_titles (name, sort_order) VALUES (?1, ?2)",
+                params![t, i as i64],
+            )?;
+            titles.push(
+                conn.query_row("SELECT id FROM job_titles WHERE name = ?1", [t], |r| {
+                    r.get::<_, i64>(0)
+                })?,
+            );
+        }
+        Ok(Writer {
+            conn,
+            meeting: conn.prepare(
+                "INSERT INTO meetings (committee_id, fiscal_year, number, date, start_time, end_time,
+                   place, status, created_at, created_by, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, '13:00', '14:30', ?5, 'published', ?6, ?7, ?6, ?7)",
+            )?,
+            attend: conn.prepare(
+                "INSERT INTO attendance (meeting_id, job_title_id, position) VALUES (?1, ?2, ?3)",
+            )?,
+            item: conn.prepare(
+                "INSERT INTO agenda_items (meeting_id, number, title, summary) VALUES (?1, ?2, ?3, ?4)",
+            )?,
+            opinion: conn.prepare(
+                "INSERT INTO opinions (item_id, position, text, kind, speaker_title_id, owner, due_date,
+                   created_at, created_by, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9)",
+            )?,
+            titles,
+            stamp: crate::db::now_stamp(),
+            user: "kusei-gen",
+        })
+    }
+
+    /// The `round`-th committee of `ward` (the first has no number).
+    fn committee(&mut self, ward: &str, round: usize) -> Result<i64, SearchError> {
+        let name = if round == 0 {
+            format!("{ward}区 区づくり経営会議（合成データ）")
+        } else {
+            format!("{ward}区 区づくり経営会議{}（合成データ）", round + 1)
+        };
+        self.conn.execute(
+            "INSERT INTO committees (name, organisation) VALUES (?1, ?2)",
+            params![name, format!("{ward}区")],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// One meeting: its attendance, 3–6 items and their opinions, until
+    /// `opinions` are written.
+    fn meeting(
+        &mut self,
+        rng: &mut Rng,
+        at: &Meeting,
+        opinions: usize,
+        report: &mut SynthReport,
+        lines: &mut Option<&mut dyn Write>,
+    ) -> Result<(), SearchError> {
+        let date = meeting_date(rng, at.fy, at.number);
+        self.meeting.execute(params![
+            at.committee,
+            at.fy,
+            at.number,
+            date.format("%Y-%m-%d").to_string(),
+            format!("{}区役所 会議室{}", at.ward, rng.range(1, 3)),
+            self.stamp,
+            self.user
+        ])?;
+        let mid = self.conn.last_insert_rowid();
+        report.meetings += 1;
+        let present = rng.range(8, self.titles.len());
+        for (p, t) in self.titles.iter().take(present).enumerate() {
+            self.attend.execute(params![mid, t, p as i64])?;
+        }
+        for n in 1..=rng.range(3, 6) {
+            let title = item_title(rng, at.fy);
+            let summary = format!("{}について協議しました。", rng.pick(NOUNS));
+            self.item.execute(params![mid, n as i64, title, summary])?;
+            let iid = self.conn.last_insert_rowid();
+            report.items += 1;
+            for pos in 0..rng.range(3, 12) {
+                if report.opinions >= opinions {
+                    break;
+                }
+                let text = self.opinion(rng, iid, pos, date, present)?;
+                if let Some(w) = lines.as_mut() {
+                    writeln!(w, "{text}")
+                        .map_err(|e| SearchError::Build(format!("書き出せません: {e}")))?;
+                }
+                report.opinions += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// One opinion at `pos` of item `iid`: mostly opinions, some decisions
+    /// and 宿題 due a month after the meeting. Returns its text.
+    fn opinion(
+        &mut self,
+        rng: &mut Rng,
+        iid: i64,
+        pos: usize,
+        date: NaiveDate,
+        present: usize,
+    ) -> Result<String, SearchError> {
+        let text = opinion_text(rng);
+        let (kind, owner, due) = match rng.range(0, 99) {
+            0..=3 => ("decision", None, None),
+            4..=6 => (
+                "action",
+                Some(rng.pick(&JOB_TITLES[6..]).to_string()),
+                date.checked_add_days(chrono::Days::new(30))
+                    .map(|d| d.format("%Y-%m-%d").to_string()),
+            ),
+            _ => ("opinion", None, None),
+        };
+        let speaker = rng
+            .percent(60)
+            .then(|| self.titles[rng.range(0, present - 1)]);
+        self.opinion.execute(params![
+            iid, pos as i64, text, kind, speaker, owner, due, self.stamp, self.user
+        ])?;
+        Ok(text)
+    }
 }
 
 /// A weekday in the `number`-th month of the fiscal year.

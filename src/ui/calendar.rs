@@ -10,9 +10,9 @@ use ratatui::widgets::Paragraph;
 use super::wrap::{bullet_indent, wrap_lines};
 use ratatui::Frame;
 
-use super::dates::DateStyle;
 use super::{title_bar, Theme};
 use crate::app::state::{AppState, CalendarState};
+use crate::config::dates::DateStyle;
 use crate::db::{MeetingDetail, MeetingRow};
 use crate::model::OpinionKind;
 use crate::wareki;

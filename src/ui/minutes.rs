@@ -12,7 +12,8 @@ use ratatui::Frame;
 use super::calendar::opinion_line;
 use super::text_input::{display_width, truncate_to_width};
 use super::{title_bar, Theme};
-use crate::app::state::{AppState, Mode};
+use crate::app::state::{AppState, MinutesState, Mode};
+use crate::db::{ItemRow, MeetingDetail};
 
 pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let (Some(m), Some(d)) = (&s.minutes, &s.calendar.detail) else {
@@ -46,7 +47,28 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     ])
     .areas(main);
 
-    // Agenda items.
+    agenda(frame, left, left_w, d, m.item, theme);
+    // Keep the newest entries in view (counting wrapped rows).
+    let lines = d
+        .items
+        .get(m.item)
+        .map(|it| entry_lines(s, m, it, theme))
+        .unwrap_or_default();
+    let rows = wrap_lines(lines, right.width as usize, bullet_indent);
+    let scroll = rows.len().saturating_sub(right.height as usize) as u16;
+    frame.render_widget(Paragraph::new(rows).scroll((scroll, 0)), right);
+    input_line(frame, input, s, m, theme);
+}
+
+/// The agenda items, the current one selected.
+fn agenda(
+    frame: &mut Frame,
+    left: Rect,
+    left_w: u16,
+    d: &MeetingDetail,
+    current: usize,
+    theme: &Theme,
+) {
     let items: Vec<Line> = d
         .items
         .iter()
@@ -55,7 +77,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             let title = super::sanitize::clean(&it.title);
             let label = format!(" ({}) {} [{}]", it.number, title, it.opinions.len());
             let (cut, _) = truncate_to_width(&label, left_w as usize);
-            if i == m.item {
+            if i == current {
                 Line::from(Span::styled(cut, theme.selection))
             } else {
                 Line::from(cut)
@@ -71,10 +93,17 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         )));
     }
     frame.render_widget(Paragraph::new(left_lines), left);
+}
 
-    // The current item's entries.
+/// The item's heading, summary, saved entries and those still being saved.
+fn entry_lines<'a>(
+    s: &'a AppState,
+    m: &'a MinutesState,
+    it: &'a ItemRow,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     let mut lines: Vec<Line> = Vec::new();
-    if let Some(it) = d.items.get(m.item) {
+    {
         lines.push(Line::from(Span::styled(
             format!("({}) {}", it.number, it.title),
             theme.heading,
@@ -113,12 +142,12 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             lines.push(Line::from(spans));
         }
     }
-    // Keep the newest entries in view (counting wrapped rows).
-    let rows = wrap_lines(lines, right.width as usize, bullet_indent);
-    let scroll = rows.len().saturating_sub(right.height as usize) as u16;
-    frame.render_widget(Paragraph::new(rows).scroll((scroll, 0)), right);
+    lines
+}
 
-    // The input line.
+/// The input line: its label, the text, and the terminal's cursor at the
+/// caret while typing.
+fn input_line(frame: &mut Frame, input: Rect, s: &AppState, m: &MinutesState, theme: &Theme) {
     let mut label = String::new();
     if m.editing.is_some() {
         label.push_str("編集");

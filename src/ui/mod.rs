@@ -7,8 +7,6 @@
 mod attendance;
 mod calendar;
 mod chrome;
-pub mod dates;
-pub mod glyphs;
 mod minutes;
 mod policy;
 mod progress;
@@ -24,6 +22,9 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::app::state::{AppState, Mode, Tab};
+/// The vocabulary of look lives in config (below ui); these keep the old
+/// paths `ui::dates` and `ui::glyphs` working.
+pub use crate::config::{dates, glyphs};
 pub use theme::Theme;
 
 /// The smallest screen the layout is made for.

@@ -18,7 +18,7 @@ use super::text_input::{display_width, pad_to_width, truncate_to_width};
 use super::{title_bar, Theme};
 use crate::app::panes::search::{IndexStatus, State};
 use crate::app::state::AppState;
-use crate::search::{highlight, DocKind, Query, ResultRow};
+use crate::search::{highlight, ContextLine, DocKind, Query, ResultRow};
 use crate::wareki;
 
 /// Columns of the place ("H29.8.21 第5回 (3)") in a result row.
@@ -298,33 +298,7 @@ fn preview_pane(frame: &mut Frame, area: Rect, st: &State, theme: &Theme) {
         lines.push(Line::from(spans));
     }
     for l in &c.lines {
-        let base = if l.target && r.kind.is_opinion() {
-            theme.selection
-        } else {
-            theme.base
-        };
-        let mut spans = vec![Span::styled(if l.target { ">・" } else { " ・" }, base)];
-        match l.kind {
-            DocKind::Decision => spans.push(Span::styled("【決定】", base.patch(theme.decision))),
-            DocKind::Action => spans.push(Span::styled("【宿題】", base.patch(theme.action))),
-            _ => {}
-        }
-        if let Some(sp) = &l.speaker {
-            spans.push(Span::styled(format!("{sp}: "), base.patch(theme.muted)));
-        }
-        let marks = if l.target {
-            highlight(&l.text, q)
-        } else {
-            Vec::new()
-        };
-        spans.extend(marked_spans(
-            &l.text,
-            &marks,
-            usize::MAX,
-            base,
-            base.patch(hl),
-        ));
-        lines.push(Line::from(spans));
+        lines.push(context_line(l, r.kind.is_opinion(), q, theme));
     }
     let inner = Rect {
         x: area.x + 1,
@@ -338,6 +312,38 @@ fn preview_pane(frame: &mut Frame, area: Rect, st: &State, theme: &Theme) {
         .take(inner.height as usize)
         .collect();
     frame.render_widget(Paragraph::new(wrapped), inner);
+}
+
+/// One entry of the preview: the target marked and its matches lit
+/// (the target's whole line too when it is an opinion).
+fn context_line<'a>(l: &'a ContextLine, opinion: bool, q: &Query, theme: &Theme) -> Line<'a> {
+    let base = if l.target && opinion {
+        theme.selection
+    } else {
+        theme.base
+    };
+    let mut spans = vec![Span::styled(if l.target { ">・" } else { " ・" }, base)];
+    match l.kind {
+        DocKind::Decision => spans.push(Span::styled("【決定】", base.patch(theme.decision))),
+        DocKind::Action => spans.push(Span::styled("【宿題】", base.patch(theme.action))),
+        _ => {}
+    }
+    if let Some(sp) = &l.speaker {
+        spans.push(Span::styled(format!("{sp}: "), base.patch(theme.muted)));
+    }
+    let marks = if l.target {
+        highlight(&l.text, q)
+    } else {
+        Vec::new()
+    };
+    spans.extend(marked_spans(
+        &l.text,
+        &marks,
+        usize::MAX,
+        base,
+        base.patch(theme.match_highlight),
+    ));
+    Line::from(spans)
 }
 
 /// Break a line at any character that would pass `width` (Japanese has no

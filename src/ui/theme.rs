@@ -13,8 +13,8 @@ use std::path::Path;
 
 use ratatui::style::{Color, Modifier, Style};
 
-use super::glyphs::Glyphs;
 use crate::config::doc::Warning;
+use crate::config::glyphs::Glyphs;
 use color::ColorDepth;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -103,7 +103,9 @@ pub fn bullet_indent(line: &Line) -> usize {
     let mut cols = 0;
     let mut chars = text.chars().peekable();
     while let Some(ch) = chars.next() {
-        let marker = super::glyphs::ALL.iter().any(|g| g.is_marker_char(ch));
+        let marker = crate::config::glyphs::ALL
+            .iter()
+            .any(|g| g.is_marker_char(ch));
         match ch {
             ' ' => cols += 1,
             // An ASCII marker only when a space follows: "-5%" is text.

@@ -10,20 +10,7 @@ use serde::Deserialize;
 use super::{Binding, Keymap, Scope};
 use crate::app::action::Action;
 use crate::config::doc::Warning;
-
-/// One `action = [keys]` line of config.toml, not yet checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeymapEntry {
-    pub scope: String,
-    pub action: String,
-    /// Each key as written, with its line.
-    pub keys: Vec<(String, usize)>,
-    /// Where it was written, for warnings.
-    pub file: String,
-    pub line: usize,
-    /// The dotted key ("keymap.calendar.start_minutes", "submit_key").
-    pub path: String,
-}
+pub use crate::config::KeymapEntry;
 
 /// "C-x", "A-x", "S-Tab", "F5", "PgDn", "Enter", "Space", "G", "?" …
 /// (also "Ctrl-x", "Alt-x", "Shift-Tab", as help writes them).

@@ -203,58 +203,8 @@ impl Store {
     /// Links worth suggesting (not yet made), by meeting date and item.
     pub fn link_suggestions(&self) -> Result<Vec<Suggestion>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT i.id, m.id, m.date, m.number, i.number, i.title FROM agenda_items i
-             JOIN meetings m ON m.id = i.meeting_id ORDER BY m.date, m.start_time, i.number",
-        )?;
-        let items: Vec<ItemRow> = stmt
-            .query_map([], |r| {
-                Ok(ItemRow {
-                    id: r.get(0)?,
-                    meeting_id: r.get(1)?,
-                    date: r.get(2)?,
-                    meeting_number: r.get(3)?,
-                    number: r.get(4)?,
-                    title: r.get(5)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = conn.prepare(
-            "SELECT n.id, p.id, p.title, p.organisation || ' ' || p.kind, n.level, n.code, n.title FROM plan_nodes n
-             JOIN plans p ON p.id = n.plan_id ORDER BY p.id, n.position, n.id",
-        )?;
-        let mut plan_words: HashMap<i64, HashSet<String>> = HashMap::new();
-        let mut nodes = Vec::new();
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let plan_id: i64 = r.get(1)?;
-            let plan_title: String = r.get(2)?;
-            // The organisation and the plan's kind name no topic (旭区, 運営方針).
-            let organisation_and_kind: String = r.get(3)?;
-            plan_words
-                .entry(plan_id)
-                .or_insert_with(|| grams(&runs(&organisation_and_kind)));
-            nodes.push(NodeRow {
-                id: r.get(0)?,
-                plan_id,
-                plan_title,
-                level: r.get(4)?,
-                code: r.get(5)?,
-                title: r.get(6)?,
-            });
-        }
-        // Topics spread over many nodes of a plan are ignored for that plan.
-        let mut spread: HashMap<(i64, String), usize> = HashMap::new();
-        for n in &nodes {
-            for g in grams(&runs(&n.title)) {
-                *spread.entry((n.plan_id, g)).or_default() += 1;
-            }
-        }
-        for ((plan, g), count) in &spread {
-            if *count > MAX_NODES_WITH_TOPIC {
-                plan_words.entry(*plan).or_default().insert(g.clone());
-            }
-        }
+        let items = all_items(conn)?;
+        let (nodes, plan_words) = nodes_and_ignored_words(conn)?;
         let mut linked = HashSet::new();
         let mut stmt = conn.prepare("SELECT item_id, node_id FROM item_links")?;
         let mut rows = stmt.query([])?;
@@ -291,6 +241,72 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Every agenda item, by meeting date and item number.
+fn all_items(conn: &rusqlite::Connection) -> Result<Vec<ItemRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT i.id, m.id, m.date, m.number, i.number, i.title FROM agenda_items i
+         JOIN meetings m ON m.id = i.meeting_id ORDER BY m.date, m.start_time, i.number",
+    )?;
+    let items = stmt
+        .query_map([], |r| {
+            Ok(ItemRow {
+                id: r.get(0)?,
+                meeting_id: r.get(1)?,
+                date: r.get(2)?,
+                meeting_number: r.get(3)?,
+                number: r.get(4)?,
+                title: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(items)
+}
+
+/// Words that name no topic, by plan id.
+type IgnoredWords = HashMap<i64, HashSet<String>>;
+
+/// Every plan node; and for each plan, the words that name no topic in it
+/// (its organisation and kind, and words spread over many of its nodes).
+fn nodes_and_ignored_words(conn: &rusqlite::Connection) -> Result<(Vec<NodeRow>, IgnoredWords)> {
+    let mut stmt = conn.prepare(
+        "SELECT n.id, p.id, p.title, p.organisation || ' ' || p.kind, n.level, n.code, n.title FROM plan_nodes n
+         JOIN plans p ON p.id = n.plan_id ORDER BY p.id, n.position, n.id",
+    )?;
+    let mut plan_words: IgnoredWords = HashMap::new();
+    let mut nodes = Vec::new();
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let plan_id: i64 = r.get(1)?;
+        let plan_title: String = r.get(2)?;
+        // The organisation and the plan's kind name no topic (旭区, 運営方針).
+        let organisation_and_kind: String = r.get(3)?;
+        plan_words
+            .entry(plan_id)
+            .or_insert_with(|| grams(&runs(&organisation_and_kind)));
+        nodes.push(NodeRow {
+            id: r.get(0)?,
+            plan_id,
+            plan_title,
+            level: r.get(4)?,
+            code: r.get(5)?,
+            title: r.get(6)?,
+        });
+    }
+    // Topics spread over many nodes of a plan are ignored for that plan.
+    let mut spread: HashMap<(i64, String), usize> = HashMap::new();
+    for n in &nodes {
+        for g in grams(&runs(&n.title)) {
+            *spread.entry((n.plan_id, g)).or_default() += 1;
+        }
+    }
+    for ((plan, g), count) in &spread {
+        if *count > MAX_NODES_WITH_TOPIC {
+            plan_words.entry(*plan).or_default().insert(g.clone());
+        }
+    }
+    Ok((nodes, plan_words))
 }
 
 #[cfg(test)]

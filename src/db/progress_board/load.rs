@@ -43,11 +43,13 @@ impl Store {
         let conn = self.conn();
         let mut plans = load_plans(conn)?;
         let nodes = load_nodes(conn)?;
-        let mut entries = load_entries(conn)?;
-        let mut notes = load_notes(conn)?;
-        let mut indicators = load_indicators(conn)?;
-        let mut milestones = load_milestones(conn)?;
-        let mut co = load_co_departments(conn)?;
+        let mut d = Details {
+            entries: load_entries(conn)?,
+            notes: load_notes(conn)?,
+            indicators: load_indicators(conn)?,
+            milestones: load_milestones(conn)?,
+            co: load_co_departments(conn)?,
+        };
 
         let mut children: HashMap<Option<i64>, Vec<usize>> = HashMap::new();
         for (i, n) in nodes.iter().enumerate() {
@@ -55,9 +57,9 @@ impl Store {
         }
         let is_item = |n: &RawNode| {
             ITEM_LEVELS.contains(&n.level.as_str())
-                || entries.contains_key(&n.id)
-                || milestones.contains_key(&n.id)
-                || indicators.contains_key(&n.id)
+                || d.entries.contains_key(&n.id)
+                || d.milestones.contains_key(&n.id)
+                || d.indicators.contains_key(&n.id)
         };
         let flags: Vec<bool> = nodes.iter().map(is_item).collect();
         let mut items = Vec::new();
@@ -73,30 +75,12 @@ impl Store {
             while let Some((i, ancestors)) = stack.pop() {
                 let n = &nodes[i];
                 if flags[i] {
-                    let group_at = ancestors.iter().rposition(|&a| !flags[a]);
-                    let group = group_at.map(|g| ancestors[g]);
-                    let group_depth = group_at
-                        .map_or(0, |g| ancestors[..g].iter().filter(|&&a| flags[a]).count());
-                    items.push(ProgressItem {
-                        node_id: n.id,
-                        version: n.version,
+                    let at = Place {
                         plan: plan_index,
-                        depth: ancestors.iter().filter(|&&a| flags[a]).count(),
-                        group: group.map(|g| nodes[g].as_ref()),
-                        group_depth,
-                        path: ancestors.iter().map(|&a| nodes[a].as_ref()).collect(),
-                        level: n.level.clone(),
-                        code: n.code.clone(),
-                        title: n.title.clone(),
-                        body: n.body.clone(),
-                        budget_kyen: n.budget,
-                        lead_department: n.lead.clone(),
-                        co_departments: co.remove(&n.id).unwrap_or_default(),
-                        entries: entries.remove(&n.id).unwrap_or_default(),
-                        notes: notes.remove(&n.id).unwrap_or_default(),
-                        indicators: indicators.remove(&n.id).unwrap_or_default(),
-                        milestones: milestones.remove(&n.id).unwrap_or_default(),
-                    });
+                        ancestors: &ancestors,
+                        flags: &flags,
+                    };
+                    items.push(item(&nodes, n, &at, &mut d));
                 }
                 let mut path = ancestors.clone();
                 path.push(i);
@@ -107,22 +91,72 @@ impl Store {
                 }
             }
         }
-        for (i, plan) in plans.iter_mut().enumerate() {
-            let mine = items.iter().filter(|it| it.plan == i);
-            let used: Vec<&Entry> = mine.flat_map(|it| &it.entries).collect();
-            for e in &used {
-                if !e.status.is_empty() && !plan.status_scale.contains(&e.status) {
-                    plan.status_scale.push(e.status.clone());
-                }
-            }
-            plan.grade_scale = grade_scale(used.iter().map(|e| e.grade.as_str()));
-        }
+        fill_scales(&mut plans, &items);
         let actions = load_actions(conn)?;
         Ok(ProgressData {
             plans,
             items,
             actions,
         })
+    }
+}
+
+/// What hangs off each node, taken out as its item is built.
+struct Details {
+    entries: ByNode<Entry>,
+    notes: ByNode<NoteRow>,
+    indicators: ByNode<IndicatorRow>,
+    milestones: ByNode<MilestoneRow>,
+    co: ByNode<String>,
+}
+
+/// Where an item sits: its plan, the nodes above it and which nodes are
+/// items (the others are groups).
+struct Place<'a> {
+    plan: usize,
+    ancestors: &'a [usize],
+    flags: &'a [bool],
+}
+
+fn item(nodes: &[RawNode], n: &RawNode, at: &Place, d: &mut Details) -> ProgressItem {
+    let (ancestors, flags) = (at.ancestors, at.flags);
+    let group_at = ancestors.iter().rposition(|&a| !flags[a]);
+    let group = group_at.map(|g| ancestors[g]);
+    let group_depth = group_at.map_or(0, |g| ancestors[..g].iter().filter(|&&a| flags[a]).count());
+    ProgressItem {
+        node_id: n.id,
+        version: n.version,
+        plan: at.plan,
+        depth: ancestors.iter().filter(|&&a| flags[a]).count(),
+        group: group.map(|g| nodes[g].as_ref()),
+        group_depth,
+        path: ancestors.iter().map(|&a| nodes[a].as_ref()).collect(),
+        level: n.level.clone(),
+        code: n.code.clone(),
+        title: n.title.clone(),
+        body: n.body.clone(),
+        budget_kyen: n.budget,
+        lead_department: n.lead.clone(),
+        co_departments: d.co.remove(&n.id).unwrap_or_default(),
+        entries: d.entries.remove(&n.id).unwrap_or_default(),
+        notes: d.notes.remove(&n.id).unwrap_or_default(),
+        indicators: d.indicators.remove(&n.id).unwrap_or_default(),
+        milestones: d.milestones.remove(&n.id).unwrap_or_default(),
+    }
+}
+
+/// Each plan's status scale gains the statuses its items use; its grade
+/// scale is the grades they use, best first.
+fn fill_scales(plans: &mut [PlanInfo], items: &[ProgressItem]) {
+    for (i, plan) in plans.iter_mut().enumerate() {
+        let mine = items.iter().filter(|it| it.plan == i);
+        let used: Vec<&Entry> = mine.flat_map(|it| &it.entries).collect();
+        for e in &used {
+            if !e.status.is_empty() && !plan.status_scale.contains(&e.status) {
+                plan.status_scale.push(e.status.clone());
+            }
+        }
+        plan.grade_scale = grade_scale(used.iter().map(|e| e.grade.as_str()));
     }
 }
 

@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 use super::super::text_input::{display_width, pad_to_width, TextInput};
 use super::super::Theme;
-use crate::app::panes::policy::overlay::{Overlay, FORM_LABELS};
+use crate::app::panes::policy::overlay::{NodeForm, Overlay, Picker, FORM_LABELS};
 use crate::app::state::AppState;
 
 /// Candidates shown at once.
@@ -86,76 +86,8 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     };
     frame.render_widget(Clear, r);
     match o {
-        Overlay::Picker(p) => {
-            bar(frame, r, r.y, &format!(" {}", p.title), theme.title);
-            let rows = (r.height as usize).saturating_sub(2);
-            let first = p.pick.saturating_sub(rows.saturating_sub(1));
-            let mut lines = Vec::new();
-            if p.waiting {
-                lines.push(Line::from(Span::styled("  読み込み中", theme.muted)));
-            } else if p.matches.is_empty() {
-                lines.push(Line::from(Span::styled(
-                    "  一致する候補がありません",
-                    theme.muted,
-                )));
-            }
-            for (i, c) in p
-                .matches
-                .iter()
-                .enumerate()
-                .skip(first)
-                .take(rows)
-                .filter_map(|(i, ci)| p.candidates.get(*ci).map(|c| (i, c)))
-            {
-                let mark = match (p.multi(), c.id.is_some_and(|id| p.checked.contains(&id))) {
-                    (false, _) => "",
-                    (true, true) => "[x] ",
-                    (true, false) => "[ ] ",
-                };
-                let style = if i == p.pick {
-                    theme.selection
-                } else {
-                    theme.base
-                };
-                let text = pad_to_width(&format!("  {mark}{}", c.label), r.width as usize);
-                lines.push(Line::from(Span::styled(text, style)));
-            }
-            frame.render_widget(
-                Paragraph::new(lines),
-                Rect {
-                    y: r.y + 1,
-                    height: rows as u16,
-                    ..r
-                },
-            );
-            let y = r.bottom().saturating_sub(1);
-            input_line(frame, (r, y), "> ", &p.input, true, theme, cursor);
-        }
-        Overlay::Form(f) => {
-            bar(
-                frame,
-                r,
-                r.y,
-                &format!(
-                    " {}（Tab/Up/Down で欄を移動、Enter で保存、Esc でやめる）",
-                    f.title
-                ),
-                theme.title,
-            );
-            let lw = FORM_LABELS
-                .iter()
-                .map(|l| display_width(l))
-                .max()
-                .unwrap_or(0)
-                + 3;
-            for (i, (label, input)) in FORM_LABELS.iter().zip(&f.fields).enumerate() {
-                let label = format!(" {}", pad_to_width(label, lw - 1));
-                let y = r.y + 1 + i as u16;
-                input_line(frame, (r, y), &label, input, i == f.focus, theme, cursor);
-            }
-            let hint = " 予算は千円単位（空欄か - で予算なし）。本文の改行は Ctrl-J";
-            bar(frame, r, r.bottom().saturating_sub(1), hint, theme.muted);
-        }
+        Overlay::Picker(p) => picker(frame, r, p, theme, cursor),
+        Overlay::Form(f) => form(frame, r, f, theme, cursor),
         Overlay::Note(n) => {
             bar(frame, r, r.y, &format!(" {}", n.title), theme.title);
             input_line(frame, (r, r.y + 1), "> ", &n.input, true, theme, cursor);
@@ -165,4 +97,78 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             bar(frame, r, r.y + 1, &format!(" {}", c.text), theme.warning);
         }
     }
+}
+
+/// The candidates (ticks when several may be chosen) over the filter line.
+fn picker(frame: &mut Frame, r: Rect, p: &Picker, theme: &Theme, cursor: bool) {
+    bar(frame, r, r.y, &format!(" {}", p.title), theme.title);
+    let rows = (r.height as usize).saturating_sub(2);
+    let first = p.pick.saturating_sub(rows.saturating_sub(1));
+    let mut lines = Vec::new();
+    if p.waiting {
+        lines.push(Line::from(Span::styled("  読み込み中", theme.muted)));
+    } else if p.matches.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "  一致する候補がありません",
+            theme.muted,
+        )));
+    }
+    for (i, c) in p
+        .matches
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .filter_map(|(i, ci)| p.candidates.get(*ci).map(|c| (i, c)))
+    {
+        let mark = match (p.multi(), c.id.is_some_and(|id| p.checked.contains(&id))) {
+            (false, _) => "",
+            (true, true) => "[x] ",
+            (true, false) => "[ ] ",
+        };
+        let style = if i == p.pick {
+            theme.selection
+        } else {
+            theme.base
+        };
+        let text = pad_to_width(&format!("  {mark}{}", c.label), r.width as usize);
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect {
+            y: r.y + 1,
+            height: rows as u16,
+            ..r
+        },
+    );
+    let y = r.bottom().saturating_sub(1);
+    input_line(frame, (r, y), "> ", &p.input, true, theme, cursor);
+}
+
+/// The node form: one labelled input per field, the hint below.
+fn form(frame: &mut Frame, r: Rect, f: &NodeForm, theme: &Theme, cursor: bool) {
+    bar(
+        frame,
+        r,
+        r.y,
+        &format!(
+            " {}（Tab/Up/Down で欄を移動、Enter で保存、Esc でやめる）",
+            f.title
+        ),
+        theme.title,
+    );
+    let lw = FORM_LABELS
+        .iter()
+        .map(|l| display_width(l))
+        .max()
+        .unwrap_or(0)
+        + 3;
+    for (i, (label, input)) in FORM_LABELS.iter().zip(&f.fields).enumerate() {
+        let label = format!(" {}", pad_to_width(label, lw - 1));
+        let y = r.y + 1 + i as u16;
+        input_line(frame, (r, y), &label, input, i == f.focus, theme, cursor);
+    }
+    let hint = " 予算は千円単位（空欄か - で予算なし）。本文の改行は Ctrl-J";
+    bar(frame, r, r.bottom().saturating_sub(1), hint, theme.muted);
 }

@@ -12,7 +12,7 @@ use super::super::Theme;
 use super::{budget_text, first_row};
 use crate::app::panes::policy::view::{self, Row};
 use crate::app::panes::policy::{Focus, State};
-use crate::db::PolicyTree;
+use crate::db::{NodeView, PlanView, PolicyTree};
 use crate::wareki;
 
 /// Columns of the budget: "1,234,567" and a margin.
@@ -52,19 +52,20 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &State, t: &PolicyTree, theme: &Th
     );
 }
 
-fn row_line<'a>(
-    p: &State,
-    t: &'a PolicyTree,
-    row: Row,
-    width: usize,
-    selected: bool,
-    dim: bool,
-    theme: &Theme,
-) -> Line<'a> {
-    let Some((plan, node)) = view::resolve(t, row) else {
-        return Line::from("");
-    };
-    let (indent, mark, label, budget, budget_style, links) = match node {
+/// What a row shows before it is laid out.
+struct RowParts {
+    indent: usize,
+    mark: &'static str,
+    label: String,
+    budget: Option<i64>,
+    budget_style: Style,
+    links: usize,
+}
+
+/// A plan heading (open or closed) or a node (its children open or closed,
+/// its budget its own, rolled up, or none).
+fn row_parts(p: &State, plan: &PlanView, node: Option<&NodeView>, theme: &Theme) -> RowParts {
+    match node {
         None => {
             let mark = if p.open_plans.contains(&plan.id) {
                 "-"
@@ -79,7 +80,14 @@ fn row_line<'a>(
                 }
             }
             let total = plan.total();
-            (0, mark, label, total, theme.heading, 0)
+            RowParts {
+                indent: 0,
+                mark,
+                label,
+                budget: total,
+                budget_style: theme.heading,
+                links: 0,
+            }
         }
         Some(n) => {
             let mark = match (n.children, p.closed.contains(&n.id)) {
@@ -93,9 +101,38 @@ fn row_line<'a>(
                 (None, None) => theme.muted,
             };
             let label = view::node_label(n);
-            (n.depth + 1, mark, label, n.rolled_up, style, n.links.len())
+            RowParts {
+                indent: n.depth + 1,
+                mark,
+                label,
+                budget: n.rolled_up,
+                budget_style: style,
+                links: n.links.len(),
+            }
         }
+    }
+}
+
+fn row_line<'a>(
+    p: &State,
+    t: &'a PolicyTree,
+    row: Row,
+    width: usize,
+    selected: bool,
+    dim: bool,
+    theme: &Theme,
+) -> Line<'a> {
+    let Some((plan, node)) = view::resolve(t, row) else {
+        return Line::from("");
     };
+    let RowParts {
+        indent,
+        mark,
+        label,
+        budget,
+        budget_style,
+        links,
+    } = row_parts(p, plan, node, theme);
     let prefix = format!(" {}{mark} ", "  ".repeat(indent));
     let links_text = if links > 0 {
         format!(" 議題{links}")

@@ -108,57 +108,77 @@ fn field_lines(
                 (format!("   {key} で変更"), theme.muted),
             ]));
         }
-        Kind::Short => {
-            let lw = display_width(&label).max(LABEL + 2);
-            let text = if f.text.is_empty() {
-                "（未記入）"
-            } else {
-                f.text.as_str()
-            };
-            let text_style = if f.text.is_empty() {
-                theme.muted
-            } else {
-                theme.base
-            };
-            let room = width.saturating_sub(lw + 2).max(8);
-            for (n, part) in wrap(text, room).into_iter().enumerate() {
-                let lead = if n == 0 {
-                    (pad_to_width(&label, lw), label_style)
-                } else {
-                    (" ".repeat(lw), theme.base)
-                };
-                out.push(spans(vec![
-                    lead,
-                    ("  ".into(), theme.base),
-                    (part, text_style),
-                ]));
-            }
-        }
+        Kind::Short => short_lines(f, (label, label_style), width, theme, out),
         Kind::Long => {
             out.push(Line::styled(label, label_style));
             push_text(&f.text, width, theme, out);
         }
         Kind::Milestone { done, overdue } => {
-            let (mark, st): (&str, Style) = if done {
-                (theme.glyphs.milestone_done, theme.status_done)
-            } else if overdue {
-                (theme.glyphs.milestone_open, theme.overdue)
-            } else {
-                (theme.glyphs.milestone_open, theme.base)
-            };
-            let mut parts = vec![
-                ("  ".into(), theme.base),
-                (mark.to_string(), st),
-                (format!(" {}", f.label), label_style),
-                ("  ".into(), theme.base),
-                (f.text.clone(), theme.base),
-            ];
-            if overdue {
-                parts.push(("  期限切れ".into(), theme.overdue));
-            }
-            out.push(spans(parts));
+            out.push(milestone_line(f, done, overdue, label_style, theme))
         }
     }
+}
+
+/// A short field: the label, then the text wrapped beside it.
+fn short_lines(
+    f: &Field,
+    (label, label_style): (String, Style),
+    width: usize,
+    theme: &Theme,
+    out: &mut Vec<Line<'static>>,
+) {
+    let lw = display_width(&label).max(LABEL + 2);
+    let text = if f.text.is_empty() {
+        "（未記入）"
+    } else {
+        f.text.as_str()
+    };
+    let text_style = if f.text.is_empty() {
+        theme.muted
+    } else {
+        theme.base
+    };
+    let room = width.saturating_sub(lw + 2).max(8);
+    for (n, part) in wrap(text, room).into_iter().enumerate() {
+        let lead = if n == 0 {
+            (pad_to_width(&label, lw), label_style)
+        } else {
+            (" ".repeat(lw), theme.base)
+        };
+        out.push(spans(vec![
+            lead,
+            ("  ".into(), theme.base),
+            (part, text_style),
+        ]));
+    }
+}
+
+/// A milestone: its mark (done, open, overdue), label and date.
+fn milestone_line(
+    f: &Field,
+    done: bool,
+    overdue: bool,
+    label_style: Style,
+    theme: &Theme,
+) -> Line<'static> {
+    let (mark, st): (&str, Style) = if done {
+        (theme.glyphs.milestone_done, theme.status_done)
+    } else if overdue {
+        (theme.glyphs.milestone_open, theme.overdue)
+    } else {
+        (theme.glyphs.milestone_open, theme.base)
+    };
+    let mut parts = vec![
+        ("  ".into(), theme.base),
+        (mark.to_string(), st),
+        (format!(" {}", f.label), label_style),
+        ("  ".into(), theme.base),
+        (f.text.clone(), theme.base),
+    ];
+    if overdue {
+        parts.push(("  期限切れ".into(), theme.overdue));
+    }
+    spans(parts)
 }
 
 fn push_text(text: &str, width: usize, theme: &Theme, out: &mut Vec<Line<'static>>) {

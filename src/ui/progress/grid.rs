@@ -42,7 +42,7 @@ pub fn cell_text(
     item: &ProgressItem,
     p: Period,
     today: NaiveDate,
-    glyphs: &crate::ui::glyphs::Glyphs,
+    glyphs: &crate::config::glyphs::Glyphs,
 ) -> (String, bool) {
     let e = item.entry(p);
     let status = e.map_or("", |e| e.status.as_str());
@@ -84,66 +84,65 @@ pub fn cell_text(
     (text, late)
 }
 
+/// Where things go in the grid for this frame.
+struct Cols {
+    x0: u16,
+    width: usize,
+    item_w: usize,
+    budget_w: usize,
+    /// Where the period cells start.
+    cells_x: usize,
+    /// The periods in view, with their index in all periods.
+    cols: Vec<(usize, Period)>,
+    /// The index of the focused period.
+    focus: usize,
+    /// The index of the first period in view.
+    left: usize,
+}
+
+impl Cols {
+    fn new(area: Rect, periods: &[Period], period: Option<Period>) -> Cols {
+        let width = area.width as usize;
+        let item_w = item_width(width);
+        let budget_w = if width >= 120 { BUDGET } else { 0 };
+        let cells_x = item_w + budget_w;
+        let visible_cols = (width.saturating_sub(cells_x + 1) / (CELL + GAP)).max(1);
+        let focus = period
+            .and_then(|x| periods.iter().position(|y| *y == x))
+            .unwrap_or(0);
+        let left = window_top(focus, periods.len(), visible_cols);
+        let cols = periods
+            .iter()
+            .copied()
+            .enumerate()
+            .skip(left)
+            .take(visible_cols)
+            .collect();
+        Cols {
+            x0: area.x,
+            width,
+            item_w,
+            budget_w,
+            cells_x,
+            cols,
+            focus,
+            left,
+        }
+    }
+
+    /// The x of the `k`th period in view (its gap column).
+    fn cell_x(&self, k: usize) -> u16 {
+        self.x0 + (self.cells_x + k * (CELL + GAP)) as u16
+    }
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let p = &s.progress;
     let Some(data) = &p.data else { return };
-    let width = area.width as usize;
-    let item_w = item_width(width);
-    let budget_w = if width >= 120 { BUDGET } else { 0 };
-    let cells_x = item_w + budget_w;
-    let visible_cols = (width.saturating_sub(cells_x + 1) / (CELL + GAP)).max(1);
-    let focus = p
-        .period
-        .and_then(|x| p.periods.iter().position(|y| *y == x))
-        .unwrap_or(0);
-    let left = window_top(focus, p.periods.len(), visible_cols);
-    let cols: Vec<(usize, Period)> = p
-        .periods
-        .iter()
-        .copied()
-        .enumerate()
-        .skip(left)
-        .take(visible_cols)
-        .collect();
+    let g = Cols::new(area, &p.periods, p.period);
     let buf = frame.buffer_mut();
-    let (x0, y0) = (area.x, area.y);
-
-    // Header: frozen.
-    put(buf, x0, y0, " 項目", item_w, theme.heading);
-    if budget_w > 0 {
-        put(
-            buf,
-            x0 + item_w as u16,
-            y0,
-            " 予算(千円)",
-            budget_w,
-            theme.heading,
-        );
-    }
-    for (k, (i, per)) in cols.iter().enumerate() {
-        let x = x0 + (cells_x + k * (CELL + GAP)) as u16;
-        let gap = if k == 0 && left > 0 { "<" } else { " " };
-        put(buf, x, y0, gap, GAP, theme.muted);
-        let style = if *i == focus {
-            theme.selection
-        } else {
-            theme.heading
-        };
-        put(
-            buf,
-            x + GAP as u16,
-            y0,
-            &period_label(*per, p.western),
-            CELL,
-            style,
-        );
-    }
-    if left + cols.len() < p.periods.len() {
-        let x = x0 + (cells_x + cols.len() * (CELL + GAP)) as u16;
-        if (x as usize) < (x0 as usize + width) {
-            put(buf, x, y0, ">", 1, theme.muted);
-        }
-    }
+    let (x0, y0, width) = (area.x, area.y, g.width);
+    header(buf, &g, y0, s, theme);
 
     // Rows: only those in view.
     let height = area.height.saturating_sub(1) as usize;
@@ -176,42 +175,103 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             }
             Row::Item(i) => {
                 let it = &data.items[*i];
-                let selected = sel_item == Some(*i);
-                let indent = it.depth + usize::from(it.group.is_some());
-                let label = format!(" {}{}", unit.repeat(indent), it.label());
-                let style = if selected {
-                    theme.selection
-                } else {
-                    theme.base
+                let scale = data.plans.get(it.plan).map(|pl| pl.status_scale.as_slice());
+                let row = ItemLine {
+                    it,
+                    scale: scale.unwrap_or(&[]),
+                    selected: sel_item == Some(*i),
+                    unit,
                 };
-                put(buf, x0, y, &label, item_w - 1, style);
-                put(buf, x0 + item_w as u16 - 1, y, " ", 1, theme.base);
-                if budget_w > 0 {
-                    let b = it
-                        .budget_kyen
-                        .map(|k| budget_text(Some(k)).trim_end_matches("千円").to_string())
-                        .unwrap_or_default();
-                    let t = format!("{b:>w$} ", w = budget_w - 1);
-                    put(buf, x0 + item_w as u16, y, &t, budget_w, theme.base);
-                }
-                let plan = data.plans.get(it.plan);
-                let scale = plan.map(|pl| pl.status_scale.as_slice()).unwrap_or(&[]);
-                for (c, (pi, per)) in cols.iter().enumerate() {
-                    let x = x0 + (cells_x + c * (CELL + GAP)) as u16;
-                    put(buf, x, y, " ", GAP, theme.base);
-                    let (text, overdue) = cell_text(it, *per, s.calendar.today, &theme.glyphs);
-                    let status = it.entry(*per).map_or("", |e| e.status.as_str());
-                    let mut style = tone_style(tone(status, scale), theme);
-                    if overdue {
-                        style = theme.overdue;
-                    }
-                    if selected && *pi == focus {
-                        style = theme.selection;
-                    }
-                    put(buf, x + GAP as u16, y, &text, CELL, style);
-                }
+                item_row(buf, &g, y, &row, s.calendar.today, theme);
             }
         }
+    }
+}
+
+/// The frozen header: the item and budget headings and the periods in
+/// view, with < and > where more lie beyond.
+fn header(buf: &mut Buffer, g: &Cols, y0: u16, s: &AppState, theme: &Theme) {
+    let p = &s.progress;
+    let x0 = g.x0;
+    put(buf, x0, y0, " 項目", g.item_w, theme.heading);
+    if g.budget_w > 0 {
+        put(
+            buf,
+            x0 + g.item_w as u16,
+            y0,
+            " 予算(千円)",
+            g.budget_w,
+            theme.heading,
+        );
+    }
+    for (k, (i, per)) in g.cols.iter().enumerate() {
+        let x = g.cell_x(k);
+        let gap = if k == 0 && g.left > 0 { "<" } else { " " };
+        put(buf, x, y0, gap, GAP, theme.muted);
+        let style = if *i == g.focus {
+            theme.selection
+        } else {
+            theme.heading
+        };
+        put(
+            buf,
+            x + GAP as u16,
+            y0,
+            &period_label(*per, p.western),
+            CELL,
+            style,
+        );
+    }
+    if g.left + g.cols.len() < p.periods.len() {
+        let x = g.cell_x(g.cols.len());
+        if (x as usize) < (x0 as usize + g.width) {
+            put(buf, x, y0, ">", 1, theme.muted);
+        }
+    }
+}
+
+/// One item's row, as [`item_row`] draws it.
+struct ItemLine<'a> {
+    it: &'a ProgressItem,
+    scale: &'a [String],
+    selected: bool,
+    /// One level of indent.
+    unit: &'a str,
+}
+
+/// An item's label, budget and a cell per period in view.
+fn item_row(buf: &mut Buffer, g: &Cols, y: u16, row: &ItemLine, today: NaiveDate, theme: &Theme) {
+    let (x0, it) = (g.x0, row.it);
+    let indent = it.depth + usize::from(it.group.is_some());
+    let label = format!(" {}{}", row.unit.repeat(indent), it.label());
+    let style = if row.selected {
+        theme.selection
+    } else {
+        theme.base
+    };
+    put(buf, x0, y, &label, g.item_w - 1, style);
+    put(buf, x0 + g.item_w as u16 - 1, y, " ", 1, theme.base);
+    if g.budget_w > 0 {
+        let b = it
+            .budget_kyen
+            .map(|k| budget_text(Some(k)).trim_end_matches("千円").to_string())
+            .unwrap_or_default();
+        let t = format!("{b:>w$} ", w = g.budget_w - 1);
+        put(buf, x0 + g.item_w as u16, y, &t, g.budget_w, theme.base);
+    }
+    for (c, (pi, per)) in g.cols.iter().enumerate() {
+        let x = g.cell_x(c);
+        put(buf, x, y, " ", GAP, theme.base);
+        let (text, overdue) = cell_text(it, *per, today, &theme.glyphs);
+        let status = it.entry(*per).map_or("", |e| e.status.as_str());
+        let mut style = tone_style(tone(status, row.scale), theme);
+        if overdue {
+            style = theme.overdue;
+        }
+        if row.selected && *pi == g.focus {
+            style = theme.selection;
+        }
+        put(buf, x + GAP as u16, y, &text, CELL, style);
     }
 }
 

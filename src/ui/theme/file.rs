@@ -32,7 +32,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
 ];
 
 /// The name of the default theme (the same as [`Theme::default_dark`]).
-pub const DEFAULT_THEME: &str = "16color";
+pub use crate::config::DEFAULT_THEME;
 
 /// Every role a theme file may set, in the order of [`Theme`]'s fields.
 pub const ROLES: &[&str] = &[

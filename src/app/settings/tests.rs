@@ -1,7 +1,10 @@
 use super::*;
 use crate::app::action::Action;
 use crate::app::keymap::Scope;
+use crate::config::dates::DateStyle;
+use crate::config::{DEFAULT_TOML, KEYS};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::time::Duration;
 
 fn term() -> Terminal {
     Terminal {
@@ -33,7 +36,7 @@ fn the_shipped_default_reads_without_warnings() {
         ),
         (c.database, c.dates, c.theme, c.glyphs)
     );
-    assert_eq!(s.config.draft_interval, crate::app::worker::DRAFT_INTERVAL);
+    assert_eq!(s.config.draft_interval, crate::config::DRAFT_INTERVAL);
     assert_eq!(s.theme, Theme::default_dark());
     assert_eq!(s.keymap.bindings(), Keymap::defaults().bindings());
 }
@@ -58,8 +61,8 @@ fn user_settings_override_key_by_key() {
     );
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
     assert_eq!(s.config.dates, DateStyle::Both);
-    assert_eq!(s.config.glyphs, crate::ui::glyphs::ASCII);
-    assert_eq!(s.theme.glyphs, crate::ui::glyphs::ASCII);
+    assert_eq!(s.config.glyphs, crate::config::glyphs::ASCII);
+    assert_eq!(s.theme.glyphs, crate::config::glyphs::ASCII);
     assert_eq!(s.config.draft_interval, Duration::from_secs(1));
     assert_eq!(
         s.config.database,
@@ -77,7 +80,7 @@ fn user_settings_override_key_by_key() {
     // Left alone: the defaults.
     let s = with("dates = \"seireki\"\n");
     assert_eq!(s.config.theme, "16color");
-    assert_eq!(s.config.glyphs, crate::ui::glyphs::UNICODE);
+    assert_eq!(s.config.glyphs, crate::config::glyphs::UNICODE);
 }
 
 #[test]
@@ -168,7 +171,7 @@ fn no_color_and_colour_depth() {
     );
     assert_eq!(
         s.theme,
-        Theme::monochrome().with_glyphs(crate::ui::glyphs::ASCII)
+        Theme::monochrome().with_glyphs(crate::config::glyphs::ASCII)
     );
     let basic = Terminal {
         no_color: false,

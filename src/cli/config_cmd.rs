@@ -3,8 +3,9 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::{display_path, Settings, DEFAULT_TOML};
 use crate::app::keymap::{custom::action_name, key_label, Scope};
+use crate::app::settings::Settings;
+use crate::config::{display_path, DEFAULT_TOML};
 
 pub fn run(s: &Settings, print_default: bool, check: bool, keys: bool) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
@@ -32,7 +33,7 @@ pub fn run(s: &Settings, print_default: bool, check: bool, keys: bool) -> anyhow
         }
     }
     if !check {
-        match (&s.path, super::config_path()) {
+        match (&s.path, crate::config::config_path()) {
             (Some(p), _) => writeln!(out, "設定ファイル: {}", display_path(p))?,
             (None, Some((p, _))) => writeln!(
                 out,
