@@ -3,11 +3,14 @@
 //! kusei's own JSON. Parsing never touches the database; the caller merges
 //! the result in one transaction, so an import is all or nothing.
 
+pub mod budget;
 pub mod decode;
 pub mod html;
 pub mod lines;
 pub mod minutes;
 pub mod policy;
+pub mod policy_heading;
+pub mod policy_report;
 
 use std::path::Path;
 
@@ -55,6 +58,10 @@ pub struct Parsed {
     pub dataset: Dataset,
     /// Things read with a guess the user should know about (file:line: …).
     pub warnings: Vec<String>,
+    /// What was understood, for `--dry-run` and the app's preview: for a
+    /// policy page the plan, counts per level, budgets and every line with
+    /// what it became.
+    pub report: Vec<String>,
 }
 
 /// Files larger than this are refused before reading (the published pages
@@ -85,6 +92,15 @@ pub fn parse_file(path: &Path) -> Result<Parsed, ImportError> {
 }
 
 pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Parsed, ImportError> {
+    parse_bytes_with(file, bytes, policy::Options::default())
+}
+
+/// [`parse_bytes`] with the options for a page cut off mid-section.
+pub fn parse_bytes_with(
+    file: &str,
+    bytes: &[u8],
+    opts: policy::Options,
+) -> Result<Parsed, ImportError> {
     let decoded = decode::decode(bytes).map_err(|e| decode_error(file, bytes, &e))?;
     let text = decoded.text.as_str();
     if text.trim_start().starts_with('{') {
@@ -94,6 +110,7 @@ pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Parsed, ImportError> {
             encoding: decoded.encoding,
             dataset,
             warnings: Vec::new(),
+            report: Vec::new(),
         });
     }
     let lines = lines::split(text);
@@ -105,12 +122,14 @@ pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Parsed, ImportError> {
         });
     }
     if policy::looks_like_policy(&lines) {
-        let dataset = policy::parse(file, &lines)?;
+        let p = policy::parse_with(file, &lines, opts)?;
+        let report = p.report.render(&p.dataset.plans[0]);
         return Ok(Parsed {
             kind: SourceKind::Policy,
             encoding: decoded.encoding,
-            dataset,
-            warnings: Vec::new(),
+            dataset: p.dataset,
+            warnings: p.warnings,
+            report,
         });
     }
     let parsed = minutes::parse(file, &lines)?;
@@ -119,6 +138,7 @@ pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Parsed, ImportError> {
         encoding: decoded.encoding,
         dataset: parsed.dataset,
         warnings: parsed.warnings,
+        report: Vec::new(),
     })
 }
 
