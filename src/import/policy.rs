@@ -220,16 +220,18 @@ fn is_chrome(normed: &str) -> bool {
     WHOLE.contains(&normed) || STARTS.iter().any(|s| normed.starts_with(s)) || is_date_line(normed)
 }
 
-/// "2018年6月7日" (or with 更新 after it): a publication date.
+/// "2018年6月7日", "9月29日更新": a publication date, nothing else.
 fn is_date_line(normed: &str) -> bool {
-    let Some((_, n)) = leading_number(normed) else {
-        return false;
-    };
-    let rest = &normed[n..];
-    rest.starts_with('年')
-        && rest.contains('月')
-        && rest.contains('日')
-        && normed.chars().count() <= 16
+    let mut rest = normed.trim();
+    for unit in ['年', '月', '日'] {
+        match leading_number(rest) {
+            Some((_, n)) if rest[n..].starts_with(unit) => rest = &rest[n + unit.len_utf8()..],
+            _ if unit == '年' => continue,
+            _ => return false,
+        }
+    }
+    let rest = rest.trim().trim_start_matches('(').trim_end_matches(')');
+    ["", "更新", "現在", "時点", "公開", "掲載", "作成"].contains(&rest)
 }
 
 /// "1 重点的に取り組む主な経営課題", "2 「市政改革プラン2.0」に基づく取組等":

@@ -88,32 +88,38 @@ fn kyen(b: Option<i64>) -> String {
 /// The plan, its counts per level in order of first appearance, budgets.
 pub fn summary(plan: &Plan) -> Vec<String> {
     let mut counts: Vec<(String, usize)> = Vec::new();
-    let mut budgets = 0;
-    let mut none = 0;
-    let mut total: i64 = 0;
+    // Initiatives' budgets add up; a 経営課題's own amount is a total of its
+    // own and is shown apart, never added to them.
+    let (mut leaf, mut leaf_total, mut none) = (0, 0i64, 0);
+    let (mut upper, mut upper_total) = (0, 0i64);
     for (_, n) in plan.walk() {
         match counts.iter_mut().find(|(l, _)| *l == n.level) {
             Some((_, c)) => *c += 1,
             None => counts.push((n.level.clone(), 1)),
         }
-        match n.budget_kyen {
-            Some(k) => {
-                budgets += 1;
-                total += k;
-            }
-            None => none += usize::from(n.level == "具体的取組"),
+        match (n.budget_kyen, n.children.is_empty()) {
+            (Some(k), true) => (leaf, leaf_total) = (leaf + 1, leaf_total + k),
+            (Some(k), false) => (upper, upper_total) = (upper + 1, upper_total + k),
+            (None, _) => none += usize::from(n.level == "具体的取組"),
         }
     }
     let year = plan
         .fiscal_year
         .map_or_else(String::new, |y| format!("{y}年度・"));
     let counts: Vec<String> = counts.iter().map(|(l, c)| format!("{l} {c}")).collect();
-    vec![
+    let mut out = vec![
         format!("運営方針「{}」（{year}{}）", plan.title, plan.organisation),
         format!("階層ごとの数: {}", counts.join("、")),
         format!(
-            "予算額: {budgets} 件、合計 {} 千円（予算なしの具体的取組 {none} 件）",
-            group_kyen(total)
+            "予算額: {leaf} 件、合計 {} 千円（予算なしの具体的取組 {none} 件）",
+            group_kyen(leaf_total)
         ),
-    ]
+    ];
+    if upper > 0 {
+        out.push(format!(
+            "上位の項目の予算額: {upper} 件、計 {} 千円（上の合計には含めません）",
+            group_kyen(upper_total)
+        ));
+    }
+    out
 }
