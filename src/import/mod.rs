@@ -10,6 +10,7 @@ pub mod lines;
 pub mod minutes;
 pub mod policy;
 pub mod policy_heading;
+pub mod policy_lines;
 pub mod policy_report;
 
 use std::path::Path;

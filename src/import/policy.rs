@@ -17,10 +17,9 @@
 //! chrome, and the [`Report`] says which, line by line.
 
 use super::budget;
-use super::lines::{
-    after_chars, bullet_text, is_footer, leading_number, norm, plan_year_prefix, unradical, Line,
-};
+use super::lines::{bullet_text, is_footer, norm, unradical, Line};
 use super::policy_heading::{classify, Heading, Kind, INITIATIVE, ISSUE, STRATEGY};
+use super::policy_lines::{is_chrome, is_section_line, list_entry, title_parts};
 use super::policy_report::{Placed, Report};
 use super::ImportError;
 use crate::model::{Dataset, Node, Plan};
@@ -45,25 +44,18 @@ pub struct PolicyParse {
 /// least one heading of the plan's own.
 pub fn looks_like_policy(lines: &[Line]) -> bool {
     let titled = lines.iter().any(|l| title_parts(&l.text).is_some());
-    titled
-        && lines.iter().any(|l| {
-            classify(&norm(&l.text)).is_some_and(|h| match h.kind {
+    lines.iter().any(|l| {
+        let normed = norm(&l.text);
+        classify(&normed).is_some_and(|h| {
+            let strong = match h.kind {
                 Kind::Level(_) => !h.code.is_empty(),
                 Kind::Goals | Kind::Missions | Kind::Circled | Kind::StrategyList => true,
                 _ => false,
-            })
+            };
+            // Without a title line only a bracketed heading says "policy".
+            strong && (titled || normed.starts_with('【'))
         })
-}
-
-/// "平成29年度 旭区運営方針" → (2017, "旭区"). The whole line must be the
-/// title ("(案)", "(素案)", "(…更新)" may follow), not a sentence about it.
-fn title_parts(text: &str) -> Option<(i32, String)> {
-    let (fy, rest) = plan_year_prefix(text)?;
-    let (org, tail) = rest.split_once("運営方針")?;
-    let tail_ok = tail.is_empty()
-        || (tail.starts_with('(') && tail.ends_with(')') && tail.chars().count() <= 20);
-    (tail_ok && org.chars().count() <= 20 && !org.contains(['。', '、']))
-        .then(|| (fy, org.trim().to_string()))
+    })
 }
 
 pub(crate) struct Flat {
@@ -74,6 +66,8 @@ pub(crate) struct Flat {
     amount_later: bool,
     /// The heading had no title: the next line is the title.
     title_pending: bool,
+    /// The line its budget was read from ("-円" included).
+    budget_at: Option<usize>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -199,77 +193,6 @@ fn node(level: &str, code: &str, title: &str) -> Node {
     }
 }
 
-/// Lines of the city site around the content, wherever they appear.
-fn is_chrome(normed: &str) -> bool {
-    const WHOLE: &[&str] = &[
-        "ページの先頭です",
-        "メニューの終端です。",
-        "メニューの終端です",
-        "ここから本文です。",
-        "本文ここから",
-        "本文ここまで",
-        "印刷用ページを表示する",
-    ];
-    const STARTS: &[&str] = &[
-        "ページ番号",
-        "更新日",
-        "最終更新日",
-        "現在のページ",
-        "掲載日",
-    ];
-    WHOLE.contains(&normed) || STARTS.iter().any(|s| normed.starts_with(s)) || is_date_line(normed)
-}
-
-/// "2018年6月7日", "9月29日更新": a publication date, nothing else.
-fn is_date_line(normed: &str) -> bool {
-    let mut rest = normed.trim();
-    for unit in ['年', '月', '日'] {
-        match leading_number(rest) {
-            Some((_, n)) if rest[n..].starts_with(unit) => rest = &rest[n + unit.len_utf8()..],
-            _ if unit == '年' => continue,
-            _ => return false,
-        }
-    }
-    let rest = rest.trim().trim_start_matches('(').trim_end_matches(')');
-    ["", "更新", "現在", "時点", "公開", "掲載", "作成"].contains(&rest)
-}
-
-/// "1 重点的に取り組む主な経営課題", "2 「市政改革プラン2.0」に基づく取組等":
-/// the page's own part headings.
-fn is_section_line(normed: &str) -> bool {
-    leading_number(normed).is_some_and(|(_, n)| {
-        n <= 2
-            && normed[n..].starts_with(' ')
-            && ["経営課題", "取組", "市政改革", "方針", "目標", "使命"]
-                .iter()
-                .any(|w| normed.contains(w))
-    })
-}
-
-/// An entry of a list: a bullet, "1. …", "(1) …", "①…" or "《…》". The
-/// entry's text (original characters).
-fn list_entry<'t>(text: &'t str, normed: &str) -> Option<&'t str> {
-    if let Some(t) = bullet_text(text) {
-        return Some(t);
-    }
-    if normed.starts_with('《') || normed.starts_with('≪') {
-        return Some(text);
-    }
-    let first = normed.chars().next()?;
-    if ('\u{2460}'..='\u{2473}').contains(&first) {
-        return Some(after_chars(text, 1)).filter(|t| !t.is_empty());
-    }
-    let skip = if let Some(rest) = normed.strip_prefix('(') {
-        let (_, n) = leading_number(rest)?;
-        rest[n..].starts_with(')').then_some(n + 2)?
-    } else {
-        let (_, n) = leading_number(normed)?;
-        let sep = normed[n..].chars().next()?;
-        ['.', ')', '、'].contains(&sep).then_some(n + 1)?
-    };
-    Some(after_chars(text, skip)).filter(|t| !t.is_empty())
-}
-
 impl Reader<'_> {
     fn err(&self, line: usize, message: String) -> ImportError {
         ImportError {
@@ -319,6 +242,7 @@ impl Reader<'_> {
             line,
             amount_later: false,
             title_pending: false,
+            budget_at: None,
         });
         self.flat.len() - 1
     }
@@ -366,18 +290,16 @@ impl Reader<'_> {
         b: Result<Option<i64>, String>,
     ) -> Result<Option<i64>, ImportError> {
         let kyen = b.map_err(|m| self.err(line, m))?;
-        let f = &mut self.flat[i];
-        if f.node.budget_kyen.is_some() {
+        if let Some(before) = self.flat[i].budget_at {
+            let name = label(&self.flat[i].node);
             return Err(self.err(
                 line,
-                format!(
-                    "「{}」に予算額が二つあります（前の予算額は {}行目より後）",
-                    label(&self.flat[i].node),
-                    self.flat[i].line
-                ),
+                format!("「{name}」に予算額が二つあります（{before}行目とこの行）"),
             ));
         }
+        let f = &mut self.flat[i];
         f.node.budget_kyen = kyen;
+        f.budget_at = Some(line);
         f.amount_later = false;
         Ok(kyen)
     }
@@ -520,7 +442,7 @@ impl Reader<'_> {
                 let before = &self.flat[i];
                 let same = before.node.title == h.title || h.title.is_empty();
                 let empty = before.node.body.is_empty()
-                    && before.node.budget_kyen.is_none()
+                    && before.budget_at.is_none()
                     && !self.flat.iter().any(|f| f.parent == Some(i));
                 if same || empty {
                     if !h.title.is_empty() {
@@ -588,8 +510,9 @@ impl Reader<'_> {
                 self.file
             ));
         }
-        for f in &self.flat {
-            if f.amount_later && f.node.budget_kyen.is_none() && ended_by_page {
+        let last_i = self.flat.len().saturating_sub(1);
+        for (i, f) in self.flat.iter().enumerate() {
+            if f.amount_later && (ended_by_page || i < last_i) {
                 self.warnings.push(format!(
                     "{}:{}: 「{}」の見出しに予算額とありますが、金額が本文の終わりに見つかりません",
                     self.file,
@@ -603,9 +526,9 @@ impl Reader<'_> {
         };
         let f = &self.flat[last];
         let cut = f.title_pending
-            || (f.amount_later && f.node.budget_kyen.is_none())
+            || f.amount_later
             || (f.node.body.is_empty()
-                && f.node.budget_kyen.is_none()
+                && f.budget_at.is_none()
                 && f.node.level != "目標"
                 && f.node.level != "使命");
         if !cut || ended_by_page {
