@@ -216,10 +216,10 @@ fn level_heading(inner: &str, after: &str, bracketed: bool) -> Option<Heading> {
 /// Budgets written in the heading itself.
 fn with_budget(mut h: Heading) -> Heading {
     if let Some((title, b)) = budget::split_title_budget(&h.title) {
-        h.title = title.to_string();
+        h.title = clean_title(title);
         h.budget = Some(b);
     } else if let Some(title) = budget::strip_amount_later(&h.title) {
-        h.title = title.to_string();
+        h.title = clean_title(title);
         h.amount_later = true;
     }
     h
