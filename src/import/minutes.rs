@@ -34,6 +34,9 @@ enum Section {
     Place,
     Attendees,
     Agenda,
+    /// 欠席者, 配布資料 …: a part of the page kusei has no place for; its
+    /// lines are named in a warning, never added to another part.
+    Other,
 }
 
 fn section_of(name: &str) -> Option<Section> {
@@ -42,6 +45,9 @@ fn section_of(name: &str) -> Option<Section> {
         "場所" | "開催場所" => Section::Place,
         "出席者" | "出席" => Section::Attendees,
         "議事概要" | "議事" | "議題" | "会議概要" => Section::Agenda,
+        "欠席者" | "欠席" | "配布資料" | "資料" | "傍聴者" | "傍聴" | "説明者" | "会議資料" => {
+            Section::Other
+        }
         _ => return None,
     })
 }
@@ -68,6 +74,14 @@ fn numbered_heading(line: &str) -> Option<(Section, String)> {
         "会議概要",
         "議事",
         "議題",
+        "欠席者",
+        "欠席",
+        "配布資料",
+        "会議資料",
+        "資料",
+        "傍聴者",
+        "傍聴",
+        "説明者",
     ] {
         if let Some(rest) = body.strip_prefix(name) {
             let rest_chars = rest.chars().count();
@@ -91,12 +105,46 @@ fn meeting_header(line: &str) -> Option<u32> {
     rest[len..].starts_with('回').then_some(n)
 }
 
+/// "令和元年度 第3回○○区区政会議 会議録": 第N回 inside a longer line →
+/// (N, the text after it).
+fn meeting_header_inside(line: &str) -> Option<(u32, String)> {
+    let folded = fold(line);
+    folded.match_indices('第').find_map(|(i, _)| {
+        let rest = &folded[i + '第'.len_utf8()..];
+        let (n, len) = leading_number(rest)?;
+        let after = rest[len..].strip_prefix('回')?;
+        Some((n, after.trim().to_string()))
+    })
+}
+
+/// The committee named after 第N回 on a meeting line: "○○区区政会議".
+fn committee_of(after: &str) -> String {
+    let mut c = after.trim();
+    for tail in [
+        "(会議録)",
+        "(議事録)",
+        "会議録",
+        "議事録",
+        "会議要旨",
+        "議事要旨",
+    ] {
+        c = c.strip_suffix(tail).unwrap_or(c).trim();
+    }
+    c.to_string()
+}
+
 /// The meeting whose heading is `lines[i]`. "第2回区づくり経営会議" is a heading
 /// only when the "1 日時" heading follows (or nothing does, as in a cut-off
 /// file); otherwise a line such as "第1回ワーキングの結果を踏まえて…" is prose.
 fn meeting_start(lines: &[Line], i: usize) -> Option<u32> {
     let text = &lines[i].text;
-    let n = meeting_header(text)?;
+    let Some(n) = meeting_header(text) else {
+        // 第N回 inside a heading line: only with "1 日時" right after it.
+        let (n, _) = meeting_header_inside(text)?;
+        let next = lines.get(i + 1)?;
+        let heading = numbered_heading(&next.text).is_some_and(|(s, _)| s == Section::DateTime);
+        return (heading && !text.ends_with('。')).then_some(n);
+    };
     let folded = fold(text);
     let after = folded.split_once('回').map_or("", |(_, r)| r).trim();
     let heading_follows = match lines.get(i + 1) {
@@ -172,12 +220,18 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
                 .collect();
             (Some(fy), rest, preamble.join("\n"))
         }
-        None => (None, DEFAULT_COMMITTEE.to_string(), String::new()),
+        None => match heading_title(&lines[first_meeting].text) {
+            // "令和元年度 第3回○○区区政会議 会議録": the year and committee.
+            Some((fy, c)) => (Some(fy), c, String::new()),
+            None => (None, DEFAULT_COMMITTEE.to_string(), String::new()),
+        },
     };
+    let titled = title.is_some() || committee != DEFAULT_COMMITTEE;
 
     let mut warnings = Vec::new();
     let mut drafts: Vec<MeetingDraft> = Vec::new();
     let mut section = Section::None;
+    let mut other = String::new();
     for (i, line) in lines.iter().enumerate().skip(first_meeting) {
         let text = line.text.as_str();
         let no = line.no;
@@ -205,8 +259,32 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
         let Some(m) = drafts.last_mut() else {
             continue;
         };
-        if let Some((s, rest)) = numbered_heading(text) {
+        let heading = numbered_heading(text).map(|(s, rest)| {
+            let name = fold(text)
+                .trim_start_matches(|c: char| c.is_ascii_digit() || " .、".contains(c))
+                .to_string();
+            (s, rest, name)
+        });
+        // "4 欠席者" and other parts of the page between 出席者 and 議事.
+        let heading = heading.or_else(|| {
+            (section == Section::Attendees)
+                .then(|| other_heading(text))
+                .flatten()
+                .map(|name| (Section::Other, String::new(), name))
+        });
+        if let Some((s, rest, name)) = heading {
             section = s;
+            if s == Section::Other {
+                other = name
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                if !rest.is_empty() {
+                    warnings.push(other_warning(file, no, m.number, &other, &rest));
+                }
+                continue;
+            }
             if s == Section::Agenda {
                 m.agenda_line = Some(no);
             }
@@ -232,6 +310,7 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
                 ))
             }
             Section::Agenda => agenda_line(m, text, no).map_err(|e| err(Some(no), e))?,
+            Section::Other => warnings.push(other_warning(file, no, m.number, &other, text)),
             s => take_value(m, s, text, no, &mut warnings, file).map_err(|e| err(Some(no), e))?,
         }
     }
@@ -240,7 +319,7 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
     for d in drafts {
         meetings.push(finish(d, page_fy).map_err(|(line, msg)| err(Some(line), msg))?);
     }
-    let committees = if title.is_some() {
+    let committees = if titled {
         vec![Committee {
             name: committee.clone(),
             organisation: String::new(),
@@ -260,6 +339,29 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
         },
         warnings,
     })
+}
+
+/// "令和元年度 第3回○○区区政会議 会議録" → (2019, "○○区区政会議").
+fn heading_title(text: &str) -> Option<(i32, String)> {
+    let (fy, rest) = fiscal_year_prefix(text)?;
+    let (_, after) = meeting_header_inside(&rest)?;
+    let c = committee_of(&after);
+    (!c.is_empty()).then_some((fy, c))
+}
+
+/// A short numbered label ("4 欠席者", "5 配布資料") among the attendees:
+/// a part of its own, not more attendees.
+fn other_heading(text: &str) -> Option<String> {
+    let folded = fold(text);
+    let (_, n) = leading_number(&folded)?;
+    let rest = folded[n..].trim_start_matches(['.', '、']);
+    let label = rest.strip_prefix(' ').unwrap_or(rest).trim();
+    let short = !label.is_empty() && label.chars().count() <= 10;
+    (n <= 2 && short && !label.contains(['、', '。', ','])).then(|| label.to_string())
+}
+
+fn other_warning(file: &str, no: usize, meeting: u32, part: &str, text: &str) -> String {
+    format!("{file}:{no}: 第{meeting}回 の「{part}」は会議録に取り込みません: {text}")
 }
 
 fn short(s: &str) -> String {
@@ -314,11 +416,25 @@ fn take_value(
             m.end = spec.end;
         }
         Section::Place => m.place.push(text.to_string()),
-        Section::Attendees => m.attendees.extend(split_list(text)),
+        Section::Attendees => m.attendees.extend(split_list(without_group(text))),
         // Agenda lines go to `agenda_line`; there is no value outside a section.
-        Section::Agenda | Section::None => {}
+        Section::Agenda | Section::None | Section::Other => {}
     }
     Ok(())
+}
+
+/// "(委員等)山田委員、…" → "山田委員、…": the group's name is not a person.
+fn without_group(text: &str) -> &str {
+    let folded = fold(text);
+    for (open, close) in [('(', ')'), ('【', '】'), ('<', '>'), ('〈', '〉')] {
+        if folded.starts_with(open) {
+            if let Some(i) = folded.find(close) {
+                let chars = folded[..i].chars().count() + 1;
+                return after_chars(text, chars);
+            }
+        }
+    }
+    text
 }
 
 fn agenda_line(m: &mut MeetingDraft, text: &str, no: usize) -> Result<(), String> {
