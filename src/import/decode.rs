@@ -114,7 +114,7 @@ fn decode_utf16(bytes: &[u8]) -> Option<Result<Decoded, DecodeError>> {
     if text.chars().all(char::is_whitespace) {
         return Some(Err(DecodeError::Empty));
     }
-    if let Some(at) = text.find(|c: char| c == '\0') {
+    if let Some(at) = text.find('\0') {
         let line = 1 + text[..at].matches('\n').count();
         return Some(Err(DecodeError::Binary { line, offset: at }));
     }

@@ -179,14 +179,37 @@ pub fn parse_json(file: &str, text: &str) -> Result<Dataset, ImportError> {
     Ok(data)
 }
 
+/// Years a ward's meeting or plan can have: from the Meiji era on.
+const REAL_YEARS: std::ops::RangeInclusive<i32> = 1868..=2200;
+/// 10兆円 in 千円: beyond any real budget line.
+const MAX_BUDGET_KYEN: i64 = 10_000_000_000;
+
 /// What the store would refuse in a well-formed JSON file, found while the
 /// file's name is still at hand (the store only sees the combined import).
 fn check_json(data: &Dataset) -> Result<(), String> {
     use crate::wareki;
+    use chrono::Datelike;
     for (i, m) in data.meetings.iter().enumerate() {
         let at = format!("meetings[{i}] 第{}回 ({})", m.number, m.date);
         if m.number == 0 {
             return Err(format!("{at}: 回の番号は1以上です"));
+        }
+        if !REAL_YEARS.contains(&m.date.year()) {
+            return Err(format!(
+                "meetings[{i}].date: 日付 {} の年は{}〜{}年のはずです",
+                m.date,
+                REAL_YEARS.start(),
+                REAL_YEARS.end()
+            ));
+        }
+        let mut seen = std::collections::HashMap::new();
+        for (j, item) in m.items.iter().enumerate() {
+            if let Some(k) = seen.insert(item.number, j) {
+                return Err(format!(
+                    "meetings[{i}].items[{j}].number: 議題の番号 ({}) が items[{k}] と重なっています（{at}）",
+                    item.number
+                ));
+            }
         }
         let fy = wareki::fiscal_year(m.date);
         if fy != m.fiscal_year {
@@ -207,7 +230,19 @@ fn check_json(data: &Dataset) -> Result<(), String> {
             }
         }
     }
+    check_plans(data)
+}
+
+fn check_plans(data: &Dataset) -> Result<(), String> {
     for (i, plan) in data.plans.iter().enumerate() {
+        if let Some(fy) = plan.fiscal_year.filter(|y| !REAL_YEARS.contains(y)) {
+            return Err(format!(
+                "plans[{i}].fiscal_year:「{}」の年度 {fy} は{}〜{}年のはずです",
+                plan.title,
+                REAL_YEARS.start(),
+                REAL_YEARS.end()
+            ));
+        }
         for (_, n) in plan.walk() {
             let at = format!("plans[{i}]「{}」の「{}」", plan.title, n.title);
             if n.level.trim().is_empty() {
@@ -215,6 +250,11 @@ fn check_json(data: &Dataset) -> Result<(), String> {
             }
             if n.budget_kyen.is_some_and(|b| b < 0) {
                 return Err(format!("{at}: 予算額が負の数です"));
+            }
+            if let Some(b) = n.budget_kyen.filter(|b| *b > MAX_BUDGET_KYEN) {
+                return Err(format!(
+                    "{at}: budget_kyen {b} 千円は大きすぎます（10兆円を超える予算額はありません）"
+                ));
             }
         }
     }
