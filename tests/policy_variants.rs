@@ -518,3 +518,22 @@ fn a_page_cut_off_after_a_heading_is_refused_or_read_up_to_it() {
         .iter()
         .any(|w| w.contains("そこまでを読み込みます")));
 }
+
+#[test]
+fn an_html_page_with_named_character_references() {
+    let p = parse_file(&fixture("15_html_entities.html")).unwrap_or_else(|e| panic!("{e}"));
+    let plan = plan(&p);
+    assert_eq!(plan.title, "令和5年度 光の区運営方針");
+    assert_eq!(
+        outline(plan),
+        "目標 だれもが“住み続けたい”と思えるまち
+経営課題1 安全&安心のまちづくり
+  戦略1-1 防災
+    具体的取組1-1-1 防災訓練 ¥1500
+"
+    );
+    assert_eq!(
+        body_of(plan, "経営課題", "1"),
+        "災害に強いまちへ⇒地域の力を高める…"
+    );
+}
