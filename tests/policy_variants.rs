@@ -537,3 +537,23 @@ fn an_html_page_with_named_character_references() {
         "災害に強いまちへ⇒地域の力を高める…"
     );
 }
+
+#[test]
+fn text_on_the_same_line_as_a_section_name() {
+    let p = read("16_text_after_section_names.txt");
+    let plan = plan(&p);
+    assert_eq!(
+        outline(plan),
+        "目標 にぎわいと安心のあるまち
+使命 区民に最も身近な行政として、地域の課題をともに解決する
+区長の方針 区長の方針
+経営課題1 子育てしやすいまちづくり
+  戦略1-1 相談支援
+    具体的取組1-1-1 子育て相談会 ¥600
+取組項目 窓口の改善
+"
+    );
+    assert_eq!(plan.nodes[2].body, "区民の声を聞き、地域とともに進めます。");
+    assert_eq!(body_of(plan, "経営課題", "1"), "子育て家庭を地域で支える。");
+    assert_eq!(plan.nodes[4].body, "待ち時間を短くする。");
+}

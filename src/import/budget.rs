@@ -174,6 +174,7 @@ pub fn split_title_budget(title: &str) -> Option<(&str, Result<Option<i64>, Stri
     let open = match close {
         ']' => '[',
         ')' => '(',
+        '】' => '【',
         _ => return None,
     };
     let start = t.rfind(open)?;

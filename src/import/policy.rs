@@ -215,6 +215,11 @@ impl Reader<'_> {
                 .push(line, Placed::Skipped("ページの章の見出し"));
             return Ok(());
         }
+        self.text_line(line, normed)
+    }
+
+    /// A line that is not a heading, where the current section puts it.
+    fn text_line(&mut self, line: &Line, normed: &str) -> Result<(), ImportError> {
         match self.mode {
             Mode::Preamble => self
                 .report
@@ -330,7 +335,21 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn heading(&mut self, line: &Line, h: Heading) -> Result<(), ImportError> {
+    fn heading(&mut self, line: &Line, mut h: Heading) -> Result<(), ImportError> {
+        let rest = std::mem::take(&mut h.rest);
+        self.open(line, h)?;
+        if rest.is_empty() {
+            return Ok(());
+        }
+        // "【区の目標】にぎわいのあるまち": the text after the name.
+        let after = Line {
+            text: rest,
+            no: line.no,
+        };
+        self.text_line(&after, &norm(&after.text))
+    }
+
+    fn open(&mut self, line: &Line, h: Heading) -> Result<(), ImportError> {
         if let Some((at, name)) = self.empty_list.take() {
             self.warnings.push(format!(
                 "{}:{at}: {name}の見出しの下に文字がありません（画像だけかもしれません）。{name}は読み込みません",

@@ -49,6 +49,9 @@ pub struct Heading {
     pub budget: Option<Result<Option<i64>, String>>,
     /// `(2年度予算額)`: the amount ends the body.
     pub amount_later: bool,
+    /// Text after a section name (`【区の目標】にぎわいのあるまち`,
+    /// `区の目標:…`): the section's first line.
+    pub rest: String,
 }
 
 impl Heading {
@@ -59,6 +62,7 @@ impl Heading {
             title: title.to_string(),
             budget: None,
             amount_later: false,
+            rest: String::new(),
         }
     }
 }
@@ -119,7 +123,27 @@ fn is_named(inner: &str, word: &str) -> bool {
         .strip_prefix("区の")
         .unwrap_or(inner)
         .strip_prefix(word);
-    rest.is_some_and(|r| r.is_empty() || r.starts_with('('))
+    rest.is_some_and(|r| r.is_empty() || r.starts_with(['(', ':']))
+}
+
+/// The text after a section name: after its bracket, or after "区の目標:".
+fn section_rest(plain: &str, after: &str) -> String {
+    let own = plain
+        .split_once(':')
+        .filter(|(head, _)| !head.contains('('))
+        .map_or("", |(_, r)| trim(r));
+    let own = if own.is_empty() {
+        // "目標(何をめざすのか):…"
+        plain.split_once("):").map_or("", |(_, r)| trim(r))
+    } else {
+        own
+    };
+    [own, trim(after)]
+        .iter()
+        .filter(|t| !t.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// 区運営の基本的な考え方(区長の方針) and its variants.
@@ -147,23 +171,30 @@ pub fn classify(normed: &str) -> Option<Heading> {
     // Section names may carry the year: "令和7年度 所属運営の…".
     let plain = plan_year_prefix(inner).map_or_else(|| inner.to_string(), |(_, r)| r);
     let listed = plain.trim_start_matches('(').trim_end_matches(')');
+    let section = |kind: Kind, title: &str| {
+        let mut h = Heading::new(kind, "", title);
+        h.rest = section_rest(&plain, after);
+        Some(h)
+    };
     if is_named(&plain, "目標") {
-        return Some(Heading::new(Kind::Goals, "", ""));
+        return section(Kind::Goals, "");
     }
     if is_named(&plain, "使命") {
-        return Some(Heading::new(Kind::Missions, "", ""));
+        return section(Kind::Missions, "");
     }
     if is_policy(&plain, bracketed) {
-        return Some(Heading::new(Kind::Policy, "", &plain));
+        let mut h = Heading::new(Kind::Policy, "", &plain);
+        h.rest = trim(after).to_string();
+        return Some(h);
     }
     if listed == "主な戦略" || listed.starts_with("主な戦略(") {
-        return Some(Heading::new(Kind::StrategyList, "", ""));
+        return section(Kind::StrategyList, "");
     }
     if bracketed && inner == "取組項目" {
-        return Some(Heading::new(Kind::ItemTitle, "", ""));
+        return section(Kind::ItemTitle, "");
     }
     if bracketed && inner == "取組内容" {
-        return Some(Heading::new(Kind::ItemBody, "", ""));
+        return section(Kind::ItemBody, "");
     }
     if let Some(h) = level_heading(inner, after, bracketed) {
         return Some(with_budget(h));
