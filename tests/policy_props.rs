@@ -49,6 +49,10 @@ struct Page {
     issues: Vec<Issue>,
     /// A heading style per node, taken in turn.
     styles: Vec<u8>,
+    /// Lines that are not levels, after each node's body, taken in turn.
+    noise: Vec<u8>,
+    /// The title copied from a PDF (運営⽅針 with U+2F45).
+    radical: bool,
 }
 
 fn initiative() -> impl Strategy<Value = Initiative> {
@@ -74,9 +78,10 @@ fn page() -> impl Strategy<Value = Page> {
         0u8..3,
         prop::collection::vec(issue, 1..4),
         prop::collection::vec(0u8..6, 40),
+        (prop::collection::vec(0u8..6, 40), any::<bool>()),
     )
         .prop_map(
-            |(fy, western, org, goals, goal_style, issues, styles)| Page {
+            |(fy, western, org, goals, goal_style, issues, styles, (noise, radical))| Page {
                 fy,
                 western,
                 org,
@@ -84,6 +89,8 @@ fn page() -> impl Strategy<Value = Page> {
                 goal_style,
                 issues,
                 styles,
+                noise,
+                radical,
             },
         )
 }
@@ -124,11 +131,18 @@ fn write_page(p: &Page) -> (String, String) {
     let org = ORGS[p.org];
     let mut out = Vec::new();
     let mut want = String::new();
-    if p.western {
-        out.push(format!("{}年度({}){org}運営方針", p.fy, era(p.fy)));
+    let hoshin = if p.radical {
+        "運営\u{2F45}針"
     } else {
-        out.push(format!("{} {org}運営方針", era(p.fy)));
+        "運営方針"
+    };
+    out.push("ページの先頭です".into());
+    if p.western {
+        out.push(format!("{}年度({}){org}{hoshin}", p.fy, era(p.fy)));
+    } else {
+        out.push(format!("{} {org}{hoshin}", era(p.fy)));
     }
+    out.push("ページ番号:123456".into());
     if !p.goals.is_empty() {
         out.push("【区の目標(何をめざすのか)】".into());
         for (i, g) in p.goals.iter().enumerate() {
@@ -143,17 +157,30 @@ fn write_page(p: &Page) -> (String, String) {
     }
     let mut styles = p.styles.iter().cycle();
     let mut next = || *styles.next().unwrap_or(&0);
+    let mut noise = p.noise.iter().cycle();
+    let mut noise = move |out: &mut Vec<String>| {
+        // Sub-headings, notes and chrome: never a level of the tree.
+        match noise.next().copied().unwrap_or(0) {
+            1 => out.extend(["【課題認識】".into(), "担い手が足りない。".to_string()]),
+            2 => out.push("※ 数値は見込みです。".into()),
+            3 => out.push("9\u{2F49}29\u{2F47}更新".into()),
+            4 => out.push("関連するSDGs 11住み続けられるまちづくりを".into()),
+            _ => {}
+        }
+    };
     for (i, issue) in p.issues.iter().enumerate() {
         let code = format!("{}", i + 1);
         let t = TITLES[issue.title];
         out.push(heading("経営課題", &code, t, next()));
         out.push("まちの課題に取り組む。".into());
+        noise(&mut out);
         want.push_str(&format!("経営課題{code} {t}\n"));
         for (j, s) in issue.strategies.iter().enumerate() {
             let code = format!("{}-{}", i + 1, j + 1);
             let t = TITLES[s.title];
             out.push(heading("戦略", &code, t, next()));
             out.push("・ 戦略の説明。".into());
+            noise(&mut out);
             want.push_str(&format!("  戦略{code} {t}\n"));
             for (k, ini) in s.initiatives.iter().enumerate() {
                 let code = format!("{}-{}-{}", i + 1, j + 1, k + 1);
