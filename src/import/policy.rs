@@ -320,6 +320,7 @@ impl Reader<'_> {
                 let kyen = self.set_budget(line.no, i, b)?;
                 let text: String = line.text.chars().take(chars).collect();
                 self.append_body(i, text.trim_end());
+                self.report.push(line, Placed::Body(i));
                 self.report.push(line, Placed::Budget(i, kyen));
                 return Ok(());
             }
