@@ -110,3 +110,24 @@ fn minutes_that_mention_the_policy_are_not_a_policy_page() {
     let p = accepted(&page);
     assert_eq!(p.kind, kusei::import::SourceKind::Minutes);
 }
+
+#[test]
+fn headings_after_the_end_of_the_page_are_named() {
+    let p = accepted(&format!(
+        "{HEAD}【戦略1-1 防犯】\n・本文\nお問い合わせ先\n【経営課題2 子育て】\n子育てを支える。\n【戦略2-1 相談】\n・本文\n"
+    ));
+    assert_eq!(p.dataset.plans[0].nodes.len(), 1);
+    assert_eq!(
+        p.warnings,
+        ["p.txt:7: 「【経営課題2 子育て】」ほか 1 件の見出しは、6行目「お問い合わせ先」をページの終わりとみなしたため読み込みません。続きも本文なら、その行を消してから読み込んでください"]
+    );
+    // Seed 001's own page ends (its title again, then the site's footer)
+    // with no heading after it: no warning.
+    let seed = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/001_osaka_asahi_unei_hoshin_h29.txt"),
+    )
+    .expect("seed 001");
+    let p = parse_bytes("001.txt", &seed).unwrap_or_else(|e| panic!("{e}"));
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+}

@@ -136,6 +136,8 @@ pub fn parse_with(file: &str, lines: &[Line], opts: Options) -> Result<PolicyPar
                 r.report
                     .push(l, Placed::Skipped("本文の後（ページの飾り）"));
             }
+            r.warnings
+                .extend(headings_after_the_end(file, line, &lines[i + 1..]));
             break;
         }
         r.line(line, &normed)?;
@@ -172,6 +174,30 @@ pub fn parse_with(file: &str, lines: &[Line], opts: Options) -> Result<PolicyPar
         warnings,
         report,
     })
+}
+
+/// Headings of the plan after the line taken as the end of the page (a
+/// footer, or the title again): not read, but never without a word.
+fn headings_after_the_end(file: &str, end: &Line, rest: &[Line]) -> Option<String> {
+    let found: Vec<&Line> = rest
+        .iter()
+        .filter(|l| {
+            classify(&norm(&l.text)).is_some_and(|h| match h.kind {
+                Kind::Level(_) => !h.code.is_empty(),
+                Kind::Goals | Kind::Missions | Kind::Policy => true,
+                _ => false,
+            })
+        })
+        .collect();
+    let first = found.first()?;
+    Some(format!(
+        "{file}:{}: 「{}」ほか {} 件の見出しは、{}行目「{}」をページの終わりとみなしたため読み込みません。続きも本文なら、その行を消してから読み込んでください",
+        first.no,
+        first.text,
+        found.len() - 1,
+        end.no,
+        end.text
+    ))
 }
 
 /// "経営課題1 安全なまち": how the report names a node.
