@@ -101,3 +101,14 @@ fn date_on_the_numbered_line_agenda_as_gidai_and_attendee_groups() {
     assert_eq!(m.items[0].title, "区の予算について");
     assert_eq!(m.items[0].opinions.len(), 1);
 }
+
+#[test]
+fn a_meeting_after_the_page_footer_is_named() {
+    let page = "令和元年度区政会議\n第1回\n1 日時\n令和元年6月10日(月曜日)午後7時00分から午後8時30分\n2 場所\n会議室\n3 出席者\n議長\n4 議事概要\n(1)運営方針について\n説明しました。\nお問い合わせ先\n第2回\n1 日時\n令和元年9月9日(月曜日)午後7時00分から午後8時30分\n";
+    let p = kusei::import::parse_bytes("m.txt", page.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.dataset.meetings.len(), 1);
+    assert_eq!(
+        p.warnings,
+        ["m.txt:13: 「第2回」ほか 0 件の会議は、12行目「お問い合わせ先」をページの終わりとみなしたため読み込みません"]
+    );
+}

@@ -23,6 +23,10 @@
 use super::lines::{
     after_chars, bullet_text, fiscal_year_prefix, fold, is_footer, leading_number, split_list, Line,
 };
+use super::minutes_parts::{
+    heading_title, meeting_header_inside, meetings_after_the_footer, other_heading, other_warning,
+    without_group,
+};
 use super::ImportError;
 use crate::model::{Committee, Dataset, Item, Meeting, MeetingStatus, Opinion, DEFAULT_COMMITTEE};
 use crate::wareki;
@@ -105,38 +109,10 @@ fn meeting_header(line: &str) -> Option<u32> {
     rest[len..].starts_with('回').then_some(n)
 }
 
-/// "令和元年度 第3回○○区区政会議 会議録": 第N回 inside a longer line →
-/// (N, the text after it).
-fn meeting_header_inside(line: &str) -> Option<(u32, String)> {
-    let folded = fold(line);
-    folded.match_indices('第').find_map(|(i, _)| {
-        let rest = &folded[i + '第'.len_utf8()..];
-        let (n, len) = leading_number(rest)?;
-        let after = rest[len..].strip_prefix('回')?;
-        Some((n, after.trim().to_string()))
-    })
-}
-
-/// The committee named after 第N回 on a meeting line: "○○区区政会議".
-fn committee_of(after: &str) -> String {
-    let mut c = after.trim();
-    for tail in [
-        "(会議録)",
-        "(議事録)",
-        "会議録",
-        "議事録",
-        "会議要旨",
-        "議事要旨",
-    ] {
-        c = c.strip_suffix(tail).unwrap_or(c).trim();
-    }
-    c.to_string()
-}
-
 /// The meeting whose heading is `lines[i]`. "第2回区づくり経営会議" is a heading
 /// only when the "1 日時" heading follows (or nothing does, as in a cut-off
 /// file); otherwise a line such as "第1回ワーキングの結果を踏まえて…" is prose.
-fn meeting_start(lines: &[Line], i: usize) -> Option<u32> {
+pub(super) fn meeting_start(lines: &[Line], i: usize) -> Option<u32> {
     let text = &lines[i].text;
     let Some(n) = meeting_header(text) else {
         // 第N回 inside a heading line: only with "1 日時" right after it.
@@ -196,18 +172,28 @@ pub struct Parsed {
     pub warnings: Vec<String>,
 }
 
-pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
-    let err = |line: Option<usize>, message: String| ImportError {
-        file: file.to_string(),
-        line,
-        message,
-    };
-    let Some(first_meeting) = (0..lines.len()).find(|&i| meeting_start(lines, i).is_some()) else {
-        return Err(err(
-            None,
-            "会議が見つかりません: 「第1回」のような行がありません（会議録のページではないか、途中で切れています）".into(),
-        ));
-    };
+/// A numbered part heading ("1 日時", "4 欠席者"): the part, the text after
+/// it, and its name. Among the attendees any short numbered label is a part
+/// of its own, not more attendees.
+fn section_heading(text: &str, section: Section) -> Option<(Section, String, String)> {
+    let heading = numbered_heading(text).map(|(s, rest)| {
+        let name = fold(text)
+            .trim_start_matches(|c: char| c.is_ascii_digit() || " .、".contains(c))
+            .to_string();
+        (s, rest, name)
+    });
+    heading.or_else(|| {
+        (section == Section::Attendees)
+            .then(|| other_heading(text))
+            .flatten()
+            .map(|name| (Section::Other, String::new(), name))
+    })
+}
+
+/// The page's fiscal year, committee and preamble, from its title line
+/// before the first meeting (or from "令和元年度 第3回○○区区政会議 会議録"
+/// itself); whether the page named its committee.
+fn page_title(lines: &[Line], first_meeting: usize) -> (Option<i32>, String, String, bool) {
     let title = lines[..first_meeting]
         .iter()
         .position(|l| fiscal_year_prefix(&l.text).is_some_and(|(_, rest)| !rest.is_empty()));
@@ -227,6 +213,22 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
         },
     };
     let titled = title.is_some() || committee != DEFAULT_COMMITTEE;
+    (page_fy, committee, preamble, titled)
+}
+
+pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
+    let err = |line: Option<usize>, message: String| ImportError {
+        file: file.to_string(),
+        line,
+        message,
+    };
+    let Some(first_meeting) = (0..lines.len()).find(|&i| meeting_start(lines, i).is_some()) else {
+        return Err(err(
+            None,
+            "会議が見つかりません: 「第1回」のような行がありません（会議録のページではないか、途中で切れています）".into(),
+        ));
+    };
+    let (page_fy, committee, preamble, titled) = page_title(lines, first_meeting);
 
     let mut warnings = Vec::new();
     let mut drafts: Vec<MeetingDraft> = Vec::new();
@@ -236,6 +238,7 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
         let text = line.text.as_str();
         let no = line.no;
         if is_footer(text) {
+            warnings.extend(meetings_after_the_footer(file, lines, i));
             break;
         }
         if let Some(n) = meeting_start(lines, i) {
@@ -259,19 +262,7 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
         let Some(m) = drafts.last_mut() else {
             continue;
         };
-        let heading = numbered_heading(text).map(|(s, rest)| {
-            let name = fold(text)
-                .trim_start_matches(|c: char| c.is_ascii_digit() || " .、".contains(c))
-                .to_string();
-            (s, rest, name)
-        });
-        // "4 欠席者" and other parts of the page between 出席者 and 議事.
-        let heading = heading.or_else(|| {
-            (section == Section::Attendees)
-                .then(|| other_heading(text))
-                .flatten()
-                .map(|name| (Section::Other, String::new(), name))
-        });
+        let heading = section_heading(text, section);
         if let Some((s, rest, name)) = heading {
             section = s;
             if s == Section::Other {
@@ -341,30 +332,7 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
     })
 }
 
-/// "令和元年度 第3回○○区区政会議 会議録" → (2019, "○○区区政会議").
-fn heading_title(text: &str) -> Option<(i32, String)> {
-    let (fy, rest) = fiscal_year_prefix(text)?;
-    let (_, after) = meeting_header_inside(&rest)?;
-    let c = committee_of(&after);
-    (!c.is_empty()).then_some((fy, c))
-}
-
-/// A short numbered label ("4 欠席者", "5 配布資料") among the attendees:
-/// a part of its own, not more attendees.
-fn other_heading(text: &str) -> Option<String> {
-    let folded = fold(text);
-    let (_, n) = leading_number(&folded)?;
-    let rest = folded[n..].trim_start_matches(['.', '、']);
-    let label = rest.strip_prefix(' ').unwrap_or(rest).trim();
-    let short = !label.is_empty() && label.chars().count() <= 10;
-    (n <= 2 && short && !label.contains(['、', '。', ','])).then(|| label.to_string())
-}
-
-fn other_warning(file: &str, no: usize, meeting: u32, part: &str, text: &str) -> String {
-    format!("{file}:{no}: 第{meeting}回 の「{part}」は会議録に取り込みません: {text}")
-}
-
-fn short(s: &str) -> String {
+pub(super) fn short(s: &str) -> String {
     let mut out: String = s.chars().take(30).collect();
     if s.chars().count() > 30 {
         out.push('…');
@@ -421,20 +389,6 @@ fn take_value(
         Section::Agenda | Section::None | Section::Other => {}
     }
     Ok(())
-}
-
-/// "(委員等)山田委員、…" → "山田委員、…": the group's name is not a person.
-fn without_group(text: &str) -> &str {
-    let folded = fold(text);
-    for (open, close) in [('(', ')'), ('【', '】'), ('<', '>'), ('〈', '〉')] {
-        if folded.starts_with(open) {
-            if let Some(i) = folded.find(close) {
-                let chars = folded[..i].chars().count() + 1;
-                return after_chars(text, chars);
-            }
-        }
-    }
-    text
 }
 
 fn agenda_line(m: &mut MeetingDraft, text: &str, no: usize) -> Result<(), String> {

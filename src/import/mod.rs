@@ -8,6 +8,7 @@ pub mod decode;
 pub mod html;
 pub mod lines;
 pub mod minutes;
+mod minutes_parts;
 pub mod policy;
 pub mod policy_heading;
 pub mod policy_lines;

@@ -19,7 +19,9 @@
 use super::budget;
 use super::lines::{bullet_text, is_footer, norm, unradical, Line};
 use super::policy_heading::{classify, Heading, Kind, INITIATIVE, ISSUE, STRATEGY};
-use super::policy_lines::{is_chrome, is_section_line, list_entry, title_parts};
+use super::policy_lines::{
+    build_tree, headings_after_the_end, is_chrome, is_section_line, list_entry, title_parts,
+};
 use super::policy_report::{Placed, Report};
 use super::ImportError;
 use crate::model::{Dataset, Node, Plan};
@@ -174,30 +176,6 @@ pub fn parse_with(file: &str, lines: &[Line], opts: Options) -> Result<PolicyPar
         warnings,
         report,
     })
-}
-
-/// Headings of the plan after the line taken as the end of the page (a
-/// footer, or the title again): not read, but never without a word.
-fn headings_after_the_end(file: &str, end: &Line, rest: &[Line]) -> Option<String> {
-    let found: Vec<&Line> = rest
-        .iter()
-        .filter(|l| {
-            classify(&norm(&l.text)).is_some_and(|h| match h.kind {
-                Kind::Level(_) => !h.code.is_empty(),
-                Kind::Goals | Kind::Missions | Kind::Policy => true,
-                _ => false,
-            })
-        })
-        .collect();
-    let first = found.first()?;
-    Some(format!(
-        "{file}:{}: 「{}」ほか {} 件の見出しは、{}行目「{}」をページの終わりとみなしたため読み込みません。続きも本文なら、その行を消してから読み込んでください",
-        first.no,
-        first.text,
-        found.len() - 1,
-        end.no,
-        end.text
-    ))
 }
 
 /// "経営課題1 安全なまち": how the report names a node.
@@ -606,20 +584,4 @@ impl Reader<'_> {
         self.flat.truncate(last);
         Ok(())
     }
-}
-
-fn build_tree(flat: Vec<Flat>) -> Vec<Node> {
-    let parents: Vec<Option<usize>> = flat.iter().map(|f| f.parent).collect();
-    let mut slots: Vec<Option<Node>> = flat.into_iter().map(|f| Some(f.node)).collect();
-    // Children come after their parents, so attach from the end.
-    for i in (0..slots.len()).rev() {
-        if let Some(p) = parents[i] {
-            if let Some(child) = slots[i].take() {
-                if let Some(parent) = slots[p].as_mut() {
-                    parent.children.insert(0, child);
-                }
-            }
-        }
-    }
-    slots.into_iter().flatten().collect()
 }

@@ -1,7 +1,10 @@
 //! Line shapes of a policy page that are not headings: the title line,
 //! page chrome, the page's own part headings, list entries.
 
-use super::lines::{after_chars, bullet_text, leading_number, plan_year_prefix};
+use super::lines::{after_chars, bullet_text, leading_number, norm, plan_year_prefix, Line};
+use super::policy::Flat;
+use super::policy_heading::{classify, Kind};
+use crate::model::Node;
 
 /// "平成29年度 旭区運営方針" → (2017, "旭区"). The whole line must be the
 /// title ("(案)", "(素案)", "(…更新)" may follow), not a sentence about it.
@@ -83,4 +86,44 @@ pub fn list_entry<'t>(text: &'t str, normed: &str) -> Option<&'t str> {
         ['.', ')', '、'].contains(&sep).then_some(n + 1)?
     };
     Some(after_chars(text, skip)).filter(|t| !t.is_empty())
+}
+
+/// Headings of the plan after the line taken as the end of the page (a
+/// footer, or the title again): not read, but never without a word.
+pub fn headings_after_the_end(file: &str, end: &Line, rest: &[Line]) -> Option<String> {
+    let found: Vec<&Line> = rest
+        .iter()
+        .filter(|l| {
+            classify(&norm(&l.text)).is_some_and(|h| match h.kind {
+                Kind::Level(_) => !h.code.is_empty(),
+                Kind::Goals | Kind::Missions | Kind::Policy => true,
+                _ => false,
+            })
+        })
+        .collect();
+    let first = found.first()?;
+    Some(format!(
+        "{file}:{}: 「{}」ほか {} 件の見出しは、{}行目「{}」をページの終わりとみなしたため読み込みません。続きも本文なら、その行を消してから読み込んでください",
+        first.no,
+        first.text,
+        found.len() - 1,
+        end.no,
+        end.text
+    ))
+}
+
+pub(crate) fn build_tree(flat: Vec<Flat>) -> Vec<Node> {
+    let parents: Vec<Option<usize>> = flat.iter().map(|f| f.parent).collect();
+    let mut slots: Vec<Option<Node>> = flat.into_iter().map(|f| Some(f.node)).collect();
+    // Children come after their parents, so attach from the end.
+    for i in (0..slots.len()).rev() {
+        if let Some(p) = parents[i] {
+            if let Some(child) = slots[i].take() {
+                if let Some(parent) = slots[p].as_mut() {
+                    parent.children.insert(0, child);
+                }
+            }
+        }
+    }
+    slots.into_iter().flatten().collect()
 }
