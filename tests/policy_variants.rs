@@ -301,11 +301,12 @@ fn strategies_without_codes_under_main_strategies() {
   戦略 健診の受診を勧める
 経営課題4 防災
   戦略 防災訓練の充実
+    具体的取組4-1-1 防災訓練 ¥800
   戦略 備蓄の呼びかけ
-  具体的取組4-1-1 防災訓練 ¥800
 "
     );
-    // A plain line after a numbered strategy is that strategy's body.
+    // 具体的取組4-1-1 goes under 経営課題4's first strategy, which has no
+    // number; a plain line after a numbered strategy is that strategy's body.
     let issue2 = &plan.nodes[1];
     assert_eq!(issue2.children[1].body, "居場所の数を増やす。");
 }
@@ -556,4 +557,43 @@ fn text_on_the_same_line_as_a_section_name() {
     assert_eq!(plan.nodes[2].body, "区民の声を聞き、地域とともに進めます。");
     assert_eq!(body_of(plan, "経営課題", "1"), "子育て家庭を地域で支える。");
     assert_eq!(plan.nodes[4].body, "待ち時間を短くする。");
+}
+
+#[test]
+fn a_page_mixing_many_shapes() {
+    let p = read("17_composite.txt");
+    let plan = plan(&p);
+    assert_eq!(
+        (plan.fiscal_year, plan.organisation.as_str()),
+        (Some(2019), "桜の区")
+    );
+    assert_eq!(
+        outline(plan),
+        "目標 《笑顔でつながるまち》
+目標 《安心して住み続けられるまち》
+使命 区民に身近な相談の窓口となる
+使命 地域の力を引き出す
+区長の方針 区運営の基本的な考え方(区長の方針)
+経営課題1 つながりのあるまちづくり
+  戦略 担い手の発掘と育成
+    具体的取組1-1-1 担い手講座 ¥1050
+  戦略 地域の情報の発信
+経営課題2 安心して住み続けられるまちづくり
+  戦略2-1 防災力の向上
+    具体的取組2-1-1 防災訓練の支援 ¥2340
+    具体的取組2-1-2 防災マップの配布 ¥-
+  戦略2-2 見守り
+    具体的取組2-2-1 見守り活動の支援 ¥3
+取組項目 窓口サービスの向上
+"
+    );
+    assert_eq!(
+        plan.nodes[0].body,
+        "世代をこえて、みんながつながるまちをめざします。"
+    );
+    assert_eq!(
+        body_of(plan, "経営課題", "1"),
+        "課題認識\n地域活動の担い手が高齢になっている。"
+    );
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
 }

@@ -20,7 +20,8 @@ use super::budget;
 use super::lines::{bullet_text, is_footer, norm, unradical, Line};
 use super::policy_heading::{classify, Heading, Kind, INITIATIVE, ISSUE, STRATEGY};
 use super::policy_lines::{
-    build_tree, headings_after_the_end, is_chrome, is_section_line, list_entry, title_parts,
+    build_tree, headings_after_the_end, is_chrome, is_section_line, label, list_entry, node,
+    title_parts,
 };
 use super::policy_report::{Placed, Report};
 use super::ImportError;
@@ -176,25 +177,6 @@ pub fn parse_with(file: &str, lines: &[Line], opts: Options) -> Result<PolicyPar
         warnings,
         report,
     })
-}
-
-/// "経営課題1 安全なまち": how the report names a node.
-pub fn label(n: &Node) -> String {
-    let head = format!("{}{}", n.level, n.code);
-    if n.title.is_empty() {
-        head
-    } else {
-        format!("{head} {}", n.title)
-    }
-}
-
-fn node(level: &str, code: &str, title: &str) -> Node {
-    Node {
-        level: level.to_string(),
-        code: code.to_string(),
-        title: title.to_string(),
-        ..Node::default()
-    }
 }
 
 impl Reader<'_> {
@@ -508,6 +490,9 @@ impl Reader<'_> {
             {
                 return Ok(Some(i));
             }
+            if let Some(i) = self.nth_unnumbered(p) {
+                return Ok(Some(i));
+            }
             prefix = p;
         }
         let last = |l: &str| self.flat.iter().rposition(|f| f.node.level == l);
@@ -525,6 +510,21 @@ impl Reader<'_> {
             )),
             (p, None) => Ok(p),
         }
+    }
+
+    /// "1-2" when 経営課題1's strategies have no numbers (a 主な戦略 list):
+    /// its second strategy.
+    fn nth_unnumbered(&self, code: &str) -> Option<usize> {
+        let (issue_code, nth) = code.split_once('-')?;
+        let nth: usize = nth.parse().ok().filter(|n| *n >= 1)?;
+        let issue = self
+            .flat
+            .iter()
+            .rposition(|f| f.node.level == ISSUE && f.node.code == issue_code)?;
+        let mut unnumbered = self.flat.iter().enumerate().filter(|(_, f)| {
+            f.parent == Some(issue) && f.node.level == STRATEGY && f.node.code.is_empty()
+        });
+        unnumbered.nth(nth - 1).map(|(i, _)| i)
     }
 
     fn finish(&mut self, opts: Options, ended_by_page: bool) -> Result<(), ImportError> {

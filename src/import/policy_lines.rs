@@ -127,3 +127,22 @@ pub(crate) fn build_tree(flat: Vec<Flat>) -> Vec<Node> {
     }
     slots.into_iter().flatten().collect()
 }
+
+/// "経営課題1 安全なまち": how the report names a node.
+pub fn label(n: &Node) -> String {
+    let head = format!("{}{}", n.level, n.code);
+    if n.title.is_empty() {
+        head
+    } else {
+        format!("{head} {}", n.title)
+    }
+}
+
+pub fn node(level: &str, code: &str, title: &str) -> Node {
+    Node {
+        level: level.to_string(),
+        code: code.to_string(),
+        title: title.to_string(),
+        ..Node::default()
+    }
+}
