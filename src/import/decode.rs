@@ -2,7 +2,7 @@
 //! Shift_JIS (CP932) / EUC-JP, rejects binary and truncated files, and
 //! normalises line endings to LF.
 
-use encoding_rs::{DecoderResult, Encoding, EUC_JP, SHIFT_JIS};
+use encoding_rs::{DecoderResult, Encoding, EUC_JP, ISO_2022_JP, SHIFT_JIS};
 
 /// Text decoded from a file, with the encoding that was detected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +35,9 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Decodes the raw bytes of a text or HTML file.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    if let Some(found) = decode_utf16(bytes) {
+        return found;
+    }
     let had_bom = bytes.starts_with(BOM);
     let skip = if had_bom { BOM.len() } else { 0 };
     let body = &bytes[skip..];
@@ -90,7 +93,53 @@ impl Strict {
     }
 }
 
+/// UTF-16 with a byte order mark (Notepad's 「Unicode」 save), decoded by
+/// encoding_rs; None for any other file.
+fn decode_utf16(bytes: &[u8]) -> Option<Result<Decoded, DecodeError>> {
+    let (enc, bom_len) = Encoding::for_bom(bytes)?;
+    if enc == encoding_rs::UTF_8 {
+        return None;
+    }
+    let text = match strict(enc, &bytes[bom_len..]) {
+        Strict::Clean(text) => text,
+        Strict::Truncated(_) => return Some(Err(DecodeError::Truncated)),
+        Strict::Malformed => {
+            return Some(Err(DecodeError::Unknown {
+                line: 1,
+                offset: bom_len,
+                byte: bytes.get(bom_len).copied().unwrap_or(0),
+            }))
+        }
+    };
+    if text.chars().all(char::is_whitespace) {
+        return Some(Err(DecodeError::Empty));
+    }
+    if let Some(at) = text.find('\0') {
+        let line = 1 + text[..at].matches('\n').count();
+        return Some(Err(DecodeError::Binary { line, offset: at }));
+    }
+    Some(Ok(Decoded {
+        text: normalize_newlines(text),
+        encoding: enc.name(),
+        had_bom: true,
+    }))
+}
+
+/// ISO-2022-JP (mail): 7-bit text with the escape sequences that switch to
+/// and from JIS X 0208.
+fn is_iso_2022_jp(body: &[u8]) -> bool {
+    const ESCAPES: &[&[u8]] = &[b"\x1b$B", b"\x1b$@", b"\x1b(J", b"\x1b(I"];
+    body.is_ascii() && ESCAPES.iter().any(|e| find(body, e).is_some())
+}
+
 fn detect(body: &[u8]) -> Result<(String, &'static str), Failure> {
+    if is_iso_2022_jp(body) {
+        match strict(ISO_2022_JP, body) {
+            Strict::Clean(text) => return Ok((text, ISO_2022_JP.name())),
+            Strict::Truncated(_) => return Err(Failure::Truncated),
+            Strict::Malformed => {}
+        }
+    }
     let utf8_err = match std::str::from_utf8(body) {
         Ok(s) => return Ok((s.to_owned(), "UTF-8")),
         Err(e) => e,

@@ -55,6 +55,73 @@ pub fn fold(s: &str) -> String {
     s.chars().map(fold_char).collect()
 }
 
+/// Characters copied out of PDFs: Kangxi radicals (`⽅` U+2F45), CJK radical
+/// supplements and compatibility ideographs, read as the ordinary character
+/// (their NFKC form, always one char). Everything else is left alone, so
+/// circled numbers and half-width kana keep their meaning and positions.
+pub fn unradical_char(c: char) -> char {
+    use unicode_normalization::UnicodeNormalization;
+    if !matches!(c, '\u{2E80}'..='\u{2FDF}' | '\u{F900}'..='\u{FAFF}') {
+        return c;
+    }
+    let mut it = std::iter::once(c).nfkc();
+    match (it.next(), it.next()) {
+        (Some(n), None) => n,
+        _ => c,
+    }
+}
+
+pub fn unradical(s: &str) -> String {
+    s.chars().map(unradical_char).collect()
+}
+
+/// Dashes seen between the numbers of a code ("1－1", "1ー1", "1−1").
+const DASHES: &[char] = &['-', '‐', '‑', '‒', '–', '—', '―', '−', 'ー', '－', 'ｰ', '─'];
+
+/// The form headings are matched in: [`fold`], [`unradical`], and any dash
+/// between two digits as `-`. One char in, one char out.
+pub fn norm(s: &str) -> String {
+    let chars: Vec<char> = s.chars().map(|c| unradical_char(fold_char(c))).collect();
+    let digit = |i: Option<&char>| i.is_some_and(|c| c.is_ascii_digit());
+    (0..chars.len())
+        .map(|i| {
+            let c = chars[i];
+            let between = i > 0 && digit(chars.get(i - 1)) && digit(chars.get(i + 1));
+            if DASHES.contains(&c) && between {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The plan's year at the start of a title, in either form: "平成29年度…",
+/// "2018年度(平成30年度)…", "令和2年度(2020年度)…". (fiscal year, rest).
+pub fn plan_year_prefix(line: &str) -> Option<(i32, String)> {
+    let n = norm(line);
+    let (fy, rest) = match fiscal_year_prefix(&n) {
+        Some(found) => found,
+        None => {
+            let (y, len) = leading_number(&n)?;
+            let rest = n[len..].trim_start().strip_prefix("年度")?;
+            if !(1900..=2200).contains(&y) {
+                return None;
+            }
+            (y as i32, trim(rest).to_string())
+        }
+    };
+    // A second form of the same year in brackets: "(平成30年度)".
+    let rest = match rest.strip_prefix('(') {
+        Some(inner) if inner.contains("年度)") => {
+            let close = inner.find(')').unwrap_or(0);
+            trim(&inner[close + 1..]).to_string()
+        }
+        _ => rest,
+    };
+    Some((fy, rest))
+}
+
 /// The original text after the first `n` characters, trimmed.
 pub fn after_chars(s: &str, n: usize) -> &str {
     match s.char_indices().nth(n) {
@@ -149,6 +216,33 @@ mod tests {
         let s = "（１）　平成２９年度";
         assert_eq!(fold(s), "(1) 平成29年度");
         assert_eq!(fold(s).chars().count(), s.chars().count());
+    }
+
+    #[test]
+    fn norm_reads_pdf_radicals_and_dashes() {
+        assert_eq!(norm("運営\u{2F45}針"), "運営方針");
+        assert_eq!(norm("9\u{2F49}29\u{2F47}"), "9月29日");
+        assert_eq!(norm("戦略１－２"), "戦略1-2");
+        assert_eq!(norm("戦略1ー2 ルール"), "戦略1-2 ルール");
+        assert_eq!(norm("①【防災】"), "①【防災】");
+        assert_eq!(norm("ルーム"), "ルーム");
+    }
+
+    #[test]
+    fn plan_years() {
+        assert_eq!(
+            plan_year_prefix("2018年度(平成30年度)淀川区運営方針"),
+            Some((2018, "淀川区運営方針".to_string()))
+        );
+        assert_eq!(
+            plan_year_prefix("平成26年度浪速区運営方針(案)"),
+            Some((2014, "浪速区運営方針(案)".to_string()))
+        );
+        assert_eq!(
+            plan_year_prefix("令和2年度(2020年度) 北区運営方針"),
+            Some((2020, "北区運営方針".to_string()))
+        );
+        assert_eq!(plan_year_prefix("2018年6月7日"), None);
     }
 
     #[test]

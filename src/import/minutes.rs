@@ -23,6 +23,10 @@
 use super::lines::{
     after_chars, bullet_text, fiscal_year_prefix, fold, is_footer, leading_number, split_list, Line,
 };
+use super::minutes_parts::{
+    heading_title, meeting_header_inside, meetings_after_the_footer, other_heading, other_warning,
+    without_group,
+};
 use super::ImportError;
 use crate::model::{Committee, Dataset, Item, Meeting, MeetingStatus, Opinion, DEFAULT_COMMITTEE};
 use crate::wareki;
@@ -34,6 +38,9 @@ enum Section {
     Place,
     Attendees,
     Agenda,
+    /// 欠席者, 配布資料 …: a part of the page kusei has no place for; its
+    /// lines are named in a warning, never added to another part.
+    Other,
 }
 
 fn section_of(name: &str) -> Option<Section> {
@@ -42,6 +49,9 @@ fn section_of(name: &str) -> Option<Section> {
         "場所" | "開催場所" => Section::Place,
         "出席者" | "出席" => Section::Attendees,
         "議事概要" | "議事" | "議題" | "会議概要" => Section::Agenda,
+        "欠席者" | "欠席" | "配布資料" | "資料" | "傍聴者" | "傍聴" | "説明者" | "会議資料" => {
+            Section::Other
+        }
         _ => return None,
     })
 }
@@ -68,6 +78,14 @@ fn numbered_heading(line: &str) -> Option<(Section, String)> {
         "会議概要",
         "議事",
         "議題",
+        "欠席者",
+        "欠席",
+        "配布資料",
+        "会議資料",
+        "資料",
+        "傍聴者",
+        "傍聴",
+        "説明者",
     ] {
         if let Some(rest) = body.strip_prefix(name) {
             let rest_chars = rest.chars().count();
@@ -94,9 +112,15 @@ fn meeting_header(line: &str) -> Option<u32> {
 /// The meeting whose heading is `lines[i]`. "第2回区づくり経営会議" is a heading
 /// only when the "1 日時" heading follows (or nothing does, as in a cut-off
 /// file); otherwise a line such as "第1回ワーキングの結果を踏まえて…" is prose.
-fn meeting_start(lines: &[Line], i: usize) -> Option<u32> {
+pub(super) fn meeting_start(lines: &[Line], i: usize) -> Option<u32> {
     let text = &lines[i].text;
-    let n = meeting_header(text)?;
+    let Some(n) = meeting_header(text) else {
+        // 第N回 inside a heading line: only with "1 日時" right after it.
+        let (n, _) = meeting_header_inside(text)?;
+        let next = lines.get(i + 1)?;
+        let heading = numbered_heading(&next.text).is_some_and(|(s, _)| s == Section::DateTime);
+        return (heading && !text.ends_with('。')).then_some(n);
+    };
     let folded = fold(text);
     let after = folded.split_once('回').map_or("", |(_, r)| r).trim();
     let heading_follows = match lines.get(i + 1) {
@@ -148,105 +172,73 @@ pub struct Parsed {
     pub warnings: Vec<String>,
 }
 
-fn error(file: &str, line: Option<usize>, message: String) -> ImportError {
-    ImportError {
-        file: file.to_string(),
-        line,
-        message,
-    }
+/// A numbered part heading ("1 日時", "4 欠席者"): the part, the text after
+/// it, and its name. Among the attendees any short numbered label is a part
+/// of its own, not more attendees.
+fn section_heading(text: &str, section: Section) -> Option<(Section, String, String)> {
+    let heading = numbered_heading(text).map(|(s, rest)| {
+        let name = fold(text)
+            .trim_start_matches(|c: char| c.is_ascii_digit() || " .、".contains(c))
+            .to_string();
+        (s, rest, name)
+    });
+    heading.or_else(|| {
+        (section == Section::Attendees)
+            .then(|| other_heading(text))
+            .flatten()
+            .map(|name| (Section::Other, String::new(), name))
+    })
 }
 
-/// The page's title line before the first meeting, if any: "平成29年度
-/// 区づくり経営会議" gives the fiscal year and the committee, the lines
-/// after it the preamble.
-struct Title {
-    fiscal_year: Option<i32>,
-    committee: String,
-    preamble: String,
-    found: bool,
-}
-
-fn page_title(lines: &[Line], first_meeting: usize) -> Title {
+/// The page's fiscal year, committee and preamble, from its title line
+/// before the first meeting (or from "令和元年度 第3回○○区区政会議 会議録"
+/// itself); whether the page named its committee.
+fn page_title(lines: &[Line], first_meeting: usize) -> (Option<i32>, String, String, bool) {
     let title = lines[..first_meeting]
         .iter()
         .position(|l| fiscal_year_prefix(&l.text).is_some_and(|(_, rest)| !rest.is_empty()));
-    match title {
+    let (page_fy, committee, preamble) = match title {
         Some(i) => {
             let (fy, rest) = fiscal_year_prefix(&lines[i].text).unwrap_or_default();
             let preamble: Vec<&str> = lines[i + 1..first_meeting]
                 .iter()
                 .map(|l| l.text.as_str())
                 .collect();
-            Title {
-                fiscal_year: Some(fy),
-                committee: rest,
-                preamble: preamble.join("\n"),
-                found: true,
-            }
+            (Some(fy), rest, preamble.join("\n"))
         }
-        None => Title {
-            fiscal_year: None,
-            committee: DEFAULT_COMMITTEE.to_string(),
-            preamble: String::new(),
-            found: false,
+        None => match heading_title(&lines[first_meeting].text) {
+            // "令和元年度 第3回○○区区政会議 会議録": the year and committee.
+            Some((fy, c)) => (Some(fy), c, String::new()),
+            None => (None, DEFAULT_COMMITTEE.to_string(), String::new()),
         },
-    }
+    };
+    let titled = title.is_some() || committee != DEFAULT_COMMITTEE;
+    (page_fy, committee, preamble, titled)
 }
 
 pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
+    let err = |line: Option<usize>, message: String| ImportError {
+        file: file.to_string(),
+        line,
+        message,
+    };
     let Some(first_meeting) = (0..lines.len()).find(|&i| meeting_start(lines, i).is_some()) else {
-        return Err(error(
-            file,
+        return Err(err(
             None,
             "会議が見つかりません: 「第1回」のような行がありません（会議録のページではないか、途中で切れています）".into(),
         ));
     };
-    let title = page_title(lines, first_meeting);
-    let mut warnings = Vec::new();
-    let drafts = read_meetings(file, lines, first_meeting, &mut warnings)?;
-    let mut meetings = Vec::new();
-    for d in drafts {
-        meetings.push(
-            finish(d, title.fiscal_year).map_err(|(line, msg)| error(file, Some(line), msg))?,
-        );
-    }
-    let committees = if title.found {
-        vec![Committee {
-            name: title.committee.clone(),
-            organisation: String::new(),
-            preamble: title.preamble,
-        }]
-    } else {
-        Vec::new()
-    };
-    for m in &mut meetings {
-        m.committee = title.committee.clone();
-    }
-    Ok(Parsed {
-        dataset: Dataset {
-            committees,
-            meetings,
-            plans: Vec::new(),
-        },
-        warnings,
-    })
-}
+    let (page_fy, committee, preamble, titled) = page_title(lines, first_meeting);
 
-/// Every meeting from `first_meeting` to the footer, its lines sorted into
-/// the sections their headings open.
-fn read_meetings(
-    file: &str,
-    lines: &[Line],
-    first_meeting: usize,
-    warnings: &mut Vec<String>,
-) -> Result<Vec<MeetingDraft>, ImportError> {
-    let err = |line: Option<usize>, message: String| error(file, line, message);
+    let mut warnings = Vec::new();
     let mut drafts: Vec<MeetingDraft> = Vec::new();
     let mut section = Section::None;
+    let mut other = String::new();
     for (i, line) in lines.iter().enumerate().skip(first_meeting) {
         let text = line.text.as_str();
         let no = line.no;
         if is_footer(text) {
+            warnings.extend(meetings_after_the_footer(file, lines, i));
             break;
         }
         if let Some(n) = meeting_start(lines, i) {
@@ -270,8 +262,20 @@ fn read_meetings(
         let Some(m) = drafts.last_mut() else {
             continue;
         };
-        if let Some((s, rest)) = numbered_heading(text) {
+        let heading = section_heading(text, section);
+        if let Some((s, rest, name)) = heading {
             section = s;
+            if s == Section::Other {
+                other = name
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                if !rest.is_empty() {
+                    warnings.push(other_warning(file, no, m.number, &other, &rest));
+                }
+                continue;
+            }
             if s == Section::Agenda {
                 m.agenda_line = Some(no);
             }
@@ -279,7 +283,7 @@ fn read_meetings(
                 let taken = if s == Section::Agenda {
                     agenda_line(m, &rest, no)
                 } else {
-                    take_value(m, s, &rest, no, warnings, file)
+                    take_value(m, s, &rest, no, &mut warnings, file)
                 };
                 taken.map_err(|e| err(Some(no), e))?;
             }
@@ -297,13 +301,38 @@ fn read_meetings(
                 ))
             }
             Section::Agenda => agenda_line(m, text, no).map_err(|e| err(Some(no), e))?,
-            s => take_value(m, s, text, no, warnings, file).map_err(|e| err(Some(no), e))?,
+            Section::Other => warnings.push(other_warning(file, no, m.number, &other, text)),
+            s => take_value(m, s, text, no, &mut warnings, file).map_err(|e| err(Some(no), e))?,
         }
     }
-    Ok(drafts)
+
+    let mut meetings = Vec::new();
+    for d in drafts {
+        meetings.push(finish(d, page_fy).map_err(|(line, msg)| err(Some(line), msg))?);
+    }
+    let committees = if titled {
+        vec![Committee {
+            name: committee.clone(),
+            organisation: String::new(),
+            preamble,
+        }]
+    } else {
+        Vec::new()
+    };
+    for m in &mut meetings {
+        m.committee = committee.clone();
+    }
+    Ok(Parsed {
+        dataset: Dataset {
+            committees,
+            meetings,
+            plans: Vec::new(),
+        },
+        warnings,
+    })
 }
 
-fn short(s: &str) -> String {
+pub(super) fn short(s: &str) -> String {
     let mut out: String = s.chars().take(30).collect();
     if s.chars().count() > 30 {
         out.push('…');
@@ -355,9 +384,9 @@ fn take_value(
             m.end = spec.end;
         }
         Section::Place => m.place.push(text.to_string()),
-        Section::Attendees => m.attendees.extend(split_list(text)),
+        Section::Attendees => m.attendees.extend(split_list(without_group(text))),
         // Agenda lines go to `agenda_line`; there is no value outside a section.
-        Section::Agenda | Section::None => {}
+        Section::Agenda | Section::None | Section::Other => {}
     }
     Ok(())
 }

@@ -3,11 +3,16 @@
 //! kusei's own JSON. Parsing never touches the database; the caller merges
 //! the result in one transaction, so an import is all or nothing.
 
+pub mod budget;
 pub mod decode;
 pub mod html;
 pub mod lines;
 pub mod minutes;
+mod minutes_parts;
 pub mod policy;
+pub mod policy_heading;
+pub mod policy_lines;
+pub mod policy_report;
 
 use std::path::Path;
 
@@ -55,6 +60,10 @@ pub struct Parsed {
     pub dataset: Dataset,
     /// Things read with a guess the user should know about (file:line: …).
     pub warnings: Vec<String>,
+    /// What was understood, for `--dry-run` and the app's preview: for a
+    /// policy page the plan, counts per level, budgets and every line with
+    /// what it became.
+    pub report: Vec<String>,
 }
 
 /// Files larger than this are refused before reading (the published pages
@@ -85,6 +94,15 @@ pub fn parse_file(path: &Path) -> Result<Parsed, ImportError> {
 }
 
 pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Parsed, ImportError> {
+    parse_bytes_with(file, bytes, policy::Options::default())
+}
+
+/// [`parse_bytes`] with the options for a page cut off mid-section.
+pub fn parse_bytes_with(
+    file: &str,
+    bytes: &[u8],
+    opts: policy::Options,
+) -> Result<Parsed, ImportError> {
     let decoded = decode::decode(bytes).map_err(|e| decode_error(file, bytes, &e))?;
     let text = decoded.text.as_str();
     if text.trim_start().starts_with('{') {
@@ -94,6 +112,7 @@ pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Parsed, ImportError> {
             encoding: decoded.encoding,
             dataset,
             warnings: Vec::new(),
+            report: Vec::new(),
         });
     }
     let lines = lines::split(text);
@@ -105,12 +124,14 @@ pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Parsed, ImportError> {
         });
     }
     if policy::looks_like_policy(&lines) {
-        let dataset = policy::parse(file, &lines)?;
+        let p = policy::parse_with(file, &lines, opts)?;
+        let report = p.report.render(&p.dataset.plans[0]);
         return Ok(Parsed {
             kind: SourceKind::Policy,
             encoding: decoded.encoding,
-            dataset,
-            warnings: Vec::new(),
+            dataset: p.dataset,
+            warnings: p.warnings,
+            report,
         });
     }
     let parsed = minutes::parse(file, &lines)?;
@@ -119,6 +140,7 @@ pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Parsed, ImportError> {
         encoding: decoded.encoding,
         dataset: parsed.dataset,
         warnings: parsed.warnings,
+        report: Vec::new(),
     })
 }
 
@@ -158,14 +180,37 @@ pub fn parse_json(file: &str, text: &str) -> Result<Dataset, ImportError> {
     Ok(data)
 }
 
+/// Years a ward's meeting or plan can have: from the Meiji era on.
+const REAL_YEARS: std::ops::RangeInclusive<i32> = 1868..=2200;
+/// 10兆円 in 千円: beyond any real budget line.
+const MAX_BUDGET_KYEN: i64 = 10_000_000_000;
+
 /// What the store would refuse in a well-formed JSON file, found while the
 /// file's name is still at hand (the store only sees the combined import).
 fn check_json(data: &Dataset) -> Result<(), String> {
     use crate::wareki;
+    use chrono::Datelike;
     for (i, m) in data.meetings.iter().enumerate() {
         let at = format!("meetings[{i}] 第{}回 ({})", m.number, m.date);
         if m.number == 0 {
             return Err(format!("{at}: 回の番号は1以上です"));
+        }
+        if !REAL_YEARS.contains(&m.date.year()) {
+            return Err(format!(
+                "meetings[{i}].date: 日付 {} の年は{}〜{}年のはずです",
+                m.date,
+                REAL_YEARS.start(),
+                REAL_YEARS.end()
+            ));
+        }
+        let mut seen = std::collections::HashMap::new();
+        for (j, item) in m.items.iter().enumerate() {
+            if let Some(k) = seen.insert(item.number, j) {
+                return Err(format!(
+                    "meetings[{i}].items[{j}].number: 議題の番号 ({}) が items[{k}] と重なっています（{at}）",
+                    item.number
+                ));
+            }
         }
         let fy = wareki::fiscal_year(m.date);
         if fy != m.fiscal_year {
@@ -186,7 +231,19 @@ fn check_json(data: &Dataset) -> Result<(), String> {
             }
         }
     }
+    check_plans(data)
+}
+
+fn check_plans(data: &Dataset) -> Result<(), String> {
     for (i, plan) in data.plans.iter().enumerate() {
+        if let Some(fy) = plan.fiscal_year.filter(|y| !REAL_YEARS.contains(y)) {
+            return Err(format!(
+                "plans[{i}].fiscal_year:「{}」の年度 {fy} は{}〜{}年のはずです",
+                plan.title,
+                REAL_YEARS.start(),
+                REAL_YEARS.end()
+            ));
+        }
         for (_, n) in plan.walk() {
             let at = format!("plans[{i}]「{}」の「{}」", plan.title, n.title);
             if n.level.trim().is_empty() {
@@ -194,6 +251,11 @@ fn check_json(data: &Dataset) -> Result<(), String> {
             }
             if n.budget_kyen.is_some_and(|b| b < 0) {
                 return Err(format!("{at}: 予算額が負の数です"));
+            }
+            if let Some(b) = n.budget_kyen.filter(|b| *b > MAX_BUDGET_KYEN) {
+                return Err(format!(
+                    "{at}: budget_kyen {b} 千円は大きすぎます（10兆円を超える予算額はありません）"
+                ));
             }
         }
     }

@@ -1,84 +1,157 @@
-//! Published operating-policy pages (運営方針, seed 001).
+//! Published operating-policy pages (運営方針, seed 001 and every ward's
+//! variants of it).
 //!
 //! ```text
-//! 平成29年度 旭区運営方針                       ← title
-//! 【区の目標(何をめざすのか)】  ・ …             ← 目標 nodes, one per bullet
+//! 平成29年度 旭区運営方針                       ← title (or 2018年度(平成30年度)…)
+//! 【区の目標(何をめざすのか)】  ・ …             ← 目標 nodes, one per entry
 //! 【区の使命(どのような役割を担うのか)】 ・ …     ← 使命 nodes
 //! 【平成29年度 区運営の基本的な考え方(区長の方針)】 … ← 区長の方針
-//! 【経営課題1 …】 body
-//! 【戦略1-1 …】 body
+//! 【経営課題1 …】 body                          ← or 経営課題 1 …, 【1 …】
+//! 【戦略1-1 …】 body                            ← or 【1-1 …】, <1-1 …>, ①【…】, 主な戦略 lists
 //! 【具体的取組1-1-1 …】 body, (平成29年度予算額:7,133千円) or (…:-円)
 //! 【取組項目】 ・ title   【取組内容】 ・ body    ← 市政改革プラン pairs
 //! ```
+//!
+//! Headings are recognised by [`super::policy_heading`]; every other line is
+//! placed somewhere (an entry, a node's body, a budget) or skipped as page
+//! chrome, and the [`Report`] says which, line by line.
 
-use super::lines::{bullet_text, fiscal_year_prefix, fold, is_footer, leading_number, Line};
+use super::budget;
+use super::lines::{bullet_text, is_footer, norm, unradical, Line};
+use super::policy_heading::{classify, Heading, Kind, INITIATIVE, ISSUE, STRATEGY};
+use super::policy_lines::{
+    build_tree, headings_after_the_end, is_chrome, is_section_line, label, list_entry, node,
+    title_parts,
+};
+use super::policy_report::{Placed, Report};
 use super::ImportError;
 use crate::model::{Dataset, Node, Plan};
 
-/// Does this page look like an operating-policy page?
+/// How to treat a page that ends in the middle of a section.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Import up to the last complete section (with a warning) instead of
+    /// refusing the file.
+    pub partial: bool,
+}
+
+/// A policy page read: the plan, the warnings, and what each line became.
+#[derive(Debug, Clone)]
+pub struct PolicyParse {
+    pub dataset: Dataset,
+    pub warnings: Vec<String>,
+    pub report: Report,
+}
+
+/// Does this page look like an operating-policy page: a title line, and at
+/// least one heading of the plan's own.
 pub fn looks_like_policy(lines: &[Line]) -> bool {
+    let titled = lines.iter().any(|l| title_parts(&l.text).is_some());
     lines.iter().any(|l| {
-        let f = fold(&l.text);
-        f.starts_with("【経営課題") || f.starts_with("【区の目標") || f.starts_with("【具体的取組")
+        let normed = norm(&l.text);
+        classify(&normed).is_some_and(|h| {
+            let strong = match h.kind {
+                Kind::Level(_) => !h.code.is_empty(),
+                Kind::Goals | Kind::Missions | Kind::Circled | Kind::StrategyList => true,
+                _ => false,
+            };
+            // Without a title line only a bracketed heading says "policy".
+            strong && (titled || normed.starts_with('【'))
+        })
     })
 }
 
-struct Flat {
-    node: Node,
-    parent: Option<usize>,
+pub(crate) struct Flat {
+    pub node: Node,
+    pub parent: Option<usize>,
+    pub line: usize,
+    /// The heading said "(2年度予算額)": the amount ends the body.
+    amount_later: bool,
+    /// The heading had no title: the next line is the title.
+    title_pending: bool,
+    /// The line its budget was read from ("-円" included).
+    budget_at: Option<usize>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Expect {
-    /// Before the first 【…】: page meta, ignored.
+enum Mode {
+    /// Before the first heading: page meta, skipped.
     Preamble,
-    /// Each bullet is a node of this level.
-    BulletNodes(&'static str),
-    /// Lines are the body of the last node.
-    Body,
-    /// The next bullet is the title of a new 取組項目.
+    /// Each entry (bullet, numbered, 《…》, or the first plain line) is a
+    /// node of this level under `parent`; other lines are the last one's body.
+    List {
+        level: &'static str,
+        parent: Option<usize>,
+        last: Option<usize>,
+    },
+    /// Lines are the body of node `current`.
+    Body(usize),
+    /// The next line is the title of a new 取組項目.
     ItemTitle,
 }
 
+struct Reader<'a> {
+    file: &'a str,
+    flat: Vec<Flat>,
+    mode: Mode,
+    /// The level the last `①【…】` heading had, until another heading.
+    circled: Option<&'static str>,
+    report: Report,
+    warnings: Vec<String>,
+    /// The heading (line) of a list that has had no text yet.
+    empty_list: Option<(usize, &'static str)>,
+}
+
 pub fn parse(file: &str, lines: &[Line]) -> Result<Dataset, ImportError> {
-    let err = |line: usize, message: String| ImportError {
-        file: file.to_string(),
-        line: Some(line),
-        message,
-    };
-    let title_idx = lines
-        .iter()
-        .position(|l| fiscal_year_prefix(&l.text).is_some_and(|(_, r)| r.contains("運営方針")));
-    let Some(title_idx) = title_idx else {
+    parse_with(file, lines, Options::default()).map(|p| p.dataset)
+}
+
+pub fn parse_with(file: &str, lines: &[Line], opts: Options) -> Result<PolicyParse, ImportError> {
+    let Some(title_idx) = lines.iter().position(|l| title_parts(&l.text).is_some()) else {
         return Err(ImportError {
             file: file.to_string(),
             line: None,
             message: "運営方針の題名（例「平成29年度 旭区運営方針」）が見つかりません".into(),
         });
     };
-    let title = lines[title_idx].text.clone();
-    let (fy, rest) = fiscal_year_prefix(&title).unwrap_or_default();
-    let organisation = rest
-        .split("運営方針")
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_string();
-
-    let mut flat: Vec<Flat> = Vec::new();
-    let mut expect = Expect::Preamble;
-    for line in &lines[title_idx + 1..] {
-        let text = line.text.as_str();
-        let folded = fold(text);
-        if is_footer(text) || (expect != Expect::Preamble && folded.starts_with(&fold(&title))) {
+    let title = unradical(&lines[title_idx].text);
+    let (fy, organisation) = title_parts(&title).unwrap_or_default();
+    let mut r = Reader {
+        file,
+        flat: Vec::new(),
+        mode: Mode::Preamble,
+        circled: None,
+        report: Report::default(),
+        warnings: Vec::new(),
+        empty_list: None,
+    };
+    for l in &lines[..=title_idx] {
+        r.report.push(l, Placed::Skipped("題名まで"));
+    }
+    let normed_title = norm(&title);
+    let mut ended_by_page = false;
+    for (i, line) in lines.iter().enumerate().skip(title_idx + 1) {
+        let normed = norm(&line.text);
+        let repeated_title = r.mode != Mode::Preamble && normed.starts_with(&normed_title);
+        if is_footer(&line.text) || repeated_title {
+            ended_by_page = true;
+            for l in &lines[i..] {
+                r.report
+                    .push(l, Placed::Skipped("本文の後（ページの飾り）"));
+            }
+            r.warnings
+                .extend(headings_after_the_end(file, line, &lines[i + 1..]));
             break;
         }
-        if let Some(inner) = folded.strip_prefix('【').and_then(|s| s.strip_suffix('】')) {
-            expect = heading(inner, &mut flat).map_err(|m| err(line.no, m))?;
-            continue;
-        }
-        read_line(&mut expect, &mut flat, text, &folded).map_err(|m| err(line.no, m))?;
+        r.line(line, &normed)?;
     }
+    r.finish(opts, ended_by_page)?;
+    let Reader {
+        flat,
+        report,
+        warnings,
+        ..
+    } = r;
     if flat.is_empty() {
         return Err(ImportError {
             file: file.to_string(),
@@ -86,214 +159,429 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Dataset, ImportError> {
             message: "運営方針の項目（【経営課題…】など）が一つもありません".into(),
         });
     }
-    Ok(Dataset {
-        plans: vec![Plan {
-            kind: "運営方針".into(),
-            title,
-            organisation,
-            fiscal_year: Some(fy),
-            status_scale: Vec::new(),
-            nodes: build_tree(flat),
-        }],
-        ..Dataset::default()
+    let labels: Vec<String> = flat.iter().map(|f| label(&f.node)).collect();
+    let report = report.with_labels(labels);
+    let plan = Plan {
+        kind: "運営方針".into(),
+        title,
+        organisation,
+        fiscal_year: Some(fy),
+        status_scale: Vec::new(),
+        nodes: build_tree(flat),
+    };
+    Ok(PolicyParse {
+        dataset: Dataset {
+            plans: vec![plan],
+            ..Dataset::default()
+        },
+        warnings,
+        report,
     })
 }
 
-/// One line inside a section, read as the section `expect`s.
-fn read_line(
-    expect: &mut Expect,
-    flat: &mut Vec<Flat>,
-    text: &str,
-    folded: &str,
-) -> Result<(), String> {
-    match *expect {
-        Expect::Preamble => {}
-        _ if is_section_line(folded) => {}
-        Expect::BulletNodes(level) => {
-            let Some(t) = bullet_text(text) else {
-                return Err(format!(
-                    "{level}は「・」で始まる行のはずですが「{text}」でした"
-                ));
-            };
-            flat.push(Flat {
-                node: node(level, "", t),
-                parent: None,
-            });
+impl Reader<'_> {
+    fn err(&self, line: usize, message: String) -> ImportError {
+        ImportError {
+            file: self.file.to_string(),
+            line: Some(line),
+            message,
         }
-        Expect::ItemTitle => {
-            let Some(t) = bullet_text(text) else {
-                return Err(format!(
-                    "【取組項目】の次は「・」で始まる項目名のはずですが「{text}」でした"
-                ));
-            };
-            flat.push(Flat {
-                node: node("取組項目", "", t),
-                parent: None,
-            });
-            *expect = Expect::Body;
-        }
-        Expect::Body => body_line(flat, text, folded)?,
     }
-    Ok(())
-}
 
-/// A line of the last node's body, or its budget.
-fn body_line(flat: &mut [Flat], text: &str, folded: &str) -> Result<(), String> {
-    let Some(last) = flat.last_mut() else {
-        return Err(format!("どの項目の本文か分かりません: 「{text}」"));
-    };
-    if let Some(budget) = budget_line(folded) {
-        if last.node.level != "具体的取組" {
-            return Err(format!(
-                "予算額は具体的取組に書くものですが、{}の中にあります",
-                last.node.level
+    fn line(&mut self, line: &Line, normed: &str) -> Result<(), ImportError> {
+        if is_chrome(normed) {
+            self.report.push(line, Placed::Skipped("ページの飾り"));
+            return Ok(());
+        }
+        if let Some(h) = classify(normed) {
+            return self.heading(line, h);
+        }
+        if is_section_line(normed) {
+            self.report
+                .push(line, Placed::Skipped("ページの章の見出し"));
+            return Ok(());
+        }
+        self.text_line(line, normed)
+    }
+
+    /// A line that is not a heading, where the current section puts it.
+    fn text_line(&mut self, line: &Line, normed: &str) -> Result<(), ImportError> {
+        match self.mode {
+            Mode::Preamble => self
+                .report
+                .push(line, Placed::Skipped("最初の見出しより前")),
+            Mode::List {
+                level,
+                parent,
+                last,
+            } => self.list_line(line, normed, level, parent, last),
+            Mode::ItemTitle => {
+                let t = bullet_text(&line.text).unwrap_or(&line.text);
+                let i = self.push(node("取組項目", "", &unradical(t)), None, line.no);
+                self.report.push(line, Placed::Entry(i));
+                self.mode = Mode::Body(i);
+            }
+            Mode::Body(i) => self.body_line(line, normed, i)?,
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, n: Node, parent: Option<usize>, line: usize) -> usize {
+        self.flat.push(Flat {
+            node: n,
+            parent,
+            line,
+            amount_later: false,
+            title_pending: false,
+            budget_at: None,
+        });
+        self.flat.len() - 1
+    }
+
+    fn list_line(
+        &mut self,
+        line: &Line,
+        normed: &str,
+        level: &'static str,
+        parent: Option<usize>,
+        last: Option<usize>,
+    ) {
+        self.empty_list = None;
+        let entry = list_entry(&line.text, normed);
+        match (entry, last) {
+            (None, Some(i)) => {
+                self.append_body(i, &line.text);
+                self.report.push(line, Placed::Body(i));
+            }
+            (entry, _) => {
+                let title = unradical(entry.unwrap_or(&line.text));
+                let i = self.push(node(level, "", &title), parent, line.no);
+                self.report.push(line, Placed::Entry(i));
+                self.mode = Mode::List {
+                    level,
+                    parent,
+                    last: Some(i),
+                };
+            }
+        }
+    }
+
+    fn append_body(&mut self, i: usize, text: &str) {
+        let body = &mut self.flat[i].node.body;
+        if !body.is_empty() {
+            body.push('\n');
+        }
+        body.push_str(&unradical(text));
+    }
+
+    fn set_budget(
+        &mut self,
+        line: usize,
+        i: usize,
+        b: Result<Option<i64>, String>,
+    ) -> Result<Option<i64>, ImportError> {
+        let kyen = b.map_err(|m| self.err(line, m))?;
+        if let Some(before) = self.flat[i].budget_at {
+            let name = label(&self.flat[i].node);
+            return Err(self.err(
+                line,
+                format!("「{name}」に予算額が二つあります（{before}行目とこの行）"),
             ));
         }
-        last.node.budget_kyen = budget?;
-        return Ok(());
+        let f = &mut self.flat[i];
+        f.node.budget_kyen = kyen;
+        f.budget_at = Some(line);
+        f.amount_later = false;
+        Ok(kyen)
     }
-    if !last.node.body.is_empty() {
-        last.node.body.push('\n');
-    }
-    last.node.body.push_str(text);
-    Ok(())
-}
 
-fn node(level: &str, code: &str, title: &str) -> Node {
-    Node {
-        level: level.to_string(),
-        code: code.to_string(),
-        title: title.to_string(),
-        ..Node::default()
+    fn body_line(&mut self, line: &Line, normed: &str, i: usize) -> Result<(), ImportError> {
+        if let Some(b) = budget::budget_line(normed) {
+            let kyen = self.set_budget(line.no, i, b)?;
+            self.report.push(line, Placed::Budget(i, kyen));
+            return Ok(());
+        }
+        if self.flat[i].amount_later {
+            if let Some((chars, b)) = budget::split_trailing_amount(normed) {
+                let kyen = self.set_budget(line.no, i, b)?;
+                let text: String = line.text.chars().take(chars).collect();
+                self.append_body(i, text.trim_end());
+                self.report.push(line, Placed::Body(i));
+                self.report.push(line, Placed::Budget(i, kyen));
+                return Ok(());
+            }
+        }
+        if self.flat[i].title_pending {
+            self.flat[i].title_pending = false;
+            self.flat[i].node.title = unradical(&line.text);
+            self.report.push(line, Placed::Entry(i));
+            return Ok(());
+        }
+        self.append_body(i, &line.text);
+        self.report.push(line, Placed::Body(i));
+        Ok(())
     }
-}
 
-/// "1 重点的に取り組む主な経営課題": a section heading of the page.
-fn is_section_line(folded: &str) -> bool {
-    leading_number(folded).is_some_and(|(_, n)| folded[n..].starts_with(' ') && n <= 2)
-}
-
-/// Handle a 【…】 heading; returns what the following lines are.
-fn heading(inner: &str, flat: &mut Vec<Flat>) -> Result<Expect, String> {
-    if inner.starts_with("区の目標") {
-        return Ok(Expect::BulletNodes("目標"));
-    }
-    if inner.starts_with("区の使命") {
-        return Ok(Expect::BulletNodes("使命"));
-    }
-    if inner.contains("区長の方針") || inner.contains("基本的な考え方") {
-        let title = fiscal_year_prefix(inner)
-            .map(|(_, r)| r)
-            .unwrap_or_else(|| inner.to_string());
-        flat.push(Flat {
-            node: node("区長の方針", "", &title),
-            parent: None,
-        });
-        return Ok(Expect::Body);
-    }
-    if inner == "取組項目" {
-        return Ok(Expect::ItemTitle);
-    }
-    if inner == "取組内容" {
-        return match flat.last() {
-            Some(f) if f.node.level == "取組項目" => Ok(Expect::Body),
-            _ => Err("【取組内容】の前に【取組項目】がありません".into()),
+    fn heading(&mut self, line: &Line, mut h: Heading) -> Result<(), ImportError> {
+        let rest = std::mem::take(&mut h.rest);
+        self.open(line, h)?;
+        if rest.is_empty() {
+            return Ok(());
+        }
+        // "【区の目標】にぎわいのあるまち": the text after the name.
+        let after = Line {
+            text: rest,
+            no: line.no,
         };
+        self.text_line(&after, &norm(&after.text))
     }
-    for level in ["経営課題", "戦略", "具体的取組"] {
-        if let Some(rest) = inner.strip_prefix(level) {
-            let code: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_digit() || *c == '-')
-                .collect();
-            if code.is_empty() {
-                return Err(format!("【{level}…】に番号（例 1-1）がありません"));
+
+    fn open(&mut self, line: &Line, h: Heading) -> Result<(), ImportError> {
+        if let Some((at, name)) = self.empty_list.take() {
+            self.warnings.push(format!(
+                "{}:{at}: {name}の見出しの下に文字がありません（画像だけかもしれません）。{name}は読み込みません",
+                self.file
+            ));
+        }
+        if !matches!(h.kind, Kind::Circled) {
+            self.circled = None;
+        }
+        let level = match h.kind {
+            Kind::Goals | Kind::Missions => {
+                let level = if h.kind == Kind::Goals {
+                    "目標"
+                } else {
+                    "使命"
+                };
+                self.mode = Mode::List {
+                    level,
+                    parent: None,
+                    last: None,
+                };
+                self.empty_list = Some((line.no, level));
+                self.report.push(line, Placed::Skipped("見出し"));
+                return Ok(());
             }
-            let title = rest[code.len()..].trim().to_string();
-            let parent = match code.rsplit_once('-') {
-                None => None,
-                Some((parent_code, _)) => {
-                    let want = match level {
-                        "戦略" => "経営課題",
-                        _ => "戦略",
-                    };
-                    let found = flat
-                        .iter()
-                        .rposition(|f| f.node.level == want && f.node.code == parent_code);
-                    if found.is_none() {
-                        return Err(format!(
-                            "{level}{code} の上位の {want}{parent_code} がこれより前にありません"
-                        ));
+            Kind::StrategyList => {
+                let parent = self.flat.iter().rposition(|f| f.node.level == ISSUE);
+                self.mode = Mode::List {
+                    level: STRATEGY,
+                    parent,
+                    last: None,
+                };
+                self.report
+                    .push(line, Placed::Skipped("見出し（主な戦略の一覧）"));
+                return Ok(());
+            }
+            Kind::ItemTitle => {
+                self.mode = Mode::ItemTitle;
+                self.report.push(line, Placed::Skipped("見出し"));
+                return Ok(());
+            }
+            Kind::ItemBody => {
+                return match self.flat.last() {
+                    Some(f) if f.node.level == "取組項目" => {
+                        self.mode = Mode::Body(self.flat.len() - 1);
+                        self.report.push(line, Placed::Skipped("見出し"));
+                        Ok(())
                     }
-                    found
-                }
-            };
-            flat.push(Flat {
-                node: node(level, &code, &title),
-                parent,
-            });
-            return Ok(Expect::Body);
+                    _ => {
+                        Err(self.err(line.no, "【取組内容】の前に【取組項目】がありません".into()))
+                    }
+                };
+            }
+            Kind::Policy => {
+                let i = self.push(node("区長の方針", "", &h.title), None, line.no);
+                self.mode = Mode::Body(i);
+                self.report.push(line, Placed::Heading(i));
+                return Ok(());
+            }
+            Kind::Circled => self.circled_level(),
+            Kind::Level(level) => level,
+        };
+        let i = self.level_node(line, level, &h)?;
+        if let Some(b) = h.budget {
+            let kyen = self.set_budget(line.no, i, b)?;
+            self.report.push(line, Placed::Budget(i, kyen));
+        } else {
+            self.report.push(line, Placed::Heading(i));
         }
+        self.flat[i].amount_later |= h.amount_later;
+        self.mode = Mode::Body(i);
+        Ok(())
     }
-    Err(format!(
-        "知らない見出しです: 【{inner}】（区の目標・区の使命・区長の方針・経営課題・戦略・具体的取組・取組項目・取組内容 のいずれか）"
-    ))
-}
 
-/// "(平成29年度予算額:7,133千円)" → Some(Ok(Some(7133))); "(…:-円)" → Some(Ok(None)).
-fn budget_line(folded: &str) -> Option<Result<Option<i64>, String>> {
-    let inner = folded.strip_prefix('(')?.strip_suffix(')')?;
-    let (_, amount) = inner.split_once("予算額")?;
-    let amount = amount.trim_start_matches([':', '：', ' ']).trim();
-    if amount == "-円" || amount == "－円" || amount == "―円" {
-        return Some(Ok(None));
+    /// `①【…】`: the level below the last node of the tree, or the same as
+    /// the circled heading before it.
+    fn circled_level(&mut self) -> &'static str {
+        let level = self.circled.unwrap_or_else(|| {
+            match self
+                .flat
+                .iter()
+                .rev()
+                .map(|f| f.node.level.as_str())
+                .find(|l| [ISSUE, STRATEGY, INITIATIVE].contains(l))
+            {
+                Some(ISSUE) => STRATEGY,
+                Some(_) => INITIATIVE,
+                None => ISSUE,
+            }
+        });
+        self.circled = Some(level);
+        level
     }
-    let Some(num) = amount.strip_suffix("千円") else {
-        return Some(Err(format!(
-            "予算額「{amount}」が読めません（「7,133千円」か「-円」の形のはずです）"
-        )));
-    };
-    let digits: String = num.chars().filter(|c| *c != ',').collect();
-    Some(
-        digits
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| format!("予算額「{amount}」が数字ではありません")),
-    )
-}
 
-fn build_tree(flat: Vec<Flat>) -> Vec<Node> {
-    let parents: Vec<Option<usize>> = flat.iter().map(|f| f.parent).collect();
-    let mut slots: Vec<Option<Node>> = flat.into_iter().map(|f| Some(f.node)).collect();
-    // Children come after their parents, so attach from the end.
-    for i in (0..slots.len()).rev() {
-        if let Some(p) = parents[i] {
-            if let Some(child) = slots[i].take() {
-                if let Some(parent) = slots[p].as_mut() {
-                    parent.children.insert(0, child);
+    /// A node of the tree, or the node it repeats (an overview list of the
+    /// 経営課題 before their sections).
+    fn level_node(
+        &mut self,
+        line: &Line,
+        level: &'static str,
+        h: &Heading,
+    ) -> Result<usize, ImportError> {
+        if !h.code.is_empty() {
+            if let Some(i) = self
+                .flat
+                .iter()
+                .position(|f| f.node.level == level && f.node.code == h.code)
+            {
+                let before = &self.flat[i];
+                let same = before.node.title == h.title || h.title.is_empty();
+                let empty = before.node.body.is_empty()
+                    && before.budget_at.is_none()
+                    && !self.flat.iter().any(|f| f.parent == Some(i));
+                if same || empty {
+                    if !h.title.is_empty() {
+                        self.flat[i].node.title = h.title.clone();
+                    }
+                    return Ok(i);
                 }
+                return Err(self.err(
+                    line.no,
+                    format!(
+                        "{level}{} が二つあります（{}行目「{}」と、この行「{}」）",
+                        h.code, before.line, before.node.title, h.title
+                    ),
+                ));
             }
         }
+        let parent = self
+            .parent_for(level, &h.code)
+            .map_err(|m| self.err(line.no, m))?;
+        let i = self.push(node(level, &h.code, &h.title), parent, line.no);
+        self.flat[i].title_pending = h.title.is_empty();
+        Ok(i)
     }
-    slots.into_iter().flatten().collect()
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+    /// The parent by the code (1-1-1 under 1-1, or under 1 when the page has
+    /// no 戦略 1-1), else by position when the codes are missing.
+    fn parent_for(&self, level: &str, code: &str) -> Result<Option<usize>, String> {
+        let wants: &[&str] = match level {
+            STRATEGY => &[ISSUE],
+            INITIATIVE => &[STRATEGY, ISSUE],
+            _ => return Ok(None),
+        };
+        let mut prefix = code;
+        while let Some((p, _)) = prefix.rsplit_once('-') {
+            if let Some(i) = self
+                .flat
+                .iter()
+                .rposition(|f| wants.contains(&f.node.level.as_str()) && f.node.code == p)
+            {
+                return Ok(Some(i));
+            }
+            if let Some(i) = self.nth_unnumbered(p) {
+                return Ok(Some(i));
+            }
+            prefix = p;
+        }
+        let last = |l: &str| self.flat.iter().rposition(|f| f.node.level == l);
+        let by_position = match (last(ISSUE), last(STRATEGY)) {
+            (i, Some(s)) if level == INITIATIVE && i.is_none_or(|i| s > i) => Some(s),
+            (i, _) => i,
+        };
+        match (by_position, code.rsplit_once('-')) {
+            // "戦略1-1" must find 経営課題1; a numbered node may sit under an
+            // unnumbered one.
+            (Some(p), Some(_)) if self.flat[p].node.code.is_empty() => Ok(Some(p)),
+            (_, Some((parent_code, _))) => Err(format!(
+                "{level}{code} の上位の {}{parent_code} がこれより前にありません",
+                wants[0]
+            )),
+            (p, None) => Ok(p),
+        }
+    }
 
-    #[test]
-    fn budgets() {
-        assert_eq!(
-            budget_line("(平成29年度予算額:7,133千円)"),
-            Some(Ok(Some(7133)))
+    /// "1-2" when 経営課題1's strategies have no numbers (a 主な戦略 list):
+    /// its second strategy.
+    fn nth_unnumbered(&self, code: &str) -> Option<usize> {
+        let (issue_code, nth) = code.split_once('-')?;
+        let nth: usize = nth.parse().ok().filter(|n| *n >= 1)?;
+        let issue = self
+            .flat
+            .iter()
+            .rposition(|f| f.node.level == ISSUE && f.node.code == issue_code)?;
+        let mut unnumbered = self.flat.iter().enumerate().filter(|(_, f)| {
+            f.parent == Some(issue) && f.node.level == STRATEGY && f.node.code.is_empty()
+        });
+        unnumbered.nth(nth - 1).map(|(i, _)| i)
+    }
+
+    fn finish(&mut self, opts: Options, ended_by_page: bool) -> Result<(), ImportError> {
+        if let Some((at, name)) = self.empty_list.take() {
+            self.warnings.push(format!(
+                "{}:{at}: {name}の見出しの下に文字がありません（画像だけかもしれません）",
+                self.file
+            ));
+        }
+        let last_i = self.flat.len().saturating_sub(1);
+        for (i, f) in self.flat.iter().enumerate() {
+            if f.amount_later && (ended_by_page || i < last_i) {
+                self.warnings.push(format!(
+                    "{}:{}: 「{}」の見出しに予算額とありますが、金額が本文の終わりに見つかりません",
+                    self.file,
+                    f.line,
+                    label(&f.node)
+                ));
+            }
+        }
+        let Some(last) = self.flat.len().checked_sub(1) else {
+            return Ok(());
+        };
+        let f = &self.flat[last];
+        let cut = f.title_pending
+            || f.amount_later
+            || (f.node.body.is_empty()
+                && f.budget_at.is_none()
+                && f.node.level != "目標"
+                && f.node.level != "使命");
+        if !cut || ended_by_page {
+            return Ok(());
+        }
+        let complete = self.flat[..last]
+            .iter()
+            .rev()
+            .find(|g| {
+                [ISSUE, STRATEGY, INITIATIVE, "区長の方針", "取組項目"]
+                    .contains(&g.node.level.as_str())
+            })
+            .map_or_else(
+                || "（なし）".to_string(),
+                |g| format!("「{}」", label(&g.node)),
+            );
+        let message = format!(
+            "ファイルが「{}」の途中で終わっています（{}行目の見出しのあと）。途中で切れたファイルのようです。最後まで揃っている項目は{complete}です",
+            label(&f.node),
+            f.line
         );
-        assert_eq!(budget_line("(平成29年度予算額:-円)"), Some(Ok(None)));
-        assert_eq!(budget_line("(平成29年度予算額:0千円)"), Some(Ok(Some(0))));
-        assert!(matches!(
-            budget_line("(平成29年度予算額:多め)"),
-            Some(Err(_))
+        if !opts.partial {
+            return Err(self.err(f.line, message));
+        }
+        self.warnings.push(format!(
+            "{}:{}: {message}。そこまでを読み込みます",
+            self.file, f.line
         ));
-        assert_eq!(budget_line("(注)"), None);
+        self.flat.truncate(last);
+        Ok(())
     }
 }
