@@ -128,7 +128,9 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     if let Some(sp) = &m.speaker {
         label.push_str(&format!("[{sp}]"));
     }
-    if m.draft_saved {
+    if m.saving.is_some() {
+        label.push_str("（保存中）> ");
+    } else if m.draft_saved {
         label.push_str(&format!(" {}> ", theme.glyphs.saved));
     } else {
         label.push_str(" > ");
