@@ -66,7 +66,7 @@ impl Snapshot {
         if self.item.is_empty() {
             String::new()
         } else {
-            format!(" の議題「{}」", self.item)
+            format!("の議題「{}」", self.item)
         }
     }
 }
