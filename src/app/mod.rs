@@ -191,7 +191,12 @@ pub fn run(store: Store, settings: crate::config::Settings) -> anyhow::Result<Ex
     let mut due: Option<Instant> = None;
     while !state.quit {
         if dirty {
-            draw(&mut terminal, &state, &theme)?;
+            if draw(&mut terminal, &state, &theme).is_err() {
+                // The terminal is gone (writes fail once it is hung up):
+                // leave as after a hang-up, keeping what was typed.
+                hung_up = true;
+                break;
+            }
             dirty = false;
             dirty |= run_effects(&mut terminal, &mut state);
         }
