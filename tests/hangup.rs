@@ -64,6 +64,12 @@ struct Term {
 
 impl Term {
     fn spawn(home: &Path, db: &Path) -> Term {
+        Term::spawn_with(home, db, true)
+    }
+
+    /// `controlling`: the terminal is the session's controlling terminal
+    /// (closing it sends SIGHUP); otherwise only reads and writes fail.
+    fn spawn_with(home: &Path, db: &Path, controlling: bool) -> Term {
         let (master, slave) = open_pty();
         let mut cmd = base_command(home);
         cmd.arg("--db").arg(db);
@@ -72,7 +78,10 @@ impl Term {
             .stderr(Stdio::from(slave));
         // SAFETY: setsid and ioctl are async-signal-safe (between fork and exec).
         unsafe {
-            cmd.pre_exec(|| {
+            cmd.pre_exec(move || {
+                if !controlling {
+                    return Ok(());
+                }
                 if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY as _, 0) < 0 {
                     return Err(std::io::Error::last_os_error());
                 }
@@ -135,9 +144,15 @@ impl Term {
     /// Close the terminal (the SSH connection drops) and wait for the
     /// process: how long it took and the CPU seconds it used, sampled
     /// from /proc/PID/stat until it exited.
-    fn hang_up(mut self) -> (Duration, f64, f64) {
+    fn hang_up(mut self, how: Stop) -> (Duration, f64, f64) {
         let before = cpu_seconds(self.pid()).unwrap_or_default();
-        drop(self.master.take());
+        match how {
+            Stop::CloseTerminal | Stop::CloseTerminalNoSignal => drop(self.master.take()),
+            // SAFETY: signalling our own child, not yet reaped.
+            Stop::Term => unsafe {
+                libc::kill(self.pid(), libc::SIGTERM);
+            },
+        }
         let at = Instant::now();
         let mut cpu = before;
         let end = at + DEADLINE;
@@ -152,6 +167,18 @@ impl Term {
             std::thread::sleep(Duration::from_millis(10));
         }
     }
+}
+
+/// How the session ends.
+#[derive(Debug, Clone, Copy)]
+enum Stop {
+    /// The SSH connection drops: the terminal is hung up (SIGHUP, EIO).
+    CloseTerminal,
+    /// The terminal goes away without any signal (it was not the
+    /// session's controlling terminal): only the terminal says so.
+    CloseTerminalNoSignal,
+    /// `kill` (SIGTERM), the terminal still there.
+    Term,
 }
 
 /// utime + stime of a live process, in seconds.
@@ -260,9 +287,10 @@ fn recovery_files(home: &Path) -> Vec<PathBuf> {
 /// `lock`: kusei exits while the lock is still held, without spinning, and
 /// the entry being saved plus what was typed after it come back on the
 /// next start, in the input line of that meeting.
-fn hang_up_under_a_lock(lock: Duration) {
+fn hang_up_under_a_lock(lock: Duration, how: Stop) {
     let s = setup();
-    let mut t = Term::spawn(s.dir.path(), &s.db);
+    let controlling = !matches!(how, Stop::CloseTerminalNoSignal);
+    let mut t = Term::spawn_with(s.dir.path(), &s.db, controlling);
     t.wait_for("第5回 平成29年8月21日");
     t.send(b"m");
     t.wait_for("記録中");
@@ -274,10 +302,10 @@ fn hang_up_under_a_lock(lock: Duration) {
     t.wait_for("（保存中）");
     t.send(more.as_bytes());
     t.wait_for(more);
-    let (exit, cpu_total, cpu_after) = t.hang_up();
+    let (exit, cpu_total, cpu_after) = t.hang_up(how);
     let lock_still_held = !held.released();
     eprintln!(
-        "hang-up under a {lock:?} lock: exited after {exit:?}; CPU {cpu_total:.2} s in all, \
+        "{how:?} under a {lock:?} lock: exited after {exit:?}; CPU {cpu_total:.2} s in all, \
          {cpu_after:.2} s after the hang-up"
     );
     assert!(
@@ -318,19 +346,31 @@ fn hang_up_under_a_lock(lock: Duration) {
 
 #[test]
 fn a_hang_up_under_a_held_lock_exits_at_once_and_gives_the_text_back() {
-    hang_up_under_a_lock(Duration::from_secs(5));
+    hang_up_under_a_lock(Duration::from_secs(5), Stop::CloseTerminal);
+}
+
+/// No SIGHUP at all (the terminal was not the controlling one): the dead
+/// terminal alone ends the session, without spinning on it.
+#[test]
+fn a_dead_terminal_without_a_signal_ends_the_session_without_spinning() {
+    hang_up_under_a_lock(Duration::from_secs(5), Stop::CloseTerminalNoSignal);
+}
+
+#[test]
+fn sigterm_under_a_held_lock_exits_at_once_and_gives_the_text_back() {
+    hang_up_under_a_lock(Duration::from_secs(5), Stop::Term);
 }
 
 #[test]
 #[ignore = "30 s: cargo test --test hangup -- --ignored --nocapture"]
 fn a_hang_up_under_a_30_second_lock() {
-    hang_up_under_a_lock(Duration::from_secs(30));
+    hang_up_under_a_lock(Duration::from_secs(30), Stop::CloseTerminal);
 }
 
 #[test]
 #[ignore = "45 s: cargo test --test hangup -- --ignored --nocapture"]
 fn a_hang_up_under_a_45_second_lock() {
-    hang_up_under_a_lock(Duration::from_secs(45));
+    hang_up_under_a_lock(Duration::from_secs(45), Stop::CloseTerminal);
 }
 
 // ---- kill -9 while 保存を再試行中 ------------------------------------------------

@@ -21,13 +21,15 @@ pub struct Keeper {
     last: Option<(String, String)>,
     /// Whether a file may exist (written and not removed since).
     written: bool,
+    /// The unconfirmed text last seen in the minutes input line.
+    latest: Option<Snapshot>,
 }
 
 /// What the state asks of the recovery file now.
 enum Need {
     Save(Snapshot),
     /// Unconfirmed text, due for the file at this time.
-    At(Instant),
+    At(Instant, Snapshot),
     Clear,
     /// Not minuting: leave the file as it is.
     Keep,
@@ -64,15 +66,28 @@ impl Keeper {
             done,
             last: None,
             written: false,
+            latest: None,
         }
     }
 
     /// Bring the file in line with the state; returns when to look again
     /// (None: no deadline). `grace` is how long text may stay unconfirmed
-    /// (Duration::ZERO at shutdown).
+    /// (Duration::ZERO at shutdown: then even text of a minutes screen
+    /// just left goes to the file if the database never confirmed it).
     pub fn tend(&mut self, s: &AppState, grace: Duration) -> Option<Instant> {
         self.dir.as_ref()?;
-        match need(s, &self.base, grace, Instant::now()) {
+        let mut need = need(s, &self.base, grace, Instant::now());
+        match &need {
+            Need::Save(snap) | Need::At(_, snap) => self.latest = Some(snap.clone()),
+            Need::Clear => self.latest = None,
+            Need::Keep if grace.is_zero() => {
+                if let Some(snap) = self.latest.take() {
+                    need = Need::Save(snap);
+                }
+            }
+            Need::Keep => {}
+        }
+        match need {
             Need::Save(snap) => {
                 let key = (snap.context.clone(), snap.text.clone());
                 if self.last.as_ref() != Some(&key) {
@@ -82,7 +97,7 @@ impl Keeper {
                 }
                 None
             }
-            Need::At(t) => Some(t),
+            Need::At(t, _) => Some(t),
             Need::Clear => {
                 if self.written {
                     self.send(None);
@@ -115,9 +130,6 @@ fn need(s: &AppState, base: &Snapshot, grace: Duration, now: Instant) -> Need {
     let Some(since) = m.unsaved_since else {
         return Need::Clear;
     };
-    if now < since + grace {
-        return Need::At(since + grace);
-    }
     // While an entry is edited, the unsent text is the one put aside.
     let text = match (&m.editing, &m.stashed) {
         (Some(_), Some(stashed)) => stashed.clone(),
@@ -141,6 +153,9 @@ fn need(s: &AppState, base: &Snapshot, grace: Duration, now: Instant) -> Need {
             snap.item_id = Some(item.id);
             snap.item = item.title.clone();
         }
+    }
+    if now < since + grace {
+        return Need::At(since + grace, snap);
     }
     Need::Save(snap)
 }
