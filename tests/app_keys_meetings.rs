@@ -448,7 +448,9 @@ fn a_submitted_entry_never_disappears_from_the_screen() {
     let mut frames = Vec::new();
     h.settle_frame_by_frame(|h| frames.push(h.render(80, 24)));
     assert!(
-        frames.last().is_some_and(|f| f.contains("・消えてはいけない意見")),
+        frames
+            .last()
+            .is_some_and(|f| f.contains("・消えてはいけない意見")),
         "in the list at the end"
     );
     for (i, f) in frames.iter().enumerate() {

@@ -153,7 +153,11 @@ fn recovery_files_are_given_back_once_and_removed_only_when_saved() {
     recovery::write(&state, &snapshot(&db, "111-2", m.id, "二つ目の復元")).unwrap();
     let other = dir.path().join("other.db");
     recovery::write(&state, &snapshot(&other, "111-3", 1, "別の DB")).unwrap();
-    std::fs::write(state.join("recovery-111-4.json"), b"{\"kusei_recovery\": 1,").unwrap();
+    std::fs::write(
+        state.join("recovery-111-4.json"),
+        b"{\"kusei_recovery\": 1,",
+    )
+    .unwrap();
 
     let mut store = open(&db);
     let notes = recovery::restore_at_start(&mut store, &state, &db);
@@ -170,13 +174,18 @@ fn recovery_files_are_given_back_once_and_removed_only_when_saved() {
             && restored[0].contains("書いた時の議題"),
         "{notes:#?}"
     );
-    assert!(notes.iter().any(|n| n.contains("別のデータベース")
-        && n.contains(&other.display().to_string())));
     assert!(notes
         .iter()
-        .any(|n| n.contains("復元ファイルが壊れていて読めません") && n.contains("recovery-111-4.json")));
+        .any(|n| n.contains("別のデータベース") && n.contains(&other.display().to_string())));
+    assert!(notes
+        .iter()
+        .any(|n| n.contains("復元ファイルが壊れていて読めません")
+            && n.contains("recovery-111-4.json")));
     assert_eq!(
-        store.draft(&format!("minutes:{}", m.id)).unwrap().as_deref(),
+        store
+            .draft(&format!("minutes:{}", m.id))
+            .unwrap()
+            .as_deref(),
         Some("一つ目の復元 二つ目の復元")
     );
     // Left: the other database's and the damaged file, untouched.
@@ -209,10 +218,18 @@ fn a_recovery_file_stays_when_the_database_cannot_take_it() {
     .unwrap();
     let notes = recovery::restore_at_start(&mut ro, &state, &db);
     assert_eq!(notes.len(), 1, "{notes:?}");
-    assert!(notes[0].contains("データベースに戻せませんでした"), "{notes:?}");
-    assert!(matches!(recovery::scan(&state).as_slice(), [Found::Ok(_, s)] if s.text == "まだ戻せない文字"));
+    assert!(
+        notes[0].contains("データベースに戻せませんでした"),
+        "{notes:?}"
+    );
+    assert!(
+        matches!(recovery::scan(&state).as_slice(), [Found::Ok(_, s)] if s.text == "まだ戻せない文字")
+    );
     let mut store = open(&db);
     let notes = recovery::restore_at_start(&mut store, &state, &db);
-    assert!(notes[0].starts_with("前回の入力を復元しました"), "{notes:?}");
+    assert!(
+        notes[0].starts_with("前回の入力を復元しました"),
+        "{notes:?}"
+    );
     assert!(recovery::scan(&state).is_empty());
 }

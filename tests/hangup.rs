@@ -63,10 +63,6 @@ struct Term {
 }
 
 impl Term {
-    fn spawn(home: &Path, db: &Path) -> Term {
-        Term::spawn_with(home, db, true)
-    }
-
     /// `controlling`: the terminal is the session's controlling terminal
     /// (closing it sends SIGHUP); otherwise only reads and writes fail.
     fn spawn_with(home: &Path, db: &Path, controlling: bool) -> Term {
@@ -252,11 +248,9 @@ impl Lock {
 
 /// Every text the user could get back: opinions, drafts, recovery files.
 fn everything_kept(s: &Setup) -> String {
-    let c = rusqlite::Connection::open_with_flags(
-        &s.db,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
+    let c =
+        rusqlite::Connection::open_with_flags(&s.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
     let mut all = String::new();
     for sql in ["SELECT text FROM opinions", "SELECT text FROM drafts"] {
         let mut st = c.prepare(sql).unwrap();
@@ -326,7 +320,10 @@ fn hang_up_under_a_lock(lock: Duration, how: Stop) {
     assert_eq!(mode, 0o600);
     let body = std::fs::read_to_string(&files[0]).unwrap();
     assert!(body.contains(sent) && body.contains(more), "{body}");
-    assert!(body.contains("第5回") && body.contains("平成29年8月21日"), "{body}");
+    assert!(
+        body.contains("第5回") && body.contains("平成29年8月21日"),
+        "{body}"
+    );
     // The other process finishes its transaction; the user logs in again.
     held.wait_out();
 
@@ -441,7 +438,9 @@ fn kill_9_while_retrying(runs: u32) {
     app.finish();
     let c = rusqlite::Connection::open(&s.db).unwrap();
     let opinions: String = c
-        .query_row("SELECT group_concat(text, '\n') FROM opinions", [], |r| r.get(0))
+        .query_row("SELECT group_concat(text, '\n') FROM opinions", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     let lost: Vec<&String> = typed.iter().filter(|t| !opinions.contains(*t)).collect();
     eprintln!(

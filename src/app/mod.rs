@@ -128,48 +128,7 @@ pub fn run(store: Store, settings: crate::config::Settings) -> anyhow::Result<Ex
     apply_settings(&mut state, &config, &warnings);
     let draft_interval = config.draft_interval;
 
-    let (tx, rx) = mpsc::channel::<Msg>();
-    let (req_tx, req_rx) = mpsc::channel::<Request>();
-    let (resp_tx, resp_rx) = mpsc::channel::<Response>();
-    // realpath only (no open): the recovery file names the database.
-    let db_abs = std::fs::canonicalize(store.path()).unwrap_or_else(|_| store.path().into());
-    let state_dir = recovery::state_dir();
-    let mut keeper = safekeep::Keeper::start(
-        state_dir.clone(),
-        recovery::Snapshot::new(&db_abs, store.session(), store.user()),
-    );
-    let restore = state_dir.map(|d| (d, db_abs));
-    std::thread::spawn(move || worker::run(store, req_rx, resp_tx, draft_interval, restore));
-    let fwd = tx.clone();
-    std::thread::spawn(move || {
-        for r in resp_rx {
-            if fwd.send(Msg::Db(r)).is_err() {
-                return;
-            }
-        }
-        let _ = fwd.send(Msg::WorkerDone);
-    });
-    let sig = tx.clone();
-    let mut signals = signal_hook::iterator::Signals::new([
-        signal_hook::consts::SIGHUP,
-        signal_hook::consts::SIGTERM,
-    ])?;
-    std::thread::spawn(move || {
-        if signals.forever().next().is_some() {
-            let _ = sig.send(Msg::HangUp);
-        }
-    });
-    // Never spins on a dead terminal: a hang-up, end of file or read
-    // errors end the input thread with a HangUp.
-    std::thread::spawn(move || {
-        input::run(|i| {
-            let msg = match i {
-                input::Input::Event(ev) => Msg::Term(ev),
-                input::Input::Gone => Msg::HangUp,
-            };
-            tx.send(msg).is_ok()
-        })
-    });
+    let (rx, req_tx, mut keeper) = start_threads(store, draft_interval)?;
     // Text the database has not confirmed after two draft intervals goes
     // to the recovery file.
     let grace = draft_interval * 2;
@@ -221,20 +180,9 @@ pub fn run(store: Store, settings: crate::config::Settings) -> anyhow::Result<Ex
         };
         let mut next = Some(first);
         while let Some(msg) = next.take().or_else(|| rx.try_recv().ok()) {
-            let reqs = match msg {
-                Msg::Term(Event::Key(k)) => {
-                    debug_panic_hook(&k);
-                    update::on_key(&mut state, k)
-                }
-                Msg::Term(Event::Paste(p)) => update::on_paste(&mut state, &p),
-                Msg::Term(Event::Resize(..)) => Vec::new(),
-                Msg::Term(_) | Msg::WorkerDone => continue,
-                Msg::HangUp => {
-                    hung_up = true;
-                    state.quit = true;
-                    Vec::new()
-                }
-                Msg::Db(r) => update::on_response(&mut state, r),
+            hung_up |= matches!(msg, Msg::HangUp);
+            let Some(reqs) = on_msg(&mut state, msg) else {
+                continue;
             };
             send(reqs);
             dirty = true;
@@ -252,6 +200,76 @@ pub fn run(store: Store, settings: crate::config::Settings) -> anyhow::Result<Ex
     leave(&mut state, keeper, (rx, req_tx), db_wait, limit);
     drop(guard);
     Ok(ExitCode::SUCCESS)
+}
+
+/// What one message does to the state (None: nothing to redraw).
+fn on_msg(state: &mut AppState, msg: Msg) -> Option<Vec<Request>> {
+    Some(match msg {
+        Msg::Term(Event::Key(k)) => {
+            debug_panic_hook(&k);
+            update::on_key(state, k)
+        }
+        Msg::Term(Event::Paste(p)) => update::on_paste(state, &p),
+        Msg::Term(Event::Resize(..)) => Vec::new(),
+        Msg::Term(_) | Msg::WorkerDone => return None,
+        Msg::HangUp => {
+            state.quit = true;
+            Vec::new()
+        }
+        Msg::Db(r) => update::on_response(state, r),
+    })
+}
+
+/// The threads around the screen: the database worker (and the thread
+/// forwarding its answers), signals, and terminal input; and the keeper of
+/// the recovery file.
+fn start_threads(
+    store: Store,
+    draft_interval: Duration,
+) -> anyhow::Result<(mpsc::Receiver<Msg>, mpsc::Sender<Request>, safekeep::Keeper)> {
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let (req_tx, req_rx) = mpsc::channel::<Request>();
+    let (resp_tx, resp_rx) = mpsc::channel::<Response>();
+    // realpath only (no open): the recovery file names the database.
+    let db_abs = std::fs::canonicalize(store.path()).unwrap_or_else(|_| store.path().into());
+    let state_dir = recovery::state_dir();
+    let keeper = safekeep::Keeper::start(
+        state_dir.clone(),
+        recovery::Snapshot::new(&db_abs, store.session(), store.user()),
+    );
+    let restore = state_dir.map(|d| (d, db_abs));
+    std::thread::spawn(move || worker::run(store, req_rx, resp_tx, draft_interval, restore));
+    let fwd = tx.clone();
+    std::thread::spawn(move || {
+        for r in resp_rx {
+            if fwd.send(Msg::Db(r)).is_err() {
+                return;
+            }
+        }
+        let _ = fwd.send(Msg::WorkerDone);
+    });
+    let sig = tx.clone();
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGTERM,
+    ])?;
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            let _ = sig.send(Msg::HangUp);
+        }
+    });
+    // Never spins on a dead terminal: a hang-up, end of file or read
+    // errors end the input thread with a HangUp.
+    std::thread::spawn(move || {
+        input::run(|i| {
+            let msg = match i {
+                input::Input::Event(ev) => Msg::Term(ev),
+                input::Input::Gone => Msg::HangUp,
+            };
+            tx.send(msg).is_ok()
+        })
+    });
+    Ok((rx, req_tx, keeper))
 }
 
 /// Leave within `limit` whatever other processes hold: whatever is not

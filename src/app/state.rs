@@ -137,7 +137,9 @@ impl MinutesState {
     pub fn draft_text(&self) -> &str {
         let text = self.input.text();
         match &self.saving {
-            Some(head) => text.strip_prefix(head.as_str()).map_or(text, str::trim_start),
+            Some(head) => text
+                .strip_prefix(head.as_str())
+                .map_or(text, str::trim_start),
             None => text,
         }
     }

@@ -96,7 +96,10 @@ impl Store {
             let mut adopted = Vec::new();
             for (id, d) in &orphans {
                 // Another session may have adopted it meanwhile.
-                let gone = tx.conn().execute("DELETE FROM drafts WHERE id = ?1", [id])? == 0;
+                let gone = tx
+                    .conn()
+                    .execute("DELETE FROM drafts WHERE id = ?1", [id])?
+                    == 0;
                 if !gone && !d.text.is_empty() {
                     append(tx, &user, &session, &d.context, &d.text)?;
                     adopted.push(d.clone());
