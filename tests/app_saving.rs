@@ -5,6 +5,8 @@ mod ui_harness;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kusei::app::state::Mode;
+use kusei::app::update;
+use kusei::app::worker::Response;
 use ui_harness::{drafts_in_db, opinions_in_db, sample_today, Harness};
 
 fn minutes() -> Harness {
@@ -66,4 +68,26 @@ fn text_stays_unconfirmed_until_the_draft_row_has_it() {
     h.flush_drafts();
     let m = h.state.minutes.as_ref().unwrap();
     assert!(m.unsaved_since.is_none() && m.draft_saved);
+}
+
+#[test]
+fn recovered_text_opens_minute_taking_on_its_item() {
+    let mut h = Harness::new(sample_today());
+    let meeting = h.detail().meeting.id;
+    let third = h.detail().items[2].id;
+    let ctx = format!("minutes:{meeting}");
+    let reqs = update::on_response(
+        &mut h.state,
+        Response::Restored {
+            notes: vec!["前回の入力を復元しました: テスト".into()],
+            items: vec![(ctx, third)],
+        },
+    );
+    assert!(reqs.is_empty());
+    assert_eq!(h.message(), Some("前回の入力を復元しました: テスト"));
+    h.key("m");
+    assert_eq!(h.current_item().id, third);
+    // Only once: the next time minute taking starts where it always does.
+    h.keys("Esc Esc m");
+    assert_eq!(h.current_item().id, h.detail().items[0].id);
 }

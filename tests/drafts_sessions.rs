@@ -121,7 +121,7 @@ fn a_worker_tells_which_meeting_an_adopted_draft_belongs_to() {
     let notes: Vec<String> = rx
         .try_iter()
         .filter_map(|r| match r {
-            Response::Restored(n) => Some(n),
+            Response::Restored { notes, .. } => Some(notes),
             _ => None,
         })
         .flatten()
@@ -138,6 +138,7 @@ fn snapshot(db: &Path, session: &str, meeting: i64, text: &str) -> Snapshot {
     s.meeting_id = meeting;
     s.meeting = "書いた時の会議名".into();
     s.item = "書いた時の議題".into();
+    s.item_id = Some(77);
     s.context = format!("minutes:{meeting}");
     s.text = text.into();
     s
@@ -160,7 +161,16 @@ fn recovery_files_are_given_back_once_and_removed_only_when_saved() {
     .unwrap();
 
     let mut store = open(&db);
-    let notes = recovery::restore_at_start(&mut store, &state, &db);
+    let given = recovery::restore_at_start(&mut store, &state, &db);
+    let items: Vec<_> = given.iter().filter_map(|n| n.item.clone()).collect();
+    assert_eq!(
+        items,
+        [
+            (format!("minutes:{}", m.id), 77),
+            (format!("minutes:{}", m.id), 77)
+        ]
+    );
+    let notes: Vec<String> = given.into_iter().map(|n| n.text).collect();
     assert_eq!(notes.len(), 4, "{notes:#?}");
     let restored: Vec<_> = notes
         .iter()
@@ -216,7 +226,10 @@ fn a_recovery_file_stays_when_the_database_cannot_take_it() {
         },
     )
     .unwrap();
-    let notes = recovery::restore_at_start(&mut ro, &state, &db);
+    let notes: Vec<String> = recovery::restore_at_start(&mut ro, &state, &db)
+        .into_iter()
+        .map(|n| n.text)
+        .collect();
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert!(
         notes[0].contains("データベースに戻せませんでした"),
@@ -228,7 +241,7 @@ fn a_recovery_file_stays_when_the_database_cannot_take_it() {
     let mut store = open(&db);
     let notes = recovery::restore_at_start(&mut store, &state, &db);
     assert!(
-        notes[0].starts_with("前回の入力を復元しました"),
+        notes[0].text.starts_with("前回の入力を復元しました"),
         "{notes:?}"
     );
     assert!(recovery::scan(&state).is_empty());

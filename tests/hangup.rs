@@ -288,6 +288,8 @@ fn hang_up_under_a_lock(lock: Duration, how: Stop) {
     t.wait_for("第5回 平成29年8月21日");
     t.send(b"m");
     t.wait_for("記録中");
+    // The second agenda item (PageDown): the text must come back there.
+    t.send(b"\x1b[6~");
     let held = Lock::hold(&s.db, lock);
     let (sent, more) = ("ロック中に送った意見", "続けて打った文字");
     t.send(sent.as_bytes());
@@ -341,6 +343,19 @@ fn hang_up_under_a_lock(lock: Duration, how: Stop) {
     });
     app.kill9();
     app.finish();
+    // Saved under the item it was typed for, named in the file.
+    let snap: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let c = rusqlite::Connection::open(&s.db).unwrap();
+    let (item, number): (String, i64) = c
+        .query_row(
+            "SELECT a.title, a.number FROM opinions o JOIN agenda_items a ON a.id = o.item_id
+             WHERE o.text = ?1",
+            [format!("{sent}{more}")],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(snap["item"].as_str(), Some(item.as_str()));
+    assert_eq!(number, 2, "the second item");
 }
 
 #[test]

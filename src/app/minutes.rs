@@ -26,7 +26,15 @@ pub fn start(s: &mut AppState) -> Requests {
         meeting_id,
         ..MinutesState::default()
     };
+    let mut m = m;
     let ctx = m.draft_context();
+    // Recovered text opens on the item it was typed for.
+    if let Some(at) = s.restored_items.iter().position(|(c, _)| *c == ctx) {
+        let (_, item) = s.restored_items.remove(at);
+        if let Some(i) = detail.items.iter().position(|it| it.id == item) {
+            m.item = i;
+        }
+    }
     let no_items = detail.items.is_empty();
     s.minutes = Some(m);
     s.mode = Mode::MinutesInput;

@@ -188,34 +188,49 @@ fn same_db(a: &str, b: &Path) -> bool {
 /// this database (`db`, absolute): each text is added to this session's
 /// draft of its meeting, and its file removed once that has committed.
 /// Files for other databases and damaged files are left where they are.
-/// Returns what to tell the user, one message per file.
-pub fn restore_at_start(store: &mut Store, dir: &Path, db: &Path) -> Vec<String> {
+/// Returns what to tell the user, one note per file.
+pub fn restore_at_start(store: &mut Store, dir: &Path, db: &Path) -> Vec<Note> {
     let mut notes = Vec::new();
     for found in scan(dir) {
         match found {
-            Found::Damaged(path, e) => notes.push(format!(
+            Found::Damaged(path, e) => notes.push(Note::say(format!(
                 "復元ファイルが壊れていて読めません（{}: {e}）。ファイルはそのまま残しています",
                 path.display()
-            )),
-            Found::Ok(path, snap) if !same_db(&snap.db, db) => notes.push(format!(
+            ))),
+            Found::Ok(path, snap) if !same_db(&snap.db, db) => notes.push(Note::say(format!(
                 "別のデータベース {} の入力が復元ファイルに残っています（{}）。\
                  そのデータベースで kusei を起動すると戻ります",
                 snap.db,
                 path.display()
-            )),
-            Found::Ok(path, snap) => notes.push(give_back(store, &path, snap)),
+            ))),
+            Found::Ok(path, snap) => notes.extend(give_back(store, &path, snap)),
         }
     }
     notes
 }
 
+/// What one recovery file came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// The message for the user.
+    pub text: String,
+    /// Given back: the draft context and the agenda item it was typed for.
+    pub item: Option<(String, i64)>,
+}
+
+impl Note {
+    fn say(text: String) -> Note {
+        Note { text, item: None }
+    }
+}
+
 /// One file of this database: claimed by renaming (so two sessions
 /// starting together do not both take it), put into the draft, removed.
-fn give_back(store: &mut Store, path: &Path, snap: Snapshot) -> String {
+fn give_back(store: &mut Store, path: &Path, snap: Snapshot) -> Option<Note> {
     let claimed = path.with_extension(format!("claimed-{}", std::process::id()));
     if fs::rename(path, &claimed).is_err() {
         // Another session took it first.
-        return String::new();
+        return None;
     }
     let meeting = store
         .meeting_detail(snap.meeting_id)
@@ -226,20 +241,23 @@ fn give_back(store: &mut Store, path: &Path, snap: Snapshot) -> String {
     match store.append_draft(&snap.context, &snap.text) {
         Ok(_) => {
             let _ = fs::remove_file(&claimed);
-            format!(
-                "前回の入力を復元しました: {meeting}{}（m で記録を開くと入力欄に戻ります）",
-                snap.item_note()
-            )
+            Some(Note {
+                text: format!(
+                    "前回の入力を復元しました: {meeting}{}（m で記録を開くと入力欄に戻ります）",
+                    snap.item_note()
+                ),
+                item: snap.item_id.map(|i| (snap.context.clone(), i)),
+            })
         }
         Err(e) => {
             // Put it back for the next start; nothing is lost.
             let _ = fs::rename(&claimed, path);
-            format!(
+            Some(Note::say(format!(
                 "前回の入力（{meeting}{}）は復元ファイル {} にあります。\
                  データベースに戻せませんでした: {e}",
                 snap.item_note(),
                 path.display()
-            )
+            )))
         }
     }
 }

@@ -267,6 +267,9 @@ pub struct AppState {
     pub effects: Vec<crate::app::clipboard::Effect>,
     /// How dates are shown (`dates` in config.toml).
     pub dates: crate::ui::dates::DateStyle,
+    /// Text given back from recovery files: (draft context, agenda item),
+    /// so minute taking opens on the item it was typed for.
+    pub restored_items: Vec<(String, i64)>,
 }
 
 impl AppState {
@@ -294,6 +297,7 @@ impl AppState {
             search: Default::default(),
             effects: Vec::new(),
             dates: Default::default(),
+            restored_items: Vec::new(),
         }
     }
 

@@ -449,7 +449,8 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             s.error(reason);
             Vec::new()
         }
-        Response::Restored(notes) => {
+        Response::Restored { notes, items } => {
+            s.restored_items.extend(items);
             if let Some(first) = notes.first() {
                 let more = notes.len() - 1;
                 if more > 0 {

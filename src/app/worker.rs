@@ -146,8 +146,12 @@ pub enum Response {
     /// Others committed changes (already reloaded).
     External(Vec<RecentChange>),
     /// Text given back at start (recovery files, drafts of sessions that
-    /// stopped): one message each, naming the meeting and item.
-    Restored(Vec<String>),
+    /// stopped): one message each, naming the meeting and item; and the
+    /// (draft context, agenda item) each recovered text was typed for.
+    Restored {
+        notes: Vec<String>,
+        items: Vec<(String, i64)>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -298,7 +302,8 @@ impl Worker {
             })
             .collect();
         if !notes.is_empty() {
-            self.send(Response::Restored(notes));
+            let items = Vec::new();
+            self.send(Response::Restored { notes, items });
         }
     }
 
@@ -307,12 +312,11 @@ impl Worker {
         if self.store.read_only_reason().is_some() {
             return;
         }
-        let notes: Vec<String> = super::recovery::restore_at_start(&mut self.store, dir, db)
-            .into_iter()
-            .filter(|n| !n.is_empty())
-            .collect();
+        let given = super::recovery::restore_at_start(&mut self.store, dir, db);
+        let items = given.iter().filter_map(|n| n.item.clone()).collect();
+        let notes: Vec<String> = given.into_iter().map(|n| n.text).collect();
         if !notes.is_empty() {
-            self.send(Response::Restored(notes));
+            self.send(Response::Restored { notes, items });
         }
     }
 
