@@ -27,9 +27,10 @@ wait_screen '第5回'
 tm send-keys -t k m
 wait_screen '記録中'
 # Another process takes the write lock and keeps it.
-( echo 'BEGIN IMMEDIATE;'; sleep "$LOCK"; echo 'ROLLBACK;' ) | sqlite3 "$DB" &
+( echo '.timeout 10000'; echo 'BEGIN IMMEDIATE;'; echo ".shell touch $T/held"; sleep "$LOCK"; echo 'ROLLBACK;' ) | sqlite3 "$DB" &
 LOCKER=$!
-sleep 0.5
+# Go on only once the lock is really held.
+until [ -e "$T/held" ]; do sleep 0.05; done
 tm send-keys -t k -l 'ロック中に送った意見'
 tm send-keys -t k Enter
 tm send-keys -t k -l '続けて打った文字'
