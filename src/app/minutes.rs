@@ -22,11 +22,10 @@ pub fn start(s: &mut AppState) -> Requests {
         return Vec::new();
     };
     let meeting_id = detail.meeting.id;
-    let m = MinutesState {
+    let mut m = MinutesState {
         meeting_id,
         ..MinutesState::default()
     };
-    let mut m = m;
     let ctx = m.draft_context();
     // Recovered text opens on the item it was typed for.
     if let Some(at) = s.restored_items.iter().position(|(c, _)| *c == ctx) {
