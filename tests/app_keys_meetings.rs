@@ -423,7 +423,8 @@ fn the_status_line_does_not_repeat_hints() {
 // ---- every frame in between -------------------------------------------------------
 
 /// Between pressing Enter and the reload, the entry is on screen in every
-/// frame: first as pending (保存中), then with ✓. The real loop draws
+/// frame: first in the input line marked 保存中 (it leaves the input only
+/// once it is durable), then in the list with ✓. The real loop draws
 /// whenever its queue is empty, so it can draw between any two responses.
 #[test]
 fn a_submitted_entry_never_disappears_from_the_screen() {
@@ -431,12 +432,18 @@ fn a_submitted_entry_never_disappears_from_the_screen() {
     h.type_text("消えてはいけない意見");
     h.press("Enter");
     let s = h.render(80, 24);
-    assert!(s.contains("・消えてはいけない意見（保存中）"), "{s}");
+    assert!(s.contains("意見（保存中）> 消えてはいけない意見"), "{s}");
     let mut frames = Vec::new();
     h.settle_frame_by_frame(|h| frames.push(h.render(80, 24)));
+    assert!(
+        frames
+            .last()
+            .is_some_and(|f| f.contains("・消えてはいけない意見")),
+        "in the list at the end"
+    );
     for (i, f) in frames.iter().enumerate() {
         assert!(
-            f.contains("・消えてはいけない意見"),
+            f.contains("消えてはいけない意見"),
             "frame {i} of {} after Enter lost the entry:\n{f}",
             frames.len()
         );

@@ -22,11 +22,18 @@ pub fn start(s: &mut AppState) -> Requests {
         return Vec::new();
     };
     let meeting_id = detail.meeting.id;
-    let m = MinutesState {
+    let mut m = MinutesState {
         meeting_id,
         ..MinutesState::default()
     };
     let ctx = m.draft_context();
+    // Recovered text opens on the item it was typed for.
+    if let Some(at) = s.restored_items.iter().position(|(c, _)| *c == ctx) {
+        let (_, item) = s.restored_items.remove(at);
+        if let Some(i) = detail.items.iter().position(|it| it.id == item) {
+            m.item = i;
+        }
+    }
     let no_items = detail.items.is_empty();
     s.minutes = Some(m);
     s.mode = Mode::MinutesInput;
@@ -43,14 +50,12 @@ pub fn edit_input(s: &mut AppState, f: impl FnOnce(&mut TextInput) -> InputOutco
     };
     match f(&mut m.input) {
         InputOutcome::Changed => {
-            m.draft_saved = false;
             if m.editing.is_some() {
+                m.draft_saved = false;
                 return Vec::new();
             }
-            vec![Request::SaveDraft {
-                context: m.draft_context(),
-                text: m.input.text().to_string(),
-            }]
+            m.mark_unsaved();
+            vec![save_draft(m)]
         }
         InputOutcome::Error => {
             let msg = m.input.take_error().map(|e| e.to_string());
@@ -221,15 +226,16 @@ fn submit(s: &mut AppState) -> Requests {
         m.input.set_text(&back);
         return vec![Request::Write(WriteOp::EditOpinion { id, version, text })];
     }
-    let text = m.input.take();
-    let speaker = m.speaker.take();
-    m.pending.push(PendingEntry {
-        item_id,
-        text: text.clone(),
-        speaker: speaker.clone(),
-        saved_id: None,
-    });
-    m.draft_saved = false;
+    if m.saving.is_some() {
+        s.info("保存中です。保存が終わってから次の意見を送ってください（入力は消えません）");
+        return Vec::new();
+    }
+    // The text stays in the input line (marked 保存中) until the write
+    // commits: it never leaves the screen before it is durable somewhere.
+    let text = m.input.text().to_string();
+    let speaker = m.speaker.clone();
+    m.saving = Some(text.clone());
+    m.mark_unsaved();
     vec![Request::Write(WriteOp::AddOpinion {
         item: item_id,
         text,
@@ -238,20 +244,45 @@ fn submit(s: &mut AppState) -> Requests {
     })]
 }
 
-/// The database confirmed an entry: it stays on screen, marked saved,
-/// until the reloaded meeting shows it (so it never blinks out).
-pub fn confirm_saved(s: &mut AppState, text: &str, id: Option<i64>) {
-    if let Some(m) = s.minutes.as_mut() {
-        if let Some(p) = m
-            .pending
-            .iter_mut()
-            .find(|p| p.text == text && p.saved_id.is_none())
-        {
-            p.saved_id = id.or(Some(0));
-        }
-        // Follow the newest entry.
-        m.entry = usize::MAX;
+/// The draft of the input line as it is now.
+fn save_draft(m: &MinutesState) -> Request {
+    Request::SaveDraft {
+        context: m.draft_context(),
+        text: m.draft_text().to_string(),
     }
+}
+
+/// The database committed an entry: it leaves the input line (anything
+/// typed after it stays) and is shown, marked saved, until the reloaded
+/// meeting has it (so it never blinks out). The draft row lost it in the
+/// same transaction, so what is left of the line is saved as the draft.
+pub fn confirm_saved(
+    s: &mut AppState,
+    item_id: i64,
+    (text, speaker): (&str, Option<String>),
+    id: Option<i64>,
+) -> Requests {
+    let Some(m) = s.minutes.as_mut() else {
+        return Vec::new();
+    };
+    if m.saving.as_deref() == Some(text) {
+        let rest = m.draft_text().to_string();
+        if m.input.text() != rest {
+            m.input.set_text(&rest);
+        }
+        m.saving = None;
+        m.speaker = None;
+    }
+    m.pending.push(PendingEntry {
+        item_id,
+        text: text.to_string(),
+        speaker,
+        saved_id: id.or(Some(0)),
+    });
+    // Follow the newest entry.
+    m.entry = usize::MAX;
+    m.mark_unsaved();
+    vec![save_draft(m)]
 }
 
 /// Forget pending entries the loaded meeting now holds.
@@ -267,25 +298,27 @@ pub fn drop_confirmed(s: &mut AppState) {
     });
 }
 
-/// Saving failed: the text goes back into the input line (in front of
-/// anything typed since) and is saved as the draft, so nothing is lost.
+/// Saving failed: the text is still in the input line (put back in front
+/// of anything typed since, if it was not) and is saved as the draft, so
+/// nothing is lost.
 pub fn save_failed(s: &mut AppState, text: &str) -> Requests {
     let Some(m) = s.minutes.as_mut() else {
         return Vec::new();
     };
-    m.pending.retain(|p| p.text != text);
-    let rest = m.input.text().to_string();
-    let restored = if rest.is_empty() {
-        text.to_string()
-    } else {
-        format!("{text} {rest}")
-    };
-    m.input.set_text(&restored);
-    m.draft_saved = false;
-    vec![Request::SaveDraft {
-        context: m.draft_context(),
-        text: restored,
-    }]
+    if m.saving.as_deref() == Some(text) {
+        m.saving = None;
+    }
+    if !m.input.text().contains(text) {
+        let rest = m.input.text().to_string();
+        let restored = if rest.is_empty() {
+            text.to_string()
+        } else {
+            format!("{text} {rest}")
+        };
+        m.input.set_text(&restored);
+    }
+    m.mark_unsaved();
+    vec![save_draft(m)]
 }
 
 pub fn item_added(s: &mut AppState) {
@@ -303,6 +336,7 @@ pub fn restore_draft(s: &mut AppState, context: &str, text: Option<String>) {
         if m.input.is_empty() {
             m.input.set_text(&t);
             m.draft_saved = true;
+            m.unsaved_since = None;
             s.info("前回の下書きを戻しました");
         }
     }

@@ -8,11 +8,14 @@
 pub mod action;
 pub mod clipboard;
 pub mod conflict;
+mod input;
 pub mod keymap;
 mod minutes;
 pub mod panes;
 pub mod prompt;
 pub mod settings;
+pub mod recovery;
+mod safekeep;
 pub mod state;
 pub mod update;
 pub mod worker;
@@ -20,9 +23,9 @@ pub mod worker;
 use std::io::{self, Write};
 use std::process::ExitCode;
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event};
 use crossterm::execute;
 use crossterm::terminal::{
     self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
@@ -39,9 +42,21 @@ use worker::{Request, Response};
 enum Msg {
     Term(Event),
     Db(Response),
-    /// SIGHUP or SIGTERM: the SSH session dropped or someone stops us.
+    /// SIGHUP or SIGTERM: the SSH session dropped or someone stops us;
+    /// or the terminal is gone.
     HangUp,
+    /// The database thread has stopped (every response before it is in).
+    WorkerDone,
 }
+
+/// After a hang-up: how long the database may still be waited for, and
+/// how long everything may take before the process goes (the recovery
+/// file has the text meanwhile).
+const HANGUP_DB_WAIT: Duration = Duration::from_millis(700);
+const HANGUP_LIMIT: Duration = Duration::from_millis(1_300);
+/// The same after q: the user is there to see a message.
+const QUIT_DB_WAIT: Duration = Duration::from_secs(3);
+const QUIT_LIMIT: Duration = Duration::from_secs(4);
 
 /// Puts the terminal back however we leave: normal exit, error or panic.
 struct TerminalGuard;
@@ -120,53 +135,10 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
     }
     let draft_interval = config.draft_interval;
 
-    let (tx, rx) = mpsc::channel::<Msg>();
-    let (req_tx, req_rx) = mpsc::channel::<Request>();
-    let (resp_tx, resp_rx) = mpsc::channel::<Response>();
-    let db_thread = std::thread::spawn(move || worker::run(store, req_rx, resp_tx, draft_interval));
-    let fwd = tx.clone();
-    std::thread::spawn(move || {
-        for r in resp_rx {
-            if fwd.send(Msg::Db(r)).is_err() {
-                break;
-            }
-        }
-    });
-    let sig = tx.clone();
-    let mut signals = signal_hook::iterator::Signals::new([
-        signal_hook::consts::SIGHUP,
-        signal_hook::consts::SIGTERM,
-    ])?;
-    std::thread::spawn(move || {
-        if signals.forever().next().is_some() {
-            let _ = sig.send(Msg::HangUp);
-        }
-    });
-    // When the terminal is gone, reading fails (or, on some platforms,
-    // returns at once forever): stop reading and treat it as a hang-up
-    // instead of spinning.
-    let hup = tx.clone();
-    std::thread::spawn(move || {
-        let mut errors = 0;
-        loop {
-            match event::read() {
-                Ok(ev) => {
-                    errors = 0;
-                    if tx.send(Msg::Term(ev)).is_err() {
-                        break;
-                    }
-                }
-                Err(_) => {
-                    errors += 1;
-                    if errors >= 3 {
-                        let _ = hup.send(Msg::HangUp);
-                        break;
-                    }
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-            }
-        }
-    });
+    let (rx, req_tx, mut keeper) = start_threads(store, draft_interval)?;
+    // Text the database has not confirmed after two draft intervals goes
+    // to the recovery file.
+    let grace = draft_interval * 2;
 
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
@@ -181,21 +153,33 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
         select: None,
     }]);
     let mut dirty = true;
+    let mut hung_up = false;
+    let mut due: Option<Instant> = None;
     while !state.quit {
         if dirty {
-            draw(&mut terminal, &state, &theme)?;
+            if draw(&mut terminal, &state, &theme).is_err() {
+                // The terminal is gone (writes fail once it is hung up):
+                // leave as after a hang-up, keeping what was typed.
+                hung_up = true;
+                break;
+            }
             dirty = false;
             dirty |= run_effects(&mut terminal, &mut state);
         }
-        // Wake once a second while "N秒前" is on screen.
-        let timeout = if ui::activity_visible(&state) {
+        // Wake once a second while "N秒前" is on screen, and when unsaved
+        // text is due for the recovery file.
+        let mut timeout = if ui::activity_visible(&state) {
             Duration::from_secs(1)
         } else {
             Duration::from_secs(3600)
         };
+        if let Some(at) = due {
+            timeout = timeout.min(at.saturating_duration_since(Instant::now()));
+        }
         let first = match rx.recv_timeout(timeout) {
             Ok(m) => m,
             Err(RecvTimeoutError::Timeout) => {
+                due = keeper.tend(&state, grace);
                 dirty = true;
                 continue;
             }
@@ -203,19 +187,9 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
         };
         let mut next = Some(first);
         while let Some(msg) = next.take().or_else(|| rx.try_recv().ok()) {
-            let reqs = match msg {
-                Msg::Term(Event::Key(k)) => {
-                    debug_panic_hook(&k);
-                    update::on_key(&mut state, k)
-                }
-                Msg::Term(Event::Paste(p)) => update::on_paste(&mut state, &p),
-                Msg::Term(Event::Resize(..)) => Vec::new(),
-                Msg::Term(_) => continue,
-                Msg::HangUp => {
-                    state.quit = true;
-                    Vec::new()
-                }
-                Msg::Db(r) => update::on_response(&mut state, r),
+            hung_up |= matches!(msg, Msg::HangUp);
+            let Some(reqs) = on_msg(&mut state, msg) else {
+                continue;
             };
             send(reqs);
             dirty = true;
@@ -223,12 +197,116 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
                 break;
             }
         }
+        due = keeper.tend(&state, grace);
     }
-    drop(req_tx);
-    // Let the worker write the last draft before the terminal goes back.
-    let _ = db_thread.join();
+    let (db_wait, limit) = if hung_up {
+        (HANGUP_DB_WAIT, HANGUP_LIMIT)
+    } else {
+        (QUIT_DB_WAIT, QUIT_LIMIT)
+    };
+    leave(&mut state, keeper, (rx, req_tx), db_wait, limit);
     drop(guard);
     Ok(ExitCode::SUCCESS)
+}
+
+/// What one message does to the state (None: nothing to redraw).
+fn on_msg(state: &mut AppState, msg: Msg) -> Option<Vec<Request>> {
+    Some(match msg {
+        Msg::Term(Event::Key(k)) => {
+            debug_panic_hook(&k);
+            update::on_key(state, k)
+        }
+        Msg::Term(Event::Paste(p)) => update::on_paste(state, &p),
+        Msg::Term(Event::Resize(..)) => Vec::new(),
+        Msg::Term(_) | Msg::WorkerDone => return None,
+        Msg::HangUp => {
+            state.quit = true;
+            Vec::new()
+        }
+        Msg::Db(r) => update::on_response(state, r),
+    })
+}
+
+/// The threads around the screen: the database worker (and the thread
+/// forwarding its answers), signals, and terminal input; and the keeper of
+/// the recovery file.
+fn start_threads(
+    store: Store,
+    draft_interval: Duration,
+) -> anyhow::Result<(mpsc::Receiver<Msg>, mpsc::Sender<Request>, safekeep::Keeper)> {
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let (req_tx, req_rx) = mpsc::channel::<Request>();
+    let (resp_tx, resp_rx) = mpsc::channel::<Response>();
+    // realpath only (no open): the recovery file names the database.
+    let db_abs = std::fs::canonicalize(store.path()).unwrap_or_else(|_| store.path().into());
+    let state_dir = recovery::state_dir();
+    let keeper = safekeep::Keeper::start(
+        state_dir.clone(),
+        recovery::Snapshot::new(&db_abs, store.session(), store.user()),
+    );
+    let restore = state_dir.map(|d| (d, db_abs));
+    std::thread::spawn(move || worker::run(store, req_rx, resp_tx, draft_interval, restore));
+    let fwd = tx.clone();
+    std::thread::spawn(move || {
+        for r in resp_rx {
+            if fwd.send(Msg::Db(r)).is_err() {
+                return;
+            }
+        }
+        let _ = fwd.send(Msg::WorkerDone);
+    });
+    let sig = tx.clone();
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGTERM,
+    ])?;
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            let _ = sig.send(Msg::HangUp);
+        }
+    });
+    // Never spins on a dead terminal: a hang-up, end of file or read
+    // errors end the input thread with a HangUp.
+    std::thread::spawn(move || {
+        input::run(|i| {
+            let msg = match i {
+                input::Input::Event(ev) => Msg::Term(ev),
+                input::Input::Gone => Msg::HangUp,
+            };
+            tx.send(msg).is_ok()
+        })
+    });
+    Ok((rx, req_tx, keeper))
+}
+
+/// Leave within `limit` whatever other processes hold: whatever is not
+/// confirmed in the database goes to the recovery file at once; the
+/// database thread may wait for locks until `db_wait`, writes the last
+/// draft if it can, and the recovery file is removed if it did.
+fn leave(
+    state: &mut AppState,
+    mut keeper: safekeep::Keeper,
+    (rx, req_tx): (mpsc::Receiver<Msg>, mpsc::Sender<Request>),
+    db_wait: Duration,
+    limit: Duration,
+) {
+    let end = Instant::now() + limit;
+    keeper.tend(state, Duration::ZERO);
+    crate::db::give_up_waiting_after(db_wait);
+    // The worker writes the last draft and stops when the channel closes.
+    drop(req_tx);
+    loop {
+        match rx.recv_timeout(end.saturating_duration_since(Instant::now())) {
+            Ok(Msg::Db(r)) => {
+                // Too late to send anything: only learn what was saved.
+                let _ = update::on_response(state, r);
+            }
+            Ok(Msg::WorkerDone) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    keeper.tend(state, Duration::ZERO);
+    keeper.finish(Duration::from_millis(500));
 }
 
 /// The state a configuration sets at start: the date style (the progress

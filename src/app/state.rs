@@ -119,11 +119,46 @@ pub struct MinutesState {
     pub draft_saved: bool,
     /// The unsent text put aside while an existing entry is edited.
     pub stashed: Option<String>,
+    /// The entry being saved: it stays at the head of the input line
+    /// (marked 保存中) until its write commits.
+    pub saving: Option<String>,
+    /// Since when the input line holds text the database has not confirmed
+    /// (None: all of it is in the draft row or saved).
+    pub unsaved_since: Option<std::time::Instant>,
 }
 
 impl MinutesState {
     pub fn draft_context(&self) -> String {
         format!("minutes:{}", self.meeting_id)
+    }
+
+    /// What the draft row should hold: the input line without the entry
+    /// being saved at its head (that one is on its way to the database).
+    pub fn draft_text(&self) -> &str {
+        let text = self.input.text();
+        match &self.saving {
+            Some(head) => text
+                .strip_prefix(head.as_str())
+                .map_or(text, str::trim_start),
+            None => text,
+        }
+    }
+
+    /// The input changed or was sent: unconfirmed from now on, unless it
+    /// already was.
+    pub fn mark_unsaved(&mut self) {
+        self.draft_saved = false;
+        self.unsaved_since
+            .get_or_insert_with(std::time::Instant::now);
+    }
+
+    /// The draft row holds `text`: confirmed when that is what the line
+    /// holds and no entry is on its way.
+    pub fn draft_confirmed(&mut self, text: &str) {
+        self.draft_saved = self.draft_text() == text;
+        if self.draft_saved && self.saving.is_none() {
+            self.unsaved_since = None;
+        }
     }
 }
 
@@ -240,6 +275,9 @@ pub struct AppState {
     pub effects: Vec<crate::app::clipboard::Effect>,
     /// How dates are shown (`dates` in config.toml).
     pub dates: crate::config::dates::DateStyle,
+    /// Text given back from recovery files: (draft context, agenda item),
+    /// so minute taking opens on the item it was typed for.
+    pub restored_items: Vec<(String, i64)>,
 }
 
 impl AppState {
@@ -267,6 +305,7 @@ impl AppState {
             search: Default::default(),
             effects: Vec::new(),
             dates: Default::default(),
+            restored_items: Vec::new(),
         }
     }
 

@@ -404,7 +404,7 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
         }
         Response::DraftSaved { context, text } => {
             if let Some(m) = s.minutes.as_mut().filter(|m| m.draft_context() == context) {
-                m.draft_saved = m.input.text() == text;
+                m.draft_confirmed(&text);
             }
             Vec::new()
         }
@@ -443,6 +443,18 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
         Response::ReadOnly(reason) => {
             s.read_only = Some(reason.clone());
             s.error(reason);
+            Vec::new()
+        }
+        Response::Restored { notes, items } => {
+            s.restored_items.extend(items);
+            if let Some(first) = notes.first() {
+                let more = notes.len() - 1;
+                if more > 0 {
+                    s.info(format!("{first}（ほか {more} 件）"));
+                } else {
+                    s.info(first.clone());
+                }
+            }
             Vec::new()
         }
         Response::Retrying => {
@@ -523,7 +535,18 @@ fn on_written(
             match &op {
                 WriteOp::CreateMeeting(_) => s.calendar.select_after_load = ok.created,
                 WriteOp::UpdateMeeting { id, .. } => s.calendar.select_after_load = Some(*id),
-                WriteOp::AddOpinion { text, .. } => minutes::confirm_saved(s, text, ok.created),
+                WriteOp::AddOpinion {
+                    item,
+                    text,
+                    speaker,
+                    ..
+                } => {
+                    let entry = (text.as_str(), speaker.clone());
+                    let mut reqs = minutes::confirm_saved(s, *item, entry, ok.created);
+                    s.info(op.label());
+                    reqs.extend(super::panes::refresh(s));
+                    return reqs;
+                }
                 WriteOp::AddItem { .. } => minutes::item_added(s),
                 _ => {}
             }

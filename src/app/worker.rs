@@ -139,6 +139,13 @@ pub enum Response {
     Pane(super::panes::PaneResponse),
     /// Others committed changes (already reloaded).
     External(Vec<RecentChange>),
+    /// Text given back at start (recovery files, drafts of sessions that
+    /// stopped): one message each, naming the meeting and item; and the
+    /// (draft context, agenda item) each recovered text was typed for.
+    Restored {
+        notes: Vec<String>,
+        items: Vec<(String, i64)>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -176,8 +183,10 @@ pub fn run(
     requests: Receiver<Request>,
     out: Sender<Response>,
     draft_interval: Duration,
+    recovery: Option<(std::path::PathBuf, std::path::PathBuf)>,
 ) {
     let mut w = Worker::new(store, out);
+    let mut recovery = recovery;
     w.draft_interval = draft_interval;
     let mut next_poll = Instant::now() + POLL_INTERVAL;
     let mut last_request = Instant::now();
@@ -197,6 +206,11 @@ pub fn run(
                 // first screenful has been answered, not before.
                 if first {
                     w.check_file();
+                }
+                // Recovery files are given back once the first screenful
+                // is answered (the write may wait for someone's lock).
+                if let Some((dir, db)) = recovery.take() {
+                    w.restore_recovery(&dir, &db);
                 }
             }
             Err(RecvTimeoutError::Timeout) => {}
@@ -236,7 +250,7 @@ impl Worker {
         store.on_retry(move || {
             let _ = tell.send(Response::Retrying);
         });
-        let w = Worker {
+        let mut w = Worker {
             store,
             out,
             year: None,
@@ -253,7 +267,51 @@ impl Worker {
         w.send(Response::JobTitles(
             w.store.job_titles().unwrap_or_default(),
         ));
+        w.adopt_orphan_drafts();
         w
+    }
+
+    /// Take over the drafts this user's stopped sessions left (a crash,
+    /// `kill -9`, a hang-up) and say which meetings they belong to.
+    fn adopt_orphan_drafts(&mut self) {
+        if self.store.read_only_reason().is_some() {
+            return;
+        }
+        let Ok(adopted) = self.store.adopt_orphan_drafts() else {
+            return;
+        };
+        let notes: Vec<String> = adopted
+            .iter()
+            .map(|d| {
+                let meeting = d
+                    .context
+                    .strip_prefix("minutes:")
+                    .and_then(|id| id.parse().ok())
+                    .and_then(|id| self.store.meeting_detail(id).ok().flatten())
+                    .map(|m| super::recovery::meeting_label(&m.meeting))
+                    .unwrap_or_else(|| d.context.clone());
+                format!(
+                    "終了したセッションの下書きを引き継ぎました: {meeting}（m で記録を開くと入力欄に戻ります）"
+                )
+            })
+            .collect();
+        if !notes.is_empty() {
+            let items = Vec::new();
+            self.send(Response::Restored { notes, items });
+        }
+    }
+
+    /// Give back what recovery files in `dir` hold for database `db`.
+    pub fn restore_recovery(&mut self, dir: &std::path::Path, db: &std::path::Path) {
+        if self.store.read_only_reason().is_some() {
+            return;
+        }
+        let given = super::recovery::restore_at_start(&mut self.store, dir, db);
+        let items = given.iter().filter_map(|n| n.item.clone()).collect();
+        let notes: Vec<String> = given.into_iter().map(|n| n.text).collect();
+        if !notes.is_empty() {
+            self.send(Response::Restored { notes, items });
+        }
     }
 
     fn send(&self, r: Response) {

@@ -18,6 +18,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "who is minuting which meeting",
         include_str!("migrations/0002_presence.sql"),
     ),
+    (
+        3,
+        "drafts per session, not per OS user",
+        include_str!("migrations/0003_drafts_by_session.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -11,6 +11,7 @@ pub mod attendance;
 mod audit;
 pub mod conflict;
 pub mod diagnose;
+pub mod drafts;
 mod export;
 pub mod files;
 mod merge;
@@ -100,6 +101,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_millis(2_000);
 /// [`BUSY_TIMEOUT`]; our own retry loop in [`Store::write`] takes over
 /// after that.
 fn busy_handler(attempt: i32) -> bool {
+    if waiting_given_up() {
+        return false;
+    }
     thread_local! {
         static WAITING_SINCE: std::cell::Cell<Option<std::time::Instant>> =
             const { std::cell::Cell::new(None) };
@@ -119,6 +123,24 @@ fn busy_handler(attempt: i32) -> bool {
     std::thread::sleep(Duration::from_micros(step_us));
     true
 }
+/// When the process stops waiting for others' locks (see [`give_up_waiting_after`]).
+static GIVE_UP_AT: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// The process is leaving (a hang-up, SIGTERM, quit): from `after` on, no
+/// write waits for another process's lock any more (the busy handler and
+/// the retry loop give up at once, with [`StoreError::Busy`]), so the
+/// database thread cannot hold the exit back; what it could not save goes
+/// to the recovery file instead. Only the first call counts.
+pub fn give_up_waiting_after(after: Duration) {
+    let _ = GIVE_UP_AT.set(std::time::Instant::now() + after);
+}
+
+fn waiting_given_up() -> bool {
+    GIVE_UP_AT
+        .get()
+        .is_some_and(|t| std::time::Instant::now() >= *t)
+}
+
 /// Attempts of a write transaction that keeps finding the database busy.
 const WRITE_ATTEMPTS: u32 = 8;
 
@@ -213,6 +235,7 @@ impl Store {
                 chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
             ),
         };
+        drafts::track(&store.session, true);
         store.configure(&display)?;
         Ok(store)
     }
@@ -327,7 +350,9 @@ impl Store {
                     self.bound_wal();
                     return Ok(value);
                 }
-                Err(StoreError::Sql(e)) if is_busy(&e) && attempt < WRITE_ATTEMPTS => {
+                Err(StoreError::Sql(e))
+                    if is_busy(&e) && attempt < WRITE_ATTEMPTS && !waiting_given_up() =>
+                {
                     if let Some(tell) = &self.on_retry {
                         tell();
                     }
@@ -456,6 +481,13 @@ impl Store {
     /// The audit log, oldest first.
     pub fn audit_entries(&self) -> Result<Vec<AuditEntry>> {
         audit::entries(&self.conn)
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Its drafts are now a stopped session's (see [`drafts`]).
+        drafts::track(&self.session, false);
     }
 }
 

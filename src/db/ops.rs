@@ -254,6 +254,7 @@ impl Store {
         if text.trim().is_empty() {
             return Err(StoreError::Invalid("意見が空です".into()));
         }
+        let session = self.session().to_string();
         self.write_labeled("意見の記録", |tx| {
             let speaker_id = speaker.map(|s| job_title_id(tx, s)).transpose()?;
             let now = now_stamp();
@@ -266,7 +267,7 @@ impl Store {
                 params![item_id, text, speaker_id, now, tx.user()],
             )?;
             if let Some(ctx) = draft_context {
-                clear_draft(tx, ctx)?;
+                super::drafts::clear(tx, &session, ctx)?;
             }
             Ok(id)
         })
@@ -387,24 +388,6 @@ impl Store {
             Ok(dead.len())
         })
     }
-
-    /// Save the unsent text of an input line (not audited: it is scratch).
-    pub fn save_draft(&mut self, context: &str, text: &str) -> Result<()> {
-        let user = self.user().to_string();
-        self.write(|tx| {
-            if text.is_empty() {
-                clear_draft(tx, context)?;
-                return Ok(());
-            }
-            tx.conn().execute(
-                "INSERT INTO drafts (os_user, context, text, updated_at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (os_user, context) DO UPDATE SET text = excluded.text,
-                   updated_at = excluded.updated_at",
-                params![user, context, text, now_stamp()],
-            )?;
-            Ok(())
-        })
-    }
 }
 
 /// Whether a process with this id exists (on this machine).
@@ -412,14 +395,6 @@ fn process_alive(pid: i32) -> bool {
     // SAFETY: signal 0 only checks that the process exists.
     let rc = unsafe { libc::kill(pid, 0) };
     rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-}
-
-fn clear_draft(tx: &Tx, context: &str) -> Result<()> {
-    tx.conn().execute(
-        "DELETE FROM drafts WHERE os_user = ?1 AND context = ?2",
-        params![tx.user(), context],
-    )?;
-    Ok(())
 }
 
 /// A meeting as the conflict prompt shows it: date, times, room, attendees.

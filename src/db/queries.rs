@@ -210,29 +210,6 @@ impl Store {
         )?)
     }
 
-    /// The saved draft of an input line.
-    pub fn draft(&self, context: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT text FROM drafts WHERE os_user = ?1 AND context = ?2",
-                params![self.user(), context],
-                |r| r.get(0),
-            )
-            .optional()?)
-    }
-
-    /// Every draft of this user (context, text).
-    pub fn drafts(&self) -> Result<Vec<(String, String)>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT context, text FROM drafts WHERE os_user = ?1 ORDER BY updated_at DESC",
-        )?;
-        let rows = stmt
-            .query_map([self.user()], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
-    }
-
     /// The newest audit id (to notice others' changes from).
     pub fn last_audit_id(&self) -> Result<i64> {
         Ok(self

@@ -157,7 +157,9 @@ fn input_line(frame: &mut Frame, input: Rect, s: &AppState, m: &MinutesState, th
     if let Some(sp) = &m.speaker {
         label.push_str(&format!("[{sp}]"));
     }
-    if m.draft_saved {
+    if m.saving.is_some() {
+        label.push_str("（保存中）> ");
+    } else if m.draft_saved {
         label.push_str(&format!(" {}> ", theme.glyphs.saved));
     } else {
         label.push_str(" > ");
