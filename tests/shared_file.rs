@@ -140,10 +140,11 @@ fn an_app_minuting_while_every_command_runs_loses_nothing_and_others_see_it() {
         (saved, cli.join().expect("the command line"))
     });
     eprintln!(
-        "1 app × {} commands (2 passes): {} opinions saved, {} imported",
+        "1 app × {} commands (2 passes): {} opinions saved, {} imported, known backup alarms {}",
         ran.load(Ordering::Relaxed),
         saved.len(),
-        imported.len()
+        imported.len(),
+        KNOWN_SEEN.load(Ordering::Relaxed)
     );
     // The taker sees the imports too.
     for text in &imported {
@@ -188,11 +189,12 @@ fn two_apps_minuting_one_meeting_with_commands_running_lose_nothing() {
         )
     });
     eprintln!(
-        "2 apps × {} commands: {} + {} opinions saved, {} imported",
+        "2 apps × {} commands: {} + {} opinions saved, {} imported, known backup alarms {}",
         ran.load(Ordering::Relaxed),
         sa.len(),
         sb.len(),
-        imported.len()
+        imported.len(),
+        KNOWN_SEEN.load(Ordering::Relaxed)
     );
     // Each screen shows the other's last entry.
     a.wait_for(&saved_row(sb.last().expect("B2 saved")));
@@ -207,4 +209,26 @@ fn two_apps_minuting_one_meeting_with_commands_running_lose_nothing() {
     assert_wal_folded(&place);
     let all: Vec<String> = sa.into_iter().chain(sb).chain(imported).collect();
     assert_all_there(&place, &all, "two takers");
+}
+
+/// Known problem, ignored until fixed (notes/e2e-notes.md): on a clean
+/// quit the app leaves its `-wal` full of frames, because its search
+/// connection is still open when the main one closes, so the last close
+/// cannot checkpoint and remove it. The README's restore (「kusei を止めて
+/// cp バックアップ 元のファイル」) then has that stale `-wal` replayed onto
+/// the restored copy: the restore silently keeps the later changes (and on
+/// a copy of another lineage, corrupts it).
+#[test]
+#[ignore = "known: a clean quit leaves a -wal with frames (see notes/e2e-notes.md)"]
+fn a_clean_quit_leaves_no_wal_with_frames_behind() {
+    let place = sample_place();
+    let mut app = App::spawn(&place.home, &place.db);
+    app.wait_until("the calendar", ready);
+    start_minutes(&mut app, DEADLINE).unwrap_or_else(|e| panic!("{e}"));
+    save_opinion(&mut app, "終了前に保存した意見", DEADLINE).unwrap_or_else(|e| panic!("{e}"));
+    quit_from_minutes(&mut app, DEADLINE).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(app.wait_exit().code(), Some(0));
+    app.finish();
+    let left = wal_size(&place.db).unwrap_or(0);
+    assert_eq!(left, 0, "a -wal of {left} bytes is left after a clean quit");
 }
