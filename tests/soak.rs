@@ -142,7 +142,7 @@ fn minute(
 ) -> Result<(), (String, bool)> {
     // Our reading end closes when the app dies (we hold no copy of its
     // terminal), so a wait or a write says so.
-    let dead = |e: String, _: &App| {
+    let dead = |e: String, _: &App| -> (String, bool) {
         let died = e.contains("closed true") || e.contains("terminal is closed");
         (e, died)
     };
@@ -154,7 +154,7 @@ fn minute(
             .map_err(|(scr, closed)| (format!("第4回 (closed {closed}):\n{scr}"), closed))?;
     }
     start_minutes(app, SAVE_LIMIT).map_err(|e| dead(e, app))?;
-    let mut rng = Rng(s.seed ^ (i as u64 + 1) * 0x9E37_79B9_7F4A_7C15 ^ *n);
+    let mut rng = Rng(s.seed ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ *n);
     while Instant::now() < s.end {
         let text = format!(
             "{}{} S{i}-{:05}",
@@ -175,12 +175,12 @@ fn minute(
 /// killed with SIGKILL after a random moment (0–80 ms: most commands take
 /// tens of milliseconds in a release build).
 fn drive_cli(s: &Soak, j: usize) {
-    let mut rng = Rng(s.seed ^ (j as u64 + 101) * 0xD1B5_4A32_D192_ED03);
+    let mut rng = Rng(s.seed ^ (j as u64 + 101).wrapping_mul(0xD1B5_4A32_D192_ED03));
     let mut k = 0u64;
     while Instant::now() < s.end {
         let tag = format!("c{j}-{k:05}");
         k += 1;
-        let mut step = if j % 3 == 0 {
+        let mut step = if j.is_multiple_of(3) {
             import_step(&s.place, &format!("取込 {tag}"), &tag)
         } else {
             let mut all = every_command(&s.place, &tag, false);
