@@ -15,7 +15,7 @@
 mod pty_support;
 mod shared_support;
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pty_support::{wait_on, App, DEADLINE};
 use shared_support::*;
@@ -30,19 +30,21 @@ const MIN_SAVES: usize = 4;
 /// opinion under its first item.
 const VIEWER: (u16, u16) = (100, 60);
 
-/// Run every command `passes` times in turn; after each exits, the app is
-/// still running, so its `-wal` and `-shm` must still exist. Returns the
-/// texts the imports added (acknowledged by exit 0). `seen` is told each.
+/// Command line number `who`: run every command `passes` times in turn;
+/// after each exits, the app is still running, so its `-wal` and `-shm` must
+/// still exist. Returns the texts the imports added (acknowledged by exit
+/// 0); `on_import` is told each. Counts `running` down when done.
 fn command_line(
     place: &Place,
-    passes: usize,
+    (who, passes): (usize, usize),
     on_import: &(dyn Fn(&str) + Sync),
-    done: &AtomicBool,
+    running: &AtomicUsize,
     ran: &AtomicUsize,
 ) -> Vec<String> {
     let mut added = Vec::new();
     for pass in 0..passes {
-        for mut step in every_command(place, &format!("p{pass}"), pass == 0) {
+        let gen = who == 0 && pass == 0;
+        for mut step in every_command(place, &format!("t{who}p{pass}"), gen) {
             run(&mut step).unwrap_or_else(|e| panic!("pass {pass}: {e}"));
             ran.fetch_add(1, Ordering::Relaxed);
             // The precise regression: a command that exits must not take
@@ -58,7 +60,7 @@ fn command_line(
             }
         }
     }
-    done.store(true, Ordering::Relaxed);
+    running.fetch_sub(1, Ordering::Relaxed);
     added
 }
 
@@ -68,12 +70,12 @@ fn command_line(
 fn take_minutes(
     app: &mut App,
     prefix: &str,
-    done: &AtomicBool,
+    running: &AtomicUsize,
     on_saved: &dyn Fn(&str),
 ) -> Vec<String> {
     let mut saved = Vec::new();
     for n in 0..MAX_SAVES {
-        if n >= MIN_SAVES && done.load(Ordering::Relaxed) {
+        if n >= MIN_SAVES && running.load(Ordering::Relaxed) == 0 {
             break;
         }
         let text = format!("共有ファイルで記録 {prefix}-{n:04}");
@@ -124,7 +126,7 @@ fn an_app_minuting_while_every_command_runs_loses_nothing_and_others_see_it() {
     let viewer = App::spawn_sized(&place.home, &place.db, &[], VIEWER);
     viewer.wait_until("the viewer's calendar", ready);
 
-    let done = AtomicBool::new(false);
+    let running = AtomicUsize::new(1);
     let ran = AtomicUsize::new(0);
     // The viewer must show each change by itself, without a restart.
     let screen = viewer.shared.clone();
@@ -135,8 +137,8 @@ fn an_app_minuting_while_every_command_runs_loses_nothing_and_others_see_it() {
         }
     };
     let (saved, imported) = std::thread::scope(|sc| {
-        let cli = sc.spawn(|| command_line(&place, 2, &shows, &done, &ran));
-        let saved = take_minutes(&mut taker, "A", &done, &shows);
+        let cli = sc.spawn(|| command_line(&place, (0, 2), &shows, &running, &ran));
+        let saved = take_minutes(&mut taker, "A", &running, &shows);
         (saved, cli.join().expect("the command line"))
     });
     eprintln!(
@@ -164,9 +166,9 @@ fn an_app_minuting_while_every_command_runs_loses_nothing_and_others_see_it() {
     assert_all_there(&place, &all, "one taker");
 }
 
-/// Two apps minuting the same meeting (the same item) at once while a pass
-/// of every command and the sqlite3 tool runs: nothing either screen called
-/// saved is lost, and each sees the other's entries.
+/// Two apps minuting the same meeting (the same item) at once while two
+/// command lines each run every command and the sqlite3 tool: nothing
+/// either screen called saved is lost, and each sees the other's entries.
 #[test]
 fn two_apps_minuting_one_meeting_with_commands_running_lose_nothing() {
     let place = sample_place();
@@ -176,17 +178,23 @@ fn two_apps_minuting_one_meeting_with_commands_running_lose_nothing() {
         app.wait_until("the calendar", ready);
         start_minutes(app, DEADLINE).unwrap_or_else(|e| panic!("{e}"));
     }
-    let done = AtomicBool::new(false);
+    // Two command lines at once, each running every command once.
+    let running = AtomicUsize::new(2);
     let ran = AtomicUsize::new(0);
     let (sa, sb, imported) = std::thread::scope(|sc| {
-        let cli = sc.spawn(|| command_line(&place, 1, &|_| {}, &done, &ran));
-        let ta = sc.spawn(|| take_minutes(&mut a, "B1", &done, &|_| {}));
-        let sb = take_minutes(&mut b, "B2", &done, &|_| {});
-        (
-            ta.join().expect("taker 1"),
-            sb,
-            cli.join().expect("the command line"),
-        )
+        let lines: Vec<_> = (0..2)
+            .map(|who| {
+                let (place, running, ran) = (&place, &running, &ran);
+                sc.spawn(move || command_line(place, (who, 1), &|_| {}, running, ran))
+            })
+            .collect();
+        let ta = sc.spawn(|| take_minutes(&mut a, "B1", &running, &|_| {}));
+        let sb = take_minutes(&mut b, "B2", &running, &|_| {});
+        let imported: Vec<String> = lines
+            .into_iter()
+            .flat_map(|l| l.join().expect("a command line"))
+            .collect();
+        (ta.join().expect("taker 1"), sb, imported)
     });
     eprintln!(
         "2 apps × {} commands: {} + {} opinions saved, {} imported, known backup alarms {}",
