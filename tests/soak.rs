@@ -23,6 +23,7 @@
 mod pty_support;
 mod shared_support;
 
+use std::os::unix::process::ExitStatusExt;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -109,12 +110,14 @@ fn drive_app(s: &Soak, i: usize) {
         s.pids[i].store(0, Ordering::SeqCst);
         match outcome {
             Ok(()) => {
-                if let Err(e) = quit_from_minutes(&mut app, SAVE_LIMIT) {
-                    s.tally.fail(format!("app {i} could not quit: {e}"));
-                }
+                let quit = quit_from_minutes(&mut app, SAVE_LIMIT);
                 match app.exited.recv_timeout(SAVE_LIMIT) {
                     Ok(st) if st.success() => {}
-                    other => s.tally.fail(format!("app {i} quit with {other:?}")),
+                    // The killer came just before the end: not a failure.
+                    Ok(st) if st.signal() == Some(libc::SIGKILL) => {}
+                    other => s
+                        .tally
+                        .fail(format!("app {i} quit: {quit:?}, exit {other:?}")),
                 }
             }
             Err((e, died)) => {
