@@ -8,6 +8,8 @@
 //! - [`screen`]: frames drawn by the real `ui::draw` into a `TestBackend`
 //!   and read back as text, for assertions and insta snapshots.
 //! - [`bin`]: the real binary run as a process (`kusei --db …`).
+//! - [`shared`]: many processes on one file (apps in ptys, every command,
+//!   the sqlite3 tool), for `shared_file.rs` and `soak.rs`.
 //! - [`pty`]: the real binary in a pseudo-terminal, with a small terminal
 //!   emulator to read its screen.
 //! - [`harness`], [`attendance`], [`policy`], [`progress`], [`search`]: the
@@ -29,3 +31,4 @@ pub mod progress;
 pub mod pty;
 pub mod screen;
 pub mod search;
+pub mod shared;

@@ -278,6 +278,11 @@ pub fn check(rc: libc::c_int, what: &str) -> libc::c_int {
 }
 
 pub fn open_pty() -> (File, File) {
+    open_pty_sized(W, H)
+}
+
+/// A pseudo-terminal of `w` columns and `h` rows.
+pub fn open_pty_sized(w: u16, h: u16) -> (File, File) {
     // SAFETY: plain libc calls on descriptors we own; buffers outlive them.
     unsafe {
         let master = check(
@@ -299,8 +304,8 @@ pub fn open_pty() -> (File, File) {
             "open slave",
         );
         let ws = libc::winsize {
-            ws_row: H,
-            ws_col: W,
+            ws_row: h,
+            ws_col: w,
             ws_xpixel: 0,
             ws_ypixel: 0,
         };
@@ -331,7 +336,12 @@ impl App {
     }
 
     pub fn spawn_env(home: &Path, db: &Path, env: &[(&str, &str)]) -> App {
-        let (master, slave) = open_pty();
+        App::spawn_sized(home, db, env, (W, H))
+    }
+
+    /// In a terminal of `size` = (columns, rows).
+    pub fn spawn_sized(home: &Path, db: &Path, env: &[(&str, &str)], size: (u16, u16)) -> App {
+        let (master, slave) = open_pty_sized(size.0, size.1);
         let mut cmd = base_command(home);
         for (k, v) in env {
             cmd.env(k, v);
@@ -364,7 +374,7 @@ impl App {
 
         let shared = Arc::new((
             Mutex::new(Shared {
-                vt: Vt::new(W, H),
+                vt: Vt::new(size.0, size.1),
                 raw: Vec::new(),
                 closed: false,
             }),
@@ -412,23 +422,22 @@ impl App {
 
     /// Wait until `ok(screen)`; panics with the screen after the deadline.
     pub fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let end = Instant::now() + DEADLINE;
-        let (lock, cv) = &*self.shared;
-        let mut g = lock.lock().unwrap();
-        loop {
-            let text = g.vt.text();
-            if ok(&text) {
-                return text;
-            }
-            let now = Instant::now();
-            if now >= end || g.closed {
+        self.try_wait_until(DEADLINE, ok)
+            .unwrap_or_else(|(text, closed)| {
                 panic!(
-                    "waited {DEADLINE:?} for {what}; the screen is:\n{text}\n(output closed: {})",
-                    g.closed
-                );
-            }
-            g = cv.wait_timeout(g, end - now).unwrap().0;
-        }
+                "waited {DEADLINE:?} for {what}; the screen is:\n{text}\n(output closed: {closed})"
+            )
+            })
+    }
+
+    /// Wait up to `limit` until `ok(screen)`. On a timeout or once the
+    /// app's output is closed (it died): `Err((screen, closed))`.
+    pub fn try_wait_until(
+        &self,
+        limit: Duration,
+        ok: impl Fn(&str) -> bool,
+    ) -> Result<String, (String, bool)> {
+        wait_on(&self.shared, limit, ok)
     }
 
     pub fn wait_for(&self, text: &str) -> String {
@@ -472,5 +481,31 @@ impl App {
         }
         let g = self.shared.0.lock().unwrap();
         g.raw.clone()
+    }
+}
+
+/// A handle on an app's screen that other threads can wait on
+/// (`App` itself is not `Sync`).
+pub type ScreenHandle = Arc<(Mutex<Shared>, Condvar)>;
+
+/// Wait up to `limit` until `ok(screen)`; Err((screen, output closed)).
+pub fn wait_on(
+    shared: &ScreenHandle,
+    limit: Duration,
+    ok: impl Fn(&str) -> bool,
+) -> Result<String, (String, bool)> {
+    let end = Instant::now() + limit;
+    let (lock, cv) = &**shared;
+    let mut g = lock.lock().unwrap();
+    loop {
+        let text = g.vt.text();
+        if ok(&text) {
+            return Ok(text);
+        }
+        let now = Instant::now();
+        if now >= end || g.closed {
+            return Err((text, g.closed));
+        }
+        g = cv.wait_timeout(g, end - now).unwrap().0;
     }
 }
