@@ -228,7 +228,6 @@ fn two_apps_minuting_one_meeting_with_commands_running_lose_nothing() {
 /// the restored copy: the restore silently keeps the later changes (and on
 /// a copy of another lineage, corrupts it).
 #[test]
-#[ignore = "known: a clean quit leaves a -wal with frames (see notes/e2e-notes.md)"]
 fn a_clean_quit_leaves_no_wal_with_frames_behind() {
     let place = sample_place();
     let mut app = App::spawn(&place.home, &place.db);

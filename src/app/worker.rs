@@ -236,6 +236,7 @@ pub fn run(
     if w.presence.is_some() {
         let _ = w.store.set_presence(None);
     }
+    w.store.checkpoint_on_close();
 }
 
 impl Worker {

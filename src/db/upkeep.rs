@@ -136,6 +136,24 @@ impl Store {
         let _ = self.conn.busy_handler(Some(busy_handler));
     }
 
+    /// On leaving: fold the whole -wal into the database and empty it, so
+    /// that no committed page is left only in the -wal (a restore that
+    /// copies a backup over the file would otherwise have stale frames
+    /// replayed onto it). This process's other connections are read-only
+    /// and cannot do it when they close last. Best effort, bounded by
+    /// [`CHECKPOINT_WAIT`]; skipped once the process has stopped waiting
+    /// for locks (a hang-up).
+    pub fn checkpoint_on_close(&self) {
+        if self.read_only.is_some() || super::waiting_given_up() {
+            return;
+        }
+        let _ = self.conn.busy_handler(Some(checkpoint_busy));
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        let _ = self.conn.busy_handler(Some(busy_handler));
+    }
+
     /// Fold the -wal file back into the database when nobody is reading.
     pub fn checkpoint(&self) -> Result<()> {
         self.conn

@@ -302,8 +302,8 @@ pub fn every_command(place: &Place, tag: &str, with_gen: bool) -> Vec<Step> {
         sqlite3(
             place,
             "sqlite3 write",
-            "BEGIN IMMEDIATE; INSERT INTO drafts (os_user, context, text, updated_at) \
-             VALUES ('sqlite3-tool', 'probe', 'x', 'now'); \
+            "BEGIN IMMEDIATE; INSERT INTO drafts (os_user, session, context, text, updated_at) \
+             VALUES ('sqlite3-tool', 'sqlite3-probe', 'probe', 'x', 'now'); \
              DELETE FROM drafts WHERE os_user = 'sqlite3-tool'; COMMIT;",
         ),
         sqlite3(place, "sqlite3 checkpoint", "PRAGMA wal_checkpoint;"),
