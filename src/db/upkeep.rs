@@ -13,6 +13,13 @@ const WAL_TRUNCATE_AT: u64 = 16 * 1024 * 1024;
 /// How long that checkpoint waits for readers and writers.
 const CHECKPOINT_WAIT: Duration = Duration::from_millis(1_000);
 
+/// The tables whose rows a backup's check counts.
+const BACKUP_TABLES: [&str; 4] = ["meetings", "opinions", "plan_nodes", "audit_log"];
+
+fn count_rows(c: &Connection, table: &str) -> Result<i64> {
+    Ok(c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+}
+
 /// The busy handler while bounding the -wal: 5 ms steps up to
 /// [`CHECKPOINT_WAIT`].
 fn checkpoint_busy(attempt: i32) -> bool {
@@ -74,7 +81,14 @@ impl Store {
                 dest.display()
             )));
         }
-        self.conn.backup(rusqlite::DatabaseName::Main, dest, None)?;
+        // Count the original and copy it in one read transaction: both see
+        // the same snapshot, so a colleague's save during the copy is not
+        // taken for rows missing from it.
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        let original = BACKUP_TABLES.map(|t| count_rows(&self.conn, t));
+        let copied = self.conn.backup(rusqlite::DatabaseName::Main, dest, None);
+        let _ = self.conn.execute_batch("COMMIT");
+        copied?;
         files::self_contained(dest)?;
         files::share_like(&self.path, dest);
         let copy = Connection::open_with_flags(dest, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
@@ -85,12 +99,9 @@ impl Store {
                 dest.display()
             )));
         }
-        let count = |c: &Connection, t: &str| -> Result<i64> {
-            Ok(c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?)
-        };
         let mut rows = 0;
-        for t in ["meetings", "opinions", "plan_nodes", "audit_log"] {
-            let (a, b) = (count(&self.conn, t)?, count(&copy, t)?);
+        for (t, a) in BACKUP_TABLES.into_iter().zip(original) {
+            let (a, b) = (a?, count_rows(&copy, t)?);
             if a > b {
                 return Err(StoreError::Invalid(format!(
                     "{}: コピーの {t} が {b} 行しかありません（元は {a} 行）",
