@@ -53,9 +53,12 @@ pub enum Command {
         /// 読み込むファイル（いくつでも）
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
-        /// 読んで確かめるだけで、何も書き込まない
+        /// 読んで確かめるだけで、何も書き込まない（運営方針のページは、各行が何になったかの報告を出します）
         #[arg(long)]
         dry_run: bool,
+        /// 運営方針のページが節の途中で切れていても、最後の完全な節までを読み込む（切れた所は注意に出ます）
+        #[arg(long)]
+        partial: bool,
     },
     /// データベースの内容を書き出す（JSON、公開ページ、議事録、CSV、iCalendar）
     Export(export::ExportArgs),
@@ -316,7 +319,11 @@ fn dispatch(
 ) -> Result<ExitCode> {
     match command {
         None => crate::app::run(store, settings),
-        Some(Command::Import { files, dry_run }) => cmd_import(&mut store, &files, dry_run),
+        Some(Command::Import {
+            files,
+            dry_run,
+            partial,
+        }) => cmd_import(&mut store, &files, dry_run, partial),
         Some(Command::Export(_)) => match export_plan {
             Some(plan) => export::run(&store, plan),
             None => Ok(ExitCode::SUCCESS),
@@ -370,10 +377,15 @@ fn open(path: &Path, read_only: bool, quiet: bool, defer_check: bool) -> Result<
     Ok(store)
 }
 
-fn cmd_import(store: &mut Store, files: &[PathBuf], dry_run: bool) -> Result<ExitCode> {
+fn cmd_import(
+    store: &mut Store,
+    files: &[PathBuf],
+    dry_run: bool,
+    partial: bool,
+) -> Result<ExitCode> {
     let mut parts = Vec::new();
     for f in files {
-        let parsed = import::parse_file(f)?;
+        let parsed = import::parse_file_with(f, import::policy::Options { partial })?;
         for w in &parsed.warnings {
             eprintln!("kusei: 注意: {}", crate::ui::sanitize::clean_keep_lines(w));
         }
@@ -385,6 +397,12 @@ fn cmd_import(store: &mut Store, files: &[PathBuf], dry_run: bool) -> Result<Exi
             parsed.dataset.meetings.len(),
             parsed.dataset.plans.len()
         );
+        if dry_run {
+            // What each line of the page became, for checking before writing.
+            for line in &parsed.report {
+                println!("{}", crate::ui::sanitize::clean_keep_lines(line));
+            }
+        }
         parts.push(parsed.dataset);
     }
     let data = import::combine(parts);

@@ -71,6 +71,11 @@ pub struct Parsed {
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
 pub fn parse_file(path: &Path) -> Result<Parsed, ImportError> {
+    parse_file_with(path, policy::Options::default())
+}
+
+/// [`parse_file`] with the options for a page cut off mid-section.
+pub fn parse_file_with(path: &Path, opts: policy::Options) -> Result<Parsed, ImportError> {
     let name = path.display().to_string();
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.len() > MAX_FILE_BYTES {
@@ -90,7 +95,7 @@ pub fn parse_file(path: &Path) -> Result<Parsed, ImportError> {
         line: None,
         message: format!("読み込めません: {e}"),
     })?;
-    parse_bytes(&name, &bytes)
+    parse_bytes_with(&name, &bytes, opts)
 }
 
 pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Parsed, ImportError> {

@@ -575,7 +575,10 @@ impl Reader<'_> {
             f.line
         );
         if !opts.partial {
-            return Err(self.err(f.line, message));
+            return Err(self.err(
+                f.line,
+                format!("{message}。そこまでを読み込むには kusei import --partial"),
+            ));
         }
         self.warnings.push(format!(
             "{}:{}: {message}。そこまでを読み込みます",
