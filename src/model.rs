@@ -490,3 +490,20 @@ impl Node {
             .fold(None, |acc, b| Some(acc.unwrap_or(0) + b))
     }
 }
+
+/// A 千円 amount with thousands separators: 35524 → "35,524"; negative
+/// numbers keep their sign ("-1,200").
+pub fn group_kyen(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}

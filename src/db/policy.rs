@@ -181,21 +181,7 @@ pub fn sum_options(values: impl Iterator<Item = Option<i64>>) -> Option<i64> {
         .fold(None, |acc, b| Some(acc.unwrap_or(0) + b))
 }
 
-/// "35,524"; negative numbers keep their sign ("-1,200").
-pub fn group_kyen(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+pub use crate::model::group_kyen;
 
 /// Kinds sort with 運営方針 first.
 fn kind_rank(kind: &str) -> u8 {

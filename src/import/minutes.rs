@@ -216,24 +216,72 @@ fn page_title(lines: &[Line], first_meeting: usize) -> (Option<i32>, String, Str
     (page_fy, committee, preamble, titled)
 }
 
-pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
-    let err = |line: Option<usize>, message: String| ImportError {
+fn error(file: &str, line: Option<usize>, message: String) -> ImportError {
+    ImportError {
         file: file.to_string(),
         line,
         message,
-    };
+    }
+}
+
+pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
     let Some(first_meeting) = (0..lines.len()).find(|&i| meeting_start(lines, i).is_some()) else {
-        return Err(err(
+        return Err(error(
+            file,
             None,
             "会議が見つかりません: 「第1回」のような行がありません（会議録のページではないか、途中で切れています）".into(),
         ));
     };
     let (page_fy, committee, preamble, titled) = page_title(lines, first_meeting);
-
     let mut warnings = Vec::new();
+    let drafts = read_meetings(file, lines, first_meeting, &mut warnings)?;
+    let mut meetings = Vec::new();
+    for d in drafts {
+        meetings.push(finish(d, page_fy).map_err(|(line, msg)| error(file, Some(line), msg))?);
+    }
+    let committees = if titled {
+        vec![Committee {
+            name: committee.clone(),
+            organisation: String::new(),
+            preamble,
+        }]
+    } else {
+        Vec::new()
+    };
+    for m in &mut meetings {
+        m.committee = committee.clone();
+    }
+    Ok(Parsed {
+        dataset: Dataset {
+            committees,
+            meetings,
+            plans: Vec::new(),
+        },
+        warnings,
+    })
+}
+
+/// Where the reader is: the section the last heading opened, and the name
+/// of an "other" part (欠席者, 配布資料 …) whose lines are only reported.
+struct Place {
+    section: Section,
+    other: String,
+}
+
+/// Every meeting from `first_meeting` to the footer, its lines sorted into
+/// the sections their headings open.
+fn read_meetings(
+    file: &str,
+    lines: &[Line],
+    first_meeting: usize,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<MeetingDraft>, ImportError> {
+    let err = |line: Option<usize>, message: String| error(file, line, message);
     let mut drafts: Vec<MeetingDraft> = Vec::new();
-    let mut section = Section::None;
-    let mut other = String::new();
+    let mut at = Place {
+        section: Section::None,
+        other: String::new(),
+    };
     for (i, line) in lines.iter().enumerate().skip(first_meeting) {
         let text = line.text.as_str();
         let no = line.no;
@@ -256,40 +304,17 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
                 agenda_line: None,
                 items: Vec::new(),
             });
-            section = Section::None;
+            at.section = Section::None;
             continue;
         }
         let Some(m) = drafts.last_mut() else {
             continue;
         };
-        let heading = section_heading(text, section);
-        if let Some((s, rest, name)) = heading {
-            section = s;
-            if s == Section::Other {
-                other = name
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
-                if !rest.is_empty() {
-                    warnings.push(other_warning(file, no, m.number, &other, &rest));
-                }
-                continue;
-            }
-            if s == Section::Agenda {
-                m.agenda_line = Some(no);
-            }
-            if !rest.is_empty() {
-                let taken = if s == Section::Agenda {
-                    agenda_line(m, &rest, no)
-                } else {
-                    take_value(m, s, &rest, no, &mut warnings, file)
-                };
-                taken.map_err(|e| err(Some(no), e))?;
-            }
+        if let Some(heading) = section_heading(text, at.section) {
+            open_section(file, m, &mut at, heading, no, warnings).map_err(|e| err(Some(no), e))?;
             continue;
         }
-        match section {
+        match at.section {
             Section::None => {
                 return Err(err(
                     Some(no),
@@ -301,35 +326,45 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
                 ))
             }
             Section::Agenda => agenda_line(m, text, no).map_err(|e| err(Some(no), e))?,
-            Section::Other => warnings.push(other_warning(file, no, m.number, &other, text)),
-            s => take_value(m, s, text, no, &mut warnings, file).map_err(|e| err(Some(no), e))?,
+            Section::Other => warnings.push(other_warning(file, no, m.number, &at.other, text)),
+            s => take_value(m, s, text, no, warnings, file).map_err(|e| err(Some(no), e))?,
         }
     }
+    Ok(drafts)
+}
 
-    let mut meetings = Vec::new();
-    for d in drafts {
-        meetings.push(finish(d, page_fy).map_err(|(line, msg)| err(Some(line), msg))?);
+/// A section heading: move `at` to its section and take the text after it.
+fn open_section(
+    file: &str,
+    m: &mut MeetingDraft,
+    at: &mut Place,
+    (s, rest, name): (Section, String, String),
+    no: usize,
+    warnings: &mut Vec<String>,
+) -> Result<(), String> {
+    at.section = s;
+    if s == Section::Other {
+        at.other = name
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        if !rest.is_empty() {
+            warnings.push(other_warning(file, no, m.number, &at.other, &rest));
+        }
+        return Ok(());
     }
-    let committees = if titled {
-        vec![Committee {
-            name: committee.clone(),
-            organisation: String::new(),
-            preamble,
-        }]
+    if s == Section::Agenda {
+        m.agenda_line = Some(no);
+    }
+    if rest.is_empty() {
+        return Ok(());
+    }
+    if s == Section::Agenda {
+        agenda_line(m, &rest, no)
     } else {
-        Vec::new()
-    };
-    for m in &mut meetings {
-        m.committee = committee.clone();
+        take_value(m, s, &rest, no, warnings, file)
     }
-    Ok(Parsed {
-        dataset: Dataset {
-            committees,
-            meetings,
-            plans: Vec::new(),
-        },
-        warnings,
-    })
 }
 
 pub(super) fn short(s: &str) -> String {

@@ -4,7 +4,7 @@
 //! line of a named node, a budget, or skipped with the reason.
 
 use super::lines::Line;
-use crate::db::policy::group_kyen;
+use crate::model::group_kyen;
 use crate::model::Plan;
 
 /// What became of one line. The indexes are nodes in reading order.
