@@ -8,14 +8,15 @@
 pub mod action;
 pub mod clipboard;
 pub mod conflict;
+pub mod frame;
 mod input;
 pub mod keymap;
 mod minutes;
 pub mod panes;
 pub mod prompt;
-pub mod settings;
 pub mod recovery;
 mod safekeep;
+pub mod settings;
 pub mod state;
 pub mod update;
 pub mod worker;
@@ -35,7 +36,7 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
 use crate::db::Store;
-use crate::ui::{self, Theme};
+use crate::ui::Theme;
 use state::AppState;
 use worker::{Request, Response};
 
@@ -168,7 +169,7 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
         }
         // Wake once a second while "N秒前" is on screen, and when unsaved
         // text is due for the recovery file.
-        let mut timeout = if ui::activity_visible(&state) {
+        let mut timeout = if frame::activity_visible(&state) {
             Duration::from_secs(1)
         } else {
             Duration::from_secs(3600)
@@ -338,7 +339,7 @@ fn draw(
     theme: &Theme,
 ) -> io::Result<()> {
     execute!(io::stdout(), BeginSynchronizedUpdate)?;
-    terminal.draw(|f| ui::draw(f, state, theme))?;
+    terminal.draw(|f| frame::draw(f, state, theme))?;
     execute!(io::stdout(), EndSynchronizedUpdate)?;
     io::stdout().flush()
 }

@@ -3,6 +3,7 @@
 //! to the database thread and responses; keys are in `keys`, what the rows
 //! are in `view`, drawing in `crate::ui::attendance`.
 
+pub mod draw;
 mod keys;
 pub mod view;
 

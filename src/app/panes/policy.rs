@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod compare;
+pub mod draw;
 pub mod overlay;
 pub mod reopen;
 pub mod view;

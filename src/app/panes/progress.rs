@@ -4,6 +4,7 @@
 //! State, requests to the database thread, keys. Drawing: `ui::progress`.
 
 pub mod detail;
+pub mod draw;
 mod keys;
 pub mod view;
 pub mod write;

@@ -7,6 +7,7 @@
 //! the app, so a keystroke never waits for it; previews and related items
 //! are small reads answered here on the database thread.
 
+pub mod draw;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{Ctx, PaneRequest, PaneResponse};
