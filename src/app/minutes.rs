@@ -3,10 +3,10 @@
 //! (coalesced there), so nothing typed is lost.
 
 use super::action::Action;
+use super::msg::Requests;
+use super::msg::{Request, WriteOp};
 use super::prompt;
 use super::state::*;
-use super::update::Requests;
-use super::worker::{Request, WriteOp};
 use crate::db::{EntryKind, ItemRow, OpinionRow};
 use crate::model::OpinionKind;
 use crate::ui::text_input::{InputOutcome, TextInput};

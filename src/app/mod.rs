@@ -12,6 +12,7 @@ pub mod frame;
 mod input;
 pub mod keymap;
 mod minutes;
+pub mod msg;
 pub mod panes;
 pub mod prompt;
 pub mod recovery;
@@ -37,8 +38,8 @@ use ratatui::Terminal;
 
 use crate::db::Store;
 use crate::ui::Theme;
+use msg::{Request, Response};
 use state::AppState;
-use worker::{Request, Response};
 
 enum Msg {
     Term(Event),

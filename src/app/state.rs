@@ -199,10 +199,10 @@ pub enum PromptPurpose {
     Attendance(AttendanceOpened),
     /// Someone saved this record while it was being edited (any screen):
     /// keep mine, keep theirs, or edit the two together.
-    Conflict(Box<crate::app::conflict::Caught>),
+    Conflict(Box<crate::app::msg::Caught>),
     /// Editing the two versions together on the prompt line; Enter saves
     /// over theirs.
-    ConflictEdit(Box<crate::app::conflict::Caught>),
+    ConflictEdit(Box<crate::app::msg::Caught>),
 }
 
 /// What the attendance checklist was opened from: the meeting, its
@@ -272,7 +272,7 @@ pub struct AppState {
     pub progress: crate::app::panes::progress::State,
     pub search: crate::app::panes::search::State,
     /// For the app loop to carry out after the next draw (clipboard).
-    pub effects: Vec<crate::app::clipboard::Effect>,
+    pub effects: Vec<crate::app::msg::Effect>,
     /// How dates are shown (`dates` in config.toml).
     pub dates: crate::config::dates::DateStyle,
     /// Text given back from recovery files: (draft context, agenda item),

@@ -8,12 +8,11 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 use super::action::Action;
 use super::keymap::{self, Scope};
 use super::minutes;
+pub use super::msg::Requests;
+use super::msg::{Request, Response, WriteOp};
 use super::prompt;
 use super::state::*;
-use super::worker::{Request, Response, WriteOp};
 use crate::wareki;
-
-pub type Requests = Vec<Request>;
 
 pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
     if key.kind == KeyEventKind::Release {

@@ -7,15 +7,16 @@ pub mod draw;
 mod keys;
 pub mod view;
 
+pub use crate::app::msg::attendance::{Request, Response};
 use std::cell::Cell;
 
 pub use keys::{on_key, on_paste, BINDINGS};
 pub use view::{Sort, View};
 
 use super::Ctx;
+use crate::app::msg::Request as WorkerRequest;
+use crate::app::msg::Requests;
 use crate::app::state::AppState;
-use crate::app::update::Requests;
-use crate::app::worker::Request as WorkerRequest;
 use crate::db::attendance::Matrix;
 use crate::ui::text_input::TextInput;
 
@@ -118,39 +119,6 @@ pub fn first_shown(first: usize, cursor: usize, visible: usize, total: usize) ->
         .min(cursor)
         .max((cursor + 1).saturating_sub(visible))
         .min(total.saturating_sub(visible))
-}
-
-#[derive(Debug, Clone)]
-pub enum Request {
-    /// The matrix of these fiscal years (None: the latest year with meetings).
-    Load { years: Option<(i32, i32)> },
-    /// Mark `title` (a row) as attending `meeting`, or not.
-    Toggle {
-        meeting: i64,
-        title: i64,
-        attend: bool,
-    },
-    /// Merge the row `from` (the former name) into the row `into`.
-    Merge {
-        from: i64,
-        into: i64,
-        from_name: String,
-        into_name: String,
-    },
-    /// Give the names merged into `title` their own rows again.
-    Split { title: i64, name: String },
-}
-
-#[derive(Debug, Clone)]
-pub enum Response {
-    Loaded(Box<Matrix>),
-    Failed(String),
-    /// A write finished: what it did (for the status line) and its change
-    /// set (for undo), or why it failed.
-    Written {
-        done: String,
-        result: Result<Option<i64>, String>,
-    },
 }
 
 pub fn handle(ctx: &mut Ctx, req: Request) {

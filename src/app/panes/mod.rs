@@ -15,25 +15,10 @@ use std::sync::mpsc::Sender;
 use crossterm::event::KeyEvent;
 
 use super::state::{AppState, Tab};
-use super::update::Requests;
-use super::worker::{Request, Response};
+use crate::app::msg::Requests;
+pub use crate::app::msg::{PaneRequest, PaneResponse};
+use crate::app::msg::{Request, Response};
 use crate::db::Store;
-
-#[derive(Debug, Clone)]
-pub enum PaneRequest {
-    Attendance(attendance::Request),
-    Policy(policy::Request),
-    Progress(progress::Request),
-    Search(search::Request),
-}
-
-#[derive(Debug, Clone)]
-pub enum PaneResponse {
-    Attendance(attendance::Response),
-    Policy(policy::Response),
-    Progress(progress::Response),
-    Search(search::Response),
-}
 
 /// What a pane's `handle` may use on the database thread. `out` sends
 /// responses (also from threads a pane starts, like the search index).

@@ -11,8 +11,9 @@ pub mod draw;
 pub mod overlay;
 pub mod reopen;
 pub mod view;
-mod write;
+pub mod write;
 
+pub use crate::app::msg::policy::{Request, Response};
 pub use write::Write;
 
 use std::collections::HashSet;
@@ -22,9 +23,9 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::Ctx;
 use crate::app::action::Action;
 use crate::app::keymap::{Binding, Scope};
+use crate::app::msg::Request as AppRequest;
+use crate::app::msg::Requests;
 use crate::app::state::{first_of_month, AppState, Mode, Tab};
-use crate::app::update::Requests;
-use crate::app::worker::Request as AppRequest;
 use crate::db::{PolicyTree, Suggestion};
 use compare::Comparison;
 use overlay::{Candidate, Outcome, Overlay, PickPurpose, Picker};
@@ -216,25 +217,6 @@ impl State {
     }
 }
 
-#[derive(Debug, Clone)]
-pub enum Request {
-    Load,
-    Suggest,
-    Write(Write),
-}
-
-#[derive(Debug, Clone)]
-pub enum Response {
-    Loaded(Box<PolicyTree>),
-    Suggestions(Vec<Suggestion>),
-    Written {
-        op: Box<Write>,
-        /// (change set, created id)
-        result: Result<(Option<i64>, Option<i64>), String>,
-    },
-    Failed(String),
-}
-
 fn send(ctx: &Ctx, r: Response) {
     ctx.send(super::PaneResponse::Policy(r));
 }
@@ -256,7 +238,7 @@ pub fn handle(ctx: &mut Ctx, req: Request) {
         Request::Write(op) => {
             let applied = op.apply(ctx.store);
             let resave = || crate::app::conflict::Resave::Policy(op.clone());
-            let Some(applied) = crate::app::conflict::catch(ctx.out, applied, resave) else {
+            let Some(applied) = crate::app::msg::catch(ctx.out, applied, resave) else {
                 // The shared prompt asks; the tree shows their version.
                 handle(ctx, Request::Load);
                 return;

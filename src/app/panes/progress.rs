@@ -9,13 +9,14 @@ mod keys;
 pub mod view;
 pub mod write;
 
+pub use crate::app::msg::progress::{Request, Response};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::Ctx;
 use crate::app::action::Action as A;
 use crate::app::keymap::{Binding, Scope};
+use crate::app::msg::Requests;
 use crate::app::state::AppState;
-use crate::app::update::Requests;
 use crate::db::progress_board::{Period, ProgressData};
 use crate::ui::text_input::TextInput;
 pub use view::{BoardColumn, Row};
@@ -284,22 +285,6 @@ pub struct State {
     pub saving: Option<Editing>,
 }
 
-#[derive(Debug, Clone)]
-pub enum Request {
-    Load,
-    Write(Write),
-}
-
-#[derive(Debug, Clone)]
-pub enum Response {
-    Loaded(Box<ProgressData>),
-    Failed(String),
-    Written {
-        message: String,
-        result: Result<Option<i64>, String>,
-    },
-}
-
 fn send(ctx: &Ctx, r: Response) {
     ctx.send(super::PaneResponse::Progress(r));
 }
@@ -313,7 +298,7 @@ pub fn handle(ctx: &mut Ctx, req: Request) {
         Request::Write(w) => {
             let applied = w.apply(ctx.store);
             let resave = || crate::app::conflict::Resave::Progress(w.clone());
-            let Some(applied) = crate::app::conflict::catch(ctx.out, applied, resave) else {
+            let Some(applied) = crate::app::msg::catch(ctx.out, applied, resave) else {
                 // The shared prompt asks; the board shows their version.
                 handle(ctx, Request::Load);
                 return;
@@ -375,11 +360,11 @@ pub fn on_enter(s: &mut AppState) -> Requests {
     vec![load()]
 }
 
-fn load() -> crate::app::worker::Request {
+fn load() -> crate::app::msg::Request {
     super::request(super::PaneRequest::Progress(Request::Load))
 }
 
-pub(crate) fn write(w: Write) -> crate::app::worker::Request {
+pub(crate) fn write(w: Write) -> crate::app::msg::Request {
     super::request(super::PaneRequest::Progress(Request::Write(w)))
 }
 

@@ -8,14 +8,15 @@
 //! are small reads answered here on the database thread.
 
 pub mod draw;
+pub use crate::app::msg::search::{Request, Response};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{Ctx, PaneRequest, PaneResponse};
 use crate::app::action::Action;
 use crate::app::keymap::{self, Binding, Scope};
+use crate::app::msg::Requests;
+use crate::app::msg::{self as worker, Response as WorkerResponse};
 use crate::app::state::{first_of_month, AppState, Mode, Tab};
-use crate::app::update::Requests;
-use crate::app::worker::{self, Response as WorkerResponse};
 use crate::search::related::{related_for_meeting, RelatedGroup};
 use crate::search::resolve::{context, Context, ResultRow};
 use crate::search::service::{self, Event};
@@ -162,33 +163,6 @@ impl State {
     pub fn selected_row(&self) -> Option<&ResultRow> {
         self.results.get(self.selected)
     }
-}
-
-#[derive(Debug, Clone)]
-pub enum Request {
-    Query {
-        seq: u64,
-        text: String,
-    },
-    /// Related items for a meeting's detail.
-    Related(i64),
-    /// The context of a result, for the preview.
-    Context(Box<ResultRow>),
-    DataChanged,
-}
-
-#[derive(Debug, Clone)]
-pub enum Response {
-    Service(Event),
-    Related {
-        meeting_id: i64,
-        groups: Vec<RelatedGroup>,
-    },
-    Context {
-        kind: crate::search::DocKind,
-        id: i64,
-        context: Context,
-    },
 }
 
 /// The search index and its thread, kept on the database thread, and the

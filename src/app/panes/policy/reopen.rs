@@ -2,8 +2,8 @@
 //! pane's editors opened again over their version with both versions in.
 
 use super::overlay::{FormTarget, NodeForm, Overlay, PickPurpose};
+use crate::app::msg::Requests;
 use crate::app::state::{AppState, Tab};
-use crate::app::update::Requests;
 use crate::db::NodeFields;
 
 /// The node form again, over `version`, with `fields` (the body already
