@@ -6,6 +6,7 @@
 //! one frame; it draws only when something changed.
 
 pub mod action;
+pub mod bindings;
 pub mod clipboard;
 pub mod conflict;
 pub mod frame;
@@ -127,6 +128,7 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
         warnings,
         ..
     } = settings;
+    bindings::register();
     // Only the first install counts; run is called once per process.
     let _ = keymap::install(keymap);
     apply_settings(&mut state, &config, &warnings);

@@ -267,10 +267,10 @@ pub struct AppState {
     pub undo_stack: Vec<i64>,
     pub redo_stack: Vec<i64>,
     pub quit: bool,
-    pub attendance: crate::app::panes::attendance::State,
-    pub policy: crate::app::panes::policy::State,
-    pub progress: crate::app::panes::progress::State,
-    pub search: crate::app::panes::search::State,
+    pub attendance: crate::app::panes::attendance::state::State,
+    pub policy: crate::app::panes::policy::state::State,
+    pub progress: crate::app::panes::progress::state::State,
+    pub search: crate::app::panes::search::state::State,
     /// For the app loop to carry out after the next draw (clipboard).
     pub effects: Vec<crate::app::msg::Effect>,
     /// How dates are shown (`dates` in config.toml).

@@ -15,6 +15,7 @@ use super::state::*;
 use crate::wareki;
 
 pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
+    super::bindings::register();
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
@@ -71,6 +72,7 @@ pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
 
 /// A bracketed paste: one edit of whatever input has the focus.
 pub fn on_paste(s: &mut AppState, text: &str) -> Requests {
+    super::bindings::register();
     if super::panes::policy::on_paste(s, text) {
         return Vec::new();
     }

@@ -21,6 +21,7 @@ use crate::app::state::{AppState, Mode, Tab};
 use crate::ui::{sanitize, Theme, MIN_HEIGHT, MIN_WIDTH};
 
 pub fn draw(frame: &mut Frame, s: &AppState, theme: &Theme) {
+    crate::app::bindings::register();
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, theme);

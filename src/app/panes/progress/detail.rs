@@ -11,58 +11,7 @@ use crate::db::progress_board::{
 use crate::model::Half;
 use crate::wareki::span;
 
-/// What editing a field changes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// A heading or a line to read only.
-    None,
-    Progress {
-        node: i64,
-        period: Period,
-        field: ProgressField,
-        version: Option<i64>,
-    },
-    Note {
-        node: i64,
-        existing: Option<(i64, i64)>,
-        label: String,
-        fiscal_year: Option<i32>,
-    },
-    Lead {
-        node: i64,
-        version: i64,
-    },
-    Budget {
-        node: i64,
-        version: i64,
-    },
-    CoDepartments {
-        node: i64,
-        shown: Vec<String>,
-    },
-    Indicator {
-        id: i64,
-        column: IndicatorColumn,
-        shown: String,
-    },
-    IndicatorActual {
-        id: i64,
-        period: Period,
-        shown: Option<String>,
-    },
-    Milestone {
-        id: i64,
-        shown: String,
-        span: span::Span,
-        done: bool,
-    },
-    NewMilestone {
-        node: i64,
-    },
-    NewIndicator {
-        node: i64,
-    },
-}
+pub use super::state::Target;
 
 /// How a field is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
