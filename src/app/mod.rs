@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod bindings;
+mod calendar;
 pub mod clipboard;
 pub mod conflict;
 pub mod frame;
@@ -117,27 +118,7 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
     if let Some(problem) = terminal_problem() {
         anyhow::bail!(problem);
     }
-    let today = chrono::Local::now().date_naive();
-    let mut state = AppState::new(db_label(&store), store.user().to_string(), today);
-    state.read_only = store.read_only_reason().map(str::to_owned);
-    state.calendar.loading = true;
-    let settings::Settings {
-        config,
-        keymap,
-        theme,
-        warnings,
-        ..
-    } = settings;
-    bindings::register();
-    // Only the first install counts; run is called once per process.
-    let _ = keymap::install(keymap);
-    apply_settings(&mut state, &config, &warnings);
-    // Say at once why nothing can be saved (a read-only file or mount, a
-    // damaged file, --read-only), not only at the first save.
-    if let Some(reason) = state.read_only.clone() {
-        state.error(reason);
-    }
-    let draft_interval = config.draft_interval;
+    let (mut state, theme, draft_interval) = initial_state(&store, settings);
 
     let (rx, req_tx, mut keeper) = start_threads(store, draft_interval)?;
     // Text the database has not confirmed after two draft intervals goes
@@ -211,6 +192,33 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
     leave(&mut state, keeper, (rx, req_tx), db_wait, limit);
     drop(guard);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The state at start, with the settings applied and the keymap installed;
+/// the theme and the draft interval for the loop.
+fn initial_state(store: &Store, settings: settings::Settings) -> (AppState, Theme, Duration) {
+    let today = chrono::Local::now().date_naive();
+    let mut state = AppState::new(db_label(store), store.user().to_string(), today);
+    state.read_only = store.read_only_reason().map(str::to_owned);
+    state.calendar.loading = true;
+    let settings::Settings {
+        config,
+        keymap,
+        theme,
+        warnings,
+        ..
+    } = settings;
+    bindings::register();
+    // Only the first install counts; run is called once per process.
+    let _ = keymap::install(keymap);
+    apply_settings(&mut state, &config, &warnings);
+    // Say at once why nothing can be saved (a read-only file or mount, a
+    // damaged file, --read-only), not only at the first save.
+    if let Some(reason) = state.read_only.clone() {
+        state.error(reason);
+    }
+    let draft_interval = config.draft_interval;
+    (state, theme, draft_interval)
 }
 
 /// What one message does to the state (None: nothing to redraw).
