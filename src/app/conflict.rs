@@ -15,7 +15,7 @@ use super::msg::WriteOp;
 pub use super::msg::{catch, Caught, Resave};
 use super::panes::policy;
 use super::state::{AppState, Mode, Prompt, PromptPurpose};
-use crate::ui::text_input::TextInput;
+use crate::widget::text_input::TextInput;
 
 impl Caught {
     pub fn mine(&self) -> String {

@@ -9,7 +9,7 @@ use super::prompt;
 use super::state::*;
 use crate::db::{EntryKind, ItemRow, OpinionRow};
 use crate::model::OpinionKind;
-use crate::ui::text_input::{InputOutcome, TextInput};
+use crate::widget::text_input::{InputOutcome, TextInput};
 
 pub fn start(s: &mut AppState) -> Requests {
     if let Some(reason) = &s.read_only {

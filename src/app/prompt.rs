@@ -13,8 +13,8 @@ use super::msg::{Request, WriteOp};
 use super::state::*;
 use crate::db::{EntryKind, MeetingFields};
 use crate::model::{MeetingStatus, OpinionKind};
-use crate::ui::text_input::{InputOutcome, TextInput};
 use crate::wareki;
+use crate::widget::text_input::{InputOutcome, TextInput};
 
 fn open(
     s: &mut AppState,

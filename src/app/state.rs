@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::db::{MeetingDetail, MeetingRow, RecentChange};
-use crate::ui::text_input::TextInput;
+use crate::widget::text_input::TextInput;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {

@@ -4,7 +4,6 @@
 //! `app/frame/`).
 
 pub mod sanitize;
-pub mod text_input;
 pub mod theme;
 pub mod wrap;
 
@@ -26,7 +25,7 @@ pub const MIN_HEIGHT: u16 = 24;
 pub(crate) fn title_bar(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
     let width = area.width as usize;
     let clean = sanitize::clean(text);
-    let (cut, used) = text_input::truncate_to_width(&format!(" {clean}"), width);
+    let (cut, used) = crate::widget::width::truncate_to_width(&format!(" {clean}"), width);
     let pad = " ".repeat(width.saturating_sub(used));
     frame.render_widget(
         Paragraph::new(Line::from(Span::styled(format!("{cut}{pad}"), theme.title))),

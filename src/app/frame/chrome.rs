@@ -8,8 +8,8 @@ use ratatui::Frame;
 use crate::app::keymap::{self, Scope};
 use crate::app::prompt::filtered;
 use crate::app::state::{AppState, Mode, PromptPurpose, Tab};
-use crate::ui::text_input::{display_width, truncate_to_width};
 use crate::ui::Theme;
+use crate::widget::text_input::{display_width, truncate_to_width};
 
 pub fn tabs(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let mut spans = vec![Span::styled(" kusei ", theme.heading), Span::raw(" ")];

@@ -12,8 +12,8 @@ use ratatui::Frame;
 use super::calendar::opinion_line;
 use crate::app::state::{AppState, MinutesState, Mode};
 use crate::db::{ItemRow, MeetingDetail};
-use crate::ui::text_input::{display_width, truncate_to_width};
 use crate::ui::{title_bar, Theme};
+use crate::widget::text_input::{display_width, truncate_to_width};
 
 pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let (Some(m), Some(d)) = (&s.minutes, &s.calendar.detail) else {

@@ -23,7 +23,7 @@ use crate::search::related::related_for_meeting;
 use crate::search::resolve::context;
 use crate::search::service::{self, Event};
 use crate::search::{load, Index};
-use crate::ui::text_input::InputOutcome;
+use crate::widget::text_input::InputOutcome;
 
 use crate::app::keymap::binding as bind;
 
@@ -367,7 +367,7 @@ fn jump(s: &mut AppState) -> Requests {
             "運営方針「{}」の {} {}",
             n.plan,
             n.code,
-            crate::ui::text_input::truncate_to_width(&row.text, 30).0
+            crate::widget::text_input::truncate_to_width(&row.text, 30).0
         ));
         return super::on_enter(s, Tab::Policy);
     }

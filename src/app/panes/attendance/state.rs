@@ -5,7 +5,7 @@ use std::cell::Cell;
 
 use super::view::{self, Sort, View};
 use crate::db::attendance::Matrix;
-use crate::ui::text_input::TextInput;
+use crate::widget::text_input::TextInput;
 
 /// How many rows and meeting columns the last frame had room for. Drawing
 /// writes it (it is the only thing it writes) so that paging and scrolling

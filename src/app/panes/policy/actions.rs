@@ -10,8 +10,8 @@ use crate::app::action::Action;
 use crate::app::msg::Requests;
 use crate::app::state::AppState;
 use crate::db::{NodeFields, NodeView, PlanView};
-use crate::ui::text_input::TextInput;
 use crate::wareki;
+use crate::widget::text_input::TextInput;
 
 /// Rows a page key moves by.
 const PAGE: usize = 10;

@@ -19,8 +19,8 @@ use unicode_width::UnicodeWidthStr;
 use crate::app::panes::progress::view::{period_label, year_long, Tone};
 use crate::app::panes::progress::{State, View};
 use crate::app::state::AppState;
-use crate::ui::text_input::{display_width, truncate_to_width};
 use crate::ui::{title_bar, Theme};
+use crate::widget::text_input::{display_width, truncate_to_width};
 
 pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let p = &s.progress;

@@ -15,7 +15,7 @@ use crate::app::state::AppState;
 use crate::db::progress::ProgressField;
 use crate::db::progress_board::Period;
 use crate::model::Half;
-use crate::ui::text_input::{InputOutcome, TextInput};
+use crate::widget::text_input::{InputOutcome, TextInput};
 
 const PAGE: isize = 10;
 

@@ -4,8 +4,8 @@
 use super::view::{BoardColumn, Row};
 use crate::db::progress::{IndicatorColumn, ProgressField};
 use crate::db::progress_board::{Period, ProgressData};
-use crate::ui::text_input::TextInput;
 use crate::wareki::span;
+use crate::widget::text_input::TextInput;
 
 /// What the pane shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

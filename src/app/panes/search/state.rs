@@ -4,7 +4,7 @@
 use crate::search::related::RelatedGroup;
 use crate::search::resolve::{Context, ResultRow};
 use crate::search::Query;
-use crate::ui::text_input::TextInput;
+use crate::widget::text_input::TextInput;
 
 /// How far the index is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

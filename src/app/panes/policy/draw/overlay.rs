@@ -10,8 +10,8 @@ use ratatui::Frame;
 
 use crate::app::panes::policy::overlay::{NodeForm, Overlay, Picker, FORM_LABELS};
 use crate::app::state::AppState;
-use crate::ui::text_input::{display_width, pad_to_width, TextInput};
 use crate::ui::Theme;
+use crate::widget::text_input::{display_width, pad_to_width, TextInput};
 
 /// Candidates shown at once.
 const SHOWN: usize = 12;
