@@ -7,7 +7,6 @@
 
 pub mod action;
 pub mod bindings;
-mod calendar;
 pub mod clipboard;
 pub mod conflict;
 pub mod frame;

@@ -100,7 +100,7 @@ pub fn on_paste(s: &mut AppState, text: &str) -> Requests {
 /// A global action, or one the calendar or minute taking owns.
 pub fn apply(s: &mut AppState, a: Action) -> Requests {
     s.message = None;
-    if let Some(r) = super::calendar::apply(s, a) {
+    if let Some(r) = super::panes::calendar::apply(s, a) {
         return r;
     }
     if minutes::owns(a) {
@@ -176,8 +176,8 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             fiscal_year,
             meetings,
             select,
-        } => super::calendar::on_year(s, fiscal_year, meetings, select),
-        Response::Meeting(detail) => super::calendar::on_meeting(s, detail),
+        } => super::panes::calendar::on_year(s, fiscal_year, meetings, select),
+        Response::Meeting(detail) => super::panes::calendar::on_meeting(s, detail),
         Response::Draft { context, text } => {
             minutes::restore_draft(s, &context, text);
             Vec::new()

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use crate::ui::wrap::{bullet_indent, wrap_lines};
 use ratatui::Frame;
 
-use super::calendar::opinion_line;
+use crate::app::panes::calendar::draw::opinion_line;
 use crate::app::state::{AppState, MinutesState, Mode};
 use crate::db::{ItemRow, MeetingDetail};
 use crate::ui::{title_bar, Theme};
@@ -35,7 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             mt.number,
             s.dates.date_weekday(mt.date),
             mt.place,
-            super::calendar::recording_note(d).replace("記録中", "ほかに記録中")
+            crate::app::panes::calendar::draw::recording_note(d).replace("記録中", "ほかに記録中")
         ),
         theme,
     );

@@ -7,7 +7,6 @@
 //! layout holds in terminals that draw those glyphs double width (Tera
 //! Term, PuTTY in CJK mode).
 
-pub mod calendar;
 pub mod chrome;
 pub mod minutes;
 
@@ -16,7 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::app::panes::{attendance, policy, progress, search};
+use crate::app::panes::{attendance, calendar, policy, progress, search};
 use crate::app::state::{AppState, Mode, Tab};
 use crate::ui::{sanitize, Theme, MIN_HEIGHT, MIN_WIDTH};
 
@@ -38,7 +37,7 @@ pub fn draw(frame: &mut Frame, s: &AppState, theme: &Theme) {
         (Tab::Meetings, Mode::MinutesInput | Mode::MinutesList) => {
             minutes::draw(frame, body, s, theme)
         }
-        (Tab::Meetings, _) => calendar::draw(frame, body, s, theme),
+        (Tab::Meetings, _) => calendar::draw::draw(frame, body, s, theme),
         (Tab::Attendance, _) => attendance::draw::draw(frame, body, s, theme),
         (Tab::Policy, _) => policy::draw::draw(frame, body, s, theme),
         (Tab::Progress, _) => progress::draw::draw(frame, body, s, theme),

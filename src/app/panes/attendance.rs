@@ -1,7 +1,7 @@
 //! The 出席 (attendance matrix) pane: job titles × the meetings of a fiscal
 //! year or a range of years, one cell per (title, meeting). State, requests
 //! to the database thread and responses; keys are in `keys`, what the rows
-//! are in `view`, drawing in `crate::ui::attendance`.
+//! are in `view`, drawing in `draw`, state in `state`.
 
 pub mod draw;
 mod keys;

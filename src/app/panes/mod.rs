@@ -1,11 +1,13 @@
-//! The panes beyond the calendar, each in its own module with the same
-//! shape: its `State`, the `Request`s it sends to the database thread and
-//! the `Response`s it gets back, `handle` (runs on the database thread),
-//! `on_response`, `on_enter` (the tab was opened), `on_key`, `refresh`
-//! (someone changed the data) and its key `BINDINGS`. Drawing lives in
-//! `crate::ui::<pane>`. This file only routes.
+//! The screens, each in its own module with the same shape: its `State`
+//! (`<name>/state.rs`), the `Request`s it sends to the database thread and
+//! the `Response`s it gets back (`app/msg/<name>.rs`), `handle` (runs on
+//! the database thread), `on_response`, `on_enter` (the tab was opened),
+//! `on_key`, `refresh` (someone changed the data), its key `BINDINGS` and
+//! its drawing (`<name>/draw.rs`). The calendar is reached through
+//! `update::apply` instead (see its module). This file only routes.
 
 pub mod attendance;
+pub mod calendar;
 pub mod policy;
 pub mod progress;
 pub mod search;

@@ -1,7 +1,7 @@
 //! The 進捗 (progress board) pane: reform items, policy initiatives and any
 //! node with progress entries or milestones, period by period (表), grouped
 //! by status (ボード), one item in full (詳細), and the 宿題 from the minutes.
-//! State, requests to the database thread, keys. Drawing: `ui::progress`.
+//! State, requests to the database thread, keys. Drawing: `draw`; state: `state`.
 
 pub mod detail;
 pub mod draw;

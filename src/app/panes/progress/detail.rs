@@ -1,5 +1,5 @@
 //! The detail of one item at one period, as a list of fields. The same list
-//! is drawn by `ui::progress` and walked by the keys, so what the cursor is
+//! is drawn by `progress::draw` and walked by the keys, so what the cursor is
 //! on is exactly what Enter edits.
 
 use super::view::{period_long, year_long};

@@ -1,14 +1,16 @@
 //! The calendar screen (the 会議 tab outside minute taking): its actions,
 //! and the answers that fill it. State: `state::CalendarState`; drawing:
-//! `frame/calendar.rs`; keys: `keymap::DEFAULT` (`Scope::Calendar`).
+//! `calendar/draw.rs`; keys: `keymap::DEFAULT` (`Scope::Calendar`).
+
+pub mod draw;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
-use super::action::Action;
-use super::minutes;
-use super::msg::{Request, Requests, WriteOp};
-use super::prompt;
-use super::state::*;
+use crate::app::action::Action;
+use crate::app::minutes;
+use crate::app::msg::{Request, Requests, WriteOp};
+use crate::app::prompt;
+use crate::app::state::*;
 use crate::db::MeetingDetail;
 use crate::wareki;
 
@@ -66,7 +68,7 @@ pub fn on_meeting(s: &mut AppState, detail: Option<MeetingDetail>) -> Requests {
     s.calendar.detail = detail;
     minutes::drop_confirmed(s);
     minutes::clamp(s);
-    super::panes::search::on_meeting_loaded(s)
+    super::search::on_meeting_loaded(s)
 }
 
 pub fn on_year(
