@@ -12,9 +12,9 @@ use crossterm::event::{KeyCode, KeyModifiers};
 
 use super::action::Action;
 use super::keymap::{Binding, Scope};
-use super::minutes;
 pub use super::msg::Effect;
 use super::msg::Requests;
+use super::panes::minutes;
 use super::state::{AppState, Mode, Tab};
 use crate::export::citation;
 

@@ -12,7 +12,6 @@ pub mod conflict;
 pub mod frame;
 mod input;
 pub mod keymap;
-mod minutes;
 pub mod msg;
 pub mod panes;
 pub mod prompt;

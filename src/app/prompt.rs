@@ -7,9 +7,9 @@ use fuzzy_matcher::FuzzyMatcher;
 
 use super::action::Action;
 use super::keymap::{self, Scope};
-use super::minutes::selected_entry;
 use super::msg::Requests;
 use super::msg::{Request, WriteOp};
+use super::state::selected_entry;
 use super::state::*;
 use crate::db::{EntryKind, MeetingFields};
 use crate::model::{MeetingStatus, OpinionKind};

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::db::{MeetingDetail, MeetingRow, RecentChange};
+use crate::db::{ItemRow, MeetingDetail, MeetingRow, OpinionRow, RecentChange};
 use crate::widget::text_input::TextInput;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -330,4 +330,14 @@ impl AppState {
             error: true,
         });
     }
+}
+
+pub fn current_item(s: &AppState) -> Option<&ItemRow> {
+    let m = s.minutes.as_ref()?;
+    s.calendar.detail.as_ref()?.items.get(m.item)
+}
+
+pub fn selected_entry(s: &AppState) -> Option<&OpinionRow> {
+    let m = s.minutes.as_ref()?;
+    current_item(s)?.opinions.get(m.entry)
 }

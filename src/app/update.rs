@@ -6,9 +6,9 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::action::Action;
 use super::keymap::{self, Scope};
-use super::minutes;
 pub use super::msg::Requests;
 use super::msg::{Request, Response, WriteOp};
+use super::panes::minutes;
 use super::prompt;
 use super::state::*;
 

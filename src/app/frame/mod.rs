@@ -8,14 +8,13 @@
 //! Term, PuTTY in CJK mode).
 
 pub mod chrome;
-pub mod minutes;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::app::panes::{attendance, calendar, policy, progress, search};
+use crate::app::panes::{attendance, calendar, minutes, policy, progress, search};
 use crate::app::state::{AppState, Mode, Tab};
 use crate::ui::{sanitize, Theme, MIN_HEIGHT, MIN_WIDTH};
 
@@ -35,7 +34,7 @@ pub fn draw(frame: &mut Frame, s: &AppState, theme: &Theme) {
     chrome::tabs(frame, tabs, s, theme);
     match (s.tab, s.mode) {
         (Tab::Meetings, Mode::MinutesInput | Mode::MinutesList) => {
-            minutes::draw(frame, body, s, theme)
+            minutes::draw::draw(frame, body, s, theme)
         }
         (Tab::Meetings, _) => calendar::draw::draw(frame, body, s, theme),
         (Tab::Attendance, _) => attendance::draw::draw(frame, body, s, theme),

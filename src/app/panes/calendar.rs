@@ -6,8 +6,8 @@ pub mod draw;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
+use super::minutes;
 use crate::app::action::Action;
-use crate::app::minutes;
 use crate::app::msg::{Request, Requests, WriteOp};
 use crate::app::prompt;
 use crate::app::state::*;

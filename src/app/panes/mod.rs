@@ -8,6 +8,7 @@
 
 pub mod attendance;
 pub mod calendar;
+pub mod minutes;
 pub mod policy;
 pub mod progress;
 pub mod search;

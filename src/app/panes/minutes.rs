@@ -2,12 +2,15 @@
 //! Every change of the input line is sent to the database thread as a draft
 //! (coalesced there), so nothing typed is lost.
 
-use super::action::Action;
-use super::msg::Requests;
-use super::msg::{Request, WriteOp};
-use super::prompt;
-use super::state::*;
-use crate::db::{EntryKind, ItemRow, OpinionRow};
+pub mod draw;
+
+use crate::app::action::Action;
+use crate::app::msg::Requests;
+use crate::app::msg::{Request, WriteOp};
+use crate::app::prompt;
+use crate::app::state::*;
+pub use crate::app::state::{current_item, selected_entry};
+use crate::db::EntryKind;
 use crate::model::OpinionKind;
 use crate::widget::text_input::{InputOutcome, TextInput};
 
@@ -66,16 +69,6 @@ pub fn edit_input(s: &mut AppState, f: impl FnOnce(&mut TextInput) -> InputOutco
         }
         _ => Vec::new(),
     }
-}
-
-pub fn current_item(s: &AppState) -> Option<&ItemRow> {
-    let m = s.minutes.as_ref()?;
-    s.calendar.detail.as_ref()?.items.get(m.item)
-}
-
-pub fn selected_entry(s: &AppState) -> Option<&OpinionRow> {
-    let m = s.minutes.as_ref()?;
-    current_item(s)?.opinions.get(m.entry)
 }
 
 /// Keep the item and entry indices inside what the meeting has.
