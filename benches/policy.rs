@@ -11,12 +11,13 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use kusei::app::frame as ui;
 use kusei::app::state::AppState;
 use kusei::app::update;
 use kusei::app::worker::{Request, Worker};
 use kusei::db::{OpenOptions, Store};
 use kusei::model::{Dataset, Node, Plan};
-use kusei::ui::{self, Theme};
+use kusei::ui::Theme;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::Paragraph;
 use ratatui::Terminal;

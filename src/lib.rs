@@ -12,3 +12,4 @@ pub mod sample;
 pub mod search;
 pub mod ui;
 pub mod wareki;
+pub mod widget;

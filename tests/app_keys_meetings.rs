@@ -279,7 +279,7 @@ fn the_hardware_cursor_is_at_the_caret_after_japanese() {
     let line = s.row(row).to_string();
     let label = "意見 > ";
     assert!(line.starts_with(label), "{line:?}");
-    let field_x = kusei::ui::text_input::display_width(label) as u16;
+    let field_x = kusei::widget::text_input::display_width(label) as u16;
     assert_eq!(field_x, 7);
     let cur = s.cursor.expect("cursor shown while typing");
     assert_eq!(

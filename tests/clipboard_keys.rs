@@ -51,6 +51,7 @@ fn y_in_the_minutes_list_copies_the_selected_opinion() {
 
 #[test]
 fn help_lists_y_where_it_works() {
+    kusei::app::bindings::register();
     for scope in [Scope::Calendar, Scope::MinutesList] {
         assert!(
             help_rows(scope)

@@ -12,18 +12,11 @@ use crossterm::event::{KeyCode, KeyModifiers};
 
 use super::action::Action;
 use super::keymap::{Binding, Scope};
-use super::minutes;
+pub use super::msg::Effect;
+use super::msg::Requests;
+use super::panes::minutes;
 use super::state::{AppState, Mode, Tab};
-use super::update::Requests;
 use crate::export::citation;
-
-/// Something the app loop must do to the world outside the state after
-/// the frame is drawn.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Put the text on the local clipboard (OSC 52).
-    Copy(String),
-}
 
 /// `y` copies a citation: of the selected opinion while selecting entries
 /// in minute taking, of the selected meeting in the calendar.

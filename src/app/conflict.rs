@@ -10,67 +10,16 @@
 
 mod resave;
 
-use std::sync::mpsc::Sender;
-
-use super::panes::{policy, progress};
+use super::msg::Requests;
+use super::msg::WriteOp;
+pub use super::msg::{catch, Caught, Resave};
+use super::panes::policy;
 use super::state::{AppState, Mode, Prompt, PromptPurpose};
-use super::update::Requests;
-use super::worker::{Response, WriteOp};
-use crate::db::StoreError;
-use crate::ui::text_input::TextInput;
-
-/// A write refused because someone saved first, ready to be made again.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resave {
-    Main(WriteOp),
-    Policy(policy::Write),
-    Progress(progress::Write),
-}
-
-/// What the screen needs to ask.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caught {
-    pub resave: Resave,
-    /// The row that conflicted.
-    pub id: i64,
-    /// Who saved it, their text, and the version (or fingerprint) now.
-    pub by: String,
-    pub theirs: String,
-    pub version: i64,
-}
+use crate::widget::text_input::TextInput;
 
 impl Caught {
     pub fn mine(&self) -> String {
         self.resave.mine()
-    }
-}
-
-/// Pass `result` through, unless it is a conflict: then tell the screen
-/// (which asks) and return None.
-pub fn catch<T>(
-    out: &Sender<Response>,
-    result: Result<T, StoreError>,
-    resave: impl FnOnce() -> Resave,
-) -> Option<Result<T, StoreError>> {
-    match result {
-        Err(StoreError::Conflict {
-            id,
-            by,
-            version,
-            theirs,
-        }) => {
-            let caught = Caught {
-                resave: resave(),
-                id,
-                by,
-                theirs,
-                version,
-            };
-            // The screen may be gone at shutdown.
-            let _ = out.send(Response::Conflict(Box::new(caught)));
-            None
-        }
-        other => Some(other),
     }
 }
 

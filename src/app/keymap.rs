@@ -9,6 +9,8 @@
 pub mod custom;
 mod table;
 
+use std::sync::OnceLock;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
@@ -458,17 +460,24 @@ pub(crate) fn same_key(binding: &Binding, key: &KeyEvent) -> bool {
     mods == want
 }
 
-/// Every default binding: the shell's and each pane's own (before the
-/// user's `[keymap]`; [`current`] is the table in use).
+static SCREENS: OnceLock<&'static [&'static [Binding]]> = OnceLock::new();
+
+/// The screens' own bindings, collected by the core
+/// (`app/bindings.rs`); only the first call counts.
+pub fn register(screens: &'static [&'static [Binding]]) {
+    let _ = SCREENS.set(screens);
+}
+
+/// Whether the screens' bindings are registered yet.
+pub fn registered() -> bool {
+    SCREENS.get().is_some()
+}
+
+/// Every default binding: the shell's and each registered screen's own
+/// (before the user's `[keymap]`; [`current`] is the table in use).
 pub fn all() -> impl Iterator<Item = &'static Binding> {
-    use crate::app::panes;
-    DEFAULT
-        .iter()
-        .chain(panes::attendance::BINDINGS)
-        .chain(panes::policy::BINDINGS)
-        .chain(panes::progress::BINDINGS)
-        .chain(panes::search::BINDINGS)
-        .chain(crate::app::clipboard::BINDINGS)
+    let screens: &'static [&'static [Binding]] = SCREENS.get().copied().unwrap_or(&[]);
+    DEFAULT.iter().chain(screens.iter().flat_map(|s| s.iter()))
 }
 
 /// What `key` does in `scope`, by the keymap in use.
@@ -527,6 +536,7 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_scope() {
+        crate::app::bindings::register();
         let all: Vec<&Binding> = all().collect();
         for (i, a) in all.iter().enumerate() {
             for b in &all[i + 1..] {

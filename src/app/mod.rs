@@ -6,11 +6,13 @@
 //! one frame; it draws only when something changed.
 
 pub mod action;
+pub mod bindings;
 pub mod clipboard;
 pub mod conflict;
+pub mod frame;
 mod input;
 pub mod keymap;
-mod minutes;
+pub mod msg;
 pub mod panes;
 pub mod prompt;
 pub mod recovery;
@@ -35,9 +37,9 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
 use crate::db::Store;
-use crate::ui::{self, Theme};
+use crate::ui::Theme;
+use msg::{Request, Response};
 use state::AppState;
-use worker::{Request, Response};
 
 enum Msg {
     Term(Event),
@@ -114,26 +116,7 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
     if let Some(problem) = terminal_problem() {
         anyhow::bail!(problem);
     }
-    let today = chrono::Local::now().date_naive();
-    let mut state = AppState::new(db_label(&store), store.user().to_string(), today);
-    state.read_only = store.read_only_reason().map(str::to_owned);
-    state.calendar.loading = true;
-    let settings::Settings {
-        config,
-        keymap,
-        theme,
-        warnings,
-        ..
-    } = settings;
-    // Only the first install counts; run is called once per process.
-    let _ = keymap::install(keymap);
-    apply_settings(&mut state, &config, &warnings);
-    // Say at once why nothing can be saved (a read-only file or mount, a
-    // damaged file, --read-only), not only at the first save.
-    if let Some(reason) = state.read_only.clone() {
-        state.error(reason);
-    }
-    let draft_interval = config.draft_interval;
+    let (mut state, theme, draft_interval) = initial_state(&store, settings);
 
     let (rx, req_tx, mut keeper) = start_threads(store, draft_interval)?;
     // Text the database has not confirmed after two draft intervals goes
@@ -168,7 +151,7 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
         }
         // Wake once a second while "N秒前" is on screen, and when unsaved
         // text is due for the recovery file.
-        let mut timeout = if ui::activity_visible(&state) {
+        let mut timeout = if frame::activity_visible(&state) {
             Duration::from_secs(1)
         } else {
             Duration::from_secs(3600)
@@ -207,6 +190,33 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
     leave(&mut state, keeper, (rx, req_tx), db_wait, limit);
     drop(guard);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The state at start, with the settings applied and the keymap installed;
+/// the theme and the draft interval for the loop.
+fn initial_state(store: &Store, settings: settings::Settings) -> (AppState, Theme, Duration) {
+    let today = chrono::Local::now().date_naive();
+    let mut state = AppState::new(db_label(store), store.user().to_string(), today);
+    state.read_only = store.read_only_reason().map(str::to_owned);
+    state.calendar.loading = true;
+    let settings::Settings {
+        config,
+        keymap,
+        theme,
+        warnings,
+        ..
+    } = settings;
+    bindings::register();
+    // Only the first install counts; run is called once per process.
+    let _ = keymap::install(keymap);
+    apply_settings(&mut state, &config, &warnings);
+    // Say at once why nothing can be saved (a read-only file or mount, a
+    // damaged file, --read-only), not only at the first save.
+    if let Some(reason) = state.read_only.clone() {
+        state.error(reason);
+    }
+    let draft_interval = config.draft_interval;
+    (state, theme, draft_interval)
 }
 
 /// What one message does to the state (None: nothing to redraw).
@@ -338,7 +348,7 @@ fn draw(
     theme: &Theme,
 ) -> io::Result<()> {
     execute!(io::stdout(), BeginSynchronizedUpdate)?;
-    terminal.draw(|f| ui::draw(f, state, theme))?;
+    terminal.draw(|f| frame::draw(f, state, theme))?;
     execute!(io::stdout(), EndSynchronizedUpdate)?;
     io::stdout().flush()
 }

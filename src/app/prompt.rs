@@ -7,14 +7,14 @@ use fuzzy_matcher::FuzzyMatcher;
 
 use super::action::Action;
 use super::keymap::{self, Scope};
-use super::minutes::selected_entry;
+use super::msg::Requests;
+use super::msg::{Request, WriteOp};
+use super::state::selected_entry;
 use super::state::*;
-use super::update::Requests;
-use super::worker::{Request, WriteOp};
 use crate::db::{EntryKind, MeetingFields};
 use crate::model::{MeetingStatus, OpinionKind};
-use crate::ui::text_input::{InputOutcome, TextInput};
 use crate::wareki;
+use crate::widget::text_input::{InputOutcome, TextInput};
 
 fn open(
     s: &mut AppState,

@@ -149,7 +149,7 @@ fn need(s: &AppState, base: &Snapshot, grace: Duration, now: Instant) -> Need {
         .filter(|d| d.meeting.id == m.meeting_id)
     {
         snap.meeting = recovery::meeting_label(&d.meeting);
-        if let Some(item) = super::minutes::current_item(s) {
+        if let Some(item) = super::panes::minutes::current_item(s) {
             snap.item_id = Some(item.id);
             snap.item = item.title.clone();
         }

@@ -104,6 +104,7 @@ pub fn resolve(
         config.theme = name.clone();
         config.theme_at = None;
     }
+    super::bindings::register();
     let (keymap, mut kw) = keymap::custom::build(&config.keymap);
     warnings.append(&mut kw);
     let (theme, tw) = Theme::resolve(

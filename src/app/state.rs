@@ -3,8 +3,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::db::{MeetingDetail, MeetingRow, RecentChange};
-use crate::ui::text_input::TextInput;
+use crate::db::{ItemRow, MeetingDetail, MeetingRow, OpinionRow, RecentChange};
+use crate::widget::text_input::TextInput;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -199,10 +199,10 @@ pub enum PromptPurpose {
     Attendance(AttendanceOpened),
     /// Someone saved this record while it was being edited (any screen):
     /// keep mine, keep theirs, or edit the two together.
-    Conflict(Box<crate::app::conflict::Caught>),
+    Conflict(Box<crate::app::msg::Caught>),
     /// Editing the two versions together on the prompt line; Enter saves
     /// over theirs.
-    ConflictEdit(Box<crate::app::conflict::Caught>),
+    ConflictEdit(Box<crate::app::msg::Caught>),
 }
 
 /// What the attendance checklist was opened from: the meeting, its
@@ -267,12 +267,12 @@ pub struct AppState {
     pub undo_stack: Vec<i64>,
     pub redo_stack: Vec<i64>,
     pub quit: bool,
-    pub attendance: crate::app::panes::attendance::State,
-    pub policy: crate::app::panes::policy::State,
-    pub progress: crate::app::panes::progress::State,
-    pub search: crate::app::panes::search::State,
+    pub attendance: crate::app::panes::attendance::state::State,
+    pub policy: crate::app::panes::policy::state::State,
+    pub progress: crate::app::panes::progress::state::State,
+    pub search: crate::app::panes::search::state::State,
     /// For the app loop to carry out after the next draw (clipboard).
-    pub effects: Vec<crate::app::clipboard::Effect>,
+    pub effects: Vec<crate::app::msg::Effect>,
     /// How dates are shown (`dates` in config.toml).
     pub dates: crate::config::dates::DateStyle,
     /// Text given back from recovery files: (draft context, agenda item),
@@ -330,4 +330,14 @@ impl AppState {
             error: true,
         });
     }
+}
+
+pub fn current_item(s: &AppState) -> Option<&ItemRow> {
+    let m = s.minutes.as_ref()?;
+    s.calendar.detail.as_ref()?.items.get(m.item)
+}
+
+pub fn selected_entry(s: &AppState) -> Option<&OpinionRow> {
+    let m = s.minutes.as_ref()?;
+    current_item(s)?.opinions.get(m.entry)
 }

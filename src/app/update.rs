@@ -2,20 +2,18 @@
 //! edit of the focused input; responses from the database thread become new
 //! state. Either may return requests for the database thread.
 
-use chrono::{Datelike, Days, Months, NaiveDate};
 use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::action::Action;
 use super::keymap::{self, Scope};
-use super::minutes;
+pub use super::msg::Requests;
+use super::msg::{Request, Response, WriteOp};
+use super::panes::minutes;
 use super::prompt;
 use super::state::*;
-use super::worker::{Request, Response, WriteOp};
-use crate::wareki;
-
-pub type Requests = Vec<Request>;
 
 pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
+    super::bindings::register();
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
@@ -72,6 +70,7 @@ pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
 
 /// A bracketed paste: one edit of whatever input has the focus.
 pub fn on_paste(s: &mut AppState, text: &str) -> Requests {
+    super::bindings::register();
     if super::panes::policy::on_paste(s, text) {
         return Vec::new();
     }
@@ -98,8 +97,15 @@ pub fn on_paste(s: &mut AppState, text: &str) -> Requests {
     Vec::new()
 }
 
+/// A global action, or one the calendar or minute taking owns.
 pub fn apply(s: &mut AppState, a: Action) -> Requests {
     s.message = None;
+    if let Some(r) = super::panes::calendar::apply(s, a) {
+        return r;
+    }
+    if minutes::owns(a) {
+        return minutes::apply(s, a);
+    }
     match a {
         Action::Quit => {
             s.quit = true;
@@ -129,191 +135,20 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
             };
             super::panes::on_enter(s, s.tab)
         }
-        Action::DayLeft => move_cursor(s, |d| d.checked_sub_days(Days::new(1))),
-        Action::DayRight => move_cursor(s, |d| d.checked_add_days(Days::new(1))),
-        Action::WeekUp => move_cursor(s, |d| d.checked_sub_days(Days::new(7))),
-        Action::WeekDown => move_cursor(s, |d| d.checked_add_days(Days::new(7))),
-        Action::PrevMonth => move_cursor(s, |d| d.checked_sub_months(Months::new(1))),
-        Action::NextMonth => move_cursor(s, |d| d.checked_add_months(Months::new(1))),
-        Action::PrevFiscalYear => move_cursor(s, |d| d.checked_sub_months(Months::new(12))),
-        Action::NextFiscalYear => move_cursor(s, |d| d.checked_add_months(Months::new(12))),
-        Action::Today => {
-            let today = s.calendar.today;
-            move_cursor(s, |_| Some(today))
-        }
-        Action::SelectPrevMeeting => select_meeting(s, |i, _| i.checked_sub(1)),
-        Action::SelectNextMeeting => select_meeting(s, |i, n| (i + 1 < n).then_some(i + 1)),
-        Action::FirstMeeting => select_meeting(s, |_, n| (n > 0).then_some(0)),
-        Action::LastMeeting => select_meeting(s, |_, n| n.checked_sub(1)),
-        Action::DetailScrollUp => {
-            s.calendar.detail_scroll = s.calendar.detail_scroll.saturating_sub(3);
-            Vec::new()
-        }
-        Action::DetailScrollDown => {
-            s.calendar.detail_scroll = s.calendar.detail_scroll.saturating_add(3);
-            Vec::new()
-        }
-        Action::NewMeeting => {
-            prompt::open_meeting_form(s, false);
-            Vec::new()
-        }
-        Action::EditMeeting => {
-            prompt::open_meeting_form(s, true);
-            Vec::new()
-        }
-        Action::DeleteMeeting => {
-            prompt::confirm_delete_meeting(s);
-            Vec::new()
-        }
-        Action::CycleMeetingStatus => cycle_status(s),
         Action::Undo => undo(s, false),
         Action::Redo => undo(s, true),
         Action::StartMinutes => minutes::start(s),
-        Action::Submit
-        | Action::ToList
-        | Action::ToInput
-        | Action::LeaveMinutes
-        | Action::PrevItem
-        | Action::NextItem
-        | Action::PrevEntry
-        | Action::NextEntry
-        | Action::NewItem
-        | Action::ItemUp
-        | Action::ItemDown
-        | Action::TagSpeaker
-        | Action::MarkDecision
-        | Action::MarkAction
-        | Action::MarkOpinion
-        | Action::EditEntry
-        | Action::DeleteEntry => minutes::apply(s, a),
         Action::Attendance => {
             prompt::open_attendance(s);
             Vec::new()
         }
         Action::LinkItem => super::panes::policy::link_item(s),
         Action::Search => super::panes::search::open(s),
-        Action::Accept
-        | Action::Cancel
-        | Action::PickPrev
-        | Action::PickNext
-        | Action::PickPageUp
-        | Action::PickPageDown
-        | Action::Toggle => Vec::new(),
-        // The attendance pane's own keys (see `panes::attendance`).
-        Action::CellLeft
-        | Action::CellRight
-        | Action::CellUp
-        | Action::CellDown
-        | Action::RowsPageUp
-        | Action::RowsPageDown
-        | Action::ColumnsPageLeft
-        | Action::ColumnsPageRight
-        | Action::FirstRow
-        | Action::LastRow
-        | Action::FirstColumn
-        | Action::LastColumn
-        | Action::ToggleAttendance
-        | Action::CycleSort
-        | Action::EditFilter
-        | Action::ClearFilter
-        | Action::MergeTitles
-        | Action::SplitTitle
-        | Action::ToggleAllTitles
-        | Action::WidenYears
-        | Action::NarrowYears => Vec::new(),
-        // The policy pane's own keys (handled in `panes::policy`).
-        Action::TreeUp
-        | Action::TreeDown
-        | Action::TreePageUp
-        | Action::TreePageDown
-        | Action::TreeFirst
-        | Action::TreeLast
-        | Action::TreeToggle
-        | Action::TreeCollapse
-        | Action::TreeExpand
-        | Action::OpenLinks
-        | Action::Back
-        | Action::NodeAddChild
-        | Action::NodeAddSibling
-        | Action::NodeEdit
-        | Action::NodeDelete
-        | Action::NodeMoveUp
-        | Action::NodeMoveDown
-        | Action::NodeOutdent
-        | Action::NodeIndent
-        | Action::NodeReparent
-        | Action::EditMidReview
-        | Action::EditSelfEvaluation
-        | Action::ComparePrevYear
-        | Action::LinkSuggestions
-        | Action::AcceptSuggestion
-        | Action::RejectOrUnlink => Vec::new(),
-        // The progress pane handles its own keys before they get here.
-        Action::ProgressUp
-        | Action::ProgressDown
-        | Action::ProgressLeft
-        | Action::ProgressRight
-        | Action::ProgressPageUp
-        | Action::ProgressPageDown
-        | Action::ProgressFirst
-        | Action::ProgressLast
-        | Action::ProgressPrevPeriod
-        | Action::ProgressNextPeriod
-        | Action::ProgressView
-        | Action::ProgressOpen
-        | Action::ProgressBack
-        | Action::ProgressEdit
-        | Action::ProgressNextStatus
-        | Action::ProgressPrevStatus
-        | Action::ProgressNextGrade
-        | Action::ProgressPrevGrade
-        | Action::ProgressToggleDone
-        | Action::ProgressAddMilestone
-        | Action::ProgressAddIndicator
-        | Action::ProgressDelete
-        | Action::ProgressCloseAction
-        | Action::ProgressEra
-        | Action::ProgressFilterPlan
-        | Action::ProgressFilterYear
-        | Action::ProgressFilterDepartment
-        | Action::ProgressFilterStatus
-        | Action::ProgressFilterOverdue
-        | Action::ProgressFilterText
-        | Action::ProgressClearFilters => Vec::new(),
+        // Prompt keys, and every other screen's own keys: their screen
+        // handles them before they get here (`panes::<name>::BINDINGS`).
         Action::CopyCitation => super::clipboard::copy_citation(s),
+        _ => Vec::new(),
     }
-}
-
-/// The selected meeting's status, one step along 予定 → 開催済 → 公開済 → 中止.
-fn cycle_status(s: &mut AppState) -> Requests {
-    use crate::model::MeetingStatus::*;
-    if let Some(reason) = &s.read_only {
-        let msg = format!("読み取り専用です: {reason}");
-        s.error(msg);
-        return Vec::new();
-    }
-    let Some(d) = &s.calendar.detail else {
-        return Vec::new();
-    };
-    let m = &d.meeting;
-    let next = match m.status {
-        Scheduled => Held,
-        Held => Published,
-        Published => Cancelled,
-        Cancelled => Scheduled,
-    };
-    vec![Request::Write(WriteOp::UpdateMeeting {
-        id: m.id,
-        version: m.version,
-        fields: crate::db::MeetingFields {
-            date: m.date,
-            start: m.start,
-            end: m.end,
-            place: m.place.clone(),
-            status: next,
-            attendees: d.attendees.clone(),
-        },
-    })]
 }
 
 fn undo(s: &mut AppState, redo: bool) -> Requests {
@@ -335,69 +170,14 @@ fn undo(s: &mut AppState, redo: bool) -> Requests {
     }
 }
 
-/// Move the calendar cursor; load another fiscal year when it crosses into
-/// one, and select the meeting on the new day if there is one.
-fn move_cursor(s: &mut AppState, f: impl FnOnce(NaiveDate) -> Option<NaiveDate>) -> Requests {
-    let c = &mut s.calendar;
-    let Some(day) = f(c.cursor) else {
-        return Vec::new();
-    };
-    c.cursor = day;
-    c.month = first_of_month(day);
-    let fy = wareki::fiscal_year(day);
-    if fy != c.fiscal_year {
-        c.fiscal_year = fy;
-        c.meetings.clear();
-        c.selected = None;
-        c.detail = None;
-        c.loading = true;
-        return vec![Request::LoadYear {
-            fiscal_year: Some(fy),
-            select: None,
-        }];
-    }
-    match c.meetings.iter().position(|m| m.date == day) {
-        Some(i) if c.selected != Some(i) => {
-            c.selected = Some(i);
-            c.detail_scroll = 0;
-            vec![Request::LoadMeeting(c.meetings[i].id)]
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn select_meeting(s: &mut AppState, f: impl FnOnce(usize, usize) -> Option<usize>) -> Requests {
-    let c = &mut s.calendar;
-    let n = c.meetings.len();
-    let from = c.selected.unwrap_or(0);
-    let Some(i) = f(from, n) else {
-        return Vec::new();
-    };
-    c.selected = Some(i);
-    c.detail_scroll = 0;
-    c.cursor = c.meetings[i].date;
-    c.month = first_of_month(c.cursor);
-    vec![Request::LoadMeeting(c.meetings[i].id)]
-}
-
 pub fn on_response(s: &mut AppState, r: Response) -> Requests {
     match r {
         Response::Year {
             fiscal_year,
             meetings,
             select,
-        } => on_year(s, fiscal_year, meetings, select),
-        Response::Meeting(detail) => {
-            let same = detail.as_ref().map(|d| d.meeting.id)
-                == s.calendar.detail.as_ref().map(|d| d.meeting.id);
-            if !same {
-                s.calendar.detail_scroll = 0;
-            }
-            s.calendar.detail = detail;
-            minutes::drop_confirmed(s);
-            minutes::clamp(s);
-            super::panes::search::on_meeting_loaded(s)
-        }
+        } => super::panes::calendar::on_year(s, fiscal_year, meetings, select),
+        Response::Meeting(detail) => super::panes::calendar::on_meeting(s, detail),
         Response::Draft { context, text } => {
             minutes::restore_draft(s, &context, text);
             Vec::new()
@@ -417,22 +197,7 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             Vec::new()
         }
         Response::Written { op, result } => on_written(s, *op, result),
-        Response::Undone { redo, result } => {
-            match result {
-                Ok(Some(batch)) => {
-                    if redo {
-                        s.undo_stack.push(batch);
-                        s.info("やり直しました");
-                    } else {
-                        s.redo_stack.push(batch);
-                        s.info("取り消しました（Ctrl-R でやり直し）");
-                    }
-                }
-                Ok(None) => s.info("変更はありませんでした"),
-                Err(e) => s.error(e),
-            }
-            super::panes::refresh(s)
-        }
+        Response::Undone { redo, result } => on_undone(s, redo, result),
         Response::Pane(r) => super::panes::on_response(s, r),
         Response::Conflict(caught) => {
             // The progress editor's save is answered here, not by Written.
@@ -445,18 +210,7 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             s.error(reason);
             Vec::new()
         }
-        Response::Restored { notes, items } => {
-            s.restored_items.extend(items);
-            if let Some(first) = notes.first() {
-                let more = notes.len() - 1;
-                if more > 0 {
-                    s.info(format!("{first}（ほか {more} 件）"));
-                } else {
-                    s.info(first.clone());
-                }
-            }
-            Vec::new()
-        }
+        Response::Restored { notes, items } => on_restored(s, notes, items),
         Response::Retrying => {
             s.info("保存を再試行中（ほかの人の保存を待っています）");
             Vec::new()
@@ -473,53 +227,6 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             let keep = s.activity.recent.len().saturating_sub(50);
             s.activity.recent.drain(..keep);
             super::panes::refresh(s)
-        }
-    }
-}
-
-fn on_year(
-    s: &mut AppState,
-    fiscal_year: i32,
-    meetings: Vec<crate::db::MeetingRow>,
-    select: Option<i64>,
-) -> Requests {
-    let c = &mut s.calendar;
-    let first_load = c.meetings.is_empty() && c.selected.is_none();
-    let explicit = select.or(c.select_after_load.take());
-    let keep = explicit.or_else(|| c.selected_meeting().map(|m| m.id));
-    c.fiscal_year = fiscal_year;
-    c.meetings = meetings;
-    c.loading = false;
-    let by_id = keep.and_then(|id| c.meetings.iter().position(|m| m.id == id));
-    let on_cursor = || c.meetings.iter().position(|m| m.date == c.cursor);
-    let index = by_id.or_else(on_cursor).or_else(|| {
-        if first_load && wareki::fiscal_year(c.cursor) != fiscal_year {
-            c.meetings.len().checked_sub(1)
-        } else {
-            c.meetings.iter().position(|m| m.date >= c.cursor)
-        }
-    });
-    c.selected = index;
-    match index.map(|i| (c.meetings[i].id, c.meetings[i].date)) {
-        Some((id, date)) => {
-            let chosen = by_id.is_some() && (first_load || explicit.is_some());
-            if wareki::fiscal_year(c.cursor) != fiscal_year || chosen {
-                c.cursor = date;
-                c.month = first_of_month(date);
-            }
-            if c.detail.as_ref().map(|d| d.meeting.id) != Some(id) {
-                return vec![Request::LoadMeeting(id)];
-            }
-            Vec::new()
-        }
-        None => {
-            c.detail = None;
-            if wareki::fiscal_year(c.cursor) != fiscal_year {
-                let (start, _) = wareki::fiscal_year_bounds(fiscal_year);
-                c.cursor = start.with_day(1).unwrap_or(start);
-                c.month = first_of_month(c.cursor);
-            }
-            Vec::new()
         }
     }
 }
@@ -558,6 +265,36 @@ fn on_written(
             if let WriteOp::AddOpinion { text, .. } = &op {
                 return minutes::save_failed(s, text);
             }
+        }
+    }
+    Vec::new()
+}
+
+fn on_undone(s: &mut AppState, redo: bool, result: Result<Option<i64>, String>) -> Requests {
+    match result {
+        Ok(Some(batch)) => {
+            if redo {
+                s.undo_stack.push(batch);
+                s.info("やり直しました");
+            } else {
+                s.redo_stack.push(batch);
+                s.info("取り消しました（Ctrl-R でやり直し）");
+            }
+        }
+        Ok(None) => s.info("変更はありませんでした"),
+        Err(e) => s.error(e),
+    }
+    super::panes::refresh(s)
+}
+
+fn on_restored(s: &mut AppState, notes: Vec<String>, items: Vec<(String, i64)>) -> Requests {
+    s.restored_items.extend(items);
+    if let Some(first) = notes.first() {
+        let more = notes.len() - 1;
+        if more > 0 {
+            s.info(format!("{first}（ほか {more} 件）"));
+        } else {
+            s.info(first.clone());
         }
     }
     Vec::new()

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use crate::db::{EntryKind, MeetingDetail, MeetingFields, MeetingRow, RecentChange, Store};
+pub use super::msg::{Request, Response, WriteOk, WriteOp};
+use crate::db::Store;
 
 /// The default draft interval.
 pub use crate::config::DRAFT_INTERVAL;
@@ -17,144 +18,6 @@ const POLL_INTERVAL: Duration = Duration::from_millis(500);
 const PRESENCE_INTERVAL: Duration = Duration::from_secs(5);
 /// Quiet this long after a write, the -wal file is folded back.
 const CHECKPOINT_AFTER: Duration = Duration::from_secs(5);
-
-#[derive(Debug, Clone)]
-pub enum Request {
-    /// Load a fiscal year's meetings (None: the latest year with meetings),
-    /// selecting `select` if given.
-    LoadYear {
-        fiscal_year: Option<i32>,
-        select: Option<i64>,
-    },
-    LoadMeeting(i64),
-    LoadDraft(String),
-    SaveDraft {
-        context: String,
-        text: String,
-    },
-    Write(WriteOp),
-    /// Undo a change set; `redo` says which stack the result belongs to.
-    Undo {
-        batch: i64,
-        redo: bool,
-    },
-    /// A pane's own request (see `app::panes`).
-    Pane(super::panes::PaneRequest),
-    /// This session is minuting that meeting (None: stopped).
-    Presence(Option<i64>),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WriteOp {
-    CreateMeeting(MeetingFields),
-    UpdateMeeting {
-        id: i64,
-        version: i64,
-        fields: MeetingFields,
-    },
-    DeleteMeeting(i64),
-    AddItem {
-        meeting: i64,
-        title: String,
-    },
-    MoveItem {
-        item: i64,
-        delta: i32,
-    },
-    AddOpinion {
-        item: i64,
-        text: String,
-        speaker: Option<String>,
-        draft_context: String,
-    },
-    EditOpinion {
-        id: i64,
-        version: i64,
-        text: String,
-    },
-    SetKind {
-        id: i64,
-        kind: EntryKind,
-    },
-    SetSpeaker {
-        id: i64,
-        speaker: Option<String>,
-    },
-    DeleteOpinion(i64),
-}
-
-impl WriteOp {
-    pub fn label(&self) -> &'static str {
-        match self {
-            WriteOp::CreateMeeting(_) => "会議を作成しました",
-            WriteOp::UpdateMeeting { .. } => "会議を保存しました",
-            WriteOp::DeleteMeeting(_) => "会議を削除しました（u で取り消し）",
-            WriteOp::AddItem { .. } => "議題を追加しました",
-            WriteOp::MoveItem { .. } => "議題を並べ替えました",
-            WriteOp::AddOpinion { .. } => "保存しました",
-            WriteOp::EditOpinion { .. } => "編集を保存しました",
-            WriteOp::SetKind { .. } => "種別を変更しました",
-            WriteOp::SetSpeaker { .. } => "発言者を設定しました",
-            WriteOp::DeleteOpinion(_) => "削除しました（u で取り消し）",
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub enum Response {
-    Year {
-        fiscal_year: i32,
-        meetings: Vec<MeetingRow>,
-        select: Option<i64>,
-    },
-    Meeting(Option<MeetingDetail>),
-    Draft {
-        context: String,
-        text: Option<String>,
-    },
-    DraftSaved {
-        context: String,
-        text: String,
-    },
-    /// The newest meeting, for a new meeting's defaults.
-    Latest(Option<MeetingDetail>),
-    JobTitles(Vec<String>),
-    Written {
-        op: Box<WriteOp>,
-        result: Result<WriteOk, String>,
-    },
-    Undone {
-        redo: bool,
-        result: Result<Option<i64>, String>,
-    },
-    /// A read failed; the message says what.
-    Failed(String),
-    /// A save is waiting for someone else's and will retry by itself.
-    Retrying,
-    /// The file turned out damaged: the session is read-only now.
-    ReadOnly(String),
-    /// Saving an edit found someone else's newer save (any screen).
-    Conflict(Box<super::conflict::Caught>),
-    /// A pane's own response.
-    Pane(super::panes::PaneResponse),
-    /// Others committed changes (already reloaded).
-    External(Vec<RecentChange>),
-    /// Text given back at start (recovery files, drafts of sessions that
-    /// stopped): one message each, naming the meeting and item; and the
-    /// (draft context, agenda item) each recovered text was typed for.
-    Restored {
-        notes: Vec<String>,
-        items: Vec<(String, i64)>,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub struct WriteOk {
-    /// The change set (for undo), if anything changed.
-    pub batch: Option<i64>,
-    /// The id of what was created, if anything.
-    pub created: Option<i64>,
-}
 
 /// The database side of the app. [`run`] drives it from a channel; tests
 /// drive it directly with [`Worker::handle`].

@@ -99,7 +99,7 @@ impl Default for Glyphs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::text_input::display_width;
+    use crate::widget::text_input::display_width;
 
     #[test]
     fn no_glyph_is_east_asian_ambiguous() {

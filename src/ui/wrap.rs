@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthChar;
 
-use super::text_input::{cluster_width, display_cluster};
+use crate::widget::width::{cluster_width, display_cluster};
 
 /// Wrap `line` into rows of at most `width` columns; rows after the first
 /// start with `indent` spaces.

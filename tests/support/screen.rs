@@ -10,8 +10,9 @@ use ratatui::style::Modifier;
 use ratatui::Terminal;
 use unicode_width::UnicodeWidthStr;
 
+use kusei::app::frame as ui;
 use kusei::app::state::AppState;
-use kusei::ui::{self, Theme};
+use kusei::ui::Theme;
 
 /// A cell whose content the terminal never shows: it sits under the right
 /// half of a double-width character drawn just before it (ratatui's diff

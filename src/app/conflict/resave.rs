@@ -2,8 +2,8 @@
 //! (keep mine) or with the two texts edited together.
 
 use super::{Caught, Resave};
+use crate::app::msg::{Request, WriteOp};
 use crate::app::panes::{policy, progress};
-use crate::app::worker::{Request, WriteOp};
 use crate::db::progress::ProgressField;
 
 fn budget_text(kyen: Option<i64>) -> String {

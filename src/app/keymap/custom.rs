@@ -150,7 +150,6 @@ pub fn build(entries: &[KeymapEntry]) -> (Keymap, Vec<Warning>) {
             ));
             continue;
         };
-        let template = bindings[first];
         let hint = existing.iter().find_map(|&i| bindings[i].hint);
         let mut keys: Vec<(KeyCode, KeyModifiers)> = Vec::new();
         for (k, line) in &e.keys {
@@ -172,25 +171,38 @@ pub fn build(entries: &[KeymapEntry]) -> (Keymap, Vec<Warning>) {
         if keys.is_empty() && !e.keys.is_empty() {
             continue; // every key was bad: keep the defaults
         }
-        let new: Vec<Binding> = keys
-            .iter()
-            .enumerate()
-            .map(|(n, &(code, mods))| Binding {
-                code,
-                mods,
-                hint: if n == 0 { hint } else { None },
-                ..template
-            })
-            .collect();
-        // Insert where the action's first key was, so help keeps its order.
-        let at = first
-            - (0..first)
-                .filter(|&i| taken(&bindings[i], scope, action, &keys))
-                .count();
-        bindings.retain(|b| !taken(b, scope, action, &keys));
-        bindings.splice(at..at, new);
+        rebind(&mut bindings, (scope, action), first, hint, &keys);
     }
     (Keymap::from_bindings(bindings), warnings)
+}
+
+/// Put `keys` in place of the action's default keys in `scope` (the first
+/// of which is at `first`), keeping its help text and `hint`.
+fn rebind(
+    bindings: &mut Vec<Binding>,
+    (scope, action): (Scope, Action),
+    first: usize,
+    hint: Option<&'static str>,
+    keys: &[(KeyCode, KeyModifiers)],
+) {
+    let template = bindings[first];
+    let new: Vec<Binding> = keys
+        .iter()
+        .enumerate()
+        .map(|(n, &(code, mods))| Binding {
+            code,
+            mods,
+            hint: if n == 0 { hint } else { None },
+            ..template
+        })
+        .collect();
+    // Insert where the action's first key was, so help keeps its order.
+    let at = first
+        - (0..first)
+            .filter(|&i| taken(&bindings[i], scope, action, keys))
+            .count();
+    bindings.retain(|b| !taken(b, scope, action, keys));
+    bindings.splice(at..at, new);
 }
 
 /// A binding the entry replaces: the action's own in the scope, or another

@@ -1,11 +1,14 @@
-//! The panes beyond the calendar, each in its own module with the same
-//! shape: its `State`, the `Request`s it sends to the database thread and
-//! the `Response`s it gets back, `handle` (runs on the database thread),
-//! `on_response`, `on_enter` (the tab was opened), `on_key`, `refresh`
-//! (someone changed the data) and its key `BINDINGS`. Drawing lives in
-//! `crate::ui::<pane>`. This file only routes.
+//! The screens, each in its own module with the same shape: its `State`
+//! (`<name>/state.rs`), the `Request`s it sends to the database thread and
+//! the `Response`s it gets back (`app/msg/<name>.rs`), `handle` (runs on
+//! the database thread), `on_response`, `on_enter` (the tab was opened),
+//! `on_key`, `refresh` (someone changed the data), its key `BINDINGS` and
+//! its drawing (`<name>/draw.rs`). The calendar is reached through
+//! `update::apply` instead (see its module). This file only routes.
 
 pub mod attendance;
+pub mod calendar;
+pub mod minutes;
 pub mod policy;
 pub mod progress;
 pub mod search;
@@ -15,25 +18,10 @@ use std::sync::mpsc::Sender;
 use crossterm::event::KeyEvent;
 
 use super::state::{AppState, Tab};
-use super::update::Requests;
-use super::worker::{Request, Response};
+use crate::app::msg::Requests;
+pub use crate::app::msg::{PaneRequest, PaneResponse};
+use crate::app::msg::{Request, Response};
 use crate::db::Store;
-
-#[derive(Debug, Clone)]
-pub enum PaneRequest {
-    Attendance(attendance::Request),
-    Policy(policy::Request),
-    Progress(progress::Request),
-    Search(search::Request),
-}
-
-#[derive(Debug, Clone)]
-pub enum PaneResponse {
-    Attendance(attendance::Response),
-    Policy(policy::Response),
-    Progress(progress::Response),
-    Search(search::Response),
-}
 
 /// What a pane's `handle` may use on the database thread. `out` sends
 /// responses (also from threads a pane starts, like the search index).

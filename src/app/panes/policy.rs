@@ -7,27 +7,27 @@
 
 pub mod actions;
 pub mod compare;
+pub mod draw;
 pub mod overlay;
 pub mod reopen;
+pub mod state;
 pub mod view;
-mod write;
+pub mod write;
 
+pub use crate::app::msg::policy::{Request, Response};
+pub use state::{Focus, State, View};
 pub use write::Write;
-
-use std::collections::HashSet;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::Ctx;
 use crate::app::action::Action;
 use crate::app::keymap::{Binding, Scope};
+use crate::app::msg::Request as AppRequest;
+use crate::app::msg::Requests;
 use crate::app::state::{first_of_month, AppState, Mode, Tab};
-use crate::app::update::Requests;
-use crate::app::worker::Request as AppRequest;
-use crate::db::{PolicyTree, Suggestion};
-use compare::Comparison;
+use crate::db::PolicyTree;
 use overlay::{Candidate, Outcome, Overlay, PickPurpose, Picker};
-use view::Row;
 
 const N: crossterm::event::KeyModifiers = crossterm::event::KeyModifiers::NONE;
 const SH: crossterm::event::KeyModifiers = crossterm::event::KeyModifiers::SHIFT;
@@ -125,115 +125,6 @@ pub const BINDINGS: &[Binding] = &[
     ),
 ];
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Focus {
-    #[default]
-    Tree,
-    /// The n-th linked agenda item in the detail.
-    Links(usize),
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum View {
-    #[default]
-    Tree,
-    Compare,
-    Suggestions,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct State {
-    /// Whether the pane has asked for its data yet.
-    pub loaded: bool,
-    pub tree: Option<PolicyTree>,
-    /// Plans shown open (the first one opens on the first load).
-    pub open_plans: HashSet<i64>,
-    /// Nodes folded shut.
-    pub closed: HashSet<i64>,
-    /// The visible rows (recomputed when the tree or the folding changes).
-    pub rows: Vec<Row>,
-    pub cursor: usize,
-    pub focus: Focus,
-    pub view: View,
-    pub overlay: Option<Overlay>,
-    pub compare: Option<Comparison>,
-    pub compare_scroll: usize,
-    pub suggestions: Vec<Suggestion>,
-    pub suggestions_loading: bool,
-    pub suggestion_cursor: usize,
-    /// (item, node) suggestions the user rejected in this session.
-    pub rejected: HashSet<(i64, i64)>,
-    /// Select this node when the tree next loads (one just added or moved).
-    pub select_after_load: Option<i64>,
-}
-
-impl State {
-    /// Suggestions not rejected.
-    pub fn visible_suggestions(&self) -> Vec<&Suggestion> {
-        self.suggestions
-            .iter()
-            .filter(|g| !self.rejected.contains(&(g.item_id, g.node_id)))
-            .collect()
-    }
-
-    pub fn current_row(&self) -> Option<Row> {
-        self.rows.get(self.cursor).copied()
-    }
-
-    /// Recompute the visible rows, keeping the cursor on the same row.
-    pub fn rebuild_rows(&mut self) {
-        let Some(tree) = &self.tree else {
-            self.rows.clear();
-            return;
-        };
-        let keep = self.rows.get(self.cursor).and_then(|r| view::key(tree, *r));
-        self.rows = view::rows(tree, &self.open_plans, &self.closed);
-        if let Some(i) = keep.and_then(|k| view::find(tree, &self.rows, k)) {
-            self.cursor = i;
-        }
-        self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
-    }
-
-    /// Put the cursor on a node, opening its plan and ancestors.
-    pub fn select_node(&mut self, node_id: i64) -> bool {
-        let Some(tree) = &self.tree else {
-            return false;
-        };
-        let Some((p, i)) = view::locate(tree, node_id) else {
-            return false;
-        };
-        let plan = &tree.plans[p];
-        self.open_plans.insert(plan.id);
-        for a in view::ancestors(plan, i) {
-            self.closed.remove(&a);
-        }
-        self.rows = view::rows(tree, &self.open_plans, &self.closed);
-        if let Some(r) = view::find(tree, &self.rows, view::Key::Node(node_id)) {
-            self.cursor = r;
-        }
-        true
-    }
-}
-
-#[derive(Debug, Clone)]
-pub enum Request {
-    Load,
-    Suggest,
-    Write(Write),
-}
-
-#[derive(Debug, Clone)]
-pub enum Response {
-    Loaded(Box<PolicyTree>),
-    Suggestions(Vec<Suggestion>),
-    Written {
-        op: Box<Write>,
-        /// (change set, created id)
-        result: Result<(Option<i64>, Option<i64>), String>,
-    },
-    Failed(String),
-}
-
 fn send(ctx: &Ctx, r: Response) {
     ctx.send(super::PaneResponse::Policy(r));
 }
@@ -254,8 +145,8 @@ pub fn handle(ctx: &mut Ctx, req: Request) {
         },
         Request::Write(op) => {
             let applied = op.apply(ctx.store);
-            let resave = || crate::app::conflict::Resave::Policy(op.clone());
-            let Some(applied) = crate::app::conflict::catch(ctx.out, applied, resave) else {
+            let resave = || crate::app::msg::Resave::Policy(op.clone());
+            let Some(applied) = crate::app::msg::catch(ctx.out, applied, resave) else {
                 // The shared prompt asks; the tree shows their version.
                 handle(ctx, Request::Load);
                 return;

@@ -1,22 +1,24 @@
 //! The 進捗 (progress board) pane: reform items, policy initiatives and any
 //! node with progress entries or milestones, period by period (表), grouped
 //! by status (ボード), one item in full (詳細), and the 宿題 from the minutes.
-//! State, requests to the database thread, keys. Drawing: `ui::progress`.
+//! State, requests to the database thread, keys. Drawing: `draw`; state: `state`.
 
 pub mod detail;
+pub mod draw;
 mod keys;
+pub mod state;
 pub mod view;
 pub mod write;
 
+pub use crate::app::msg::progress::{Request, Response};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+pub use state::{Editing, Filter, State, View};
 
 use super::Ctx;
 use crate::app::action::Action as A;
 use crate::app::keymap::{Binding, Scope};
+use crate::app::msg::Requests;
 use crate::app::state::AppState;
-use crate::app::update::Requests;
-use crate::db::progress_board::{Period, ProgressData};
-use crate::ui::text_input::TextInput;
 pub use view::{BoardColumn, Row};
 pub use write::Write;
 
@@ -194,111 +196,6 @@ pub const BINDINGS: &[Binding] = &[
     ),
 ];
 
-/// What the pane shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum View {
-    /// Items × periods.
-    #[default]
-    Grid,
-    /// Items in columns by status.
-    Board,
-    /// One item at one period, every field.
-    Detail,
-    /// The 宿題 from the minutes.
-    Actions,
-}
-
-impl View {
-    pub fn label(self) -> &'static str {
-        match self {
-            View::Grid => "表",
-            View::Board => "ボード",
-            View::Detail => "詳細",
-            View::Actions => "宿題",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// Plan id.
-    pub plan: Option<i64>,
-    pub fiscal_year: Option<i32>,
-    pub department: Option<String>,
-    /// Status as of the focused period.
-    pub status: Option<String>,
-    /// Only overdue 宿題 and items with overdue milestones.
-    pub overdue: bool,
-    /// Fuzzy text on item titles (and 宿題 text).
-    pub text: TextInput,
-    /// The text filter has the keys.
-    pub typing: bool,
-}
-
-impl Filter {
-    pub fn is_active(&self) -> bool {
-        self.plan.is_some()
-            || self.fiscal_year.is_some()
-            || self.department.is_some()
-            || self.status.is_some()
-            || self.overdue
-            || !self.text.is_empty()
-    }
-}
-
-/// A field being edited in the detail view.
-#[derive(Debug, Clone)]
-pub struct Editing {
-    pub target: detail::Target,
-    pub label: String,
-    pub input: TextInput,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct State {
-    /// Whether the pane has asked for its data yet.
-    pub loaded: bool,
-    pub data: Option<ProgressData>,
-    pub view: View,
-    /// Where Esc from the detail goes.
-    pub back: View,
-    /// Western fiscal years (FY2013 H1) instead of 和暦 (H25上).
-    pub western: bool,
-    pub filter: Filter,
-    /// Derived from data and filter by `view::rebuild`.
-    pub rows: Vec<Row>,
-    pub periods: Vec<Period>,
-    pub board: Vec<BoardColumn>,
-    /// Indices into `data.actions`, in display order.
-    pub actions: Vec<usize>,
-    /// The selected item (node id) and period.
-    pub node: Option<i64>,
-    pub period: Option<Period>,
-    /// Selected field of the detail (index into `detail::fields`).
-    pub field: usize,
-    /// Selected 宿題 (index into `actions`).
-    pub action: usize,
-    pub editing: Option<Editing>,
-    /// The editor whose save is on its way to the database.
-    pub saving: Option<Editing>,
-}
-
-#[derive(Debug, Clone)]
-pub enum Request {
-    Load,
-    Write(Write),
-}
-
-#[derive(Debug, Clone)]
-pub enum Response {
-    Loaded(Box<ProgressData>),
-    Failed(String),
-    Written {
-        message: String,
-        result: Result<Option<i64>, String>,
-    },
-}
-
 fn send(ctx: &Ctx, r: Response) {
     ctx.send(super::PaneResponse::Progress(r));
 }
@@ -311,8 +208,8 @@ pub fn handle(ctx: &mut Ctx, req: Request) {
         },
         Request::Write(w) => {
             let applied = w.apply(ctx.store);
-            let resave = || crate::app::conflict::Resave::Progress(w.clone());
-            let Some(applied) = crate::app::conflict::catch(ctx.out, applied, resave) else {
+            let resave = || crate::app::msg::Resave::Progress(w.clone());
+            let Some(applied) = crate::app::msg::catch(ctx.out, applied, resave) else {
                 // The shared prompt asks; the board shows their version.
                 handle(ctx, Request::Load);
                 return;
@@ -374,11 +271,11 @@ pub fn on_enter(s: &mut AppState) -> Requests {
     vec![load()]
 }
 
-fn load() -> crate::app::worker::Request {
+fn load() -> crate::app::msg::Request {
     super::request(super::PaneRequest::Progress(Request::Load))
 }
 
-pub(crate) fn write(w: Write) -> crate::app::worker::Request {
+pub(crate) fn write(w: Write) -> crate::app::msg::Request {
     super::request(super::PaneRequest::Progress(Request::Write(w)))
 }
 

@@ -7,19 +7,23 @@
 //! the app, so a keystroke never waits for it; previews and related items
 //! are small reads answered here on the database thread.
 
+pub mod draw;
+pub mod state;
+pub use crate::app::msg::search::{Request, Response};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+pub use state::{IndexStatus, State};
 
 use super::{Ctx, PaneRequest, PaneResponse};
 use crate::app::action::Action;
 use crate::app::keymap::{self, Binding, Scope};
+use crate::app::msg::Requests;
+use crate::app::msg::{self as worker, Response as WorkerResponse};
 use crate::app::state::{first_of_month, AppState, Mode, Tab};
-use crate::app::update::Requests;
-use crate::app::worker::{self, Response as WorkerResponse};
-use crate::search::related::{related_for_meeting, RelatedGroup};
-use crate::search::resolve::{context, Context, ResultRow};
+use crate::search::related::related_for_meeting;
+use crate::search::resolve::context;
 use crate::search::service::{self, Event};
-use crate::search::{load, Index, Query};
-use crate::ui::text_input::{InputOutcome, TextInput};
+use crate::search::{load, Index};
+use crate::widget::text_input::InputOutcome;
 
 use crate::app::keymap::binding as bind;
 
@@ -116,79 +120,6 @@ pub const LIMIT: usize = 200;
 const PAGE: usize = 10;
 /// Related items per agenda item of a meeting.
 const RELATED_PER_ITEM: usize = 6;
-
-/// How far the index is.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum IndexStatus {
-    #[default]
-    NotStarted,
-    Building {
-        done: usize,
-        total: usize,
-    },
-    Ready {
-        entries: usize,
-        millis: u64,
-    },
-    Failed(String),
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct State {
-    /// The overlay is open and has the keys.
-    pub open: bool,
-    pub input: TextInput,
-    /// The number of the last query sent.
-    pub seq: u64,
-    /// The query the results answer (for highlighting).
-    pub shown: Query,
-    pub shown_seq: u64,
-    pub results: Vec<ResultRow>,
-    /// Entries matched in all.
-    pub total: usize,
-    pub error: Option<String>,
-    /// How long the last search took (microseconds).
-    pub micros: u64,
-    pub selected: usize,
-    /// The selected result in its meeting: (kind, id) and the context.
-    pub context: Option<(crate::search::DocKind, i64, Context)>,
-    pub index: IndexStatus,
-    /// Related items of the meeting shown in the calendar.
-    pub related: Option<(i64, Vec<RelatedGroup>)>,
-}
-
-impl State {
-    pub fn selected_row(&self) -> Option<&ResultRow> {
-        self.results.get(self.selected)
-    }
-}
-
-#[derive(Debug, Clone)]
-pub enum Request {
-    Query {
-        seq: u64,
-        text: String,
-    },
-    /// Related items for a meeting's detail.
-    Related(i64),
-    /// The context of a result, for the preview.
-    Context(Box<ResultRow>),
-    DataChanged,
-}
-
-#[derive(Debug, Clone)]
-pub enum Response {
-    Service(Event),
-    Related {
-        meeting_id: i64,
-        groups: Vec<RelatedGroup>,
-    },
-    Context {
-        kind: crate::search::DocKind,
-        id: i64,
-        context: Context,
-    },
-}
 
 /// The search index and its thread, kept on the database thread, and the
 /// small titles index for related items.
@@ -436,7 +367,7 @@ fn jump(s: &mut AppState) -> Requests {
             "運営方針「{}」の {} {}",
             n.plan,
             n.code,
-            crate::ui::text_input::truncate_to_width(&row.text, 30).0
+            crate::widget::text_input::truncate_to_width(&row.text, 30).0
         ));
         return super::on_enter(s, Tab::Policy);
     }

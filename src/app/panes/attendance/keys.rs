@@ -6,9 +6,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::{load, Request, State};
 use crate::app::action::Action;
 use crate::app::keymap::{self, Binding, Scope};
+use crate::app::msg::Requests;
 use crate::app::state::{AppState, Tab};
-use crate::app::update::Requests;
-use crate::ui::text_input::InputOutcome;
+use crate::widget::text_input::InputOutcome;
 
 /// An attendance-pane binding.
 const fn b(

@@ -7,11 +7,11 @@ use super::overlay::{
 use super::view::{self, Row};
 use super::{jump_to_meeting, open_link_picker, request, Focus, Request, State, View, Write};
 use crate::app::action::Action;
+use crate::app::msg::Requests;
 use crate::app::state::AppState;
-use crate::app::update::Requests;
 use crate::db::{NodeFields, NodeView, PlanView};
-use crate::ui::text_input::TextInput;
 use crate::wareki;
+use crate::widget::text_input::TextInput;
 
 /// Rows a page key moves by.
 const PAGE: usize = 10;

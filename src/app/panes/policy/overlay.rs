@@ -12,7 +12,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::app::action::Action;
 use crate::app::keymap::{self, Scope};
 use crate::db::NodeFields;
-use crate::ui::text_input::{InputOutcome, TextInput};
+use crate::widget::text_input::{InputOutcome, TextInput};
 
 #[derive(Debug, Clone)]
 pub enum Overlay {

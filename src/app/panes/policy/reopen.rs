@@ -2,8 +2,8 @@
 //! pane's editors opened again over their version with both versions in.
 
 use super::overlay::{FormTarget, NodeForm, Overlay, PickPurpose};
+use crate::app::msg::Requests;
 use crate::app::state::{AppState, Tab};
-use crate::app::update::Requests;
 use crate::db::NodeFields;
 
 /// The node form again, over `version`, with `fields` (the body already
@@ -95,7 +95,7 @@ pub fn after_error(s: &mut AppState, op: &super::Write) {
             label: label.clone(),
             fiscal_year: *fiscal_year,
             title: format!("{label}（保存できなかった入力。Enter でもう一度保存）"),
-            input: crate::ui::text_input::TextInput::with_text(text),
+            input: crate::widget::text_input::TextInput::with_text(text),
         }),
         _ => return,
     };

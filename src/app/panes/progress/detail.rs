@@ -1,5 +1,5 @@
 //! The detail of one item at one period, as a list of fields. The same list
-//! is drawn by `ui::progress` and walked by the keys, so what the cursor is
+//! is drawn by `progress::draw` and walked by the keys, so what the cursor is
 //! on is exactly what Enter edits.
 
 use super::view::{period_long, year_long};
@@ -11,58 +11,7 @@ use crate::db::progress_board::{
 use crate::model::Half;
 use crate::wareki::span;
 
-/// What editing a field changes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// A heading or a line to read only.
-    None,
-    Progress {
-        node: i64,
-        period: Period,
-        field: ProgressField,
-        version: Option<i64>,
-    },
-    Note {
-        node: i64,
-        existing: Option<(i64, i64)>,
-        label: String,
-        fiscal_year: Option<i32>,
-    },
-    Lead {
-        node: i64,
-        version: i64,
-    },
-    Budget {
-        node: i64,
-        version: i64,
-    },
-    CoDepartments {
-        node: i64,
-        shown: Vec<String>,
-    },
-    Indicator {
-        id: i64,
-        column: IndicatorColumn,
-        shown: String,
-    },
-    IndicatorActual {
-        id: i64,
-        period: Period,
-        shown: Option<String>,
-    },
-    Milestone {
-        id: i64,
-        shown: String,
-        span: span::Span,
-        done: bool,
-    },
-    NewMilestone {
-        node: i64,
-    },
-    NewIndicator {
-        node: i64,
-    },
-}
+pub use super::state::Target;
 
 /// How a field is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -255,128 +204,9 @@ pub fn fields(
         ),
     ];
     if let Some(p) = p {
-        let fy = p.fiscal_year;
-        let year = Period::new(fy, Half::Year);
-        f.push(Field::heading(period_long(p, western)));
-        let st = format!("状況（{}）", period_long(p, western));
-        f.push(progress_field(
-            it,
-            p,
-            ProgressField::Status,
-            st,
-            Kind::Status,
-        ));
-        let gr = format!("年度評価（{}）", year_long(fy, western));
-        f.push(progress_field(
-            it,
-            year,
-            ProgressField::Grade,
-            gr,
-            Kind::Grade,
-        ));
-        let y = year_long(fy, western);
-        f.push(progress_field(
-            it,
-            year,
-            ProgressField::Plan,
-            format!("計画（{y}）"),
-            Kind::Long,
-        ));
-        f.push(progress_field(
-            it,
-            year,
-            ProgressField::Actual,
-            format!("実績（{y}）"),
-            Kind::Long,
-        ));
-        if p.half != Half::Year {
-            let half = period_long(p, western);
-            if it.entry(p).is_some_and(|e| !e.plan.is_empty()) {
-                f.push(progress_field(
-                    it,
-                    p,
-                    ProgressField::Plan,
-                    format!("計画（{half}）"),
-                    Kind::Long,
-                ));
-            }
-            f.push(progress_field(
-                it,
-                p,
-                ProgressField::Actual,
-                format!("取組の状況（{half}）"),
-                Kind::Long,
-            ));
-        }
-        f.push(progress_field(
-            it,
-            p,
-            ProgressField::Note,
-            format!("備考（{}）", period_long(p, western)),
-            Kind::Long,
-        ));
-
-        f.push(Field::heading("指標"));
-        for ind in &it.indicators {
-            let unit = if ind.unit.is_empty() {
-                String::new()
-            } else {
-                format!("（{}）", ind.unit)
-            };
-            f.push(Field::new(
-                format!("指標{unit}"),
-                ind.name.clone(),
-                Kind::Short,
-                Target::Indicator {
-                    id: ind.id,
-                    column: IndicatorColumn::Name,
-                    shown: ind.name.clone(),
-                },
-            ));
-            f.push(Field::new(
-                "  目標",
-                ind.target.clone(),
-                Kind::Short,
-                Target::Indicator {
-                    id: ind.id,
-                    column: IndicatorColumn::Target,
-                    shown: ind.target.clone(),
-                },
-            ));
-            let v = ind.value(p);
-            let actual = v.map(|v| v.actual.clone()).unwrap_or_default();
-            let rate = achievement(&ind.target, &actual)
-                .map(|r| format!("  達成率 {r:.1}%"))
-                .unwrap_or_default();
-            f.push(Field::new(
-                format!("  実績（{}）{rate}", period_long(p, western)),
-                actual,
-                Kind::Short,
-                Target::IndicatorActual {
-                    id: ind.id,
-                    period: p,
-                    shown: v.map(|v| v.actual.clone()),
-                },
-            ));
-        }
-        f.push(Field::new(
-            "",
-            "指標を追加（i でも追加）",
-            Kind::Muted,
-            Target::NewIndicator { node },
-        ));
-
-        f.push(Field::heading(format!("年度の評価（{y}）")));
-        let initiative = it.level == "具体的取組"
-            || data
-                .plans
-                .get(it.plan)
-                .is_some_and(|pl| pl.kind == "運営方針");
-        let mut slots = vec!["取組工程・指標に対する評価", "課題・今後の方針"];
-        if initiative {
-            slots = vec!["中間振り返り", "自己評価"];
-        }
-        f.extend(note_fields(it, Some(fy), &slots, |_| true));
+        f.extend(period_fields(it, p, western));
+        f.extend(indicator_fields(it, p, western));
+        f.extend(year_note_fields(data, it, p.fiscal_year, western));
     }
 
     f.push(Field::heading("総合評価（計画期間）"));
@@ -406,6 +236,146 @@ pub fn fields(
         }
         f.extend(others);
     }
+    f
+}
+
+/// The period's heading, status, grade, plan, actual and note.
+fn period_fields(it: &ProgressItem, p: Period, western: bool) -> Vec<Field> {
+    let mut f = Vec::new();
+    let fy = p.fiscal_year;
+    let year = Period::new(fy, Half::Year);
+    f.push(Field::heading(period_long(p, western)));
+    let st = format!("状況（{}）", period_long(p, western));
+    f.push(progress_field(
+        it,
+        p,
+        ProgressField::Status,
+        st,
+        Kind::Status,
+    ));
+    let gr = format!("年度評価（{}）", year_long(fy, western));
+    f.push(progress_field(
+        it,
+        year,
+        ProgressField::Grade,
+        gr,
+        Kind::Grade,
+    ));
+    let y = year_long(fy, western);
+    f.push(progress_field(
+        it,
+        year,
+        ProgressField::Plan,
+        format!("計画（{y}）"),
+        Kind::Long,
+    ));
+    f.push(progress_field(
+        it,
+        year,
+        ProgressField::Actual,
+        format!("実績（{y}）"),
+        Kind::Long,
+    ));
+    if p.half != Half::Year {
+        let half = period_long(p, western);
+        if it.entry(p).is_some_and(|e| !e.plan.is_empty()) {
+            f.push(progress_field(
+                it,
+                p,
+                ProgressField::Plan,
+                format!("計画（{half}）"),
+                Kind::Long,
+            ));
+        }
+        f.push(progress_field(
+            it,
+            p,
+            ProgressField::Actual,
+            format!("取組の状況（{half}）"),
+            Kind::Long,
+        ));
+    }
+    f.push(progress_field(
+        it,
+        p,
+        ProgressField::Note,
+        format!("備考（{}）", period_long(p, western)),
+        Kind::Long,
+    ));
+    f
+}
+
+/// The item's indicators: name, target and actual at `p`, and "add".
+fn indicator_fields(it: &ProgressItem, p: Period, western: bool) -> Vec<Field> {
+    let node = it.node_id;
+    let mut f = Vec::new();
+    f.push(Field::heading("指標"));
+    for ind in &it.indicators {
+        let unit = if ind.unit.is_empty() {
+            String::new()
+        } else {
+            format!("（{}）", ind.unit)
+        };
+        f.push(Field::new(
+            format!("指標{unit}"),
+            ind.name.clone(),
+            Kind::Short,
+            Target::Indicator {
+                id: ind.id,
+                column: IndicatorColumn::Name,
+                shown: ind.name.clone(),
+            },
+        ));
+        f.push(Field::new(
+            "  目標",
+            ind.target.clone(),
+            Kind::Short,
+            Target::Indicator {
+                id: ind.id,
+                column: IndicatorColumn::Target,
+                shown: ind.target.clone(),
+            },
+        ));
+        let v = ind.value(p);
+        let actual = v.map(|v| v.actual.clone()).unwrap_or_default();
+        let rate = achievement(&ind.target, &actual)
+            .map(|r| format!("  達成率 {r:.1}%"))
+            .unwrap_or_default();
+        f.push(Field::new(
+            format!("  実績（{}）{rate}", period_long(p, western)),
+            actual,
+            Kind::Short,
+            Target::IndicatorActual {
+                id: ind.id,
+                period: p,
+                shown: v.map(|v| v.actual.clone()),
+            },
+        ));
+    }
+    f.push(Field::new(
+        "",
+        "指標を追加（i でも追加）",
+        Kind::Muted,
+        Target::NewIndicator { node },
+    ));
+    f
+}
+
+/// The notes of the fiscal year (which slots: by the plan's kind).
+fn year_note_fields(data: &ProgressData, it: &ProgressItem, fy: i32, western: bool) -> Vec<Field> {
+    let y = year_long(fy, western);
+    let mut f = Vec::new();
+    f.push(Field::heading(format!("年度の評価（{y}）")));
+    let initiative = it.level == "具体的取組"
+        || data
+            .plans
+            .get(it.plan)
+            .is_some_and(|pl| pl.kind == "運営方針");
+    let mut slots = vec!["取組工程・指標に対する評価", "課題・今後の方針"];
+    if initiative {
+        slots = vec!["中間振り返り", "自己評価"];
+    }
+    f.extend(note_fields(it, Some(fy), &slots, |_| true));
     f
 }
 

@@ -10,12 +10,12 @@ use super::view::{self, board_position, cycle, selected_item, status_at, Row};
 use super::{write, Editing, View, Write};
 use crate::app::action::Action as A;
 use crate::app::keymap::{self, Scope};
+use crate::app::msg::Requests;
 use crate::app::state::AppState;
-use crate::app::update::Requests;
 use crate::db::progress::ProgressField;
 use crate::db::progress_board::Period;
 use crate::model::Half;
-use crate::ui::text_input::{InputOutcome, TextInput};
+use crate::widget::text_input::{InputOutcome, TextInput};
 
 const PAGE: isize = 10;
 

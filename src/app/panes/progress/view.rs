@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
-use super::{State, View};
+use super::state::{State, View};
 use crate::db::progress_board::{Period, ProgressData, ProgressItem};
 use crate::model::Half;
 use crate::wareki;

@@ -5,11 +5,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
-use super::text_input::{display_width, truncate_to_width};
-use super::Theme;
 use crate::app::keymap::{self, Scope};
 use crate::app::prompt::filtered;
 use crate::app::state::{AppState, Mode, PromptPurpose, Tab};
+use crate::ui::Theme;
+use crate::widget::text_input::{display_width, truncate_to_width};
 
 pub fn tabs(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let mut spans = vec![Span::styled(" kusei ", theme.heading), Span::raw(" ")];
@@ -167,7 +167,7 @@ pub fn prompt(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         };
         frame.render_widget(
             Paragraph::new(Span::styled(
-                format!("  {mark}{}", super::sanitize::clean(c)),
+                format!("  {mark}{}", crate::ui::sanitize::clean(c)),
                 style,
             )),
             Rect {
@@ -255,7 +255,7 @@ pub fn help(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         height: h,
     };
     frame.render_widget(Clear, r);
-    super::title_bar(frame, Rect { height: 1, ..r }, "ヘルプ（キー一覧）", theme);
+    crate::ui::title_bar(frame, Rect { height: 1, ..r }, "ヘルプ（キー一覧）", theme);
     let col_w = w / cols as u16;
     for (c, chunk) in lines[first..]
         .chunks(body_rows.max(1))

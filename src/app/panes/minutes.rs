@@ -2,14 +2,17 @@
 //! Every change of the input line is sent to the database thread as a draft
 //! (coalesced there), so nothing typed is lost.
 
-use super::action::Action;
-use super::prompt;
-use super::state::*;
-use super::update::Requests;
-use super::worker::{Request, WriteOp};
-use crate::db::{EntryKind, ItemRow, OpinionRow};
+pub mod draw;
+
+use crate::app::action::Action;
+use crate::app::msg::Requests;
+use crate::app::msg::{Request, WriteOp};
+use crate::app::prompt;
+use crate::app::state::*;
+pub use crate::app::state::{current_item, selected_entry};
+use crate::db::EntryKind;
 use crate::model::OpinionKind;
-use crate::ui::text_input::{InputOutcome, TextInput};
+use crate::widget::text_input::{InputOutcome, TextInput};
 
 pub fn start(s: &mut AppState) -> Requests {
     if let Some(reason) = &s.read_only {
@@ -68,16 +71,6 @@ pub fn edit_input(s: &mut AppState, f: impl FnOnce(&mut TextInput) -> InputOutco
     }
 }
 
-pub fn current_item(s: &AppState) -> Option<&ItemRow> {
-    let m = s.minutes.as_ref()?;
-    s.calendar.detail.as_ref()?.items.get(m.item)
-}
-
-pub fn selected_entry(s: &AppState) -> Option<&OpinionRow> {
-    let m = s.minutes.as_ref()?;
-    current_item(s)?.opinions.get(m.entry)
-}
-
 /// Keep the item and entry indices inside what the meeting has.
 pub fn clamp(s: &mut AppState) {
     let Some(m) = s.minutes.as_mut() else { return };
@@ -90,24 +83,37 @@ pub fn clamp(s: &mut AppState) {
     m.entry = m.entry.min(n.saturating_sub(1));
 }
 
+/// Whether `a` is one of minute taking's own actions.
+pub fn owns(a: Action) -> bool {
+    matches!(
+        a,
+        Action::Submit
+            | Action::ToList
+            | Action::ToInput
+            | Action::LeaveMinutes
+            | Action::PrevItem
+            | Action::NextItem
+            | Action::PrevEntry
+            | Action::NextEntry
+            | Action::NewItem
+            | Action::ItemUp
+            | Action::ItemDown
+            | Action::TagSpeaker
+            | Action::MarkDecision
+            | Action::MarkAction
+            | Action::MarkOpinion
+            | Action::EditEntry
+            | Action::DeleteEntry
+    )
+}
+
 pub fn apply(s: &mut AppState, a: Action) -> Requests {
     if s.minutes.is_none() {
         return Vec::new();
     }
     match a {
         Action::Submit => submit(s),
-        Action::ToList => {
-            if let Some(m) = s.minutes.as_mut() {
-                if m.editing.take().is_some() {
-                    let back = m.stashed.take().unwrap_or_default();
-                    m.input.set_text(&back);
-                    s.info("編集をやめました");
-                    return Vec::new();
-                }
-            }
-            s.mode = Mode::MinutesList;
-            Vec::new()
-        }
+        Action::ToList => to_list(s),
         Action::ToInput => {
             s.mode = Mode::MinutesInput;
             Vec::new()
@@ -118,30 +124,8 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
             s.info("記録を終えました（下書きは保存されています）");
             vec![Request::Presence(None)]
         }
-        Action::PrevItem | Action::NextItem => {
-            let n = s.calendar.detail.as_ref().map_or(0, |d| d.items.len());
-            if let Some(m) = s.minutes.as_mut() {
-                m.item = if a == Action::PrevItem {
-                    m.item.saturating_sub(1)
-                } else {
-                    (m.item + 1).min(n.saturating_sub(1))
-                };
-                m.entry = usize::MAX;
-            }
-            clamp(s);
-            Vec::new()
-        }
-        Action::PrevEntry | Action::NextEntry => {
-            if let Some(m) = s.minutes.as_mut() {
-                m.entry = if a == Action::PrevEntry {
-                    m.entry.saturating_sub(1)
-                } else {
-                    m.entry.saturating_add(1)
-                };
-            }
-            clamp(s);
-            Vec::new()
-        }
+        Action::PrevItem | Action::NextItem => step_item(s, a),
+        Action::PrevEntry | Action::NextEntry => step_entry(s, a),
         Action::NewItem => {
             prompt::open_new_item(s);
             Vec::new()
@@ -160,45 +144,14 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
             prompt::open_speaker(s);
             Vec::new()
         }
-        Action::MarkDecision | Action::MarkOpinion => {
-            let Some(id) = selected_entry(s).map(|o| o.id) else {
-                return Vec::new();
-            };
-            let kind = if a == Action::MarkDecision {
-                OpinionKind::Decision
-            } else {
-                OpinionKind::Opinion
-            };
-            vec![Request::Write(WriteOp::SetKind {
-                id,
-                kind: EntryKind {
-                    kind,
-                    owner: None,
-                    due: None,
-                },
-            })]
-        }
+        Action::MarkDecision | Action::MarkOpinion => mark(s, a),
         Action::MarkAction => {
             if let Some(id) = selected_entry(s).map(|o| o.id) {
                 prompt::open_action_owner(s, id);
             }
             Vec::new()
         }
-        Action::EditEntry => {
-            let Some((id, version, text)) =
-                selected_entry(s).map(|o| (o.id, o.version, o.text.clone()))
-            else {
-                return Vec::new();
-            };
-            if let Some(m) = s.minutes.as_mut() {
-                m.stashed = Some(m.input.text().to_string());
-                m.input.set_text(&text);
-                m.editing = Some((id, version));
-            }
-            s.mode = Mode::MinutesInput;
-            s.info("編集中: Enter で保存、Esc でやめる");
-            Vec::new()
-        }
+        Action::EditEntry => edit_entry(s),
         Action::DeleteEntry => {
             if let Some(id) = selected_entry(s).map(|o| o.id) {
                 prompt::confirm_delete_entry(s, id);
@@ -207,6 +160,84 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
         }
         _ => Vec::new(),
     }
+}
+
+/// Leave the input for the list (or stop editing an entry).
+fn to_list(s: &mut AppState) -> Requests {
+    if let Some(m) = s.minutes.as_mut() {
+        if m.editing.take().is_some() {
+            let back = m.stashed.take().unwrap_or_default();
+            m.input.set_text(&back);
+            s.info("編集をやめました");
+            return Vec::new();
+        }
+    }
+    s.mode = Mode::MinutesList;
+    Vec::new()
+}
+
+/// The previous or next agenda item.
+fn step_item(s: &mut AppState, a: Action) -> Requests {
+    let n = s.calendar.detail.as_ref().map_or(0, |d| d.items.len());
+    if let Some(m) = s.minutes.as_mut() {
+        m.item = if a == Action::PrevItem {
+            m.item.saturating_sub(1)
+        } else {
+            (m.item + 1).min(n.saturating_sub(1))
+        };
+        m.entry = usize::MAX;
+    }
+    clamp(s);
+    Vec::new()
+}
+
+/// The previous or next entry of the item.
+fn step_entry(s: &mut AppState, a: Action) -> Requests {
+    if let Some(m) = s.minutes.as_mut() {
+        m.entry = if a == Action::PrevEntry {
+            m.entry.saturating_sub(1)
+        } else {
+            m.entry.saturating_add(1)
+        };
+    }
+    clamp(s);
+    Vec::new()
+}
+
+/// Mark the selected entry a decision or an opinion.
+fn mark(s: &mut AppState, a: Action) -> Requests {
+    let Some(id) = selected_entry(s).map(|o| o.id) else {
+        return Vec::new();
+    };
+    let kind = if a == Action::MarkDecision {
+        OpinionKind::Decision
+    } else {
+        OpinionKind::Opinion
+    };
+    vec![Request::Write(WriteOp::SetKind {
+        id,
+        kind: EntryKind {
+            kind,
+            owner: None,
+            due: None,
+        },
+    })]
+}
+
+/// Edit the selected entry in the input line.
+fn edit_entry(s: &mut AppState) -> Requests {
+    let Some((id, version, text)) = selected_entry(s).map(|o| (o.id, o.version, o.text.clone()))
+    else {
+        return Vec::new();
+    };
+    if let Some(m) = s.minutes.as_mut() {
+        m.stashed = Some(m.input.text().to_string());
+        m.input.set_text(&text);
+        m.editing = Some((id, version));
+    }
+    s.mode = Mode::MinutesInput;
+    s.info("編集中: Enter で保存、Esc でやめる");
+    Vec::new()
 }
 
 fn submit(s: &mut AppState) -> Requests {

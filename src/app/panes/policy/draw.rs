@@ -19,10 +19,10 @@ use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{title_bar, Theme};
 use crate::app::panes::policy::View;
 use crate::app::state::AppState;
 use crate::db::policy::group_kyen;
+use crate::ui::{title_bar, Theme};
 
 /// What a budget cell shows.
 pub fn budget_text(b: Option<i64>) -> String {

@@ -13,8 +13,8 @@ use super::{spans, tone_style, wrap};
 use crate::app::panes::progress::detail::{self, Field, Kind};
 use crate::app::panes::progress::view::{selected_item, tone};
 use crate::app::state::AppState;
-use crate::ui::text_input::{display_width, pad_to_width, truncate_to_width};
 use crate::ui::Theme;
+use crate::widget::text_input::{display_width, pad_to_width, truncate_to_width};
 
 const LABEL: usize = 10;
 

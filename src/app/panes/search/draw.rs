@@ -14,12 +14,12 @@ use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthChar;
 
-use super::text_input::{display_width, pad_to_width, truncate_to_width};
-use super::{title_bar, Theme};
 use crate::app::panes::search::{IndexStatus, State};
 use crate::app::state::AppState;
 use crate::search::{highlight, ContextLine, DocKind, Query, ResultRow};
+use crate::ui::{title_bar, Theme};
 use crate::wareki;
+use crate::widget::text_input::{display_width, pad_to_width, truncate_to_width};
 
 /// Columns of the place ("H29.8.21 第5回 (3)") in a result row.
 const PLACE_WIDTH: usize = 20;

@@ -7,13 +7,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::super::text_input::{display_width, pad_to_width, truncate_to_width};
-use super::super::Theme;
 use super::{budget_text, first_row};
 use crate::app::panes::policy::view::{self, Row};
 use crate::app::panes::policy::{Focus, State};
 use crate::db::{NodeView, PlanView, PolicyTree};
+use crate::ui::Theme;
 use crate::wareki;
+use crate::widget::text_input::{display_width, pad_to_width, truncate_to_width};
 
 /// Columns of the budget: "1,234,567" and a margin.
 const BUDGET_W: usize = 11;

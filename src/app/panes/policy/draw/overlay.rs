@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
-use super::super::text_input::{display_width, pad_to_width, TextInput};
-use super::super::Theme;
 use crate::app::panes::policy::overlay::{NodeForm, Overlay, Picker, FORM_LABELS};
 use crate::app::state::AppState;
+use crate::ui::Theme;
+use crate::widget::text_input::{display_width, pad_to_width, TextInput};
 
 /// Candidates shown at once.
 const SHOWN: usize = 12;

@@ -8,8 +8,8 @@ use ratatui::Frame;
 use super::{tone_style, window_top};
 use crate::app::panes::progress::view::{board_position, period_long, tone};
 use crate::app::state::AppState;
-use crate::ui::text_input::pad_to_width;
 use crate::ui::Theme;
+use crate::widget::text_input::pad_to_width;
 
 const MIN_COLUMN: usize = 16;
 

@@ -5,13 +5,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::super::text_input::{display_width, pad_to_width, truncate_to_width};
-use super::super::{title_bar, Theme};
 use super::{budget_text, first_row};
 use crate::app::panes::policy::compare::{Change, DiffRow};
 use crate::app::panes::policy::State;
 use crate::db::policy::group_kyen;
+use crate::ui::{title_bar, Theme};
 use crate::wareki;
+use crate::widget::text_input::{display_width, pad_to_width, truncate_to_width};
 
 fn body(area: Rect, skip: u16) -> Rect {
     Rect {

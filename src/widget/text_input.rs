@@ -12,11 +12,7 @@
 use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui::buffer::Buffer;
-use ratatui::layout::{Position, Rect};
-use ratatui::style::Style;
 use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
-use unicode_width::UnicodeWidthStr;
 
 /// Default cap on the total text size: 1 MiB.
 pub const DEFAULT_MAX_BYTES: usize = 1 << 20;
@@ -31,70 +27,9 @@ pub const NEWLINE_MARKER: &str = "\u{23CE}";
 const MAX_UNDO_STEPS: usize = 200;
 const MAX_UNDO_BYTES: usize = 16 << 20;
 
-/// Display columns: sum over grapheme clusters of [`cluster_width`], i.e.
-/// what this widget draws (`'\n'` is one column, like its marker).
-pub fn display_width(s: &str) -> usize {
-    s.graphemes(true).map(cluster_width).sum()
-}
-
-/// The half-width voiced marks ﾞ and ﾟ: Unicode makes them extend the
-/// character before them and unicode-width gives them no width, but
-/// terminals draw each in a column of its own (ｸﾞ takes two).
-fn is_halfwidth_mark(c: char) -> bool {
-    matches!(c, '\u{FF9E}' | '\u{FF9F}')
-}
-
-/// Columns a grapheme cluster takes in a terminal.
-pub fn cluster_width(g: &str) -> usize {
-    g.width() + g.chars().filter(|c| is_halfwidth_mark(*c)).count()
-}
-
-/// What to draw for a cluster so that it takes exactly [`cluster_width`]
-/// columns: ｸﾞ is drawn as グ (two columns either way); everything else as
-/// it is.
-pub fn display_cluster(g: &str) -> std::borrow::Cow<'_, str> {
-    use unicode_normalization::UnicodeNormalization;
-    if g.chars().any(is_halfwidth_mark) {
-        let composed: String = g.nfkc().collect();
-        if composed.width() == cluster_width(g) {
-            return composed.into();
-        }
-    }
-    g.into()
-}
-
-/// `s` made safe to hand to ratatui, which measures with unicode-width:
-/// every cluster drawn as [`display_cluster`].
-pub fn display_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(is_halfwidth_mark) {
-        return s.into();
-    }
-    s.graphemes(true)
-        .map(display_cluster)
-        .collect::<String>()
-        .into()
-}
-
-/// Cut `s` at a grapheme (hence char) boundary so it fits in `width` columns;
-/// appends nothing. Returns the kept text and the columns it uses.
-pub fn truncate_to_width(s: &str, width: usize) -> (String, usize) {
-    let (mut used, mut end) = (0, 0);
-    for (i, g) in s.grapheme_indices(true) {
-        if used + cluster_width(g) > width {
-            break;
-        }
-        used += cluster_width(g);
-        end = i + g.len();
-    }
-    (s[..end].to_string(), used)
-}
-
-/// Truncate `s` to `width` columns, then pad with spaces to exactly `width`.
-pub fn pad_to_width(s: &str, width: usize) -> String {
-    let (mut out, used) = truncate_to_width(s, width);
-    out.extend(std::iter::repeat_n(' ', width - used));
-    out
-}
+pub use super::width::{
+    cluster_width, display_cluster, display_safe, display_width, pad_to_width, truncate_to_width,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputError {
@@ -396,57 +331,8 @@ impl TextInput {
         self.view(width).1
     }
 
-    /// Draw into the first line of `area`, filling it with `style`; newline
-    /// markers and the placeholder use `style.patch(muted)`. A wide character
-    /// cut by either edge is left blank rather than drawn half.
-    pub fn render(&self, area: Rect, buf: &mut Buffer, style: Style, muted: Style) {
-        self.render_marked(area, buf, (style, muted), NEWLINE_MARKER);
-    }
-
-    /// [`Self::render`] with `newline` (one column wide: the glyph set's
-    /// marker) drawn for each line break.
-    pub fn render_marked(
-        &self,
-        area: Rect,
-        buf: &mut Buffer,
-        (style, muted): (Style, Style),
-        newline: &str,
-    ) {
-        if area.width == 0 || area.height == 0 {
-            return;
-        }
-        for x in area.left()..area.right() {
-            put(buf, x, area.y, " ", style);
-        }
-        let muted = style.patch(muted);
-        if self.text.is_empty() {
-            let cells = self.placeholder.graphemes(true);
-            draw(
-                buf,
-                area,
-                0,
-                cells.map(|g| (display_cluster(g), cluster_width(g), muted)),
-            );
-            return;
-        }
-        let cells = self.text.graphemes(true).map(|g| match g {
-            "\n" => (newline.into(), 1, muted),
-            g => (display_cluster(g), cluster_width(g), style),
-        });
-        draw(buf, area, self.scroll_for_width(area.width), cells);
-    }
-
-    /// Hardware cursor position for `area`: `area.x + caret_column - scroll`
-    /// (clamped inside the area), `area.y`.
-    pub fn cursor_position(&self, area: Rect) -> Position {
-        let (col, scroll) = self.view(area.width);
-        let off = u16::try_from(col - scroll).unwrap_or(u16::MAX);
-        let off = off.min(area.width.saturating_sub(1));
-        Position::new(area.x.saturating_add(off), area.y)
-    }
-
     /// (caret column, scroll) for a field `width` columns wide.
-    fn view(&self, width: u16) -> (usize, usize) {
+    pub(super) fn view(&self, width: u16) -> (usize, usize) {
         let (w, col) = (usize::from(width.max(1)), self.caret_column());
         let rest = self.text.get(self.caret..).unwrap_or("");
         let under = rest
@@ -602,35 +488,6 @@ fn sanitize(s: &str) -> String {
     out
 }
 
-fn put(buf: &mut Buffer, x: u16, y: u16, symbol: &str, style: Style) {
-    if let Some(cell) = buf.cell_mut((x, y)) {
-        cell.set_symbol(symbol).set_style(style);
-    }
-}
-
-/// Draw `(symbol, width, style)` cells from display column `scroll` on. The
-/// line is pre-filled with spaces, so graphemes cut by an edge and the
-/// continuation cells of wide graphemes stay blank.
-fn draw<'a>(
-    buf: &mut Buffer,
-    area: Rect,
-    scroll: usize,
-    cells: impl Iterator<Item = (std::borrow::Cow<'a, str>, usize, Style)>,
-) {
-    let (end, mut col) = (scroll + usize::from(area.width), 0);
-    for (symbol, w, style) in cells {
-        let start = col;
-        col += w;
-        if col > end {
-            break;
-        }
-        if w > 0 && start >= scroll {
-            let x = u16::try_from(start - scroll).unwrap_or(u16::MAX);
-            put(buf, area.x.saturating_add(x), area.y, &symbol, style);
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
     Space,
@@ -684,5 +541,6 @@ fn snap(s: &str, pos: usize, up: bool) -> usize {
     }
 }
 
+mod render;
 #[cfg(test)]
 mod tests;

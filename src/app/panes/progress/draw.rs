@@ -16,11 +16,11 @@ use ratatui::Frame;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-use super::text_input::{display_width, truncate_to_width};
-use super::{title_bar, Theme};
 use crate::app::panes::progress::view::{period_label, year_long, Tone};
 use crate::app::panes::progress::{State, View};
 use crate::app::state::AppState;
+use crate::ui::{title_bar, Theme};
+use crate::widget::text_input::{display_width, truncate_to_width};
 
 pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let p = &s.progress;

@@ -7,14 +7,14 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::wrap::{bullet_indent, wrap_lines};
+use crate::ui::wrap::{bullet_indent, wrap_lines};
 use ratatui::Frame;
 
-use super::{title_bar, Theme};
 use crate::app::state::{AppState, CalendarState};
 use crate::config::dates::DateStyle;
 use crate::db::{MeetingDetail, MeetingRow};
 use crate::model::OpinionKind;
+use crate::ui::{title_bar, Theme};
 use crate::wareki;
 
 /// Width of the month grid: 7 cells of 4 columns, plus a margin.
@@ -38,7 +38,8 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     meeting_list(frame, list, &s.calendar, s.dates, theme);
     match &s.calendar.detail {
         Some(d) => {
-            let related = super::search::related_lines(&s.search, d.meeting.id, theme);
+            let related =
+                crate::app::panes::search::draw::related_lines(&s.search, d.meeting.id, theme);
             meeting_detail(frame, detail, d, s, related, theme)
         }
         None => {
@@ -156,7 +157,7 @@ pub fn meeting_line(m: &MeetingRow) -> String {
         m.date.day(),
         wareki::weekday_ja(m.date.weekday()),
         time,
-        super::sanitize::clean(&m.place)
+        crate::ui::sanitize::clean(&m.place)
     )
 }
 

@@ -10,9 +10,9 @@ use ratatui::Frame;
 use super::window_top;
 use crate::app::state::AppState;
 use crate::db::progress_board::ActionItem;
-use crate::ui::text_input::pad_to_width;
 use crate::ui::Theme;
 use crate::wareki;
+use crate::widget::text_input::pad_to_width;
 
 const STATE: usize = 10;
 const DUE: usize = 10;

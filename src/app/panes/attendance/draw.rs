@@ -16,12 +16,12 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::Frame;
 
-use super::text_input::{display_width, truncate_to_width};
-use super::{title_bar, Theme};
 use crate::app::panes::attendance::{first_shown, view::rate, Page, State};
 use crate::app::state::AppState;
 use crate::db::attendance::Matrix;
+use crate::ui::{title_bar, Theme};
 use crate::wareki;
+use crate::widget::text_input::{display_width, truncate_to_width};
 
 /// A meeting column: 6 columns of text and one of space before it.
 const CELL_W: u16 = 6;

@@ -1,5 +1,8 @@
 use super::*;
-use ratatui::style::Color;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Color, Style};
+use unicode_width::UnicodeWidthStr;
 use InputOutcome::{Changed, Error, Moved, Unchanged, Unhandled};
 
 fn typed(s: &str) -> TextInput {

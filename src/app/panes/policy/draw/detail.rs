@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::super::{title_bar, Theme};
 use super::budget_text;
 use crate::app::panes::policy::actions::{MID_REVIEW, SELF_EVALUATION};
 use crate::app::panes::policy::compare::previous_plan;
@@ -15,6 +14,7 @@ use crate::app::panes::policy::view;
 use crate::app::panes::policy::Focus;
 use crate::app::state::AppState;
 use crate::db::{NodeView, PlanView, PolicyTree};
+use crate::ui::{title_bar, Theme};
 use crate::wareki;
 
 pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, t: &PolicyTree, theme: &Theme) {

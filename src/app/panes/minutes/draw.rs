@@ -6,14 +6,14 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::wrap::{bullet_indent, wrap_lines};
+use crate::ui::wrap::{bullet_indent, wrap_lines};
 use ratatui::Frame;
 
-use super::calendar::opinion_line;
-use super::text_input::{display_width, truncate_to_width};
-use super::{title_bar, Theme};
+use crate::app::panes::calendar::draw::opinion_line;
 use crate::app::state::{AppState, MinutesState, Mode};
 use crate::db::{ItemRow, MeetingDetail};
+use crate::ui::{title_bar, Theme};
+use crate::widget::text_input::{display_width, truncate_to_width};
 
 pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let (Some(m), Some(d)) = (&s.minutes, &s.calendar.detail) else {
@@ -35,7 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             mt.number,
             s.dates.date_weekday(mt.date),
             mt.place,
-            super::calendar::recording_note(d).replace("記録中", "ほかに記録中")
+            crate::app::panes::calendar::draw::recording_note(d).replace("記録中", "ほかに記録中")
         ),
         theme,
     );
@@ -74,7 +74,7 @@ fn agenda(
         .iter()
         .enumerate()
         .map(|(i, it)| {
-            let title = super::sanitize::clean(&it.title);
+            let title = crate::ui::sanitize::clean(&it.title);
             let label = format!(" ({}) {} [{}]", it.number, title, it.opinions.len());
             let (cut, _) = truncate_to_width(&label, left_w as usize);
             if i == current {

@@ -15,8 +15,8 @@ use crate::app::panes::progress::view::{period_label, period_long, selected_item
 use crate::app::state::AppState;
 use crate::db::progress_board::{Period, ProgressItem};
 use crate::model::{Half, Precision};
-use crate::ui::text_input::{display_width, pad_to_width};
 use crate::ui::Theme;
+use crate::widget::text_input::{display_width, pad_to_width};
 
 /// Columns of one period cell, and the gap before it.
 pub const CELL: usize = 12;

@@ -1,0 +1,32 @@
+//! What the search screen asks of the database thread, and the answers.
+
+use crate::search::related::RelatedGroup;
+use crate::search::resolve::{Context, ResultRow};
+use crate::search::service::Event;
+
+#[derive(Debug, Clone)]
+pub enum Request {
+    Query {
+        seq: u64,
+        text: String,
+    },
+    /// Related items for a meeting's detail.
+    Related(i64),
+    /// The context of a result, for the preview.
+    Context(Box<ResultRow>),
+    DataChanged,
+}
+
+#[derive(Debug, Clone)]
+pub enum Response {
+    Service(Event),
+    Related {
+        meeting_id: i64,
+        groups: Vec<RelatedGroup>,
+    },
+    Context {
+        kind: crate::search::DocKind,
+        id: i64,
+        context: Context,
+    },
+}
