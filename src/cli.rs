@@ -11,6 +11,7 @@ use crate::db::{OpenOptions, Store};
 use crate::sanitize::clean;
 use crate::{import, sample, wareki};
 
+mod audit_cmd;
 mod check;
 mod config_cmd;
 mod export;
@@ -118,8 +119,14 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// 監査ログの行が書き換え・削除されていないか検査する（されていれば終了コード 1）
-    Verify,
+    /// 監査ログとデータを検査する: 連鎖、番号の抜け、記録なしの書き換え・削除、以前に見た先頭との照合（問題があれば終了コード 1）
+    Verify {
+        /// 以前に控えた先頭の指紋（kusei audit head の 番号:16進）とも照合する（何度でも）
+        #[arg(long, value_name = "ID:HASH")]
+        head: Vec<String>,
+    },
+    /// 監査ログの先頭の短い指紋を出力する（控えておけば、後で verify --head で連鎖の作り直しを見つけられます）
+    Head,
     /// 変更を古い順に一覧する
     Log {
         /// この OS ユーザーの変更だけ
@@ -162,6 +169,8 @@ pub const EXIT_ERROR: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 pub fn main() -> ExitCode {
+    // This process remembers the audit heads it sees (see db::witness).
+    crate::db::witness::enable();
     let cli = match help::command()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m))
@@ -418,17 +427,8 @@ pub use crate::wareki::parse_fiscal_year;
 
 fn cmd_audit(store: &Store, what: AuditCommand) -> Result<ExitCode> {
     match what {
-        AuditCommand::Verify => match store.verify_audit()? {
-            None => {
-                let n = store.audit_entries()?.len();
-                crate::outln!("監査ログ {n} 件の連鎖 ok（書き換え・削除の跡はありません）");
-                Ok(ExitCode::SUCCESS)
-            }
-            Some(id) => {
-                crate::outln!("監査ログの {id} 番の行から連鎖が合いません: この行か前の行が書き換えられたか削除されています");
-                Ok(ExitCode::FAILURE)
-            }
-        },
+        AuditCommand::Verify { head } => audit_cmd::verify(store, &head),
+        AuditCommand::Head => audit_cmd::head(store),
         AuditCommand::Log {
             user,
             table,

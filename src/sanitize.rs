@@ -65,6 +65,20 @@ pub fn clean_keep_lines(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Like [`clean_keep_lines`] for documents with CRLF line ends (iCalendar,
+/// CSV): a CR before a newline is a line end and stays; any other CR is
+/// shown as a marker.
+pub fn clean_document(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| is_hostile(c) && c != '\r') && !s.replace("\r\n", "").contains('\r') {
+        return Cow::Borrowed(s);
+    }
+    let parts: Vec<String> = s
+        .split("\r\n")
+        .map(|line| clean_keep_lines(line).into_owned())
+        .collect();
+    Cow::Owned(parts.join("\r\n"))
+}
+
 /// JSON text (as serde_json writes it, which escapes C0 but not DEL, C1,
 /// bidi or zero-width characters) with every hostile character written as a
 /// `\uXXXX` escape. Such characters can only stand inside string literals,
@@ -133,6 +147,11 @@ mod tests {
         assert!(matches!(clean("ふつうの文"), Cow::Borrowed(_)));
         assert_eq!(clean_keep_lines("一\n\u{7}二"), "一\n⟨U+0007⟩二");
         assert_eq!(clean_keep_lines("一\r二"), "一⟨U+000D⟩二");
+        assert_eq!(
+            clean_document("A\r\nB\rC\u{1b}\r\n"),
+            "A\r\nB⟨U+000D⟩C⟨U+001B⟩\r\n"
+        );
+        assert!(matches!(clean_document("A\r\nB\r\n"), Cow::Borrowed(_)));
     }
 
     #[test]
@@ -154,7 +173,10 @@ mod tests {
 
     #[test]
     fn terminal_bytes_keep_lines() {
-        assert_eq!(bytes_for_terminal(b"a\x1b[2J\nb\x7f".to_vec()), b"a?[2J\nb?");
+        assert_eq!(
+            bytes_for_terminal(b"a\x1b[2J\nb\x7f".to_vec()),
+            b"a?[2J\nb?"
+        );
     }
 }
 

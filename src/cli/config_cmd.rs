@@ -51,16 +51,13 @@ pub fn run(s: &Settings, print_default: bool, check: bool, keys: bool) -> anyhow
             out,
             "テーマ: {}  記号: {}  日付: {}  下書きの保存間隔: {} ms",
             clean(&s.config.theme),
-            clean(&s.config.glyphs.name),
+            clean(s.config.glyphs.name),
             s.config.dates.name(),
             s.config.draft_interval.as_millis()
         )?;
     }
     for w in &s.warnings {
-        eprintln!(
-            "kusei: 注意: {}",
-            clean(&w.to_string())
-        );
+        eprintln!("kusei: 注意: {}", clean(&w.to_string()));
     }
     if s.warnings.is_empty() {
         if check {

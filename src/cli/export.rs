@@ -319,11 +319,11 @@ enum Kind {
     /// The JSON export (re-imported): `\uXXXX` escapes everywhere, the same
     /// data with nothing raw.
     Json,
-    /// CSV (re-imported, opened in spreadsheets): the data as it is to a
-    /// file or a pipe; visible markers on a terminal.
+    /// CSV and the published page (re-imported, opened in spreadsheets):
+    /// the data as it is to a file or a pipe; visible markers on a terminal.
     Table,
-    /// Documents for people (Markdown, HTML, iCalendar): visible markers
-    /// everywhere, files included.
+    /// Documents only for people (Markdown minutes, policy and progress,
+    /// iCalendar): visible markers everywhere, files included.
     Document,
 }
 
@@ -335,9 +335,9 @@ impl What {
             | What::Opinions(_)
             | What::Attendance(_)
             | What::PolicyCsv(_)
-            | What::ProgressCsv(_) => Kind::Table,
-            What::Publish { .. }
-            | What::Minutes(_)
+            | What::ProgressCsv(_)
+            | What::Publish { .. } => Kind::Table,
+            What::Minutes(_)
             | What::Ics(_)
             | What::PolicyMarkdown(_)
             | What::ProgressMarkdown(_) => Kind::Document,
@@ -357,7 +357,7 @@ fn neutralised(kind: Kind, bytes: Vec<u8>, terminal: bool) -> Vec<u8> {
     match kind {
         Kind::Json => sanitize::json(text).into_bytes(),
         Kind::Table if !terminal => text.into_bytes(),
-        Kind::Table | Kind::Document => sanitize::clean_keep_lines(&text).into_owned().into_bytes(),
+        Kind::Table | Kind::Document => sanitize::clean_document(&text).into_owned().into_bytes(),
     }
 }
 

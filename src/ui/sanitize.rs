@@ -18,4 +18,3 @@ pub fn scrub_buffer(buf: &mut ratatui::buffer::Buffer) {
         }
     }
 }
-
