@@ -179,7 +179,15 @@ pub fn main() -> ExitCode {
         Err(e) => {
             // --help and --version go to stdout with 0; mistakes to
             // stderr with 2. A closed pipe is nothing to report.
-            let _ = e.print();
+            // A mistake quotes the arguments as given: shown clean.
+            if e.use_stderr() {
+                eprint!(
+                    "{}",
+                    crate::sanitize::clean_keep_lines(&e.render().to_string())
+                );
+            } else {
+                let _ = e.print();
+            }
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
         }
     };

@@ -351,6 +351,10 @@ fn hostile_command_line_input_is_echoed_clean() {
     assert_clean("--head echo", &out, &[]);
     let (out, _) = in_pty(&w, &["search", "\u{1b}[2J\u{202e}"]);
     assert_clean("query echo", &out, &SGR);
+    let (out, code) = in_pty(&w, &["search", "--bogus\u{1b}]0;x\u{7}"]);
+    assert_eq!(code, Some(2));
+    assert_clean("usage error", &out, &[]);
+    assert!(String::from_utf8_lossy(&out).contains("--bogus"));
 }
 
 /// Standard base64 back to bytes (RFC 4648).
