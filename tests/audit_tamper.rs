@@ -391,6 +391,33 @@ fn every_writer_audits_what_it_writes() {
 }
 
 #[test]
+fn gen_into_a_new_file_starts_a_chain_that_verifies() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("gen.db");
+    let run = |args: &[&str]| {
+        bin::command(&db)
+            .env("XDG_STATE_HOME", dir.path().join("state"))
+            .args(args)
+            .output()
+            .expect("run")
+    };
+    let out = run(&["gen", "--opinions", "500", "--seed", "2"]);
+    assert!(out.status.success(), "{}", bin::stderr(&out));
+    let out = run(&["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(0), "{}", bin::stdout(&out));
+    let c = Connection::open(&db).expect("open");
+    let (rows, first): (i64, String) = c
+        .query_row(
+            "SELECT count(*), (SELECT prev_hash FROM audit_log WHERE id = 1) FROM audit_log",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("audit rows");
+    assert!(rows > 500, "{rows}");
+    assert_eq!(first, "");
+}
+
+#[test]
 fn check_reports_the_same_damage() {
     let c = Case::new();
     c.tamper("UPDATE opinions SET text = '書き換えた' WHERE id = 3;");

@@ -221,6 +221,7 @@ impl super::Store {
         let conn = &self.conn;
         let mut batch = None;
         let mut n = 0;
+        let mut prev = None;
         for (table, mark) in marks {
             let ids: Vec<i64> = conn
                 .prepare(&format!(
@@ -241,10 +242,54 @@ impl super::Store {
                         *batch.insert(conn.last_insert_rowid())
                     }
                 };
-                self.auditor.log(conn, b, table, id, "insert", None)?;
+                prev = bulk_insert_row(conn, &self.auditor, b, table, id, prev)?;
                 n += 1;
             }
         }
         Ok(n)
     }
+}
+
+/// One audit row of a bulk insert: the same row [`Auditor::log`] writes
+/// for an insert, with the previous hash carried along (`None` on the first
+/// row: read from the log) and the statements cached.
+fn bulk_insert_row(
+    conn: &Connection,
+    auditor: &Auditor,
+    batch: i64,
+    table: &str,
+    id: i64,
+    prev: Option<String>,
+) -> Result<Option<String>> {
+    let prev = match prev {
+        Some(p) => p,
+        None => conn
+            .query_row(
+                "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_default(),
+    };
+    let after = row_json(conn, table, id)?.map(|v| v.to_string());
+    let at = now_stamp();
+    let hash = chain_hash(
+        &prev,
+        batch,
+        &at,
+        &auditor.user,
+        auditor.uid,
+        table,
+        id,
+        "insert",
+        None,
+        after.as_deref(),
+    );
+    conn.prepare_cached(
+        "INSERT INTO audit_log (batch, at, os_user, uid, tbl, row_id, action, before, after, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'insert', NULL, ?7, ?8, ?9)",
+    )?
+    .execute(rusqlite::params![batch, at, auditor.user, auditor.uid, table, id, after, prev, hash])?;
+    Ok(Some(hash))
 }
