@@ -8,8 +8,10 @@ use anyhow::{bail, Context, Result};
 use clap::{FromArgMatches, Parser, Subcommand};
 
 use crate::db::{OpenOptions, Store};
+use crate::sanitize::clean;
 use crate::{import, sample, wareki};
 
+mod audit_cmd;
 mod check;
 mod config_cmd;
 mod export;
@@ -120,8 +122,14 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// 監査ログの行が書き換え・削除されていないか検査する（されていれば終了コード 1）
-    Verify,
+    /// 監査ログとデータを検査する: 連鎖、番号の抜け、記録なしの書き換え・削除、以前に見た先頭との照合（問題があれば終了コード 1）
+    Verify {
+        /// 以前に控えた先頭の指紋（kusei audit head の 番号:16進）とも照合する（何度でも）
+        #[arg(long, value_name = "ID:HASH")]
+        head: Vec<String>,
+    },
+    /// 監査ログの先頭の短い指紋を出力する（控えておけば、後で verify --head で連鎖の作り直しを見つけられます）
+    Head,
     /// 変更を古い順に一覧する
     Log {
         /// この OS ユーザーの変更だけ
@@ -164,6 +172,8 @@ pub const EXIT_ERROR: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 pub fn main() -> ExitCode {
+    // This process remembers the audit heads it sees (see db::witness).
+    crate::db::witness::enable();
     let cli = match help::command()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m))
@@ -172,7 +182,15 @@ pub fn main() -> ExitCode {
         Err(e) => {
             // --help and --version go to stdout with 0; mistakes to
             // stderr with 2. A closed pipe is nothing to report.
-            let _ = e.print();
+            // A mistake quotes the arguments as given: shown clean.
+            if e.use_stderr() {
+                eprint!(
+                    "{}",
+                    crate::sanitize::clean_keep_lines(&e.render().to_string())
+                );
+            } else {
+                let _ = e.print();
+            }
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
         }
     };
@@ -180,7 +198,7 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             let msg = format!("{e:#}");
-            eprintln!("kusei: {}", crate::ui::sanitize::clean_keep_lines(&msg));
+            eprintln!("kusei: {}", crate::sanitize::clean_keep_lines(&msg));
             if e.downcast_ref::<UsageError>().is_some() {
                 ExitCode::from(EXIT_USAGE)
             } else {
@@ -271,7 +289,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let mut store = open(&path, cli.read_only, cli.read_only || writes, !writes)?;
     if fresh_default && !cli.read_only && cli.command.is_none() {
         let report = sample::load(&mut store).context("サンプルデータを読み込めません")?;
-        eprintln!(
+        crate::errln!(
             "kusei: 新しいデータベース {} にサンプルデータを読み込みました（会議 {} 件、計画 {} 件）",
             path.display(),
             report.meetings_added,
@@ -334,7 +352,7 @@ fn dispatch(
         }) => cmd_link(&mut store, suggest, accept_all),
         Some(Command::Sample) => {
             let r = sample::load(&mut store)?;
-            println!(
+            crate::outln!(
                 "サンプルを読み込みました: 会議 {} 件追加、議題 {} 件、意見 {} 件、計画 {} 件、項目 {} 件、更新 {} 件",
                 r.meetings_added, r.items_added, r.opinions_added, r.plans_added, r.nodes_added, r.rows_updated
             );
@@ -343,7 +361,7 @@ fn dispatch(
         Some(Command::Check) => Ok(ExitCode::SUCCESS), // handled before opening
         Some(Command::Backup { dest }) => {
             let r = store.backup(&dest)?;
-            println!(
+            crate::outln!(
                 "バックアップしました: {}（{} バイト、検査 ok、主な行 {} 件）。戻すときは kusei を止めて cp {} {}",
                 dest.display(),
                 r.bytes,
@@ -371,7 +389,7 @@ fn open(path: &Path, read_only: bool, quiet: bool, defer_check: bool) -> Result<
     )?;
     if let Some(reason) = store.read_only_reason() {
         if !quiet {
-            eprintln!("kusei: {reason}");
+            crate::errln!("kusei: {reason}");
         }
     }
     Ok(store)
@@ -387,9 +405,9 @@ fn cmd_import(
     for f in files {
         let parsed = import::parse_file_with(f, import::policy::Options { partial })?;
         for w in &parsed.warnings {
-            eprintln!("kusei: 注意: {}", crate::ui::sanitize::clean_keep_lines(w));
+            crate::errln!("kusei: 注意: {w}");
         }
-        eprintln!(
+        crate::errln!(
             "kusei: {}: {}（{}）会議 {} 件、計画 {} 件",
             f.display(),
             parsed.kind.label_ja(),
@@ -400,14 +418,14 @@ fn cmd_import(
         if dry_run {
             // What each line of the page became, for checking before writing.
             for line in &parsed.report {
-                println!("{}", crate::ui::sanitize::clean_keep_lines(line));
+                crate::outln!("{line}");
             }
         }
         parts.push(parsed.dataset);
     }
     let data = import::combine(parts);
     if dry_run {
-        println!(
+        crate::outln!(
             "確認のみ: {} ファイルを読めました。何も書き込んでいません",
             files.len()
         );
@@ -415,9 +433,9 @@ fn cmd_import(
     }
     let r = store.import(&data)?;
     if r.changed_nothing() {
-        println!("変更はありません（すでに読み込み済みです）");
+        crate::outln!("変更はありません（すでに読み込み済みです）");
     } else {
-        println!(
+        crate::outln!(
             "読み込みました: 会議 {} 件追加・{} 件更新、議題 {} 件、意見 {} 件、計画 {} 件、項目 {} 件、その他の更新 {} 件",
             r.meetings_added,
             r.meetings_updated,
@@ -435,17 +453,8 @@ pub use crate::wareki::parse_fiscal_year;
 
 fn cmd_audit(store: &Store, what: AuditCommand) -> Result<ExitCode> {
     match what {
-        AuditCommand::Verify => match store.verify_audit()? {
-            None => {
-                let n = store.audit_entries()?.len();
-                println!("監査ログ {n} 件の連鎖 ok（書き換え・削除の跡はありません）");
-                Ok(ExitCode::SUCCESS)
-            }
-            Some(id) => {
-                println!("監査ログの {id} 番の行から連鎖が合いません: この行か前の行が書き換えられたか削除されています");
-                Ok(ExitCode::FAILURE)
-            }
-        },
+        AuditCommand::Verify { head } => audit_cmd::verify(store, &head),
+        AuditCommand::Head => audit_cmd::head(store),
         AuditCommand::Log {
             user,
             table,
@@ -476,14 +485,14 @@ fn cmd_audit(store: &Store, what: AuditCommand) -> Result<ExitCode> {
                 let row = e.after.as_deref().or(e.before.as_deref()).unwrap_or("");
                 let what = audit_summary(row);
                 let (what, _) = crate::widget::text_input::truncate_to_width(&what, 100);
-                println!(
+                crate::outln!(
                     "{}\t{}\t{}\t{}#{}\t{}",
-                    e.at,
-                    e.os_user,
-                    e.action,
-                    e.table,
+                    clean(&e.at),
+                    clean(&e.os_user),
+                    clean(&e.action),
+                    clean(&e.table),
                     e.row_id,
-                    crate::ui::sanitize::clean(&what)
+                    clean(&what)
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -512,27 +521,27 @@ fn cmd_link(store: &mut Store, suggest: bool, accept_all: bool) -> Result<ExitCo
     }
     let list = store.link_suggestions()?;
     for g in &list {
-        println!(
+        crate::outln!(
             "{} 第{}回 ({}) {}\t{} {}{} {}\t共通: {}",
             wareki::format_date(g.date),
             g.meeting_number,
             g.item_number,
-            g.item_title,
-            g.plan_title,
-            g.level,
-            g.code,
-            g.node_title,
-            g.topics.join("、")
+            clean(&g.item_title),
+            clean(&g.plan_title),
+            clean(&g.level),
+            clean(&g.code),
+            clean(&g.node_title),
+            clean(&g.topics.join("、"))
         );
     }
     if list.is_empty() {
-        println!("関連づけの候補はありません");
+        crate::outln!("関連づけの候補はありません");
     } else if accept_all {
         let pairs: Vec<(i64, i64)> = list.iter().map(|g| (g.item_id, g.node_id)).collect();
         let n = store.add_links(&pairs)?;
-        println!("{n} 件を関連づけました");
+        crate::outln!("{n} 件を関連づけました");
     } else {
-        println!(
+        crate::outln!(
             "候補 {} 件（関連づけるには app の運営方針タブで s、またはすべてなら --accept-all）",
             list.len()
         );

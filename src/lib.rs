@@ -9,6 +9,7 @@ pub mod export;
 pub mod import;
 pub mod model;
 pub mod sample;
+pub mod sanitize;
 pub mod search;
 pub mod ui;
 pub mod wareki;

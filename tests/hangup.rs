@@ -270,7 +270,14 @@ fn recovery_files(home: &Path) -> Vec<PathBuf> {
     let Ok(rd) = std::fs::read_dir(state_dir(home)) else {
         return Vec::new();
     };
-    let mut v: Vec<PathBuf> = rd.map(|e| e.unwrap().path()).collect();
+    // The state directory also holds the audit-log witnesses (witness/).
+    let mut v: Vec<PathBuf> = rd
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("recovery-"))
+        })
+        .collect();
     v.sort();
     v
 }

@@ -96,9 +96,11 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// The bytes that put `text` on the clipboard.
+/// The bytes that put `text` on the clipboard. Control, bidi and
+/// zero-width characters of the data go on the clipboard as visible markers
+/// (a paste into a shell or an editor must not carry them).
 pub fn osc52(text: &str, wrap: Wrap) -> Vec<u8> {
-    let payload = base64(text.as_bytes());
+    let payload = base64(crate::sanitize::clean_keep_lines(text).as_bytes());
     match wrap {
         Wrap::None => format!("\x1b]52;c;{payload}\x07").into_bytes(),
         Wrap::Tmux => format!("\x1bPtmux;\x1b\x1b]52;c;{payload}\x07\x1b\\").into_bytes(),

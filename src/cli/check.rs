@@ -23,13 +23,13 @@ struct Findings {
 impl Findings {
     fn problem(&mut self, s: impl Into<String>) {
         let s = s.into();
-        println!("問題: {s}");
+        crate::outln!("問題: {s}");
         self.problems.push(s);
     }
 
     fn note(&mut self, s: impl Into<String>) {
         let s = s.into();
-        println!("注意（共有）: {s}");
+        crate::outln!("注意（共有）: {s}");
         self.notes.push(s);
     }
 }
@@ -57,11 +57,11 @@ pub fn run(path: &Path, read_only: bool) -> Result<ExitCode> {
         } else {
             "中身"
         };
-        println!(
+        crate::outln!(
             "{lead}: 整合性 ok、外部キー ok、監査ログ {audit_rows} 件の連鎖 ok（スキーマ {schema}）"
         );
     }
-    println!(
+    crate::outln!(
         "まとめ: {}: 問題 {} 件、注意 {} 件（空き {}）",
         path.display(),
         f.problems.len(),

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use crate::app::keymap::{custom::action_name, key_label, Scope};
 use crate::app::settings::Settings;
 use crate::config::{display_path, DEFAULT_TOML};
+use crate::sanitize::clean;
 
 pub fn run(s: &Settings, print_default: bool, check: bool, keys: bool) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
@@ -34,12 +35,12 @@ pub fn run(s: &Settings, print_default: bool, check: bool, keys: bool) -> anyhow
     }
     if !check {
         match (&s.path, crate::config::config_path()) {
-            (Some(p), _) => writeln!(out, "設定ファイル: {}", display_path(p))?,
+            (Some(p), _) => writeln!(out, "設定ファイル: {}", clean(&display_path(p)))?,
             (None, Some((p, _))) => writeln!(
                 out,
                 "設定ファイル: {}（まだありません。kusei config --print-default > {} で作れます）",
-                display_path(&p),
-                display_path(&p)
+                clean(&display_path(&p)),
+                clean(&display_path(&p))
             )?,
             (None, None) => writeln!(
                 out,
@@ -49,17 +50,14 @@ pub fn run(s: &Settings, print_default: bool, check: bool, keys: bool) -> anyhow
         writeln!(
             out,
             "テーマ: {}  記号: {}  日付: {}  下書きの保存間隔: {} ms",
-            s.config.theme,
-            s.config.glyphs.name,
+            clean(&s.config.theme),
+            clean(s.config.glyphs.name),
             s.config.dates.name(),
             s.config.draft_interval.as_millis()
         )?;
     }
     for w in &s.warnings {
-        eprintln!(
-            "kusei: 注意: {}",
-            crate::ui::sanitize::clean(&w.to_string())
-        );
+        eprintln!("kusei: 注意: {}", clean(&w.to_string()));
     }
     if s.warnings.is_empty() {
         if check {

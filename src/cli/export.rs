@@ -313,24 +313,64 @@ fn bytes(store: &Store, p: &Plan) -> Result<Vec<u8>> {
     })
 }
 
+/// What the output is for, which decides how hostile characters leave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// The JSON export (re-imported): `\uXXXX` escapes everywhere, the same
+    /// data with nothing raw.
+    Json,
+    /// CSV and the published page (re-imported, opened in spreadsheets):
+    /// the data as it is to a file or a pipe; visible markers on a terminal.
+    Table,
+    /// Documents only for people (Markdown minutes, policy and progress,
+    /// iCalendar): visible markers everywhere, files included.
+    Document,
+}
+
+impl What {
+    fn kind(&self) -> Kind {
+        match self {
+            What::Json => Kind::Json,
+            What::Meetings(_)
+            | What::Opinions(_)
+            | What::Attendance(_)
+            | What::PolicyCsv(_)
+            | What::ProgressCsv(_)
+            | What::Publish { .. } => Kind::Table,
+            What::Minutes(_)
+            | What::Ics(_)
+            | What::PolicyMarkdown(_)
+            | What::ProgressMarkdown(_) => Kind::Document,
+        }
+    }
+}
+
+/// The bytes of the export made safe for where they go (see [`Kind`]).
+fn neutralised(kind: Kind, bytes: Vec<u8>, terminal: bool) -> Vec<u8> {
+    use crate::sanitize;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        // Shift_JIS CSV: on a terminal, control bytes become `?`.
+        Err(e) if terminal => return sanitize::bytes_for_terminal(e.into_bytes()),
+        Err(e) => return e.into_bytes(),
+    };
+    match kind {
+        Kind::Json => sanitize::json(text).into_bytes(),
+        Kind::Table if !terminal => text.into_bytes(),
+        Kind::Table | Kind::Document => sanitize::clean_document(&text).into_owned().into_bytes(),
+    }
+}
+
 /// Writes the export.
 pub fn run(store: &Store, p: Plan) -> Result<ExitCode> {
+    use std::io::IsTerminal;
     let bytes = bytes(store, &p)?;
+    let kind = p.what.kind();
     match &p.output {
-        Some(path) => std::fs::write(path, bytes)
+        Some(path) => std::fs::write(path, neutralised(kind, bytes, false))
             .with_context(|| format!("{} に書き込めません", path.display()))?,
         None => {
-            use std::io::IsTerminal;
-            // Data goes out as it is to a file or a pipe; a terminal gets
-            // control characters as visible markers, never as commands.
-            let bytes = match std::str::from_utf8(&bytes) {
-                Ok(text) if std::io::stdout().is_terminal() => {
-                    crate::ui::sanitize::clean_keep_lines(text)
-                        .into_owned()
-                        .into_bytes()
-                }
-                _ => bytes,
-            };
+            let bytes = neutralised(kind, bytes, std::io::stdout().is_terminal());
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth a message.
             if let Err(e) = out.write_all(&bytes).and_then(|_| out.flush()) {

@@ -121,22 +121,25 @@ pub fn row_json(conn: &Connection, table: &str, id: i64) -> Result<Option<Value>
     let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
     let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
     let row = stmt
-        .query_row([id], |r| {
-            let mut obj = Map::new();
-            for (i, name) in names.iter().enumerate() {
-                let v = match r.get_ref(i)? {
-                    ValueRef::Null => Value::Null,
-                    ValueRef::Integer(n) => Value::from(n),
-                    ValueRef::Real(f) => Value::from(f),
-                    ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
-                    ValueRef::Blob(b) => Value::from(format!("<{} bytes>", b.len())),
-                };
-                obj.insert(name.clone(), v);
-            }
-            Ok(Value::Object(obj))
-        })
+        .query_row([id], |r| row_map(r, &names).map(Value::Object))
         .optional()?;
     Ok(row)
+}
+
+/// The columns of a row as a JSON object: the form of after-images.
+pub(super) fn row_map(r: &rusqlite::Row, names: &[String]) -> rusqlite::Result<Map<String, Value>> {
+    let mut obj = Map::new();
+    for (i, name) in names.iter().enumerate() {
+        let v = match r.get_ref(i)? {
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(n) => Value::from(n),
+            ValueRef::Real(f) => Value::from(f),
+            ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
+            ValueRef::Blob(b) => Value::from(format!("<{} bytes>", b.len())),
+        };
+        obj.insert(name.clone(), v);
+    }
+    Ok(obj)
 }
 
 pub fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
@@ -191,4 +194,102 @@ pub fn verify_chain(conn: &Connection) -> Result<Option<i64>> {
         prev = stored;
     }
     Ok(None)
+}
+
+impl super::Store {
+    /// The highest id of every data table: taken before a bulk insert that
+    /// does not go through [`super::Tx`] (see [`Self::audit_bulk_inserts`]).
+    pub fn high_water(&self) -> Result<Vec<(&'static str, i64)>> {
+        let mut marks = Vec::new();
+        for table in super::audit_verify::DATA_TABLES {
+            let max: Option<i64> = self
+                .conn
+                .query_row(&format!("SELECT max(id) FROM {table}"), [], |r| r.get(0))
+                .optional()?
+                .flatten();
+            marks.push((*table, max.unwrap_or(0)));
+        }
+        Ok(marks)
+    }
+
+    /// Inside the caller's own `BEGIN IMMEDIATE` transaction, after a bulk
+    /// insert with prepared statements (`kusei gen`): record every data row
+    /// above `marks` that has no audit record as an insert, in one change
+    /// set named `label`. Rows below the marks are never adopted (a row
+    /// written behind kusei's back stays unrecorded, and verify names it).
+    pub fn audit_bulk_inserts(&self, marks: &[(&'static str, i64)], label: &str) -> Result<usize> {
+        let conn = &self.conn;
+        let mut batch = None;
+        let mut n = 0;
+        let mut prev = None;
+        for (table, mark) in marks {
+            let ids: Vec<i64> = conn
+                .prepare(&format!(
+                    "SELECT id FROM {table} t WHERE id > ?1 AND NOT EXISTS
+                       (SELECT 1 FROM audit_log a WHERE a.tbl = ?2 AND a.row_id = t.id)
+                     ORDER BY id"
+                ))?
+                .query_map(rusqlite::params![mark, table], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for id in ids {
+                let b = match batch {
+                    Some(b) => b,
+                    None => {
+                        conn.execute(
+                            "INSERT INTO batches (at, os_user, label) VALUES (?1, ?2, ?3)",
+                            rusqlite::params![now_stamp(), self.auditor.user, label],
+                        )?;
+                        *batch.insert(conn.last_insert_rowid())
+                    }
+                };
+                prev = bulk_insert_row(conn, &self.auditor, b, table, id, prev)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// One audit row of a bulk insert: the same row [`Auditor::log`] writes
+/// for an insert, with the previous hash carried along (`None` on the first
+/// row: read from the log) and the statements cached.
+fn bulk_insert_row(
+    conn: &Connection,
+    auditor: &Auditor,
+    batch: i64,
+    table: &str,
+    id: i64,
+    prev: Option<String>,
+) -> Result<Option<String>> {
+    let prev = match prev {
+        Some(p) => p,
+        None => conn
+            .query_row(
+                "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_default(),
+    };
+    let after = row_json(conn, table, id)?.map(|v| v.to_string());
+    let at = now_stamp();
+    let hash = chain_hash(
+        &prev,
+        batch,
+        &at,
+        &auditor.user,
+        auditor.uid,
+        table,
+        id,
+        "insert",
+        None,
+        after.as_deref(),
+    );
+    conn.prepare_cached(
+        "INSERT INTO audit_log (batch, at, os_user, uid, tbl, row_id, action, before, after, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'insert', NULL, ?7, ?8, ?9)",
+    )?
+    .execute(rusqlite::params![batch, at, auditor.user, auditor.uid, table, id, after, prev, hash])?;
+    Ok(Some(hash))
 }

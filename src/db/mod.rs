@@ -9,6 +9,7 @@
 
 pub mod attendance;
 mod audit;
+pub mod audit_verify;
 pub mod conflict;
 pub mod diagnose;
 pub mod drafts;
@@ -24,6 +25,7 @@ pub mod progress_board;
 mod queries;
 mod undo;
 mod upkeep;
+pub mod witness;
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -347,6 +349,7 @@ impl Store {
         for attempt in 1..=WRITE_ATTEMPTS {
             match self.try_write(&mut f) {
                 Ok(value) => {
+                    witness::observe(&self.conn, &self.path);
                     self.bound_wal();
                     return Ok(value);
                 }

@@ -196,9 +196,17 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()?;
         problems.extend(fk);
-        if let Some(id) = audit::verify_chain(&self.conn)? {
+        // The same verification as `kusei audit verify`, the first findings.
+        let witnesses: Vec<_> = super::witness::read(&self.path).into_iter().collect();
+        let audit = super::audit_verify::verify(&self.conn, &witnesses)?;
+        const SHOWN: usize = 10;
+        for f in audit.findings.iter().take(SHOWN) {
+            problems.push(crate::sanitize::clean(&f.message).into_owned());
+        }
+        if audit.findings.len() > SHOWN {
             problems.push(format!(
-                "監査ログ: {id} 番の行から連鎖が合いません（書き換えか削除の跡です）"
+                "監査ログ: ほか {} 件（kusei audit verify ですべて）",
+                audit.findings.len() - SHOWN
             ));
         }
         let audit_rows = self

@@ -81,7 +81,7 @@ pub fn cmd_search(store: &Store, a: &SearchArgs) -> Result<ExitCode> {
         }
     }
     if !a.json {
-        eprintln!(
+        crate::errln!(
             "{} 件中 {} 件（索引 {} 件 {:.0} ms、検索 {:.1} ms）",
             total,
             rows.len(),
@@ -135,7 +135,7 @@ fn write_lines(
     color: bool,
 ) -> std::io::Result<()> {
     for r in rows {
-        let [date, meeting, item, kind] = fields(r);
+        let [date, meeting, item, kind] = fields(r).map(|f| one_line(&f));
         let text = one_line(&r.text);
         if !color {
             writeln!(out, "{date}\t{meeting}\t{item}\t{kind}\t{text}")?;
@@ -159,9 +159,11 @@ fn write_lines(
     Ok(())
 }
 
-/// Newlines and tabs would break the one-result-per-line output.
+/// Newlines and tabs would break the one-result-per-line output; control,
+/// bidi and zero-width characters become visible markers (never raw bytes,
+/// on a terminal or piped).
 fn one_line(s: &str) -> String {
-    s.replace(['\n', '\r', '\t'], " ")
+    crate::sanitize::clean(&s.replace('\r', " ")).into_owned()
 }
 
 #[derive(Serialize)]
@@ -207,8 +209,10 @@ fn write_json(
         total,
         results,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    // serde_json escapes C0 only: C1, DEL, bidi and zero-width characters
+    // become \uXXXX escapes too (the same data, nothing raw).
+    let json = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
+    writeln!(out, "{}", crate::sanitize::json(json))
 }
 
 pub fn cmd_gen(store: &mut Store, a: &GenArgs) -> Result<ExitCode> {
@@ -228,7 +232,7 @@ pub fn cmd_gen(store: &mut Store, a: &GenArgs) -> Result<ExitCode> {
     if let Some(mut f) = file {
         f.flush()?;
     }
-    println!(
+    crate::outln!(
         "合成データを書き込みました: 会議体 {} 件、会議 {} 件、議題 {} 件、意見 {} 件（{:.1} 秒、seed {}）",
         r.committees,
         r.meetings,

@@ -146,9 +146,19 @@ pub fn generate(
     let mut rng = Rng::new(seed);
     let mut report = SynthReport::default();
     conn.execute_batch("BEGIN IMMEDIATE")?;
-    let r = fill(conn, &mut rng, opinions, &mut report, &mut lines);
+    // Every row written is audited, in the same transaction.
+    let r = store.high_water().map_err(db_error).and_then(|marks| {
+        fill(conn, &mut rng, opinions, &mut report, &mut lines)?;
+        store
+            .audit_bulk_inserts(&marks, "合成データ（kusei gen）")
+            .map_err(db_error)?;
+        Ok(())
+    });
     match r {
-        Ok(()) => conn.execute_batch("COMMIT")?,
+        Ok(()) => {
+            conn.execute_batch("COMMIT")?;
+            crate::db::witness::observe(conn, store.path());
+        }
         Err(e) => {
             let _ = conn.execute_batch("ROLLBACK");
             return Err(e);
@@ -338,6 +348,10 @@ impl<'c> Writer<'c> {
         ])?;
         Ok(text)
     }
+}
+
+fn db_error(e: crate::db::StoreError) -> SearchError {
+    SearchError::Build(e.to_string())
 }
 
 /// A weekday in the `number`-th month of the fiscal year.
