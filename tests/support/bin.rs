@@ -10,6 +10,11 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_kusei");
 pub fn command(db: &Path) -> Command {
     let mut c = Command::new(BIN);
     c.arg("--db").arg(db).env_remove("KUSEI_DB");
+    // Witnesses and recovery files go beside the test's database, not into
+    // the real home of whoever runs the tests.
+    if let Some(dir) = db.parent() {
+        c.env("XDG_STATE_HOME", dir.join(".state"));
+    }
     c
 }
 
