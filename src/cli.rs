@@ -235,54 +235,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         (None, None) => (default_db_path(), true),
     };
     let fresh_default = is_default && !path.exists();
-    // Commands that only read never create a database: a typo in --db
-    // would otherwise answer "not found" from a new empty file.
-    let reads_only = matches!(
-        cli.command,
-        Some(
-            Command::Search(_)
-                | Command::Export(_)
-                | Command::Check
-                | Command::Audit { .. }
-                | Command::Backup { .. }
-                | Command::Link {
-                    accept_all: false,
-                    ..
-                }
-        )
-    );
-    if reads_only {
-        use crate::db::diagnose::{Facts, Problem};
-        if let Some(p @ Problem::Missing(_)) = Facts::of(&path).refusal(true) {
-            return Err(p.into());
-        }
-    }
-    if let Some(f) = file_args(&cli.command)
-        .into_iter()
-        .find(|f| crate::db::files::is_database_file(&path, f))
-    {
-        bail!(
-            "{}: データベース {} そのもの（か -wal/-shm）です。読み込みや書き出しには別のファイルを指定してください",
-            f.display(),
-            path.display()
-        );
-    }
+    refuse_before_opening(&cli.command, &path)?;
     if let Some(Command::Check) = cli.command {
         return check::run(&path, cli.read_only);
     }
     // A write command reports a read-only store through its own error.
-    let writes = matches!(
-        cli.command,
-        Some(
-            Command::Import { .. }
-                | Command::Sample
-                | Command::Gen(_)
-                | Command::Link {
-                    accept_all: true,
-                    ..
-                }
-        )
-    );
+    let writes = writes(&cli.command);
     // quick_check reads the whole file: writing commands run it before they
     // write; the app runs it on its database thread after the first frame;
     // commands that only read do not need it.
@@ -297,6 +255,60 @@ fn run(cli: Cli) -> Result<ExitCode> {
         );
     }
     dispatch(cli.command, store, settings, export_plan, &path).map_err(|e| corrupt_said(e, &path))
+}
+
+/// Commands that change the database.
+fn writes(command: &Option<Command>) -> bool {
+    matches!(
+        command,
+        Some(
+            Command::Import { .. }
+                | Command::Sample
+                | Command::Gen(_)
+                | Command::Link {
+                    accept_all: true,
+                    ..
+                }
+        )
+    )
+}
+
+/// What is refused before the database is opened: a command that only
+/// reads on a database that does not exist (a typo in --db would otherwise
+/// answer "not found" from a new empty file), and the database or its
+/// -wal/-shm named as a file to import, export to or write.
+fn refuse_before_opening(command: &Option<Command>, path: &Path) -> Result<()> {
+    let reads_only = matches!(
+        command,
+        Some(
+            Command::Search(_)
+                | Command::Export(_)
+                | Command::Check
+                | Command::Audit { .. }
+                | Command::Backup { .. }
+                | Command::Link {
+                    accept_all: false,
+                    ..
+                }
+        )
+    );
+    if reads_only {
+        use crate::db::diagnose::{Facts, Problem};
+        if let Some(p @ Problem::Missing(_)) = Facts::of(path).refusal(true) {
+            return Err(p.into());
+        }
+    }
+    if let Some(f) = file_args(command)
+        .into_iter()
+        .find(|f| crate::db::files::is_database_file(path, f))
+    {
+        bail!(
+            "{}: データベース {} そのもの（か -wal/-shm）です。読み込みや書き出しには別のファイルを指定してください",
+            f.display(),
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 /// The files a command reads or writes besides the database.
