@@ -4,8 +4,8 @@
 //! the attendance checklist keeps the meeting's attendee order.
 
 mod support;
-use support::policy as policy_support;
 use support::harness as ui_harness;
+use support::policy as policy_support;
 
 use kusei::app::state::PromptPurpose;
 use kusei::db::{OpenOptions, Store};

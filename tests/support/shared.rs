@@ -7,7 +7,6 @@
 //! SQLite: the test process only `stat`s them (opening and closing them with
 //! std::fs would drop SQLite's POSIX locks, the bug these tests guard).
 
-
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
