@@ -66,7 +66,7 @@ enum Job {
         limit: usize,
     },
     DataChanged,
-    Built(Box<Result<(Index, Option<i64>, u64), String>>),
+    Built(Box<Result<Built, String>>),
 }
 
 /// The handle kept on the database thread; dropping it stops the service.
@@ -121,6 +121,9 @@ impl Service {
 }
 
 type Sink = Arc<dyn Fn(Event) + Send + Sync>;
+
+/// A built index, the last change number it includes, and its build time.
+type Built = (Index, Option<i64>, u64);
 
 struct Worker {
     path: PathBuf,
@@ -272,7 +275,7 @@ impl Worker {
 
     fn built(
         &mut self,
-        r: Result<(Index, Option<i64>, u64), String>,
+        r: Result<Built, String>,
         query: &mut Option<(u64, u64, String, usize)>,
     ) {
         self.building = false;
