@@ -17,6 +17,9 @@ const POLL_INTERVAL: Duration = Duration::from_millis(500);
 const PRESENCE_INTERVAL: Duration = Duration::from_secs(5);
 /// Quiet this long after a write, the -wal file is folded back.
 const CHECKPOINT_AFTER: Duration = Duration::from_secs(5);
+/// How long after the first screenful the background file check starts
+/// (the first screens and the search index go first).
+const CHECK_DELAY: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Clone)]
 pub enum Request {
@@ -174,6 +177,8 @@ pub struct Worker {
     presence: Option<(i64, Instant)>,
     /// How long typing rests before its draft is written.
     draft_interval: Duration,
+    /// The background file check's answer, while it runs.
+    check: Option<Receiver<Option<String>>>,
 }
 
 /// Run until the request channel closes, writing drafts at most every
@@ -203,9 +208,11 @@ pub fn run(
                 last_request = Instant::now();
                 w.handle(req);
                 // The file check reads the whole file: it runs once the
-                // first screenful has been answered, not before.
+                // first screenful has been answered, on a thread of its own
+                // at low priority, so neither this thread nor the search
+                // index waits for it.
                 if first {
-                    w.check_file();
+                    w.check_file_in_background();
                 }
                 // Recovery files are given back once the first screenful
                 // is answered (the write may wait for someone's lock).
@@ -220,6 +227,7 @@ pub fn run(
         if w.draft_due.is_some_and(|d| d <= now) {
             w.flush_drafts();
         }
+        w.poll_check();
         if next_poll <= now {
             w.poll_external();
             next_poll = now + POLL_INTERVAL;
@@ -264,6 +272,7 @@ impl Worker {
             own_batches: Default::default(),
             presence: None,
             draft_interval: DRAFT_INTERVAL,
+            check: None,
         };
         w.send(Response::JobTitles(
             w.store.job_titles().unwrap_or_default(),
@@ -327,6 +336,63 @@ impl Worker {
                 let _ = self.store.set_presence(Some(m));
                 self.presence = Some((m, now));
             }
+        }
+    }
+
+    /// Start the deferred `quick_check` on a thread of its own (its own
+    /// read-only connection, the lowest CPU priority, after
+    /// [`CHECK_DELAY`]); [`Worker::poll_check`] takes its answer.
+    pub fn check_file_in_background(&mut self) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = self.store.path().to_path_buf();
+        let spawned = std::thread::Builder::new()
+            .name("kusei-check".into())
+            .spawn(move || {
+                std::thread::sleep(CHECK_DELAY);
+                // SAFETY: plain syscalls on this thread's own id.
+                unsafe {
+                    let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+                    libc::setpriority(libc::PRIO_PROCESS, tid, 19);
+                }
+                let found = crate::db::Store::open(
+                    &path,
+                    crate::db::OpenOptions {
+                        read_only: true,
+                        defer_check: true,
+                    },
+                )
+                .and_then(|s| s.quick_check());
+                let problem = match found {
+                    Ok(p) => p,
+                    Err(crate::db::StoreError::Sql(e)) if crate::db::is_corrupt(&e) => {
+                        Some(e.to_string())
+                    }
+                    Err(_) => None,
+                };
+                let _ = tx.send(problem);
+            });
+        match spawned {
+            Ok(_) => self.check = Some(rx),
+            Err(_) => self.check_file(),
+        }
+    }
+
+    /// Take the background check's answer, if it has come.
+    pub fn poll_check(&mut self) {
+        let Some(rx) = &self.check else { return };
+        match rx.try_recv() {
+            Ok(Some(problem)) => {
+                self.check = None;
+                self.store.mark_damaged(&problem);
+                let reason = self
+                    .store
+                    .read_only_reason()
+                    .unwrap_or_default()
+                    .to_string();
+                self.send(Response::ReadOnly(reason));
+            }
+            Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => self.check = None,
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
         }
     }
 

@@ -273,11 +273,7 @@ impl Worker {
         }
     }
 
-    fn built(
-        &mut self,
-        r: Result<Built, String>,
-        query: &mut Option<(u64, u64, String, usize)>,
-    ) {
+    fn built(&mut self, r: Result<Built, String>, query: &mut Option<(u64, u64, String, usize)>) {
         self.building = false;
         match r {
             Ok((index, seq, millis)) => {
