@@ -127,7 +127,7 @@ impl Store {
         }
         // stat only (see `diagnose`): the main file is whole pages.
         let len = std::fs::metadata(&self.path).map_or(0, |m| m.len());
-        if size > 0 && len % size as u64 != 0 {
+        if size > 0 && !len.is_multiple_of(size as u64) {
             return Ok(Some(format!(
                 "ファイルの大きさ {len} バイトがページ（{size} バイト）の倍数ではありません"
             )));
