@@ -343,6 +343,7 @@ impl Worker {
     /// read-only connection, the lowest CPU priority, after
     /// [`CHECK_DELAY`]); [`Worker::poll_check`] takes its answer.
     pub fn check_file_in_background(&mut self) {
+        self.store.check_elsewhere();
         let (tx, rx) = std::sync::mpsc::channel();
         let path = self.store.path().to_path_buf();
         let spawned = std::thread::Builder::new()

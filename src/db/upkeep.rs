@@ -97,6 +97,12 @@ impl Store {
         Ok(false)
     }
 
+    /// The deferred `quick_check` is run elsewhere (on a connection of
+    /// its own, see [`Store::mark_damaged`]): no longer pending here.
+    pub fn check_elsewhere(&mut self) {
+        self.defer_check = false;
+    }
+
     /// A damaged file (found by a check on another connection): the store
     /// becomes read-only with the reason and the way back.
     pub fn mark_damaged(&mut self, problem: &str) {
