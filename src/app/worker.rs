@@ -177,6 +177,8 @@ pub struct Worker {
     presence: Option<(i64, Instant)>,
     /// How long typing rests before its draft is written.
     draft_interval: Duration,
+    /// The search change log's last number when last polled.
+    search_seq: Option<i64>,
     /// The background file check's answer, while it runs.
     check: Option<Receiver<Option<String>>>,
 }
@@ -273,6 +275,7 @@ impl Worker {
             presence: None,
             draft_interval: DRAFT_INTERVAL,
             check: None,
+            search_seq: None,
         };
         w.send(Response::JobTitles(
             w.store.job_titles().unwrap_or_default(),
@@ -613,6 +616,17 @@ impl Worker {
         // apart by id, so nothing another session saved meanwhile is missed.
         if let Some(last) = changes.iter().map(|c| c.audit_id).max() {
             self.last_audit = self.last_audit.max(last);
+        }
+        // No change set and nothing search shows changed (a write with the
+        // sqlite3 tool leaves no change set but does reach the change log):
+        // only drafts or presence heartbeats, written every 250 ms and 5 s
+        // while someone types or minutes. Of those, only who is minuting the
+        // open meeting is shown.
+        let seq = crate::search::changes::latest(self.store.conn());
+        let same_seq = seq.is_some() && std::mem::replace(&mut self.search_seq, seq) == seq;
+        if changes.is_empty() && same_seq {
+            self.send_meeting();
+            return;
         }
         changes.retain(|c| !self.own_batches.contains(&c.batch));
         self.reload();
