@@ -54,7 +54,10 @@ fn a_large_file_whose_size_is_not_whole_pages_is_refused_before_writing() {
     let mut store = deferred(&db);
     assert!(!store.check_before_write().expect("check"));
     let reason = store.read_only_reason().expect("read-only").to_string();
-    assert!(reason.contains("ページ") && reason.contains("quick_check"), "{reason}");
+    assert!(
+        reason.contains("ページ") && reason.contains("quick_check"),
+        "{reason}"
+    );
     assert!(reason.contains("kusei backup"), "{reason}");
 }
 
@@ -86,7 +89,10 @@ fn the_apps_background_check_turns_a_damaged_file_read_only() {
         select: None,
     });
     w.check_file_in_background();
-    assert!(!w.store_mut().check_pending(), "started once, not per request");
+    assert!(
+        !w.store_mut().check_pending(),
+        "started once, not per request"
+    );
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut told = false;
     while !told && Instant::now() < deadline {

@@ -277,6 +277,7 @@ impl Worker {
             check: None,
             search_seq: None,
         };
+        w.search_seq = crate::search::changes::latest(w.store.conn());
         w.send(Response::JobTitles(
             w.store.job_titles().unwrap_or_default(),
         ));
