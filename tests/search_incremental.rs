@@ -352,3 +352,39 @@ fn writes_search_does_not_show_log_nothing() {
     store.set_presence(None).expect("presence");
     assert_eq!(changes::latest(store.conn()), before);
 }
+
+/// A job title added with no opinion (e.g. for attendance) still reaches
+/// the index: whether `@長` means that title exactly or every title
+/// containing it depends on it.
+#[test]
+fn a_new_job_title_alone_reaches_the_index() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let db = sample_db(dir.path(), "kusei.db");
+    let mut store = open(&db);
+    let seq = changes::latest(store.conn()).expect("log");
+    let mut ix = load::build(&store).expect("index");
+    store
+        .write(|tx| {
+            tx.insert(
+                "job_titles",
+                "INSERT INTO job_titles (name, sort_order) VALUES (?1, 999)",
+                ["長"],
+            )
+            .map(drop)
+        })
+        .expect("title");
+    let tail = changes::tail(store.conn(), seq).expect("tail");
+    assert!(!tail.is_empty());
+    changes::apply(&mut ix, store.conn(), &tail).expect("apply");
+    let full = load::build_with_codec(&store, ix.shared_codec()).expect("rebuild");
+    let total = |ix: &Index| {
+        let q = parse("@長 区").expect("query");
+        search::search(ix, store.conn(), &q, 20, Cancel::never())
+            .expect("search")
+            .expect("not cancelled")
+            .1
+    };
+    // 長 is now a title of its own (spoken by nobody): nothing matches.
+    assert_eq!(total(&full), 0);
+    assert_eq!(total(&ix), 0);
+}

@@ -27,11 +27,13 @@ pub struct Tail {
     pub opinions: BTreeSet<i64>,
     pub items: BTreeSet<i64>,
     pub nodes: BTreeSet<i64>,
+    /// Job titles were added, renamed or removed (the speaker filter).
+    pub titles: bool,
 }
 
 impl Tail {
     pub fn is_empty(&self) -> bool {
-        self.opinions.is_empty() && self.items.is_empty() && self.nodes.is_empty()
+        self.opinions.is_empty() && self.items.is_empty() && self.nodes.is_empty() && !self.titles
     }
 
     pub fn len(&self) -> usize {
@@ -82,6 +84,10 @@ pub fn tail(conn: &Connection, after: i64) -> Option<Tail> {
             "opinions" => t.opinions.insert(id),
             "agenda_items" => t.items.insert(id),
             "plan_nodes" => t.nodes.insert(id),
+            "job_titles" => {
+                t.titles = true;
+                false
+            }
             _ => false,
         };
     }
@@ -114,6 +120,11 @@ pub fn apply(index: &mut Index, conn: &Connection, t: &Tail) -> Result<(), Searc
         set.contains(&d.id)
     };
     index.patch(gone, b.finish())?;
+    let mut stmt = conn.prepare_cached("SELECT name FROM job_titles")?;
+    let names = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    index.set_speakers(&names);
     Ok(())
 }
 

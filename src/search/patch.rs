@@ -20,27 +20,31 @@ impl Index {
         self.merge(add)
     }
 
-    /// Compact the entries left, in place.
+    /// Compact the entries left, in place, a run of kept entries at a time.
     fn drop_where(&mut self, gone: impl Fn(&Doc) -> bool) {
         let n = self.docs.len();
-        let Some(first) = self.docs.iter().position(&gone) else {
+        let dropped: Vec<usize> = (0..n).filter(|&d| gone(&self.docs[d])).collect();
+        let Some(&first) = dropped.first() else {
             return;
         };
-        let mut w = first;
-        let mut w_byte = self.starts[first] as usize;
-        for d in first..n {
-            if gone(&self.docs[d]) {
+        let (mut w, mut w_byte) = (first, self.starts[first] as usize);
+        for (k, &d) in dropped.iter().enumerate() {
+            // The kept run after entry `d`: its `starts` are still the old
+            // values (only `starts[..w]` has been written, and `w <= d`).
+            let (lo, hi) = (d + 1, dropped.get(k + 1).copied().unwrap_or(n));
+            if lo >= hi {
                 continue;
             }
-            // `starts[d]` and `starts[d + 1]` are still the old values: only
-            // `starts[..=w]` has been written and `w <= d`.
-            let (s, e) = (self.starts[d] as usize, self.starts[d + 1] as usize);
+            let (s, e) = (self.starts[lo] as usize, self.starts[hi] as usize);
+            let shift = s - w_byte;
             self.arena.copy_within(s..e, w_byte);
-            self.docs[w] = self.docs[d];
-            self.ranks[w] = self.ranks[d];
-            self.starts[w] = w_byte as u32;
+            self.docs.copy_within(lo..hi, w);
+            self.ranks.copy_within(lo..hi, w);
+            for x in lo..hi {
+                self.starts[w + x - lo] = self.starts[x] - shift as u32;
+            }
+            w += hi - lo;
             w_byte += e - s;
-            w += 1;
         }
         self.docs.truncate(w);
         self.ranks.truncate(w);
@@ -49,7 +53,8 @@ impl Index {
         self.arena.truncate(w_byte);
     }
 
-    /// Merge `add`'s (sorted) entries in, from the back, in place.
+    /// Merge `add`'s (sorted) entries in, from the back, in place: each of
+    /// ours that comes after an added entry moves once, in runs.
     fn merge(&mut self, add: Index) -> Result<(), TooLarge> {
         if add.docs.is_empty() {
             return Ok(());
@@ -72,33 +77,66 @@ impl Index {
         // entry `i - 1` (its old end, before anything moved).
         let (mut end, mut src_end) = (nb + mb, nb);
         while j > 0 {
-            let k = i + j - 1;
-            let ours =
-                i > 0 && entry_order(&self.docs[i - 1], &add.docs[j - 1]) == Ordering::Greater;
-            if ours {
-                let s = self.starts[i - 1] as usize;
+            let new = add.docs[j - 1];
+            // Our entries `p..i` come after the added one: they move up by
+            // `j` entries. Only indexes from `i` up have been written.
+            let p = self.docs[..i].partition_point(|d| entry_order(d, &new) != Ordering::Greater);
+            if p < i {
+                let s = self.starts[p] as usize;
                 let len = src_end - s;
+                let shift = (end - src_end) as u32;
                 self.arena.copy_within(s..src_end, end - len);
-                self.docs[k] = self.docs[i - 1];
-                self.ranks[k] = self.ranks[i - 1];
+                self.docs.copy_within(p..i, p + j);
+                self.ranks.copy_within(p..i, p + j);
+                for x in (p..i).rev() {
+                    self.starts[x + j] = self.starts[x] + shift;
+                }
                 end -= len;
                 src_end = s;
-                i -= 1;
-            } else {
-                let (s, e) = (add.starts[j - 1] as usize, add.starts[j] as usize);
-                let len = e - s;
-                self.arena[end - len..end].copy_from_slice(&add.arena[s..e]);
-                let mut doc = add.docs[j - 1];
-                doc.speaker = speakers.get(doc.speaker as usize).copied().unwrap_or(0);
-                self.docs[k] = doc;
-                self.ranks[k] = add.ranks[j - 1];
-                end -= len;
-                j -= 1;
+                i = p;
             }
+            let k = i + j - 1;
+            let (s, e) = (add.starts[j - 1] as usize, add.starts[j] as usize);
+            let len = e - s;
+            self.arena[end - len..end].copy_from_slice(&add.arena[s..e]);
+            let mut doc = new;
+            doc.speaker = speakers.get(doc.speaker as usize).copied().unwrap_or(0);
+            self.docs[k] = doc;
+            self.ranks[k] = add.ranks[j - 1];
+            end -= len;
             self.starts[k] = end as u32;
+            j -= 1;
         }
         debug_assert_eq!(end, src_end);
         Ok(())
+    }
+
+    /// Make the speaker list the folded `names` (every job title, as a
+    /// rebuild registers them: whether `@区長` means that title exactly
+    /// depends on which titles exist). Nothing moves when the set is the
+    /// same; otherwise every entry's speaker number is remapped by name.
+    pub fn set_speakers(&mut self, names: &[String]) {
+        let mut want: Vec<String> = vec![String::new()];
+        for name in names {
+            let key = super::fold::fold(name);
+            if !key.is_empty() && !want.contains(&key) && want.len() < usize::from(u16::MAX) {
+                want.push(key);
+            }
+        }
+        let same =
+            want.len() == self.speakers.len() && want.iter().all(|w| self.speakers.contains(w));
+        if same {
+            return;
+        }
+        let remap: Vec<u16> = self
+            .speakers
+            .iter()
+            .map(|old| want.iter().position(|w| w == old).map_or(0, |n| n as u16))
+            .collect();
+        for d in &mut self.docs {
+            d.speaker = remap.get(d.speaker as usize).copied().unwrap_or(0);
+        }
+        self.speakers = want;
     }
 
     /// This index's number for a (folded) speaker name, added if new; 0

@@ -65,9 +65,15 @@ BEGIN
         SELECT 'plan_nodes', id FROM plan_nodes WHERE plan_id IN (OLD.id, NEW.id);
 END;
 
--- The speaker filter (@職名) reads the job title's name.
+-- The speaker filter (@職名) reads the job title's name, and whether a
+-- title of exactly that name exists.
 CREATE TRIGGER search_title_update AFTER UPDATE OF name ON job_titles
 BEGIN
+    INSERT INTO search_changes (tbl, row_id) VALUES ('job_titles', NEW.id);
     INSERT INTO search_changes (tbl, row_id)
         SELECT 'opinions', id FROM opinions WHERE speaker_title_id = NEW.id;
 END;
+CREATE TRIGGER search_title_insert AFTER INSERT ON job_titles
+BEGIN INSERT INTO search_changes (tbl, row_id) VALUES ('job_titles', NEW.id); END;
+CREATE TRIGGER search_title_delete AFTER DELETE ON job_titles
+BEGIN INSERT INTO search_changes (tbl, row_id) VALUES ('job_titles', OLD.id); END;
