@@ -348,36 +348,9 @@ impl Worker {
     /// [`CHECK_DELAY`]); [`Worker::poll_check`] takes its answer.
     pub fn check_file_in_background(&mut self) {
         self.store.check_elsewhere();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let path = self.store.path().to_path_buf();
-        let spawned = std::thread::Builder::new()
-            .name("kusei-check".into())
-            .spawn(move || {
-                std::thread::sleep(CHECK_DELAY);
-                // SAFETY: plain syscalls on this thread's own id.
-                unsafe {
-                    let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-                    libc::setpriority(libc::PRIO_PROCESS, tid, 19);
-                }
-                let found = crate::db::Store::open(
-                    &path,
-                    crate::db::OpenOptions {
-                        read_only: true,
-                        defer_check: true,
-                    },
-                )
-                .and_then(|s| s.quick_check());
-                let problem = match found {
-                    Ok(p) => p,
-                    Err(crate::db::StoreError::Sql(e)) if crate::db::is_corrupt(&e) => {
-                        Some(e.to_string())
-                    }
-                    Err(_) => None,
-                };
-                let _ = tx.send(problem);
-            });
+        let spawned = crate::db::full_check_in_background(self.store.path(), CHECK_DELAY);
         match spawned {
-            Ok(_) => self.check = Some(rx),
+            Ok(rx) => self.check = Some(rx),
             Err(_) => self.check_file(),
         }
     }

@@ -37,7 +37,7 @@ pub use migrations::LATEST_VERSION;
 pub use ops::{EntryKind, MeetingFields};
 pub use policy::{LinkedItem, LinkedNode, NodeFields, NodeView, PlanView, PolicyTree, Suggestion};
 pub use queries::{ItemRow, MeetingDetail, MeetingRow, OpinionRow, RecentChange};
-pub use upkeep::{BackupReport, CheckReport};
+pub use upkeep::{full_check_in_background, BackupReport, CheckReport};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

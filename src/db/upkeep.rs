@@ -333,3 +333,35 @@ pub struct CheckReport {
     pub audit_rows: i64,
     pub schema_version: i64,
 }
+
+/// The whole `quick_check` of the database at `path` on a thread of its own
+/// (its own read-only connection, the lowest CPU priority), starting after
+/// `delay`; the receiver gets the first problem found, or None.
+pub fn full_check_in_background(
+    path: &Path,
+    delay: Duration,
+) -> std::io::Result<std::sync::mpsc::Receiver<Option<String>>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = path.to_path_buf();
+    std::thread::Builder::new()
+        .name("kusei-check".into())
+        .spawn(move || {
+            std::thread::sleep(delay);
+            // SAFETY: plain syscalls on this thread's own id.
+            unsafe {
+                let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+                libc::setpriority(libc::PRIO_PROCESS, tid, 19);
+            }
+            let opts = super::OpenOptions {
+                read_only: true,
+                defer_check: true,
+            };
+            let problem = match Store::open(&path, opts).and_then(|s| s.quick_check()) {
+                Ok(p) => p,
+                Err(StoreError::Sql(e)) if is_corrupt(&e) => Some(e.to_string()),
+                Err(_) => None,
+            };
+            let _ = tx.send(problem);
+        })?;
+    Ok(rx)
+}
