@@ -241,10 +241,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
     // A write command reports a read-only store through its own error.
     let writes = writes(&cli.command);
-    // quick_check reads the whole file: writing commands run it before they
-    // write; the app runs it on its database thread after the first frame;
-    // commands that only read do not need it.
-    let mut store = open(&path, cli.read_only, cli.read_only || writes, !writes)?;
+    // quick_check reads the whole file (0.8 s at a million opinions):
+    // writing commands run a budgeted check before they write (whole on
+    // small files); the app runs it in the background; `kusei check` and
+    // `kusei backup` in full; commands that only read do not need it.
+    let mut store = open(&path, cli.read_only, cli.read_only || writes, true)?;
+    if writes {
+        // A damaged file turns read-only: the write then says why.
+        store.check_before_write()?;
+    }
     if fresh_default && !cli.read_only && cli.command.is_none() {
         let report = sample::load(&mut store).context("サンプルデータを読み込めません")?;
         crate::errln!(

@@ -18,6 +18,9 @@ const POLL_INTERVAL: Duration = Duration::from_millis(500);
 const PRESENCE_INTERVAL: Duration = Duration::from_secs(5);
 /// Quiet this long after a write, the -wal file is folded back.
 const CHECKPOINT_AFTER: Duration = Duration::from_secs(5);
+/// How long after the first screenful the background file check starts
+/// (the first screens and the search index go first).
+const CHECK_DELAY: Duration = Duration::from_secs(2);
 
 /// The database side of the app. [`run`] drives it from a channel; tests
 /// drive it directly with [`Worker::handle`].
@@ -37,6 +40,10 @@ pub struct Worker {
     presence: Option<(i64, Instant)>,
     /// How long typing rests before its draft is written.
     draft_interval: Duration,
+    /// The search change log's last number when last polled.
+    search_seq: Option<i64>,
+    /// The background file check's answer, while it runs.
+    check: Option<Receiver<Option<String>>>,
 }
 
 /// Run until the request channel closes, writing drafts at most every
@@ -66,9 +73,11 @@ pub fn run(
                 last_request = Instant::now();
                 w.handle(req);
                 // The file check reads the whole file: it runs once the
-                // first screenful has been answered, not before.
+                // first screenful has been answered, on a thread of its own
+                // at low priority, so neither this thread nor the search
+                // index waits for it.
                 if first {
-                    w.check_file();
+                    w.check_file_in_background();
                 }
                 // Recovery files are given back once the first screenful
                 // is answered (the write may wait for someone's lock).
@@ -83,6 +92,7 @@ pub fn run(
         if w.draft_due.is_some_and(|d| d <= now) {
             w.flush_drafts();
         }
+        w.poll_check();
         if next_poll <= now {
             w.poll_external();
             next_poll = now + POLL_INTERVAL;
@@ -127,7 +137,10 @@ impl Worker {
             own_batches: Default::default(),
             presence: None,
             draft_interval: DRAFT_INTERVAL,
+            check: None,
+            search_seq: None,
         };
+        w.search_seq = crate::search::changes::latest(w.store.conn());
         w.send(Response::JobTitles(
             w.store.job_titles().unwrap_or_default(),
         ));
@@ -190,6 +203,37 @@ impl Worker {
                 let _ = self.store.set_presence(Some(m));
                 self.presence = Some((m, now));
             }
+        }
+    }
+
+    /// Start the deferred `quick_check` on a thread of its own (its own
+    /// read-only connection, the lowest CPU priority, after
+    /// [`CHECK_DELAY`]); [`Worker::poll_check`] takes its answer.
+    pub fn check_file_in_background(&mut self) {
+        self.store.check_elsewhere();
+        let spawned = crate::db::full_check_in_background(self.store.path(), CHECK_DELAY);
+        match spawned {
+            Ok(rx) => self.check = Some(rx),
+            Err(_) => self.check_file(),
+        }
+    }
+
+    /// Take the background check's answer, if it has come.
+    pub fn poll_check(&mut self) {
+        let Some(rx) = &self.check else { return };
+        match rx.try_recv() {
+            Ok(Some(problem)) => {
+                self.check = None;
+                self.store.mark_damaged(&problem);
+                let reason = self
+                    .store
+                    .read_only_reason()
+                    .unwrap_or_default()
+                    .to_string();
+                self.send(Response::ReadOnly(reason));
+            }
+            Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => self.check = None,
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
         }
     }
 
@@ -409,6 +453,17 @@ impl Worker {
         // apart by id, so nothing another session saved meanwhile is missed.
         if let Some(last) = changes.iter().map(|c| c.audit_id).max() {
             self.last_audit = self.last_audit.max(last);
+        }
+        // No change set and nothing search shows changed (a write with the
+        // sqlite3 tool leaves no change set but does reach the change log):
+        // only drafts or presence heartbeats, written every 250 ms and 5 s
+        // while someone types or minutes. Of those, only who is minuting the
+        // open meeting is shown.
+        let seq = crate::search::changes::latest(self.store.conn());
+        let same_seq = seq.is_some() && std::mem::replace(&mut self.search_seq, seq) == seq;
+        if changes.is_empty() && same_seq {
+            self.send_meeting();
+            return;
         }
         changes.retain(|c| !self.own_batches.contains(&c.batch));
         self.reload();

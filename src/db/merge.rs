@@ -82,9 +82,8 @@ fn upsert_committee(tx: &Tx, c: &Committee, report: &mut ImportReport) -> Result
 fn committee_id(tx: &Tx, name: &str, report: &mut ImportReport) -> Result<i64> {
     let found: Option<i64> = tx
         .conn()
-        .query_row("SELECT id FROM committees WHERE name = ?1", [name], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT id FROM committees WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
         .optional()?;
     match found {
         Some(id) => Ok(id),
@@ -260,13 +259,12 @@ fn merge_link(tx: &Tx, item_id: i64, link: &str) -> Result<()> {
     };
     let node: Option<i64> = tx
         .conn()
-        .query_row(
+        .prepare_cached(
             "SELECT n.id FROM plan_nodes n JOIN plans p ON p.id = n.plan_id
              WHERE p.title = ?1 AND (n.code = ?2 OR (n.code = '' AND n.title = ?2))
              ORDER BY p.fiscal_year DESC LIMIT 1",
-            params![plan, key],
-            |r| r.get(0),
-        )
+        )?
+        .query_row(params![plan, key], |r| r.get(0))
         .optional()?;
     let Some(node) = node else {
         return Err(StoreError::Invalid(format!(

@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "drafts per session, not per OS user",
         include_str!("migrations/0003_drafts_by_session.sql"),
     ),
+    (
+        4,
+        "a log of what search shows, for incremental indexes",
+        include_str!("migrations/0004_search_changes.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

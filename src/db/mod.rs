@@ -39,7 +39,7 @@ pub use migrations::LATEST_VERSION;
 pub use ops::{EntryKind, MeetingFields};
 pub use policy::{LinkedItem, LinkedNode, NodeFields, NodeView, PlanView, PolicyTree, Suggestion};
 pub use queries::{ItemRow, MeetingDetail, MeetingRow, OpinionRow, RecentChange};
-pub use upkeep::{BackupReport, CheckReport};
+pub use upkeep::{full_check_in_background, BackupReport, CheckReport};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -169,6 +169,8 @@ impl Store {
             }
         })?;
         conn.busy_handler(Some(busy_handler))?;
+        // Room for every statement an import repeats per row.
+        conn.set_prepared_statement_cache_capacity(64);
         if !existed && !read_only {
             files::make_group_shared(path);
         }
@@ -463,10 +465,16 @@ impl Tx<'_> {
         if let Some(b) = self.batch.get() {
             return Ok(b);
         }
-        self.tx.execute(
-            "INSERT INTO batches (at, os_user, label, undoes) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![now_stamp(), self.auditor.user, self.label, self.undoes],
-        )?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO batches (at, os_user, label, undoes) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(rusqlite::params![
+                now_stamp(),
+                self.auditor.user,
+                self.label,
+                self.undoes
+            ])?;
         let id = self.tx.last_insert_rowid();
         self.batch.set(Some(id));
         Ok(id)
@@ -478,7 +486,8 @@ impl Tx<'_> {
 
     /// Insert a row and log it. `sql` is an INSERT with positional params.
     pub fn insert(&self, table: &str, sql: &str, params: impl rusqlite::Params) -> Result<i64> {
-        self.tx.execute(sql, params)?;
+        // Cached: an import runs the same few statements per row.
+        self.tx.prepare_cached(sql)?.execute(params)?;
         let id = self.tx.last_insert_rowid();
         self.auditor
             .log(&self.tx, self.batch()?, table, id, "insert", None)?;
@@ -498,7 +507,7 @@ impl Tx<'_> {
         let Some(before) = before else {
             return Ok(false);
         };
-        self.tx.execute(sql, params)?;
+        self.tx.prepare_cached(sql)?.execute(params)?;
         let after = audit::row_json(&self.tx, table, id)?;
         if after.as_ref() == Some(&before) {
             return Ok(false);
@@ -514,7 +523,8 @@ impl Tx<'_> {
             return Ok(false);
         };
         self.tx
-            .execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
+            .prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?
+            .execute([id])?;
         self.auditor
             .log(&self.tx, self.batch()?, table, id, "delete", Some(before))?;
         Ok(true)

@@ -297,6 +297,11 @@ impl Index {
         &self.codec
     }
 
+    /// The character codes, to build a comparable index with.
+    pub fn shared_codec(&self) -> Arc<Codec> {
+        self.codec.clone()
+    }
+
     pub fn speaker(&self, d: &Doc) -> &str {
         self.speakers
             .get(d.speaker as usize)
@@ -402,16 +407,7 @@ impl IndexBuilder {
             speakers,
             ..
         } = self;
-        // Newest first; within a day, by meeting, then agenda before its
-        // opinions, then row id (the order they were written).
-        entries.sort_unstable_by(|(a, _, _), (b, _, _)| {
-            b.day
-                .cmp(&a.day)
-                .then(b.parent.cmp(&a.parent))
-                .then(a.kind.is_opinion().cmp(&b.kind.is_opinion()))
-                .then(a.id.cmp(&b.id))
-                .then(a.kind.cmp(&b.kind))
-        });
+        entries.sort_unstable_by(|(a, _, _), (b, _, _)| entry_order(a, b));
         let mut arena = Vec::with_capacity(old.len());
         let mut starts = Vec::with_capacity(entries.len() + 1);
         let mut docs = Vec::with_capacity(entries.len());
@@ -434,6 +430,18 @@ impl IndexBuilder {
             ranks,
         }
     }
+}
+
+/// The order of entries in an index: newest first; within a day, by
+/// meeting, then agenda before its opinions, then row id (the order they
+/// were written).
+pub(super) fn entry_order(a: &Doc, b: &Doc) -> std::cmp::Ordering {
+    b.day
+        .cmp(&a.day)
+        .then(b.parent.cmp(&a.parent))
+        .then(a.kind.is_opinion().cmp(&b.kind.is_opinion()))
+        .then(a.id.cmp(&b.id))
+        .then(a.kind.cmp(&b.kind))
 }
 
 /// Byte frequency ranks (0 rare .. 255 common) of a sample of the text.

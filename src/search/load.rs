@@ -37,6 +37,16 @@ pub fn build_from_path(
     path: &Path,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Index, SearchError> {
+    Ok(build_from_path_at(path, progress)?.0)
+}
+
+/// [`build_from_path`], and the last change-log number it includes (taken
+/// before reading: changes after it may be in the index already, which is
+/// harmless — see [`super::changes`]); None when the file has no log.
+pub fn build_from_path_at(
+    path: &Path,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(Index, Option<i64>), SearchError> {
     let main = Store::open(
         path,
         OpenOptions {
@@ -45,6 +55,15 @@ pub fn build_from_path(
         },
     )?;
     let conn = main.conn();
+    let seq = super::changes::latest(conn);
+    Ok((build_opinions(path, conn, progress)?, seq))
+}
+
+fn build_opinions(
+    path: &Path,
+    conn: &Connection,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Index, SearchError> {
     let (lo, hi, total) = opinion_bounds(conn)?;
     let codec = sample_codec(conn)?;
     let mut b = IndexBuilder::with_capacity(codec.clone(), total + 1024, total * 120);
@@ -88,9 +107,15 @@ pub fn build_from_path(
 
 /// Build the index from an open store on this thread (tests, small data).
 pub fn build(store: &Store) -> Result<Index, SearchError> {
+    build_with_codec(store, sample_codec(store.conn())?)
+}
+
+/// [`build`] with the character codes of `codec` (to compare with an index
+/// kept current from the change log, which keeps its first codec).
+pub fn build_with_codec(store: &Store, codec: Arc<Codec>) -> Result<Index, SearchError> {
     let conn = store.conn();
     let (lo, hi, total) = opinion_bounds(conn)?;
-    let mut b = IndexBuilder::with_capacity(sample_codec(conn)?, total + 1024, total * 120);
+    let mut b = IndexBuilder::with_capacity(codec, total + 1024, total * 120);
     let lookup = items_and_nodes(conn, &mut b, false)?;
     opinions(conn, &lookup, (lo, hi), &mut b, &|_| {})?;
     Ok(b.finish())

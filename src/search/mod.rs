@@ -14,11 +14,13 @@
 //!   same topic; [`service`]: the index on its own thread, kept current.
 //! - [`synth`]: a seeded generator of realistic meetings (`kusei gen`).
 
+pub mod changes;
 pub mod cli;
 pub mod fold;
 pub mod index;
 pub mod load;
 pub mod matcher;
+mod patch;
 pub mod query;
 pub mod rank;
 pub mod related;

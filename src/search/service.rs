@@ -7,9 +7,13 @@
 //! - Only the latest query is answered: queued ones are dropped, and a new
 //!   query bumps a generation counter that stops a scan already running.
 //! - When the data changed (it watches `PRAGMA data_version`, and is also
-//!   told by the app after a write) it rebuilds in the background, keeps
-//!   answering from the old index meanwhile, then swaps and answers the
-//!   latest query again, so the results on screen stay current.
+//!   told by the app after a write) it reads the tail of the change log
+//!   ([`super::changes`]) and patches the index with just those rows, then
+//!   answers the latest query again, so the results on screen stay current.
+//!   Writes search does not show leave the log alone and cost one indexed
+//!   read. Only when the log cannot say (pruned past our number, a very
+//!   large change, an older file without a log) does it rebuild in the
+//!   background, answering from the old index meanwhile.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -62,7 +66,7 @@ enum Job {
         limit: usize,
     },
     DataChanged,
-    Built(Box<Result<(Index, u64), String>>),
+    Built(Box<Result<Built, String>>),
 }
 
 /// The handle kept on the database thread; dropping it stops the service.
@@ -85,6 +89,8 @@ impl Service {
             index: None,
             store: None,
             data_version: None,
+            seq: None,
+            stale: false,
             session: Session::new(),
             building: false,
             dirty: true,
@@ -116,6 +122,9 @@ impl Service {
 
 type Sink = Arc<dyn Fn(Event) + Send + Sync>;
 
+/// A built index, the last change number it includes, and its build time.
+type Built = (Index, Option<i64>, u64);
+
 struct Worker {
     path: PathBuf,
     tx: Sender<Job>,
@@ -127,6 +136,11 @@ struct Worker {
     /// changes with every commit by any other connection (this app's or
     /// another process's).
     data_version: Option<i64>,
+    /// The last change-log number the index includes (None: no log, so
+    /// any change means a rebuild).
+    seq: Option<i64>,
+    /// The data may have changed: read the change log.
+    stale: bool,
     /// Narrows each query from the one before.
     session: Session,
     building: bool,
@@ -139,6 +153,11 @@ impl Worker {
         let mut query = None;
         loop {
             self.notice_changes();
+            if std::mem::take(&mut self.stale) && self.catch_up() {
+                if let Some(q) = self.last_query.clone() {
+                    self.answer(&q);
+                }
+            }
             if self.dirty && !self.building {
                 self.start_build();
             }
@@ -160,7 +179,7 @@ impl Worker {
                         text,
                         limit,
                     } => query = Some((seq, generation, text, limit)),
-                    Job::DataChanged => self.dirty = true,
+                    Job::DataChanged => self.stale = true,
                     Job::Built(r) => self.built(*r, &mut query),
                 }
             }
@@ -174,6 +193,50 @@ impl Worker {
         }
     }
 
+    /// Bring the index up to date from the change log; true when it changed.
+    /// What the log cannot tell marks the index for a rebuild.
+    fn catch_up(&mut self) -> bool {
+        let Some(after) = self.seq else {
+            self.dirty = self.index.is_some() || self.dirty;
+            return false;
+        };
+        let Some(conn) = self.store().ok().map(Store::conn) else {
+            return false;
+        };
+        let Some(tail) = super::changes::tail(conn, after) else {
+            self.dirty = true;
+            return false;
+        };
+        if tail.is_empty() {
+            self.seq = Some(tail.seq);
+            return false;
+        }
+        let t = Instant::now();
+        let Some(store) = &self.store else {
+            return false;
+        };
+        let applied = match self.index.as_mut().and_then(Arc::get_mut) {
+            Some(index) => super::changes::apply(index, store.conn(), &tail),
+            None => Err(super::SearchError::Build(String::new())),
+        };
+        if applied.is_err() {
+            // The index may be half patched: never answer from it.
+            self.index = None;
+            self.seq = None;
+            self.dirty = true;
+            return false;
+        }
+        self.seq = Some(tail.seq);
+        self.session.reset();
+        if let Some(index) = &self.index {
+            (self.sink)(Event::Ready {
+                entries: index.len(),
+                millis: t.elapsed().as_millis() as u64,
+            });
+        }
+        true
+    }
+
     /// Mark the index stale when the database changed since we last looked.
     fn notice_changes(&mut self) {
         let Ok(v) = self
@@ -183,7 +246,7 @@ impl Worker {
             return;
         };
         if self.data_version.is_some_and(|old| old != v) {
-            self.dirty = true;
+            self.stale = true;
         }
         self.data_version = Some(v);
     }
@@ -197,8 +260,8 @@ impl Worker {
             .spawn(move || {
                 let t = Instant::now();
                 let progress = |done, total| sink(Event::Progress { done, total });
-                let r = load::build_from_path(&path, &progress)
-                    .map(|ix| (ix, t.elapsed().as_millis() as u64))
+                let r = load::build_from_path_at(&path, &progress)
+                    .map(|(ix, seq)| (ix, seq, t.elapsed().as_millis() as u64))
                     .map_err(|e| e.to_string());
                 let _ = tx.send(Job::Built(Box::new(r)));
             });
@@ -210,19 +273,18 @@ impl Worker {
         }
     }
 
-    fn built(
-        &mut self,
-        r: Result<(Index, u64), String>,
-        query: &mut Option<(u64, u64, String, usize)>,
-    ) {
+    fn built(&mut self, r: Result<Built, String>, query: &mut Option<(u64, u64, String, usize)>) {
         self.building = false;
         match r {
-            Ok((index, millis)) => {
+            Ok((index, seq, millis)) => {
                 (self.sink)(Event::Ready {
                     entries: index.len(),
                     millis,
                 });
                 self.index = Some(Arc::new(index));
+                self.seq = seq;
+                // What others saved while it was built.
+                self.catch_up();
                 self.session.reset();
                 // What is on screen was answered from the old data.
                 if query.is_none() {

@@ -137,6 +137,9 @@ struct Titles {
     data_version: i64,
     /// This app wrote since (its own commits leave `data_version` alone).
     dirty: bool,
+    /// The change-log number when last checked: unchanged means nothing
+    /// search shows changed (drafts, presence …), so no pass is needed.
+    seq: Option<i64>,
 }
 
 impl Service {
@@ -161,12 +164,21 @@ impl Service {
             .titles
             .as_ref()
             .is_none_or(|t| t.dirty || t.data_version != version);
-        if changed {
+        let seq = crate::search::changes::latest(conn);
+        if let Some(t) = self
+            .titles
+            .as_mut()
+            .filter(|t| changed && seq.is_some() && t.seq == seq)
+        {
+            t.dirty = false;
+            t.data_version = version;
+        } else if changed {
             let fingerprint = load::titles_fingerprint(conn).ok()?;
             match self.titles.as_mut() {
                 Some(t) if t.fingerprint == fingerprint => {
                     t.dirty = false;
                     t.data_version = version;
+                    t.seq = seq;
                 }
                 _ => {
                     self.titles = Some(Titles {
@@ -174,6 +186,7 @@ impl Service {
                         fingerprint,
                         data_version: version,
                         dirty: false,
+                        seq,
                     });
                 }
             }

@@ -77,7 +77,8 @@ impl Merged {
 pub fn upsert(tx: &Tx, u: Upsert) -> Result<Merged> {
     let found: Option<i64> = tx
         .conn()
-        .query_row(u.find, u.key, |r| r.get(0))
+        .prepare_cached(u.find)?
+        .query_row(u.key, |r| r.get(0))
         .optional()?;
     let Some(id) = found else {
         return Ok(Merged::Added(tx.insert(u.table, u.insert, u.row)?));

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Whole-process figures of the kusei CLI, each binary on its own copy of
+the same data, so a baseline build and the current one are compared in the
+same run (medians with min–max):
+
+- `kusei search Q` ÷ `rg -F Q` over the same opinions, one per line
+  (queries 団地, 子育て, 防災訓練, 区運営方針, 超過, 区);
+- a one-opinion write (`kusei import` of a JSON with one new meeting, one
+  agenda item and one opinion) on the big file;
+- JSON import of N opinions into an empty file (opinions/s), and the
+  resulting file's size ÷ the `kusei gen` file of the same data.
+
+    scripts/cli_figures.py --kusei target/release/kusei [--kusei OLD] \
+        [--opinions 200000] [--import-opinions 100000] [--runs 5]
+
+Needs rg (apt-get install ripgrep). Each binary generates its own database
+with `kusei gen` (an older schema cannot open a newer file). Work files go
+to target/cli-figures/.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+QUERIES = ["団地", "子育て", "防災訓練", "区運営方針", "超過", "区"]
+
+
+def timed(cmd, **kw):
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    return time.perf_counter() - t
+
+
+def spread(xs):
+    return f"{statistics.median(xs):.3f} ({min(xs):.3f}–{max(xs):.3f})"
+
+
+def fresh(path):
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+
+
+def one_meeting(template, n):
+    """A JSON with one new meeting (number 900 + n) of one item and opinion."""
+    with open(template) as f:
+        d = json.load(f)
+    m = dict(d["meetings"][0])
+    item = dict(m["items"][0])
+    item["opinions"] = item.get("opinions", [])[:1]
+    m["items"] = [item]
+    m["number"] = 900 + n
+    m["fiscal_year"] = 2099
+    m["date"] = "2099-05-01"
+    return {"committees": d["committees"][:0], "meetings": [m], "plans": []}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kusei", action="append", required=True)
+    ap.add_argument("--opinions", type=int, default=200_000)
+    ap.add_argument("--import-opinions", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--dir", default="target/cli-figures")
+    a = ap.parse_args()
+    if not shutil.which("rg"):
+        sys.exit("rg がありません（apt-get install ripgrep）")
+    os.makedirs(a.dir, exist_ok=True)
+    lines = os.path.join(a.dir, f"lines-{a.opinions}.txt")
+    results = {}
+    for k, exe in enumerate(a.kusei):
+        exe = os.path.abspath(exe)
+        tag = f"bin{k}"
+        db = os.path.join(a.dir, f"{tag}-{a.opinions}.db")
+        fresh(db)
+        subprocess.run([exe, "--db", db, "gen", "--opinions", str(a.opinions), "--seed", "1",
+                        "--lines", lines], check=True, stdout=subprocess.DEVNULL)
+        r = {"binary": exe, "search": {}}
+        for q in QUERIES:
+            ks = [timed([exe, "--db", db, "search", "--limit", "20", q]) for _ in range(a.runs)]
+            rs = [timed(["rg", "-F", "-c", q, lines]) for _ in range(a.runs)]
+            ratio = [x / y for x, y in zip(sorted(ks), sorted(rs))]
+            r["search"][q] = {"kusei_s": spread(ks), "rg_s": spread(rs),
+                              "ratio": round(statistics.median(ks) / statistics.median(rs), 1),
+                              "ratio_range": f"{min(ratio):.1f}–{max(ratio):.1f}"}
+        # One-opinion writes on the big file.
+        export = os.path.join(a.dir, f"{tag}-small-export.json")
+        small = os.path.join(a.dir, f"{tag}-small.db")
+        fresh(small)
+        subprocess.run([exe, "--db", small, "gen", "--opinions", "200", "--seed", "3"],
+                       check=True, stdout=subprocess.DEVNULL)
+        with open(export, "w") as f:
+            subprocess.run([exe, "--db", small, "export", "--format", "json"], check=True, stdout=f)
+        writes = []
+        for n in range(a.runs):
+            one = os.path.join(a.dir, f"{tag}-one-{n}.json")
+            with open(one, "w") as f:
+                json.dump(one_meeting(export, n), f, ensure_ascii=False)
+            writes.append(timed([exe, "--db", db, "import", one]))
+        r["one_opinion_write_s"] = spread(writes)
+        # Import rate and file size.
+        gen_db = os.path.join(a.dir, f"{tag}-gen-{a.import_opinions}.db")
+        fresh(gen_db)
+        subprocess.run([exe, "--db", gen_db, "gen", "--opinions", str(a.import_opinions),
+                        "--seed", "2"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["sqlite3", gen_db, "PRAGMA wal_checkpoint(TRUNCATE);"],
+                       check=True, stdout=subprocess.DEVNULL)
+        js = os.path.join(a.dir, f"{tag}-{a.import_opinions}.json")
+        with open(js, "w") as f:
+            subprocess.run([exe, "--db", gen_db, "export", "--format", "json"], check=True, stdout=f)
+        rates, ratio = [], []
+        for n in range(max(1, a.runs // 2)):
+            imp = os.path.join(a.dir, f"{tag}-imported.db")
+            fresh(imp)
+            # Create the schema first: the import alone is timed.
+            subprocess.run([exe, "--db", imp, "export", "--format", "json"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            t = timed([exe, "--db", imp, "import", js])
+            rates.append(a.import_opinions / t)
+            subprocess.run(["sqlite3", imp, "PRAGMA wal_checkpoint(TRUNCATE);"],
+                           check=True, stdout=subprocess.DEVNULL)
+            ratio.append(os.path.getsize(imp) / os.path.getsize(gen_db))
+        r["import_opinions_per_s"] = f"{statistics.median(rates):.0f} ({min(rates):.0f}–{max(rates):.0f})"
+        r["import_size_ratio"] = round(statistics.median(ratio), 2)
+        results[tag] = r
+        print(json.dumps(r, ensure_ascii=False, indent=1), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""N kusei apps in pseudo-terminals on one database file; one of them is
+driven (minute taking: types opinions a character at a time and saves them,
+so drafts, presence heartbeats and commits all happen); the others sit on
+the calendar. Reports each app's CPU seconds during the driven window (from
+/proc/PID/stat), its PSS at the end (/proc/PID/smaps_rollup) and its peak
+RSS (VmHWM), and the sessions' total PSS.
+
+    scripts/multisession.py --kusei target/release/kusei --db big.db \
+        [--sessions 3] [--seconds 30] [--settle 60] [--label new]
+
+The database must exist (e.g. `kusei --db big.db gen --opinions 200000`).
+Prints one line per app and a JSON summary line (for the README table).
+"""
+
+import argparse
+import fcntl
+import json
+import os
+import pty
+import select
+import signal
+import sqlite3
+import struct
+import sys
+import termios
+import time
+
+TICK = os.sysconf("SC_CLK_TCK")
+TEXT = "地域の防災訓練について団地の自治会から意見がありました"
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        parts = f.read().rsplit(")", 1)[1].split()
+    # utime and stime are fields 14 and 15 (1-based) of the whole line.
+    return (int(parts[11]) + int(parts[12])) / TICK
+
+
+def threads(pid):
+    """CPU seconds by thread name (kusei-search, kusei-index, …)."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                line = f.read()
+        except OSError:
+            continue
+        name = line[line.index("(") + 1:line.rindex(")")]
+        parts = line.rsplit(")", 1)[1].split()
+        out[name] = out.get(name, 0) + (int(parts[11]) + int(parts[12])) / TICK
+    return out
+
+
+def pss_mib(pid):
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def hwm_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class App:
+    def __init__(self, kusei, db):
+        pid, fd = pty.fork()
+        if pid == 0:
+            env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8")
+            os.execve(kusei, [kusei, "--db", db], env)
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
+        self.pid, self.fd, self.seen = pid, fd, 0
+
+    def drain(self):
+        while True:
+            r, _, _ = select.select([self.fd], [], [], 0)
+            if not r:
+                return
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self.seen += len(data)
+
+    def send(self, b):
+        os.write(self.fd, b)
+
+    def stop(self):
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            self.drain()
+            done, _ = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                return
+            time.sleep(0.05)
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+
+
+def pump(apps, seconds):
+    end = time.time() + seconds
+    while time.time() < end:
+        for a in apps:
+            a.drain()
+        time.sleep(0.02)
+
+
+def settle(apps, limit):
+    """Wait until every app is idle (under 0.05 CPU-s per second) or `limit` s."""
+    start = time.time()
+    last = [cpu_seconds(a.pid) for a in apps]
+    while time.time() - start < limit:
+        pump(apps, 1.0)
+        now = [cpu_seconds(a.pid) for a in apps]
+        if all(n - l < 0.05 for n, l in zip(now, last)) and time.time() - start > 3:
+            return time.time() - start
+        last = now
+    return time.time() - start
+
+
+def opinions(db):
+    c = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return c.execute("SELECT count(*) FROM opinions").fetchone()[0]
+    finally:
+        c.close()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kusei", required=True)
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--sessions", type=int, default=3)
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--settle", type=float, default=90)
+    ap.add_argument("--label", default="")
+    a = ap.parse_args()
+    before = opinions(a.db)
+    apps = [App(os.path.abspath(a.kusei), a.db) for _ in range(a.sessions)]
+    try:
+        settled = settle(apps, a.settle)
+        driver, viewers = apps[0], apps[1:]
+        driver.send(b"m")
+        pump(apps, 1.0)
+        settle(apps, 30)
+        cpu0 = [cpu_seconds(x.pid) for x in apps]
+        th0 = [threads(x.pid) for x in apps]
+        t0 = time.time()
+        typed = 0
+        while time.time() - t0 < a.seconds:
+            for ch in TEXT[:20]:
+                driver.send(ch.encode())
+                pump(apps, 0.12)
+            driver.send(b"\r")
+            typed += 1
+            pump(apps, 1.0)
+        window = time.time() - t0
+        cpu1 = [cpu_seconds(x.pid) for x in apps]
+        th1 = [threads(x.pid) for x in apps]
+        pss = [pss_mib(x.pid) for x in apps]
+        hwm = [hwm_mib(x.pid) for x in apps]
+    finally:
+        for x in apps:
+            x.stop()
+    added = opinions(a.db) - before
+    for i, x in enumerate(apps):
+        role = "driver" if i == 0 else "viewer"
+        print(f"{a.label} app{i} {role}: CPU {cpu1[i] - cpu0[i]:.2f} s in {window:.0f} s, "
+              f"PSS {pss[i]:.0f} MiB, peak RSS {hwm[i]:.0f} MiB")
+        by = {k: v - th0[i].get(k, 0) for k, v in th1[i].items()}
+        busy = ", ".join(f"{k} {v:.2f}" for k, v in sorted(by.items(), key=lambda kv: -kv[1]) if v >= 0.01)
+        print(f"    threads: {busy}")
+    viewer_cpu = [cpu1[i] - cpu0[i] for i in range(1, len(apps))]
+    summary = {
+        "label": a.label,
+        "sessions": a.sessions,
+        "settle_s": round(settled, 1),
+        "window_s": round(window, 1),
+        "typed": typed,
+        "opinions_added": added,
+        "viewer_cpu_s": [round(v, 3) for v in viewer_cpu],
+        "driver_cpu_s": round(cpu1[0] - cpu0[0], 3),
+        "pss_mib": [round(p) for p in pss],
+        "total_pss_mib": round(sum(pss)),
+        "peak_rss_mib": [round(h) for h in hwm],
+    }
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
