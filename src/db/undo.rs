@@ -10,24 +10,8 @@ use serde_json::Value;
 use super::audit::row_json;
 use super::{Result, Store, StoreError, Tx};
 
-/// Tables an undo may touch (the audit log names only these).
-const TABLES: &[&str] = &[
-    "committees",
-    "meetings",
-    "job_titles",
-    "attendance",
-    "agenda_items",
-    "opinions",
-    "plans",
-    "plan_nodes",
-    "node_co_departments",
-    "node_notes",
-    "progress",
-    "indicators",
-    "indicator_values",
-    "milestones",
-    "item_links",
-];
+/// Tables an undo may touch: the ones the audit log covers.
+use super::audit_verify::DATA_TABLES as TABLES;
 
 struct Change {
     table: String,
