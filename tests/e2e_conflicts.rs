@@ -7,32 +7,7 @@
 
 mod pty_support;
 
-use std::path::PathBuf;
-
 use pty_support::*;
-
-struct Setup {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-}
-
-fn setup() -> Setup {
-    let dir = tempfile::TempDir::new().expect("tempdir");
-    let db = dir.path().join("shared").join("kusei.db");
-    std::fs::create_dir_all(db.parent().expect("parent")).expect("mkdir");
-    let out = base_command(dir.path())
-        .arg("--db")
-        .arg(&db)
-        .arg("sample")
-        .output()
-        .expect("run kusei sample");
-    assert!(
-        out.status.success(),
-        "kusei sample: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Setup { dir, db }
-}
 
 /// The policy tab with the first node's form open on its body.
 fn open_first_node_body(app: &mut App) -> String {

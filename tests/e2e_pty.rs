@@ -12,36 +12,11 @@
 mod support;
 
 use std::os::unix::process::ExitStatusExt;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use support::pty::*;
 
 // ---- the tests ------------------------------------------------------------------------
-
-struct Setup {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-}
-
-/// A home directory and a database file filled with `kusei --db X sample`.
-fn setup() -> Setup {
-    let dir = tempfile::TempDir::new().unwrap();
-    let db = dir.path().join("shared").join("kusei.db");
-    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
-    let out = base_command(dir.path())
-        .arg("--db")
-        .arg(&db)
-        .arg("sample")
-        .output()
-        .expect("run kusei sample");
-    assert!(
-        out.status.success(),
-        "kusei sample: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Setup { dir, db }
-}
 
 /// Wait until the calendar shows the sample with the last meeting's detail
 /// (today is not in fiscal 2017, so the last meeting is selected).

@@ -24,25 +24,6 @@ use std::time::{Duration, Instant};
 
 use pty_support::*;
 
-struct Setup {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-}
-
-fn setup() -> Setup {
-    let dir = tempfile::TempDir::new().unwrap();
-    let db = dir.path().join("shared").join("kusei.db");
-    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
-    let out = base_command(dir.path())
-        .arg("--db")
-        .arg(&db)
-        .arg("sample")
-        .output()
-        .expect("run kusei sample");
-    assert!(out.status.success());
-    Setup { dir, db }
-}
-
 fn state_dir(home: &Path) -> PathBuf {
     home.join(".local").join("state").join("kusei")
 }

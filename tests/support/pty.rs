@@ -326,6 +326,32 @@ pub fn base_command(home: &Path) -> Command {
     c
 }
 
+/// A home directory (the temporary directory) and `shared/kusei.db` in
+/// it, filled with `kusei --db X sample`: what the end-to-end tests start
+/// from.
+pub struct Setup {
+    pub dir: tempfile::TempDir,
+    pub db: std::path::PathBuf,
+}
+
+pub fn setup() -> Setup {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let db = dir.path().join("shared").join("kusei.db");
+    std::fs::create_dir_all(db.parent().expect("parent")).expect("mkdir");
+    let out = base_command(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .arg("sample")
+        .output()
+        .expect("run kusei sample");
+    assert!(
+        out.status.success(),
+        "kusei sample: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Setup { dir, db }
+}
+
 impl App {
     pub fn spawn(home: &Path, db: &Path) -> App {
         App::spawn_term(home, db, "xterm-256color")
