@@ -23,8 +23,9 @@ fn niigata(h: &Harness) -> kusei::db::progress_board::ProgressItem {
         .expect("seed 004's item")
 }
 
-#[test]
-fn a_save_refused_for_a_colleagues_change_asks_and_keeps_mine() {
+/// Seed 004's item on the progress board, its 実績（平成26年度） being edited
+/// to 私の実績 (not saved yet).
+fn editing_actual() -> Harness {
     let mut h = Harness::new(date(2025, 11, 20), |_| {});
     h.select("協議制度");
     h.key(KeyCode::Enter);
@@ -34,19 +35,30 @@ fn a_save_refused_for_a_colleagues_change_asks_and_keeps_mine() {
     h.key(KeyCode::Enter);
     h.press(KeyCode::Char('u'), KeyModifiers::CONTROL);
     h.keys("私の実績");
-    // Meanwhile a colleague saves the same field.
-    let node = niigata(&h).node_id;
+    h
+}
+
+/// A colleague saves 同僚の実績 in the same field, on their own connection.
+fn colleague_saves(h: &Harness) {
+    let node = niigata(h).node_id;
     h.store()
         .set_progress_field(
             node,
             Period::new(2014, Half::Year),
             kusei::db::progress::ProgressField::Actual,
             "同僚の実績",
-            niigata(&h)
+            niigata(h)
                 .entry(Period::new(2014, Half::Year))
                 .map(|e| e.version),
         )
         .expect("colleague's save");
+}
+
+#[test]
+fn a_save_refused_for_a_colleagues_change_asks_and_keeps_mine() {
+    let mut h = editing_actual();
+    // Meanwhile a colleague saves the same field.
+    colleague_saves(&h);
     h.key(KeyCode::Enter);
     // The shared conflict prompt asks, with both texts.
     let p = h.state.prompt.as_ref().expect("the conflict choice");
@@ -69,27 +81,8 @@ fn a_save_refused_for_a_colleagues_change_asks_and_keeps_mine() {
 /// holds theirs then mine, and Enter saves the joined text over theirs.
 #[test]
 fn a_progress_conflict_edited_together_saves_both() {
-    let mut h = Harness::new(date(2025, 11, 20), |_| {});
-    h.select("協議制度");
-    h.key(KeyCode::Enter);
-    while detail::current(&h.state)[h.state.progress.field].label != "実績（平成26年度）" {
-        h.key(KeyCode::Down);
-    }
-    h.key(KeyCode::Enter);
-    h.press(KeyCode::Char('u'), KeyModifiers::CONTROL);
-    h.keys("私の実績");
-    let node = niigata(&h).node_id;
-    h.store()
-        .set_progress_field(
-            node,
-            Period::new(2014, Half::Year),
-            kusei::db::progress::ProgressField::Actual,
-            "同僚の実績",
-            niigata(&h)
-                .entry(Period::new(2014, Half::Year))
-                .map(|e| e.version),
-        )
-        .expect("colleague's save");
+    let mut h = editing_actual();
+    colleague_saves(&h);
     h.key(KeyCode::Enter);
     h.key(KeyCode::Down);
     h.key(KeyCode::Down);
@@ -109,27 +102,8 @@ fn a_progress_conflict_edited_together_saves_both() {
 /// over what the reload brought.
 #[test]
 fn a_colleagues_save_seen_while_editing_still_asks() {
-    let mut h = Harness::new(date(2025, 11, 20), |_| {});
-    h.select("協議制度");
-    h.key(KeyCode::Enter);
-    while detail::current(&h.state)[h.state.progress.field].label != "実績（平成26年度）" {
-        h.key(KeyCode::Down);
-    }
-    h.key(KeyCode::Enter);
-    h.press(KeyCode::Char('u'), KeyModifiers::CONTROL);
-    h.keys("私の実績");
-    let node = niigata(&h).node_id;
-    h.store()
-        .set_progress_field(
-            node,
-            Period::new(2014, Half::Year),
-            kusei::db::progress::ProgressField::Actual,
-            "同僚の実績",
-            niigata(&h)
-                .entry(Period::new(2014, Half::Year))
-                .map(|e| e.version),
-        )
-        .expect("colleague's save");
+    let mut h = editing_actual();
+    colleague_saves(&h);
     h.poll_external();
     assert_eq!(
         h.state.progress.editing.as_ref().map(|e| e.input.text()),
