@@ -14,13 +14,18 @@ use ui_harness::{sample_today, Harness};
 
 // ---- policy nodes -----------------------------------------------------------------
 
+/// Two headless apps (two sessions) on one file holding `seeds`.
+fn two_sessions(seeds: &[&str]) -> (App, App) {
+    let a = App::with_seeds(seeds);
+    let store = Store::open(a.db_path(), OpenOptions::default()).expect("open b");
+    let b = App::on(tempfile::TempDir::new().expect("tempdir"), store);
+    (a, b)
+}
+
 /// Two apps on the seed's policy tree, both with the node form of
 /// 具体的取組1-1-1 open on its body; B saves first.
 fn two_editing_a_node() -> (App, App) {
-    let mut a = App::with_seeds(&[SEED_001]);
-    let path = a.db_path().to_path_buf();
-    let store = Store::open(&path, OpenOptions::default()).expect("open b");
-    let mut b = App::on(tempfile::TempDir::new().expect("tempdir"), store);
+    let (mut a, mut b) = two_sessions(&[SEED_001]);
     for app in [&mut a, &mut b] {
         app.keys("3");
         app.goto("具体的取組1-1-1");
@@ -106,10 +111,7 @@ fn esc_on_the_conflict_prompt_keeps_mine_on_the_status_line() {
 /// 中間振り返り written in two sessions: the second asks; together joins.
 #[test]
 fn a_review_written_in_two_sessions_asks_and_joins() {
-    let mut a = App::with_seeds(&[SEED_001]);
-    let path = a.db_path().to_path_buf();
-    let store = Store::open(&path, OpenOptions::default()).expect("open b");
-    let mut b = App::on(tempfile::TempDir::new().expect("tempdir"), store);
+    let (mut a, mut b) = two_sessions(&[SEED_001]);
     for app in [&mut a, &mut b] {
         app.keys("3");
         app.goto("具体的取組1-1-1");
@@ -247,10 +249,7 @@ fn an_opinion_conflict_keep_theirs_keeps_mine_visible() {
 /// picker with both sets ticked, and Enter saves them over theirs.
 #[test]
 fn links_chosen_in_two_sessions_edit_together_keeps_both() {
-    let mut a = App::with_seeds(&[policy_support::SEED_000, SEED_001]);
-    let path = a.db_path().to_path_buf();
-    let store = Store::open(&path, OpenOptions::default()).expect("open b");
-    let mut b = App::on(tempfile::TempDir::new().expect("tempdir"), store);
+    let (mut a, mut b) = two_sessions(&[policy_support::SEED_000, SEED_001]);
     for app in [&mut a, &mut b] {
         app.keys("L");
         app.type_text("大規模団地");
