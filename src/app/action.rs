@@ -55,6 +55,8 @@ pub enum Action {
     MarkOpinion,
     EditEntry,
     DeleteEntry,
+    /// An entry 公開 ⇄ 非公開.
+    ToggleVisibility,
     Attendance,
     // Attendance matrix (PrevFiscalYear / NextFiscalYear shift its years)
     CellLeft,

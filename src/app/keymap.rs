@@ -387,7 +387,7 @@ pub const DEFAULT: &[Binding] = &[
         Char('e'),
         N,
         A::EditEntry,
-        "項目を編集",
+        "項目を編集（議題の行では題名と概要）",
         Some("編集"),
     ),
     b(
@@ -395,8 +395,16 @@ pub const DEFAULT: &[Binding] = &[
         Char('x'),
         N,
         A::DeleteEntry,
-        "項目を削除",
+        "項目を削除（議題の行では議題ごと、確認あり）",
         Some("削除"),
+    ),
+    b(
+        S::MinutesList,
+        Char('v'),
+        N,
+        A::ToggleVisibility,
+        "公開・非公開（公開ページに載せない）を切り替え",
+        Some("非公開"),
     ),
     b(
         S::MinutesList,

@@ -14,6 +14,7 @@ pub mod conflict;
 pub mod diagnose;
 pub mod drafts;
 mod export;
+mod items;
 pub mod files;
 mod merge;
 mod migrations;

@@ -92,7 +92,7 @@ fn write_meeting(out: &mut String, m: &Meeting) {
             out.push_str("(主な意見)\n");
             for o in public {
                 out.push_str("- ");
-                out.push_str(&o.text);
+                out.push_str(&crate::model::with_speaker(o.speaker.as_deref(), &o.text));
                 out.push('\n');
             }
         }

@@ -76,7 +76,10 @@ fn write_meeting(out: &mut String, m: &Meeting) {
         if !public.is_empty() {
             out.push_str("<p>(主な意見)</p>\n<ul>\n");
             for o in public {
-                out.push_str(&list_item(&o.text));
+                out.push_str(&list_item(&crate::model::with_speaker(
+                    o.speaker.as_deref(),
+                    &o.text,
+                )));
             }
             out.push_str("</ul>\n");
         }

@@ -230,8 +230,8 @@ pub fn detail_lines<'a>(d: &'a MeetingDetail, dates: DateStyle, theme: &Theme) -
                 Span::raw(l.label()),
             ]));
         }
-        if !item.summary.is_empty() {
-            lines.push(Line::from(format!("  {}", item.summary)));
+        for l in item.summary.lines() {
+            lines.push(Line::from(format!("  {l}")));
         }
         for o in &item.opinions {
             lines.push(opinion_line(o, dates, theme));
@@ -249,10 +249,14 @@ pub fn opinion_line<'a>(o: &'a crate::db::OpinionRow, dates: DateStyle, theme: &
         }
         OpinionKind::Opinion => {}
     }
-    if let Some(sp) = &o.speaker {
-        spans.push(Span::styled(format!("{sp}: "), theme.muted));
+    let speaker = crate::model::speaker_prefix(o.speaker.as_deref());
+    if !speaker.is_empty() {
+        spans.push(Span::styled(speaker, theme.muted));
     }
     spans.push(Span::raw(o.text.as_str()));
+    if o.visibility == crate::model::Visibility::Internal {
+        spans.push(Span::styled("【非公開】", theme.muted));
+    }
     if o.kind == OpinionKind::Action {
         let owner = o.owner.as_deref().unwrap_or("担当未定");
         let due = o.due.map_or("期限なし".to_string(), |d| dates.date(d));
