@@ -64,10 +64,17 @@ fn e_on_an_item_renames_it_and_edits_its_multi_line_summary() {
     let (number, ..) = item_in_db(&h, item).unwrap();
     to_heading(&mut h);
     h.key("e");
-    assert_eq!(h.prompt_text(), h.current_item().title, "starts from the title");
+    assert_eq!(
+        h.prompt_text(),
+        h.current_item().title,
+        "starts from the title"
+    );
     h.key("C-u");
     h.type_text("超過勤務の状況と対策").key("Enter");
-    assert!(h.prompt_text().starts_with("平成29年4月に"), "then the 概要");
+    assert!(
+        h.prompt_text().starts_with("平成29年4月に"),
+        "then the 概要"
+    );
     h.keys("C-u");
     h.type_text("一行目の概要");
     h.key("C-j");
@@ -85,7 +92,10 @@ fn e_on_an_item_renames_it_and_edits_its_multi_line_summary() {
     assert_eq!(h.mode(), Mode::MinutesList, "still in the list");
     let s = h.render(80, 24);
     assert!(s.contains("(1) 超過勤務の状況と対策"), "{s}");
-    assert!(s.contains("一行目の概要\n") && s.contains("二行目の概要"), "{s}");
+    assert!(
+        s.contains("一行目の概要\n") && s.contains("二行目の概要"),
+        "{s}"
+    );
 
     // u undoes the edit.
     h.key("u");
@@ -142,8 +152,16 @@ fn x_on_an_item_deletes_it_with_its_entries_after_asking_and_u_restores_it() {
     assert_eq!(audited, 1, "the deletion is in the audit log");
 
     h.key("u");
-    assert_eq!(item_in_db(&h, item).map(|i| i.0), Some(2), "back in its place");
-    assert_eq!(opinions_in_db(&h.store(), item), entries, "with its entries");
+    assert_eq!(
+        item_in_db(&h, item).map(|i| i.0),
+        Some(2),
+        "back in its place"
+    );
+    assert_eq!(
+        opinions_in_db(&h.store(), item),
+        entries,
+        "with its entries"
+    );
     assert_eq!(numbers_in_db(&h), (1..=n_items as i64).collect::<Vec<_>>());
 }
 
@@ -184,7 +202,10 @@ fn after_editing_an_entry_enter_or_esc_returns_to_the_list() {
     // The list keys act on the list; nothing is typed.
     h.keys("k j");
     assert_eq!(h.input_text(), "");
-    assert_eq!(opinions_in_db(&h.store(), item).last().unwrap().1, "直した意見");
+    assert_eq!(
+        opinions_in_db(&h.store(), item).last().unwrap().1,
+        "直した意見"
+    );
 
     h.key("e");
     assert_eq!(h.mode(), Mode::MinutesInput);
@@ -192,7 +213,10 @@ fn after_editing_an_entry_enter_or_esc_returns_to_the_list() {
     assert_eq!(h.mode(), Mode::MinutesList, "Esc: back to the list");
     h.keys("k j");
     assert_eq!(h.input_text(), "");
-    assert_eq!(opinions_in_db(&h.store(), item).last().unwrap().1, "直した意見");
+    assert_eq!(
+        opinions_in_db(&h.store(), item).last().unwrap().1,
+        "直した意見"
+    );
 }
 
 #[test]
@@ -235,8 +259,7 @@ fn the_speaker_stays_until_changed_and_is_written_one_way_everywhere() {
     assert!(html.contains("副区長：一つ目の意見"));
 
     // The published page reads back with the speaker (an attendee).
-    let parsed =
-        kusei::import::parse_bytes("page.txt", page.as_bytes()).expect("the page imports");
+    let parsed = kusei::import::parse_bytes("page.txt", page.as_bytes()).expect("the page imports");
     let o = parsed
         .dataset
         .meetings

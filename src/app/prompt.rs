@@ -193,9 +193,7 @@ fn accept(s: &mut AppState) -> Requests {
         }
         PromptPurpose::ItemTitle { .. }
         | PromptPurpose::ItemSummary { .. }
-        | PromptPurpose::ConfirmDeleteItem { .. } => {
-            crate::app::panes::minutes::item::accept(s, p)
-        }
+        | PromptPurpose::ConfirmDeleteItem { .. } => crate::app::panes::minutes::item::accept(s, p),
         PromptPurpose::Attendance(ref opened) => save_attendance(s, &p, opened),
         PromptPurpose::Conflict(c) => super::conflict::resolve(s, p.pick, *c),
         PromptPurpose::ConflictEdit(c) => super::conflict::save_together(s, p, *c),

@@ -66,6 +66,29 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The day of the newest change to fiscal year `fy`'s meetings, their
+    /// items and entries (local time; None when it has none): the
+    /// 最終更新日 of its published page.
+    pub fn newest_change_in_year(&self, fy: i32) -> Result<Option<chrono::NaiveDate>> {
+        let stamp: Option<String> = self.conn().query_row(
+            "SELECT max(at) FROM (
+               SELECT updated_at AS at FROM meetings WHERE fiscal_year = ?1
+               UNION ALL
+               SELECT o.updated_at FROM opinions o JOIN agenda_items i ON i.id = o.item_id
+                 JOIN meetings m ON m.id = i.meeting_id WHERE m.fiscal_year = ?1)",
+            [fy],
+            |r| r.get(0),
+        )?;
+        Ok(stamp.and_then(|s| {
+            chrono::DateTime::parse_from_rfc3339(&s)
+                .ok()
+                .map(|t| t.with_timezone(&chrono::Local).date_naive())
+                .or_else(|| s.get(..10).and_then(|d| d.parse().ok()))
+        }))
+    }
+}
+
 fn ids(tx: &Tx, sql: &str, id: i64) -> Result<Vec<i64>> {
     let mut stmt = tx.conn().prepare(sql)?;
     let rows = stmt

@@ -249,9 +249,6 @@ mod tests {
             visibility: Visibility::Internal,
             ..Opinion::default()
         };
-        assert_eq!(
-            opinion_item(&d),
-            "- **決定**: 区長：実施する （非公開）\n"
-        );
+        assert_eq!(opinion_item(&d), "- **決定**: 区長：実施する （非公開）\n");
     }
 }

@@ -7,7 +7,7 @@
 use crate::model::{Dataset, Meeting, Visibility};
 use crate::wareki;
 
-use super::publish::{page, Page};
+use super::publish::Page;
 
 /// Text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -93,11 +93,22 @@ pub fn publish_fiscal_year_html(
     fiscal_year: i32,
     committee: Option<&str>,
 ) -> String {
+    publish_fiscal_year_html_as_of(data, fiscal_year, committee, None)
+}
+
+/// [`publish_fiscal_year_html`] dated `updated` where the page needs a
+/// date (see [`super::publish::page_as_of`]).
+pub fn publish_fiscal_year_html_as_of(
+    data: &Dataset,
+    fiscal_year: i32,
+    committee: Option<&str>,
+    updated: Option<chrono::NaiveDate>,
+) -> String {
     let Page {
         committee,
         preamble,
         meetings,
-    } = page(data, fiscal_year, committee);
+    } = super::publish::page_as_of(data, fiscal_year, committee, updated);
     let title = escape(&format!(
         "{}{committee}",
         wareki::format_fiscal_year(fiscal_year)
@@ -106,7 +117,7 @@ pub fn publish_fiscal_year_html(
         "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>{title}</title>\n</head>\n<body>\n<main>\n<h1>{title}</h1>\n"
     );
-    paragraphs(&mut out, preamble);
+    paragraphs(&mut out, &preamble);
     for m in meetings {
         write_meeting(&mut out, m);
     }

@@ -58,8 +58,8 @@ pub fn newline_key(p: &mut Prompt, key: &KeyEvent) -> bool {
     }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let alt = key.modifiers.contains(KeyModifiers::ALT);
-    let newline = matches!(key.code, KeyCode::Char('j')) && ctrl
-        || matches!(key.code, KeyCode::Enter) && alt;
+    let newline =
+        matches!(key.code, KeyCode::Char('j')) && ctrl || matches!(key.code, KeyCode::Enter) && alt;
     if newline {
         let _ = p.input.insert_char('\n');
     }
@@ -70,7 +70,11 @@ pub fn newline_key(p: &mut Prompt, key: &KeyEvent) -> bool {
 pub fn accept(s: &mut AppState, p: Prompt) -> Requests {
     let text = p.input.text().to_string();
     match p.purpose.clone() {
-        PromptPurpose::ItemTitle { id, version, summary } => {
+        PromptPurpose::ItemTitle {
+            id,
+            version,
+            summary,
+        } => {
             let title = text.trim().to_string();
             if title.is_empty() {
                 s.error("議題名が空です。題名を入れてください（やめるときは Esc）");
