@@ -102,6 +102,7 @@ fn month_grid(frame: &mut Frame, area: Rect, c: &CalendarState, dates: DateStyle
         format!(" 会議 {} 件", c.meetings.len()),
         theme.muted,
     )));
+    lines.extend(holiday_lines(c, theme));
     frame.render_widget(
         Paragraph::new(lines),
         Rect {
@@ -112,9 +113,39 @@ fn month_grid(frame: &mut Frame, area: Rect, c: &CalendarState, dates: DateStyle
     );
 }
 
+/// The month's 祝日 by name under the grid, the cursor's day marked.
+fn holiday_lines<'a>(c: &CalendarState, theme: &Theme) -> Vec<Line<'a>> {
+    let m = c.month;
+    let mut lines = Vec::new();
+    for day in 1..=days_in_month(m) {
+        let Some(date) = m.with_day(day) else {
+            continue;
+        };
+        let Some(name) = wareki::holidays::name(date) else {
+            continue;
+        };
+        if lines.is_empty() {
+            lines.push(Line::from(""));
+        }
+        let text = format!(
+            " {:>2}日({}) {name}",
+            day,
+            wareki::weekday_ja(date.weekday())
+        );
+        let style = if date == c.cursor {
+            theme.sunday.patch(theme.heading)
+        } else {
+            theme.sunday
+        };
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    lines
+}
+
 fn day_cell<'a>(date: NaiveDate, c: &CalendarState, theme: &Theme) -> Span<'a> {
     let has_meeting = c.meetings.iter().any(|m| m.date == date);
     let mut style = match date.weekday() {
+        _ if wareki::holidays::is_holiday(date) => theme.sunday,
         Weekday::Sun => theme.sunday,
         Weekday::Sat => theme.saturday,
         _ => Style::default(),
