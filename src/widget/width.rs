@@ -152,6 +152,33 @@ pub fn truncate_plain(s: &str, width: usize) -> (String, usize) {
     (s[..end].to_string(), used)
 }
 
+/// `s` cut to `width` columns from the middle, so that its start and its
+/// end both stay: `旭区外部特別会議室1` in 14 columns is `旭区外..会議室1`
+/// (ASCII dots: `…` is ambiguous-width). Unchanged when it fits.
+pub fn shorten_middle(s: &str, width: usize) -> String {
+    if display_width(s) <= width {
+        return s.to_string();
+    }
+    const MARK: &str = "..";
+    if width <= MARK.len() {
+        return truncate_plain(s, width).0;
+    }
+    let room = width - MARK.len();
+    let tail_room = room / 2;
+    let mut tail = Vec::new();
+    let mut used = 0;
+    for g in s.graphemes(true).rev() {
+        if used + cluster_width(g) > tail_room {
+            break;
+        }
+        used += cluster_width(g);
+        tail.push(g);
+    }
+    let (head, _) = truncate_plain(s, room - used);
+    let tail: String = tail.into_iter().rev().collect();
+    format!("{head}{MARK}{tail}")
+}
+
 /// Truncate `s` to `width` columns, then pad with spaces to exactly `width`.
 pub fn pad_to_width(s: &str, width: usize) -> String {
     let (mut out, used) = truncate_to_width(s, width);

@@ -16,6 +16,7 @@ use crate::db::{MeetingDetail, MeetingRow};
 use crate::model::OpinionKind;
 use crate::ui::{title_bar, Theme};
 use crate::wareki;
+use crate::widget::width::{display_width, shorten_middle};
 
 /// Width of the month grid: 7 cells of 4 columns, plus a margin.
 const GRID_WIDTH: u16 = 30;
@@ -174,22 +175,26 @@ fn days_in_month(first: NaiveDate) -> u32 {
     (next - first).num_days() as u32
 }
 
-/// "第3回  6月21日(水) 13:00-14:30  旭区外部特別会議室2"
-pub fn meeting_line(m: &MeetingRow) -> String {
+/// "第3回  6月21日(水) 13:00-14:30  旭区外部特別会議室2", in `width`
+/// columns: a long room is shortened from the middle (`旭区外..会議室2`),
+/// so two rooms that differ at the end never look the same.
+pub fn meeting_line(m: &MeetingRow, width: usize) -> String {
     let time = match (m.start, m.end) {
         (Some(s), Some(e)) => format!("{}-{}", s.format("%H:%M"), e.format("%H:%M")),
         (Some(s), None) => s.format("%H:%M").to_string(),
         _ => "     ".to_string(),
     };
-    format!(
-        "第{}回 {:>2}月{:>2}日({}) {}  {}",
+    let head = format!(
+        "第{}回 {:>2}月{:>2}日({}) {}  ",
         m.number,
         m.date.month(),
         m.date.day(),
         wareki::weekday_ja(m.date.weekday()),
         time,
-        crate::ui::sanitize::clean(&m.place)
-    )
+    );
+    let room = width.saturating_sub(display_width(&head));
+    let place = shorten_middle(&crate::ui::sanitize::clean(&m.place), room);
+    format!("{head}{place}")
 }
 
 fn meeting_list(frame: &mut Frame, area: Rect, c: &CalendarState, dates: DateStyle, theme: &Theme) {
@@ -213,7 +218,10 @@ fn meeting_list(frame: &mut Frame, area: Rect, c: &CalendarState, dates: DateSty
         .skip(first)
         .take(rows)
         .map(|(i, m)| {
-            let text = format!(" {}", meeting_line(m));
+            let text = format!(
+                " {}",
+                meeting_line(m, area.width.saturating_sub(1) as usize)
+            );
             if Some(i) == c.selected {
                 Line::from(Span::styled(text, theme.selection))
             } else {
