@@ -228,6 +228,14 @@ pub const DEFAULT: &[Binding] = &[
     ),
     b(
         S::Calendar,
+        Char('y'),
+        N,
+        A::ToggleChart,
+        "年表示（月ごとの会議の数）と月表示を切り替え",
+        Some("年表示"),
+    ),
+    b(
+        S::Calendar,
         Char('m'),
         N,
         A::StartMinutes,

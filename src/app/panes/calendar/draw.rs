@@ -22,6 +22,19 @@ use crate::widget::width::{display_width, shorten_middle};
 const GRID_WIDTH: u16 = 30;
 
 pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
+    if s.calendar.year_view {
+        let [year, _, detail] = Layout::vertical([
+            Constraint::Length(super::year::HEIGHT.min(area.height / 2 + 2)),
+            Constraint::Length(1),
+            Constraint::Min(3),
+        ])
+        .areas(area);
+        super::year::draw(frame, year, &s.calendar, s.dates, theme);
+        if let Some(d) = &s.calendar.detail {
+            meeting_detail(frame, detail, d, s, Vec::new(), theme);
+        }
+        return;
+    }
     let [left, _, right] = Layout::horizontal([
         Constraint::Length(GRID_WIDTH),
         Constraint::Length(1),
