@@ -35,9 +35,8 @@ pub fn delete(s: &mut AppState) -> bool {
         return false;
     };
     let label = format!(
-        "議題 ({}) {} を意見{}件ごと削除します（Enter で削除、Esc でやめる。u で取り消せます）",
+        "議題 ({}) を意見{}件ごと削除します（Enter で削除、Esc でやめる。u で取り消し）",
         it.number,
-        it.title,
         it.opinions.len()
     );
     let id = it.id;
