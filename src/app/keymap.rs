@@ -232,7 +232,7 @@ pub const DEFAULT: &[Binding] = &[
         N,
         A::ToggleChart,
         "年表示（月ごとの会議の数）と月表示を切り替え",
-        Some("年表示"),
+        None,
     ),
     b(
         S::Calendar,
@@ -412,7 +412,7 @@ pub const DEFAULT: &[Binding] = &[
         N,
         A::ToggleVisibility,
         "公開・非公開（公開ページに載せない）を切り替え",
-        Some("非公開"),
+        None,
     ),
     b(
         S::MinutesList,

@@ -212,12 +212,8 @@ fn sparklines(frame: &mut Frame, area: Rect, a: &State, m: &Matrix, theme: &Them
                 height: 1,
             },
         );
-        let tail = format!(
-            "{:>3}/{:<3}{:>5}",
-            title_count(a, m, t),
-            meetings,
-            rate(title_count(a, m, t), meetings)
-        );
+        let count = (0..meetings).filter(|&c| m.attended(t, c)).count();
+        let tail = format!("{count:>3}/{meetings:<3}{:>5}", rate(count, meetings));
         let x = area.x + name_w as u16 + 1 + line_w + 1;
         frame.render_widget(
             Paragraph::new(Span::styled(tail.clone(), Style::default())),
@@ -229,8 +225,4 @@ fn sparklines(frame: &mut Frame, area: Rect, a: &State, m: &Matrix, theme: &Them
             },
         );
     }
-}
-
-fn title_count(_a: &State, m: &Matrix, t: usize) -> usize {
-    (0..m.meetings.len()).filter(|&c| m.attended(t, c)).count()
 }

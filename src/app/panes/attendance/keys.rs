@@ -95,7 +95,7 @@ pub const BINDINGS: &[Binding] = &[
         N,
         A::ToggleChart,
         "図（職名ごとの出席の推移、会議ごとの出席率）と表を切り替え",
-        Some("図"),
+        None,
     ),
     b(Char('['), N, A::PrevFiscalYear, "前の年度", None),
     b(Char(']'), N, A::NextFiscalYear, "次の年度", Some("年度")),

@@ -57,8 +57,8 @@ pub fn newline_key(p: &mut Prompt, key: &KeyEvent) -> bool {
     }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let alt = key.modifiers.contains(KeyModifiers::ALT);
-    let newline =
-        matches!(key.code, KeyCode::Char('j')) && ctrl || matches!(key.code, KeyCode::Enter) && alt;
+    let newline = (matches!(key.code, KeyCode::Char('j')) && ctrl)
+        || (matches!(key.code, KeyCode::Enter) && alt);
     if newline {
         let _ = p.input.insert_char('\n');
     }
