@@ -1,6 +1,6 @@
 //! The pictures, on the sample data: the attendance pane's sparklines per
 //! job title and bars per meeting (`v`), and the calendar's year view with
-//! the meetings of each month (`y`). Snapshots at 80×24 and 160×48 in the
+//! the meetings of each month (`v`). Snapshots at 80×24 and 160×48 in the
 //! `unicode` and `ascii` glyph sets; ascii frames hold no East Asian
 //! ambiguous-width character (no block elements), and the default theme
 //! uses only the 16 ANSI colours.
@@ -63,7 +63,7 @@ fn attendance_chart() -> Harness {
 
 fn calendar_year() -> Harness {
     let mut h = Harness::new(sample_today());
-    h.key("y");
+    h.key("v");
     assert!(h.state.calendar.year_view);
     h
 }
@@ -95,10 +95,10 @@ fn calendar_year_view_of_meeting_density() {
     let d = kusei::app::panes::calendar::year::density(&h.state.calendar);
     let counts: Vec<u64> = d.iter().map(|(_, n)| *n).collect();
     assert_eq!(counts, [1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
-    // The month keys still move; y again: the month grid.
+    // The month keys still move; v again: the month grid.
     h.key("PgDn");
     assert_eq!(h.state.calendar.month, support::harness::date(2017, 7, 1));
-    h.key("y");
+    h.key("v");
     assert!(!h.state.calendar.year_view);
     assert!(h.screen(80, 24).contains("日  月  火  水  木  金  土"));
 }

@@ -228,10 +228,10 @@ pub const DEFAULT: &[Binding] = &[
     ),
     b(
         S::Calendar,
-        Char('y'),
+        Char('v'),
         N,
         A::ToggleChart,
-        "年表示（月ごとの会議の数）と月表示を切り替え",
+        "年表示と月表示の切り替え",
         None,
     ),
     b(
@@ -395,7 +395,7 @@ pub const DEFAULT: &[Binding] = &[
         Char('e'),
         N,
         A::EditEntry,
-        "項目を編集（議題の行では題名と概要）",
+        "項目・議題を編集",
         Some("編集"),
     ),
     b(
@@ -403,7 +403,7 @@ pub const DEFAULT: &[Binding] = &[
         Char('x'),
         N,
         A::DeleteEntry,
-        "項目を削除（議題の行では議題ごと、確認あり）",
+        "項目・議題を削除",
         Some("削除"),
     ),
     b(
@@ -411,7 +411,7 @@ pub const DEFAULT: &[Binding] = &[
         Char('v'),
         N,
         A::ToggleVisibility,
-        "公開・非公開（公開ページに載せない）を切り替え",
+        "公開・非公開を切り替え",
         None,
     ),
     b(

@@ -68,7 +68,7 @@ pub struct CalendarState {
     pub select_after_load: Option<i64>,
     /// The newest meeting of all, for a new meeting's defaults.
     pub latest: Option<MeetingDetail>,
-    /// The fiscal year's months as bars of their meetings (`y`) instead of
+    /// The fiscal year's months as bars of their meetings (`v`) instead of
     /// the month grid and the meeting list.
     pub year_view: bool,
 }

@@ -1,4 +1,4 @@
-//! The calendar's year view (`y`): the fiscal year's twelve months, April
+//! The calendar's year view (`v`): the fiscal year's twelve months, April
 //! to March, each a bar as tall as its number of meetings, with the month
 //! the cursor is in highlighted and each month's 祝日 counted under it.
 //! Drawn with the glyph set's bars (`#`, `=`, `-` in ascii).
@@ -50,7 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, c: &CalendarState, dates: DateStyle, 
         frame,
         Rect { height: 1, ..area },
         &format!(
-            "{} 月ごとの会議 {} 件（y で月表示）",
+            "{} 月ごとの会議 {} 件（v で月表示）",
             dates.fiscal_year(c.fiscal_year),
             total
         ),
