@@ -501,7 +501,7 @@ fn cmd_audit(store: &Store, what: AuditCommand) -> Result<ExitCode> {
             for e in &entries[skip..] {
                 let row = e.after.as_deref().or(e.before.as_deref()).unwrap_or("");
                 let what = audit_summary(row);
-                let (what, _) = crate::widget::text_input::truncate_to_width(&what, 100);
+                let (what, _) = crate::widget::width::truncate_plain(&what, 100);
                 crate::outln!(
                     "{}\t{}\t{}\t{}#{}\t{}",
                     clean(&e.at),

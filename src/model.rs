@@ -190,6 +190,30 @@ fn is_default<T: Default + PartialEq>(v: &T) -> bool {
     *v == T::default()
 }
 
+/// Between a speaker and what they said: `税務課長：…` is the one way a
+/// speaker is written, on every screen and in every export.
+pub const SPEAKER_SEPARATOR: char = '：';
+
+/// `税務課長：` for a speaker (nothing for none or an empty one).
+pub fn speaker_prefix(speaker: Option<&str>) -> String {
+    match speaker.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(sp) => format!("{sp}{SPEAKER_SEPARATOR}"),
+        None => String::new(),
+    }
+}
+
+/// `text` with its speaker in front, as written everywhere.
+pub fn with_speaker(speaker: Option<&str>, text: &str) -> String {
+    format!("{}{text}", speaker_prefix(speaker))
+}
+
+/// Split `税務課長：…` into the speaker and the text when the part before
+/// the first `：` is one of `known` (the meeting's attendees); else None.
+pub fn split_speaker<'a>(text: &'a str, known: &[String]) -> Option<(&'a str, &'a str)> {
+    let (sp, rest) = text.split_once(SPEAKER_SEPARATOR)?;
+    (known.iter().any(|k| k == sp) && !rest.trim().is_empty()).then_some((sp, rest))
+}
+
 /// An opinion (主な意見), decision (決定) or action item (宿題).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Opinion {

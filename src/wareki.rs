@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
 use std::fmt;
 
 pub mod fiscal;
+pub mod holidays;
 pub mod span;
 mod time;
 

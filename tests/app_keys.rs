@@ -293,12 +293,12 @@ fn speaker_tag_from_the_fuzzy_prompt_is_saved_with_the_opinion() {
     assert_eq!(last.1, "地域の声を聞く場を増やしたい");
     assert_eq!(last.3.as_deref(), Some("副区長"));
     assert_eq!(
-        h.state.minutes.as_ref().unwrap().speaker,
-        None,
-        "the tag is for one entry"
+        h.state.minutes.as_ref().unwrap().speaker.as_deref(),
+        Some("副区長"),
+        "the tag stays for the next entry until changed"
     );
     let s = h.render(80, 24);
-    assert!(s.contains("副区長: 地域の声を聞く場を増やしたい"), "{s}");
+    assert!(s.contains("副区長：地域の声を聞く場を増やしたい"), "{s}");
 }
 
 #[test]

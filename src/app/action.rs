@@ -55,6 +55,11 @@ pub enum Action {
     MarkOpinion,
     EditEntry,
     DeleteEntry,
+    /// An entry 公開 ⇄ 非公開.
+    ToggleVisibility,
+    /// The pane's picture instead of its table (attendance: sparklines and
+    /// rate bars; calendar: the year view).
+    ToggleChart,
     Attendance,
     // Attendance matrix (PrevFiscalYear / NextFiscalYear shift its years)
     CellLeft,

@@ -228,6 +228,14 @@ pub const DEFAULT: &[Binding] = &[
     ),
     b(
         S::Calendar,
+        Char('v'),
+        N,
+        A::ToggleChart,
+        "年表示と月表示の切り替え",
+        None,
+    ),
+    b(
+        S::Calendar,
         Char('m'),
         N,
         A::StartMinutes,
@@ -387,7 +395,7 @@ pub const DEFAULT: &[Binding] = &[
         Char('e'),
         N,
         A::EditEntry,
-        "項目を編集",
+        "項目・議題を編集",
         Some("編集"),
     ),
     b(
@@ -395,8 +403,16 @@ pub const DEFAULT: &[Binding] = &[
         Char('x'),
         N,
         A::DeleteEntry,
-        "項目を削除",
+        "項目・議題を削除",
         Some("削除"),
+    ),
+    b(
+        S::MinutesList,
+        Char('v'),
+        N,
+        A::ToggleVisibility,
+        "公開・非公開を切り替え",
+        None,
     ),
     b(
         S::MinutesList,

@@ -16,7 +16,7 @@ use crate::model::{MeetingStatus, OpinionKind};
 use crate::wareki;
 use crate::widget::text_input::{InputOutcome, TextInput};
 
-fn open(
+pub(crate) fn open(
     s: &mut AppState,
     purpose: PromptPurpose,
     label: &str,
@@ -63,6 +63,9 @@ pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
     let Some(p) = s.prompt.as_mut() else {
         return Vec::new();
     };
+    if crate::app::panes::minutes::item::newline_key(p, &key) {
+        return Vec::new();
+    }
     match keymap::lookup(Scope::Prompt, &key) {
         Some(Action::Cancel) => {
             let p = s.prompt.take();
@@ -188,6 +191,9 @@ fn accept(s: &mut AppState) -> Requests {
         PromptPurpose::ConfirmDeleteEntry { id } => {
             vec![Request::Write(WriteOp::DeleteOpinion(id))]
         }
+        PromptPurpose::ItemTitle { .. }
+        | PromptPurpose::ItemSummary { .. }
+        | PromptPurpose::ConfirmDeleteItem { .. } => crate::app::panes::minutes::item::accept(s, p),
         PromptPurpose::Attendance(ref opened) => save_attendance(s, &p, opened),
         PromptPurpose::Conflict(c) => super::conflict::resolve(s, p.pick, *c),
         PromptPurpose::ConflictEdit(c) => super::conflict::save_together(s, p, *c),

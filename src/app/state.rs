@@ -68,6 +68,9 @@ pub struct CalendarState {
     pub select_after_load: Option<i64>,
     /// The newest meeting of all, for a new meeting's defaults.
     pub latest: Option<MeetingDetail>,
+    /// The fiscal year's months as bars of their meetings (`v`) instead of
+    /// the month grid and the meeting list.
+    pub year_view: bool,
 }
 
 impl CalendarState {
@@ -108,6 +111,9 @@ pub struct MinutesState {
     pub item: usize,
     /// Selected entry in the current item (list mode).
     pub entry: usize,
+    /// List mode is on the item itself (its heading), not on an entry:
+    /// `e` renames it and edits its 概要, `x` deletes it.
+    pub heading: bool,
     pub input: TextInput,
     /// Speaker tag for the next entry.
     pub speaker: Option<String>,
@@ -193,6 +199,20 @@ pub enum PromptPurpose {
         label: String,
     },
     ConfirmDeleteEntry {
+        id: i64,
+    },
+    /// Editing an agenda item: its title, then its 概要 (multi-line).
+    ItemTitle {
+        id: i64,
+        version: i64,
+        summary: String,
+    },
+    ItemSummary {
+        id: i64,
+        version: i64,
+        title: String,
+    },
+    ConfirmDeleteItem {
         id: i64,
     },
     /// The attendance checklist of the meeting being minuted.
@@ -339,5 +359,16 @@ pub fn current_item(s: &AppState) -> Option<&ItemRow> {
 
 pub fn selected_entry(s: &AppState) -> Option<&OpinionRow> {
     let m = s.minutes.as_ref()?;
+    if m.heading {
+        return None;
+    }
     current_item(s)?.opinions.get(m.entry)
+}
+
+/// The agenda item itself is what list mode has selected: its heading, or
+/// an item with no entries yet.
+pub fn item_selected(s: &AppState) -> Option<&ItemRow> {
+    let m = s.minutes.as_ref()?;
+    let it = current_item(s)?;
+    (m.heading || it.opinions.is_empty()).then_some(it)
 }

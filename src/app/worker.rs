@@ -388,6 +388,16 @@ impl Worker {
                 s.set_opinion_speaker(*id, speaker.as_deref()).map(|_| None)
             }
             WriteOp::DeleteOpinion(id) => s.delete_opinion(*id).map(|_| None),
+            WriteOp::UpdateItem {
+                id,
+                version,
+                title,
+                summary,
+            } => s.update_item(*id, *version, title, summary).map(|_| None),
+            WriteOp::DeleteItem(id) => s.delete_item(*id).map(|_| None),
+            WriteOp::SetVisibility { id, visibility } => {
+                s.set_opinion_visibility(*id, *visibility).map(|_| None)
+            }
         };
         let resave = || super::conflict::Resave::Main(op.clone());
         let Some(created) = super::conflict::catch(&self.out, created, resave) else {

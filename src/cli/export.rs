@@ -273,10 +273,11 @@ fn bytes(store: &Store, p: &Plan) -> Result<Vec<u8>> {
                     wareki::format_fiscal_year(fiscal_year)
                 );
             }
+            let updated = store.newest_change_in_year(fiscal_year)?;
             if html {
-                publish_html::publish_fiscal_year_html(&data, fiscal_year, committee)
+                publish_html::publish_fiscal_year_html_as_of(&data, fiscal_year, committee, updated)
             } else {
-                publish::publish_fiscal_year(&data, fiscal_year, committee)
+                publish::publish_fiscal_year_as_of(&data, fiscal_year, committee, updated)
             }
             .into_bytes()
         }

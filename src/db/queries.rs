@@ -6,7 +6,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::export::parse_date;
 use super::{Result, Store};
-use crate::model::{MeetingStatus, OpinionKind};
+use crate::model::{MeetingStatus, OpinionKind, Visibility};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeetingRow {
@@ -32,6 +32,7 @@ pub struct OpinionRow {
     pub due: Option<NaiveDate>,
     pub version: i64,
     pub updated_by: String,
+    pub visibility: Visibility,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +41,7 @@ pub struct ItemRow {
     pub number: u32,
     pub title: String,
     pub summary: String,
+    pub version: i64,
     pub opinions: Vec<OpinionRow>,
     /// The policy nodes this item is linked to.
     pub links: Vec<super::LinkedNode>,
@@ -271,7 +273,8 @@ fn attendees(conn: &rusqlite::Connection, id: i64) -> Result<(Vec<String>, Vec<S
 /// Meeting `id`'s agenda items, each with its opinions (links not yet).
 fn items_with_opinions(conn: &rusqlite::Connection, id: i64) -> Result<Vec<ItemRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, number, title, summary FROM agenda_items WHERE meeting_id = ?1 ORDER BY number",
+        "SELECT id, number, title, summary, version FROM agenda_items WHERE meeting_id = ?1
+         ORDER BY number",
     )?;
     let mut items: Vec<ItemRow> = stmt
         .query_map([id], |r| {
@@ -280,13 +283,15 @@ fn items_with_opinions(conn: &rusqlite::Connection, id: i64) -> Result<Vec<ItemR
                 number: r.get(1)?,
                 title: r.get(2)?,
                 summary: r.get(3)?,
+                version: r.get(4)?,
                 opinions: Vec::new(),
                 links: Vec::new(),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut stmt = conn.prepare_cached(
-        "SELECT o.id, o.text, o.kind, j.name, o.owner, o.due_date, o.version, o.updated_by
+        "SELECT o.id, o.text, o.kind, j.name, o.owner, o.due_date, o.version, o.updated_by,
+           o.visibility
          FROM opinions o LEFT JOIN job_titles j ON j.id = o.speaker_title_id
          WHERE o.item_id = ?1 ORDER BY o.position, o.id",
     )?;
@@ -304,6 +309,7 @@ fn items_with_opinions(conn: &rusqlite::Connection, id: i64) -> Result<Vec<ItemR
                     due: due.and_then(|d| parse_date(&d).ok()),
                     version: r.get(6)?,
                     updated_by: r.get(7)?,
+                    visibility: Visibility::parse(&r.get::<_, String>(8)?).unwrap_or_default(),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

@@ -98,7 +98,8 @@ fn stamp_ja(s: &str) -> String {
         .map_or_else(|| s.to_string(), date_ja)
 }
 
-/// One opinion as a list item: the kind marked, the speaker after the text,
+/// One opinion as a list item: the kind marked, the speaker before the text
+/// (`税務課長：…`, as everywhere),
 /// a 宿題's owner, due date and closing.
 pub fn opinion_item(o: &Opinion) -> String {
     let mut line = String::from("- ");
@@ -107,10 +108,10 @@ pub fn opinion_item(o: &Opinion) -> String {
         OpinionKind::Decision => line.push_str("**決定**: "),
         OpinionKind::Action => line.push_str("**宿題**: "),
     }
-    line.push_str(&md_inline(&o.text));
-    if let Some(sp) = o.speaker.as_deref().filter(|s| !s.is_empty()) {
-        line.push_str(&format!("（{}）", md_inline(sp)));
-    }
+    line.push_str(&md_inline(&crate::model::with_speaker(
+        o.speaker.as_deref(),
+        &o.text,
+    )));
     if o.kind == OpinionKind::Action {
         let mut parts = vec![format!(
             "担当: {}",
@@ -248,9 +249,6 @@ mod tests {
             visibility: Visibility::Internal,
             ..Opinion::default()
         };
-        assert_eq!(
-            opinion_item(&d),
-            "- **決定**: 実施する（区長） （非公開）\n"
-        );
+        assert_eq!(opinion_item(&d), "- **決定**: 区長：実施する （非公開）\n");
     }
 }

@@ -7,7 +7,7 @@
 use crate::model::{Dataset, Meeting, Visibility};
 use crate::wareki;
 
-use super::publish::{page, Page};
+use super::publish::Page;
 
 /// Text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -76,7 +76,10 @@ fn write_meeting(out: &mut String, m: &Meeting) {
         if !public.is_empty() {
             out.push_str("<p>(主な意見)</p>\n<ul>\n");
             for o in public {
-                out.push_str(&list_item(&o.text));
+                out.push_str(&list_item(&crate::model::with_speaker(
+                    o.speaker.as_deref(),
+                    &o.text,
+                )));
             }
             out.push_str("</ul>\n");
         }
@@ -90,11 +93,22 @@ pub fn publish_fiscal_year_html(
     fiscal_year: i32,
     committee: Option<&str>,
 ) -> String {
+    publish_fiscal_year_html_as_of(data, fiscal_year, committee, None)
+}
+
+/// [`publish_fiscal_year_html`] dated `updated` where the page needs a
+/// date (see [`super::publish::page_as_of`]).
+pub fn publish_fiscal_year_html_as_of(
+    data: &Dataset,
+    fiscal_year: i32,
+    committee: Option<&str>,
+    updated: Option<chrono::NaiveDate>,
+) -> String {
     let Page {
         committee,
         preamble,
         meetings,
-    } = page(data, fiscal_year, committee);
+    } = super::publish::page_as_of(data, fiscal_year, committee, updated);
     let title = escape(&format!(
         "{}{committee}",
         wareki::format_fiscal_year(fiscal_year)
@@ -103,7 +117,7 @@ pub fn publish_fiscal_year_html(
         "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>{title}</title>\n</head>\n<body>\n<main>\n<h1>{title}</h1>\n"
     );
-    paragraphs(&mut out, preamble);
+    paragraphs(&mut out, &preamble);
     for m in meetings {
         write_meeting(&mut out, m);
     }

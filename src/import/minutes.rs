@@ -510,7 +510,15 @@ fn finish(d: MeetingDraft, page_fy: Option<i32>) -> Result<Meeting, (usize, Stri
         ));
     }
     let mut items = Vec::with_capacity(d.items.len());
-    for it in d.items {
+    for mut it in d.items {
+        // `税務課長：…` (how kusei writes a speaker) by an attendee.
+        for o in &mut it.item.opinions {
+            if let Some((sp, rest)) = crate::model::split_speaker(&o.text, &d.attendees) {
+                let (sp, rest) = (sp.to_string(), rest.to_string());
+                o.speaker = Some(sp);
+                o.text = rest;
+            }
+        }
         if let (Some(line), true) = (it.marker_line, it.item.opinions.is_empty()) {
             return Err((
                 line,

@@ -3,6 +3,7 @@
 //! screens' drawing lives with each screen (`app/panes/<name>/draw.rs`,
 //! `app/frame/`).
 
+pub mod chart;
 pub mod sanitize;
 pub mod theme;
 pub mod wrap;

@@ -93,7 +93,12 @@ impl Vt {
     }
 
     pub fn put(&mut self, c: char) {
-        let Some(width) = c.width() else { return };
+        let Some(mut width) = c.width() else { return };
+        // ﾞ and ﾟ: zero for unicode-width, but spacing characters of one
+        // column for xterm, glibc's wcwidth and every terminal.
+        if matches!(c, '\u{FF9E}' | '\u{FF9F}') {
+            width = 1;
+        }
         if width == 0 {
             // A combining mark joins the cell before.
             if self.col > 0 {

@@ -63,6 +63,8 @@ fn visible_cells(buf: &Buffer, y: u16) -> Vec<(u16, &Cell, u16)> {
 
 fn shown(cell: &Cell) -> &str {
     match cell.symbol() {
+        // ﾞ and ﾟ: zero for unicode-width, one column on every terminal.
+        s @ ("\u{FF9E}" | "\u{FF9F}") => s,
         s if s.is_empty() || s.width() == 0 => " ",
         s => s,
     }

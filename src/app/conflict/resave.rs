@@ -74,6 +74,14 @@ impl Resave {
                     version: v,
                     fields,
                 },
+                WriteOp::UpdateItem {
+                    id, title, summary, ..
+                } => WriteOp::UpdateItem {
+                    id,
+                    version: v,
+                    title,
+                    summary,
+                },
                 other => other,
             }),
             Resave::Policy(w) => Resave::Policy(match w {

@@ -55,6 +55,7 @@ pub fn draw(frame: &mut Frame, s: &AppState, theme: &Theme) {
         chrome::help(frame, area, s, theme);
     }
     sanitize::scrub_buffer(frame.buffer_mut());
+    crate::widget::width::restore_marks(frame.buffer_mut());
 }
 
 fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {

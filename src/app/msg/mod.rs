@@ -82,6 +82,19 @@ pub enum WriteOp {
         speaker: Option<String>,
     },
     DeleteOpinion(i64),
+    /// An agenda item's title and 概要, unless someone saved it since.
+    UpdateItem {
+        id: i64,
+        version: i64,
+        title: String,
+        summary: String,
+    },
+    /// An agenda item with its entries (undone with `u`).
+    DeleteItem(i64),
+    SetVisibility {
+        id: i64,
+        visibility: crate::model::Visibility,
+    },
 }
 
 impl WriteOp {
@@ -97,6 +110,13 @@ impl WriteOp {
             WriteOp::SetKind { .. } => "種別を変更しました",
             WriteOp::SetSpeaker { .. } => "発言者を設定しました",
             WriteOp::DeleteOpinion(_) => "削除しました（u で取り消し）",
+            WriteOp::UpdateItem { .. } => "議題を保存しました",
+            WriteOp::DeleteItem(_) => "議題を削除しました（u で取り消し）",
+            WriteOp::SetVisibility {
+                visibility: crate::model::Visibility::Internal,
+                ..
+            } => "非公開にしました（公開ページに載りません）",
+            WriteOp::SetVisibility { .. } => "公開にしました",
         }
     }
 }

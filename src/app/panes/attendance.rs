@@ -3,6 +3,7 @@
 //! to the database thread and responses; keys are in `keys`, what the rows
 //! are in `view`, drawing in `draw`, state in `state`.
 
+pub mod chart;
 pub mod draw;
 mod keys;
 pub mod state;

@@ -3,6 +3,7 @@
 //! `calendar/draw.rs`; keys: `keymap::DEFAULT` (`Scope::Calendar`).
 
 pub mod draw;
+pub mod year;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
@@ -54,6 +55,10 @@ pub fn apply(s: &mut AppState, a: Action) -> Option<Requests> {
             Vec::new()
         }
         Action::CycleMeetingStatus => cycle_status(s),
+        Action::ToggleChart => {
+            s.calendar.year_view = !s.calendar.year_view;
+            Vec::new()
+        }
         _ => return None,
     })
 }

@@ -3,6 +3,7 @@
 //! (coalesced there), so nothing typed is lost.
 
 pub mod draw;
+pub mod item;
 
 use crate::app::action::Action;
 use crate::app::msg::Requests;
@@ -104,6 +105,7 @@ pub fn owns(a: Action) -> bool {
             | Action::MarkOpinion
             | Action::EditEntry
             | Action::DeleteEntry
+            | Action::ToggleVisibility
     )
 }
 
@@ -151,29 +153,50 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
             }
             Vec::new()
         }
+        Action::EditEntry if item::edit(s) => Vec::new(),
         Action::EditEntry => edit_entry(s),
         Action::DeleteEntry => {
+            if item::delete(s) {
+                return Vec::new();
+            }
             if let Some(id) = selected_entry(s).map(|o| o.id) {
                 prompt::confirm_delete_entry(s, id);
             }
             Vec::new()
         }
+        Action::ToggleVisibility => toggle_visibility(s),
         _ => Vec::new(),
     }
 }
 
-/// Leave the input for the list (or stop editing an entry).
+/// Leave the input for the list (or stop editing an entry: back to the
+/// list the edit was started from).
 fn to_list(s: &mut AppState) -> Requests {
+    s.mode = Mode::MinutesList;
     if let Some(m) = s.minutes.as_mut() {
+        m.heading = false;
         if m.editing.take().is_some() {
             let back = m.stashed.take().unwrap_or_default();
             m.input.set_text(&back);
             s.info("編集をやめました");
-            return Vec::new();
         }
     }
-    s.mode = Mode::MinutesList;
     Vec::new()
+}
+
+/// The selected entry 公開 ⇄ 非公開 (internal entries stay out of the
+/// published page).
+fn toggle_visibility(s: &mut AppState) -> Requests {
+    use crate::model::Visibility;
+    let Some((id, now)) = selected_entry(s).map(|o| (o.id, o.visibility)) else {
+        s.info("公開・非公開は意見ごとに切り替えます（j / k で意見を選んでください）");
+        return Vec::new();
+    };
+    let visibility = match now {
+        Visibility::Public => Visibility::Internal,
+        Visibility::Internal => Visibility::Public,
+    };
+    vec![Request::Write(WriteOp::SetVisibility { id, visibility })]
 }
 
 /// The previous or next agenda item.
@@ -186,19 +209,24 @@ fn step_item(s: &mut AppState, a: Action) -> Requests {
             (m.item + 1).min(n.saturating_sub(1))
         };
         m.entry = usize::MAX;
+        m.heading = false;
     }
     clamp(s);
     Vec::new()
 }
 
-/// The previous or next entry of the item.
+/// The previous or next entry of the item; above the first entry, the
+/// item itself (its heading).
 fn step_entry(s: &mut AppState, a: Action) -> Requests {
+    let n = current_item(s).map_or(0, |i| i.opinions.len());
     if let Some(m) = s.minutes.as_mut() {
-        m.entry = if a == Action::PrevEntry {
-            m.entry.saturating_sub(1)
-        } else {
-            m.entry.saturating_add(1)
-        };
+        m.entry = m.entry.min(n.saturating_sub(1));
+        match (a == Action::PrevEntry, m.heading) {
+            (true, _) if m.entry == 0 => m.heading = true,
+            (true, _) => m.entry -= 1,
+            (false, true) => m.heading = n == 0,
+            (false, false) => m.entry = m.entry.saturating_add(1),
+        }
     }
     clamp(s);
     Vec::new()
@@ -255,6 +283,8 @@ fn submit(s: &mut AppState) -> Requests {
         let text = m.input.text().to_string();
         let back = m.stashed.take().unwrap_or_default();
         m.input.set_text(&back);
+        // Back to the list the edit was started from.
+        s.mode = Mode::MinutesList;
         return vec![Request::Write(WriteOp::EditOpinion { id, version, text })];
     }
     if m.saving.is_some() {
@@ -302,7 +332,7 @@ pub fn confirm_saved(
             m.input.set_text(&rest);
         }
         m.saving = None;
-        m.speaker = None;
+        // The speaker stays for the next entry until changed (C-t).
     }
     m.pending.push(PendingEntry {
         item_id,

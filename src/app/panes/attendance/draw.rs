@@ -71,6 +71,10 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         );
         return;
     };
+    if a.chart {
+        super::chart::draw(frame, area, a, m, theme);
+        return;
+    }
     let g = geometry(area, a, m);
     let page = Page {
         rows: g.rows_h as usize,

@@ -90,6 +90,7 @@ pub const BINDINGS: &[Binding] = &[
         "出席のない職名も表示する・しない",
         None,
     ),
+    b(Char('v'), N, A::ToggleChart, "図と表の切り替え", None),
     b(Char('['), N, A::PrevFiscalYear, "前の年度", None),
     b(Char(']'), N, A::NextFiscalYear, "次の年度", Some("年度")),
     b(Char('+'), N, A::WidenYears, "範囲を1年度前へ広げる", None),
@@ -210,6 +211,7 @@ fn apply(s: &mut AppState, action: Action) -> Requests {
                 "出席のある職名だけ表示します"
             });
         }
+        A::ToggleChart => a.chart = !a.chart,
         A::EditFilter => a.filtering = true,
         A::ClearFilter => {
             if a.merge_from.take().is_some() {

@@ -42,6 +42,9 @@ pub struct State {
     pub page: Cell<Page>,
     /// A title picked to be merged (id, label); `m` on another row merges it there.
     pub merge_from: Option<(i64, String)>,
+    /// The pictures (a sparkline per title, a bar per meeting's rate)
+    /// instead of the matrix.
+    pub chart: bool,
 }
 
 impl State {

@@ -16,11 +16,25 @@ use crate::db::{MeetingDetail, MeetingRow};
 use crate::model::OpinionKind;
 use crate::ui::{title_bar, Theme};
 use crate::wareki;
+use crate::widget::width::{display_width, shorten_middle};
 
 /// Width of the month grid: 7 cells of 4 columns, plus a margin.
 const GRID_WIDTH: u16 = 30;
 
 pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
+    if s.calendar.year_view {
+        let [year, _, detail] = Layout::vertical([
+            Constraint::Length(super::year::HEIGHT.min(area.height / 2 + 2)),
+            Constraint::Length(1),
+            Constraint::Min(3),
+        ])
+        .areas(area);
+        super::year::draw(frame, year, &s.calendar, s.dates, theme);
+        if let Some(d) = &s.calendar.detail {
+            meeting_detail(frame, detail, d, s, Vec::new(), theme);
+        }
+        return;
+    }
     let [left, _, right] = Layout::horizontal([
         Constraint::Length(GRID_WIDTH),
         Constraint::Length(1),
@@ -102,6 +116,7 @@ fn month_grid(frame: &mut Frame, area: Rect, c: &CalendarState, dates: DateStyle
         format!(" 会議 {} 件", c.meetings.len()),
         theme.muted,
     )));
+    lines.extend(holiday_lines(c, theme));
     frame.render_widget(
         Paragraph::new(lines),
         Rect {
@@ -112,9 +127,39 @@ fn month_grid(frame: &mut Frame, area: Rect, c: &CalendarState, dates: DateStyle
     );
 }
 
+/// The month's 祝日 by name under the grid, the cursor's day marked.
+fn holiday_lines<'a>(c: &CalendarState, theme: &Theme) -> Vec<Line<'a>> {
+    let m = c.month;
+    let mut lines = Vec::new();
+    for day in 1..=days_in_month(m) {
+        let Some(date) = m.with_day(day) else {
+            continue;
+        };
+        let Some(name) = wareki::holidays::name(date) else {
+            continue;
+        };
+        if lines.is_empty() {
+            lines.push(Line::from(""));
+        }
+        let text = format!(
+            " {:>2}日({}) {name}",
+            day,
+            wareki::weekday_ja(date.weekday())
+        );
+        let style = if date == c.cursor {
+            theme.sunday.patch(theme.heading)
+        } else {
+            theme.sunday
+        };
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    lines
+}
+
 fn day_cell<'a>(date: NaiveDate, c: &CalendarState, theme: &Theme) -> Span<'a> {
     let has_meeting = c.meetings.iter().any(|m| m.date == date);
     let mut style = match date.weekday() {
+        _ if wareki::holidays::is_holiday(date) => theme.sunday,
         Weekday::Sun => theme.sunday,
         Weekday::Sat => theme.saturday,
         _ => Style::default(),
@@ -143,22 +188,26 @@ fn days_in_month(first: NaiveDate) -> u32 {
     (next - first).num_days() as u32
 }
 
-/// "第3回  6月21日(水) 13:00-14:30  旭区外部特別会議室2"
-pub fn meeting_line(m: &MeetingRow) -> String {
+/// "第3回  6月21日(水) 13:00-14:30  旭区外部特別会議室2", in `width`
+/// columns: a long room is shortened from the middle (`旭区外..会議室2`),
+/// so two rooms that differ at the end never look the same.
+pub fn meeting_line(m: &MeetingRow, width: usize) -> String {
     let time = match (m.start, m.end) {
         (Some(s), Some(e)) => format!("{}-{}", s.format("%H:%M"), e.format("%H:%M")),
         (Some(s), None) => s.format("%H:%M").to_string(),
         _ => "     ".to_string(),
     };
-    format!(
-        "第{}回 {:>2}月{:>2}日({}) {}  {}",
+    let head = format!(
+        "第{}回 {:>2}月{:>2}日({}) {}  ",
         m.number,
         m.date.month(),
         m.date.day(),
         wareki::weekday_ja(m.date.weekday()),
         time,
-        crate::ui::sanitize::clean(&m.place)
-    )
+    );
+    let room = width.saturating_sub(display_width(&head));
+    let place = shorten_middle(&crate::ui::sanitize::clean(&m.place), room);
+    format!("{head}{place}")
 }
 
 fn meeting_list(frame: &mut Frame, area: Rect, c: &CalendarState, dates: DateStyle, theme: &Theme) {
@@ -182,7 +231,10 @@ fn meeting_list(frame: &mut Frame, area: Rect, c: &CalendarState, dates: DateSty
         .skip(first)
         .take(rows)
         .map(|(i, m)| {
-            let text = format!(" {}", meeting_line(m));
+            let text = format!(
+                " {}",
+                meeting_line(m, area.width.saturating_sub(1) as usize)
+            );
             if Some(i) == c.selected {
                 Line::from(Span::styled(text, theme.selection))
             } else {
@@ -230,8 +282,8 @@ pub fn detail_lines<'a>(d: &'a MeetingDetail, dates: DateStyle, theme: &Theme) -
                 Span::raw(l.label()),
             ]));
         }
-        if !item.summary.is_empty() {
-            lines.push(Line::from(format!("  {}", item.summary)));
+        for l in item.summary.lines() {
+            lines.push(Line::from(format!("  {l}")));
         }
         for o in &item.opinions {
             lines.push(opinion_line(o, dates, theme));
@@ -249,10 +301,14 @@ pub fn opinion_line<'a>(o: &'a crate::db::OpinionRow, dates: DateStyle, theme: &
         }
         OpinionKind::Opinion => {}
     }
-    if let Some(sp) = &o.speaker {
-        spans.push(Span::styled(format!("{sp}: "), theme.muted));
+    let speaker = crate::model::speaker_prefix(o.speaker.as_deref());
+    if !speaker.is_empty() {
+        spans.push(Span::styled(speaker, theme.muted));
     }
     spans.push(Span::raw(o.text.as_str()));
+    if o.visibility == crate::model::Visibility::Internal {
+        spans.push(Span::styled("【非公開】", theme.muted));
+    }
     if o.kind == OpinionKind::Action {
         let owner = o.owner.as_deref().unwrap_or("担当未定");
         let due = o.due.map_or("期限なし".to_string(), |d| dates.date(d));

@@ -104,18 +104,24 @@ fn entry_lines<'a>(
 ) -> Vec<Line<'a>> {
     let mut lines: Vec<Line> = Vec::new();
     {
+        let on_item = s.mode == Mode::MinutesList && (m.heading || it.opinions.is_empty());
+        let heading_style = if on_item {
+            theme.heading.patch(theme.selection)
+        } else {
+            theme.heading
+        };
         lines.push(Line::from(Span::styled(
             format!("({}) {}", it.number, it.title),
-            theme.heading,
+            heading_style,
         )));
-        if !it.summary.is_empty() {
-            lines.push(Line::from(Span::styled(it.summary.as_str(), theme.muted)));
+        for l in it.summary.lines() {
+            lines.push(Line::from(Span::styled(l, theme.muted)));
         }
         for (i, o) in it.opinions.iter().enumerate() {
             let mut line = opinion_line(o, s.dates, theme);
             line.spans
                 .insert(0, Span::styled(theme.glyphs.saved, theme.saved));
-            if s.mode == Mode::MinutesList && i == m.entry {
+            if s.mode == Mode::MinutesList && !m.heading && i == m.entry {
                 line = line.patch_style(theme.selection);
             }
             lines.push(line);
@@ -127,8 +133,9 @@ fn entry_lines<'a>(
                 None => spans.push(Span::styled(" ", theme.pending)),
             }
             spans.push(Span::raw(format!("  {}", theme.glyphs.bullet)));
-            if let Some(sp) = &p.speaker {
-                spans.push(Span::styled(format!("{sp}: "), theme.muted));
+            let speaker = crate::model::speaker_prefix(p.speaker.as_deref());
+            if !speaker.is_empty() {
+                spans.push(Span::styled(speaker, theme.muted));
             }
             let style = if p.saved_id.is_some() {
                 theme.base

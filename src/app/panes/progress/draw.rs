@@ -14,7 +14,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
 
 use crate::app::panes::progress::view::{period_label, year_long, Tone};
 use crate::app::panes::progress::{State, View};
@@ -195,12 +194,12 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         let mut cur = String::new();
         let mut used = 0;
         for g in para.graphemes(true) {
-            let w = g.width();
+            let w = crate::widget::width::cluster_width(g);
             if used + w > width {
                 out.push(std::mem::take(&mut cur));
                 used = 0;
             }
-            cur.push_str(g);
+            cur.push_str(&crate::widget::width::display_cluster(g));
             used += w;
         }
         out.push(cur);

@@ -328,8 +328,9 @@ fn context_line<'a>(l: &'a ContextLine, opinion: bool, q: &Query, theme: &Theme)
         DocKind::Action => spans.push(Span::styled("【宿題】", base.patch(theme.action))),
         _ => {}
     }
-    if let Some(sp) = &l.speaker {
-        spans.push(Span::styled(format!("{sp}: "), base.patch(theme.muted)));
+    let speaker = crate::model::speaker_prefix(l.speaker.as_deref());
+    if !speaker.is_empty() {
+        spans.push(Span::styled(speaker, base.patch(theme.muted)));
     }
     let marks = if l.target {
         highlight(&l.text, q)
