@@ -227,6 +227,10 @@ mod tests {
     use crossterm::event::KeyEvent;
 
     fn entry(scope: &str, action: &str, keys: &[&str]) -> KeymapEntry {
+        // The defaults include the screens' bindings, registered once per
+        // process; register before building so that no test sees the
+        // table half-made (tests run in parallel threads).
+        crate::app::bindings::register();
         KeymapEntry {
             scope: scope.into(),
             action: action.into(),
