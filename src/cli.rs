@@ -424,14 +424,7 @@ fn cmd_import(
         for w in &parsed.warnings {
             crate::errln!("kusei: 注意: {w}");
         }
-        crate::errln!(
-            "kusei: {}: {}（{}）会議 {} 件、計画 {} 件",
-            f.display(),
-            parsed.kind.label_ja(),
-            parsed.encoding,
-            parsed.dataset.meetings.len(),
-            parsed.dataset.plans.len()
-        );
+        crate::errln!("kusei: {}", parsed.headline(&f.display().to_string()));
         if dry_run {
             // What each line of the page became, for checking before writing.
             for line in &parsed.report {
