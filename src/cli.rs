@@ -442,20 +442,7 @@ fn cmd_import(
         return Ok(ExitCode::SUCCESS);
     }
     let r = store.import(&data)?;
-    if r.changed_nothing() {
-        crate::outln!("変更はありません（すでに読み込み済みです）");
-    } else {
-        crate::outln!(
-            "読み込みました: 会議 {} 件追加・{} 件更新、議題 {} 件、意見 {} 件、計画 {} 件、項目 {} 件、その他の更新 {} 件",
-            r.meetings_added,
-            r.meetings_updated,
-            r.items_added,
-            r.opinions_added,
-            r.plans_added,
-            r.nodes_added,
-            r.rows_updated
-        );
-    }
+    crate::outln!("{}", r.summary_ja());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -25,6 +25,23 @@ impl ImportReport {
         *self == ImportReport::default()
     }
 
+    /// What the import did, as the command and the app say it.
+    pub fn summary_ja(&self) -> String {
+        if self.changed_nothing() {
+            return "変更はありません（すでに読み込み済みです）".into();
+        }
+        format!(
+            "読み込みました: 会議 {} 件追加・{} 件更新、議題 {} 件、意見 {} 件、計画 {} 件、項目 {} 件、その他の更新 {} 件",
+            self.meetings_added,
+            self.meetings_updated,
+            self.items_added,
+            self.opinions_added,
+            self.plans_added,
+            self.nodes_added,
+            self.rows_updated
+        )
+    }
+
     /// Count `m`: an update in `rows_updated`, an addition in the counter
     /// `added` picks (none for rows the report does not count).
     pub fn tally(&mut self, m: Merged, added: Option<fn(&mut ImportReport) -> &mut usize>) -> i64 {
