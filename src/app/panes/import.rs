@@ -125,7 +125,10 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             match result {
                 Ok((summary, batch, landing)) => {
                     s.record_batch(batch);
-                    s.info(format!("{file}: {summary}"));
+                    let name = std::path::Path::new(&file)
+                        .file_name()
+                        .map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
+                    s.info(format!("{summary}（{name}）"));
                     land(s, landing)
                 }
                 Err(e) => {

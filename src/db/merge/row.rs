@@ -25,21 +25,28 @@ impl ImportReport {
         *self == ImportReport::default()
     }
 
-    /// What the import did, as the command and the app say it.
+    /// What the import did, as the command and the app say it: the counts
+    /// that are not zero ("読み込みました: 計画 1 件、項目 13 件").
     pub fn summary_ja(&self) -> String {
-        if self.changed_nothing() {
+        let parts = [
+            ("会議", self.meetings_added, " 件追加"),
+            ("会議", self.meetings_updated, " 件更新"),
+            ("議題", self.items_added, " 件"),
+            ("意見", self.opinions_added, " 件"),
+            ("計画", self.plans_added, " 件"),
+            ("項目", self.nodes_added, " 件"),
+            ("その他の追加", self.details_added, " 件"),
+            ("その他の更新", self.rows_updated, " 件"),
+        ];
+        let said: Vec<String> = parts
+            .iter()
+            .filter(|(_, n, _)| *n > 0)
+            .map(|(what, n, how)| format!("{what} {n}{how}"))
+            .collect();
+        if said.is_empty() {
             return "変更はありません（すでに読み込み済みです）".into();
         }
-        format!(
-            "読み込みました: 会議 {} 件追加・{} 件更新、議題 {} 件、意見 {} 件、計画 {} 件、項目 {} 件、その他の更新 {} 件",
-            self.meetings_added,
-            self.meetings_updated,
-            self.items_added,
-            self.opinions_added,
-            self.plans_added,
-            self.nodes_added,
-            self.rows_updated
-        )
+        format!("読み込みました: {}", said.join("、"))
     }
 
     /// Count `m`: an update in `rows_updated`, an addition in the counter
