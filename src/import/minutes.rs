@@ -220,7 +220,7 @@ fn page_title(lines: &[Line], first_meeting: usize) -> (Option<i32>, String, Str
     (page_fy, committee, preamble, titled)
 }
 
-fn error(file: &str, line: Option<usize>, message: String) -> ImportError {
+pub(super) fn error(file: &str, line: Option<usize>, message: String) -> ImportError {
     ImportError {
         file: file.to_string(),
         line,
@@ -250,7 +250,8 @@ pub fn parse_with(
     };
     let (page_fy, committee, preamble, titled) = page_title(lines, first_meeting);
     let mut warnings = Vec::new();
-    let mut drafts = read_whole(file, lines, first_meeting, (opts, clean_end), &mut warnings)?;
+    let mut drafts =
+        minutes_cut::read_whole(file, lines, first_meeting, (opts, clean_end), &mut warnings)?;
     let mut meetings = Vec::new();
     let mut header_lines = Vec::new();
     for d in drafts.drain(..) {
@@ -282,48 +283,6 @@ pub fn parse_with(
     })
 }
 
-/// The meetings of the page, with a cut-off end refused or (with
-/// `--partial`) left out with a warning.
-fn read_whole(
-    file: &str,
-    lines: &[Line],
-    first_meeting: usize,
-    (opts, clean_end): (Options, bool),
-    warnings: &mut Vec<String>,
-) -> Result<Vec<MeetingDraft>, ImportError> {
-    let mut first_warnings = Vec::new();
-    let read = read_meetings(file, lines, first_meeting, &mut first_warnings);
-    let cut = match &read {
-        Ok((_, true)) => None,
-        Ok((drafts, false)) => minutes_cut::last_line_cut(lines, drafts, clean_end),
-        Err(e) => minutes_cut::cut_at_error(lines, e.line),
-    };
-    let Some(cut) = cut else {
-        warnings.extend(first_warnings);
-        let (drafts, footer) = read?;
-        if footer {
-            return Ok(drafts);
-        }
-        return minutes_cut::whole_meetings(file, lines, drafts, opts, warnings);
-    };
-    let message = cut.message(file, lines);
-    if !opts.partial {
-        return Err(error(
-            file,
-            Some(cut.line),
-            format!("{message}。そこまでを読み込むには kusei import --partial"),
-        ));
-    }
-    warnings.push(format!(
-        "{file}:{}: {message}。そこまでを読み込みます",
-        cut.line
-    ));
-    // The same page without its cut-off last line.
-    let shorter = &lines[..lines.len() - 1];
-    let (drafts, _) = read_meetings(file, shorter, first_meeting, warnings)?;
-    minutes_cut::whole_meetings(file, shorter, drafts, opts, warnings)
-}
-
 /// Where the reader is: the section the last heading opened, and the name
 /// of an "other" part (欠席者, 配布資料 …) whose lines are only reported.
 struct Place {
@@ -333,7 +292,7 @@ struct Place {
 
 /// Every meeting from `first_meeting` to the footer, its lines sorted into
 /// the sections their headings open; whether the page's footer ended it.
-fn read_meetings(
+pub(super) fn read_meetings(
     file: &str,
     lines: &[Line],
     first_meeting: usize,

@@ -20,6 +20,48 @@ use super::minutes::{short, MeetingDraft};
 use super::policy::Options;
 use super::ImportError;
 
+/// The meetings of the page, with a cut-off end refused or (with
+/// `--partial`) left out with a warning.
+pub(super) fn read_whole(
+    file: &str,
+    lines: &[Line],
+    first_meeting: usize,
+    (opts, clean_end): (Options, bool),
+    warnings: &mut Vec<String>,
+) -> Result<Vec<MeetingDraft>, ImportError> {
+    let mut first_warnings = Vec::new();
+    let read = super::minutes::read_meetings(file, lines, first_meeting, &mut first_warnings);
+    let cut = match &read {
+        Ok((_, true)) => None,
+        Ok((drafts, false)) => last_line_cut(lines, drafts, clean_end),
+        Err(e) => cut_at_error(lines, e.line),
+    };
+    let Some(cut) = cut else {
+        warnings.extend(first_warnings);
+        let (drafts, footer) = read?;
+        if footer {
+            return Ok(drafts);
+        }
+        return whole_meetings(file, lines, drafts, opts, warnings);
+    };
+    let message = cut.message(file, lines);
+    if !opts.partial {
+        return Err(super::minutes::error(
+            file,
+            Some(cut.line),
+            format!("{message}。そこまでを読み込むには kusei import --partial"),
+        ));
+    }
+    warnings.push(format!(
+        "{file}:{}: {message}。そこまでを読み込みます",
+        cut.line
+    ));
+    // The same page without its cut-off last line.
+    let shorter = &lines[..lines.len() - 1];
+    let (drafts, _) = super::minutes::read_meetings(file, shorter, first_meeting, warnings)?;
+    whole_meetings(file, shorter, drafts, opts, warnings)
+}
+
 /// Where a file was cut, and what was cut.
 pub(super) struct Cut {
     pub line: usize,
