@@ -210,5 +210,23 @@ fn help_lists_the_import_key() {
     let mut h = Harness::new(sample_today());
     h.key("?");
     let screen = h.render(120, 40);
-    assert!(screen.contains("ファイルから読み込む"), "{screen}");
+    assert!(
+        screen.contains("I         ファイルを読み込む（下見）"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn u_takes_an_import_back() {
+    let mut h = Harness::new(sample_today());
+    let before = fingerprint(&h).0;
+    preview(
+        &mut h,
+        "tests/fixtures/minutes/one_line_datetime_groups.txt",
+    );
+    h.key("Enter");
+    assert_ne!(fingerprint(&h).0, before);
+    h.key("u");
+    assert!(h.message().is_some_and(|m| m.contains("取り消しました")));
+    assert_eq!(fingerprint(&h).0, before, "the import is undone");
 }

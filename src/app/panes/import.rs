@@ -43,7 +43,7 @@ pub const BINDINGS: &[Binding] = &[
         code: KeyCode::Char('I'),
         mods: KeyModifiers::SHIFT,
         action: Action::ImportFile,
-        help: "ファイルから読み込む（会議録・運営方針・JSON、下見してから）",
+        help: "ファイルを読み込む（下見）",
         hint: None,
     },
     b(Scope::Import, KeyCode::Enter, Action::Accept, "読み込む"),
