@@ -240,7 +240,11 @@ pub fn help(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             theme.muted,
         )));
     }
-    if !matches!(scope, Scope::Global | Scope::MinutesInput | Scope::Search) {
+    // The import overlay takes every key: the global ones do not apply.
+    if !matches!(
+        scope,
+        Scope::Global | Scope::MinutesInput | Scope::Search | Scope::Import
+    ) {
         lines.push(Line::from(""));
         lines.extend(help_block(Scope::Global, theme));
     }
