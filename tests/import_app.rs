@@ -230,3 +230,22 @@ fn u_takes_an_import_back() {
     assert!(h.message().is_some_and(|m| m.contains("取り消しました")));
     assert_eq!(fingerprint(&h).0, before, "the import is undone");
 }
+
+#[test]
+fn i_opens_the_import_on_every_tab() {
+    let mut h = Harness::new(sample_today());
+    for tab in ["1", "2", "3", "4"] {
+        h.key(tab);
+        h.key("I");
+        assert!(
+            matches!(h.state.import.overlay, Some(Overlay::Path { .. })),
+            "tab {tab}"
+        );
+        assert!(
+            h.render(80, 24).contains("ファイルから読み込む"),
+            "tab {tab}"
+        );
+        h.key("Esc");
+        assert!(h.state.import.overlay.is_none());
+    }
+}
