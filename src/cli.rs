@@ -424,14 +424,7 @@ fn cmd_import(
         for w in &parsed.warnings {
             crate::errln!("kusei: 注意: {w}");
         }
-        crate::errln!(
-            "kusei: {}: {}（{}）会議 {} 件、計画 {} 件",
-            f.display(),
-            parsed.kind.label_ja(),
-            parsed.encoding,
-            parsed.dataset.meetings.len(),
-            parsed.dataset.plans.len()
-        );
+        crate::errln!("kusei: {}", parsed.headline(&f.display().to_string()));
         if dry_run {
             // What each line of the page became, for checking before writing.
             for line in &parsed.report {
@@ -449,20 +442,7 @@ fn cmd_import(
         return Ok(ExitCode::SUCCESS);
     }
     let r = store.import(&data)?;
-    if r.changed_nothing() {
-        crate::outln!("変更はありません（すでに読み込み済みです）");
-    } else {
-        crate::outln!(
-            "読み込みました: 会議 {} 件追加・{} 件更新、議題 {} 件、意見 {} 件、計画 {} 件、項目 {} 件、その他の更新 {} 件",
-            r.meetings_added,
-            r.meetings_updated,
-            r.items_added,
-            r.opinions_added,
-            r.plans_added,
-            r.nodes_added,
-            r.rows_updated
-        );
-    }
+    crate::outln!("{}", r.summary_ja());
     Ok(ExitCode::SUCCESS)
 }
 

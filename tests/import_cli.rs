@@ -67,3 +67,34 @@ fn a_cut_off_page_is_refused_then_taken_up_to_its_last_complete_section() {
     assert_eq!(cut, 0);
     assert!(nodes(&db) >= 3);
 }
+
+#[test]
+fn dry_run_of_a_minutes_page_prints_its_meetings_with_counts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    let page = root()
+        .join("tests/fixtures/minutes/dai_n_kai_in_heading.txt")
+        .display()
+        .to_string();
+    let out = run(&db, &["import", "--dry-run", &page]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("会議録「花の区区政会議」（令和元年度）会議 2 件"),
+        "{text}"
+    );
+    assert!(
+        text.contains("第3回（1行目から） 令和元年12月4日"),
+        "{text}"
+    );
+    assert!(text.contains("議題 1 件、意見 1 件、出席者 3 人"), "{text}");
+    assert!(
+        text.contains("(1) 区の運営方針について — 意見 1 件"),
+        "{text}"
+    );
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM meetings", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(n, 0, "a dry run writes nothing");
+}

@@ -152,6 +152,10 @@ pub enum Action {
     ProgressClearFilters,
     /// Copy a citation of the selected opinion or meeting (OSC 52).
     CopyCitation,
+    /// Import a file (preview first).
+    ImportFile,
+    ImportPartial,
+    ImportComplete,
     // Search
     Search,
     PickPageUp,

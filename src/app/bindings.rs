@@ -15,6 +15,7 @@ pub const SCREENS: &[&[Binding]] = &[
     panes::policy::BINDINGS,
     panes::progress::BINDINGS,
     panes::search::BINDINGS,
+    panes::import::BINDINGS,
     clipboard::BINDINGS,
 ];
 

@@ -30,10 +30,12 @@ pub enum Scope {
     Policy,
     Progress,
     Search,
+    /// The import overlay (path, preview).
+    Import,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 9] = [
+    pub const ALL: [Scope; 10] = [
         Scope::Global,
         Scope::Calendar,
         Scope::MinutesInput,
@@ -43,6 +45,7 @@ impl Scope {
         Scope::Policy,
         Scope::Progress,
         Scope::Search,
+        Scope::Import,
     ];
 
     /// The scope's name in config.toml (`[keymap.calendar]`).
@@ -57,6 +60,7 @@ impl Scope {
             Scope::Policy => "policy",
             Scope::Progress => "progress",
             Scope::Search => "search",
+            Scope::Import => "import",
         }
     }
 
@@ -80,6 +84,7 @@ impl Scope {
             Scope::Policy => "運営方針",
             Scope::Progress => "進捗",
             Scope::Search => "検索",
+            Scope::Import => "ファイルの読み込み",
         }
     }
 }

@@ -289,6 +289,7 @@ pub struct AppState {
     pub quit: bool,
     pub attendance: crate::app::panes::attendance::state::State,
     pub policy: crate::app::panes::policy::state::State,
+    pub import: crate::app::panes::import::state::State,
     pub progress: crate::app::panes::progress::state::State,
     pub search: crate::app::panes::search::state::State,
     /// For the app loop to carry out after the next draw (clipboard).
@@ -321,6 +322,7 @@ impl AppState {
             quit: false,
             attendance: Default::default(),
             policy: Default::default(),
+            import: Default::default(),
             progress: Default::default(),
             search: Default::default(),
             effects: Vec::new(),

@@ -33,6 +33,19 @@ pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
     if s.prompt.is_some() {
         return prompt::on_key(s, key);
     }
+    if s.import.overlay.is_some()
+        && matches!(keymap::lookup(Scope::Global, &key), Some(Action::Help))
+        && !matches!(
+            s.import.overlay,
+            Some(super::panes::import::Overlay::Path { .. })
+        )
+    {
+        s.help = true;
+        return Vec::new();
+    }
+    if let Some(r) = super::panes::import::on_key(s, &key) {
+        return r;
+    }
     if let Some(r) = super::panes::policy::on_overlay_key(s, &key) {
         return r;
     }
@@ -71,6 +84,9 @@ pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
 /// A bracketed paste: one edit of whatever input has the focus.
 pub fn on_paste(s: &mut AppState, text: &str) -> Requests {
     super::bindings::register();
+    if super::panes::import::on_paste(s, text) {
+        return Vec::new();
+    }
     if super::panes::policy::on_paste(s, text) {
         return Vec::new();
     }
@@ -144,6 +160,7 @@ pub fn apply(s: &mut AppState, a: Action) -> Requests {
         }
         Action::LinkItem => super::panes::policy::link_item(s),
         Action::Search => super::panes::search::open(s),
+        Action::ImportFile => super::panes::import::open(s),
         // Prompt keys, and every other screen's own keys: their screen
         // handles them before they get here (`panes::<name>::BINDINGS`).
         Action::CopyCitation => super::clipboard::copy_citation(s),

@@ -23,10 +23,12 @@
 use super::lines::{
     after_chars, bullet_text, fiscal_year_prefix, fold, is_footer, leading_number, split_list, Line,
 };
+use super::minutes_cut;
 use super::minutes_parts::{
     heading_title, meeting_header_inside, meetings_after_the_footer, other_heading, other_warning,
     without_group,
 };
+use super::policy::Options;
 use super::ImportError;
 use crate::model::{Committee, Dataset, Item, Meeting, MeetingStatus, Opinion, DEFAULT_COMMITTEE};
 use crate::wareki;
@@ -150,26 +152,28 @@ fn is_opinions_marker(line: &str) -> bool {
     inner == "主な意見"
 }
 
-struct MeetingDraft {
-    number: u32,
-    header_line: usize,
-    date: Option<(chrono::NaiveDate, usize)>,
+pub(super) struct MeetingDraft {
+    pub(super) number: u32,
+    pub(super) header_line: usize,
+    pub(super) date: Option<(chrono::NaiveDate, usize)>,
     start: Option<chrono::NaiveTime>,
     end: Option<chrono::NaiveTime>,
     place: Vec<String>,
     attendees: Vec<String>,
-    agenda_line: Option<usize>,
-    items: Vec<ItemDraft>,
+    pub(super) agenda_line: Option<usize>,
+    pub(super) items: Vec<ItemDraft>,
 }
 
-struct ItemDraft {
-    item: Item,
-    marker_line: Option<usize>,
+pub(super) struct ItemDraft {
+    pub(super) item: Item,
+    pub(super) marker_line: Option<usize>,
 }
 
 pub struct Parsed {
     pub dataset: Dataset,
     pub warnings: Vec<String>,
+    /// What was read, meeting by meeting (`--dry-run`, the app's preview).
+    pub report: Vec<String>,
 }
 
 /// A numbered part heading ("1 日時", "4 欠席者"): the part, the text after
@@ -216,7 +220,7 @@ fn page_title(lines: &[Line], first_meeting: usize) -> (Option<i32>, String, Str
     (page_fy, committee, preamble, titled)
 }
 
-fn error(file: &str, line: Option<usize>, message: String) -> ImportError {
+pub(super) fn error(file: &str, line: Option<usize>, message: String) -> ImportError {
     ImportError {
         file: file.to_string(),
         line,
@@ -225,6 +229,18 @@ fn error(file: &str, line: Option<usize>, message: String) -> ImportError {
 }
 
 pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
+    parse_with(file, lines, Options::default(), true)
+}
+
+/// [`parse`] with the options for a file cut off mid-meeting; `clean_end`:
+/// the file ends as saved files do (a line end, or `</html>`), which tells
+/// a last opinion typed without 。 from one cut off (see `minutes_cut`).
+pub fn parse_with(
+    file: &str,
+    lines: &[Line],
+    opts: Options,
+    clean_end: bool,
+) -> Result<Parsed, ImportError> {
     let Some(first_meeting) = (0..lines.len()).find(|&i| meeting_start(lines, i).is_some()) else {
         return Err(error(
             file,
@@ -234,9 +250,12 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
     };
     let (page_fy, committee, preamble, titled) = page_title(lines, first_meeting);
     let mut warnings = Vec::new();
-    let drafts = read_meetings(file, lines, first_meeting, &mut warnings)?;
+    let mut drafts =
+        minutes_cut::read_whole(file, lines, first_meeting, (opts, clean_end), &mut warnings)?;
     let mut meetings = Vec::new();
-    for d in drafts {
+    let mut header_lines = Vec::new();
+    for d in drafts.drain(..) {
+        header_lines.push(d.header_line);
         meetings.push(finish(d, page_fy).map_err(|(line, msg)| error(file, Some(line), msg))?);
     }
     let committees = if titled {
@@ -251,13 +270,16 @@ pub fn parse(file: &str, lines: &[Line]) -> Result<Parsed, ImportError> {
     for m in &mut meetings {
         m.committee = committee.clone();
     }
+    let dataset = Dataset {
+        committees,
+        meetings,
+        plans: Vec::new(),
+    };
+    let report = super::minutes_report::render(&dataset, Some(&header_lines));
     Ok(Parsed {
-        dataset: Dataset {
-            committees,
-            meetings,
-            plans: Vec::new(),
-        },
+        dataset,
         warnings,
+        report,
     })
 }
 
@@ -269,13 +291,13 @@ struct Place {
 }
 
 /// Every meeting from `first_meeting` to the footer, its lines sorted into
-/// the sections their headings open.
-fn read_meetings(
+/// the sections their headings open; whether the page's footer ended it.
+pub(super) fn read_meetings(
     file: &str,
     lines: &[Line],
     first_meeting: usize,
     warnings: &mut Vec<String>,
-) -> Result<Vec<MeetingDraft>, ImportError> {
+) -> Result<(Vec<MeetingDraft>, bool), ImportError> {
     let err = |line: Option<usize>, message: String| error(file, line, message);
     let mut drafts: Vec<MeetingDraft> = Vec::new();
     let mut at = Place {
@@ -287,7 +309,7 @@ fn read_meetings(
         let no = line.no;
         if is_footer(text) {
             warnings.extend(meetings_after_the_footer(file, lines, i));
-            break;
+            return Ok((drafts, true));
         }
         if let Some(n) = meeting_start(lines, i) {
             if drafts.iter().any(|d| d.number == n) {
@@ -330,7 +352,7 @@ fn read_meetings(
             s => take_value(m, s, text, no, warnings, file).map_err(|e| err(Some(no), e))?,
         }
     }
-    Ok(drafts)
+    Ok((drafts, false))
 }
 
 /// A section heading: move `at` to its section and take the text after it.

@@ -8,7 +8,9 @@ pub mod decode;
 pub mod html;
 pub mod lines;
 pub mod minutes;
+mod minutes_cut;
 mod minutes_parts;
+pub mod minutes_report;
 pub mod policy;
 pub mod policy_heading;
 pub mod policy_lines;
@@ -66,6 +68,19 @@ pub struct Parsed {
     pub report: Vec<String>,
 }
 
+impl Parsed {
+    /// One line for the file: "FILE: 運営方針（UTF-8）会議 0 件、計画 1 件".
+    pub fn headline(&self, file: &str) -> String {
+        format!(
+            "{file}: {}（{}）会議 {} 件、計画 {} 件",
+            self.kind.label_ja(),
+            self.encoding,
+            self.dataset.meetings.len(),
+            self.dataset.plans.len()
+        )
+    }
+}
+
 /// Files larger than this are refused before reading (the published pages
 /// are tens of kilobytes; a whole database's JSON a few hundred MB at most).
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
@@ -112,12 +127,13 @@ pub fn parse_bytes_with(
     let text = decoded.text.as_str();
     if text.trim_start().starts_with('{') {
         let dataset = parse_json(file, text)?;
+        let report = minutes_report::render_json(&dataset);
         return Ok(Parsed {
             kind: SourceKind::Json,
             encoding: decoded.encoding,
             dataset,
             warnings: Vec::new(),
-            report: Vec::new(),
+            report,
         });
     }
     let lines = lines::split(text);
@@ -139,14 +155,33 @@ pub fn parse_bytes_with(
             report,
         });
     }
-    let parsed = minutes::parse(file, &lines)?;
+    let parsed = minutes::parse_with(file, &lines, opts, ends_cleanly(text))?;
     Ok(Parsed {
         kind: SourceKind::Minutes,
         encoding: decoded.encoding,
         dataset: parsed.dataset,
         warnings: parsed.warnings,
-        report: Vec::new(),
+        report: parsed.report,
     })
+}
+
+/// The file ends as a saved file does: HTML with its closing tag, text with
+/// a line end. (Many editors leave the last line end off, so this alone
+/// never refuses a page; see `minutes_cut`.)
+fn ends_cleanly(text: &str) -> bool {
+    if html::looks_like_html(text) {
+        let tail: String = text
+            .chars()
+            .rev()
+            .take(200)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let tail = tail.to_ascii_lowercase();
+        return tail.contains("</html>") || tail.contains("</body>");
+    }
+    text.ends_with(['\n', '\r'])
 }
 
 /// A decoding failure as `file:line: message`, like every other import error:

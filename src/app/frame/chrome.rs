@@ -38,6 +38,9 @@ pub fn tabs(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
 }
 
 pub fn scope_of(s: &AppState) -> Scope {
+    if s.import.overlay.is_some() {
+        return Scope::Import;
+    }
     if s.search.open {
         return Scope::Search;
     }
@@ -112,7 +115,9 @@ fn fit_hints(s: &AppState, room: usize) -> String {
     let mut hints = keymap::hints(scope);
     if s.prompt.is_some() {
         hints = keymap::hints(Scope::Prompt);
-    } else if s.mode == Mode::Normal && scope != Scope::Global && scope != Scope::Search {
+    } else if s.mode == Mode::Normal
+        && !matches!(scope, Scope::Global | Scope::Search | Scope::Import)
+    {
         hints.extend(keymap::hints(Scope::Global));
     }
     let mut out = String::new();
@@ -235,7 +240,11 @@ pub fn help(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             theme.muted,
         )));
     }
-    if !matches!(scope, Scope::Global | Scope::MinutesInput | Scope::Search) {
+    // The import overlay takes every key: the global ones do not apply.
+    if !matches!(
+        scope,
+        Scope::Global | Scope::MinutesInput | Scope::Search | Scope::Import
+    ) {
         lines.push(Line::from(""));
         lines.extend(help_block(Scope::Global, theme));
     }

@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::app::panes::{attendance, calendar, minutes, policy, progress, search};
+use crate::app::panes::{attendance, calendar, import, minutes, policy, progress, search};
 use crate::app::state::{AppState, Mode, Tab};
 use crate::ui::{sanitize, Theme, MIN_HEIGHT, MIN_WIDTH};
 
@@ -50,6 +50,9 @@ pub fn draw(frame: &mut Frame, s: &AppState, theme: &Theme) {
     }
     if s.policy.overlay.is_some() {
         policy::draw::draw_overlay(frame, area, s, theme);
+    }
+    if s.import.overlay.is_some() {
+        import::draw::draw(frame, area, s, theme);
     }
     if s.help {
         chrome::help(frame, area, s, theme);

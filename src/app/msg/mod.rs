@@ -7,6 +7,7 @@
 //! files); everything in `app` above imports this.
 
 pub mod attendance;
+pub mod import;
 pub mod policy;
 pub mod progress;
 pub mod search;
@@ -180,6 +181,7 @@ pub struct WriteOk {
 #[derive(Debug, Clone)]
 pub enum PaneRequest {
     Attendance(attendance::Request),
+    Import(import::Request),
     Policy(policy::Request),
     Progress(progress::Request),
     Search(search::Request),
@@ -188,6 +190,7 @@ pub enum PaneRequest {
 #[derive(Debug, Clone)]
 pub enum PaneResponse {
     Attendance(attendance::Response),
+    Import(import::Response),
     Policy(policy::Response),
     Progress(progress::Response),
     Search(search::Response),

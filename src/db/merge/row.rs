@@ -25,6 +25,30 @@ impl ImportReport {
         *self == ImportReport::default()
     }
 
+    /// What the import did, as the command and the app say it: the counts
+    /// that are not zero ("読み込みました: 計画 1 件、項目 13 件").
+    pub fn summary_ja(&self) -> String {
+        let parts = [
+            ("会議", self.meetings_added, " 件追加"),
+            ("会議", self.meetings_updated, " 件更新"),
+            ("議題", self.items_added, " 件"),
+            ("意見", self.opinions_added, " 件"),
+            ("計画", self.plans_added, " 件"),
+            ("項目", self.nodes_added, " 件"),
+            ("その他の追加", self.details_added, " 件"),
+            ("その他の更新", self.rows_updated, " 件"),
+        ];
+        let said: Vec<String> = parts
+            .iter()
+            .filter(|(_, n, _)| *n > 0)
+            .map(|(what, n, how)| format!("{what} {n}{how}"))
+            .collect();
+        if said.is_empty() {
+            return "変更はありません（すでに読み込み済みです）".into();
+        }
+        format!("読み込みました: {}", said.join("、"))
+    }
+
     /// Count `m`: an update in `rows_updated`, an addition in the counter
     /// `added` picks (none for rows the report does not count).
     pub fn tally(&mut self, m: Merged, added: Option<fn(&mut ImportReport) -> &mut usize>) -> i64 {
