@@ -15,11 +15,8 @@ pub mod diagnose;
 pub mod drafts;
 mod export;
 pub mod files;
-<<<<<<< HEAD
 mod items;
-=======
 pub mod landing;
->>>>>>> importapp
 mod merge;
 mod migrations;
 mod ops;
