@@ -16,6 +16,7 @@ pub const SCREENS: &[&[Binding]] = &[
     panes::progress::BINDINGS,
     panes::search::BINDINGS,
     clipboard::BINDINGS,
+    panes::history::BINDINGS,
 ];
 
 /// Hand the screens' bindings to the keymap (only the first call counts).

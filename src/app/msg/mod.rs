@@ -7,6 +7,7 @@
 //! files); everything in `app` above imports this.
 
 pub mod attendance;
+pub mod history;
 pub mod policy;
 pub mod progress;
 pub mod search;
@@ -160,6 +161,7 @@ pub struct WriteOk {
 #[derive(Debug, Clone)]
 pub enum PaneRequest {
     Attendance(attendance::Request),
+    History(history::Request),
     Policy(policy::Request),
     Progress(progress::Request),
     Search(search::Request),
@@ -168,6 +170,7 @@ pub enum PaneRequest {
 #[derive(Debug, Clone)]
 pub enum PaneResponse {
     Attendance(attendance::Response),
+    History(history::Response),
     Policy(policy::Response),
     Progress(progress::Response),
     Search(search::Response),
