@@ -328,3 +328,92 @@ fn h_on_a_progress_cell_shows_its_versions() {
     h.key("Esc");
     assert!(!h.state.history.open);
 }
+
+/// The real binary in a pseudo-terminal: an opinion written and edited,
+/// the app quit and started again, 履歴 opened on the opinion and the first
+/// version restored; the file holds it, with a clean audit log.
+#[test]
+fn pty_edit_quit_restart_open_history_and_restore() {
+    use support::pty::{setup, App};
+    let s = setup();
+    let ready = |app: &App| {
+        app.wait_until("the calendar", |t| t.contains("第5回 平成29年8月21日"));
+    };
+    let mut app = App::spawn(s.dir.path(), &s.db);
+    ready(&app);
+    app.send(b"m");
+    app.wait_for("記録中");
+    app.send("最初の意見".as_bytes());
+    app.wait_for("意見 > 最初の意見");
+    app.send(b"\r");
+    app.wait_until("saved", |t| t.contains("✓  ・最初の意見"));
+    app.send(b"\x1b");
+    app.wait_until("list mode", |t| t.contains("記録・選択") || t.contains("終える"));
+    app.send(b"e");
+    app.wait_for("編集 > 最初の意見");
+    app.send(b"\x15");
+    app.send("直した意見".as_bytes());
+    app.wait_for("編集 > 直した意見");
+    app.send(b"\r");
+    app.wait_until("the edit saved", |t| t.contains("✓  ・直した意見"));
+    app.send(b"\x1b");
+    app.wait_until("list mode", |t| t.contains("記録・選択") || t.contains("終える"));
+    app.send(b"\x1b");
+    app.wait_until("the calendar", |t| !t.contains("記録中"));
+    app.send(b"q");
+    assert_eq!(app.wait_exit().code(), Some(0));
+    app.finish();
+
+    let mut app = App::spawn(s.dir.path(), &s.db);
+    ready(&app);
+    app.send(b"m");
+    app.wait_for("記録中");
+    app.send(b"\x1b");
+    app.wait_until("list mode", |t| t.contains("記録・選択") || t.contains("終える"));
+    // The new entry is the item's last: j stops there.
+    app.send(&[b'j'; 40]);
+    app.send(b"H");
+    app.wait_until("the opinion's history", |t| {
+        t.contains("履歴 — 意見「直した意見」（2 件）") && t.contains("後: 直した意見")
+    });
+    app.send(b"j");
+    app.wait_until("the first version selected", |t| t.contains("作成（意見「最初の意見」）"));
+    app.send(b"r");
+    app.wait_for("この版に戻しますか");
+    app.send(b"y");
+    app.wait_until("restored", |t| {
+        t.contains("この版に戻しました") && t.contains("（3 件）")
+    });
+    app.send(b"\x1b");
+    app.wait_until("the overlay closed, the entry restored", |t| {
+        !t.contains("履歴 —") && t.contains("・最初の意見")
+    });
+    let text: String = rusqlite::Connection::open_with_flags(
+        &s.db,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .expect("open")
+    .query_row(
+        "SELECT text FROM opinions ORDER BY id DESC LIMIT 1",
+        [],
+        |r| r.get(0),
+    )
+    .expect("text");
+    assert_eq!(text, "最初の意見");
+    app.send(b"\x1b");
+    app.wait_until("the calendar", |t| !t.contains("記録中"));
+    app.send(b"q");
+    assert_eq!(app.wait_exit().code(), Some(0));
+    app.finish();
+    let out = support::pty::base_command(s.dir.path())
+        .arg("--db")
+        .arg(&s.db)
+        .args(["audit", "verify"])
+        .output()
+        .expect("kusei audit verify");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
