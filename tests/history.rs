@@ -417,3 +417,63 @@ fn pty_edit_quit_restart_open_history_and_restore() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn h_on_a_mid_year_review_in_the_progress_detail_shows_the_notes_versions() {
+    use kusei::app::panes::progress::detail;
+    use kusei::app::panes::progress::state::Target;
+    let mut h = started();
+    h.keys("4 Enter");
+    let find = |h: &Harness| {
+        detail::current(&h.state)
+            .iter()
+            .enumerate()
+            .find_map(|(i, f)| match &f.target {
+                Target::Note {
+                    node,
+                    existing,
+                    label,
+                    fiscal_year,
+                } if label == "中間振り返り" => Some((i, *node, *existing, *fiscal_year)),
+                _ => None,
+            })
+            .expect("a 中間振り返り field in the detail")
+    };
+    let (_, node, _, fy) = find(&h);
+    as_hanako(&mut h, |s| {
+        s.set_node_note(node, "中間振り返り", fy, "", "予定どおり進んでいる")
+            .expect("first");
+        s.set_node_note(
+            node,
+            "中間振り返り",
+            fy,
+            "予定どおり進んでいる",
+            "おおむね予定どおり進んでいる",
+        )
+        .expect("second");
+    });
+    let (at, _, existing, _) = find(&h);
+    let (note, _) = existing.expect("the note is shown");
+    for _ in 0..40 {
+        if h.state.progress.field == at {
+            break;
+        }
+        h.key(if h.state.progress.field < at { "j" } else { "k" });
+    }
+    assert_eq!(h.state.progress.field, at);
+    h.key("H");
+    let x = h.state.history.history.as_ref().expect("opened");
+    assert_eq!((x.table.as_str(), x.row_id), ("node_notes", note));
+    assert_eq!(x.versions.len(), 2);
+    insta::assert_snapshot!("mid_year_review_history", screen(&mut h));
+    h.keys("j r y");
+    let text: String = h
+        .store()
+        .conn()
+        .query_row("SELECT text FROM node_notes WHERE id = ?1", [note], |r| {
+            r.get(0)
+        })
+        .expect("text");
+    assert_eq!(text, "予定どおり進んでいる");
+    verify_exits_0(&h);
+}
