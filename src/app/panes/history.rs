@@ -37,16 +37,10 @@ const fn b(scope: Scope, help: &'static str) -> Binding {
 /// `H` opens the history of what is selected, in every screen that shows
 /// audited rows (the attendance matrix uses `H` for paging).
 pub const BINDINGS: &[Binding] = &[
-    b(Scope::Calendar, "履歴（この会議の版を見る・戻す）"),
-    b(
-        Scope::MinutesList,
-        "履歴（この意見の版を見る・戻す。議題の履歴から削除した意見も戻せます）",
-    ),
-    b(Scope::Policy, "履歴（この項目の版を見る・戻す）"),
-    b(
-        Scope::Progress,
-        "履歴（この欄・振り返り・評価の版を見る・戻す）",
-    ),
+    b(Scope::Calendar, "履歴（この会議の版）"),
+    b(Scope::MinutesList, "履歴（この意見の版。p で議題の）"),
+    b(Scope::Policy, "履歴（この項目の版）"),
+    b(Scope::Progress, "履歴（この欄・振り返りの版）"),
 ];
 
 fn send(ctx: &Ctx, r: Response) {
@@ -116,6 +110,9 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             let mut reqs = reload(s);
             match result {
                 Ok(Some(batch)) => {
+                    // The restore is the newest version now.
+                    s.history.cursor = 0;
+                    s.history.scroll = 0;
                     s.record_batch(Some(batch));
                     s.info("この版に戻しました（u で取り消し）");
                 }
@@ -147,12 +144,20 @@ fn name_of(x: &crate::db::history::History) -> String {
     format!("{}「{}」", view::table_name(&x.table), view::headline(image))
 }
 
-/// Ask for the history at `at` again (after a restore).
+/// Ask for the history at `at` again (after a restore). A row named by
+/// its text is named again by what it says now.
 fn reload(s: &mut AppState) -> Requests {
-    match s.history.at.clone() {
-        Some(at) => vec![load(at, s.history.title.clone())],
-        None => Vec::new(),
-    }
+    let Some(at) = s.history.at.clone() else {
+        return Vec::new();
+    };
+    let by_text = matches!(&at, Locator::Row { table, .. }
+        if ["opinions", "agenda_items", "plan_nodes"].contains(&table.as_str()));
+    let title = if by_text {
+        String::new()
+    } else {
+        s.history.title.clone()
+    };
+    vec![load(at, title)]
 }
 
 fn load(at: Locator, title: String) -> CoreRequest {

@@ -113,7 +113,7 @@ fn detail_lines(s: &AppState, theme: &Theme, width: usize) -> Vec<Line<'static>>
     let added = theme
         .saved
         .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
-    let mut out = vec![Line::from(Span::styled(
+    let heading = Line::from(Span::styled(
         clean(&format!(
             "{}  {}  {}（{}「{}」）",
             view::when(&v.at, s.dates),
@@ -124,7 +124,8 @@ fn detail_lines(s: &AppState, theme: &Theme, width: usize) -> Vec<Line<'static>>
         ))
         .into_owned(),
         theme.heading,
-    ))];
+    ));
+    let mut out = wrap_line(&heading, width, 2);
     let changes = view::changes(v, s.dates);
     if changes.is_empty() {
         out.push(Line::from(Span::styled(
