@@ -57,7 +57,9 @@ fn audit_rows(h: &Harness) -> i64 {
 fn opinion_text(h: &Harness, id: i64) -> Option<String> {
     h.store()
         .conn()
-        .query_row("SELECT text FROM opinions WHERE id = ?1", [id], |r| r.get(0))
+        .query_row("SELECT text FROM opinions WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .ok()
 }
 
@@ -77,7 +79,11 @@ const V4: &str = "車道と歩道の段差を早急に解消してください�
 
 /// Edit the selected entry (minute taking, selecting entries) to `text`.
 fn edit_entry(h: &mut Harness, text: &str) {
-    h.key("e").key("C-u").type_text(text).key("Enter").key("Esc");
+    h.key("e")
+        .key("C-u")
+        .type_text(text)
+        .key("Enter")
+        .key("Esc");
     assert_eq!(h.mode(), Mode::MinutesList);
 }
 
@@ -85,7 +91,9 @@ fn edit_entry(h: &mut Harness, text: &str) {
 fn three_edits() -> (Harness, i64) {
     let mut h = minutes();
     h.type_text(V1).key("Enter").key("Esc");
-    let id = kusei::app::state::selected_entry(&h.state).expect("entry").id;
+    let id = kusei::app::state::selected_entry(&h.state)
+        .expect("entry")
+        .id;
     edit_entry(&mut h, V2);
     as_hanako(&mut h, |s| {
         let version: i64 = s
@@ -109,11 +117,21 @@ fn an_opinion_edited_three_times_by_two_people_lists_every_version_and_restores_
     let versions = &h.state.history.history.as_ref().expect("loaded").versions;
     let texts: Vec<(&str, &str)> = versions
         .iter()
-        .map(|v| (v.action.as_str(), v.after.as_ref().unwrap()["text"].as_str().unwrap()))
+        .map(|v| {
+            (
+                v.action.as_str(),
+                v.after.as_ref().unwrap()["text"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         texts,
-        [("update", V4), ("update", V3), ("update", V2), ("insert", V1)],
+        [
+            ("update", V4),
+            ("update", V3),
+            ("update", V2),
+            ("insert", V1)
+        ],
         "newest first"
     );
     assert_eq!(versions[1].user, "hanako");
@@ -142,7 +160,10 @@ fn an_opinion_edited_three_times_by_two_people_lists_every_version_and_restores_
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .expect("last audit row");
-    assert_eq!((label.as_str(), action.as_str()), ("履歴から復元", "update"));
+    assert_eq!(
+        (label.as_str(), action.as_str()),
+        ("履歴から復元", "update")
+    );
     assert_eq!(user, h.store().user());
     verify_exits_0(&h);
     // The screen and the history follow.
@@ -174,7 +195,8 @@ fn a_restore_refuses_when_a_colleague_changed_the_row_since_the_history_was_show
                 r.get(0)
             })
             .expect("version");
-        s.edit_opinion(id, version, "花子がまた直した意見").expect("edit");
+        s.edit_opinion(id, version, "花子がまた直した意見")
+            .expect("edit");
     });
     let rows = audit_rows(&h);
     h.key("y");
@@ -186,7 +208,11 @@ fn a_restore_refuses_when_a_colleague_changed_the_row_since_the_history_was_show
     assert_eq!(audit_rows(&h), rows, "nothing written");
     let err = h.error().expect("an error").to_string();
     assert!(err.contains("hanako"), "{err}");
-    assert_eq!(h.state.history.history.as_ref().unwrap().versions.len(), 5, "reloaded with theirs");
+    assert_eq!(
+        h.state.history.history.as_ref().unwrap().versions.len(),
+        5,
+        "reloaded with theirs"
+    );
 }
 
 #[test]
@@ -195,7 +221,9 @@ fn a_deleted_opinion_comes_back_from_its_items_history() {
     let item = h.current_item().id;
     h.type_text("残しておく意見").key("Enter");
     h.type_text("消してしまった意見").key("Enter").key("Esc");
-    let id = kusei::app::state::selected_entry(&h.state).expect("entry").id;
+    let id = kusei::app::state::selected_entry(&h.state)
+        .expect("entry")
+        .id;
     h.keys("x Enter");
     assert_eq!(opinion_text(&h, id), None, "deleted");
     // The item's history (p from an opinion's) lists the deletion.
@@ -236,7 +264,9 @@ fn a_deleted_opinion_comes_back_from_its_items_history() {
 fn after_a_restart_u_opens_the_history_of_my_last_change() {
     let mut h = minutes();
     h.type_text(V1).key("Enter").key("Esc");
-    let id = kusei::app::state::selected_entry(&h.state).expect("entry").id;
+    let id = kusei::app::state::selected_entry(&h.state)
+        .expect("entry")
+        .id;
     edit_entry(&mut h, V2);
     let mut h = h.restart(sample_today());
     assert!(h.state.undo_stack.is_empty());
@@ -257,7 +287,9 @@ fn u_with_no_change_of_mine_in_the_log_says_so() {
     let mut h = Harness::on_file(&dir.path().join("kusei.db"), sample_today());
     h.key("u");
     assert!(!h.state.history.open);
-    assert!(h.error().is_some_and(|e| e.contains("取り消す変更はありません")));
+    assert!(h
+        .error()
+        .is_some_and(|e| e.contains("取り消す変更はありません")));
 }
 
 #[test]
@@ -279,7 +311,8 @@ fn h_on_a_policy_node_shows_its_versions() {
             body: node.body.clone(),
             budget_kyen: Some(1200),
         };
-        s.update_node(node.id, node.version, &f).expect("hanako edits");
+        s.update_node(node.id, node.version, &f)
+            .expect("hanako edits");
     });
     h.key("H");
     let x = h.state.history.history.as_ref().expect("opened");
@@ -290,9 +323,11 @@ fn h_on_a_policy_node_shows_its_versions() {
     let title: String = h
         .store()
         .conn()
-        .query_row("SELECT title FROM plan_nodes WHERE id = ?1", [node.id], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT title FROM plan_nodes WHERE id = ?1",
+            [node.id],
+            |r| r.get(0),
+        )
         .expect("title");
     assert_eq!(title, node.title, "restored");
     verify_exits_0(&h);
@@ -317,8 +352,14 @@ fn h_on_a_progress_cell_shows_its_versions() {
                 |r| r.get(0),
             )
             .expect("version");
-        s.set_progress_field(node, period, ProgressField::Actual, "説明会を3回開催", Some(v))
-            .expect("second");
+        s.set_progress_field(
+            node,
+            period,
+            ProgressField::Actual,
+            "説明会を3回開催",
+            Some(v),
+        )
+        .expect("second");
     });
     h.key("H");
     let x = h.state.history.history.as_ref().expect("opened");
@@ -348,7 +389,9 @@ fn pty_edit_quit_restart_open_history_and_restore() {
     app.send(b"\r");
     app.wait_until("saved", |t| t.contains("✓  ・最初の意見"));
     app.send(b"\x1b");
-    app.wait_until("list mode", |t| t.contains("記録・選択") || t.contains("終える"));
+    app.wait_until("list mode", |t| {
+        t.contains("記録・選択") || t.contains("終える")
+    });
     app.send(b"e");
     app.wait_for("編集 > 最初の意見");
     app.send(b"\x15");
@@ -357,7 +400,9 @@ fn pty_edit_quit_restart_open_history_and_restore() {
     app.send(b"\r");
     app.wait_until("the edit saved", |t| t.contains("✓  ・直した意見"));
     app.send(b"\x1b");
-    app.wait_until("list mode", |t| t.contains("記録・選択") || t.contains("終える"));
+    app.wait_until("list mode", |t| {
+        t.contains("記録・選択") || t.contains("終える")
+    });
     app.send(b"\x1b");
     app.wait_until("the calendar", |t| !t.contains("記録中"));
     app.send(b"q");
@@ -369,7 +414,9 @@ fn pty_edit_quit_restart_open_history_and_restore() {
     app.send(b"m");
     app.wait_for("記録中");
     app.send(b"\x1b");
-    app.wait_until("list mode", |t| t.contains("記録・選択") || t.contains("終える"));
+    app.wait_until("list mode", |t| {
+        t.contains("記録・選択") || t.contains("終える")
+    });
     // The new entry is the item's last: j stops there.
     app.send(&[b'j'; 40]);
     app.send(b"H");
@@ -377,7 +424,9 @@ fn pty_edit_quit_restart_open_history_and_restore() {
         t.contains("履歴 — 意見「直した意見」（2 件）") && t.contains("後: 直した意見")
     });
     app.send(b"j");
-    app.wait_until("the first version selected", |t| t.contains("作成（意見「最初の意見」）"));
+    app.wait_until("the first version selected", |t| {
+        t.contains("作成（意見「最初の意見」）")
+    });
     app.send(b"r");
     app.wait_for("この版に戻しますか");
     app.send(b"y");
@@ -388,17 +437,15 @@ fn pty_edit_quit_restart_open_history_and_restore() {
     app.wait_until("the overlay closed, the entry restored", |t| {
         !t.contains("履歴 —") && t.contains("・最初の意見")
     });
-    let text: String = rusqlite::Connection::open_with_flags(
-        &s.db,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .expect("open")
-    .query_row(
-        "SELECT text FROM opinions ORDER BY id DESC LIMIT 1",
-        [],
-        |r| r.get(0),
-    )
-    .expect("text");
+    let text: String =
+        rusqlite::Connection::open_with_flags(&s.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open")
+            .query_row(
+                "SELECT text FROM opinions ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .expect("text");
     assert_eq!(text, "最初の意見");
     app.send(b"\x1b");
     app.wait_until("the calendar", |t| !t.contains("記録中"));
@@ -458,7 +505,11 @@ fn h_on_a_mid_year_review_in_the_progress_detail_shows_the_notes_versions() {
         if h.state.progress.field == at {
             break;
         }
-        h.key(if h.state.progress.field < at { "j" } else { "k" });
+        h.key(if h.state.progress.field < at {
+            "j"
+        } else {
+            "k"
+        });
     }
     assert_eq!(h.state.progress.field, at);
     h.key("H");

@@ -18,8 +18,15 @@ use super::{now_stamp, Result, Store, StoreError, Tx};
 /// (node, fiscal year, half), which has no row until someone writes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Locator {
-    Row { table: String, id: i64 },
-    ProgressCell { node: i64, fiscal_year: i32, half: String },
+    Row {
+        table: String,
+        id: i64,
+    },
+    ProgressCell {
+        node: i64,
+        fiscal_year: i32,
+        half: String,
+    },
 }
 
 /// One audit record of the row (or of a row under it that was deleted).
@@ -99,7 +106,9 @@ fn known(table: &str) -> Result<()> {
     if DATA_TABLES.contains(&table) {
         Ok(())
     } else {
-        Err(StoreError::Invalid(format!("表 {table} の履歴はありません")))
+        Err(StoreError::Invalid(format!(
+            "表 {table} の履歴はありません"
+        )))
     }
 }
 
@@ -131,14 +140,17 @@ impl Store {
         known(&table)?;
         let mut versions = versions_of(conn, &table, id)?;
         versions.extend(deleted_children(conn, &table, id)?);
-        versions.sort_by(|a, b| b.audit_id.cmp(&a.audit_id));
+        versions.sort_by_key(|v| std::cmp::Reverse(v.audit_id));
         let titles = job_titles(conn)?;
         let mut opened: Vec<(String, i64, i64)> = Vec::new();
         for v in &mut versions {
             for image in [&mut v.before, &mut v.after].into_iter().flatten() {
                 name_speaker(image, &titles);
             }
-            if !opened.iter().any(|(t, i, _)| *t == v.table && *i == v.row_id) {
+            if !opened
+                .iter()
+                .any(|(t, i, _)| *t == v.table && *i == v.row_id)
+            {
                 let now = row_json(conn, &v.table, v.row_id)?;
                 opened.push((v.table.clone(), v.row_id, row_fingerprint(now.as_ref())));
             }
@@ -162,7 +174,13 @@ impl Store {
     /// is still what the history showed (`opened`, its fingerprint then).
     /// Returns the new change set (None: it already was that version).
     pub fn restore_version(&mut self, audit_id: i64, opened: i64) -> Result<Option<i64>> {
-        let (table, row_id, action, before, after): (String, i64, String, Option<String>, Option<String>) = self
+        let (table, row_id, action, before, after): (
+            String,
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+        ) = self
             .conn()
             .query_row(
                 "SELECT tbl, row_id, action, before, after FROM audit_log WHERE id = ?1",

@@ -119,7 +119,12 @@ fn columns(v: &Option<Value>) -> Result<Vec<(String, SqlValue)>> {
 
 /// Set row `row_id` of `table` to `image` (a row image from the audit log),
 /// as an audited update.
-pub(super) fn restore_update(tx: &Tx, table: &str, row_id: i64, image: &Option<Value>) -> Result<()> {
+pub(super) fn restore_update(
+    tx: &Tx,
+    table: &str,
+    row_id: i64,
+    image: &Option<Value>,
+) -> Result<()> {
     let cols: Vec<_> = columns(image)?
         .into_iter()
         .filter(|(k, _)| k != "id")

@@ -14,9 +14,9 @@ pub mod view;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{request, Ctx, PaneRequest, PaneResponse};
-pub use crate::app::msg::history::{Request, Response};
 use crate::app::action::Action;
 use crate::app::keymap::{self, Binding, Scope};
+pub use crate::app::msg::history::{Request, Response};
 use crate::app::msg::{Request as CoreRequest, Requests};
 use crate::app::state::{self as app_state, AppState, Mode, Tab};
 use crate::db::history::Locator;
@@ -74,7 +74,9 @@ pub fn handle(ctx: &mut Ctx, req: Request) {
             }
             Ok(None) => send(
                 ctx,
-                Response::Failed("取り消す変更はありません（記録にあなたの変更がありません）".into()),
+                Response::Failed(
+                    "取り消す変更はありません（記録にあなたの変更がありません）".into(),
+                ),
             ),
             Err(e) => send(ctx, Response::Failed(e.to_string())),
         },
@@ -141,7 +143,11 @@ fn name_of(x: &crate::db::history::History) -> String {
         .iter()
         .find(|v| v.table == x.table && v.row_id == x.row_id)
         .and_then(|v| v.image());
-    format!("{}「{}」", view::table_name(&x.table), view::headline(image))
+    format!(
+        "{}「{}」",
+        view::table_name(&x.table),
+        view::headline(image)
+    )
 }
 
 /// Ask for the history at `at` again (after a restore). A row named by
@@ -192,7 +198,9 @@ pub fn open(s: &mut AppState, at: Locator, title: String) -> Requests {
 
 /// `u` with nothing to undo: the history of this user's newest change.
 pub fn open_latest_own(s: &mut AppState) -> Requests {
-    s.info("この画面での変更はありません。記録にあるあなたの最後の変更の履歴を開きます（r で戻す）");
+    s.info(
+        "この画面での変更はありません。記録にあるあなたの最後の変更の履歴を開きます（r で戻す）",
+    );
     let h = &mut s.history;
     h.open = true;
     h.loading = true;
@@ -277,7 +285,10 @@ fn policy_selected(s: &AppState) -> Option<(Locator, String)> {
         }
         Row::Node(p, i) => {
             let n = tree.plans.get(p)?.nodes.get(i)?;
-            Some((row("plan_nodes", n.id), format!("{}「{}」", n.level, n.title)))
+            Some((
+                row("plan_nodes", n.id),
+                format!("{}「{}」", n.level, n.title),
+            ))
         }
     }
 }
@@ -296,7 +307,13 @@ fn progress_selected(s: &AppState) -> Option<(Locator, String)> {
     if p.view == View::Detail {
         let fields = detail::current(s);
         match fields.get(p.field).map(|f| (&f.target, &f.label)) {
-            Some((Target::Note { existing: Some((id, _)), .. }, label)) => {
+            Some((
+                Target::Note {
+                    existing: Some((id, _)),
+                    ..
+                },
+                label,
+            )) => {
                 return Some((row("node_notes", *id), format!("{label}（{name}）")));
             }
             Some((Target::Lead { node, .. } | Target::Budget { node, .. }, _)) => {
@@ -317,7 +334,10 @@ fn progress_selected(s: &AppState) -> Option<(Locator, String)> {
         fiscal_year: period.fiscal_year,
         half: period.half.as_str().to_string(),
     };
-    Some((at, format!("進捗 {}（{name}）", period.short_label(p.western))))
+    Some((
+        at,
+        format!("進捗 {}（{name}）", period.short_label(p.western)),
+    ))
 }
 
 fn overlay_key(s: &mut AppState, key: &KeyEvent) -> Requests {

@@ -62,7 +62,9 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         frame.render_widget(Paragraph::new(Span::styled(text, theme.muted)), inner);
         return;
     };
-    let list_h = (count as u16).clamp(1, (inner.height / 3).max(3)).min(inner.height);
+    let list_h = (count as u16)
+        .clamp(1, (inner.height / 3).max(3))
+        .min(inner.height);
     let first = first_row(h.cursor, count, list_h as usize);
     let lines: Vec<Line> = history
         .versions

@@ -40,13 +40,37 @@ const HIDDEN: &[&str] = &[
 
 /// The order fields are listed in: the main text first.
 const ORDER: &[&str] = &[
-    "text", "title", "label", "name", "body", "plan", "actual", "status", "grade", "note",
-    "summary", "kind", "speaker_title_id", "owner", "due_date", "date", "start_time",
-    "end_time", "place", "number", "code", "level", "fiscal_year", "half",
+    "text",
+    "title",
+    "label",
+    "name",
+    "body",
+    "plan",
+    "actual",
+    "status",
+    "grade",
+    "note",
+    "summary",
+    "kind",
+    "speaker_title_id",
+    "owner",
+    "due_date",
+    "date",
+    "start_time",
+    "end_time",
+    "place",
+    "number",
+    "code",
+    "level",
+    "fiscal_year",
+    "half",
 ];
 
 fn rank(column: &str) -> usize {
-    ORDER.iter().position(|c| *c == column).unwrap_or(ORDER.len())
+    ORDER
+        .iter()
+        .position(|c| *c == column)
+        .unwrap_or(ORDER.len())
 }
 
 /// A column's label; None for columns not shown.
@@ -241,7 +265,12 @@ pub fn headline(image: Option<&Map<String, Value>>) -> String {
     };
     ["text", "title", "label", "name", "place", "actual", "plan"]
         .iter()
-        .find_map(|k| image.get(*k).and_then(Value::as_str).filter(|s| !s.is_empty()))
+        .find_map(|k| {
+            image
+                .get(*k)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+        })
         .unwrap_or_default()
         .to_string()
 }
