@@ -286,3 +286,76 @@ pub fn summary(v: &Version, own: bool, style: DateStyle) -> String {
     };
     format!("{}  {}  {}  {}", when(&v.at, style), v.user, kind(v), what)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn joined(parts: &[Part]) -> String {
+        parts
+            .iter()
+            .map(|(Part::Same(s) | Part::Changed(s))| s.as_str())
+            .collect()
+    }
+
+    fn same(parts: &[Part]) -> Vec<&str> {
+        parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Same(s) => Some(s.as_str()),
+                Part::Changed(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_wide_character_is_highlighted_whole() {
+        let (b, a) = diff("段差を解消してほしい", "段差を早急に解消してください");
+        assert_eq!(
+            a,
+            [
+                Part::Same("段差を".into()),
+                Part::Changed("早急に".into()),
+                Part::Same("解消して".into()),
+                Part::Changed("くださ".into()),
+                Part::Same("い".into()),
+            ]
+        );
+        assert_eq!(
+            b,
+            [
+                Part::Same("段差を解消して".into()),
+                Part::Changed("ほし".into()),
+                Part::Same("い".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_combining_mark_stays_with_its_letter() {
+        // か + combining dakuten is one grapheme: が-as-two-code-points.
+        let (b, a) = diff("か\u{3099}き", "か\u{3099}く");
+        assert_eq!(
+            b,
+            [Part::Same("か\u{3099}".into()), Part::Changed("き".into())]
+        );
+        assert_eq!(
+            a,
+            [Part::Same("か\u{3099}".into()), Part::Changed("く".into())]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn the_parts_give_back_both_texts_and_agree_on_what_stayed(
+            before in "[あいう段差ab\u{3099} ]{0,12}",
+            after in "[あいう段差ab\u{3099} ]{0,12}",
+        ) {
+            let (b, a) = diff(&before, &after);
+            prop_assert_eq!(joined(&b), before);
+            prop_assert_eq!(joined(&a), after);
+            prop_assert_eq!(same(&b).concat(), same(&a).concat());
+        }
+    }
+}
