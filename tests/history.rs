@@ -528,3 +528,34 @@ fn h_on_a_mid_year_review_in_the_progress_detail_shows_the_notes_versions() {
     assert_eq!(text, "予定どおり進んでいる");
     verify_exits_0(&h);
 }
+
+#[test]
+fn hostile_text_in_a_version_is_shown_as_markers() {
+    let mut h = minutes();
+    h.type_text("普通の意見").key("Enter").key("Esc");
+    let id = kusei::app::state::selected_entry(&h.state)
+        .expect("entry")
+        .id;
+    as_hanako(&mut h, |s| {
+        let version: i64 = s
+            .conn()
+            .query_row("SELECT version FROM opinions WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .expect("version");
+        s.edit_opinion(id, version, "普通の\u{1b}]0;pwned\u{7}意見\u{202e}逆")
+            .expect("edit");
+    });
+    h.key("H");
+    let s = h.screen(100, 30);
+    assert!(
+        s.contains("後: 普通の⟨U+001B⟩]0;pwned⟨U+0007⟩意見⟨U+202E⟩逆"),
+        "{}",
+        s.text
+    );
+    let raw: String = s.buffer.content.iter().map(|c| c.symbol()).collect();
+    assert!(
+        !raw.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+        "a hostile character reached the frame"
+    );
+}
