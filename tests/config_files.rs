@@ -195,3 +195,19 @@ fn the_database_path_comes_from_the_config_when_no_flag_or_env_says() {
     );
     assert!(!db.exists(), "kusei check created nothing");
 }
+
+#[test]
+fn config_keys_shows_a_bidi_control_in_a_key_as_a_marker_not_raw() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let cfg = dir.path().join("config.toml");
+    // A right-to-left override is not a control character, so it is a
+    // valid one-character key; printed raw it would reverse the line.
+    std::fs::write(&cfg, "[keymap.calendar]\nstart_minutes = [\"\u{202E}\"]\n").unwrap();
+    let out = kusei(&cfg).args(["config", "--keys"]).output().unwrap();
+    let keys = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        keys.contains("calendar\tstart_minutes\t⟨U+202E⟩\t"),
+        "{keys}"
+    );
+    assert!(!keys.contains('\u{202E}'), "raw bidi control in: {keys:?}");
+}

@@ -37,6 +37,8 @@ pub enum Action {
     StartMinutes,
     Undo,
     Redo,
+    /// Open the history (履歴) of what is selected.
+    History,
     // Minute taking
     Submit,
     ToList,

@@ -17,6 +17,7 @@ pub const SCREENS: &[&[Binding]] = &[
     panes::search::BINDINGS,
     panes::import::BINDINGS,
     clipboard::BINDINGS,
+    panes::history::BINDINGS,
 ];
 
 /// Hand the screens' bindings to the keymap (only the first call counts).

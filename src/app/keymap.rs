@@ -150,7 +150,7 @@ pub const DEFAULT: &[Binding] = &[
         Char('u'),
         N,
         A::Undo,
-        "取り消し（この画面で行った変更）",
+        "取り消し（この画面の変更。なければ最後の変更の履歴）",
         None,
     ),
     b(S::Global, Char('r'), C, A::Redo, "やり直し", None),

@@ -292,6 +292,8 @@ pub struct AppState {
     pub import: crate::app::panes::import::state::State,
     pub progress: crate::app::panes::progress::state::State,
     pub search: crate::app::panes::search::state::State,
+    /// The history overlay (履歴).
+    pub history: crate::app::panes::history::state::State,
     /// For the app loop to carry out after the next draw (clipboard).
     pub effects: Vec<crate::app::msg::Effect>,
     /// How dates are shown (`dates` in config.toml).
@@ -325,6 +327,7 @@ impl AppState {
             import: Default::default(),
             progress: Default::default(),
             search: Default::default(),
+            history: Default::default(),
             effects: Vec::new(),
             dates: Default::default(),
             restored_items: Vec::new(),

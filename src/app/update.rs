@@ -52,6 +52,9 @@ pub fn on_key(s: &mut AppState, key: KeyEvent) -> Requests {
     if let Some(r) = super::panes::search::on_key(s, &key) {
         return r;
     }
+    if let Some(r) = super::panes::history::on_key(s, &key) {
+        return r;
+    }
     match s.mode {
         Mode::MinutesInput => {
             if let Some(a) = keymap::lookup(Scope::MinutesInput, &key) {
@@ -176,6 +179,8 @@ fn undo(s: &mut AppState, redo: bool) -> Requests {
     };
     match stack.pop() {
         Some(batch) => vec![Request::Undo { batch, redo }],
+        // Undo after a restart: the history of the newest audited change.
+        None if !redo => super::panes::history::open_latest_own(s),
         None => {
             s.info(if redo {
                 "やり直す変更はありません"

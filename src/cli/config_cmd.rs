@@ -21,8 +21,8 @@ pub fn run(s: &Settings, print_default: bool, check: bool, keys: bool) -> anyhow
                     "{}\t{}\t{}\t{}",
                     scope.name(),
                     action_name(b.action),
-                    key_label(b.code, b.mods),
-                    b.help
+                    clean(&key_label(b.code, b.mods)),
+                    clean(b.help)
                 )?;
             }
         }

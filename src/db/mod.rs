@@ -15,6 +15,7 @@ pub mod diagnose;
 pub mod drafts;
 mod export;
 pub mod files;
+pub mod history;
 mod items;
 pub mod landing;
 mod merge;

@@ -72,8 +72,8 @@ fn undo_in(tx: &Tx, batch: i64) -> Result<()> {
             "insert" => {
                 tx.delete(&c.table, c.row_id)?;
             }
-            "update" => restore_update(tx, &c)?,
-            "delete" => restore_insert(tx, &c)?,
+            "update" => restore_update(tx, &c.table, c.row_id, &c.before)?,
+            "delete" => restore_insert(tx, &c.table, &c.before)?,
             other => return Err(StoreError::Invalid(format!("知らない変更の種類 {other}"))),
         }
     }
@@ -117,8 +117,15 @@ fn columns(v: &Option<Value>) -> Result<Vec<(String, SqlValue)>> {
     Ok(map.iter().map(|(k, v)| (k.clone(), to_sql(v))).collect())
 }
 
-fn restore_update(tx: &Tx, c: &Change) -> Result<()> {
-    let cols: Vec<_> = columns(&c.before)?
+/// Set row `row_id` of `table` to `image` (a row image from the audit log),
+/// as an audited update.
+pub(super) fn restore_update(
+    tx: &Tx,
+    table: &str,
+    row_id: i64,
+    image: &Option<Value>,
+) -> Result<()> {
+    let cols: Vec<_> = columns(image)?
         .into_iter()
         .filter(|(k, _)| k != "id")
         .collect();
@@ -127,25 +134,26 @@ fn restore_update(tx: &Tx, c: &Change) -> Result<()> {
         .enumerate()
         .map(|(i, (k, _))| format!("\"{k}\" = ?{}", i + 2))
         .collect();
-    let sql = format!("UPDATE {} SET {} WHERE id = ?1", c.table, sets.join(", "));
-    let mut params: Vec<SqlValue> = vec![SqlValue::Integer(c.row_id)];
+    let sql = format!("UPDATE {table} SET {} WHERE id = ?1", sets.join(", "));
+    let mut params: Vec<SqlValue> = vec![SqlValue::Integer(row_id)];
     params.extend(cols.into_iter().map(|(_, v)| v));
-    tx.update(&c.table, c.row_id, &sql, rusqlite::params_from_iter(params))?;
+    tx.update(table, row_id, &sql, rusqlite::params_from_iter(params))?;
     Ok(())
 }
 
-fn restore_insert(tx: &Tx, c: &Change) -> Result<()> {
-    let cols = columns(&c.before)?;
+/// Insert `image` (a row image from the audit log, with its id) into
+/// `table` again, as an audited insert.
+pub(super) fn restore_insert(tx: &Tx, table: &str, image: &Option<Value>) -> Result<()> {
+    let cols = columns(image)?;
     let names: Vec<String> = cols.iter().map(|(k, _)| format!("\"{k}\"")).collect();
     let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
     let sql = format!(
-        "INSERT INTO {} ({}) VALUES ({})",
-        c.table,
+        "INSERT INTO {table} ({}) VALUES ({})",
         names.join(", "),
         marks.join(", ")
     );
     tx.insert(
-        &c.table,
+        table,
         &sql,
         rusqlite::params_from_iter(cols.into_iter().map(|(_, v)| v)),
     )?;

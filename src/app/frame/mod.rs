@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::app::panes::{attendance, calendar, import, minutes, policy, progress, search};
+use crate::app::panes::{attendance, calendar, history, import, minutes, policy, progress, search};
 use crate::app::state::{AppState, Mode, Tab};
 use crate::ui::{sanitize, Theme, MIN_HEIGHT, MIN_WIDTH};
 
@@ -44,6 +44,9 @@ pub fn draw(frame: &mut Frame, s: &AppState, theme: &Theme) {
     chrome::status(frame, status, s, theme);
     if s.search.open {
         search::draw::draw(frame, body, s, theme);
+    }
+    if s.history.open {
+        history::draw::draw(frame, body, s, theme);
     }
     if s.prompt.is_some() {
         chrome::prompt(frame, area, s, theme);

@@ -7,6 +7,7 @@
 //! files); everything in `app` above imports this.
 
 pub mod attendance;
+pub mod history;
 pub mod import;
 pub mod policy;
 pub mod progress;
@@ -182,6 +183,7 @@ pub struct WriteOk {
 pub enum PaneRequest {
     Attendance(attendance::Request),
     Import(import::Request),
+    History(history::Request),
     Policy(policy::Request),
     Progress(progress::Request),
     Search(search::Request),
@@ -191,6 +193,7 @@ pub enum PaneRequest {
 pub enum PaneResponse {
     Attendance(attendance::Response),
     Import(import::Response),
+    History(history::Response),
     Policy(policy::Response),
     Progress(progress::Response),
     Search(search::Response),

@@ -8,6 +8,7 @@
 
 pub mod attendance;
 pub mod calendar;
+pub mod history;
 pub mod import;
 pub mod minutes;
 pub mod policy;
@@ -49,6 +50,7 @@ pub fn handle(ctx: &mut Ctx, req: PaneRequest) {
     match req {
         PaneRequest::Attendance(r) => attendance::handle(ctx, r),
         PaneRequest::Import(r) => import::handle(ctx, r),
+        PaneRequest::History(r) => history::handle(ctx, r),
         PaneRequest::Policy(r) => policy::handle(ctx, r),
         PaneRequest::Progress(r) => progress::handle(ctx, r),
         PaneRequest::Search(r) => search::handle(ctx, r),
@@ -59,6 +61,7 @@ pub fn on_response(s: &mut AppState, r: PaneResponse) -> Requests {
     match r {
         PaneResponse::Attendance(r) => attendance::on_response(s, r),
         PaneResponse::Import(r) => import::on_response(s, r),
+        PaneResponse::History(r) => history::on_response(s, r),
         PaneResponse::Policy(r) => policy::on_response(s, r),
         PaneResponse::Progress(r) => progress::on_response(s, r),
         PaneResponse::Search(r) => search::on_response(s, r),
