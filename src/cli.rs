@@ -425,10 +425,14 @@ fn cmd_import(
             crate::errln!("kusei: 注意: {w}");
         }
         crate::errln!("kusei: {}", parsed.headline(&f.display().to_string()));
-        if dry_run {
-            // What each line of the page became, for checking before writing.
-            for line in &parsed.report {
+        // What each line of the page became: on stdout for a dry run (the
+        // output asked for), on stderr for an import (beside its summary),
+        // so that no import moves text anywhere without a word.
+        for line in &parsed.report {
+            if dry_run {
                 crate::outln!("{line}");
+            } else {
+                crate::errln!("{line}");
             }
         }
         parts.push(parsed.dataset);

@@ -79,10 +79,7 @@ const V4: &str = "車道と歩道の段差を早急に解消してください�
 
 /// Edit the selected entry (minute taking, selecting entries) to `text`.
 fn edit_entry(h: &mut Harness, text: &str) {
-    h.key("e")
-        .key("C-u")
-        .type_text(text)
-        .key("Enter");
+    h.key("e").key("C-u").type_text(text).key("Enter");
     // Finishing an edit returns to the list (issue 14).
     assert_eq!(h.mode(), Mode::MinutesList);
 }

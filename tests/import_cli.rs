@@ -40,6 +40,21 @@ fn dry_run_prints_the_line_report_and_writes_nothing() {
 }
 
 #[test]
+fn an_import_says_what_every_line_became_on_stderr_and_its_counts_on_stdout() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    let out = run(&db, &["import", &fixture("01_unbracketed.txt")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = stderr(&out);
+    assert!(report.contains("行ごとの読み方:"), "{report}");
+    assert!(report.contains("見出し → 経営課題1"), "{report}");
+    let summary = stdout(&out);
+    assert!(summary.contains("読み込みました"), "{summary}");
+    assert!(!summary.contains("行ごとの読み方:"), "{summary}");
+    assert!(nodes(&db) > 0, "the import wrote the plan");
+}
+
+#[test]
 fn a_cut_off_page_is_refused_then_taken_up_to_its_last_complete_section() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("k.db");
