@@ -263,12 +263,36 @@ pub fn command() -> Command {
         )
         .after_help(ROOT_AFTER_HELP);
     cmd.build();
-    if let Some(help) = cmd.find_subcommand_mut("help") {
-        *help = help
-            .clone()
-            .about("使い方を表示する（kusei help export のようにコマンドも指定できます）");
-    }
+    localize_help_subcommands(&mut cmd);
     cmd
+}
+
+/// clap's own `help` subcommand (`kusei help`, `kusei audit help`) in
+/// Japanese.
+fn localize_help_subcommands(cmd: &mut Command) {
+    let name = cmd.get_name().to_string();
+    for sub in cmd.get_subcommands_mut() {
+        if sub.get_name() == "help" {
+            let example = if name == "kusei" {
+                "help export"
+            } else {
+                "help log"
+            };
+            *sub = sub
+                .clone()
+                .about(format!(
+                    "使い方を表示する（kusei {}{example} のようにコマンドも指定できます）",
+                    if name == "kusei" {
+                        String::new()
+                    } else {
+                        format!("{name} ")
+                    }
+                ))
+                .mut_args(|a| a.help("このコマンドの使い方を表示する"));
+        } else {
+            localize_help_subcommands(sub);
+        }
+    }
 }
 
 /// The names of the subcommands people use (not clap's `help`).
@@ -342,11 +366,11 @@ pub fn man(subcommand: Option<&str>) -> Result<ExitCode> {
     write_stdout(&man_page(subcommand)?)
 }
 
-fn write_stdout(bytes: &[u8]) -> Result<ExitCode> {
+pub fn write_stdout(bytes: &[u8]) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_all(bytes).and_then(|_| out.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
-            bail!("書き出せません: {e}");
+            bail!("書き出せません: {}", crate::os_error::ja(&e));
         }
     }
     Ok(ExitCode::SUCCESS)
