@@ -19,6 +19,7 @@ mod config_cmd;
 mod export;
 mod export_check;
 pub mod help;
+mod man;
 pub mod values;
 
 #[derive(Debug, Parser)]
@@ -214,7 +215,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     // What needs no database, and what must be checked before opening it.
     let export_plan = match &cli.command {
         Some(Command::Completions { shell }) => return help::completions(*shell),
-        Some(Command::Man { subcommand }) => return help::man(subcommand.as_deref()),
+        Some(Command::Man { subcommand }) => return man::man(subcommand.as_deref()),
         Some(Command::Export(args)) => Some(export::plan(args.clone())?),
         _ => None,
     };

@@ -58,7 +58,7 @@ fn headline(e: &clap::Error) -> String {
         ErrorKind::InvalidValue => format!("'{arg}' に '{value}' は使えません"),
         ErrorKind::ValueValidation => {
             let why = std::error::Error::source(e)
-                .map(|s| format!(": {s}"))
+                .map(|s| format!(": {}", why_invalid(s)))
                 .unwrap_or_default();
             format!("'{arg}' の値 '{value}' が読めません{why}")
         }
@@ -82,6 +82,25 @@ fn headline(e: &clap::Error) -> String {
         ErrorKind::InvalidUtf8 => "引数が UTF-8 ではありません".to_string(),
         ErrorKind::Io | ErrorKind::Format => "使い方を書き出せません".to_string(),
         _ => "使い方が違います".to_string(),
+    }
+}
+
+/// Why a value did not parse: Rust's number errors in Japanese, ours as
+/// they are.
+fn why_invalid(source: &(dyn std::error::Error + 'static)) -> String {
+    use std::num::IntErrorKind;
+    match source.downcast_ref::<std::num::ParseIntError>() {
+        Some(p) => match p.kind() {
+            IntErrorKind::Empty => "空です",
+            IntErrorKind::InvalidDigit => "半角の整数で書いてください",
+            IntErrorKind::PosOverflow => "大きすぎます",
+            IntErrorKind::NegOverflow => "小さすぎます",
+            IntErrorKind::Zero => "0 は使えません",
+            _ => "整数として読めません",
+        }
+        .to_string(),
+        None if source.is::<std::num::ParseFloatError>() => "数として読めません".to_string(),
+        None => source.to_string(),
     }
 }
 
@@ -134,6 +153,10 @@ fn hints(e: &clap::Error) -> Vec<String> {
 /// A usage error as the user reads it: what is wrong, hints, the usage
 /// line and where to read more — all in Japanese. Ends with a newline.
 pub fn render_error(e: &clap::Error) -> String {
+    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        // `kusei audit` alone: the help of what is missing.
+        return help_text(&e.render().to_string());
+    }
     let mut out = format!("kusei: {}\n", headline(e));
     for h in hints(e) {
         out.push_str(&format!("  {h}\n"));
@@ -170,7 +193,10 @@ mod tests {
             ),
             (&["kusei", "export", "--format"], "値がありません"),
             (&["kusei", "search"], "次の指定が必要です"),
-            (&["kusei", "audit"], "コマンド"),
+            (
+                &["kusei", "audit"],
+                "使い方: kusei audit [オプション] <コマンド>",
+            ),
             (
                 &["kusei", "gen", "--opinions", "x"],
                 "'--opinions <N>' の値 'x' が読めません",
@@ -187,14 +213,24 @@ mod tests {
             ] {
                 assert!(!text.contains(english), "{args:?}: {english}\n{text}");
             }
-            assert!(text.contains("使い方: kusei"), "{args:?}:\n{text}");
+            if args.len() > 2 || args[1] != "audit" {
+                assert!(text.starts_with("kusei: "), "{args:?}:\n{text}");
+                assert!(text.contains("詳しくは --help"), "{args:?}:\n{text}");
+            }
         }
     }
 
     #[test]
     fn suggestions_are_kept() {
         let text = error_for(&["kusei", "exprt"]);
-        assert!(text.contains("もしかして: 'export'"), "{text}");
+        assert!(
+            text.contains("もしかして: ") && text.contains("'export'"),
+            "{text}"
+        );
+        assert!(
+            text.contains("使い方: kusei [オプション] [コマンド]"),
+            "{text}"
+        );
         let text = error_for(&["kusei", "export", "--formt", "json"]);
         assert!(text.contains("もしかして: '--format'"), "{text}");
     }

@@ -87,7 +87,9 @@ pub fn encoding() -> ValueParser {
     fn check(s: &str) -> Result<(), String> {
         crate::export::csv::Encoding::parse(s)
             .map(|_| ())
-            .ok_or_else(|| "utf-8 か cp932 を指定してください".to_string())
+            .ok_or_else(|| {
+                "この文字コードは使えません。utf-8 か cp932 を指定してください".to_string()
+            })
     }
     hinted(
         vec![
