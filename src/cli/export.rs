@@ -168,7 +168,7 @@ pub fn plan(a: ExportArgs) -> Result<Plan, UsageError> {
         ));
     }
     let what = what(&a)?;
-    let dry_run = a.dry_run.then(|| DryRun {
+    let dry_run = a.dry_run.then_some(DryRun {
         json: a.json,
         format: a.format,
         table: a.table,

@@ -11,11 +11,14 @@ use std::ffi::OsStr;
 use chrono::Datelike;
 use clap::builder::{PossibleValue, StringValueParser, TypedValueParser, ValueParser};
 
+/// What makes a value unreadable (a usage error, exit code 2).
+type Check = fn(&str) -> Result<(), String>;
+
 /// A string option with completion candidates and, maybe, a check.
 #[derive(Clone)]
 pub struct Hinted {
     values: Vec<(String, String)>,
-    check: Option<fn(&str) -> Result<(), String>>,
+    check: Option<Check>,
 }
 
 impl TypedValueParser for Hinted {
@@ -43,10 +46,7 @@ impl TypedValueParser for Hinted {
     }
 }
 
-fn hinted(
-    values: Vec<(String, String)>,
-    check: Option<fn(&str) -> Result<(), String>>,
-) -> ValueParser {
+fn hinted(values: Vec<(String, String)>, check: Option<Check>) -> ValueParser {
     ValueParser::new(Hinted { values, check })
 }
 

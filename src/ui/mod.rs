@@ -4,6 +4,7 @@
 //! `app/frame/`).
 
 pub mod sanitize;
+pub mod sgr16;
 pub mod theme;
 pub mod wrap;
 
