@@ -136,3 +136,79 @@ fn sixteen_colours_under_term_xterm() {
         "white background (47)"
     );
 }
+
+#[test]
+fn clicks_select_rows_and_cells_in_the_other_tabs() {
+    let s = setup();
+    let mut app = App::spawn_sized(s.dir.path(), &s.db, &[], (100, 30));
+    wait_ready(&app);
+    // Attendance: a click on 副区長's cell of 第3回 selects that cell (the
+    // bottom line names it).
+    app.send(b"2");
+    let screen = app.wait_until("the matrix", |s| {
+        s.contains(" 副区長 ") && s.contains("出席者数") && s.contains("第3回")
+    });
+    let y = row_of(&screen, " 副区長 ");
+    let line = screen.lines().nth(y as usize).expect("row");
+    let header = screen
+        .lines()
+        .find(|l| l.contains("第3回"))
+        .expect("header");
+    let x = unicode_width::UnicodeWidthStr::width(&header[..header.find("第3回").expect("col")]);
+    assert!(line.starts_with(" 副区長"));
+    click(&mut app, x as u16 + 1, y);
+    app.wait_until("副区長 第3回 selected", |s| {
+        s.lines().any(|l| l.starts_with(" 副区長  第3回"))
+    });
+    // The wheel over the rows moves the selection three rows down.
+    wheel(&mut app, 5, y, true);
+    app.wait_until("three rows down", |s| {
+        !s.lines().any(|l| l.starts_with(" 副区長  第3回")) && s.contains("  第3回 平成29年6月21日")
+    });
+    // Policy: a click on a node selects it.
+    app.send(b"3");
+    let screen = app.wait_until("the tree", |s| s.contains("経営課題1"));
+    let y = row_of(&screen, "経営課題1");
+    click(&mut app, 10, y);
+    app.wait_until("経営課題1 in the detail", |s| {
+        s.lines().any(|l| l.starts_with(" 経営課題1 ")) && s.contains("階層 経営課題  コード 1")
+    });
+    // Progress: a click on 1-2-1's cell of H26年度 selects that item and
+    // period (the line under the grid names them).
+    app.send(b"4");
+    let screen = app.wait_until("the grid", |s| {
+        s.contains("1-2-1 地域活動協議会") && s.contains("H26年度") && s.contains("予算 7,133千円")
+    });
+    let y = row_of(&screen, "1-2-1 地域活動協議会");
+    let header = screen
+        .lines()
+        .find(|l| l.contains("H26年度"))
+        .expect("periods");
+    let x = unicode_width::UnicodeWidthStr::width(&header[..header.find("H26年度").expect("col")]);
+    click(&mut app, x as u16 + 1, y);
+    app.wait_until("1-2-1 in H26年度", |s| {
+        s.lines().any(|l| {
+            l.starts_with(" 1-2-1 地域活動協議会の運営支援")
+                && l.contains("平成26年度")
+                && !l.contains("下半期")
+        })
+    });
+    // Search: a click on the fourth result selects it.
+    app.send(b"/");
+    app.wait_for("検索");
+    app.send("団地".as_bytes());
+    let screen = app.wait_until("results", |s| s.contains("議題 H29.4.20 第1回"));
+    let y = row_of(&screen, "議題 H29.4.20 第1回");
+    click(&mut app, 20, y);
+    app.wait_until("the fourth result selected", |s| {
+        s.lines().any(|l| l.starts_with(">議題 H29.4.20 第1回"))
+    });
+    // A click outside the results (on the tabs) is not taken while the
+    // search is open; Esc closes it.
+    click(&mut app, 19, 0);
+    app.send(b"\x1b");
+    app.wait_until("search closed", |s| !s.contains("検索  9 件"));
+    assert!(app.screen().contains("1-2-1"), "still on the progress tab");
+    app.send(b"q");
+    assert_eq!(app.wait_exit().code(), Some(0));
+}
