@@ -207,8 +207,13 @@ fn clicks_select_rows_and_cells_in_the_other_tabs() {
     // search is open; Esc closes it.
     click(&mut app, 19, 0);
     app.send(b"\x1b");
-    app.wait_until("search closed", |s| !s.contains("検索  9 件"));
-    assert!(app.screen().contains("1-2-1"), "still on the progress tab");
+    let screen = app.wait_until("search closed, the progress grid again", |s| {
+        !s.contains("検索  9 件") && s.contains("1-2-1 地域活動協議会") && s.contains("H26年度")
+    });
+    assert!(
+        !screen.contains("出席率"),
+        "the click on 2 出席 was not taken"
+    );
     app.send(b"q");
     assert_eq!(app.wait_exit().code(), Some(0));
 }

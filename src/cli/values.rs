@@ -88,7 +88,7 @@ pub fn encoding() -> ValueParser {
         crate::export::csv::Encoding::parse(s)
             .map(|_| ())
             .ok_or_else(|| {
-                "この文字コードは使えません。utf-8 か cp932 を指定してください".to_string()
+                format!("文字コード {s:?} は使えません（utf-8 か cp932 を指定してください）")
             })
     }
     hinted(
