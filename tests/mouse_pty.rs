@@ -217,3 +217,31 @@ fn clicks_select_rows_and_cells_in_the_other_tabs() {
     app.send(b"q");
     assert_eq!(app.wait_exit().code(), Some(0));
 }
+
+/// Mouse reports off however the app leaves: after a panic and after a
+/// hang-up (SIGHUP), as after q.
+#[test]
+fn mouse_reports_are_turned_off_after_a_panic_and_a_hang_up() {
+    let s = setup();
+    let mut app = App::spawn_env(s.dir.path(), &s.db, &[("KUSEI_DEBUG_PANIC_KEY", "Z")]);
+    wait_ready(&app);
+    app.send(b"Z");
+    let status = app.wait_exit();
+    assert!(!status.success(), "{status:?}");
+    let raw = String::from_utf8_lossy(&app.finish()).into_owned();
+    let on = raw.rfind("\x1b[?1000h").expect("mouse on");
+    let off = raw.rfind("\x1b[?1000l").expect("mouse off after the panic");
+    assert!(off > on);
+
+    let app = App::spawn(s.dir.path(), &s.db);
+    wait_ready(&app);
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(app.pid, libc::SIGHUP) };
+    app.wait_exit();
+    let raw = String::from_utf8_lossy(&app.finish()).into_owned();
+    let on = raw.rfind("\x1b[?1000h").expect("mouse on");
+    let off = raw
+        .rfind("\x1b[?1000l")
+        .expect("mouse off after the hang-up");
+    assert!(off > on);
+}
