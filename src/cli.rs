@@ -75,6 +75,9 @@ pub enum Command {
         /// --suggest と一緒に: 候補をすべて関連づける（一つの変更として取り消せます）
         #[arg(long, requires = "suggest")]
         accept_all: bool,
+        /// --suggest と一緒に: 候補を JSON の配列で（スクリプト用）
+        #[arg(long, requires = "suggest", conflicts_with = "accept_all")]
+        json: bool,
     },
     /// 同梱のサンプルデータ（seed 000 から 004）を読み込む
     Sample,
@@ -361,7 +364,8 @@ fn dispatch(
         Some(Command::Link {
             suggest,
             accept_all,
-        }) => cmd_link(&mut store, suggest, accept_all),
+            json,
+        }) => cmd_link(&mut store, suggest, accept_all, json),
         Some(Command::Sample) => {
             let r = sample::load(&mut store)?;
             crate::outln!(
@@ -498,11 +502,15 @@ fn cmd_audit(store: &Store, what: AuditCommand) -> Result<ExitCode> {
 }
 
 /// `kusei link --suggest [--accept-all]`.
-fn cmd_link(store: &mut Store, suggest: bool, accept_all: bool) -> Result<ExitCode> {
+fn cmd_link(store: &mut Store, suggest: bool, accept_all: bool, json: bool) -> Result<ExitCode> {
     if !suggest {
         bail!("何をするか指定してください: kusei link --suggest（候補の一覧）、--suggest --accept-all（すべて関連づける）");
     }
     let list = store.link_suggestions()?;
+    if json {
+        crate::outln!("{}", crate::sanitize::json(serde_json::to_string(&list)?));
+        return Ok(ExitCode::SUCCESS);
+    }
     for g in &list {
         crate::outln!(
             "{} 第{}回 ({}) {}\t{} {}{} {}\t共通: {}",

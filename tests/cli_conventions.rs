@@ -348,6 +348,17 @@ fn json_outputs_parse() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("empty log");
     assert_eq!(v, serde_json::json!([]));
 
+    let out = run(&db, &["link", "--suggest", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("link --suggest --json");
+    let list = v.as_array().expect("an array");
+    assert!(!list.is_empty(), "the sample has suggestions");
+    for s in list {
+        assert!(s["item_title"].is_string() && s["topics"].is_array(), "{s}");
+    }
+    let out = run(&db, &["link", "--suggest", "--accept-all", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+
     let file = dir.path().join("m.csv");
     let file_s = file.to_str().expect("utf-8 path");
     let args = [
