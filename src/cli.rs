@@ -12,10 +12,15 @@ use crate::sanitize::clean;
 use crate::{import, sample, wareki};
 
 mod audit_cmd;
+mod audit_log;
 mod check;
+pub mod clap_ja;
 mod config_cmd;
 mod export;
+mod export_check;
 pub mod help;
+mod man;
+pub mod values;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -34,14 +39,12 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
 
-    /// Colour theme: 16color, dark, light, high-contrast or a user theme
-    /// (overrides `theme` in config.toml).
-    #[arg(long, global = true, value_name = "NAME")]
+    /// 色のテーマ: 16color、dark、light、high-contrast か自作のテーマ（config.toml の theme より優先）
+    #[arg(long, global = true, value_name = "NAME", value_parser = values::theme(), hide_possible_values = true)]
     pub theme: Option<String>,
 
-    /// Markers: unicode, or ascii for terminals that draw ambiguous-width
-    /// characters double (Tera Term, PuTTY in CJK mode).
-    #[arg(long, global = true, value_name = "SET")]
+    /// 画面の記号: unicode か ascii（曖昧な幅の文字を全角で表示する端末、Tera Term や CJK モードの PuTTY 向け）
+    #[arg(long, global = true, value_name = "SET", value_parser = values::glyphs(), hide_possible_values = true)]
     pub glyphs: Option<String>,
 
     #[command(subcommand)]
@@ -52,8 +55,8 @@ pub struct Cli {
 pub enum Command {
     /// 公開された会議録・運営方針のページ（テキストか HTML。UTF-8、Shift_JIS/CP932、EUC-JP）や kusei の JSON を読み込む。全部読めたときだけ書き込みます
     Import {
-        /// 読み込むファイル（いくつでも）
-        #[arg(required = true, value_name = "FILE")]
+        /// 読み込むファイル（いくつでも。- は標準入力で、形式は中身から判断します）
+        #[arg(required = true, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
         files: Vec<PathBuf>,
         /// 読んで確かめるだけで、何も書き込まない（運営方針のページは、各行が何になったかの報告を出します）
         #[arg(long)]
@@ -72,11 +75,18 @@ pub enum Command {
         /// --suggest と一緒に: 候補をすべて関連づける（一つの変更として取り消せます）
         #[arg(long, requires = "suggest")]
         accept_all: bool,
+        /// --suggest と一緒に: 候補を JSON の配列で（スクリプト用）
+        #[arg(long, requires = "suggest", conflicts_with = "accept_all")]
+        json: bool,
     },
     /// 同梱のサンプルデータ（seed 000 から 004）を読み込む
     Sample,
     /// データベースを検査する（整合性、外部キー、監査ログの連鎖、グループで共有できるか）
-    Check,
+    Check {
+        /// 結果を JSON で（スクリプト用）: 問題と注意の一覧、監査ログの件数、スキーマ
+        #[arg(long)]
+        json: bool,
+    },
     /// 使用中のデータベースの一貫したコピーを作り、検査する。戻すときはデータベースのファイルにコピーし直します
     Backup {
         /// コピー先のファイル
@@ -112,11 +122,9 @@ pub enum Command {
         #[arg(long)]
         keys: bool,
     },
-    /// Search opinions, agenda items and policy nodes (the app's `/`); ranked
-    /// results to stdout. Exit status 1 when nothing matches.
+    /// 意見・議題・運営方針の項目を検索する（画面の / と同じ）。よく合うものから標準出力へ。見つからなければ終了コード 1
     Search(crate::search::cli::SearchArgs),
-    /// Fill the database with synthetic meetings and opinions (benchmarks,
-    /// demonstrations); the same seed gives the same data.
+    /// 試験用の会議と意見を作ってデータベースに入れる（性能の測定、実演用）。同じ種なら同じ内容
     Gen(crate::search::cli::GenArgs),
 }
 
@@ -131,23 +139,7 @@ pub enum AuditCommand {
     /// 監査ログの先頭の短い指紋を出力する（控えておけば、後で verify --head で連鎖の作り直しを見つけられます）
     Head,
     /// 変更を古い順に一覧する
-    Log {
-        /// この OS ユーザーの変更だけ
-        #[arg(long)]
-        user: Option<String>,
-        /// この表の変更だけ（meetings、opinions、plan_nodes など）
-        #[arg(long)]
-        table: Option<String>,
-        /// この行番号の変更だけ（--table と一緒に）
-        #[arg(long)]
-        row: Option<i64>,
-        /// この日以降の変更だけ（YYYY-MM-DD か和暦）
-        #[arg(long)]
-        since: Option<String>,
-        /// 最大の件数（新しいものから）
-        #[arg(long, default_value_t = 50)]
-        limit: usize,
-    },
+    Log(audit_log::LogArgs),
 }
 
 /// Where the database lives when neither --db nor KUSEI_DB says.
@@ -186,10 +178,11 @@ pub fn main() -> ExitCode {
             if e.use_stderr() {
                 eprint!(
                     "{}",
-                    crate::sanitize::clean_keep_lines(&e.render().to_string())
+                    crate::sanitize::clean_keep_lines(&clap_ja::render_error(&e))
                 );
             } else {
-                let _ = e.print();
+                let text = clap_ja::help_text(&e.render().to_string());
+                let _ = help::write_stdout(text.as_bytes());
             }
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
         }
@@ -197,7 +190,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            let msg = format!("{e:#}");
+            let msg = crate::os_error::chain_ja(&e);
             eprintln!("kusei: {}", crate::sanitize::clean_keep_lines(&msg));
             if e.downcast_ref::<UsageError>().is_some() {
                 ExitCode::from(EXIT_USAGE)
@@ -225,7 +218,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     // What needs no database, and what must be checked before opening it.
     let export_plan = match &cli.command {
         Some(Command::Completions { shell }) => return help::completions(*shell),
-        Some(Command::Man { subcommand }) => return help::man(subcommand.as_deref()),
+        Some(Command::Man { subcommand }) => return man::man(subcommand.as_deref()),
         Some(Command::Export(args)) => Some(export::plan(args.clone())?),
         _ => None,
     };
@@ -236,8 +229,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
     };
     let fresh_default = is_default && !path.exists();
     refuse_before_opening(&cli.command, &path)?;
-    if let Some(Command::Check) = cli.command {
-        return check::run(&path, cli.read_only);
+    if let Some(Command::Check { json }) = cli.command {
+        return check::run(&path, cli.read_only, json);
     }
     // A write command reports a read-only store through its own error.
     let writes = writes(&cli.command);
@@ -288,7 +281,7 @@ fn refuse_before_opening(command: &Option<Command>, path: &Path) -> Result<()> {
         Some(
             Command::Search(_)
                 | Command::Export(_)
-                | Command::Check
+                | Command::Check { .. }
                 | Command::Audit { .. }
                 | Command::Backup { .. }
                 | Command::Link {
@@ -301,6 +294,11 @@ fn refuse_before_opening(command: &Option<Command>, path: &Path) -> Result<()> {
         use crate::db::diagnose::{Facts, Problem};
         if let Some(p @ Problem::Missing(_)) = Facts::of(path).refusal(true) {
             return Err(p.into());
+        }
+    }
+    if let Some(Command::Import { files, .. }) = command {
+        if files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
+            return Err(UsageError("標準入力（-）は一度しか読み込めません".into()).into());
         }
     }
     if let Some(f) = file_args(command)
@@ -366,7 +364,8 @@ fn dispatch(
         Some(Command::Link {
             suggest,
             accept_all,
-        }) => cmd_link(&mut store, suggest, accept_all),
+            json,
+        }) => cmd_link(&mut store, suggest, accept_all, json),
         Some(Command::Sample) => {
             let r = sample::load(&mut store)?;
             crate::outln!(
@@ -375,7 +374,7 @@ fn dispatch(
             );
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Check) => Ok(ExitCode::SUCCESS), // handled before opening
+        Some(Command::Check { .. }) => Ok(ExitCode::SUCCESS), // handled before opening
         Some(Command::Backup { dest }) => {
             let r = store.backup(&dest)?;
             crate::outln!(
@@ -420,11 +419,16 @@ fn cmd_import(
 ) -> Result<ExitCode> {
     let mut parts = Vec::new();
     for f in files {
-        let parsed = import::parse_file_with(f, import::policy::Options { partial })?;
+        let parsed = parse_import(f, import::policy::Options { partial })?;
         for w in &parsed.warnings {
             crate::errln!("kusei: 注意: {w}");
         }
-        crate::errln!("kusei: {}", parsed.headline(&f.display().to_string()));
+        let name = if f.as_os_str() == "-" {
+            "標準入力".to_string()
+        } else {
+            f.display().to_string()
+        };
+        crate::errln!("kusei: {}", parsed.headline(&name));
         // What each line of the page became: on stdout for a dry run (the
         // output asked for), on stderr for an import (beside its summary),
         // so that no import moves text anywhere without a word.
@@ -450,77 +454,48 @@ fn cmd_import(
     Ok(ExitCode::SUCCESS)
 }
 
+/// One file to import; `-` is standard input (the format is told from
+/// the content, as for files).
+fn parse_import(f: &Path, opts: import::policy::Options) -> Result<import::Parsed> {
+    if f.as_os_str() != "-" {
+        return Ok(import::parse_file_with(f, opts)?);
+    }
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(import::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("標準入力を読めません: {}", crate::os_error::ja(&e)))?;
+    if bytes.len() as u64 > import::MAX_FILE_BYTES {
+        bail!(
+            "標準入力が大きすぎます（上限は {} MiB）",
+            import::MAX_FILE_BYTES / 1024 / 1024
+        );
+    }
+    Ok(import::parse_bytes_with("標準入力", &bytes, opts)?)
+}
+
 pub use crate::wareki::parse_fiscal_year;
 
 fn cmd_audit(store: &Store, what: AuditCommand) -> Result<ExitCode> {
     match what {
         AuditCommand::Verify { head } => audit_cmd::verify(store, &head),
         AuditCommand::Head => audit_cmd::head(store),
-        AuditCommand::Log {
-            user,
-            table,
-            row,
-            since,
-            limit,
-        } => {
-            let since = match since {
-                Some(s) => Some(
-                    wareki::parse_date(&s)
-                        .map_err(|e| anyhow::anyhow!("--since: {e}"))?
-                        .0,
-                ),
-                None => None,
-            };
-            let entries: Vec<_> = store
-                .audit_entries()?
-                .into_iter()
-                .filter(|e| user.as_ref().is_none_or(|u| &e.os_user == u))
-                .filter(|e| table.as_ref().is_none_or(|t| &e.table == t))
-                .filter(|e| row.is_none_or(|r| e.row_id == r))
-                .filter(|e| {
-                    since.is_none_or(|d| e.at.as_str() >= d.format("%Y-%m-%d").to_string().as_str())
-                })
-                .collect();
-            let skip = entries.len().saturating_sub(limit);
-            for e in &entries[skip..] {
-                let row = e.after.as_deref().or(e.before.as_deref()).unwrap_or("");
-                let what = audit_summary(row);
-                let (what, _) = crate::widget::width::truncate_plain(&what, 100);
-                crate::outln!(
-                    "{}\t{}\t{}\t{}#{}\t{}",
-                    clean(&e.at),
-                    clean(&e.os_user),
-                    clean(&e.action),
-                    clean(&e.table),
-                    e.row_id,
-                    clean(&what)
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        AuditCommand::Log(filter) => audit_log::run(store, &filter),
     }
-}
-
-/// The telling field of an audited row (its text, title or name), else
-/// the row as JSON.
-fn audit_summary(row_json: &str) -> String {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_str(row_json) else {
-        return row_json.to_string();
-    };
-    for key in ["text", "title", "name", "date", "status"] {
-        if let Some(serde_json::Value::String(s)) = map.get(key) {
-            return s.clone();
-        }
-    }
-    row_json.to_string()
 }
 
 /// `kusei link --suggest [--accept-all]`.
-fn cmd_link(store: &mut Store, suggest: bool, accept_all: bool) -> Result<ExitCode> {
+fn cmd_link(store: &mut Store, suggest: bool, accept_all: bool, json: bool) -> Result<ExitCode> {
     if !suggest {
         bail!("何をするか指定してください: kusei link --suggest（候補の一覧）、--suggest --accept-all（すべて関連づける）");
     }
     let list = store.link_suggestions()?;
+    if json {
+        crate::outln!("{}", crate::sanitize::json(serde_json::to_string(&list)?));
+        return Ok(ExitCode::SUCCESS);
+    }
     for g in &list {
         crate::outln!(
             "{} 第{}回 ({}) {}\t{} {}{} {}\t共通: {}",

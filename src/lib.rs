@@ -8,6 +8,7 @@ pub mod db;
 pub mod export;
 pub mod import;
 pub mod model;
+pub mod os_error;
 pub mod sample;
 pub mod sanitize;
 pub mod search;

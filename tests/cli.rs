@@ -289,7 +289,8 @@ fn the_man_page_renders() {
     assert_eq!(out.status.code(), Some(0));
     let page = stdout(&out);
     assert!(page.contains("\n.TH kusei 1 "));
-    assert!(page.contains(".SH \"例・環境変数・終了コード\""));
+    assert!(page.contains(".SH \"例・終了コード\""));
+    assert!(page.contains(".SH 環境変数"));
     for sub in [
         "IMPORT",
         "EXPORT",

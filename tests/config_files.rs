@@ -211,3 +211,42 @@ fn config_keys_shows_a_bidi_control_in_a_key_as_a_marker_not_raw() {
     );
     assert!(!keys.contains('\u{202E}'), "raw bidi control in: {keys:?}");
 }
+
+#[test]
+fn config_shows_the_theme_in_force_and_the_mouse_switch() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let file = dir.path().join("config.toml");
+    std::fs::write(&file, "theme = \"nonexistent\"\n[ui]\nmouse = false\n").unwrap();
+    let out = kusei(&file)
+        .env("TERM", "xterm")
+        .arg("config")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("テーマ: 16color（\"nonexistent\" はないので既定のテーマ）、16 色"),
+        "{text}"
+    );
+    assert!(text.contains("マウス: 使わない"), "{text}");
+    assert!(err.contains("テーマ \"nonexistent\" がありません"), "{err}");
+    assert_eq!(out.status.code(), Some(1));
+
+    std::fs::write(
+        &file,
+        "theme = \"light\"\n[ui]\nmouse = \"yes\"\nwheel = 1\n",
+    )
+    .unwrap();
+    let out = kusei(&file)
+        .env("TERM", "xterm-256color")
+        .env_remove("COLORTERM")
+        .arg("config")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("テーマ: light、256 色"), "{text}");
+    assert!(text.contains("マウス: 使う"), "the default stays: {text}");
+    assert!(err.contains("config.toml:3: ui.mouse"), "{err}");
+    assert!(err.contains("config.toml:4: ui.wheel"), "{err}");
+}

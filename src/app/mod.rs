@@ -12,6 +12,7 @@ pub mod conflict;
 pub mod frame;
 mod input;
 pub mod keymap;
+pub mod mouse;
 pub mod msg;
 pub mod panes;
 pub mod prompt;
@@ -27,7 +28,9 @@ use std::process::ExitCode;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
@@ -37,7 +40,12 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
 use crate::db::Store;
+use crate::ui::sgr16::Sgr16;
 use crate::ui::Theme;
+
+/// The terminal the app draws on: crossterm through [`Sgr16`], so the 16
+/// colours leave as SGR 30–37/90–97 (see `ui::sgr16`).
+type Term = Terminal<CrosstermBackend<Sgr16<io::Stdout>>>;
 use msg::{Request, Response};
 use state::AppState;
 
@@ -64,9 +72,14 @@ const QUIT_LIMIT: Duration = Duration::from_secs(4);
 struct TerminalGuard;
 
 impl TerminalGuard {
-    fn enter() -> io::Result<Self> {
+    /// Raw mode, the alternate screen, bracketed paste and, when `mouse`
+    /// (`[ui] mouse`), the terminal's mouse reports.
+    fn enter(mouse: bool) -> io::Result<Self> {
         terminal::enable_raw_mode()?;
         execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+        if mouse {
+            execute!(io::stdout(), EnableMouseCapture)?;
+        }
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             restore();
@@ -78,7 +91,14 @@ impl TerminalGuard {
 
 fn restore() {
     // Best effort: there is nowhere left to report a failure to.
-    let _ = execute!(io::stdout(), DisableBracketedPaste, LeaveAlternateScreen);
+    // Mouse reports off whether or not they were on: a terminal left
+    // reporting would type escape sequences into the shell.
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen
+    );
     let _ = terminal::disable_raw_mode();
     let _ = execute!(io::stdout(), crossterm::cursor::Show);
 }
@@ -116,6 +136,7 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
     if let Some(problem) = terminal_problem() {
         anyhow::bail!(problem);
     }
+    let mouse = settings.config.mouse;
     let (mut state, theme, draft_interval) = initial_state(&store, settings);
 
     let (rx, req_tx, mut keeper) = start_threads(store, draft_interval)?;
@@ -123,8 +144,8 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
     // to the recovery file.
     let grace = draft_interval * 2;
 
-    let guard = TerminalGuard::enter()?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let guard = TerminalGuard::enter(mouse)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(Sgr16::new(io::stdout())))?;
     let send = |reqs: Vec<Request>| {
         for r in reqs {
             // The worker only stops when we drop the sender.
@@ -136,11 +157,15 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
         select: None,
     }]);
     let mut dirty = true;
+    let mut hits = mouse::HitMap::default();
     let mut hung_up = false;
     let mut due: Option<Instant> = None;
     while !state.quit {
         if dirty {
-            if draw(&mut terminal, &state, &theme).is_err() {
+            let drawn = draw(&mut terminal, &state, &theme);
+            // Clicks map through what this frame drew.
+            hits = mouse::take();
+            if drawn.is_err() {
                 // The terminal is gone (writes fail once it is hung up):
                 // leave as after a hang-up, keeping what was typed.
                 hung_up = true;
@@ -171,7 +196,7 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
         let mut next = Some(first);
         while let Some(msg) = next.take().or_else(|| rx.try_recv().ok()) {
             hung_up |= matches!(msg, Msg::HangUp);
-            let Some(reqs) = on_msg(&mut state, msg) else {
+            let Some(reqs) = on_msg(&mut state, &hits, msg) else {
                 continue;
             };
             send(reqs);
@@ -220,8 +245,11 @@ fn initial_state(store: &Store, settings: settings::Settings) -> (AppState, Them
 }
 
 /// What one message does to the state (None: nothing to redraw).
-fn on_msg(state: &mut AppState, msg: Msg) -> Option<Vec<Request>> {
+fn on_msg(state: &mut AppState, hits: &mouse::HitMap, msg: Msg) -> Option<Vec<Request>> {
     Some(match msg {
+        // Moves and releases change nothing (no redraw for them).
+        Msg::Term(Event::Mouse(m)) if !mouse::acts(&m) => return None,
+        Msg::Term(Event::Mouse(m)) => mouse::on_mouse(state, hits, m),
         Msg::Term(Event::Key(k)) => {
             debug_panic_hook(&k);
             update::on_key(state, k)
@@ -342,11 +370,7 @@ pub fn apply_settings(
     }
 }
 
-fn draw(
-    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
-    state: &AppState,
-    theme: &Theme,
-) -> io::Result<()> {
+fn draw(terminal: &mut Term, state: &AppState, theme: &Theme) -> io::Result<()> {
     execute!(io::stdout(), BeginSynchronizedUpdate)?;
     terminal.draw(|f| frame::draw(f, state, theme))?;
     execute!(io::stdout(), EndSynchronizedUpdate)?;
@@ -355,10 +379,7 @@ fn draw(
 
 /// Carries out what the update queued (the clipboard) through the
 /// terminal; true when a failure put a message on screen.
-fn run_effects(
-    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
-    state: &mut AppState,
-) -> bool {
+fn run_effects(terminal: &mut Term, state: &mut AppState) -> bool {
     let wrap = clipboard::Wrap::from_env();
     let mut failed = false;
     for effect in std::mem::take(&mut state.effects) {

@@ -65,7 +65,10 @@ pub fn load(overrides: &Overrides) -> Settings {
                 file: shown,
                 line: None,
                 key: String::new(),
-                message: format!("設定ファイルを読めません（既定値を使います）: {e}"),
+                message: format!(
+                    "設定ファイルを読めません（既定値を使います）: {}",
+                    crate::os_error::ja(&e)
+                ),
             }),
         }
     }

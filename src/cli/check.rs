@@ -14,28 +14,45 @@ use crate::db::{files, OpenOptions, Store, StoreError};
 /// a checkpoint, a backup or a large import could not finish.
 const LOW_SPACE: u64 = 64 * 1024 * 1024;
 
-#[derive(Default)]
+/// What the check found; `--json` prints it whole at the end instead of
+/// a line per finding.
+#[derive(Default, serde::Serialize)]
 struct Findings {
+    path: String,
+    ok: bool,
     problems: Vec<String>,
     notes: Vec<String>,
+    audit_rows: Option<i64>,
+    schema: Option<i64>,
+    free: String,
+    #[serde(skip)]
+    json: bool,
 }
 
 impl Findings {
     fn problem(&mut self, s: impl Into<String>) {
         let s = s.into();
-        crate::outln!("問題: {s}");
+        if !self.json {
+            crate::outln!("問題: {s}");
+        }
         self.problems.push(s);
     }
 
     fn note(&mut self, s: impl Into<String>) {
         let s = s.into();
-        crate::outln!("注意（共有）: {s}");
+        if !self.json {
+            crate::outln!("注意（共有）: {s}");
+        }
         self.notes.push(s);
     }
 }
 
-pub fn run(path: &Path, read_only: bool) -> Result<ExitCode> {
-    let mut f = Findings::default();
+pub fn run(path: &Path, read_only: bool, json: bool) -> Result<ExitCode> {
+    let mut f = Findings {
+        json,
+        path: path.display().to_string(),
+        ..Findings::default()
+    };
     let facts = Facts::of(path);
     files_and_space(&facts, &mut f);
     let mut checked = None;
@@ -50,6 +67,17 @@ pub fn run(path: &Path, read_only: bool) -> Result<ExitCode> {
             Ok(store) => checked = contents(&store, &mut f),
             Err(e) => f.problem(e.to_string()),
         }
+    }
+    f.ok = f.problems.is_empty();
+    f.free = facts.free_said();
+    if json {
+        (f.audit_rows, f.schema) = checked.unzip();
+        crate::outln!("{}", crate::sanitize::json(serde_json::to_string(&f)?));
+        return Ok(if f.ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
     }
     if let Some((audit_rows, schema)) = checked {
         let lead = if f.problems.is_empty() {

@@ -49,11 +49,16 @@ pub fn run(s: &Settings, print_default: bool, check: bool, keys: bool) -> anyhow
         }
         writeln!(
             out,
-            "テーマ: {}  記号: {}  日付: {}  下書きの保存間隔: {} ms",
-            clean(&s.config.theme),
+            "テーマ: {}  記号: {}  日付: {}  下書きの保存間隔: {} ms  マウス: {}",
+            clean(&theme_in_force(s)),
             clean(s.config.glyphs.name),
             s.config.dates.name(),
-            s.config.draft_interval.as_millis()
+            s.config.draft_interval.as_millis(),
+            if s.config.mouse {
+                "使う"
+            } else {
+                "使わない"
+            }
         )?;
     }
     for w in &s.warnings {
@@ -67,4 +72,35 @@ pub fn run(s: &Settings, print_default: bool, check: bool, keys: bool) -> anyhow
     } else {
         Ok(ExitCode::FAILURE)
     }
+}
+
+/// The theme the app would draw with: the one named if it exists, else
+/// the default (the warning says why), as this terminal shows it.
+fn theme_in_force(s: &Settings) -> String {
+    use crate::ui::theme::{color::ColorDepth, file, no_color};
+    let dir = s
+        .path
+        .as_deref()
+        .and_then(std::path::Path::parent)
+        .map(std::path::Path::to_path_buf)
+        .or_else(|| crate::config::config_path().and_then(|(p, _)| p.parent().map(Into::into)));
+    let named = &s.config.theme;
+    let mut shown = if file::available(dir.as_deref()).contains(named) {
+        named.clone()
+    } else {
+        format!(
+            "{}（{named:?} はないので既定のテーマ）",
+            crate::config::DEFAULT_THEME
+        )
+    };
+    shown.push_str(if no_color() {
+        "、NO_COLOR で色なし"
+    } else {
+        match ColorDepth::from_env() {
+            ColorDepth::TrueColor => "、24 ビット色",
+            ColorDepth::Ansi256 => "、256 色",
+            ColorDepth::Ansi16 => "、16 色",
+        }
+    });
+    shown
 }

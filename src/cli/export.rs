@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 
+use super::export_check::DryRun;
 use super::{parse_fiscal_year, UsageError};
 use crate::db::Store;
 use crate::export::csv::{encode, to_csv, Encoding};
@@ -22,7 +23,7 @@ pub struct ExportArgs {
     #[arg(long, value_enum, default_value_t = Format::Json)]
     pub format: Format,
     /// 年度: 2017、H29、平成29、平成29年度、R1、令和元年度 など（publish と --table progress では必須。ほかの形式では絞り込み、省略時はすべての年度）
-    #[arg(long, value_name = "FY")]
+    #[arg(long, value_name = "FY", value_parser = super::values::fiscal_year(), hide_possible_values = true)]
     pub fiscal_year: Option<String>,
     /// 一つの会議: 年度:回（例 2017:3、H29:3）。markdown の議事録、csv の meetings・opinions、ics で使えます
     #[arg(long, value_name = "FY:N", conflicts_with = "fiscal_year")]
@@ -30,18 +31,24 @@ pub struct ExportArgs {
     /// 会議体（publish では省略時その年度の会議の会議体、ほかの形式では絞り込み）
     #[arg(long)]
     pub committee: Option<String>,
-    /// 標準出力ではなく FILE に書く
-    #[arg(short, long, value_name = "FILE")]
+    /// 標準出力ではなく FILE に書く（- は標準出力）
+    #[arg(short, long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,
     /// csv・markdown で出す表（markdown で省略すると議事録）
     #[arg(long, value_enum)]
     pub table: Option<Table>,
-    /// csv の文字コード: utf-8（BOM 付き、Excel 向け）か cp932
-    #[arg(long, value_name = "ENC", default_value = "utf-8")]
-    pub encoding: String,
+    /// csv の文字コード: utf-8（BOM 付き、Excel 向け。省略時）か cp932
+    #[arg(long, value_name = "ENC", value_parser = super::values::encoding(), hide_possible_values = true)]
+    pub encoding: Option<String>,
     /// publish を HTML のページで書く
     #[arg(long)]
     pub html: bool,
+    /// 書き出さずに、何をどこへ何バイト書くかだけを示す
+    #[arg(long)]
+    pub dry_run: bool,
+    /// --dry-run の報告を JSON で（スクリプト用）
+    #[arg(long, requires = "dry_run")]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -94,6 +101,8 @@ pub struct Plan {
     encoding: Encoding,
     committee: Option<String>,
     output: Option<PathBuf>,
+    /// `--dry-run` (with `--json`): report, write nothing.
+    dry_run: Option<DryRun>,
 }
 
 fn usage(msg: impl Into<String>) -> UsageError {
@@ -135,16 +144,14 @@ fn selection(a: &ExportArgs) -> Result<Selection, UsageError> {
 
 /// Reads the arguments; every mistake is a usage error.
 pub fn plan(a: ExportArgs) -> Result<Plan, UsageError> {
-    let csv = a.format == Format::Csv;
-    let encoding = if csv {
-        Encoding::parse(&a.encoding).ok_or_else(|| {
+    super::export_check::applicable(&a)?;
+    let encoding = match &a.encoding {
+        Some(e) => Encoding::parse(e).ok_or_else(|| {
             usage(format!(
-                "文字コード {:?} は使えません（utf-8 か cp932 を指定してください）",
-                a.encoding
+                "文字コード {e:?} は使えません（utf-8 か cp932 を指定してください）"
             ))
-        })?
-    } else {
-        Encoding::Utf8Bom
+        })?,
+        None => Encoding::Utf8Bom,
     };
     if a.html && a.format != Format::Publish {
         return Err(usage("--html は --format publish と一緒に使います"));
@@ -161,11 +168,18 @@ pub fn plan(a: ExportArgs) -> Result<Plan, UsageError> {
         ));
     }
     let what = what(&a)?;
+    let dry_run = a.dry_run.then_some(DryRun {
+        json: a.json,
+        format: a.format,
+        table: a.table,
+    });
     Ok(Plan {
         what,
         encoding,
         committee: a.committee,
-        output: a.output,
+        // `-o -` is standard output.
+        output: a.output.filter(|p| p.as_os_str() != "-"),
+        dry_run,
     })
 }
 
@@ -366,6 +380,9 @@ fn neutralised(kind: Kind, bytes: Vec<u8>, terminal: bool) -> Vec<u8> {
 pub fn run(store: &Store, p: Plan) -> Result<ExitCode> {
     use std::io::IsTerminal;
     let bytes = bytes(store, &p)?;
+    if let Some(d) = &p.dry_run {
+        return super::export_check::report(d, p.output.as_deref(), &bytes);
+    }
     let kind = p.what.kind();
     match &p.output {
         Some(path) => std::fs::write(path, neutralised(kind, bytes, false))

@@ -29,8 +29,18 @@ pub const ROOT_AFTER_HELP: &str = "\
   kusei export --format markdown --meeting H29:3 -o 第3回.md
 
 環境変数:
-  KUSEI_DB  データベースのファイル（--db と同じ。--db が優先）
-  TERM      y で引用をコピーするとき、screen・tmux なら中継の形で送ります（TMUX も見ます）
+  KUSEI_DB           データベースのファイル（--db と同じ。--db が優先）
+  KUSEI_CONFIG       設定ファイル（既定 $XDG_CONFIG_HOME/kusei/config.toml）
+  KUSEI_LOG          ログの詳しさ（error、warn、info、debug、trace）
+  NO_COLOR           空でなければ色を使わない（太字と反転だけ）
+  COLORTERM          truecolor か 24bit なら #rrggbb の色をそのまま使う
+  TERM               色の数（256color を含めば 256 色、ほかは 16 色）。dumb では画面を開かない。
+                     screen・tmux では y の引用のコピーを中継の形で送る（TMUX も見ます）
+  XDG_CONFIG_HOME    config.toml と themes/ の場所（既定 ~/.config/kusei）
+  XDG_DATA_HOME      既定のデータベースの場所（既定 ~/.local/share/kusei/kusei.db）
+  XDG_STATE_HOME     復元ファイルとログの場所（既定 ~/.local/state/kusei）
+  HOME               上の既定の場所の基準
+  SOURCE_DATE_EPOCH  export --format ics の DTSTAMP（同じ内容なら同じファイルに）
 
 終了コード:
   0  成功
@@ -263,12 +273,36 @@ pub fn command() -> Command {
         )
         .after_help(ROOT_AFTER_HELP);
     cmd.build();
-    if let Some(help) = cmd.find_subcommand_mut("help") {
-        *help = help
-            .clone()
-            .about("使い方を表示する（kusei help export のようにコマンドも指定できます）");
-    }
+    localize_help_subcommands(&mut cmd);
     cmd
+}
+
+/// clap's own `help` subcommand (`kusei help`, `kusei audit help`) in
+/// Japanese.
+fn localize_help_subcommands(cmd: &mut Command) {
+    let name = cmd.get_name().to_string();
+    for sub in cmd.get_subcommands_mut() {
+        if sub.get_name() == "help" {
+            let example = if name == "kusei" {
+                "help export"
+            } else {
+                "help log"
+            };
+            *sub = sub
+                .clone()
+                .about(format!(
+                    "使い方を表示する（kusei {}{example} のようにコマンドも指定できます）",
+                    if name == "kusei" {
+                        String::new()
+                    } else {
+                        format!("{name} ")
+                    }
+                ))
+                .mut_args(|a| a.help("このコマンドの使い方を表示する"));
+        } else {
+            localize_help_subcommands(sub);
+        }
+    }
 }
 
 /// The names of the subcommands people use (not clap's `help`).
@@ -287,66 +321,11 @@ pub fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
     write_stdout(&buf)
 }
 
-/// The man page: kusei(1) with a section per subcommand, or one
-/// subcommand's page.
-pub fn man_page(subcommand: Option<&str>) -> Result<Vec<u8>> {
-    let root = command();
-    let mut out = Vec::new();
-    if let Some(name) = subcommand {
-        let Some(sub) = root.find_subcommand(name).filter(|_| name != "help") else {
-            return Err(super::UsageError(format!(
-                "サブコマンド {name:?} はありません（{}）",
-                subcommand_names().join("、")
-            ))
-            .into());
-        };
-        let page = sub.clone().display_name(format!("kusei-{name}"));
-        clap_mangen::Man::new(page).render(&mut out)?;
-        return Ok(String::from_utf8_lossy(&out)
-            .replace(".SH EXTRA", ".SH 例")
-            .into_bytes());
-    }
-    let man = clap_mangen::Man::new(root.clone());
-    man.render(&mut out)?;
-    let mut out = String::from_utf8_lossy(&out)
-        .replace(".SH EXTRA", ".SH \"例・環境変数・終了コード\"")
-        .into_bytes();
-    for sub in root.get_subcommands().filter(|c| c.get_name() != "help") {
-        let name = sub.get_name();
-        writeln!(out, ".SH \"KUSEI {}\"", name.to_uppercase())?;
-        let page = clap_mangen::Man::new(sub.clone().display_name(format!("kusei-{name}")));
-        let mut part = Vec::new();
-        page.render_synopsis_section(&mut part)?;
-        page.render_description_section(&mut part)?;
-        page.render_options_section(&mut part)?;
-        if sub.has_subcommands() {
-            page.render_subcommands_section(&mut part)?;
-        }
-        if sub.get_after_help().is_some() {
-            page.render_extra_section(&mut part)?;
-        }
-        // One section per subcommand: its parts become subsections.
-        let part = String::from_utf8_lossy(&part)
-            .replace(".SH EXTRA", ".SH 例")
-            .replace("\n.SH ", "\n.SS ");
-        let part = part
-            .strip_prefix(".SH ")
-            .map_or(part.clone(), |rest| format!(".SS {rest}"));
-        out.extend_from_slice(part.as_bytes());
-    }
-    Ok(out)
-}
-
-/// `kusei man [SUBCOMMAND]`.
-pub fn man(subcommand: Option<&str>) -> Result<ExitCode> {
-    write_stdout(&man_page(subcommand)?)
-}
-
-fn write_stdout(bytes: &[u8]) -> Result<ExitCode> {
+pub fn write_stdout(bytes: &[u8]) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_all(bytes).and_then(|_| out.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
-            bail!("書き出せません: {e}");
+            bail!("書き出せません: {}", crate::os_error::ja(&e));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -395,18 +374,10 @@ mod tests {
     }
 
     #[test]
-    fn the_man_page_mentions_every_subcommand() {
-        let page = String::from_utf8(man_page(None).expect("render")).expect("utf-8");
-        assert!(page.contains("\n.TH kusei 1 "), "{}", &page[..200]);
-        for name in subcommand_names() {
-            assert!(
-                page.contains(&format!(".SH \"KUSEI {}\"", name.to_uppercase())),
-                "{name}"
-            );
+    fn the_help_lists_the_environment() {
+        let help = command().render_long_help().to_string();
+        for (name, _) in super::super::man::ENVIRONMENT {
+            assert!(help.contains(&format!("  {name} ")), "{name}");
         }
-        assert!(page.contains("終了コード"));
-        let export = String::from_utf8(man_page(Some("export")).expect("render")).expect("utf-8");
-        assert!(export.contains("kusei\\-export") || export.contains("kusei-export"));
-        assert!(man_page(Some("nothing")).is_err());
     }
 }

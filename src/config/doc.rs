@@ -167,6 +167,22 @@ impl<'a> Doc<'a> {
         parsed
     }
 
+    /// A boolean value, or a warning.
+    pub fn boolean(&mut self, key: &str, v: &Spanned<DeValue<'_>>) -> Option<bool> {
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            other => {
+                let found = type_ja(other);
+                self.warn(
+                    v.span(),
+                    key,
+                    format!("true か false が必要です（{found}が書かれています）"),
+                );
+                None
+            }
+        }
+    }
+
     /// A table value, or a warning.
     pub fn table<'v, 'i>(
         &mut self,

@@ -46,8 +46,12 @@ pub const KEYS: &[&str] = &[
     "glyphs",
     "submit_key",
     "draft_interval_ms",
+    "ui",
     "keymap",
 ];
+
+/// The keys of `[ui]`.
+pub const UI_KEYS: &[&str] = &["mouse"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -62,6 +66,9 @@ pub struct Config {
     pub draft_interval: Duration,
     /// `submit_key` first, then every `[keymap]` entry, in file order.
     pub keymap: Vec<KeymapEntry>,
+    /// `[ui] mouse`: the app takes clicks and the wheel (and the
+    /// terminal's own selection then needs Shift).
+    pub mouse: bool,
 }
 
 impl Default for Config {
@@ -74,6 +81,7 @@ impl Default for Config {
             glyphs: Glyphs::default(),
             draft_interval: DRAFT_INTERVAL,
             keymap: Vec::new(),
+            mouse: true,
         }
     }
 }
@@ -188,6 +196,11 @@ fn read(doc: &mut Doc, table: &toml::Spanned<toml::de::DeTable>, config: &mut Co
                     read_keymap(doc, t, config);
                 }
             }
+            "ui" => {
+                if let Some(t) = doc.table(key, v) {
+                    read_ui(doc, t, config);
+                }
+            }
             _ => doc.unknown_key(k.span(), key, KEYS),
         }
     }
@@ -222,6 +235,20 @@ fn read_keymap(doc: &mut Doc, table: &toml::de::DeTable, config: &mut Config) {
     }
     entries.sort_by_key(|e| e.line);
     config.keymap.extend(entries);
+}
+
+fn read_ui(doc: &mut Doc, table: &toml::de::DeTable, config: &mut Config) {
+    for (k, v) in table.iter() {
+        let path = join_key("ui", k.get_ref());
+        match k.get_ref().as_ref() {
+            "mouse" => {
+                if let Some(b) = doc.boolean(&path, v) {
+                    config.mouse = b;
+                }
+            }
+            _ => doc.unknown_key(k.span(), &path, UI_KEYS),
+        }
+    }
 }
 
 /// "~/x" → $HOME/x; "" → None.

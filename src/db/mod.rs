@@ -158,7 +158,11 @@ impl Store {
         if !existed && !read_only {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| {
-                    StoreError::Invalid(format!("{}: フォルダを作れません: {e}", dir.display()))
+                    StoreError::Invalid(format!(
+                        "{}: フォルダを作れません: {}",
+                        dir.display(),
+                        crate::os_error::ja(&e)
+                    ))
                 })?;
             }
         }

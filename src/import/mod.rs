@@ -108,7 +108,7 @@ pub fn parse_file_with(path: &Path, opts: policy::Options) -> Result<Parsed, Imp
     let bytes = std::fs::read(path).map_err(|e| ImportError {
         file: name.clone(),
         line: None,
-        message: format!("読み込めません: {e}"),
+        message: format!("読み込めません: {}", crate::os_error::ja(&e)),
     })?;
     parse_bytes_with(&name, &bytes, opts)
 }

@@ -15,39 +15,39 @@ use crate::wareki;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct SearchArgs {
-    /// What to look for: words (fuzzy, in order), a "quoted phrase" (exact),
-    /// and filters fy:2017 / fy:H29, @区長, kind:決定 / kind:宿題, #5.
+    /// 探すもの: 語（あいまい、順に）、"引用符で囲んだ句"（完全一致）、絞り込み fy:2017 / fy:H29、@区長、kind:決定 / kind:宿題、#5
     #[arg(required = true, value_name = "QUERY")]
     pub query: Vec<String>,
-    /// Print JSON (for scripts): the total and each result with its place and
-    /// the matched character ranges.
+    /// JSON で出力する（スクリプト用）: 総数と、各結果の場所と一致した文字の範囲
     #[arg(long)]
     pub json: bool,
-    /// Print at most N results.
+    /// 最大 N 件を出力する
     #[arg(long, short = 'n', value_name = "N", default_value_t = 20)]
     pub limit: usize,
-    /// Colour and highlights: auto (on a terminal, unless NO_COLOR), always, never.
+    /// 色と強調: auto（端末なら。NO_COLOR があれば使わない）、always、never
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
+    /// 端末なら色を使う（NO_COLOR があれば使わない）
     Auto,
+    /// いつも色を使う
     Always,
+    /// 色を使わない
     Never,
 }
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct GenArgs {
-    /// How many opinions to generate.
+    /// 作る意見の件数
     #[arg(long, value_name = "N")]
     pub opinions: usize,
-    /// The seed: the same seed gives the same data.
+    /// 種: 同じ種なら同じ内容になります
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
-    /// Also write each opinion's text to FILE, one per line (to compare with
-    /// other tools on the same text).
+    /// 各意見の本文を FILE にも一行ずつ書く（同じ文章でほかの道具と比べるため）
     #[arg(long, value_name = "FILE")]
     pub lines: Option<PathBuf>,
 }

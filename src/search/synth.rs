@@ -310,8 +310,9 @@ impl<'c> Writer<'c> {
                 }
                 let text = self.opinion(rng, iid, pos, date, present)?;
                 if let Some(w) = lines.as_mut() {
-                    writeln!(w, "{text}")
-                        .map_err(|e| SearchError::Build(format!("書き出せません: {e}")))?;
+                    writeln!(w, "{text}").map_err(|e| {
+                        SearchError::Build(format!("書き出せません: {}", crate::os_error::ja(&e)))
+                    })?;
                 }
                 report.opinions += 1;
             }

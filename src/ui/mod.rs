@@ -5,6 +5,7 @@
 
 pub mod chart;
 pub mod sanitize;
+pub mod sgr16;
 pub mod theme;
 pub mod wrap;
 

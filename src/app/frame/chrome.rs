@@ -5,6 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
+use crate::app::action::Action;
 use crate::app::keymap::{self, Scope};
 use crate::app::prompt::filtered;
 use crate::app::state::{AppState, Mode, PromptPurpose, Tab};
@@ -13,8 +14,24 @@ use crate::widget::text_input::{display_width, truncate_to_width};
 
 pub fn tabs(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let mut spans = vec![Span::styled(" kusei ", theme.heading), Span::raw(" ")];
+    let mut x = area.x + 8;
     for (i, t) in Tab::ALL.iter().enumerate() {
         let label = format!(" {} {} ", i + 1, t.label());
+        let w = display_width(&label) as u16;
+        let go = [
+            Action::GoTab1,
+            Action::GoTab2,
+            Action::GoTab3,
+            Action::GoTab4,
+        ];
+        let hit = Rect {
+            x,
+            width: w,
+            ..area
+        }
+        .intersection(area);
+        crate::app::mouse::click(hit, Scope::Global, vec![(go[i.min(3)], 1)]);
+        x = x.saturating_add(w + 1);
         let style = if *t == s.tab {
             theme.tab_active
         } else {

@@ -20,6 +20,7 @@ use crate::ui::{sanitize, Theme, MIN_HEIGHT, MIN_WIDTH};
 
 pub fn draw(frame: &mut Frame, s: &AppState, theme: &Theme) {
     crate::app::bindings::register();
+    crate::app::mouse::begin();
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, theme);

@@ -14,7 +14,7 @@ use crate::db::export::parse_date;
 use crate::db::{Result, Store};
 
 /// An agenda item and a node that look related, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Suggestion {
     pub item_id: i64,
     pub meeting_id: i64,

@@ -211,7 +211,7 @@ fn source(
                         file: shown,
                         line: None,
                         key: String::new(),
-                        message: format!("読めません: {e}"),
+                        message: format!("読めません: {}", crate::os_error::ja(&e)),
                     }),
                 }
             }

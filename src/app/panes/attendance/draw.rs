@@ -16,6 +16,9 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::Frame;
 
+use crate::app::action::Action;
+use crate::app::keymap::Scope;
+use crate::app::mouse;
 use crate::app::panes::attendance::{first_shown, view::rate, Page, State};
 use crate::app::state::AppState;
 use crate::db::attendance::Matrix;
@@ -279,6 +282,13 @@ fn rows(
         return;
     }
     let meetings = m.meetings.len();
+    let body = Rect::new(x0, g.rows_y, buf.area.right().saturating_sub(x0), g.rows_h);
+    mouse::scroll(
+        body.intersection(buf.area),
+        Scope::Attendance,
+        Action::CellUp,
+        Action::CellDown,
+    );
     let shown = a
         .view
         .rows
@@ -301,7 +311,18 @@ fn rows(
             truncate_to_width(&format!(" {}", title.label()), g.title_w as usize - 1);
         let pad = " ".repeat(g.title_w as usize - 1 - used);
         put(buf, x0, y, &format!("{label}{pad}"), g.title_w - 1, style);
+        let down = mouse::steps(Action::CellUp, Action::CellDown, r as i64 - a.row as i64);
+        let title_area = Rect::new(x0, y, g.title_w, 1).intersection(buf.area);
+        mouse::click(title_area, Scope::Attendance, down.clone());
         for (i, c) in (left..meetings).take(g.cols).enumerate() {
+            let mut to = down.clone();
+            to.extend(mouse::steps(
+                Action::CellLeft,
+                Action::CellRight,
+                c as i64 - a.col as i64,
+            ));
+            let at = Rect::new(g.grid_x + i as u16 * SLOT_W, y, SLOT_W, 1);
+            mouse::click(at.intersection(buf.area), Scope::Attendance, to);
             let on = m.attended(t, c);
             let style = if r == a.row && c == a.col {
                 theme.selection

@@ -10,6 +10,9 @@ use ratatui::widgets::Paragraph;
 use crate::ui::wrap::{bullet_indent, wrap_lines};
 use ratatui::Frame;
 
+use crate::app::action::Action;
+use crate::app::keymap::Scope;
+use crate::app::mouse;
 use crate::app::state::{AppState, CalendarState};
 use crate::config::dates::DateStyle;
 use crate::db::{MeetingDetail, MeetingRow};
@@ -92,6 +95,8 @@ fn month_grid(frame: &mut Frame, area: Rect, c: &CalendarState, dates: DateStyle
         Span::raw("  月  火  水  木  金"),
         Span::styled("  土", theme.saturday),
     ])];
+    let months = (Action::PrevMonth, Action::NextMonth);
+    mouse::scroll_by(area, Scope::Calendar, months, 1);
     let offset = m.weekday().num_days_from_sunday() as usize;
     let days = days_in_month(m);
     let mut cells: Vec<Span> = vec![Span::raw("    "); offset];
@@ -99,6 +104,19 @@ fn month_grid(frame: &mut Frame, area: Rect, c: &CalendarState, dates: DateStyle
         let Some(date) = m.with_day(day) else {
             continue;
         };
+        let k = offset + day as usize - 1;
+        let cell = Rect {
+            x: area.x + (k % 7) as u16 * 4,
+            y: area.y + 2 + (k / 7) as u16,
+            width: 4,
+            height: 1,
+        };
+        let delta = (date - c.cursor).num_days();
+        mouse::click(
+            cell.intersection(area),
+            Scope::Calendar,
+            mouse::steps(Action::DayLeft, Action::DayRight, delta),
+        );
         cells.push(day_cell(date, c, theme));
         if cells.len() == 7 {
             lines.push(Line::from(std::mem::take(&mut cells)));
@@ -224,6 +242,33 @@ fn meeting_list(frame: &mut Frame, area: Rect, c: &CalendarState, dates: DateSty
     let rows = area.height.saturating_sub(1) as usize;
     let sel = c.selected.unwrap_or(0);
     let first = sel.saturating_sub(rows.saturating_sub(1));
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    mouse::scroll(
+        body,
+        Scope::Calendar,
+        Action::SelectPrevMeeting,
+        Action::SelectNextMeeting,
+    );
+    for i in first..c.meetings.len().min(first + rows) {
+        let mut steps = vec![];
+        if c.selected.is_none() {
+            steps.push((Action::FirstMeeting, 1));
+        }
+        steps.extend(mouse::steps(
+            Action::SelectPrevMeeting,
+            Action::SelectNextMeeting,
+            i as i64 - sel as i64,
+        ));
+        mouse::click(
+            mouse::row(body, body.y + (i - first) as u16),
+            Scope::Calendar,
+            steps,
+        );
+    }
     let lines: Vec<Line> = c
         .meetings
         .iter()
@@ -335,6 +380,9 @@ fn meeting_detail<'a>(
     theme: &Theme,
 ) {
     let (m, scroll) = (&d.meeting, s.calendar.detail_scroll);
+    // The detail scrolls three lines an action.
+    let lines = (Action::DetailScrollUp, Action::DetailScrollDown);
+    mouse::scroll_by(area, Scope::Calendar, lines, 1);
     title_bar(
         frame,
         Rect { height: 1, ..area },

@@ -14,6 +14,9 @@ use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthChar;
 
+use crate::app::action::Action;
+use crate::app::keymap::Scope;
+use crate::app::mouse;
 use crate::app::panes::search::{IndexStatus, State};
 use crate::app::state::AppState;
 use crate::search::{highlight, ContextLine, DocKind, Query, ResultRow};
@@ -163,6 +166,16 @@ fn results(frame: &mut Frame, area: Rect, st: &State, theme: &Theme) {
     }
     let first = st.selected.saturating_sub(rows.saturating_sub(1));
     let width = area.width as usize;
+    mouse::scroll(area, Scope::Search, Action::PickPrev, Action::PickNext);
+    for i in first..st.results.len().min(first + rows) {
+        let delta = i as i64 - st.selected as i64;
+        let steps = mouse::steps(Action::PickPrev, Action::PickNext, delta);
+        mouse::click(
+            mouse::row(area, area.y + (i - first) as u16),
+            Scope::Search,
+            steps,
+        );
+    }
     let lines: Vec<Line> = st
         .results
         .iter()

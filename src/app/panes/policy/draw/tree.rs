@@ -8,6 +8,9 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{budget_text, first_row};
+use crate::app::action::Action;
+use crate::app::keymap::Scope;
+use crate::app::mouse;
 use crate::app::panes::policy::view::{self, Row};
 use crate::app::panes::policy::{Focus, State};
 use crate::db::{NodeView, PlanView, PolicyTree};
@@ -30,6 +33,23 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &State, t: &PolicyTree, theme: &Th
     );
     let h = area.height.saturating_sub(1) as usize;
     let first = first_row(p.cursor, p.rows.len(), h);
+    if p.focus == Focus::Tree {
+        let body = Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(1),
+            ..area
+        };
+        mouse::scroll(body, Scope::Policy, Action::TreeUp, Action::TreeDown);
+        for i in first..p.rows.len().min(first + h) {
+            let delta = i as i64 - p.cursor as i64;
+            let steps = mouse::steps(Action::TreeUp, Action::TreeDown, delta);
+            mouse::click(
+                mouse::row(body, body.y + (i - first) as u16),
+                Scope::Policy,
+                steps,
+            );
+        }
+    }
     let lines: Vec<Line> = p
         .rows
         .iter()

@@ -10,6 +10,9 @@ use ratatui::style::Style;
 use ratatui::Frame;
 
 use super::{tone_style, window_top};
+use crate::app::action::Action;
+use crate::app::keymap::Scope;
+use crate::app::mouse;
 use crate::app::panes::progress::detail::budget_text;
 use crate::app::panes::progress::view::{period_label, period_long, selected_item, tone, Row};
 use crate::app::state::AppState;
@@ -162,8 +165,39 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let unit = if width >= 120 { "  " } else { " " };
     let sel_row = sel_item.and_then(|i| p.rows.iter().position(|r| *r == Row::Item(i)));
     let top = window_top(sel_row.unwrap_or(0), p.rows.len(), height);
+    let is_item = |r: &Row| matches!(r, Row::Item(_));
+    // Items (not headings) are what Up and Down step through.
+    let sel_ord = p.rows[..sel_row.unwrap_or(0)]
+        .iter()
+        .filter(|r| is_item(r))
+        .count();
+    let mut ord = p.rows[..top].iter().filter(|r| is_item(r)).count();
+    let body = Rect::new(x0, y0 + 1, area.width, area.height.saturating_sub(1));
+    mouse::scroll(
+        body,
+        Scope::Progress,
+        Action::ProgressUp,
+        Action::ProgressDown,
+    );
     for (k, row) in p.rows.iter().enumerate().skip(top).take(height) {
         let y = y0 + 1 + (k - top) as u16;
+        if is_item(row) {
+            let down = ord as i64 - sel_ord as i64;
+            let rows = mouse::steps(Action::ProgressUp, Action::ProgressDown, down);
+            mouse::click(mouse::row(body, y), Scope::Progress, rows.clone());
+            for (c, (pi, _)) in g.cols.iter().enumerate() {
+                let mut to = rows.clone();
+                let right = *pi as i64 - g.focus as i64;
+                to.extend(mouse::steps(
+                    Action::ProgressLeft,
+                    Action::ProgressRight,
+                    right,
+                ));
+                let at = Rect::new(g.cell_x(c), y, (GAP + CELL) as u16, 1);
+                mouse::click(at.intersection(body), Scope::Progress, to);
+            }
+            ord += 1;
+        }
         match row {
             Row::Plan(pi) => {
                 let title = data.plans.get(*pi).map_or("", |pl| pl.title.as_str());
