@@ -27,8 +27,16 @@ pub(super) fn busy_handler(attempt: i32) -> bool {
         }
         w.get().unwrap_or(now)
     });
+    if attempt == 0 {
+        tracing::info!("ほかの接続のロックを待っています");
+    }
     if now.duration_since(since) >= BUSY_TIMEOUT {
         WAITING_SINCE.with(|w| w.set(None));
+        tracing::info!(
+            attempts = attempt + 1,
+            "ロックを {} ms 待ちました（待つのをやめます）",
+            BUSY_TIMEOUT.as_millis()
+        );
         return false;
     }
     let step_us = 2_000 + (u64::from(std::process::id()) * 31 + attempt as u64 * 7919) % 2_000;

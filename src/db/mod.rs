@@ -23,6 +23,7 @@ pub mod policy;
 pub mod progress;
 pub mod progress_board;
 mod queries;
+pub mod revisions;
 mod undo;
 mod upkeep;
 pub mod witness;
@@ -195,6 +196,15 @@ impl Store {
         };
         drafts::track(&store.session, true);
         store.configure(&display)?;
+        tracing::info!(
+            db = %path.display(),
+            read_only = store.read_only.is_some(),
+            user = %store.auditor.user,
+            "データベースを開きました"
+        );
+        if let Some(reason) = &store.read_only {
+            tracing::debug!(db = %path.display(), "読み取り専用: {reason}");
+        }
         Ok(store)
     }
 
@@ -312,18 +322,28 @@ impl Store {
                 Err(StoreError::Sql(e))
                     if is_busy(&e) && attempt < WRITE_ATTEMPTS && !waiting_given_up() =>
                 {
+                    tracing::info!(
+                        db = %self.path.display(),
+                        attempt,
+                        "ほかの人の保存を待っています（書き込みを再試行）"
+                    );
                     if let Some(tell) = &self.on_retry {
                         tell();
                     }
                     std::thread::sleep(delay);
                     delay = (delay * 2).min(Duration::from_millis(500));
                 }
-                Err(StoreError::Sql(e)) if is_busy(&e) => return Err(StoreError::Busy),
+                Err(StoreError::Sql(e)) if is_busy(&e) => return Err(self.busy_gave_up()),
                 Err(StoreError::Sql(e)) => return Err(self.plain(e)),
                 other => return other,
             }
         }
-        Err(StoreError::Busy)
+        Err(self.busy_gave_up())
+    }
+
+    fn busy_gave_up(&self) -> StoreError {
+        tracing::warn!(db = %self.path.display(), "混み合っていて書き込めませんでした");
+        StoreError::Busy
     }
 
     /// Call `tell` whenever a write retries because the file is busy (the
@@ -424,12 +444,29 @@ impl Store {
     /// Import a dataset: all or nothing, merging into what is there so that
     /// importing the same data twice changes nothing.
     pub fn import(&mut self, data: &crate::model::Dataset) -> Result<ImportReport> {
-        self.write(|tx| merge::merge_dataset(tx, data))
+        let r = self.write(|tx| merge::merge_dataset(tx, data));
+        match &r {
+            Ok(r) => tracing::info!(
+                db = %self.path.display(),
+                meetings_added = r.meetings_added,
+                meetings_updated = r.meetings_updated,
+                opinions_added = r.opinions_added,
+                plans_added = r.plans_added,
+                "読み込みました"
+            ),
+            Err(e) => tracing::warn!(db = %self.path.display(), "読み込めませんでした: {e}"),
+        }
+        r
     }
 
     /// The whole database as a dataset (the JSON export).
     pub fn export(&self) -> Result<crate::model::Dataset> {
         export::export_dataset(&self.conn)
+    }
+
+    /// Each meeting's organisation, SEQUENCE and LAST-MODIFIED for iCalendar.
+    pub fn meeting_revisions(&self) -> Result<revisions::Revisions> {
+        revisions::meeting_revisions(&self.conn)
     }
 
     /// The id of the first audit row whose hash does not chain, if any.
