@@ -2,15 +2,19 @@
 //! standard error, with `indicatif`: a bar with a percentage where the
 //! work knows its size, a spinner with the elapsed time where it does not.
 //! Only when standard error is a terminal: piped or redirected, nothing is
-//! written. The line is cleared when the work ends, so what the command
-//! prints afterwards reads as before.
+//! written. Nothing shows for work done within [`DELAY`] (no flicker on
+//! small files, and a terminal session's output stays as it was), and the
+//! line is cleared when the work ends, so what the command prints
+//! afterwards reads as before.
 //!
 //! Work deep inside (the synthetic data generator, SQLite's backup steps)
 //! reports through [`report`] to whichever progress is shown, so it needs
 //! no handle passed down.
 
 use std::io::IsTerminal;
+use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
 use std::sync::Mutex;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -18,9 +22,15 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// The progress shown now, for [`report`].
 static ACTIVE: Mutex<Option<ProgressBar>> = Mutex::new(None);
 
+/// Work shorter than this shows no progress.
+pub const DELAY: Duration = Duration::from_millis(800);
+
 /// A progress line on standard error; cleared when dropped.
 pub struct Progress {
     bar: Option<ProgressBar>,
+    /// Dropped when the work ends: the waiting thread then shows nothing.
+    done: Option<Sender<()>>,
+    shows: Option<JoinHandle<()>>,
 }
 
 fn bar_style() -> ProgressStyle {
@@ -47,16 +57,34 @@ impl Progress {
     /// becomes a bar as soon as [`report`] gives a size.
     pub fn start(msg: &str) -> Progress {
         if !Self::wanted() {
-            return Progress { bar: None };
+            return Progress {
+                bar: None,
+                done: None,
+                shows: None,
+            };
         }
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         bar.set_style(spinner_style());
         bar.set_message(msg.to_string());
-        bar.enable_steady_tick(Duration::from_millis(120));
         if let Ok(mut active) = ACTIVE.lock() {
             *active = Some(bar.clone());
         }
-        Progress { bar: Some(bar) }
+        let (done, wait) = channel::<()>();
+        let shown = bar.clone();
+        let shows = std::thread::Builder::new()
+            .name("kusei-progress".into())
+            .spawn(move || {
+                if wait.recv_timeout(DELAY) == Err(RecvTimeoutError::Timeout) {
+                    shown.set_draw_target(ProgressDrawTarget::stderr());
+                    shown.enable_steady_tick(Duration::from_millis(120));
+                }
+            })
+            .ok();
+        Progress {
+            bar: Some(bar),
+            done: Some(done),
+            shows,
+        }
     }
 
     /// Says what is being done now.
@@ -69,6 +97,10 @@ impl Progress {
 
 impl Drop for Progress {
     fn drop(&mut self) {
+        drop(self.done.take());
+        if let Some(t) = self.shows.take() {
+            let _ = t.join();
+        }
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
             if let Ok(mut active) = ACTIVE.lock() {

@@ -95,7 +95,10 @@ fn the_uid_is_stable_and_a_change_raises_sequence_and_last_modified() {
     std::thread::sleep(std::time::Duration::from_millis(1100));
     import(&db, &dataset("港北区", "区役所 第2会議室"));
     let changed = event(&db);
-    assert_eq!(prop(&changed, "LOCATION").as_deref(), Some("区役所 第2会議室"));
+    assert_eq!(
+        prop(&changed, "LOCATION").as_deref(),
+        Some("区役所 第2会議室")
+    );
     assert_eq!(prop(&changed, "UID"), prop(&first, "UID"), "same meeting");
     assert_eq!(prop(&changed, "SEQUENCE").as_deref(), Some("1"));
     let later = prop(&changed, "LAST-MODIFIED").expect("LAST-MODIFIED");
