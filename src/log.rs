@@ -150,19 +150,20 @@ pub fn init(debug: bool) -> Option<PathBuf> {
         return None;
     }
     let path = path()?;
-    init_at(&path, filter(env.as_deref(), debug)).then_some(path)
+    init_at(&path, env.as_deref(), debug).then_some(path)
 }
 
-/// Starts logging to `path` with `filter`; false when the file cannot be
-/// opened or a logger is already set.
-pub fn init_at(path: &Path, filter: EnvFilter) -> bool {
+/// Starts logging to `path` at the level `env` (a `KUSEI_LOG` value) or
+/// `debug` says; false when the file cannot be opened or a logger is
+/// already set.
+pub fn init_at(path: &Path, env: Option<&str>, debug: bool) -> bool {
     let Some(file) = LogFile::open(path) else {
         return false;
     };
     tracing_subscriber::fmt()
         .with_writer(Sink(Mutex::new(file)))
         .with_ansi(false)
-        .with_env_filter(filter)
+        .with_env_filter(filter(env, debug))
         .try_init()
         .is_ok()
 }

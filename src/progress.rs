@@ -25,6 +25,15 @@ static ACTIVE: Mutex<Option<ProgressBar>> = Mutex::new(None);
 /// Work shorter than this shows no progress.
 pub const DELAY: Duration = Duration::from_millis(800);
 
+/// [`DELAY`], or `KUSEI_PROGRESS_DELAY_MS` (tests set 0 so that progress
+/// shows however fast the machine is).
+fn delay() -> Duration {
+    std::env::var("KUSEI_PROGRESS_DELAY_MS")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .map_or(DELAY, Duration::from_millis)
+}
+
 /// A progress line on standard error; cleared when dropped.
 pub struct Progress {
     bar: Option<ProgressBar>,
@@ -71,11 +80,13 @@ impl Progress {
         }
         let (done, wait) = channel::<()>();
         let shown = bar.clone();
+        let delay = delay();
         let shows = std::thread::Builder::new()
             .name("kusei-progress".into())
             .spawn(move || {
-                if wait.recv_timeout(DELAY) == Err(RecvTimeoutError::Timeout) {
+                if wait.recv_timeout(delay) == Err(RecvTimeoutError::Timeout) {
                     shown.set_draw_target(ProgressDrawTarget::stderr());
+                    shown.tick();
                     shown.enable_steady_tick(Duration::from_millis(120));
                 }
             })
