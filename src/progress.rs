@@ -78,16 +78,22 @@ impl Progress {
         if let Ok(mut active) = ACTIVE.lock() {
             *active = Some(bar.clone());
         }
+        let delay = delay();
+        if delay.is_zero() {
+            show(&bar);
+            return Progress {
+                bar: Some(bar),
+                done: None,
+                shows: None,
+            };
+        }
         let (done, wait) = channel::<()>();
         let shown = bar.clone();
-        let delay = delay();
         let shows = std::thread::Builder::new()
             .name("kusei-progress".into())
             .spawn(move || {
                 if wait.recv_timeout(delay) == Err(RecvTimeoutError::Timeout) {
-                    shown.set_draw_target(ProgressDrawTarget::stderr());
-                    shown.tick();
-                    shown.enable_steady_tick(Duration::from_millis(120));
+                    show(&shown);
                 }
             })
             .ok();
@@ -104,6 +110,13 @@ impl Progress {
             bar.set_message(msg.to_string());
         }
     }
+}
+
+/// Draws `bar` now and keeps it turning.
+fn show(bar: &ProgressBar) {
+    bar.set_draw_target(ProgressDrawTarget::stderr());
+    bar.tick();
+    bar.enable_steady_tick(Duration::from_millis(120));
 }
 
 impl Drop for Progress {
