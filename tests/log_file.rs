@@ -102,7 +102,7 @@ fn waiting_for_a_colleagues_lock_is_logged() {
     // A colleague's write transaction holds the lock…
     let other = rusqlite::Connection::open(&db).expect("open");
     other.execute_batch("BEGIN IMMEDIATE").expect("lock");
-    let mut child = bin::command(&db)
+    let child = bin::command(&db)
         .env_remove("KUSEI_LOG")
         .args(["import", json.to_str().expect("utf-8")])
         .stdout(std::process::Stdio::piped())

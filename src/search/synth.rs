@@ -314,7 +314,7 @@ impl<'c> Writer<'c> {
                         .map_err(|e| SearchError::Build(format!("書き出せません: {e}")))?;
                 }
                 report.opinions += 1;
-                if report.opinions % 8192 == 0 {
+                if report.opinions.is_multiple_of(8192) {
                     crate::progress::report(report.opinions as u64, opinions as u64);
                 }
             }
