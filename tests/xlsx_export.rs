@@ -266,3 +266,32 @@ fn piped_xlsx_goes_to_stdout_as_a_zip() {
     assert!(o.status.success(), "{}", bin::stderr(&o));
     assert_eq!(&o.stdout[..2], b"PK");
 }
+
+#[test]
+fn xlsx_to_a_terminal_is_refused_with_the_way_to_a_file() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = sample_db(dir.path(), "k.db");
+    let (mut master, slave) = support::pty::open_pty_sized(100, 20);
+    let mut cmd = bin::command(&db);
+    cmd.args(["export", "--format", "xlsx"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::from(slave.try_clone().expect("slave")))
+        .stderr(std::process::Stdio::from(slave.try_clone().expect("slave")));
+    let mut child = cmd.spawn().expect("spawn");
+    drop(cmd);
+    drop(slave);
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = master.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n]);
+    }
+    let status = child.wait().expect("wait");
+    let text = String::from_utf8_lossy(&out);
+    assert_eq!(status.code(), Some(2), "{text}");
+    assert!(text.contains("-o FILE"), "{text}");
+    assert!(!text.contains("PK"), "no zip on the screen: {text}");
+}
