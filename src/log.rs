@@ -178,12 +178,16 @@ mod tests {
         let path = dir.path().join("kusei").join("kusei.log");
         let mut log = LogFile::open(&path).expect("opens");
         let line = vec![b'x'; 1024];
-        for _ in 0..(MAX_BYTES / 1024 + 1) {
+        for _ in 0..(MAX_BYTES / 1024) {
             log.write_line(&line);
         }
+        assert!(
+            !path.with_extension("log.1").exists(),
+            "not before the size"
+        );
         log.write_line(b"after\n");
         let old = std::fs::metadata(path.with_extension("log.1")).expect("rotated");
-        assert!(old.len() >= MAX_BYTES);
+        assert_eq!(old.len(), MAX_BYTES);
         assert_eq!(std::fs::read(&path).expect("new file"), b"after\n");
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&path).expect("meta").permissions().mode();

@@ -148,6 +148,16 @@ pub fn report(done: u64, total: u64) {
     }
 }
 
+/// Runs `f` (which writes a line to standard error) with the progress line
+/// taken away and drawn again after, so the two do not mix.
+pub fn suspend<R>(f: impl FnOnce() -> R) -> R {
+    let bar = ACTIVE.lock().ok().and_then(|a| a.clone());
+    match bar {
+        Some(bar) => bar.suspend(f),
+        None => f(),
+    }
+}
+
 /// SQLite's backup, a step at a time (rusqlite takes a plain function).
 pub fn backup_step(p: rusqlite::backup::Progress) {
     let total = u64::try_from(p.pagecount).unwrap_or(0);

@@ -122,3 +122,21 @@ fn export_check_backup_and_import_show_progress_on_a_terminal_only() {
         );
     }
 }
+
+/// The app's search line shows a percentage from the start: the index
+/// builder reports 0 of the total before it reads anything, then counts up
+/// to the total (never down).
+#[test]
+fn the_index_builder_reports_a_percentage_from_the_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = sample_db(dir.path(), "k.db");
+    let calls = std::sync::Mutex::new(Vec::new());
+    let record = |done: usize, total: usize| calls.lock().expect("lock").push((done, total));
+    kusei::search::load::build_from_path(&db, &record).expect("index");
+    let calls = calls.into_inner().expect("calls");
+    let total = calls.first().expect("a first report").1;
+    assert!(total > 0);
+    assert_eq!(calls.first(), Some(&(0, total)), "{calls:?}");
+    assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0), "{calls:?}");
+    assert_eq!(calls.last(), Some(&(total, total)), "{calls:?}");
+}

@@ -285,7 +285,7 @@ fn warn_rows(rows: usize) {
         .and_then(|s| s.parse().ok())
         .unwrap_or(export::csv::EXCEL_MAX_ROWS);
     if let Some(w) = export::csv::row_limit_warning(rows, limit) {
-        crate::errln!("kusei: {w}");
+        crate::progress::suspend(|| crate::errln!("kusei: {w}"));
     }
 }
 

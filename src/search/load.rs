@@ -70,16 +70,18 @@ fn build_opinions(
     let codec = sample_codec(conn)?;
     let mut b = IndexBuilder::with_capacity(codec.clone(), total + 1024, total * 120);
     let lookup = items_and_nodes(conn, &mut b, false)?;
-    if total < 20_000 {
-        opinions(conn, &lookup, (lo, hi), &mut b, &|n| progress(n, total))?;
-        return Ok(b.finish());
-    }
-    let mid = lo + (hi - lo) / 2;
+    // `opinions` reports how many it read since its last report: summed
+    // here, so the screen counts up.
     let done = std::sync::atomic::AtomicUsize::new(0);
     let report = |n: usize| {
         let d = done.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
         progress(d, total);
     };
+    if total < 20_000 {
+        opinions(conn, &lookup, (lo, hi), &mut b, &report)?;
+        return Ok(b.finish());
+    }
+    let mid = lo + (hi - lo) / 2;
     let other = std::thread::scope(|s| {
         let lookup = &lookup;
         let report = &report;
