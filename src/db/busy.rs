@@ -61,3 +61,18 @@ pub(super) fn waiting_given_up() -> bool {
         .get()
         .is_some_and(|t| std::time::Instant::now() >= *t)
 }
+
+/// The write gave up waiting: logged, and the error it ends with.
+pub(super) fn gave_up(path: &std::path::Path) -> super::StoreError {
+    tracing::warn!(db = %path.display(), "混み合っていて書き込めませんでした");
+    super::StoreError::Busy
+}
+
+/// A write tries again after the file was busy.
+pub(super) fn log_retry(path: &std::path::Path, attempt: u32) {
+    tracing::info!(
+        db = %path.display(),
+        attempt,
+        "ほかの人の保存を待っています（書き込みを再試行）"
+    );
+}

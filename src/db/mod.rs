@@ -322,28 +322,19 @@ impl Store {
                 Err(StoreError::Sql(e))
                     if is_busy(&e) && attempt < WRITE_ATTEMPTS && !waiting_given_up() =>
                 {
-                    tracing::info!(
-                        db = %self.path.display(),
-                        attempt,
-                        "ほかの人の保存を待っています（書き込みを再試行）"
-                    );
+                    busy::log_retry(&self.path, attempt);
                     if let Some(tell) = &self.on_retry {
                         tell();
                     }
                     std::thread::sleep(delay);
                     delay = (delay * 2).min(Duration::from_millis(500));
                 }
-                Err(StoreError::Sql(e)) if is_busy(&e) => return Err(self.busy_gave_up()),
+                Err(StoreError::Sql(e)) if is_busy(&e) => return Err(busy::gave_up(&self.path)),
                 Err(StoreError::Sql(e)) => return Err(self.plain(e)),
                 other => return other,
             }
         }
-        Err(self.busy_gave_up())
-    }
-
-    fn busy_gave_up(&self) -> StoreError {
-        tracing::warn!(db = %self.path.display(), "混み合っていて書き込めませんでした");
-        StoreError::Busy
+        Err(busy::gave_up(&self.path))
     }
 
     /// Call `tell` whenever a write retries because the file is busy (the
@@ -445,17 +436,7 @@ impl Store {
     /// importing the same data twice changes nothing.
     pub fn import(&mut self, data: &crate::model::Dataset) -> Result<ImportReport> {
         let r = self.write(|tx| merge::merge_dataset(tx, data));
-        match &r {
-            Ok(r) => tracing::info!(
-                db = %self.path.display(),
-                meetings_added = r.meetings_added,
-                meetings_updated = r.meetings_updated,
-                opinions_added = r.opinions_added,
-                plans_added = r.plans_added,
-                "読み込みました"
-            ),
-            Err(e) => tracing::warn!(db = %self.path.display(), "読み込めませんでした: {e}"),
-        }
+        merge::log_import(&self.path, &r);
         r
     }
 

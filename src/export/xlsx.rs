@@ -10,7 +10,7 @@
 //! column widths measured in display columns (a kanji counts two), and a
 //! print setup (landscape, one page wide, header rows on every page). The
 //! progress sheet is laid out as the 評価シート planners print, see
-//! [`super::xlsx_progress`].
+//! `xlsx_progress`; `xlsx_book` puts the sheets together.
 
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
@@ -248,7 +248,7 @@ pub fn print_setup(ws: &mut Worksheet, header_rows: u32) -> Result<(), XlsxError
     Ok(())
 }
 
-fn write_sheet(wb: &mut Workbook, sheet: &Sheet, f: &Formats) -> Result<()> {
+pub fn write_sheet(wb: &mut Workbook, sheet: &Sheet, f: &Formats) -> Result<()> {
     let said = said(&sheet.name);
     if sheet.rows.len() + 1 > EXCEL_MAX_ROWS {
         bail!(
@@ -280,29 +280,6 @@ fn write_sheet(wb: &mut Workbook, sheet: &Sheet, f: &Formats) -> Result<()> {
     ws.autofilter(0, 0, last_row, last_col).map_err(&said)?;
     print_setup(ws, 1).map_err(&said)?;
     Ok(())
-}
-
-/// One sheet of the workbook.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Part {
-    /// A table with its header row.
-    Table(Sheet),
-    /// The progress sheet, laid out as the 評価シート.
-    Progress(super::xlsx_progress::Evaluation),
-}
-
-/// The workbook's bytes, one sheet per part, in order.
-pub fn workbook(parts: &[Part]) -> Result<Vec<u8>> {
-    let mut wb = Workbook::new();
-    let f = Formats::new();
-    for part in parts {
-        match part {
-            Part::Table(sheet) => write_sheet(&mut wb, sheet, &f)?,
-            Part::Progress(eval) => super::xlsx_progress::write(&mut wb, eval, &f)?,
-        }
-    }
-    wb.save_to_buffer()
-        .map_err(|e| anyhow::anyhow!("xlsx を作れません: {e}"))
 }
 
 #[cfg(test)]

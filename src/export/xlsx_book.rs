@@ -4,10 +4,35 @@
 use anyhow::Result;
 
 use super::minutes::{self, Selection};
-use super::xlsx::{kind_of, workbook, Kind, Part, Sheet};
+use rust_xlsxwriter::Workbook;
+
+use super::xlsx::{kind_of, write_sheet, Formats, Kind, Sheet};
 use super::{attendance, policy, tables, xlsx_progress};
 use crate::db::Store;
 use crate::model::OpinionKind;
+
+/// One sheet of the workbook.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    /// A table with its header row.
+    Table(Sheet),
+    /// The progress sheet, laid out as the 評価シート.
+    Progress(xlsx_progress::Evaluation),
+}
+
+/// The workbook's bytes, one sheet per part, in order.
+pub fn workbook(parts: &[Part]) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let f = Formats::new();
+    for part in parts {
+        match part {
+            Part::Table(sheet) => write_sheet(&mut wb, sheet, &f)?,
+            Part::Progress(eval) => xlsx_progress::write(&mut wb, eval, &f)?,
+        }
+    }
+    wb.save_to_buffer()
+        .map_err(|e| anyhow::anyhow!("xlsx を作れません: {e}"))
+}
 
 /// A sheet of the workbook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
