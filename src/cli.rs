@@ -39,6 +39,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
 
+    /// ログ（$XDG_STATE_HOME/kusei/kusei.log）に詳しく書く（KUSEI_LOG が優先）
+    #[arg(long, global = true)]
+    pub debug: bool,
+
     /// 色のテーマ: 16color、dark、light、high-contrast か自作のテーマ（config.toml の theme より優先）
     #[arg(long, global = true, value_name = "NAME", value_parser = values::theme(), hide_possible_values = true)]
     pub theme: Option<String>,
@@ -187,10 +191,13 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
         }
     };
+    crate::log::init(cli.debug);
+    tracing::debug!(args = ?std::env::args().skip(1).collect::<Vec<_>>(), "kusei を始めました");
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
             let msg = crate::os_error::chain_ja(&e);
+            tracing::error!("{msg}");
             eprintln!("kusei: {}", crate::sanitize::clean_keep_lines(&msg));
             if e.downcast_ref::<UsageError>().is_some() {
                 ExitCode::from(EXIT_USAGE)
@@ -376,7 +383,9 @@ fn dispatch(
         }
         Some(Command::Check { .. }) => Ok(ExitCode::SUCCESS), // handled before opening
         Some(Command::Backup { dest }) => {
+            let shown = crate::progress::Progress::start("バックアップ中");
             let r = store.backup(&dest)?;
+            drop(shown);
             crate::outln!(
                 "バックアップしました: {}（{} バイト、検査 ok、主な行 {} 件）。戻すときは kusei を止めて cp {} {}",
                 dest.display(),
@@ -419,7 +428,10 @@ fn cmd_import(
 ) -> Result<ExitCode> {
     let mut parts = Vec::new();
     for f in files {
+        let shown = crate::progress::Progress::start(&format!("読んでいます {}", f.display()));
         let parsed = parse_import(f, import::policy::Options { partial })?;
+        drop(shown);
+        tracing::info!(file = %f.display(), kind = parsed.kind.label_ja(), "読み込むファイルを読みました");
         for w in &parsed.warnings {
             crate::errln!("kusei: 注意: {w}");
         }
@@ -449,7 +461,9 @@ fn cmd_import(
         );
         return Ok(ExitCode::SUCCESS);
     }
+    let shown = crate::progress::Progress::start("書き込んでいます");
     let r = store.import(&data)?;
+    drop(shown);
     crate::outln!("{}", r.summary_ja());
     Ok(ExitCode::SUCCESS)
 }

@@ -156,7 +156,10 @@ fn contents(store: &Store, f: &mut Findings) -> Option<(i64, i64)> {
             f.problem(reason);
         }
     }
-    match store.check() {
+    let shown = crate::progress::Progress::start("検査中（整合性・外部キー・監査ログ）");
+    let checked = store.check();
+    drop(shown);
+    match checked {
         Ok(report) => {
             for line in &report.problems {
                 f.problem(line.clone());

@@ -63,6 +63,8 @@ pub enum Format {
     Markdown,
     /// 会議の予定を iCalendar（.ics）で
     Ics,
+    /// Excel のブック（.xlsx、-o FILE に）。--table なしでは表ごとのシート
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -83,7 +85,10 @@ pub enum Table {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum What {
     Json,
-    Publish { fiscal_year: i32, html: bool },
+    Publish {
+        fiscal_year: i32,
+        html: bool,
+    },
     Minutes(Selection),
     Meetings(Selection),
     Opinions(Selection),
@@ -93,6 +98,10 @@ enum What {
     PolicyCsv(Option<i32>),
     ProgressMarkdown(i32),
     ProgressCsv(i32),
+    Xlsx {
+        tables: Vec<export::xlsx_book::Table>,
+        fiscal_year: Option<i32>,
+    },
 }
 
 #[derive(Debug)]
@@ -192,6 +201,10 @@ fn what(a: &ExportArgs) -> Result<What, UsageError> {
     };
     Ok(match (a.format, a.table) {
         (Format::Json, _) => What::Json,
+        (Format::Xlsx, table) => What::Xlsx {
+            tables: xlsx_tables(table),
+            fiscal_year: fiscal_year_arg(a)?,
+        },
         (Format::Publish, _) => {
             let fiscal_year = fiscal_year_arg(a)?.ok_or_else(|| {
                 usage("--format publish には --fiscal-year が必要です（例 --fiscal-year 2017）")
@@ -238,6 +251,19 @@ fn what(a: &ExportArgs) -> Result<What, UsageError> {
     })
 }
 
+/// The sheets of the workbook: the one `--table` names, or every one.
+fn xlsx_tables(table: Option<Table>) -> Vec<export::xlsx_book::Table> {
+    use export::xlsx_book::{Table as X, ALL};
+    match table {
+        None => ALL.to_vec(),
+        Some(Table::Meetings) => vec![X::Meetings],
+        Some(Table::Opinions) => vec![X::Opinions],
+        Some(Table::Attendance) => vec![X::Attendance],
+        Some(Table::Policy) => vec![X::Policy],
+        Some(Table::Progress) => vec![X::Progress],
+    }
+}
+
 /// The meetings a selection names; an error when a year or meeting was
 /// asked for and the database has none.
 fn meetings<'a>(
@@ -263,6 +289,18 @@ fn meetings<'a>(
         }
     }
     Ok(found)
+}
+
+/// A warning on stderr when a CSV table has more rows than Excel shows.
+/// `KUSEI_EXCEL_MAX_ROWS` lowers the limit for tests.
+fn warn_rows(rows: usize) {
+    let limit = std::env::var("KUSEI_EXCEL_MAX_ROWS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(export::csv::EXCEL_MAX_ROWS);
+    if let Some(w) = export::csv::row_limit_warning(rows, limit) {
+        crate::progress::suspend(|| crate::errln!("kusei: {w}"));
+    }
 }
 
 /// DTSTAMP: now, or SOURCE_DATE_EPOCH for a reproducible file.
@@ -307,24 +345,31 @@ fn bytes(store: &Store, p: &Plan) -> Result<Vec<u8>> {
             } else {
                 tables::opinions(&found)
             };
+            warn_rows(rows.len());
             encode(&to_csv(&rows), enc)?
         }
         What::Ics(sel) => {
             let data = store.export()?;
-            ics::calendar(&meetings(&data, sel, committee)?, stamp()).into_bytes()
+            let revisions = store.meeting_revisions()?;
+            ics::calendar_with(&meetings(&data, sel, committee)?, &revisions, stamp()).into_bytes()
         }
         What::Attendance(fy) => attendance_csv(store, fy, enc)?,
         What::PolicyMarkdown(fy) => {
             export::policy::to_markdown(&store.policy_tree()?, fy).into_bytes()
         }
         What::PolicyCsv(fy) => {
-            let tree = store.policy_tree()?;
-            encode(&to_csv(&export::policy::csv_rows(&tree, fy)), enc)?
+            let rows = export::policy::csv_rows(&store.policy_tree()?, fy);
+            warn_rows(rows.len());
+            encode(&to_csv(&rows), enc)?
         }
         What::ProgressMarkdown(fy) => {
             export::progress::markdown(&store.progress_board()?, fy).into_bytes()
         }
         What::ProgressCsv(fy) => export::progress::csv(&store.progress_board()?, fy, enc)?,
+        What::Xlsx {
+            ref tables,
+            fiscal_year,
+        } => export::xlsx_book::from_store(store, tables, fiscal_year, committee)?,
     })
 }
 
@@ -340,12 +385,16 @@ enum Kind {
     /// Documents only for people (Markdown minutes, policy and progress,
     /// iCalendar): visible markers everywhere, files included.
     Document,
+    /// A file format of its own (xlsx, a zip): the bytes as made; its text
+    /// cells are never formulas.
+    Binary,
 }
 
 impl What {
     fn kind(&self) -> Kind {
         match self {
             What::Json => Kind::Json,
+            What::Xlsx { .. } => Kind::Binary,
             What::Meetings(_)
             | What::Opinions(_)
             | What::Attendance(_)
@@ -363,6 +412,9 @@ impl What {
 /// The bytes of the export made safe for where they go (see [`Kind`]).
 fn neutralised(kind: Kind, bytes: Vec<u8>, terminal: bool) -> Vec<u8> {
     use crate::sanitize;
+    if kind == Kind::Binary {
+        return bytes;
+    }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         // Shift_JIS CSV: on a terminal, control bytes become `?`.
@@ -370,6 +422,7 @@ fn neutralised(kind: Kind, bytes: Vec<u8>, terminal: bool) -> Vec<u8> {
         Err(e) => return e.into_bytes(),
     };
     match kind {
+        Kind::Binary => text.into_bytes(),
         Kind::Json => sanitize::json(text).into_bytes(),
         Kind::Table if !terminal => text.into_bytes(),
         Kind::Table | Kind::Document => sanitize::clean_document(&text).into_owned().into_bytes(),
@@ -379,11 +432,20 @@ fn neutralised(kind: Kind, bytes: Vec<u8>, terminal: bool) -> Vec<u8> {
 /// Writes the export.
 pub fn run(store: &Store, p: Plan) -> Result<ExitCode> {
     use std::io::IsTerminal;
+    let kind = p.what.kind();
+    if p.dry_run.is_none()
+        && kind == Kind::Binary
+        && p.output.is_none()
+        && std::io::stdout().is_terminal()
+    {
+        return Err(usage("xlsx は端末には書けません。-o FILE で書き出してください").into());
+    }
+    let shown = crate::progress::Progress::start("書き出し中");
     let bytes = bytes(store, &p)?;
+    drop(shown);
     if let Some(d) = &p.dry_run {
         return super::export_check::report(d, p.output.as_deref(), &bytes);
     }
-    let kind = p.what.kind();
     match &p.output {
         Some(path) => std::fs::write(path, neutralised(kind, bytes, false))
             .with_context(|| format!("{} に書き込めません", path.display()))?,

@@ -27,8 +27,16 @@ pub(super) fn busy_handler(attempt: i32) -> bool {
         }
         w.get().unwrap_or(now)
     });
+    if attempt == 0 {
+        tracing::info!("ほかの接続のロックを待っています");
+    }
     if now.duration_since(since) >= BUSY_TIMEOUT {
         WAITING_SINCE.with(|w| w.set(None));
+        tracing::info!(
+            attempts = attempt + 1,
+            "ロックを {} ms 待ちました（待つのをやめます）",
+            BUSY_TIMEOUT.as_millis()
+        );
         return false;
     }
     let step_us = 2_000 + (u64::from(std::process::id()) * 31 + attempt as u64 * 7919) % 2_000;
@@ -52,4 +60,19 @@ pub(super) fn waiting_given_up() -> bool {
     GIVE_UP_AT
         .get()
         .is_some_and(|t| std::time::Instant::now() >= *t)
+}
+
+/// The write gave up waiting: logged, and the error it ends with.
+pub(super) fn gave_up(path: &std::path::Path) -> super::StoreError {
+    tracing::warn!(db = %path.display(), "混み合っていて書き込めませんでした");
+    super::StoreError::Busy
+}
+
+/// A write tries again after the file was busy.
+pub(super) fn log_retry(path: &std::path::Path, attempt: u32) {
+    tracing::info!(
+        db = %path.display(),
+        attempt,
+        "ほかの人の保存を待っています（書き込みを再試行）"
+    );
 }

@@ -89,12 +89,23 @@ pub(crate) fn expect_named(
         None => Err(StoreError::Invalid(
             "この記録は開いた後に削除されています。入力した内容は画面に残っています".into(),
         )),
-        Some((version, theirs)) if version != opened => Err(StoreError::Conflict {
-            id,
-            by: by.unwrap_or_else(|| last_editor(tx, table, id)),
-            version,
-            theirs,
-        }),
+        Some((version, theirs)) if version != opened => {
+            let by = by.unwrap_or_else(|| last_editor(tx, table, id));
+            tracing::warn!(
+                table,
+                id,
+                opened,
+                now = version,
+                by = %by,
+                "競合: 開いた後にほかの人が保存しています"
+            );
+            Err(StoreError::Conflict {
+                id,
+                by,
+                version,
+                theirs,
+            })
+        }
         Some(_) => Ok(()),
     }
 }

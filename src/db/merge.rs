@@ -340,3 +340,18 @@ pub fn validate_nodes(nodes: &[Node]) -> Result<()> {
     }
     Ok(())
 }
+
+/// What an import did, or why it failed, for the log.
+pub(super) fn log_import(path: &std::path::Path, r: &super::Result<super::ImportReport>) {
+    match r {
+        Ok(r) => tracing::info!(
+            db = %path.display(),
+            meetings_added = r.meetings_added,
+            meetings_updated = r.meetings_updated,
+            opinions_added = r.opinions_added,
+            plans_added = r.plans_added,
+            "読み込みました"
+        ),
+        Err(e) => tracing::warn!(db = %path.display(), "読み込めませんでした: {e}"),
+    }
+}

@@ -26,6 +26,7 @@ pub mod policy;
 pub mod progress;
 pub mod progress_board;
 mod queries;
+pub mod revisions;
 mod undo;
 mod upkeep;
 pub mod witness;
@@ -202,6 +203,15 @@ impl Store {
         };
         drafts::track(&store.session, true);
         store.configure(&display)?;
+        tracing::info!(
+            db = %path.display(),
+            read_only = store.read_only.is_some(),
+            user = %store.auditor.user,
+            "データベースを開きました"
+        );
+        if let Some(reason) = &store.read_only {
+            tracing::debug!(db = %path.display(), "読み取り専用: {reason}");
+        }
         Ok(store)
     }
 
@@ -319,18 +329,19 @@ impl Store {
                 Err(StoreError::Sql(e))
                     if is_busy(&e) && attempt < WRITE_ATTEMPTS && !waiting_given_up() =>
                 {
+                    busy::log_retry(&self.path, attempt);
                     if let Some(tell) = &self.on_retry {
                         tell();
                     }
                     std::thread::sleep(delay);
                     delay = (delay * 2).min(Duration::from_millis(500));
                 }
-                Err(StoreError::Sql(e)) if is_busy(&e) => return Err(StoreError::Busy),
+                Err(StoreError::Sql(e)) if is_busy(&e) => return Err(busy::gave_up(&self.path)),
                 Err(StoreError::Sql(e)) => return Err(self.plain(e)),
                 other => return other,
             }
         }
-        Err(StoreError::Busy)
+        Err(busy::gave_up(&self.path))
     }
 
     /// Call `tell` whenever a write retries because the file is busy (the
@@ -431,12 +442,19 @@ impl Store {
     /// Import a dataset: all or nothing, merging into what is there so that
     /// importing the same data twice changes nothing.
     pub fn import(&mut self, data: &crate::model::Dataset) -> Result<ImportReport> {
-        self.write(|tx| merge::merge_dataset(tx, data))
+        let r = self.write(|tx| merge::merge_dataset(tx, data));
+        merge::log_import(&self.path, &r);
+        r
     }
 
     /// The whole database as a dataset (the JSON export).
     pub fn export(&self) -> Result<crate::model::Dataset> {
         export::export_dataset(&self.conn)
+    }
+
+    /// Each meeting's organisation, SEQUENCE and LAST-MODIFIED for iCalendar.
+    pub fn meeting_revisions(&self) -> Result<revisions::Revisions> {
+        revisions::meeting_revisions(&self.conn)
     }
 
     /// The id of the first audit row whose hash does not chain, if any.

@@ -57,11 +57,15 @@ impl Store {
     pub fn check_on_open(&mut self) -> Result<bool> {
         self.defer_check = false;
         let problem = match self.quick_check() {
-            Ok(None) => return Ok(true),
+            Ok(None) => {
+                tracing::debug!(db = %self.path.display(), "quick_check ok");
+                return Ok(true);
+            }
             Ok(Some(problem)) => problem,
             Err(StoreError::Sql(e)) if is_corrupt(&e) => e.to_string(),
             Err(e) => return Err(e),
         };
+        tracing::error!(db = %self.path.display(), "quick_check で壊れた所が見つかりました: {problem}");
         self.read_only = Some(self.corrupt(&format!("quick_check: {problem}")).to_string());
         Ok(false)
     }
@@ -106,6 +110,7 @@ impl Store {
     /// A damaged file (found by a check on another connection): the store
     /// becomes read-only with the reason and the way back.
     pub fn mark_damaged(&mut self, problem: &str) {
+        tracing::error!(db = %self.path.display(), "検査で壊れた所が見つかりました: {problem}");
         self.defer_check = false;
         self.read_only = Some(self.corrupt(&format!("quick_check: {problem}")).to_string());
     }
@@ -192,7 +197,11 @@ impl Store {
         // taken for rows missing from it.
         self.conn.execute_batch("BEGIN DEFERRED")?;
         let original = BACKUP_TABLES.map(|t| count_rows(&self.conn, t));
-        let copied = self.conn.backup(rusqlite::DatabaseName::Main, dest, None);
+        let copied = self.conn.backup(
+            rusqlite::DatabaseName::Main,
+            dest,
+            Some(crate::progress::backup_step),
+        );
         let _ = self.conn.execute_batch("COMMIT");
         copied?;
         files::self_contained(dest)?;
@@ -318,6 +327,16 @@ impl Store {
         let audit_rows = self
             .conn
             .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
+        if problems.is_empty() {
+            tracing::info!(db = %self.path.display(), audit_rows, "検査: 問題ありません");
+        } else {
+            tracing::warn!(
+                db = %self.path.display(),
+                problems = problems.len(),
+                "検査: 問題があります: {}",
+                problems.join(" / ")
+            );
+        }
         Ok(CheckReport {
             problems,
             audit_rows,

@@ -1,6 +1,16 @@
 //! CSV that opens correctly in Excel on Japanese Windows: UTF-8 with a BOM
 //! by default, or CP932 (Shift_JIS) on request — refusing, with the line
 //! and character named, anything CP932 cannot hold rather than writing "?".
+//!
+//! Text a spreadsheet could take for a formula (OWASP's CSV injection
+//! advice: a cell starting with `=`, `+`, `-`, `@`, a tab or a CR) is
+//! written with a leading `'`, so `=HYPERLINK(…)` from an opinion shows as
+//! text instead of becoming a live link; a plain number (`-5`, `-1,234`)
+//! is left alone. Codes (`1-1`, `1-1-1`) are written as they are: CSV has
+//! no way to say "text" that Excel honours when it opens the file (`="1-1"`
+//! is a formula, and a leading `'` would stay visible in the cell), so the
+//! README sends Excel users to `--format xlsx`, where codes are text cells,
+//! or to データ → テキストまたは CSV から with the column set to 文字列.
 
 use encoding_rs::SHIFT_JIS;
 
@@ -46,9 +56,57 @@ impl Cp932Error {
     }
 }
 
-/// One field, quoted when it must be (comma, quote, newline, leading or
-/// trailing space).
+/// Excel's last row: a sheet holds 1,048,576 rows, header included.
+pub const EXCEL_MAX_ROWS: usize = 1_048_576;
+
+/// The warning for a table of `rows` rows (header included) when Excel
+/// cannot show them all (`limit` is [`EXCEL_MAX_ROWS`] but for tests).
+pub fn row_limit_warning(rows: usize, limit: usize) -> Option<String> {
+    (rows > limit).then(|| {
+        format!(
+            "注意: {rows} 行あります。Excel で開けるのは {limit} 行までで、それより後の {} 行は表示されません（--fiscal-year で分けて書き出してください）",
+            rows - limit
+        )
+    })
+}
+
+/// Whether a spreadsheet could take `s` for a formula (OWASP): it starts
+/// with `=`, `+`, `-`, `@`, a tab or a CR and is not a plain number.
+pub fn looks_like_formula(s: &str) -> bool {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    risky && !is_plain_number(s)
+}
+
+/// `-5`, `+3.5`, `-1,234`: a number a spreadsheet reads as one.
+fn is_plain_number(s: &str) -> bool {
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let mut digits = 0;
+    let mut dots = 0;
+    for c in body.chars() {
+        match c {
+            '0'..='9' => digits += 1,
+            '.' => dots += 1,
+            ',' => {}
+            _ => return false,
+        }
+    }
+    digits > 0 && dots <= 1 && !body.starts_with([',', '.'])
+}
+
+/// A cell's text made safe from formula injection: a leading `'` where a
+/// spreadsheet could read a formula.
+pub fn neutralise(s: &str) -> std::borrow::Cow<'_, str> {
+    if looks_like_formula(s) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// One field, neutralised (see [`neutralise`]) and quoted when it must be
+/// (comma, quote, newline, leading or trailing space).
 pub fn field(s: &str) -> String {
+    let s = &*neutralise(s);
     let needs = s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ');
     if needs {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -104,6 +162,39 @@ mod tests {
     fn quoting() {
         let csv = to_csv(&[vec!["職名", "出席"], vec!["区長, 代理", "say \"hi\""]]);
         assert_eq!(csv, "職名,出席\r\n\"区長, 代理\",\"say \"\"hi\"\"\"\r\n");
+    }
+
+    #[test]
+    fn formula_looking_cells_get_a_quote_and_numbers_do_not() {
+        for (cell, want) in [
+            (
+                "=HYPERLINK(\"http://x\",\"押す\")",
+                "\"'=HYPERLINK(\"\"http://x\"\",\"\"押す\"\")\"",
+            ),
+            ("+81-3-1234", "'+81-3-1234"),
+            ("-1+2", "'-1+2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "\"'\r=1\""),
+            ("-", "'-"),
+            ("-5", "-5"),
+            ("-1,234", "\"-1,234\""),
+            ("+3.5", "+3.5"),
+            ("1-1", "1-1"),
+            ("区長=議長", "区長=議長"),
+        ] {
+            assert_eq!(field(cell), want, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn the_row_limit_warns_only_past_it() {
+        assert_eq!(row_limit_warning(EXCEL_MAX_ROWS, EXCEL_MAX_ROWS), None);
+        let w = row_limit_warning(12, 10).expect("warns");
+        assert!(
+            w.contains("12 行") && w.contains("10 行まで") && w.contains("2 行"),
+            "{w}"
+        );
     }
 
     #[test]

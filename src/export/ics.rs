@@ -1,13 +1,19 @@
 //! The meeting calendar as iCalendar (RFC 5545) for calendar apps: CRLF
 //! line ends, lines folded at 75 octets on UTF-8 character boundaries, TEXT
 //! values escaped, times in Asia/Tokyo with its VTIMEZONE, one VEVENT per
-//! meeting whose UID stays the same across exports (committee, fiscal year
-//! and number — the meeting's natural key), so a re-import updates events
-//! instead of doubling them.
+//! meeting whose UID stays the same across exports and differs between
+//! organisations (a hash of organisation, committee, fiscal year and number
+//! — the meeting's natural key), so a re-import updates events instead of
+//! doubling them and two wards' 第1回 never overwrite each other. SEQUENCE
+//! and LAST-MODIFIED come from the audit log ([`crate::db::revisions`]) so
+//! calendar apps notice a changed meeting. Every timed event has an end:
+//! a meeting with a start and no (or no later) end lasts
+//! [`DEFAULT_MINUTES`].
 
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
 use sha2::{Digest, Sha256};
 
+use crate::db::revisions::{Revision, Revisions};
 use crate::model::{Meeting, MeetingStatus};
 
 use super::minutes::meeting_name;
@@ -72,11 +78,28 @@ pub fn fold(line: &str) -> String {
     out
 }
 
-/// The event's UID: the same for the same meeting in every export.
-pub fn uid(m: &Meeting) -> String {
-    let hash = Sha256::digest(m.committee.as_bytes());
-    let short: String = hash.iter().take(6).map(|b| format!("{b:02x}")).collect();
+/// How long a meeting with a start and no end lasts in the calendar: 90
+/// minutes, the usual length of a 区づくり経営会議 (13:00–14:30).
+pub const DEFAULT_MINUTES: i64 = 90;
+
+/// The event's UID: the same for the same meeting of the same organisation
+/// in every export, different for another organisation's meeting.
+pub fn uid_in(organisation: &str, m: &Meeting) -> String {
+    let key = format!(
+        "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+        organisation.trim(),
+        m.committee,
+        m.fiscal_year,
+        m.number
+    );
+    let hash = Sha256::digest(key.as_bytes());
+    let short: String = hash.iter().take(10).map(|b| format!("{b:02x}")).collect();
     format!("{}-{:02}-{short}@kusei", m.fiscal_year, m.number)
+}
+
+/// The UID of a meeting whose organisation nothing names.
+pub fn uid(m: &Meeting) -> String {
+    uid_in("", m)
 }
 
 /// "第3回 区づくり経営会議".
@@ -98,18 +121,36 @@ fn local(d: NaiveDate, t: NaiveTime) -> String {
     format!("{}T{}", d.format("%Y%m%d"), t.format("%H%M%S"))
 }
 
-fn event(out: &mut String, m: &Meeting, stamp: &str) {
+fn local_at(t: NaiveDateTime) -> String {
+    t.format("%Y%m%dT%H%M%S").to_string()
+}
+
+/// "2019-05-08T01:30:00.123Z" (the audit log's form) → "20190508T013000Z".
+fn utc_stamp(at: &str) -> Option<String> {
+    DateTime::parse_from_rfc3339(at)
+        .ok()
+        .map(|t| t.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ").to_string())
+}
+
+fn event(out: &mut String, m: &Meeting, rev: &Revision, stamp: &str) {
     let mut lines = vec![
         "BEGIN:VEVENT".to_string(),
-        format!("UID:{}", uid(m)),
+        format!("UID:{}", uid_in(&rev.organisation, m)),
         format!("DTSTAMP:{stamp}"),
+        format!("SEQUENCE:{}", rev.sequence),
     ];
+    if let Some(at) = rev.last_modified.as_deref().and_then(utc_stamp) {
+        lines.push(format!("LAST-MODIFIED:{at}"));
+    }
     match m.start {
         Some(start) => {
             lines.push(format!("DTSTART;TZID={TZID}:{}", local(m.date, start)));
-            if let Some(end) = m.end.filter(|e| *e > start) {
-                lines.push(format!("DTEND;TZID={TZID}:{}", local(m.date, end)));
-            }
+            let begin = m.date.and_time(start);
+            let end = match m.end.filter(|e| *e > start) {
+                Some(end) => m.date.and_time(end),
+                None => begin + TimeDelta::minutes(DEFAULT_MINUTES),
+            };
+            lines.push(format!("DTEND;TZID={TZID}:{}", local_at(end)));
         }
         None => {
             // A day without a time: an all-day event.
@@ -135,9 +176,16 @@ fn event(out: &mut String, m: &Meeting, stamp: &str) {
     }
 }
 
-/// The calendar of `meetings`; `now` is the DTSTAMP (the time the file
-/// was made, in UTC).
+/// The calendar of `meetings` with no revisions known (SEQUENCE 0, no
+/// organisation); `now` is the DTSTAMP.
 pub fn calendar(meetings: &[&Meeting], now: DateTime<Utc>) -> String {
+    calendar_with(meetings, &Revisions::new(), now)
+}
+
+/// The calendar of `meetings`, each with its organisation and revision
+/// from `revisions` (see [`crate::db::Store::meeting_revisions`]); `now`
+/// is the DTSTAMP (the time the file was made, in UTC).
+pub fn calendar_with(meetings: &[&Meeting], revisions: &Revisions, now: DateTime<Utc>) -> String {
     let stamp = now.format("%Y%m%dT%H%M%SZ").to_string();
     let name = match meetings.first() {
         Some(first) if meetings.iter().all(|m| m.committee == first.committee) => {
@@ -160,8 +208,10 @@ pub fn calendar(meetings: &[&Meeting], now: DateTime<Utc>) -> String {
     for l in VTIMEZONE {
         out.push_str(&fold(l));
     }
+    let none = Revision::default();
     for m in meetings {
-        event(&mut out, m, &stamp);
+        let key = (m.committee.clone(), m.fiscal_year, m.number);
+        event(&mut out, m, revisions.get(&key).unwrap_or(&none), &stamp);
     }
     out.push_str(&fold("END:VCALENDAR"));
     out

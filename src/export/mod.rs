@@ -10,6 +10,9 @@ pub mod progress;
 pub mod publish;
 pub mod publish_html;
 pub mod tables;
+pub mod xlsx;
+pub mod xlsx_book;
+pub mod xlsx_progress;
 
 use crate::model::Dataset;
 

@@ -223,6 +223,7 @@ pub fn cmd_gen(store: &mut Store, a: &GenArgs) -> Result<ExitCode> {
         )),
         None => None,
     };
+    let shown = crate::progress::Progress::start("合成データを作成中");
     let r = super::synth::generate(
         store,
         a.opinions,
@@ -232,6 +233,7 @@ pub fn cmd_gen(store: &mut Store, a: &GenArgs) -> Result<ExitCode> {
     if let Some(mut f) = file {
         f.flush()?;
     }
+    drop(shown);
     crate::outln!(
         "合成データを書き込みました: 会議体 {} 件、会議 {} 件、議題 {} 件、意見 {} 件（{:.1} 秒、seed {}）",
         r.committees,

@@ -29,7 +29,7 @@ struct Lookup {
 }
 
 /// Report progress every this many opinions.
-const PROGRESS_EVERY: usize = 50_000;
+const PROGRESS_EVERY: usize = 10_000;
 
 /// Build the index from the database at `path`, reading with up to two
 /// connections of its own. `progress(done, total)` is called now and then.
@@ -65,19 +65,23 @@ fn build_opinions(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Index, SearchError> {
     let (lo, hi, total) = opinion_bounds(conn)?;
+    // 0% at once: the screen shows a percentage from the start.
+    progress(0, total);
     let codec = sample_codec(conn)?;
     let mut b = IndexBuilder::with_capacity(codec.clone(), total + 1024, total * 120);
     let lookup = items_and_nodes(conn, &mut b, false)?;
-    if total < 20_000 {
-        opinions(conn, &lookup, (lo, hi), &mut b, &|n| progress(n, total))?;
-        return Ok(b.finish());
-    }
-    let mid = lo + (hi - lo) / 2;
+    // `opinions` reports how many it read since its last report: summed
+    // here, so the screen counts up.
     let done = std::sync::atomic::AtomicUsize::new(0);
     let report = |n: usize| {
         let d = done.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
         progress(d, total);
     };
+    if total < 20_000 {
+        opinions(conn, &lookup, (lo, hi), &mut b, &report)?;
+        return Ok(b.finish());
+    }
+    let mid = lo + (hi - lo) / 2;
     let other = std::thread::scope(|s| {
         let lookup = &lookup;
         let report = &report;

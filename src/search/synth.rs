@@ -315,6 +315,9 @@ impl<'c> Writer<'c> {
                     })?;
                 }
                 report.opinions += 1;
+                if report.opinions.is_multiple_of(8192) {
+                    crate::progress::report(report.opinions as u64, opinions as u64);
+                }
             }
         }
         Ok(())

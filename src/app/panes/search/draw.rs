@@ -131,7 +131,7 @@ fn note(st: &State, theme: &Theme) -> (String, Style) {
         ),
         IndexStatus::Failed(e) => (format!(" {e}"), theme.error),
         IndexStatus::NotStarted if st.shown_seq == 0 => {
-            (" 索引を準備しています".into(), theme.muted)
+            (" 索引を準備しています 0%".into(), theme.muted)
         }
         _ => (
             " 語: あいまい一致  \"語句\": そのまま  fy:2017  @区長  kind:決定  #5".into(),
