@@ -99,7 +99,7 @@ pub fn apply(index: &mut Index, conn: &Connection, t: &Tail) -> Result<(), Searc
     if t.is_empty() {
         return Ok(());
     }
-    let mut b = IndexBuilder::new(index.codec.clone());
+    let mut b = IndexBuilder::new(index.codec.clone()).with_readings(index.readings);
     for &id in &t.opinions {
         opinion(conn, id, &mut b)?;
     }

@@ -11,7 +11,8 @@
 
 use memchr::memmem::{Finder, FinderBuilder};
 
-use super::index::Codec;
+use super::index::{Codec, READING_MARK};
+use super::query::Term;
 
 /// No exact occurrence.
 pub const NO_EXACT: u32 = u32::MAX;
@@ -162,6 +163,21 @@ impl TermMatcher {
         NO_EXACT
     }
 
+    /// The match at `s`, whose entry's readings start at `text_end`.
+    #[inline]
+    pub fn judge(&self, s: Spot, text_end: usize) -> WordMatch {
+        let surface = if s.is_exact() {
+            (s.exact as usize) < text_end
+        } else {
+            s.end as usize <= text_end
+        };
+        WordMatch {
+            spot: s,
+            surface,
+            penalty: self.penalty(s),
+        }
+    }
+
     /// Earlier and tighter is better: the exact position, or the first
     /// character's position plus four times the gaps.
     #[inline]
@@ -173,6 +189,61 @@ impl TermMatcher {
             s.first as usize + 4 * span.saturating_sub(self.bytes.len())
         }
     }
+}
+
+/// A query word and its reading form, if it has one: an entry matches the
+/// word when either form does.
+pub struct WordMatcher {
+    pub main: TermMatcher,
+    pub reading: Option<TermMatcher>,
+}
+
+/// Where a word matched best.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WordMatch {
+    pub spot: Spot,
+    /// In the text itself, not only in the readings after it.
+    pub surface: bool,
+    pub penalty: usize,
+}
+
+/// Where an entry's readings start (its length when it has none).
+#[inline]
+pub fn text_end(hay: &[u8]) -> usize {
+    memchr::memchr(READING_MARK, hay).unwrap_or(hay.len())
+}
+
+impl WordMatcher {
+    pub fn new(t: &Term, codec: &Codec) -> Self {
+        WordMatcher {
+            main: TermMatcher::new(&t.text, t.exact, codec),
+            reading: t
+                .reading
+                .as_deref()
+                .map(|r| TermMatcher::new(r, t.exact, codec)),
+        }
+    }
+
+    /// The best match of either form: exact first, then in the text, then
+    /// earlier and tighter.
+    #[inline]
+    pub fn find(&self, hay: &[u8]) -> Option<WordMatch> {
+        let end = || text_end(hay);
+        let a = self.main.find(hay).map(|s| self.main.judge(s, end()));
+        let Some(r) = &self.reading else {
+            return a;
+        };
+        let b = r.find(hay).map(|s| r.judge(s, end()));
+        match (a, b) {
+            (Some(a), Some(b)) => Some(if better(&b, &a) { b } else { a }),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+fn better(a: &WordMatch, b: &WordMatch) -> bool {
+    (a.spot.is_exact(), a.surface, std::cmp::Reverse(a.penalty))
+        > (b.spot.is_exact(), b.surface, std::cmp::Reverse(b.penalty))
 }
 
 #[cfg(test)]

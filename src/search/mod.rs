@@ -23,6 +23,8 @@ pub mod matcher;
 mod patch;
 pub mod query;
 pub mod rank;
+pub mod readings;
+pub mod romaji;
 pub mod related;
 pub mod resolve;
 pub mod scan;
@@ -136,7 +138,14 @@ pub fn grows(new: &Query, old: &Query) -> Option<usize> {
     };
     let same_before = new.terms.len() == old.terms.len()
         && new.terms[..new.terms.len() - 1] == old.terms[..old.terms.len() - 1];
-    (narrows(new, old) && same_before && !n.exact && !o.exact && n.text.starts_with(&o.text))
+    let plain = |q: &Query| q.terms.iter().all(|t| t.reading.is_none());
+    (narrows(new, old)
+        && same_before
+        && !n.exact
+        && !o.exact
+        && plain(new)
+        && plain(old)
+        && n.text.starts_with(&o.text))
         .then(|| n.text.chars().count() - o.text.chars().count())
 }
 
@@ -146,7 +155,11 @@ pub fn narrows(new: &Query, old: &Query) -> bool {
     fn same_or_set<T: PartialEq>(old: &Option<T>, new: &Option<T>) -> bool {
         old.is_none() || old == new
     }
-    same_or_set(&old.fiscal_year, &new.fiscal_year)
+    // A word's reading form need not grow with it (`dan` → `danc`).
+    let plain = |q: &Query| q.terms.iter().all(|t| t.reading.is_none());
+    plain(new)
+        && plain(old)
+        && same_or_set(&old.fiscal_year, &new.fiscal_year)
         && same_or_set(&old.speaker, &new.speaker)
         && same_or_set(&old.kind, &new.kind)
         && same_or_set(&old.meeting_no, &new.meeting_no)

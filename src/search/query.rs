@@ -29,6 +29,33 @@ pub struct Term {
     pub text: String,
     /// A quoted phrase: only an exact (folded) substring matches.
     pub exact: bool,
+    /// The word's reading form when it differs (romaji to kana, kanji to
+    /// readings, long vowels folded: see [`super::readings`]); looked for
+    /// too. None for quoted phrases.
+    pub reading: Option<String>,
+}
+
+impl Term {
+    pub fn word(text: &str) -> Term {
+        Term {
+            text: text.to_string(),
+            exact: false,
+            reading: super::readings::query_reading(text),
+        }
+    }
+
+    pub fn phrase(text: &str) -> Term {
+        Term {
+            text: text.to_string(),
+            exact: true,
+            reading: None,
+        }
+    }
+
+    /// The word as written, and its reading form if it has one.
+    pub fn forms(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.text.as_str()).chain(self.reading.as_deref())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,10 +140,7 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
                 None => (body, ""),
             };
             if !phrase.trim().is_empty() {
-                q.terms.push(Term {
-                    text: phrase.to_string(),
-                    exact: true,
-                });
+                q.terms.push(Term::phrase(phrase));
             }
             rest = after;
             continue;
@@ -164,10 +188,7 @@ fn word(q: &mut Query, w: &str) -> Result<(), QueryError> {
             return Ok(());
         }
     }
-    q.terms.push(Term {
-        text: w.to_string(),
-        exact: false,
-    });
+    q.terms.push(Term::word(w));
     Ok(())
 }
 
@@ -187,9 +208,10 @@ mod tests {
     use super::*;
 
     fn t(text: &str, exact: bool) -> Term {
-        Term {
-            text: text.into(),
-            exact,
+        if exact {
+            Term::phrase(text)
+        } else {
+            Term::word(text)
         }
     }
 
