@@ -11,7 +11,7 @@
 
 use memchr::memmem::{Finder, FinderBuilder};
 
-use super::index::{Codec, READING_MARK};
+use super::index::{Codec, READING_MARK, WORD_MARK};
 use super::query::Term;
 
 /// No exact occurrence.
@@ -163,6 +163,44 @@ impl TermMatcher {
         NO_EXACT
     }
 
+    /// This word in the readings after `text_end`: as written within one
+    /// word's reading (exact), or across words ignoring the marks between
+    /// them (not exact; the penalty of a far match).
+    #[inline]
+    pub fn find_reading(&self, hay: &[u8], text_end: usize) -> Option<WordMatch> {
+        if text_end >= hay.len() || self.bytes.is_empty() {
+            return None;
+        }
+        if let Some(x) = self.whole.find(&hay[text_end..]) {
+            let at = (text_end + x) as u32;
+            let spot = Spot {
+                first: at,
+                end: at + self.bytes.len() as u32,
+                exact: at,
+            };
+            return Some(self.judge(spot, text_end));
+        }
+        let first = self.bytes[0];
+        let mut at = text_end;
+        while let Some(i) = memchr::memchr(first, &hay[at..]) {
+            at += i;
+            if let Some(end) = match_skipping_marks(&hay[at..], &self.bytes) {
+                let spot = Spot {
+                    first: at as u32,
+                    end: (at + end) as u32,
+                    exact: NO_EXACT,
+                };
+                return Some(WordMatch {
+                    spot,
+                    surface: false,
+                    penalty: CROSSING_PENALTY + at,
+                });
+            }
+            at += 1;
+        }
+        None
+    }
+
     /// The match at `s`, whose entry's readings start at `text_end`.
     #[inline]
     pub fn judge(&self, s: Spot, text_end: usize) -> WordMatch {
@@ -225,25 +263,49 @@ impl WordMatcher {
     }
 
     /// The best match of either form: exact first, then in the text, then
-    /// earlier and tighter.
+    /// earlier and tighter. In the text a word matches in order (gaps
+    /// allowed); in the readings only as written, within a word or (not
+    /// exact, a penalty) across words.
     #[inline]
     pub fn find(&self, hay: &[u8]) -> Option<WordMatch> {
-        let end = || text_end(hay);
-        let a = self.main.find(hay).map(|s| self.main.judge(s, end()));
-        let Some(r) = &self.reading else {
-            return a;
-        };
-        let b = r.find(hay).map(|s| r.judge(s, end()));
-        match (a, b) {
-            (Some(a), Some(b)) => Some(if better(&b, &a) { b } else { a }),
-            (a, b) => a.or(b),
+        let end = text_end(hay);
+        let mut best: Option<WordMatch> = None;
+        for m in std::iter::once(&self.main).chain(&self.reading) {
+            for w in [m.find(&hay[..end]).map(|s| m.judge(s, end)), m.find_reading(hay, end)]
+                .into_iter()
+                .flatten()
+            {
+                if best.is_none_or(|b| better(&w, &b)) {
+                    best = Some(w);
+                }
+            }
         }
+        best
     }
 }
 
 fn better(a: &WordMatch, b: &WordMatch) -> bool {
     (a.spot.is_exact(), a.surface, std::cmp::Reverse(a.penalty))
         > (b.spot.is_exact(), b.surface, std::cmp::Reverse(b.penalty))
+}
+
+/// A reading matched only across a word boundary scores as a far match.
+const CROSSING_PENALTY: usize = 1 << 16;
+
+/// `needle` at the start of `hay`, word marks in `hay` skipped: the end.
+fn match_skipping_marks(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (mut i, mut j) = (0, 0);
+    while j < needle.len() {
+        match hay.get(i) {
+            Some(&b) if b == needle[j] => {
+                i += 1;
+                j += 1;
+            }
+            Some(&WORD_MARK) if j > 0 => i += 1,
+            _ => return None,
+        }
+    }
+    Some(i)
 }
 
 #[cfg(test)]

@@ -94,7 +94,8 @@ impl Session {
     ) -> Option<Found> {
         let keep = (limit * RERANK_FACTOR).max(limit + 50);
         let within = match &self.last {
-            Some((q, m)) => match grows(query, q) {
+            // Readings are matched as written, not grown (see `matcher`).
+            Some((q, m)) => match grows(query, q).filter(|_| !index.has_readings()) {
                 Some(added) => scan::Within::Extend { prev: m, added },
                 None if narrows(query, q)
                     && (m.iter().map(Vec::len).sum::<usize>() as f64)
@@ -165,17 +166,10 @@ pub fn narrows(new: &Query, old: &Query) -> bool {
         && same_or_set(&old.meeting_no, &new.meeting_no)
         && new.terms.len() >= old.terms.len()
         && old.terms.iter().zip(&new.terms).all(|(o, n)| {
-            if o.exact {
-                n.exact && n.text.contains(&o.text)
-            } else {
-                is_subsequence(&o.text, &n.text)
-            }
+            // In a reading a word matches only as written: the old word
+            // must be part of the new one.
+            (n.exact || !o.exact) && n.text.contains(&o.text)
         })
-}
-
-fn is_subsequence(short: &str, long: &str) -> bool {
-    let mut it = long.chars();
-    short.chars().all(|c| it.any(|l| l == c))
 }
 
 /// The best `limit` entries for `query`, best first; None when cancelled.

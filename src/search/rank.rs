@@ -110,24 +110,30 @@ pub fn highlight_detail(original: &str, query: &Query) -> (Folded, Vec<Range<usi
     (folded, ranges, matched)
 }
 
-/// The characters of `hay` a word matched, as the scan would choose: an
-/// exact occurrence of either form (in the text before the readings), else
-/// the first form that matches in order.
+/// The characters of `hay` a word matched, as the scan would choose (see
+/// `matcher::WordMatcher::find`): either form exactly in the text, else
+/// exactly within one word's reading, else in order in the text, else in
+/// the readings across words.
 fn term_chars(matcher: &SkimMatcherV2, hay: &Hay, t: &Term) -> Vec<usize> {
+    let key = hay.key();
     let exact = t
         .forms()
-        .filter_map(|f| hay.text.find(f).map(|p| (p, f)))
+        .filter_map(|f| key.find(f).map(|p| (p, f)))
         .min_by_key(|(p, _)| *p);
     if let Some((p, f)) = exact {
-        let first = hay.text[..p].chars().count();
+        let first = key[..p].chars().count();
         return (first..first + f.chars().count()).collect();
     }
-    if t.exact {
-        return Vec::new();
+    if let Some(v) = t.forms().find_map(|f| hay.find_in_readings(f, false)) {
+        return v;
+    }
+    if !t.exact {
+        if let Some((_, idx)) = t.forms().find_map(|f| matcher.fuzzy_indices(key, f)) {
+            return idx;
+        }
     }
     t.forms()
-        .find_map(|f| matcher.fuzzy_indices(&hay.text, f))
-        .map(|(_, idx)| idx)
+        .find_map(|f| hay.find_in_readings(f, true))
         .unwrap_or_default()
 }
 

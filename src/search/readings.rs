@@ -261,6 +261,34 @@ impl Hay {
         h
     }
 
+    /// The key itself (the text before the readings).
+    pub fn key(&self) -> &str {
+        let end = self
+            .text
+            .char_indices()
+            .nth(self.key_chars)
+            .map_or(self.text.len(), |(i, _)| i);
+        &self.text[..end]
+    }
+
+    /// Where `f` stands in the readings, as hay character indices: within
+    /// one word's reading, or with `across`, ignoring the marks between
+    /// words.
+    pub fn find_in_readings(&self, f: &str, across: bool) -> Option<Vec<usize>> {
+        let (mut plain, mut at) = (String::new(), Vec::new());
+        for (k, c) in self.text.chars().enumerate().skip(self.key_chars) {
+            let mark = c == super::index::READING_MARK_CHAR || c == super::index::WORD_MARK_CHAR;
+            if mark && across {
+                continue;
+            }
+            plain.push(c);
+            at.push(k);
+        }
+        let p = plain.find(f)?;
+        let first = plain[..p].chars().count();
+        Some(at[first..first + f.chars().count()].to_vec())
+    }
+
     /// The key characters behind hay character `k`.
     pub fn key_range(&self, k: usize) -> Range<usize> {
         if k < self.key_chars {
