@@ -196,6 +196,7 @@ fn items_and_nodes(
         });
     }
     nodes(conn, b)?;
+    super::sources::load_all(conn, b)?;
     let mut titles = HashMap::new();
     let mut stmt = conn.prepare("SELECT id, name FROM job_titles")?;
     let mut rows = stmt.query([])?;
@@ -310,7 +311,7 @@ fn opinions(
         .map(|(&id, name)| (id, b.speaker(name)))
         .collect();
     let mut stmt = conn.prepare(
-        "SELECT id, item_id, kind, speaker_title_id, text FROM opinions
+        "SELECT id, item_id, kind, speaker_title_id, text, owner FROM opinions
          WHERE id BETWEEN ?1 AND ?2",
     )?;
     let mut rows = stmt.query([lo, hi])?;
@@ -333,6 +334,16 @@ fn opinions(
             kind: DocKind::from_opinion_kind(r.get_ref(2)?.as_str()?),
         };
         b.push(doc, r.get_ref(4)?.as_str()?)?;
+        if let Some(owner) = r.get_ref(5)?.as_str_or_null()? {
+            if !owner.trim().is_empty() {
+                let doc = Doc {
+                    kind: DocKind::Owner,
+                    speaker: 0,
+                    ..doc
+                };
+                b.push(doc, owner)?;
+            }
+        }
         n += 1;
         if n % PROGRESS_EVERY == 0 {
             progress(PROGRESS_EVERY);

@@ -29,6 +29,7 @@ pub mod related;
 pub mod resolve;
 pub mod scan;
 pub mod service;
+pub mod sources;
 pub mod synth;
 
 use rusqlite::Connection;

@@ -68,6 +68,16 @@ pub enum KindFilter {
     Item,
     /// Policy nodes.
     Policy,
+    /// Progress entries (計画, 実績, 備考).
+    Progress,
+    /// 中間振り返り, 自己評価 and other notes on a node.
+    Evaluation,
+    Milestone,
+    Indicator,
+    /// Meeting places.
+    Place,
+    /// Who a 宿題 is for.
+    Owner,
 }
 
 /// Every name `kind:` takes (for telling a name being typed from a wrong one).
@@ -89,6 +99,24 @@ const KIND_NAMES: &[&str] = &[
     "policy",
     "node",
     "ほうしん",
+    "進捗",
+    "progress",
+    "しんちょく",
+    "評価",
+    "evaluation",
+    "ひょうか",
+    "工程",
+    "milestone",
+    "こうてい",
+    "指標",
+    "indicator",
+    "しひょう",
+    "場所",
+    "place",
+    "ばしょ",
+    "担当",
+    "owner",
+    "たんとう",
 ];
 
 impl KindFilter {
@@ -99,6 +127,12 @@ impl KindFilter {
             "宿題" | "action" | "しゅくだい" => KindFilter::Action,
             "議題" | "item" | "agenda" | "ぎだい" => KindFilter::Item,
             "方針" | "policy" | "node" | "ほうしん" => KindFilter::Policy,
+            "進捗" | "progress" | "しんちょく" => KindFilter::Progress,
+            "評価" | "evaluation" | "ひょうか" => KindFilter::Evaluation,
+            "工程" | "milestone" | "こうてい" => KindFilter::Milestone,
+            "指標" | "indicator" | "しひょう" => KindFilter::Indicator,
+            "場所" | "place" | "ばしょ" => KindFilter::Place,
+            "担当" | "owner" | "たんとう" => KindFilter::Owner,
             _ => return None,
         })
     }
@@ -167,7 +201,7 @@ fn word(q: &mut Query, w: &str) -> Result<(), QueryError> {
         if !v.is_empty() && !KIND_NAMES.iter().any(|k| k.starts_with(v) && *k != v) {
             q.kind = Some(KindFilter::parse(v).ok_or_else(|| {
                 QueryError(format!(
-                    "kind:{v} は使えません（kind:意見、kind:決定、kind:宿題、kind:議題、kind:方針）"
+                    "kind:{v} は使えません（kind:意見、kind:決定、kind:宿題、kind:議題、kind:方針、kind:進捗、kind:評価、kind:工程、kind:指標、kind:場所、kind:担当）"
                 ))
             })?);
         }

@@ -538,6 +538,12 @@ impl<'a> Plan<'a> {
             Some(KindFilter::Action) => doc.kind == super::DocKind::Action,
             Some(KindFilter::Item) => doc.kind.is_item(),
             Some(KindFilter::Policy) => doc.kind.is_node(),
+            Some(KindFilter::Progress) => doc.kind.is_progress(),
+            Some(KindFilter::Evaluation) => doc.kind == super::DocKind::Evaluation,
+            Some(KindFilter::Milestone) => doc.kind == super::DocKind::Milestone,
+            Some(KindFilter::Indicator) => doc.kind == super::DocKind::Indicator,
+            Some(KindFilter::Place) => doc.kind == super::DocKind::Place,
+            Some(KindFilter::Owner) => doc.kind == super::DocKind::Owner,
         }
     }
 
