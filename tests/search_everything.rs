@@ -49,7 +49,9 @@ fn seed_003_milestones_are_found() {
     for r in &rows {
         assert_eq!(r.kind, DocKind::Milestone);
         assert!(r.node.is_some());
-        assert!(r.label.as_deref().unwrap_or("").starts_with("工程"));
+        let label = r.label.as_deref().unwrap_or("");
+        assert!(label.starts_with("20"), "{label}");
+        assert!(r.place_short().contains(label), "{}", r.place_short());
     }
     // By reading, too.
     let rows = run(&store, "kind:工程 そうごうししょ");

@@ -182,7 +182,7 @@ pub fn row(conn: &Connection, base: ResultRow) -> Result<Option<ResultRow>, rusq
                 extra,
                 fy.map(wareki::format_fiscal_year).unwrap_or_default()
             ),
-            DocKind::Milestone => format!("工程 {extra}"),
+            DocKind::Milestone => extra.clone(),
             _ if extra.is_empty() => "指標".to_string(),
             _ => format!("指標 目標 {extra}"),
         };
