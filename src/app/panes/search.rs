@@ -417,6 +417,15 @@ fn jump(s: &mut AppState) -> Requests {
             n.code,
             crate::widget::text_input::truncate_to_width(&row.text, 30).0
         ));
+        // The node selected (its plan opened, its ancestors unfolded); if
+        // the tree is not loaded yet, or older than the result, when it loads.
+        if s.policy.select_node(n.node_id) {
+            return Vec::new();
+        }
+        s.policy.select_after_load = Some(n.node_id);
+        if s.policy.loaded {
+            return super::policy::refresh(s);
+        }
         return super::on_enter(s, Tab::Policy);
     }
     let (Some(m), Some(fy), Some(date)) = (&row.meeting, row.fiscal_year, row.date) else {
