@@ -366,7 +366,10 @@ fn typed_queries_agree_with_a_plain_reference_on_synthetic_data() {
                     query
                         .fiscal_year
                         .is_none_or(|fy| i32::from(doc.fiscal_year) == fy)
-                        && query.terms.iter().all(|t| t.forms().any(|f| plain_match(k, f)))
+                        && query
+                            .terms
+                            .iter()
+                            .all(|t| t.forms().any(|f| plain_match(k, f)))
                 })
                 .count();
             assert_eq!(fresh.total, reference, "{q}");

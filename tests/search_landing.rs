@@ -98,7 +98,10 @@ fn enter_on_a_mid_review_typed_in_the_app_selects_its_node() {
         .expect("write");
     open_and_type(&mut app, "みまもりたい");
     app.wait_for("the new note", |s| {
-        s.search.results.iter().any(|r| r.kind == DocKind::Evaluation)
+        s.search
+            .results
+            .iter()
+            .any(|r| r.kind == DocKind::Evaluation)
     });
     let found = select_kind(&mut app, DocKind::Evaluation);
     assert_eq!(found, node);

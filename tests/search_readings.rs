@@ -152,12 +152,27 @@ fn a_reading_across_a_word_boundary_ranks_below_a_real_word() {
 fn piece() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(vec![
-            "団地", "周年", "子育て", "学校", "地区", "区画", "大規模", "東京", "会議", "区長",
-            "設置", "規程", "評価", "中間", "振り返り",
+            "団地",
+            "周年",
+            "子育て",
+            "学校",
+            "地区",
+            "区画",
+            "大規模",
+            "東京",
+            "会議",
+            "区長",
+            "設置",
+            "規程",
+            "評価",
+            "中間",
+            "振り返り",
         ])
         .prop_map(String::from),
-        prop::sample::select(vec!["の", "を", "だ", "ん", "ち", "か", "い", "ー", "ア", "ｶﾞ"])
-            .prop_map(String::from),
+        prop::sample::select(vec![
+            "の", "を", "だ", "ん", "ち", "か", "い", "ー", "ア", "ｶﾞ"
+        ])
+        .prop_map(String::from),
     ]
 }
 
@@ -175,9 +190,8 @@ fn query_for(text: String) -> impl Strategy<Value = (String, String)> {
         .collect();
     let n = hay.len();
     prop_oneof![
-        (0..=n, 1..=4usize).prop_map(move |(a, len)| hay[a.min(n)..(a + len).min(n)]
-            .iter()
-            .collect::<String>()),
+        (0..=n, 1..=4usize)
+            .prop_map(move |(a, len)| hay[a.min(n)..(a + len).min(n)].iter().collect::<String>()),
         gen_text(),
     ]
     .prop_map(move |q| (text.clone(), q))

@@ -271,9 +271,12 @@ impl WordMatcher {
         let end = text_end(hay);
         let mut best: Option<WordMatch> = None;
         for m in std::iter::once(&self.main).chain(&self.reading) {
-            for w in [m.find(&hay[..end]).map(|s| m.judge(s, end)), m.find_reading(hay, end)]
-                .into_iter()
-                .flatten()
+            for w in [
+                m.find(&hay[..end]).map(|s| m.judge(s, end)),
+                m.find_reading(hay, end),
+            ]
+            .into_iter()
+            .flatten()
             {
                 if best.is_none_or(|b| better(&w, &b)) {
                     best = Some(w);

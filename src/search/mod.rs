@@ -24,9 +24,9 @@ mod patch;
 pub mod query;
 pub mod rank;
 pub mod readings;
-pub mod romaji;
 pub mod related;
 pub mod resolve;
+pub mod romaji;
 pub mod scan;
 pub mod service;
 pub mod sources;
@@ -148,7 +148,7 @@ pub fn grows(new: &Query, old: &Query) -> Option<usize> {
         && plain(new)
         && plain(old)
         && n.text.starts_with(&o.text))
-        .then(|| n.text.chars().count() - o.text.chars().count())
+    .then(|| n.text.chars().count() - o.text.chars().count())
 }
 
 /// Does every entry matching `new` also match `old`? (Same or more filters,

@@ -5,6 +5,7 @@
 //! left off (`danc` looks for だん), so every keystroke finds something.
 
 /// Syllables, longest spellings first within each length.
+#[rustfmt::skip]
 const SYLLABLES: &[(&str, &str)] = &[
     // Three letters.
     ("kya", "きゃ"), ("kyu", "きゅ"), ("kye", "きぇ"), ("kyo", "きょ"),
@@ -77,7 +78,11 @@ fn run_to_kana(run: &str) -> Option<String> {
         if b[i] == b'n' && b.get(i + 1) == Some(&b'n') {
             out.push('ん');
             let next = b.get(i + 2).copied();
-            i += if next.is_some_and(|c| b"aiueoy".contains(&c)) { 1 } else { 2 };
+            i += if next.is_some_and(|c| b"aiueoy".contains(&c)) {
+                1
+            } else {
+                2
+            };
             continue;
         }
         for (spelling, kana) in SYLLABLES {

@@ -584,7 +584,10 @@ fn anchors(query: &Query, codec: &super::index::Codec) -> Vec<CodeFinder> {
         v.dedup();
         v
     };
-    chars.into_iter().map(|c| CodeFinder::new(codec, c)).collect()
+    chars
+        .into_iter()
+        .map(|c| CodeFinder::new(codec, c))
+        .collect()
 }
 
 /// The entry holding arena byte `p`, knowing it is `from` or later (and

@@ -155,12 +155,24 @@ pub fn row(conn: &Connection, base: ResultRow) -> Result<Option<ResultRow>, rusq
     let node_cols = "n.id, n.code, n.level, p.id, p.title, p.fiscal_year";
     let joins = "JOIN plan_nodes n ON n.id = x.node_id JOIN plans p ON p.id = n.plan_id";
     let sql = match base.kind {
-        DocKind::ProgressPlan => format!("SELECT x.plan, x.fiscal_year, x.half, {node_cols} FROM progress x {joins}"),
-        DocKind::ProgressActual => format!("SELECT x.actual, x.fiscal_year, x.half, {node_cols} FROM progress x {joins}"),
-        DocKind::ProgressNote => format!("SELECT x.note, x.fiscal_year, x.half, {node_cols} FROM progress x {joins}"),
-        DocKind::Evaluation => format!("SELECT x.text, x.fiscal_year, x.label, {node_cols} FROM node_notes x {joins}"),
-        DocKind::Milestone => format!("SELECT x.text, NULL, x.date, {node_cols} FROM milestones x {joins}"),
-        DocKind::Indicator => format!("SELECT x.name, NULL, x.target, {node_cols} FROM indicators x {joins}"),
+        DocKind::ProgressPlan => {
+            format!("SELECT x.plan, x.fiscal_year, x.half, {node_cols} FROM progress x {joins}")
+        }
+        DocKind::ProgressActual => {
+            format!("SELECT x.actual, x.fiscal_year, x.half, {node_cols} FROM progress x {joins}")
+        }
+        DocKind::ProgressNote => {
+            format!("SELECT x.note, x.fiscal_year, x.half, {node_cols} FROM progress x {joins}")
+        }
+        DocKind::Evaluation => {
+            format!("SELECT x.text, x.fiscal_year, x.label, {node_cols} FROM node_notes x {joins}")
+        }
+        DocKind::Milestone => {
+            format!("SELECT x.text, NULL, x.date, {node_cols} FROM milestones x {joins}")
+        }
+        DocKind::Indicator => {
+            format!("SELECT x.name, NULL, x.target, {node_cols} FROM indicators x {joins}")
+        }
         _ => return Ok(None),
     };
     let mut stmt = conn.prepare_cached(&format!("{sql} WHERE x.id = ?1"))?;

@@ -93,9 +93,9 @@ impl History {
             self.typed = current.to_string();
         }
         let before = self.at.unwrap_or(self.entries.len());
-        let i = (0..before)
-            .rev()
-            .find(|&i| self.entries[i].contains(self.typed.as_str()) && self.entries[i] != current)?;
+        let i = (0..before).rev().find(|&i| {
+            self.entries[i].contains(self.typed.as_str()) && self.entries[i] != current
+        })?;
         self.at = Some(i);
         Some(self.entries[i].clone())
     }
@@ -103,7 +103,8 @@ impl History {
     /// The next newer one; past the newest, what had been typed.
     pub fn newer(&mut self) -> Option<String> {
         let at = self.at?;
-        let next = (at + 1..self.entries.len()).find(|&i| self.entries[i].contains(self.typed.as_str()));
+        let next =
+            (at + 1..self.entries.len()).find(|&i| self.entries[i].contains(self.typed.as_str()));
         self.at = next;
         Some(match next {
             Some(i) => self.entries[i].clone(),
