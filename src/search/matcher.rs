@@ -311,6 +311,35 @@ fn match_skipping_marks(hay: &[u8], needle: &[u8]) -> Option<usize> {
     Some(i)
 }
 
+/// The characters to skip through the arena to: the rarest character
+/// (codes are frequency ranks) of the words that have no reading form;
+/// when every word has one, the rarest of each form of the last word.
+pub fn anchors(query: &super::query::Query, codec: &Codec) -> Vec<CodeFinder> {
+    let rarest = |s: &str| {
+        s.chars()
+            .filter(|c| *c != ' ')
+            .max_by_key(|c| codec.code(*c))
+    };
+    let plain: String = query
+        .terms
+        .iter()
+        .filter(|t| t.reading.is_none())
+        .map(|t| t.text.as_str())
+        .collect();
+    let chars: Vec<char> = if !plain.is_empty() || query.terms.is_empty() {
+        rarest(&plain).into_iter().collect()
+    } else {
+        let last = &query.terms[query.terms.len() - 1];
+        let mut v: Vec<char> = last.forms().filter_map(rarest).collect();
+        v.dedup();
+        v
+    };
+    chars
+        .into_iter()
+        .map(|c| CodeFinder::new(codec, c))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,7 @@ pub mod changes;
 pub mod cli;
 pub mod fold;
 pub mod index;
+pub mod kind;
 pub mod load;
 pub mod matcher;
 mod patch;
@@ -31,6 +32,7 @@ pub mod scan;
 pub mod service;
 pub mod sources;
 pub mod synth;
+mod topk;
 
 use rusqlite::Connection;
 

@@ -87,7 +87,7 @@ fn longest(text: &str) -> Option<(usize, &'static str)> {
     let mut best = None;
     let mut end = first.len_utf8();
     loop {
-        let p = text[..end].as_bytes();
+        let p = &text.as_bytes()[..end];
         let lo = range.partition_point(|(s, _)| s.as_bytes() < p);
         range = &range[lo..];
         let hi = range.partition_point(|(s, _)| s.as_bytes().starts_with(p));
@@ -157,13 +157,15 @@ fn vowel(c: char) -> Option<char> {
 pub fn fold_long(kana: &str, out: &mut String) {
     let mut prev: Option<char> = None;
     for c in kana.chars() {
-        let long = match (prev.and_then(vowel), c) {
-            (Some(_), 'ー') => true,
-            (Some('o'), 'う' | 'お') => true,
-            (Some('e'), 'い' | 'え') => true,
-            (Some('u'), 'う') | (Some('i'), 'い') | (Some('a'), 'あ') => true,
-            _ => false,
-        };
+        let long = matches!(
+            (prev.and_then(vowel), c),
+            (Some(_), 'ー')
+                | (Some('o'), 'う' | 'お')
+                | (Some('e'), 'い' | 'え')
+                | (Some('u'), 'う')
+                | (Some('i'), 'い')
+                | (Some('a'), 'あ')
+        );
         if long {
             out.push('ー');
             // A third vowel starts afresh (おおう is not one long vowel).

@@ -24,8 +24,9 @@ use memchr::arch::all::packedpair::HeuristicFrequencyRank;
 use memchr::memmem::{Finder, FinderBuilder};
 
 use super::index::{Doc, Index};
-use super::matcher::{text_end, CodeFinder, Spot, WordMatch, WordMatcher};
+use super::matcher::{anchors, text_end, Spot, WordMatch, WordMatcher};
 use super::query::{KindFilter, Query};
+use super::topk::TopK;
 
 /// Split the scan across threads above this many entries.
 pub const PARALLEL_MIN: usize = 10_000;
@@ -561,35 +562,6 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// The characters to skip through the arena to: the rarest character
-/// (codes are frequency ranks) of the words that have no reading form;
-/// when every word has one, the rarest of each form of the last word.
-fn anchors(query: &Query, codec: &super::index::Codec) -> Vec<CodeFinder> {
-    let rarest = |s: &str| {
-        s.chars()
-            .filter(|c| *c != ' ')
-            .max_by_key(|c| codec.code(*c))
-    };
-    let plain: String = query
-        .terms
-        .iter()
-        .filter(|t| t.reading.is_none())
-        .map(|t| t.text.as_str())
-        .collect();
-    let chars: Vec<char> = if !plain.is_empty() || query.terms.is_empty() {
-        rarest(&plain).into_iter().collect()
-    } else {
-        let last = &query.terms[query.terms.len() - 1];
-        let mut v: Vec<char> = last.forms().filter_map(rarest).collect();
-        v.dedup();
-        v
-    };
-    chars
-        .into_iter()
-        .map(|c| CodeFinder::new(codec, c))
-        .collect()
-}
-
 /// The entry holding arena byte `p`, knowing it is `from` or later (and
 /// before `hi`): gallop forward, then bisect. Hits are usually in the next
 /// few entries, so this is mostly one or two comparisons.
@@ -603,44 +575,4 @@ fn entry_at(starts: &[u32], from: usize, hi: usize, p: usize) -> usize {
     }
     let end = (lo + step).min(hi);
     lo + starts[lo + 1..end].partition_point(|&s| s as usize <= p)
-}
-
-/// A bounded "best k" collector: buffer, and when the buffer is full keep
-/// only the best k (select_nth_unstable) and raise the entry bar.
-struct TopK {
-    k: usize,
-    buf: Vec<u64>,
-    bar: u64,
-}
-
-impl TopK {
-    fn new(k: usize) -> Self {
-        TopK {
-            k,
-            buf: Vec::with_capacity(k * 4),
-            bar: 0,
-        }
-    }
-
-    #[inline]
-    fn push(&mut self, key: u64) {
-        if key < self.bar {
-            return;
-        }
-        self.buf.push(key);
-        if self.buf.len() >= self.k * 4 {
-            self.shrink(self.k);
-            if let Some(&last) = self.buf.last() {
-                self.bar = last;
-            }
-        }
-    }
-
-    fn shrink(&mut self, k: usize) {
-        if self.buf.len() > k {
-            // The k best first, the k-th best exactly at k - 1.
-            self.buf.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
-            self.buf.truncate(k);
-        }
-    }
 }
