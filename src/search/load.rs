@@ -124,7 +124,8 @@ pub fn build_with_codec(store: &Store, codec: Arc<Codec>) -> Result<Index, Searc
 /// An index of the agenda titles alone (for related items: small and quick
 /// to build on the database thread).
 pub fn build_titles(conn: &Connection) -> Result<Index, SearchError> {
-    let mut b = IndexBuilder::new(sample_codec(conn)?);
+    // Related items compare the titles as written: no readings.
+    let mut b = IndexBuilder::new(sample_codec(conn)?).with_readings(false);
     items_and_nodes(conn, &mut b, true)?;
     Ok(b.finish())
 }
