@@ -5,6 +5,10 @@
 //! memory with the index loaded; and, as a baseline measured in the same
 //! process, fuzzy-matcher's SkimMatcherV2 run over every line.
 //!
+//! Each size is measured twice in the same run: without readings (the
+//! index as it was before issue 13) and with them (kana and romaji find
+//! kanji words), for build time, index bytes, RSS and keystrokes.
+//!
 //! `cargo bench --bench search`; `KUSEI_BENCH_SIZES=10000,100000` to pick
 //! sizes. Databases are generated once into `target/search-bench/`.
 
@@ -34,6 +38,11 @@ const QUERIES: &[&str] = &[
     "\"地域の方々\"",
     "#5 ごみ",
     "子育て 支援",
+    // By reading (issue 13).
+    "danchisaisei",
+    "bousaikunren",
+    "大規模danchi",
+    "kosodate",
 ];
 /// One-character queries that match most lines.
 const ONE_CHAR: &[&str] = &["の", "を", "区", "た", "に"];
@@ -54,11 +63,18 @@ fn main() {
 
 fn run(n: usize) {
     let path = database(n);
+    for readings in [false, true] {
+        run_with(n, &path, readings);
+    }
+}
+
+fn run_with(n: usize, path: &std::path::Path, readings: bool) {
+    search::readings::set_enabled(readings);
     let t = Instant::now();
-    let index = load::build_from_path(&path, &|_, _| {}).expect("build index");
+    let index = load::build_from_path(path, &|_, _| {}).expect("build index");
     let build = t.elapsed();
     let store = Store::open(
-        &path,
+        path,
         OpenOptions {
             read_only: true,
             defer_check: true,
@@ -68,9 +84,11 @@ fn run(n: usize) {
     let conn = store.conn();
     println!();
     println!(
-        "== {n} opinions: {} entries, {:.0} MiB folded text",
+        "== {n} opinions, readings {}: {} entries, {:.1} MiB folded text, {:.1} MiB index in all",
+        if readings { "ON" } else { "off" },
         index.len(),
-        index.text_bytes() as f64 / (1 << 20) as f64
+        index.text_bytes() as f64 / (1 << 20) as f64,
+        index.memory_bytes() as f64 / (1 << 20) as f64
     );
     println!("index build from the database: {:.0} ms", ms(build));
     println!("RSS with the index loaded:     {:.0} MiB", rss_mib());

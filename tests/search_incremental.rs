@@ -3,7 +3,8 @@
 //! deletes and undos from several connections on one file, the entries
 //! (kind, id, meeting, date, speaker, folded text, order) and the answers
 //! to a set of queries are the same. Writes search does not show leave the
-//! log alone.
+//! log alone. The newer sources (migration 0005: progress, node notes,
+//! milestones, indicators, meeting places, 宿題 owners) are changed too.
 
 mod support;
 
@@ -36,6 +37,14 @@ const QUERIES: &[&str] = &[
     "kind:決定",
     "\"見守り\"",
     "fy:2017 区",
+    "kind:進捗 区",
+    "kind:評価",
+    "kind:工程",
+    "kind:指標",
+    "kind:場所",
+    "kind:担当",
+    "だんち",
+    "kosodate",
 ];
 const TITLES: &[&str] = &["区長", "副区長", "地域振興課長", "新しい係長"];
 
@@ -88,8 +97,40 @@ enum Op {
     Draft {
         text: String,
     },
+    /// UPDATE of a text column of a newer source (table, column).
+    EditSource {
+        table: usize,
+        pick: usize,
+        text: String,
+    },
+    AddNote {
+        node: usize,
+        text: String,
+    },
+    SetOwner {
+        pick: usize,
+        owner: Option<String>,
+    },
+    DeleteNode {
+        pick: usize,
+    },
+    PlanYear {
+        pick: usize,
+        year: i64,
+    },
     Undo,
 }
+
+/// The newer sources' text columns (table, column).
+const SOURCES: &[(&str, &str)] = &[
+    ("progress", "actual"),
+    ("progress", "plan"),
+    ("progress", "note"),
+    ("node_notes", "text"),
+    ("milestones", "text"),
+    ("indicators", "name"),
+    ("meetings", "place"),
+];
 
 fn text() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(WORDS), 1..4).prop_map(|w| w.join("の"))
@@ -111,8 +152,15 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (n.clone(), -800i64..800).prop_map(|(pick, days)| Op::MoveMeeting { pick, days }),
         1 => n.clone().prop_map(|pick| Op::DeleteMeeting { pick }),
         1 => (n.clone(), text()).prop_map(|(pick, body)| Op::EditNode { pick, body }),
-        1 => (n, text()).prop_map(|(pick, name)| Op::RenameTitle { pick, name }),
+        1 => (n.clone(), text()).prop_map(|(pick, name)| Op::RenameTitle { pick, name }),
         1 => text().prop_map(|text| Op::Draft { text }),
+        3 => (0..SOURCES.len(), n.clone(), text())
+            .prop_map(|(table, pick, text)| Op::EditSource { table, pick, text }),
+        1 => (n.clone(), text()).prop_map(|(node, text)| Op::AddNote { node, text }),
+        1 => (n.clone(), prop::option::of(text()))
+            .prop_map(|(pick, owner)| Op::SetOwner { pick, owner }),
+        1 => n.clone().prop_map(|pick| Op::DeleteNode { pick }),
+        1 => (n.clone(), 2015i64..2022).prop_map(|(pick, year)| Op::PlanYear { pick, year }),
         3 => Just(Op::Undo),
     ]
 }
@@ -240,6 +288,60 @@ fn run(store: &mut Store, op: &Op) {
             None => Ok(()),
         },
         Op::Draft { text } => store.save_draft("minutes:1", text),
+        Op::EditSource { table, pick, text } => {
+            let (table, column) = SOURCES[*table];
+            match nth(store, table, *pick) {
+                Some(id) => store.write(|tx| {
+                    tx.update(
+                        table,
+                        id,
+                        &format!("UPDATE {table} SET {column} = ?2 WHERE id = ?1"),
+                        rusqlite::params![id, text],
+                    )
+                    .map(drop)
+                }),
+                None => Ok(()),
+            }
+        }
+        Op::AddNote { node, text } => match nth(store, "plan_nodes", *node) {
+            Some(id) => store.write(|tx| {
+                tx.insert(
+                    "node_notes",
+                    "INSERT INTO node_notes (node_id, position, label, fiscal_year, text)
+                     VALUES (?1, 99, '中間振り返り', 2017, ?2)",
+                    rusqlite::params![id, text],
+                )
+                .map(drop)
+            }),
+            None => Ok(()),
+        },
+        Op::SetOwner { pick, owner } => match nth(store, "opinions", *pick) {
+            Some(id) => {
+                let kind = kusei::db::EntryKind {
+                    kind: kusei::model::OpinionKind::Action,
+                    owner: owner.clone(),
+                    due: None,
+                };
+                store.set_opinion_kind(id, &kind)
+            }
+            None => Ok(()),
+        },
+        Op::DeleteNode { pick } => match nth(store, "plan_nodes", *pick) {
+            Some(id) => store.write(|tx| tx.delete("plan_nodes", id).map(drop)),
+            None => Ok(()),
+        },
+        Op::PlanYear { pick, year } => match nth(store, "plans", *pick) {
+            Some(id) => store.write(|tx| {
+                tx.update(
+                    "plans",
+                    id,
+                    "UPDATE plans SET fiscal_year = ?2 WHERE id = ?1",
+                    rusqlite::params![id, year],
+                )
+                .map(drop)
+            }),
+            None => Ok(()),
+        },
         Op::Undo => match store.last_batch() {
             Some(b) => store.undo(b).map(drop),
             None => Ok(()),

@@ -73,7 +73,7 @@ proptest! {
         let query = Query {
             terms: q
                 .split_whitespace()
-                .map(|w| Term { text: fold(w), exact: false })
+                .map(|w| Term::word(&fold(w)))
                 .collect(),
             ..Default::default()
         };

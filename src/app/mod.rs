@@ -222,6 +222,10 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
 fn initial_state(store: &Store, settings: settings::Settings) -> (AppState, Theme, Duration) {
     let today = chrono::Local::now().date_naive();
     let mut state = AppState::new(db_label(store), store.user().to_string(), today);
+    {
+        use panes::search::history::{default_path, History};
+        state.search.history = History::load(default_path());
+    }
     state.read_only = store.read_only_reason().map(str::to_owned);
     state.calendar.loading = true;
     let settings::Settings {

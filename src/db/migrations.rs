@@ -28,6 +28,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "a log of what search shows, for incremental indexes",
         include_str!("migrations/0004_search_changes.sql"),
     ),
+    (
+        5,
+        "search everything: progress, evaluations, milestones, indicators, places, owners",
+        include_str!("migrations/0005_search_everything.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

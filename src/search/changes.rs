@@ -9,7 +9,7 @@
 //! can be taken *before* a full build: whatever commits during the build is
 //! applied after it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -29,15 +29,24 @@ pub struct Tail {
     pub nodes: BTreeSet<i64>,
     /// Job titles were added, renamed or removed (the speaker filter).
     pub titles: bool,
+    /// Rows of the other sources, by table (see [`super::sources`]).
+    pub rows: BTreeMap<&'static str, BTreeSet<i64>>,
 }
 
 impl Tail {
     pub fn is_empty(&self) -> bool {
-        self.opinions.is_empty() && self.items.is_empty() && self.nodes.is_empty() && !self.titles
+        self.opinions.is_empty()
+            && self.items.is_empty()
+            && self.nodes.is_empty()
+            && !self.titles
+            && self.rows.values().all(BTreeSet::is_empty)
     }
 
     pub fn len(&self) -> usize {
-        self.opinions.len() + self.items.len() + self.nodes.len()
+        self.opinions.len()
+            + self.items.len()
+            + self.nodes.len()
+            + self.rows.values().map(BTreeSet::len).sum::<usize>()
     }
 }
 
@@ -88,7 +97,10 @@ pub fn tail(conn: &Connection, after: i64) -> Option<Tail> {
                 t.titles = true;
                 false
             }
-            _ => false,
+            other => match super::sources::TABLES.iter().find(|x| **x == other) {
+                Some(table) => t.rows.entry(table).or_default().insert(id),
+                None => false,
+            },
         };
     }
     Some(t)
@@ -99,7 +111,7 @@ pub fn apply(index: &mut Index, conn: &Connection, t: &Tail) -> Result<(), Searc
     if t.is_empty() {
         return Ok(());
     }
-    let mut b = IndexBuilder::new(index.codec.clone());
+    let mut b = IndexBuilder::new(index.codec.clone()).with_readings(index.readings);
     for &id in &t.opinions {
         opinion(conn, id, &mut b)?;
     }
@@ -109,13 +121,20 @@ pub fn apply(index: &mut Index, conn: &Connection, t: &Tail) -> Result<(), Searc
     for &id in &t.nodes {
         node(conn, id, &mut b)?;
     }
+    for (table, ids) in &t.rows {
+        for &id in ids {
+            super::sources::load_one(conn, &mut b, table, id)?;
+        }
+    }
     let gone = |d: &Doc| {
-        let set = if d.kind.is_opinion() {
-            &t.opinions
-        } else if d.kind.is_item() {
-            &t.items
-        } else {
-            &t.nodes
+        let set = match d.kind.table() {
+            "opinions" => &t.opinions,
+            "agenda_items" => &t.items,
+            "plan_nodes" => &t.nodes,
+            other => match t.rows.get(other) {
+                Some(set) => set,
+                None => return false,
+            },
         };
         set.contains(&d.id)
     };
@@ -144,7 +163,7 @@ fn meeting(r: &rusqlite::Row, at: usize) -> rusqlite::Result<(i64, i32, i16, u16
 
 fn opinion(conn: &Connection, id: i64, b: &mut IndexBuilder) -> Result<(), SearchError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT o.kind, o.text, j.name, m.id, m.date, m.fiscal_year, m.number
+        "SELECT o.kind, o.text, j.name, m.id, m.date, m.fiscal_year, m.number, o.owner
          FROM opinions o JOIN agenda_items i ON i.id = o.item_id
          JOIN meetings m ON m.id = i.meeting_id
          LEFT JOIN job_titles j ON j.id = o.speaker_title_id
@@ -156,6 +175,7 @@ fn opinion(conn: &Connection, id: i64, b: &mut IndexBuilder) -> Result<(), Searc
             let kind = DocKind::from_opinion_kind(r.get_ref(0)?.as_str()?);
             let text: String = r.get(1)?;
             let speaker: Option<String> = r.get(2)?;
+            let owner: Option<String> = r.get(7)?;
             let doc = Doc {
                 id,
                 parent,
@@ -165,12 +185,20 @@ fn opinion(conn: &Connection, id: i64, b: &mut IndexBuilder) -> Result<(), Searc
                 speaker: 0,
                 kind,
             };
-            Ok((doc, text, speaker))
+            Ok((doc, text, speaker, owner))
         })
         .optional()?;
-    if let Some((mut doc, text, speaker)) = row {
+    if let Some((mut doc, text, speaker, owner)) = row {
         doc.speaker = speaker.map_or(0, |s| b.speaker(&s));
         b.push(doc, &text)?;
+        if let Some(owner) = owner.filter(|o| !o.trim().is_empty()) {
+            let doc = Doc {
+                kind: DocKind::Owner,
+                speaker: 0,
+                ..doc
+            };
+            b.push(doc, &owner)?;
+        }
     }
     Ok(())
 }

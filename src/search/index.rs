@@ -13,86 +13,32 @@
 //!
 //! Entries are sorted newest first, so "ties by recency" is "lower index
 //! first", and a fiscal year is one contiguous range of entries.
+//!
+//! After an entry's key come the readings of its kanji words (see
+//! [`super::readings`]): [`READING_MARK`], then each word's reading with
+//! [`WORD_MARK`] between words. Neither byte starts or continues any code,
+//! so an exact match never runs from the text into the readings or from one
+//! word into the next.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::fold::{fold, fold_each};
+use super::fold::{fold, fold_each, fold_into};
+pub use super::kind::DocKind;
+use super::readings;
+
+/// Starts an entry's readings (no code's byte).
+pub const READING_MARK: u8 = 0xFF;
+/// Between two words' readings (no code's byte).
+pub const WORD_MARK: u8 = 0xFE;
+/// How [`Codec::decode`] shows the marks.
+pub const READING_MARK_CHAR: char = '\u{1F}';
+pub const WORD_MARK_CHAR: char = '\u{1E}';
 
 /// Bytes of the arena sampled for byte frequencies.
 const RARITY_SAMPLE: usize = 256 << 10;
-
-/// What an entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[repr(u8)]
-pub enum DocKind {
-    Opinion,
-    Decision,
-    Action,
-    ItemTitle,
-    ItemSummary,
-    NodeTitle,
-    NodeBody,
-}
-
-impl DocKind {
-    /// What the result list calls it (two wide characters).
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            DocKind::Opinion => "意見",
-            DocKind::Decision => "決定",
-            DocKind::Action => "宿題",
-            DocKind::ItemTitle => "議題",
-            DocKind::ItemSummary => "概要",
-            DocKind::NodeTitle => "方針",
-            DocKind::NodeBody => "説明",
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocKind::Opinion => "opinion",
-            DocKind::Decision => "decision",
-            DocKind::Action => "action",
-            DocKind::ItemTitle => "item_title",
-            DocKind::ItemSummary => "item_summary",
-            DocKind::NodeTitle => "node_title",
-            DocKind::NodeBody => "node_body",
-        }
-    }
-
-    pub fn is_opinion(self) -> bool {
-        matches!(self, DocKind::Opinion | DocKind::Decision | DocKind::Action)
-    }
-
-    pub fn is_item(self) -> bool {
-        matches!(self, DocKind::ItemTitle | DocKind::ItemSummary)
-    }
-
-    pub fn is_node(self) -> bool {
-        matches!(self, DocKind::NodeTitle | DocKind::NodeBody)
-    }
-
-    /// Opinions first, then agenda titles, then the rest (higher first).
-    pub fn rank(self) -> u8 {
-        match self {
-            DocKind::Opinion | DocKind::Decision | DocKind::Action => 3,
-            DocKind::ItemTitle => 2,
-            DocKind::ItemSummary | DocKind::NodeTitle => 1,
-            DocKind::NodeBody => 0,
-        }
-    }
-
-    pub fn from_opinion_kind(kind: &str) -> DocKind {
-        match kind {
-            "decision" => DocKind::Decision,
-            "action" => DocKind::Action,
-            _ => DocKind::Opinion,
-        }
-    }
-}
 
 /// One entry's facts, for filters, ranking and finding it again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,6 +153,15 @@ impl Codec {
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
+            if b >= WORD_MARK {
+                out.push(if b == READING_MARK {
+                    READING_MARK_CHAR
+                } else {
+                    WORD_MARK_CHAR
+                });
+                i += 1;
+                continue;
+            }
             let (n, mut code) = match b {
                 0x00..=0x7F => (1, u32::from(b)),
                 0xC0..=0xDF => (2, u32::from(b & 0x1F)),
@@ -264,6 +219,8 @@ pub struct Index {
     /// Byte frequency ranks (0 rare .. 255 common) of the indexed text, for
     /// memchr's prefilter.
     pub(super) byte_rank: [u8; 256],
+    /// Entries carry the readings of their kanji words.
+    pub(super) readings: bool,
 }
 
 impl Index {
@@ -308,9 +265,22 @@ impl Index {
             .map_or("", String::as_str)
     }
 
-    /// Bytes of folded text held (the arena).
+    /// Bytes of folded text held (the arena, readings included).
     pub fn text_bytes(&self) -> usize {
         self.arena.len()
+    }
+
+    /// Bytes held in all: the arena and the per-entry arrays.
+    pub fn memory_bytes(&self) -> usize {
+        self.arena.capacity()
+            + self.starts.capacity() * 4
+            + self.docs.capacity() * std::mem::size_of::<Doc>()
+            + self.ranks.capacity()
+    }
+
+    /// Whether entries carry readings.
+    pub fn has_readings(&self) -> bool {
+        self.readings
     }
 
     /// The entries of `fiscal_year` (contiguous, entries being newest first).
@@ -330,6 +300,10 @@ pub struct IndexBuilder {
     entries: Vec<(Doc, u32, u32)>,
     speakers: Vec<String>,
     speaker_ids: HashMap<String, u16>,
+    readings: bool,
+    /// Scratch: the folded text, and a reading with long vowels folded.
+    folded: String,
+    long: String,
 }
 
 /// The index would pass 4 GiB of text.
@@ -342,8 +316,15 @@ impl IndexBuilder {
         IndexBuilder {
             codec,
             speakers: vec![String::new()],
+            readings: readings::enabled(),
             ..Default::default()
         }
+    }
+
+    /// Whether entries get readings (on unless turned off, for comparison).
+    pub fn with_readings(mut self, on: bool) -> Self {
+        self.readings = on;
+        self
     }
 
     pub fn with_capacity(codec: Arc<Codec>, entries: usize, text_bytes: usize) -> Self {
@@ -374,7 +355,16 @@ impl IndexBuilder {
     pub fn push(&mut self, doc: Doc, text: &str) -> Result<(), TooLarge> {
         let start = self.arena.len();
         let (codec, arena) = (&self.codec, &mut self.arena);
-        fold_each(text, |c| codec.push(c, arena));
+        if self.readings {
+            self.folded.clear();
+            fold_into(text, &mut self.folded);
+            for c in self.folded.chars() {
+                codec.push(c, arena);
+            }
+            push_readings(codec, &self.folded, arena, &mut self.long);
+        } else {
+            fold_each(text, |c| codec.push(c, arena));
+        }
         self.arena.push(0);
         let end = u32::try_from(self.arena.len()).map_err(|_| TooLarge)?;
         self.entries.push((doc, start as u32, end - start as u32));
@@ -405,6 +395,7 @@ impl IndexBuilder {
             arena: old,
             mut entries,
             speakers,
+            readings,
             ..
         } = self;
         entries.sort_unstable_by(|(a, _, _), (b, _, _)| entry_order(a, b));
@@ -421,6 +412,7 @@ impl IndexBuilder {
         let ranks = docs.iter().map(|d| d.kind.rank()).collect();
         let byte_rank = byte_ranks(&arena[..arena.len().min(RARITY_SAMPLE)]);
         Index {
+            readings,
             codec,
             byte_rank,
             arena,
@@ -430,6 +422,21 @@ impl IndexBuilder {
             ranks,
         }
     }
+}
+
+/// The readings of the kanji words of `folded`, after [`READING_MARK`]
+/// (nothing when it has no kanji).
+fn push_readings(codec: &Codec, folded: &str, arena: &mut Vec<u8>, long: &mut String) {
+    let mut first = true;
+    readings::segment(folded, |w| {
+        arena.push(if first { READING_MARK } else { WORD_MARK });
+        first = false;
+        long.clear();
+        readings::fold_long(w.reading, long);
+        for c in long.chars() {
+            codec.push(c, arena);
+        }
+    });
 }
 
 /// The order of entries in an index: newest first; within a day, by

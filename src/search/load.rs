@@ -128,7 +128,8 @@ pub fn build_with_codec(store: &Store, codec: Arc<Codec>) -> Result<Index, Searc
 /// An index of the agenda titles alone (for related items: small and quick
 /// to build on the database thread).
 pub fn build_titles(conn: &Connection) -> Result<Index, SearchError> {
-    let mut b = IndexBuilder::new(sample_codec(conn)?);
+    // Related items compare the titles as written: no readings.
+    let mut b = IndexBuilder::new(sample_codec(conn)?).with_readings(false);
     items_and_nodes(conn, &mut b, true)?;
     Ok(b.finish())
 }
@@ -200,6 +201,7 @@ fn items_and_nodes(
         });
     }
     nodes(conn, b)?;
+    super::sources::load_all(conn, b)?;
     let mut titles = HashMap::new();
     let mut stmt = conn.prepare("SELECT id, name FROM job_titles")?;
     let mut rows = stmt.query([])?;
@@ -314,7 +316,7 @@ fn opinions(
         .map(|(&id, name)| (id, b.speaker(name)))
         .collect();
     let mut stmt = conn.prepare(
-        "SELECT id, item_id, kind, speaker_title_id, text FROM opinions
+        "SELECT id, item_id, kind, speaker_title_id, text, owner FROM opinions
          WHERE id BETWEEN ?1 AND ?2",
     )?;
     let mut rows = stmt.query([lo, hi])?;
@@ -337,6 +339,16 @@ fn opinions(
             kind: DocKind::from_opinion_kind(r.get_ref(2)?.as_str()?),
         };
         b.push(doc, r.get_ref(4)?.as_str()?)?;
+        if let Some(owner) = r.get_ref(5)?.as_str_or_null()? {
+            if !owner.trim().is_empty() {
+                let doc = Doc {
+                    kind: DocKind::Owner,
+                    speaker: 0,
+                    ..doc
+                };
+                b.push(doc, owner)?;
+            }
+        }
         n += 1;
         if n % PROGRESS_EVERY == 0 {
             progress(PROGRESS_EVERY);

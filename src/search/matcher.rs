@@ -11,7 +11,8 @@
 
 use memchr::memmem::{Finder, FinderBuilder};
 
-use super::index::Codec;
+use super::index::{Codec, READING_MARK, WORD_MARK};
+use super::query::Term;
 
 /// No exact occurrence.
 pub const NO_EXACT: u32 = u32::MAX;
@@ -162,6 +163,59 @@ impl TermMatcher {
         NO_EXACT
     }
 
+    /// This word in the readings after `text_end`: as written within one
+    /// word's reading (exact), or across words ignoring the marks between
+    /// them (not exact; the penalty of a far match).
+    #[inline]
+    pub fn find_reading(&self, hay: &[u8], text_end: usize) -> Option<WordMatch> {
+        if text_end >= hay.len() || self.bytes.is_empty() {
+            return None;
+        }
+        if let Some(x) = self.whole.find(&hay[text_end..]) {
+            let at = (text_end + x) as u32;
+            let spot = Spot {
+                first: at,
+                end: at + self.bytes.len() as u32,
+                exact: at,
+            };
+            return Some(self.judge(spot, text_end));
+        }
+        let first = self.bytes[0];
+        let mut at = text_end;
+        while let Some(i) = memchr::memchr(first, &hay[at..]) {
+            at += i;
+            if let Some(end) = match_skipping_marks(&hay[at..], &self.bytes) {
+                let spot = Spot {
+                    first: at as u32,
+                    end: (at + end) as u32,
+                    exact: NO_EXACT,
+                };
+                return Some(WordMatch {
+                    spot,
+                    surface: false,
+                    penalty: CROSSING_PENALTY + at,
+                });
+            }
+            at += 1;
+        }
+        None
+    }
+
+    /// The match at `s`, whose entry's readings start at `text_end`.
+    #[inline]
+    pub fn judge(&self, s: Spot, text_end: usize) -> WordMatch {
+        let surface = if s.is_exact() {
+            (s.exact as usize) < text_end
+        } else {
+            s.end as usize <= text_end
+        };
+        WordMatch {
+            spot: s,
+            surface,
+            penalty: self.penalty(s),
+        }
+    }
+
     /// Earlier and tighter is better: the exact position, or the first
     /// character's position plus four times the gaps.
     #[inline]
@@ -173,6 +227,117 @@ impl TermMatcher {
             s.first as usize + 4 * span.saturating_sub(self.bytes.len())
         }
     }
+}
+
+/// A query word and its reading form, if it has one: an entry matches the
+/// word when either form does.
+pub struct WordMatcher {
+    pub main: TermMatcher,
+    pub reading: Option<TermMatcher>,
+}
+
+/// Where a word matched best.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WordMatch {
+    pub spot: Spot,
+    /// In the text itself, not only in the readings after it.
+    pub surface: bool,
+    pub penalty: usize,
+}
+
+/// Where an entry's readings start (its length when it has none).
+#[inline]
+pub fn text_end(hay: &[u8]) -> usize {
+    memchr::memchr(READING_MARK, hay).unwrap_or(hay.len())
+}
+
+impl WordMatcher {
+    pub fn new(t: &Term, codec: &Codec) -> Self {
+        WordMatcher {
+            main: TermMatcher::new(&t.text, t.exact, codec),
+            reading: t
+                .reading
+                .as_deref()
+                .map(|r| TermMatcher::new(r, t.exact, codec)),
+        }
+    }
+
+    /// The best match of either form: exact first, then in the text, then
+    /// earlier and tighter. In the text a word matches in order (gaps
+    /// allowed); in the readings only as written, within a word or (not
+    /// exact, a penalty) across words.
+    #[inline]
+    pub fn find(&self, hay: &[u8]) -> Option<WordMatch> {
+        let end = text_end(hay);
+        let mut best: Option<WordMatch> = None;
+        for m in std::iter::once(&self.main).chain(&self.reading) {
+            for w in [
+                m.find(&hay[..end]).map(|s| m.judge(s, end)),
+                m.find_reading(hay, end),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if best.is_none_or(|b| better(&w, &b)) {
+                    best = Some(w);
+                }
+            }
+        }
+        best
+    }
+}
+
+fn better(a: &WordMatch, b: &WordMatch) -> bool {
+    (a.spot.is_exact(), a.surface, std::cmp::Reverse(a.penalty))
+        > (b.spot.is_exact(), b.surface, std::cmp::Reverse(b.penalty))
+}
+
+/// A reading matched only across a word boundary scores as a far match.
+const CROSSING_PENALTY: usize = 1 << 16;
+
+/// `needle` at the start of `hay`, word marks in `hay` skipped: the end.
+fn match_skipping_marks(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (mut i, mut j) = (0, 0);
+    while j < needle.len() {
+        match hay.get(i) {
+            Some(&b) if b == needle[j] => {
+                i += 1;
+                j += 1;
+            }
+            Some(&WORD_MARK) if j > 0 => i += 1,
+            _ => return None,
+        }
+    }
+    Some(i)
+}
+
+/// The characters to skip through the arena to: the rarest character
+/// (codes are frequency ranks) of the words that have no reading form;
+/// when every word has one, the rarest of each form of the last word.
+pub fn anchors(query: &super::query::Query, codec: &Codec) -> Vec<CodeFinder> {
+    let rarest = |s: &str| {
+        s.chars()
+            .filter(|c| *c != ' ')
+            .max_by_key(|c| codec.code(*c))
+    };
+    let plain: String = query
+        .terms
+        .iter()
+        .filter(|t| t.reading.is_none())
+        .map(|t| t.text.as_str())
+        .collect();
+    let chars: Vec<char> = if !plain.is_empty() || query.terms.is_empty() {
+        rarest(&plain).into_iter().collect()
+    } else {
+        let last = &query.terms[query.terms.len() - 1];
+        let mut v: Vec<char> = last.forms().filter_map(rarest).collect();
+        v.dedup();
+        v
+    };
+    chars
+        .into_iter()
+        .map(|c| CodeFinder::new(codec, c))
+        .collect()
 }
 
 #[cfg(test)]

@@ -18,16 +18,21 @@ pub mod changes;
 pub mod cli;
 pub mod fold;
 pub mod index;
+pub mod kind;
 pub mod load;
 pub mod matcher;
 mod patch;
 pub mod query;
 pub mod rank;
+pub mod readings;
 pub mod related;
 pub mod resolve;
+pub mod romaji;
 pub mod scan;
 pub mod service;
+pub mod sources;
 pub mod synth;
+mod topk;
 
 use rusqlite::Connection;
 
@@ -92,7 +97,8 @@ impl Session {
     ) -> Option<Found> {
         let keep = (limit * RERANK_FACTOR).max(limit + 50);
         let within = match &self.last {
-            Some((q, m)) => match grows(query, q) {
+            // Readings are matched as written, not grown (see `matcher`).
+            Some((q, m)) => match grows(query, q).filter(|_| !index.has_readings()) {
                 Some(added) => scan::Within::Extend { prev: m, added },
                 None if narrows(query, q)
                     && (m.iter().map(Vec::len).sum::<usize>() as f64)
@@ -136,8 +142,15 @@ pub fn grows(new: &Query, old: &Query) -> Option<usize> {
     };
     let same_before = new.terms.len() == old.terms.len()
         && new.terms[..new.terms.len() - 1] == old.terms[..old.terms.len() - 1];
-    (narrows(new, old) && same_before && !n.exact && !o.exact && n.text.starts_with(&o.text))
-        .then(|| n.text.chars().count() - o.text.chars().count())
+    let plain = |q: &Query| q.terms.iter().all(|t| t.reading.is_none());
+    (narrows(new, old)
+        && same_before
+        && !n.exact
+        && !o.exact
+        && plain(new)
+        && plain(old)
+        && n.text.starts_with(&o.text))
+    .then(|| n.text.chars().count() - o.text.chars().count())
 }
 
 /// Does every entry matching `new` also match `old`? (Same or more filters,
@@ -146,23 +159,20 @@ pub fn narrows(new: &Query, old: &Query) -> bool {
     fn same_or_set<T: PartialEq>(old: &Option<T>, new: &Option<T>) -> bool {
         old.is_none() || old == new
     }
-    same_or_set(&old.fiscal_year, &new.fiscal_year)
+    // A word's reading form need not grow with it (`dan` → `danc`).
+    let plain = |q: &Query| q.terms.iter().all(|t| t.reading.is_none());
+    plain(new)
+        && plain(old)
+        && same_or_set(&old.fiscal_year, &new.fiscal_year)
         && same_or_set(&old.speaker, &new.speaker)
         && same_or_set(&old.kind, &new.kind)
         && same_or_set(&old.meeting_no, &new.meeting_no)
         && new.terms.len() >= old.terms.len()
         && old.terms.iter().zip(&new.terms).all(|(o, n)| {
-            if o.exact {
-                n.exact && n.text.contains(&o.text)
-            } else {
-                is_subsequence(&o.text, &n.text)
-            }
+            // In a reading a word matches only as written: the old word
+            // must be part of the new one.
+            (n.exact || !o.exact) && n.text.contains(&o.text)
         })
-}
-
-fn is_subsequence(short: &str, long: &str) -> bool {
-    let mut it = long.chars();
-    short.chars().all(|c| it.any(|l| l == c))
 }
 
 /// The best `limit` entries for `query`, best first; None when cancelled.

@@ -29,6 +29,33 @@ pub struct Term {
     pub text: String,
     /// A quoted phrase: only an exact (folded) substring matches.
     pub exact: bool,
+    /// The word's reading form when it differs (romaji to kana, kanji to
+    /// readings, long vowels folded: see [`super::readings`]); looked for
+    /// too. None for quoted phrases.
+    pub reading: Option<String>,
+}
+
+impl Term {
+    pub fn word(text: &str) -> Term {
+        Term {
+            text: text.to_string(),
+            exact: false,
+            reading: super::readings::query_reading(text),
+        }
+    }
+
+    pub fn phrase(text: &str) -> Term {
+        Term {
+            text: text.to_string(),
+            exact: true,
+            reading: None,
+        }
+    }
+
+    /// The word as written, and its reading form if it has one.
+    pub fn forms(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.text.as_str()).chain(self.reading.as_deref())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +68,16 @@ pub enum KindFilter {
     Item,
     /// Policy nodes.
     Policy,
+    /// Progress entries (計画, 実績, 備考).
+    Progress,
+    /// 中間振り返り, 自己評価 and other notes on a node.
+    Evaluation,
+    Milestone,
+    Indicator,
+    /// Meeting places.
+    Place,
+    /// Who a 宿題 is for.
+    Owner,
 }
 
 /// Every name `kind:` takes (for telling a name being typed from a wrong one).
@@ -62,6 +99,24 @@ const KIND_NAMES: &[&str] = &[
     "policy",
     "node",
     "ほうしん",
+    "進捗",
+    "progress",
+    "しんちょく",
+    "評価",
+    "evaluation",
+    "ひょうか",
+    "工程",
+    "milestone",
+    "こうてい",
+    "指標",
+    "indicator",
+    "しひょう",
+    "場所",
+    "place",
+    "ばしょ",
+    "担当",
+    "owner",
+    "たんとう",
 ];
 
 impl KindFilter {
@@ -72,6 +127,12 @@ impl KindFilter {
             "宿題" | "action" | "しゅくだい" => KindFilter::Action,
             "議題" | "item" | "agenda" | "ぎだい" => KindFilter::Item,
             "方針" | "policy" | "node" | "ほうしん" => KindFilter::Policy,
+            "進捗" | "progress" | "しんちょく" => KindFilter::Progress,
+            "評価" | "evaluation" | "ひょうか" => KindFilter::Evaluation,
+            "工程" | "milestone" | "こうてい" => KindFilter::Milestone,
+            "指標" | "indicator" | "しひょう" => KindFilter::Indicator,
+            "場所" | "place" | "ばしょ" => KindFilter::Place,
+            "担当" | "owner" | "たんとう" => KindFilter::Owner,
             _ => return None,
         })
     }
@@ -113,10 +174,7 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
                 None => (body, ""),
             };
             if !phrase.trim().is_empty() {
-                q.terms.push(Term {
-                    text: phrase.to_string(),
-                    exact: true,
-                });
+                q.terms.push(Term::phrase(phrase));
             }
             rest = after;
             continue;
@@ -143,7 +201,7 @@ fn word(q: &mut Query, w: &str) -> Result<(), QueryError> {
         if !v.is_empty() && !KIND_NAMES.iter().any(|k| k.starts_with(v) && *k != v) {
             q.kind = Some(KindFilter::parse(v).ok_or_else(|| {
                 QueryError(format!(
-                    "kind:{v} は使えません（kind:意見、kind:決定、kind:宿題、kind:議題、kind:方針）"
+                    "kind:{v} は使えません（kind:意見、kind:決定、kind:宿題、kind:議題、kind:方針、kind:進捗、kind:評価、kind:工程、kind:指標、kind:場所、kind:担当）"
                 ))
             })?);
         }
@@ -164,10 +222,7 @@ fn word(q: &mut Query, w: &str) -> Result<(), QueryError> {
             return Ok(());
         }
     }
-    q.terms.push(Term {
-        text: w.to_string(),
-        exact: false,
-    });
+    q.terms.push(Term::word(w));
     Ok(())
 }
 
@@ -187,9 +242,10 @@ mod tests {
     use super::*;
 
     fn t(text: &str, exact: bool) -> Term {
-        Term {
-            text: text.into(),
-            exact,
+        if exact {
+            Term::phrase(text)
+        } else {
+            Term::word(text)
         }
     }
 

@@ -2,7 +2,8 @@
 //! the few rows on screen. This is where fuzzy-matcher runs: never over
 //! every entry.
 //!
-//! Order: every word an exact substring before scattered matches; opinions
+//! Order: every word an exact substring before scattered matches; words
+//! found in the text itself before words found only by reading; opinions
 //! before agenda titles before the rest; then earlier and tighter matches
 //! (for exact words: the earlier the better; for scattered ones: the skim
 //! score, which rewards adjacent characters, less the start position); then
@@ -15,7 +16,8 @@ use fuzzy_matcher::FuzzyMatcher;
 
 use super::fold::{fold_mapped, merge_ranges, Folded};
 use super::index::Index;
-use super::query::Query;
+use super::query::{Query, Term};
+use super::readings::Hay;
 use super::scan::Scanned;
 
 /// A ranked result: an index entry and its score.
@@ -24,6 +26,8 @@ pub struct Hit {
     pub doc: u32,
     /// Every word matched as an exact substring.
     pub exact: bool,
+    /// Every word matched in the text itself, not only in its readings.
+    pub surface: bool,
     /// Higher is better (within the same `exact` and kind).
     pub score: i64,
 }
@@ -47,6 +51,7 @@ pub fn rank(index: &Index, query: &Query, scanned: &Scanned, limit: usize) -> Ve
                 Hit {
                     doc: c.doc,
                     exact,
+                    surface: c.surface(),
                     score,
                 },
                 doc.kind.rank(),
@@ -56,6 +61,7 @@ pub fn rank(index: &Index, query: &Query, scanned: &Scanned, limit: usize) -> Ve
     scored.sort_by(|(a, ka), (b, kb)| {
         b.exact
             .cmp(&a.exact)
+            .then(b.surface.cmp(&a.surface))
             .then(kb.cmp(ka))
             .then(b.score.cmp(&a.score))
             .then(a.doc.cmp(&b.doc))
@@ -67,11 +73,11 @@ pub fn rank(index: &Index, query: &Query, scanned: &Scanned, limit: usize) -> Ve
 fn quality(matcher: &SkimMatcherV2, key: &str, query: &Query, exact: bool) -> Option<i64> {
     let mut total = 0i64;
     for t in &query.terms {
-        match key.find(&t.text) {
+        match t.forms().find_map(|f| key.find(f)) {
             Some(p) if exact => total -= key[..p].chars().count() as i64,
             Some(p) => total += 1000 - key[..p].chars().count() as i64,
             None => {
-                let (score, idx) = matcher.fuzzy_indices(key, &t.text)?;
+                let (score, idx) = t.forms().find_map(|f| matcher.fuzzy_indices(key, f))?;
                 total += score - idx.first().copied().unwrap_or(0) as i64;
             }
         }
@@ -89,16 +95,12 @@ pub fn highlight(original: &str, query: &Query) -> Vec<Range<usize>> {
 /// ranges behind them (whole groups: `ｸﾞ` for a matched `ぐ`).
 pub fn highlight_detail(original: &str, query: &Query) -> (Folded, Vec<Range<usize>>, Vec<usize>) {
     let folded = fold_mapped(original);
+    let hay = Hay::new(&folded.key);
     let mut matched: Vec<usize> = Vec::new();
     let matcher = SkimMatcherV2::default();
     for t in query.terms.iter().filter(|t| !t.text.is_empty()) {
-        if let Some(p) = folded.key.find(&t.text) {
-            let first = folded.char_index(p);
-            matched.extend(first..first + t.text.chars().count());
-        } else if !t.exact {
-            if let Some((_, idx)) = matcher.fuzzy_indices(&folded.key, &t.text) {
-                matched.extend(idx);
-            }
+        for k in term_chars(&matcher, &hay, t) {
+            matched.extend(hay.key_range(k));
         }
     }
     matched.sort_unstable();
@@ -106,6 +108,33 @@ pub fn highlight_detail(original: &str, query: &Query) -> (Folded, Vec<Range<usi
     matched.retain(|&k| k < folded.spans.len());
     let ranges = merge_ranges(matched.iter().map(|&k| folded.spans[k].clone()).collect());
     (folded, ranges, matched)
+}
+
+/// The characters of `hay` a word matched, as the scan would choose (see
+/// `matcher::WordMatcher::find`): either form exactly in the text, else
+/// exactly within one word's reading, else in order in the text, else in
+/// the readings across words.
+fn term_chars(matcher: &SkimMatcherV2, hay: &Hay, t: &Term) -> Vec<usize> {
+    let key = hay.key();
+    let exact = t
+        .forms()
+        .filter_map(|f| key.find(f).map(|p| (p, f)))
+        .min_by_key(|(p, _)| *p);
+    if let Some((p, f)) = exact {
+        let first = key[..p].chars().count();
+        return (first..first + f.chars().count()).collect();
+    }
+    if let Some(v) = t.forms().find_map(|f| hay.find_in_readings(f, false)) {
+        return v;
+    }
+    if !t.exact {
+        if let Some((_, idx)) = t.forms().find_map(|f| matcher.fuzzy_indices(key, f)) {
+            return idx;
+        }
+    }
+    t.forms()
+        .find_map(|f| hay.find_in_readings(f, true))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -135,5 +164,13 @@ mod tests {
         assert_eq!(marked("ワーキング", "わーきんぐ"), "[ワーキング]");
         assert_eq!(marked("ＡＢＣ会議", "abc"), "[ＡＢＣ]会議");
         assert_eq!(marked("大規模な団地", "大団"), "[大]規模な[団]地");
+    }
+
+    #[test]
+    fn reading_highlights_fall_on_the_kanji() {
+        assert_eq!(marked("大規模団地の課題", "だんち"), "大規模[団地]の課題");
+        assert_eq!(marked("大規模団地の課題", "danchi"), "大規模[団地]の課題");
+        assert_eq!(marked("創立50周年記念", "しゅうねん"), "創立50[周年]記念");
+        assert_eq!(marked("子育て支援", "kosodate"), "[子育て]支援");
     }
 }

@@ -32,6 +32,10 @@ pub struct ResultRow {
     pub speaker: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node: Option<NodeRef>,
+    /// What it is, more closely: "実績 平成29年度 上期", "中間振り返り
+    /// 令和2年度", "開催場所", "宿題の担当" (the newer sources).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 fn kind_str<S: serde::Serializer>(k: &DocKind, s: S) -> Result<S::Ok, S::Error> {
@@ -54,6 +58,8 @@ pub struct ItemRef {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NodeRef {
+    /// The node itself (the policy tab selects it).
+    pub node_id: i64,
     pub plan_id: i64,
     pub plan: String,
     pub level: String,
@@ -81,6 +87,9 @@ impl ResultRow {
             if !n.code.is_empty() {
                 s.push_str(&format!(" {}", n.code));
             }
+        }
+        if let Some(l) = &self.label {
+            s.push_str(&format!(" {l}"));
         }
         s
     }
@@ -136,14 +145,38 @@ pub fn row(
         item: None,
         speaker: None,
         node: None,
+        label: None,
     };
-    if kind.is_opinion() {
+    if kind == DocKind::Owner {
+        owner_row(conn, base)
+    } else if kind.is_opinion() {
         opinion_row(conn, base)
     } else if kind.is_item() {
         item_row(conn, base)
-    } else {
+    } else if kind.is_node() {
         node_row(conn, base)
+    } else {
+        super::sources::row(conn, base)
     }
+}
+
+/// A 宿題's owner: the opinion's place, the owner as the text.
+fn owner_row(conn: &Connection, base: ResultRow) -> Result<Option<ResultRow>, rusqlite::Error> {
+    let Some(row) = opinion_row(conn, base)? else {
+        return Ok(None);
+    };
+    let owner: Option<String> = conn
+        .query_row("SELECT owner FROM opinions WHERE id = ?1", [row.id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .flatten();
+    let what = crate::widget::text_input::truncate_to_width(&row.text, 40).0;
+    Ok(Some(ResultRow {
+        text: owner.unwrap_or_default(),
+        label: Some(format!("宿題の担当（{what}）")),
+        ..row
+    }))
 }
 
 fn opinion_row(conn: &Connection, base: ResultRow) -> Result<Option<ResultRow>, rusqlite::Error> {
@@ -208,6 +241,7 @@ fn node_row(conn: &Connection, base: ResultRow) -> Result<Option<ResultRow>, rus
                 1
             })?,
             node: Some(NodeRef {
+                node_id: base.id,
                 plan_id: r.get(4)?,
                 plan: r.get(5)?,
                 level: r.get(3)?,

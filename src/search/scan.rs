@@ -24,8 +24,9 @@ use memchr::arch::all::packedpair::HeuristicFrequencyRank;
 use memchr::memmem::{Finder, FinderBuilder};
 
 use super::index::{Doc, Index};
-use super::matcher::{CodeFinder, Spot, TermMatcher};
+use super::matcher::{anchors, text_end, Spot, WordMatch, WordMatcher};
 use super::query::{KindFilter, Query};
+use super::topk::TopK;
 
 /// Split the scan across threads above this many entries.
 pub const PARALLEL_MIN: usize = 10_000;
@@ -33,10 +34,13 @@ const CANCEL_EVERY: usize = 4096;
 /// Entries ahead whose bytes are prefetched when going through a list.
 const PREFETCH_AHEAD: usize = 12;
 const THREADS: usize = 2;
-/// The quality field of a scan key (bits 32..61).
-const QMAX: u64 = (1 << 29) - 1;
+/// The quality field of a scan key (bits 32..60).
+const QMAX: u64 = (1 << 28) - 1;
 /// In [`Match::rest`]: some word before the last is not exact.
 const REST_INEXACT: u32 = 1 << 31;
+/// In [`Match::rest`]: some word before the last matched only a reading.
+const REST_READING: u32 = 1 << 30;
+const REST_FLAGS: u32 = REST_INEXACT | REST_READING;
 
 /// Stop a search when a newer one has started.
 #[derive(Clone, Copy)]
@@ -73,6 +77,11 @@ impl Candidate {
     pub fn exact(&self) -> bool {
         self.key >> 63 == 1
     }
+
+    /// Every word matched in the text itself, not only in its readings.
+    pub fn surface(&self) -> bool {
+        (self.key >> 62) & 1 == 1
+    }
 }
 
 /// An entry that matched, and enough to grow the match on the next
@@ -82,7 +91,8 @@ pub struct Match {
     pub doc: u32,
     /// The last word.
     pub spot: Spot,
-    /// The words before the last: penalty, plus [`REST_INEXACT`].
+    /// The words before the last: penalty, plus [`REST_INEXACT`] and
+    /// [`REST_READING`].
     pub rest: u32,
 }
 
@@ -241,8 +251,10 @@ impl Part {
 struct Plan<'a> {
     index: &'a Index,
     query: &'a Query,
-    terms: Vec<TermMatcher>,
-    anchor: Option<Finder<'static>>,
+    terms: Vec<WordMatcher>,
+    /// An entry matches only if it holds one of these (one character of
+    /// each form of one word).
+    anchors: Vec<Finder<'static>>,
     /// The anchor's code length when the query is that one character: the
     /// anchor hit is then the whole match.
     single_char: Option<usize>,
@@ -257,21 +269,19 @@ struct Plan<'a> {
 impl<'a> Plan<'a> {
     fn new(index: &'a Index, query: &'a Query, k: usize) -> Self {
         let codec = &index.codec;
-        let terms: Vec<TermMatcher> = query
+        let terms: Vec<WordMatcher> = query
             .terms
             .iter()
-            .map(|t| TermMatcher::new(&t.text, t.exact, codec))
+            .map(|t| WordMatcher::new(t, codec))
             .collect();
-        // The rarest character: codes are frequency ranks.
-        let anchor = query
-            .terms
-            .iter()
-            .flat_map(|t| t.text.chars())
-            .filter(|c| *c != ' ')
-            .max_by_key(|c| codec.code(*c))
-            .map(|c| CodeFinder::new(codec, c));
-        let single_char = anchor
-            .filter(|_| query.terms.len() == 1 && query.terms[0].text.chars().count() == 1)
+        let anchors = anchors(query, codec);
+        let single_char = anchors
+            .first()
+            .filter(|_| {
+                query.terms.len() == 1
+                    && query.terms[0].reading.is_none()
+                    && query.terms[0].text.chars().count() == 1
+            })
             .map(|a| a.needle().len());
         let speakers = query.speaker.as_ref().map(|want| {
             let exact = index.speakers.iter().any(|s| s == want);
@@ -292,10 +302,15 @@ impl<'a> Plan<'a> {
             index,
             query,
             terms,
-            anchor: anchor.map(|a| {
-                FinderBuilder::new()
-                    .build_forward_with_ranker_owned(Rank(&index.byte_rank), a.needle().to_vec())
-            }),
+            anchors: anchors
+                .iter()
+                .map(|a| {
+                    FinderBuilder::new().build_forward_with_ranker_owned(
+                        Rank(&index.byte_rank),
+                        a.needle().to_vec(),
+                    )
+                })
+                .collect(),
             single_char,
             filtered: query.meeting_no.is_some() || query.speaker.is_some() || query.kind.is_some(),
             range: match query.fiscal_year {
@@ -317,35 +332,44 @@ impl<'a> Plan<'a> {
         // Room for every entry: growing by doubling would copy the list
         // over and over, and capacity never written costs no memory.
         let mut part = Part::new(self.k, hi - lo);
-        let Some(anchor) = &self.anchor else {
-            // No words: every entry passing the filters, newest first.
+        if self.anchors.is_empty() {
+            // No words (or none to skip to): every entry passing the
+            // filters, newest first.
             for d in lo..hi {
                 if d % CANCEL_EVERY == 0 && cancel.cancelled() {
                     return None;
                 }
-                if self.passes(d) {
-                    self.found(&mut part, d, 0, Spot::default());
+                if !self.passes(d) {
+                    continue;
+                }
+                if self.terms.is_empty() {
+                    self.found(&mut part, d, 0, Spot::default(), None);
+                } else if let Some((rest, m)) = self.match_all(self.hay(d)) {
+                    self.found(&mut part, d, rest, m.spot, Some(m));
                 }
             }
             return Some(part);
-        };
+        }
         let starts = &self.index.starts;
         let arena = &self.index.arena;
         let end = starts[hi] as usize;
         let mut pos = starts[lo] as usize;
         let mut d = lo;
         let mut next_check = lo + CANCEL_EVERY;
-        while pos < end {
-            let rest = &arena[pos..end];
+        let find = |a: &Finder, from: usize| {
+            let rest = &arena[from..end];
             // The commonest characters are one byte: plain memchr.
-            let hit = match anchor.needle() {
+            let hit = match a.needle() {
                 [b] => memchr::memchr(*b, rest),
-                _ => anchor.find(rest),
+                _ => a.find(rest),
             };
-            let Some(off) = hit else {
+            hit.map(|o| from + o)
+        };
+        let mut next: Vec<Option<usize>> = self.anchors.iter().map(|a| find(a, pos)).collect();
+        while pos < end {
+            let Some(p) = next.iter().flatten().min().copied() else {
                 break;
             };
-            let p = pos + off;
             if starts[d + 1] as usize <= p {
                 d = entry_at(starts, d + 1, hi, p);
             }
@@ -357,6 +381,11 @@ impl<'a> Plan<'a> {
             }
             let s = starts[d] as usize;
             pos = starts[d + 1] as usize;
+            for (a, n) in self.anchors.iter().zip(next.iter_mut()) {
+                if n.is_some_and(|n| n < pos) {
+                    *n = find(a, pos);
+                }
+            }
             if self.passes(d) {
                 if let Some(len) = self.single_char {
                     // The hit is the first occurrence in this entry.
@@ -366,9 +395,10 @@ impl<'a> Plan<'a> {
                         end: at + len as u32,
                         exact: at,
                     };
-                    self.found(&mut part, d, 0, spot);
-                } else if let Some((rest, spot)) = self.match_all(&arena[s..pos - 1]) {
-                    self.found(&mut part, d, rest, spot);
+                    let m = self.terms[0].main.judge(spot, text_end(&arena[s..pos - 1]));
+                    self.found(&mut part, d, 0, spot, Some(m));
+                } else if let Some((rest, m)) = self.match_all(&arena[s..pos - 1]) {
+                    self.found(&mut part, d, rest, m.spot, Some(m));
                 }
             }
             d += 1;
@@ -421,7 +451,7 @@ impl<'a> Plan<'a> {
         part: &mut Part,
         m: &Match,
         added: Option<usize>,
-        last: Option<&TermMatcher>,
+        last: Option<&WordMatcher>,
     ) {
         {
             {
@@ -431,47 +461,54 @@ impl<'a> Plan<'a> {
                 }
                 let hay = self.hay(d);
                 let found = match (added, last) {
-                    (Some(added), Some(t)) => t.extend(m.spot, added, hay).map(|s| (m.rest, s)),
-                    (_, None) => Some((0, Spot::default())),
-                    _ => self.match_all(hay),
+                    (Some(added), Some(t)) => t
+                        .main
+                        .extend(m.spot, added, hay)
+                        .map(|s| (m.rest, Some(t.main.judge(s, text_end(hay))))),
+                    (_, None) => Some((0, None)),
+                    _ => self.match_all(hay).map(|(r, w)| (r, Some(w))),
                 };
-                if let Some((rest, spot)) = found {
-                    self.found(part, d, rest, spot);
+                if let Some((rest, w)) = found {
+                    self.found(part, d, rest, w.map(|w| w.spot).unwrap_or_default(), w);
                 }
             }
         }
     }
 
     #[inline]
-    fn found(&self, part: &mut Part, d: usize, rest: u32, spot: Spot) {
-        let (exact, penalty) = match self.terms.last() {
-            Some(t) => (
+    fn found(&self, part: &mut Part, d: usize, rest: u32, spot: Spot, last: Option<WordMatch>) {
+        let (exact, surface, penalty) = match last {
+            Some(w) => (
                 rest & REST_INEXACT == 0 && spot.is_exact(),
-                (rest & !REST_INEXACT) as usize + t.penalty(spot),
+                rest & REST_READING == 0 && w.surface,
+                (rest & !REST_FLAGS) as usize + w.penalty,
             ),
-            None => (true, 0),
+            None => (true, true, 0),
         };
         part.matches.push(Match {
             doc: d as u32,
             spot,
             rest,
         });
-        part.top.push(self.key(exact, penalty, d));
+        part.top.push(self.key(exact, surface, penalty, d));
     }
 
     /// Every word matches: the words before the last (penalty, exactness)
     /// and where the last matched.
     #[inline]
-    fn match_all(&self, hay: &[u8]) -> Option<(u32, Spot)> {
+    fn match_all(&self, hay: &[u8]) -> Option<(u32, WordMatch)> {
         let (last, before) = self.terms.split_last()?;
         let mut rest = 0u32;
         for t in before {
-            let s = t.find(hay)?;
-            if !s.is_exact() {
+            let w = t.find(hay)?;
+            if !w.spot.is_exact() {
                 rest |= REST_INEXACT;
             }
-            let p = (rest & !REST_INEXACT).saturating_add(t.penalty(s) as u32);
-            rest = (rest & REST_INEXACT) | p.min(REST_INEXACT - 1);
+            if !w.surface {
+                rest |= REST_READING;
+            }
+            let p = (rest & !REST_FLAGS).saturating_add(w.penalty.min(u32::MAX as usize) as u32);
+            rest = (rest & REST_FLAGS) | p.min(REST_READING - 1);
         }
         Some((rest, last.find(hay)?))
     }
@@ -502,16 +539,24 @@ impl<'a> Plan<'a> {
             Some(KindFilter::Action) => doc.kind == super::DocKind::Action,
             Some(KindFilter::Item) => doc.kind.is_item(),
             Some(KindFilter::Policy) => doc.kind.is_node(),
+            Some(KindFilter::Progress) => doc.kind.is_progress(),
+            Some(KindFilter::Evaluation) => doc.kind == super::DocKind::Evaluation,
+            Some(KindFilter::Milestone) => doc.kind == super::DocKind::Milestone,
+            Some(KindFilter::Indicator) => doc.kind == super::DocKind::Indicator,
+            Some(KindFilter::Place) => doc.kind == super::DocKind::Place,
+            Some(KindFilter::Owner) => doc.kind == super::DocKind::Owner,
         }
     }
 
-    /// The scan key: exact (1 bit), kind rank (2 bits), quality (29 bits),
-    /// then recency (the entry index, inverted: newer entries come first).
+    /// The scan key: exact (1 bit), in the text rather than only in its
+    /// readings (1 bit), kind rank (2 bits), quality (28 bits), then recency
+    /// (the entry index, inverted: newer entries come first).
     #[inline]
-    fn key(&self, exact: bool, penalty: usize, d: usize) -> u64 {
+    fn key(&self, exact: bool, surface: bool, penalty: usize, d: usize) -> u64 {
         let quality = QMAX - (penalty as u64).min(QMAX);
         (u64::from(exact) << 63)
-            | (u64::from(self.index.ranks[d]) << 61)
+            | (u64::from(surface) << 62)
+            | (u64::from(self.index.ranks[d]) << 60)
             | (quality << 32)
             | u64::from(u32::MAX - d as u32)
     }
@@ -530,44 +575,4 @@ fn entry_at(starts: &[u32], from: usize, hi: usize, p: usize) -> usize {
     }
     let end = (lo + step).min(hi);
     lo + starts[lo + 1..end].partition_point(|&s| s as usize <= p)
-}
-
-/// A bounded "best k" collector: buffer, and when the buffer is full keep
-/// only the best k (select_nth_unstable) and raise the entry bar.
-struct TopK {
-    k: usize,
-    buf: Vec<u64>,
-    bar: u64,
-}
-
-impl TopK {
-    fn new(k: usize) -> Self {
-        TopK {
-            k,
-            buf: Vec::with_capacity(k * 4),
-            bar: 0,
-        }
-    }
-
-    #[inline]
-    fn push(&mut self, key: u64) {
-        if key < self.bar {
-            return;
-        }
-        self.buf.push(key);
-        if self.buf.len() >= self.k * 4 {
-            self.shrink(self.k);
-            if let Some(&last) = self.buf.last() {
-                self.bar = last;
-            }
-        }
-    }
-
-    fn shrink(&mut self, k: usize) {
-        if self.buf.len() > k {
-            // The k best first, the k-th best exactly at k - 1.
-            self.buf.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
-            self.buf.truncate(k);
-        }
-    }
 }

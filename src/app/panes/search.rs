@@ -8,6 +8,7 @@
 //! are small reads answered here on the database thread.
 
 pub mod draw;
+pub mod history;
 pub mod state;
 pub use crate::app::msg::search::{Request, Response};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -309,6 +310,24 @@ pub fn open(s: &mut AppState) -> Requests {
     send_query(s)
 }
 
+/// Show an earlier (or later) query from the history in the query line.
+fn recall(s: &mut AppState, older: bool) -> Requests {
+    let st = &mut s.search;
+    let q = if older {
+        st.history.older(st.input.text())
+    } else {
+        st.history.newer()
+    };
+    match q {
+        Some(q) => {
+            st.input.set_text(&q);
+            st.selected = 0;
+            send_query(s)
+        }
+        None => Vec::new(),
+    }
+}
+
 fn send_query(s: &mut AppState) -> Requests {
     s.search.seq += 1;
     vec![req(Request::Query {
@@ -322,11 +341,17 @@ pub fn on_key(s: &mut AppState, key: &KeyEvent) -> Option<Requests> {
     if !s.search.open {
         return None;
     }
+    if key.code == KeyCode::Char('r') && key.modifiers == C {
+        return Some(recall(s, true));
+    }
     if let Some(a) = keymap::lookup(Scope::Search, key) {
         return Some(apply(s, a));
     }
     Some(match s.search.input.handle_key(key) {
-        InputOutcome::Changed => send_query(s),
+        InputOutcome::Changed => {
+            s.search.history.stop();
+            send_query(s)
+        }
         InputOutcome::Error => {
             if let Some(e) = s.search.input.take_error() {
                 s.error(e.to_string());
@@ -351,9 +376,19 @@ fn apply(s: &mut AppState, a: Action) -> Requests {
     match a {
         Action::Cancel => {
             st.open = false;
+            let q = st.input.text().to_string();
+            st.history.record(&q);
             return Vec::new();
         }
-        Action::Accept => return jump(s),
+        Action::Accept => {
+            let q = st.input.text().to_string();
+            st.history.record(&q);
+            return jump(s);
+        }
+        // On the first result (or none), ↑ steps back through earlier
+        // queries; ↓ comes forward again while doing so.
+        Action::PickPrev if st.selected == 0 => return recall(s, true),
+        Action::PickNext if st.history.browsing() => return recall(s, false),
         Action::PickPrev => st.selected = st.selected.saturating_sub(1),
         Action::PickNext => st.selected = (st.selected + 1).min(n.saturating_sub(1)),
         Action::PickPageUp => st.selected = st.selected.saturating_sub(PAGE),
@@ -382,6 +417,15 @@ fn jump(s: &mut AppState) -> Requests {
             n.code,
             crate::widget::text_input::truncate_to_width(&row.text, 30).0
         ));
+        // The node selected (its plan opened, its ancestors unfolded); if
+        // the tree is not loaded yet, or older than the result, when it loads.
+        if s.policy.select_node(n.node_id) {
+            return Vec::new();
+        }
+        s.policy.select_after_load = Some(n.node_id);
+        if s.policy.loaded {
+            return super::policy::refresh(s);
+        }
         return super::on_enter(s, Tab::Policy);
     }
     let (Some(m), Some(fy), Some(date)) = (&row.meeting, row.fiscal_year, row.date) else {

@@ -44,6 +44,8 @@ pub struct State {
     pub index: IndexStatus,
     /// Related items of the meeting shown in the calendar.
     pub related: Option<(i64, Vec<RelatedGroup>)>,
+    /// Earlier queries (Ctrl-R, ↑ on the first result).
+    pub history: super::history::History,
 }
 
 impl State {
