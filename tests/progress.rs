@@ -250,13 +250,13 @@ fn a_status_on_a_period_without_an_entry_adds_one() {
 fn changing_a_grade_and_undoing_it() {
     let mut h = Harness::new(date(2025, 11, 20), |_| {});
     h.select("協議制度");
-    h.key(KeyCode::Char('g'));
+    h.key(KeyCode::Char('r'));
     assert_eq!(
         progress_row(&h.store(), NIIGATA, 2014, "year").map(|r| r.1),
         Some("B".into())
     );
-    h.key(KeyCode::Char('G'));
-    h.key(KeyCode::Char('G'));
+    h.key(KeyCode::Char('R'));
+    h.key(KeyCode::Char('R'));
     assert_eq!(
         progress_row(&h.store(), NIIGATA, 2014, "year").map(|r| r.1),
         Some(String::new())
@@ -268,6 +268,47 @@ fn changing_a_grade_and_undoing_it() {
         progress_row(&h.store(), NIIGATA, 2014, "year").map(|r| r.1),
         Some("A".into())
     );
+}
+
+#[test]
+fn g_and_shift_g_go_to_the_first_and_last_row_and_change_nothing() {
+    let mut h = Harness::new(date(2025, 11, 20), |_| {});
+    let before = grades_in_db(&h);
+    h.key(KeyCode::Char('G'));
+    let last = {
+        let p = &h.state.progress;
+        let d = p.data.as_ref().expect("loaded");
+        p.rows.iter().rev().find_map(|r| match r {
+            kusei::app::panes::progress::Row::Item(i) => Some(d.items[*i].node_id),
+            _ => None,
+        })
+    };
+    assert!(last.is_some());
+    assert_eq!(h.state.progress.node, last, "G selects the last row");
+    h.key(KeyCode::Char('g'));
+    let first = {
+        let p = &h.state.progress;
+        let d = p.data.as_ref().expect("loaded");
+        p.rows.iter().find_map(|r| match r {
+            kusei::app::panes::progress::Row::Item(i) => Some(d.items[*i].node_id),
+            _ => None,
+        })
+    };
+    assert_eq!(h.state.progress.node, first, "g selects the first row");
+    assert_ne!(first, last);
+    assert_eq!(grades_in_db(&h), before, "no grade changed");
+}
+
+fn grades_in_db(h: &Harness) -> Vec<(i64, String)> {
+    let store = h.store();
+    let mut st = store
+        .conn()
+        .prepare("SELECT id, grade FROM progress ORDER BY id")
+        .expect("query");
+    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("read")
 }
 
 #[test]

@@ -102,6 +102,10 @@ pub enum Action {
     EditMidReview,
     EditSelfEvaluation,
     ComparePrevYear,
+    /// A new empty plan (policy pane).
+    PlanNew,
+    /// 年度更新: the selected plan copied into the next fiscal year.
+    PlanRenew,
     LinkSuggestions,
     AcceptSuggestion,
     RejectOrUnlink,

@@ -106,14 +106,16 @@ pub const BINDINGS: &[Binding] = &[
         "状況を前へ（ボード: 左の状況へ移す）",
         None,
     ),
+    b(Char('g'), N, A::ProgressFirst, "最初へ", None),
+    b(Char('G'), SH, A::ProgressLast, "最後へ", None),
     b(
-        Char('g'),
+        Char('r'),
         N,
         A::ProgressNextGrade,
         "年度評価を次へ（A、B、C、なしの順）",
         Some("評価"),
     ),
-    b(Char('G'), SH, A::ProgressPrevGrade, "年度評価を前へ", None),
+    b(Char('R'), SH, A::ProgressPrevGrade, "年度評価を前へ", None),
     b(Char('e'), N, A::ProgressEdit, "編集（詳細の欄）", None),
     b(
         Char(' '),

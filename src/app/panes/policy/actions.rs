@@ -24,6 +24,11 @@ pub fn selected_node(p: &State) -> Option<&NodeView> {
     view::resolve(tree, p.current_row()?)?.1
 }
 
+/// The plan of the row under the cursor.
+pub fn selected_plan_of(p: &State) -> Option<&PlanView> {
+    selected_plan(p)
+}
+
 fn selected_plan(p: &State) -> Option<&PlanView> {
     let tree = p.tree.as_ref()?;
     Some(view::resolve(tree, p.current_row()?)?.0)
@@ -41,6 +46,16 @@ pub fn apply(s: &mut AppState, a: Action) -> Option<Requests> {
         if let Some(r) = link_keys(s, a, i) {
             return Some(r);
         }
+    }
+    if matches!(a, Action::PlanNew | Action::PlanRenew) {
+        if !read_only(s) {
+            if a == Action::PlanNew {
+                super::plan_form::open_new(s);
+            } else {
+                super::plan_form::open_renew(s);
+            }
+        }
+        return Some(Vec::new());
     }
     let p = &mut s.policy;
     let n = p.rows.len();
@@ -364,19 +379,17 @@ fn outdent(s: &mut AppState) -> Requests {
     let (Some(plan), Some(n)) = (selected_plan(p), selected_node(p)) else {
         return Vec::new();
     };
-    let Some(parent) = n
-        .parent
-        .and_then(|id| plan.nodes.iter().find(|x| x.id == id))
-    else {
-        s.info("すでにいちばん上の階層です");
-        return Vec::new();
-    };
-    let op = Write::Reparent {
-        id: n.id,
-        parent: parent.parent,
-        after: Some(parent.id),
-    };
-    vec![request(Request::Write(op))]
+    match super::relevel::outdent(plan, n.id) {
+        Ok(o) => vec![request(Request::Write(Write::Outdent {
+            id: n.id,
+            parent: o.parent,
+            relabel: o.relabel,
+        }))],
+        Err(e) => {
+            s.info(e);
+            Vec::new()
+        }
+    }
 }
 
 fn indent(s: &mut AppState) -> Requests {
@@ -460,7 +473,7 @@ fn open_note(s: &mut AppState, label: &str) {
         .unwrap_or_default();
     let year = fy.map(wareki::format_fiscal_year).unwrap_or_default();
     let title = format!(
-        "{label}（{year}） {}（Enter で保存、空にすると消します）",
+        "{label}（{year}） {}",
         view::node_label(n)
     );
     s.policy.overlay = Some(Overlay::Note(NoteForm {
@@ -531,6 +544,8 @@ pub fn accept_overlay(s: &mut AppState) -> Requests {
             text: n.input.text().to_string(),
         },
         Overlay::Confirm(c) => Write::DeleteNode(c.node_id),
+        Overlay::Plan(f) => return super::plan_form::accept_new(s, f),
+        Overlay::Ask(a) => return super::plan_form::accept_ask(s, a),
     };
     vec![request(Request::Write(op))]
 }

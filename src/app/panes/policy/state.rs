@@ -48,6 +48,9 @@ pub struct State {
     pub rejected: HashSet<(i64, i64)>,
     /// Select this node when the tree next loads (one just added or moved).
     pub select_after_load: Option<i64>,
+    /// Open this plan and put the cursor on it when the tree next loads
+    /// (one just created or renewed).
+    pub select_plan_after_load: Option<i64>,
 }
 
 impl State {

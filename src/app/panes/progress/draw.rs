@@ -13,8 +13,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
-use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
 
 use crate::app::panes::progress::view::{period_label, year_long, Tone};
 use crate::app::panes::progress::{State, View};
@@ -188,24 +186,17 @@ fn tone_style(tone: Tone, theme: &Theme) -> Style {
 
 /// Wrap `text` into lines of at most `width` columns, at newlines and
 /// where a line is full (by grapheme, so Japanese wraps anywhere).
+/// `text` in rows of `width` columns, each line of it on its own rows, with
+/// the one 禁則 wrapping (`ui::wrap`).
 fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(2);
-    let mut out = Vec::new();
-    for para in text.split('\n') {
-        let mut cur = String::new();
-        let mut used = 0;
-        for g in para.graphemes(true) {
-            let w = g.width();
-            if used + w > width {
-                out.push(std::mem::take(&mut cur));
-                used = 0;
-            }
-            cur.push_str(g);
-            used += w;
-        }
-        out.push(cur);
-    }
-    out
+    text.split('\n')
+        .flat_map(|para| {
+            crate::ui::wrap::wrap_line(&Line::from(para.to_string()), width, 0)
+                .into_iter()
+                .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>())
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// The first row to show so that `sel` is in a window of `height` rows out
