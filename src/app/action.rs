@@ -106,6 +106,8 @@ pub enum Action {
     PlanNew,
     /// 年度更新: the selected plan copied into the next fiscal year.
     PlanRenew,
+    /// The budget picture of the selected plan (policy pane).
+    BudgetChart,
     LinkSuggestions,
     AcceptSuggestion,
     RejectOrUnlink,
@@ -129,6 +131,8 @@ pub enum Action {
     ProgressPrevPeriod,
     ProgressNextPeriod,
     ProgressView,
+    /// 年表 (the dated history) on and off.
+    ProgressHistory,
     ProgressOpen,
     ProgressBack,
     ProgressEdit,

@@ -107,6 +107,12 @@ pub const BINDINGS: &[Binding] = &[
     b(Char('r'), false, A::EditMidReview, "中間振り返りを記入"),
     b(Char('v'), false, A::EditSelfEvaluation, "自己評価を記入"),
     h(Char('c'), A::ComparePrevYear, "前年度の計画と比較", "比較"),
+    h(
+        Char('b'),
+        A::BudgetChart,
+        "予算のグラフ（経営課題・戦略ごと、前年度と並べて）",
+        "予算図",
+    ),
     b(Char('N'), true, A::PlanNew, "新しい計画を作る（年度・組織・題名）"),
     h(
         Char('Y'),

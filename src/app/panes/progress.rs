@@ -106,6 +106,13 @@ pub const BINDINGS: &[Binding] = &[
         "状況を前へ（ボード: 左の状況へ移す）",
         None,
     ),
+    b(
+        Char('T'),
+        SH,
+        A::ProgressHistory,
+        "年表（日付のある記録を古い順に、全文で）",
+        Some("年表"),
+    ),
     b(Char('g'), N, A::ProgressFirst, "最初へ", None),
     b(Char('G'), SH, A::ProgressLast, "最後へ", None),
     b(

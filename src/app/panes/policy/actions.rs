@@ -37,7 +37,12 @@ fn selected_plan(p: &State) -> Option<&PlanView> {
 /// None for keys this view does not use (the global keys get them).
 pub fn apply(s: &mut AppState, a: Action) -> Option<Requests> {
     s.message = None;
+    if a == Action::BudgetChart && s.policy.view != View::Budget {
+        open_budget(s);
+        return Some(Vec::new());
+    }
     match s.policy.view {
+        View::Budget => return budget_keys(s, a),
         View::Compare => return compare_keys(s, a),
         View::Suggestions => return suggestion_keys(s, a),
         View::Tree => {}
@@ -214,6 +219,37 @@ fn compare_keys(s: &mut AppState, a: Action) -> Option<Requests> {
         Action::TreeFirst => p.compare_scroll = 0,
         Action::TreeLast => p.compare_scroll = n.saturating_sub(1),
         Action::Back | Action::ComparePrevYear => p.view = View::Tree,
+        _ => return None,
+    }
+    Some(Vec::new())
+}
+
+/// `b`: the budget picture of the selected plan (in compare: the newer).
+fn open_budget(s: &mut AppState) {
+    let p = &mut s.policy;
+    let plan = match (&p.view, &p.compare) {
+        (View::Compare, Some(c)) => Some(c.plan_id),
+        _ => selected_plan(p).map(|x| x.id),
+    };
+    let Some(plan) = plan else {
+        s.info("計画を選んでください");
+        return;
+    };
+    p.budget_plan = Some(plan);
+    p.budget_scroll = 0;
+    p.view = View::Budget;
+}
+
+fn budget_keys(s: &mut AppState, a: Action) -> Option<Requests> {
+    let p = &mut s.policy;
+    match a {
+        Action::TreeUp => p.budget_scroll = p.budget_scroll.saturating_sub(1),
+        Action::TreeDown => p.budget_scroll += 1,
+        Action::TreePageUp => p.budget_scroll = p.budget_scroll.saturating_sub(PAGE),
+        Action::TreePageDown => p.budget_scroll += PAGE,
+        Action::TreeFirst => p.budget_scroll = 0,
+        Action::TreeLast => p.budget_scroll = usize::MAX / 2,
+        Action::Back | Action::BudgetChart => p.view = View::Tree,
         _ => return None,
     }
     Some(Vec::new())

@@ -22,6 +22,8 @@ pub enum View {
     Tree,
     Compare,
     Suggestions,
+    /// The budget bars of `budget_plan` (and its previous year's).
+    Budget,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -51,6 +53,9 @@ pub struct State {
     /// Open this plan and put the cursor on it when the tree next loads
     /// (one just created or renewed).
     pub select_plan_after_load: Option<i64>,
+    /// The plan the budget picture shows, and its first row.
+    pub budget_plan: Option<i64>,
+    pub budget_scroll: usize,
 }
 
 impl State {

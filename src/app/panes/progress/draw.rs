@@ -5,6 +5,8 @@
 
 mod actions;
 mod board;
+mod chart;
+mod history;
 mod detail;
 mod grid;
 
@@ -42,6 +44,16 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         View::Board => board::draw(frame, body, s, theme),
         View::Detail => detail::draw(frame, body, s, theme),
         View::Actions => actions::draw(frame, body, s, theme),
+        View::Chart => {
+            if let Some(d) = &p.data {
+                chart::status_bars(frame, body, s, d, theme);
+            }
+        }
+        View::History => {
+            if let Some(d) = &p.data {
+                history::draw(frame, body, s, d, theme);
+            }
+        }
     }
     match &p.editing {
         Some(e) => editor(frame, footer, s, e, theme),
@@ -51,6 +63,8 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
                 View::Board => board::footer(s),
                 View::Detail => detail::footer(s),
                 View::Actions => actions::footer(s),
+                View::Chart => " 期ごとの状況（表示中の項目）  j/k で上下  v で表示を切り替え".into(),
+                View::History => " 年表（日付の古い順）  j/k で一件ずつ  T で戻る".into(),
             };
             line(frame, footer, &text, theme.muted);
         }

@@ -130,8 +130,23 @@ fn apply(s: &mut AppState, a: A) -> Requests {
             p.view = match from {
                 View::Grid => View::Board,
                 View::Board => View::Actions,
+                View::Actions => View::Chart,
                 _ => View::Grid,
             };
+            p.scroll = 0;
+            Vec::new()
+        }
+        A::ProgressHistory => {
+            let p = &mut s.progress;
+            if p.view == View::History {
+                p.view = p.back;
+            } else {
+                if p.view != View::Detail {
+                    p.back = p.view;
+                }
+                p.view = View::History;
+                p.scroll = 0;
+            }
             Vec::new()
         }
         A::ProgressEra => {
@@ -161,7 +176,28 @@ fn apply(s: &mut AppState, a: A) -> Requests {
             View::Board => board(s, a),
             View::Detail => detail_key(s, a),
             View::Actions => actions(s, a),
+            View::Chart | View::History => {
+                scroll_keys(s, a);
+                Vec::new()
+            }
         },
+    }
+}
+
+/// j/k, PgUp/PgDn, g/G in the chart and the 年表; Esc back.
+fn scroll_keys(s: &mut AppState, a: A) {
+    let p = &mut s.progress;
+    match a {
+        A::ProgressUp => p.scroll = p.scroll.saturating_sub(1),
+        A::ProgressDown => p.scroll += 1,
+        A::ProgressPageUp => p.scroll = p.scroll.saturating_sub(PAGE as usize),
+        A::ProgressPageDown => p.scroll += PAGE as usize,
+        A::ProgressFirst => p.scroll = 0,
+        A::ProgressLast => p.scroll = usize::MAX / 2,
+        A::ProgressBack => p.view = if p.view == View::History { p.back } else { View::Grid },
+        A::ProgressLeft | A::ProgressPrevPeriod => move_period(s, -1),
+        A::ProgressRight | A::ProgressNextPeriod => move_period(s, 1),
+        _ => {}
     }
 }
 
@@ -503,7 +539,23 @@ fn actions(s: &mut AppState, a: A) -> Requests {
             };
             return vec![write(w)];
         }
-        A::ProgressOpen => s.info("c で完了にします（もう一度 c で未完了に戻ります）"),
+        A::ProgressOpen => {
+            // Enter: the meeting the 宿題 was recorded in, in the calendar.
+            let at = p
+                .data
+                .as_ref()
+                .zip(p.actions.get(p.action))
+                .map(|(d, &i)| &d.actions[i]);
+            let Some(a) = at else {
+                s.info("宿題がありません");
+                return Vec::new();
+            };
+            let (m, fy, date) = (a.meeting_id, a.fiscal_year, a.meeting_date);
+            let label = format!("第{}回 ({}) {}", a.meeting_number, a.item_number, a.item_title);
+            let reqs = crate::app::panes::policy::jump_to_meeting(s, m, fy, date);
+            s.info(format!("{label} の会議を開きました（4 で進捗に戻ります）"));
+            return reqs;
+        }
         _ => {}
     }
     Vec::new()
