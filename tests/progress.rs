@@ -180,10 +180,12 @@ fn seed_001_initiatives_with_budgets() {
 fn changing_a_status_and_undoing_it() {
     let mut h = Harness::new(date(2025, 11, 20), |_| {});
     h.select("協議制度");
+    // The grid opens at today's half year (R7下), not the sheet's last.
     assert_eq!(
         h.state.progress.period,
-        Some(Period::new(2014, Half::Second))
+        Some(Period::new(2025, Half::Second))
     );
+    h.goto_period(Period::new(2014, Half::Second));
     h.key(KeyCode::Char('s'));
     let store = h.store();
     assert_eq!(
@@ -250,6 +252,7 @@ fn a_status_on_a_period_without_an_entry_adds_one() {
 fn changing_a_grade_and_undoing_it() {
     let mut h = Harness::new(date(2025, 11, 20), |_| {});
     h.select("協議制度");
+    h.goto_period(Period::new(2014, Half::Second));
     h.key(KeyCode::Char('r'));
     assert_eq!(
         progress_row(&h.store(), NIIGATA, 2014, "year").map(|r| r.1),
@@ -268,6 +271,25 @@ fn changing_a_grade_and_undoing_it() {
         progress_row(&h.store(), NIIGATA, 2014, "year").map(|r| r.1),
         Some("A".into())
     );
+}
+
+#[test]
+fn enter_on_a_homework_opens_its_meeting() {
+    let mut h = Harness::new(date(2017, 7, 10), |s| {
+        add_action(s, 3, "再生案をまとめる", "区政推進課長", date(2017, 7, 1));
+    });
+    h.key(KeyCode::Char('v'));
+    h.key(KeyCode::Char('v'));
+    assert_eq!(h.state.progress.view, View::Actions);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.state.tab, kusei::app::state::Tab::Meetings);
+    let d = h.state.calendar.detail.as_ref().expect("the meeting is open");
+    assert_eq!(d.meeting.number, 3);
+    assert_eq!(d.meeting.fiscal_year, 2017);
+    assert!(d
+        .items
+        .iter()
+        .any(|i| i.opinions.iter().any(|o| o.text == "再生案をまとめる")));
 }
 
 #[test]
@@ -399,11 +421,20 @@ fn an_action_item_from_the_minutes_is_on_the_board_and_closes() {
 fn editing_a_field_and_a_milestone() {
     let mut h = Harness::new(date(2025, 11, 20), |_| {});
     h.select("協議制度");
+    // The grid opens at today's half year (R7下); go to H26下.
+    h.goto_period(Period::new(2014, Half::Second));
     h.key(KeyCode::Enter);
     // Down to 計画（平成26年度） and replace it.
-    while detail::current(&h.state)[h.state.progress.field].label != "計画（平成26年度）" {
+    for _ in 0..100 {
+        if detail::current(&h.state)[h.state.progress.field].label == "計画（平成26年度）" {
+            break;
+        }
         h.key(KeyCode::Down);
     }
+    assert_eq!(
+        detail::current(&h.state)[h.state.progress.field].label,
+        "計画（平成26年度）"
+    );
     h.key(KeyCode::Enter);
     assert!(h.state.progress.editing.is_some());
     h.press(KeyCode::Char('u'), KeyModifiers::CONTROL);
@@ -522,6 +553,7 @@ fn filters_narrow_the_grid() {
 fn indicators_with_target_actual_and_rate() {
     let mut h = Harness::new(date(2025, 11, 20), |_| {});
     h.select("協議制度");
+    h.goto_period(Period::new(2014, Half::Second));
     h.key(KeyCode::Enter);
     h.key(KeyCode::Char('i'));
     h.keys("事前協議の件数");

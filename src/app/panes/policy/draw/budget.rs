@@ -17,12 +17,21 @@ use crate::ui::{title_bar, Theme};
 use crate::wareki;
 use crate::widget::text_input::{display_width, pad_to_width, truncate_to_width};
 
-/// Nodes the picture shows: the top two levels with a budget.
-fn charted(plan: &PlanView) -> Vec<&NodeView> {
+/// Nodes the picture shows: the top two levels with a budget this year or
+/// (matched by level and code) the year before.
+fn charted<'a>(plan: &'a PlanView, prev: Option<&PlanView>) -> Vec<&'a NodeView> {
     plan.nodes
         .iter()
-        .filter(|n| n.depth <= 1 && n.rolled_up.is_some())
+        .filter(|n| {
+            n.depth <= 1
+                && (n.rolled_up.is_some()
+                    || prev.and_then(|pv| matching(pv, n)).is_some_and(|x| x.rolled_up.is_some()))
+        })
         .collect()
+}
+
+fn matching<'a>(pv: &'a PlanView, n: &NodeView) -> Option<&'a NodeView> {
+    pv.nodes.iter().find(|x| x.level == n.level && x.code == n.code)
 }
 
 fn label(n: &NodeView) -> String {
@@ -51,7 +60,7 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &State, t: &PolicyTree, theme: &Th
     title_bar(frame, Rect { height: 1, ..area }, &head, theme);
     let ascii = theme.glyphs.name == "ascii";
     let (this_mark, prev_mark) = if ascii { ("#", "=") } else { ("█", "▒") };
-    let nodes = charted(plan);
+    let nodes = charted(plan, prev);
     let label_w = nodes.iter().map(|n| display_width(&label(n))).max().unwrap_or(8).min(24);
     let tail_w = 18;
     let bar_w = usize::from(area.width).saturating_sub(label_w + tail_w + 3).max(4);
@@ -76,8 +85,7 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &State, t: &PolicyTree, theme: &Th
     for n in &nodes {
         lines.push(row(&label(n), n.rolled_up, plan.total(), this_mark, theme.status_on_track));
         if let Some(pv) = prev {
-            let before = pv.nodes.iter().find(|x| x.level == n.level && x.code == n.code);
-            let v = before.and_then(|x| x.rolled_up);
+            let v = matching(pv, n).and_then(|x| x.rolled_up);
             lines.push(row("", v, pv.total(), prev_mark, theme.muted));
         }
     }

@@ -81,13 +81,14 @@ fn counts(s: &AppState, d: &ProgressData) -> Vec<(String, [usize; 6])> {
 /// One stacked bar `width` columns wide: each tone's share, rounded so the
 /// parts add up to the width.
 fn bar(c: &[usize; 6], width: usize, ascii: bool, theme: &Theme) -> Vec<Span<'static>> {
-    let total: usize = c.iter().sum();
+    // Items with no status yet are counted beside the bar, not in it.
+    let total: usize = c[..5].iter().sum();
     let mut spans = Vec::new();
     if total == 0 || width == 0 {
         return spans;
     }
     let (mut acc, mut drawn) = (0usize, 0usize);
-    for (k, (t, _)) in STACK.iter().enumerate() {
+    for (k, (t, _)) in STACK.iter().enumerate().take(5) {
         acc += c[k];
         let upto = (acc * width + total / 2) / total;
         let n = upto.saturating_sub(drawn);
@@ -107,7 +108,7 @@ pub fn status_bars(frame: &mut Frame, area: Rect, s: &AppState, d: &ProgressData
     let mut lines = vec![legend(ascii, theme)];
     let label_w = rows.iter().map(|r| display_width(&r.0)).max().unwrap_or(4);
     let width = usize::from(area.width);
-    let bar_w = width.saturating_sub(label_w + 2 + 18).max(4);
+    let bar_w = width.saturating_sub(label_w + 2 + 24).max(4);
     let focus = s.progress.period.map(|p| period_label(p, s.progress.western));
     let room = usize::from(area.height).saturating_sub(1);
     let top = s.progress.scroll.min(rows.len().saturating_sub(room));
@@ -125,11 +126,9 @@ pub fn status_bars(frame: &mut Frame, area: Rect, s: &AppState, d: &ProgressData
         let used: usize = b.iter().map(|x| display_width(&x.content)).sum();
         spans.extend(b);
         spans.push(Span::raw(" ".repeat(bar_w.saturating_sub(used) + 1)));
-        let done = c[0];
-        let late = c[3];
-        let total: usize = c.iter().sum();
+        let (done, late, with) = (c[0], c[3], c[..5].iter().sum::<usize>());
         spans.push(Span::styled(
-            format!("完了{done} 遅れ{late} 計{total}"),
+            format!("完了{done} 遅れ{late} 状況{with}/{}", with + c[5]),
             theme.muted,
         ));
         lines.push(Line::from(spans));

@@ -47,7 +47,8 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, d: &ProgressData, theme
             Span::styled(format!("  {}", it.label()), theme.muted),
         ]);
         lines.extend(wrap_line(&head, width, 4));
-        for para in m.text.lines() {
+        let same = m.text.trim() == it.title.trim();
+        for para in m.text.lines().filter(|_| !same) {
             let l = Line::from(format!("    {para}"));
             lines.extend(wrap_line(&l, width, 4));
         }
