@@ -44,7 +44,11 @@ fn policy_budget_bars_of_two_years_side_by_side() {
     let mut h = Harness::new(date(2018, 7, 10), |s| {
         let from: i64 = s
             .conn()
-            .query_row("SELECT id FROM plans WHERE fiscal_year = 2017 AND kind = '運営方針'", [], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM plans WHERE fiscal_year = 2017 AND kind = '運営方針'",
+                [],
+                |r| r.get(0),
+            )
             .expect("seed 001");
         s.renew_plan(from, 2018).expect("renew");
         s.conn()

@@ -111,7 +111,11 @@ fn renewing_copies_last_years_plan_in_one_write_and_compare_works() {
     let new = nodes_of(&store, 2018);
     assert_eq!(new.len(), old.len());
     for (a, b) in old.iter().zip(&new) {
-        assert_eq!((&a.0, &a.1, &a.2), (&b.0, &b.1, &b.2), "levels, codes, titles kept");
+        assert_eq!(
+            (&a.0, &a.1, &a.2),
+            (&b.0, &b.1, &b.2),
+            "levels, codes, titles kept"
+        );
         assert_eq!(b.3, None, "budgets left to fill: {b:?}");
     }
     assert!(old.iter().any(|n| n.3.is_some()));
@@ -158,7 +162,9 @@ fn renewing_copies_last_years_plan_in_one_write_and_compare_works() {
     // 年度更新 of 平成29年度 again: that year's plan exists; offer to open it.
     app.goto("平成29年度 旭区運営方針");
     app.keys("Y");
-    assert!(app.screen(160, 48).contains("「平成30年度 旭区運営方針」がもうあります"));
+    assert!(app
+        .screen(160, 48)
+        .contains("「平成30年度 旭区運営方針」がもうあります"));
     app.keys("<Enter>");
     assert_eq!(plans(&app.store()).len(), 2);
     let labels = app.row_labels();

@@ -283,7 +283,12 @@ fn enter_on_a_homework_opens_its_meeting() {
     assert_eq!(h.state.progress.view, View::Actions);
     h.key(KeyCode::Enter);
     assert_eq!(h.state.tab, kusei::app::state::Tab::Meetings);
-    let d = h.state.calendar.detail.as_ref().expect("the meeting is open");
+    let d = h
+        .state
+        .calendar
+        .detail
+        .as_ref()
+        .expect("the meeting is open");
     assert_eq!(d.meeting.number, 3);
     assert_eq!(d.meeting.fiscal_year, 2017);
     assert!(d

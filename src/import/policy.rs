@@ -220,7 +220,10 @@ impl Reader<'_> {
         }
         let text = line.text.trim();
         let (code, title) = match text.split_once(|c: char| c.is_whitespace()) {
-            Some((c, t)) if c.chars().all(|ch| ch.is_ascii_digit() || ('０'..='９').contains(&ch)) => {
+            Some((c, t))
+                if c.chars()
+                    .all(|ch| ch.is_ascii_digit() || ('０'..='９').contains(&ch)) =>
+            {
                 (crate::wareki::normalize_digits(c), t.trim())
             }
             _ => (String::new(), text),

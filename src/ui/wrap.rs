@@ -62,14 +62,17 @@ pub fn wrap_line<'a>(line: &Line<'a>, width: usize, indent: usize) -> Vec<Line<'
         .collect()
 }
 
-
 /// Each grapheme as drawn: (text, columns, style).
 fn cells_of(line: &Line) -> Vec<(String, usize, ratatui::style::Style)> {
     let mut out = Vec::new();
     for span in &line.spans {
         let content = super::sanitize::clean(&span.content);
         for g in content.graphemes(true) {
-            out.push((display_cluster(g).into_owned(), cluster_width(g), span.style));
+            out.push((
+                display_cluster(g).into_owned(),
+                cluster_width(g),
+                span.style,
+            ));
         }
     }
     out
@@ -121,7 +124,9 @@ pub fn no_line_start(g: &str) -> bool {
 
 /// Whether a row may not end with grapheme `g` (行末禁則).
 pub fn no_line_end(g: &str) -> bool {
-    g.chars().next_back().is_some_and(|c| NO_LINE_END.contains(c))
+    g.chars()
+        .next_back()
+        .is_some_and(|c| NO_LINE_END.contains(c))
 }
 
 /// Wrap every line; `indent_for` gives each line's hanging indent.

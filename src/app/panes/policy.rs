@@ -14,6 +14,7 @@ pub mod relevel;
 pub mod reopen;
 pub mod state;
 pub mod view;
+pub mod view_keys;
 pub mod write;
 
 pub use crate::app::msg::policy::{Request, Response};
@@ -113,7 +114,12 @@ pub const BINDINGS: &[Binding] = &[
         "予算のグラフ（経営課題・戦略ごと、前年度と並べて）",
         "予算図",
     ),
-    b(Char('N'), true, A::PlanNew, "新しい計画を作る（年度・組織・題名）"),
+    b(
+        Char('N'),
+        true,
+        A::PlanNew,
+        "新しい計画を作る（年度・組織・題名）",
+    ),
     h(
         Char('Y'),
         A::PlanRenew,

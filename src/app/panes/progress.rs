@@ -6,6 +6,7 @@
 pub mod detail;
 pub mod draw;
 mod keys;
+mod more_keys;
 pub mod state;
 pub mod view;
 pub mod write;

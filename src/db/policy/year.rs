@@ -145,7 +145,16 @@ impl Store {
 /// Copy every node of plan `from` into plan `to`, parents before children,
 /// with departments, lasting notes, indicator definitions and links.
 fn copy_nodes(tx: &Tx, from: i64, to: i64) -> Result<()> {
-    type Row = (i64, Option<i64>, i64, String, String, String, String, Option<String>);
+    type Row = (
+        i64,
+        Option<i64>,
+        i64,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    );
     let rows: Vec<Row> = {
         let mut st = tx.conn().prepare_cached(
             "SELECT id, parent_id, position, level, code, title, body, lead_department
@@ -220,7 +229,9 @@ fn copy_details(tx: &Tx, old: i64, new: i64) -> Result<()> {
         )?;
     }
     let notes: Vec<(i64, String, Option<i32>, String)> = c
-        .prepare_cached("SELECT position, label, fiscal_year, text FROM node_notes WHERE node_id = ?1")?
+        .prepare_cached(
+            "SELECT position, label, fiscal_year, text FROM node_notes WHERE node_id = ?1",
+        )?
         .query_map([old], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (pos, label, fy, text) in notes {
@@ -276,6 +287,9 @@ mod tests {
             renewed_title("2018年度(平成30年度)淀川区運営方針", Some(2018), 2019),
             "2019年度(令和元年度)淀川区運営方針"
         );
-        assert_eq!(renewed_title("旭区運営方針", None, 2026), "令和8年度 旭区運営方針");
+        assert_eq!(
+            renewed_title("旭区運営方針", None, 2026),
+            "令和8年度 旭区運営方針"
+        );
     }
 }

@@ -49,10 +49,7 @@ impl TextInput {
     pub fn caret_row_col(&self, width: u16) -> (usize, usize) {
         let rows = self.rows(width);
         let caret = self.caret();
-        let row = rows
-            .iter()
-            .rposition(|r| r.start <= caret)
-            .unwrap_or(0);
+        let row = rows.iter().rposition(|r| r.start <= caret).unwrap_or(0);
         let r = rows[row];
         let col = self
             .text()
@@ -115,7 +112,12 @@ impl TextInput {
         let r = rows[target];
         let mut at = r.start;
         let mut used = 0;
-        for (i, g) in self.text().get(r.start..r.end).unwrap_or("").grapheme_indices(true) {
+        for (i, g) in self
+            .text()
+            .get(r.start..r.end)
+            .unwrap_or("")
+            .grapheme_indices(true)
+        {
             let w = cluster_width(g);
             if used + w > col {
                 break;

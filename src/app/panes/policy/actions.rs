@@ -14,7 +14,7 @@ use crate::wareki;
 use crate::widget::text_input::TextInput;
 
 /// Rows a page key moves by.
-const PAGE: usize = 10;
+pub(super) const PAGE: usize = 10;
 
 pub const MID_REVIEW: &str = "中間振り返り";
 pub const SELF_EVALUATION: &str = "自己評価";
@@ -29,7 +29,7 @@ pub fn selected_plan_of(p: &State) -> Option<&PlanView> {
     selected_plan(p)
 }
 
-fn selected_plan(p: &State) -> Option<&PlanView> {
+pub(super) fn selected_plan(p: &State) -> Option<&PlanView> {
     let tree = p.tree.as_ref()?;
     Some(view::resolve(tree, p.current_row()?)?.0)
 }
@@ -38,12 +38,12 @@ fn selected_plan(p: &State) -> Option<&PlanView> {
 pub fn apply(s: &mut AppState, a: Action) -> Option<Requests> {
     s.message = None;
     if a == Action::BudgetChart && s.policy.view != View::Budget {
-        open_budget(s);
+        super::view_keys::open_budget(s);
         return Some(Vec::new());
     }
     match s.policy.view {
-        View::Budget => return budget_keys(s, a),
-        View::Compare => return compare_keys(s, a),
+        View::Budget => return super::view_keys::budget_keys(s, a),
+        View::Compare => return super::view_keys::compare_keys(s, a),
         View::Suggestions => return suggestion_keys(s, a),
         View::Tree => {}
     }
@@ -201,55 +201,6 @@ fn link_keys(s: &mut AppState, a: Action, i: usize) -> Option<Requests> {
                 node: node_id,
             }))]);
         }
-        _ => return None,
-    }
-    Some(Vec::new())
-}
-
-fn compare_keys(s: &mut AppState, a: Action) -> Option<Requests> {
-    let p = &mut s.policy;
-    let n = p.compare.as_ref().map_or(0, |c| c.rows.len());
-    match a {
-        Action::TreeUp => p.compare_scroll = p.compare_scroll.saturating_sub(1),
-        Action::TreeDown => p.compare_scroll = (p.compare_scroll + 1).min(n.saturating_sub(1)),
-        Action::TreePageUp => p.compare_scroll = p.compare_scroll.saturating_sub(PAGE),
-        Action::TreePageDown => {
-            p.compare_scroll = (p.compare_scroll + PAGE).min(n.saturating_sub(1))
-        }
-        Action::TreeFirst => p.compare_scroll = 0,
-        Action::TreeLast => p.compare_scroll = n.saturating_sub(1),
-        Action::Back | Action::ComparePrevYear => p.view = View::Tree,
-        _ => return None,
-    }
-    Some(Vec::new())
-}
-
-/// `b`: the budget picture of the selected plan (in compare: the newer).
-fn open_budget(s: &mut AppState) {
-    let p = &mut s.policy;
-    let plan = match (&p.view, &p.compare) {
-        (View::Compare, Some(c)) => Some(c.plan_id),
-        _ => selected_plan(p).map(|x| x.id),
-    };
-    let Some(plan) = plan else {
-        s.info("計画を選んでください");
-        return;
-    };
-    p.budget_plan = Some(plan);
-    p.budget_scroll = 0;
-    p.view = View::Budget;
-}
-
-fn budget_keys(s: &mut AppState, a: Action) -> Option<Requests> {
-    let p = &mut s.policy;
-    match a {
-        Action::TreeUp => p.budget_scroll = p.budget_scroll.saturating_sub(1),
-        Action::TreeDown => p.budget_scroll += 1,
-        Action::TreePageUp => p.budget_scroll = p.budget_scroll.saturating_sub(PAGE),
-        Action::TreePageDown => p.budget_scroll += PAGE,
-        Action::TreeFirst => p.budget_scroll = 0,
-        Action::TreeLast => p.budget_scroll = usize::MAX / 2,
-        Action::Back | Action::BudgetChart => p.view = View::Tree,
         _ => return None,
     }
     Some(Vec::new())
@@ -508,10 +459,7 @@ fn open_note(s: &mut AppState, label: &str) {
         .map(|x| x.text.clone())
         .unwrap_or_default();
     let year = fy.map(wareki::format_fiscal_year).unwrap_or_default();
-    let title = format!(
-        "{label}（{year}） {}",
-        view::node_label(n)
-    );
+    let title = format!("{label}（{year}） {}", view::node_label(n));
     s.policy.overlay = Some(Overlay::Note(NoteForm {
         node_id: n.id,
         label: label.to_string(),

@@ -31,7 +31,10 @@ pub struct Ask {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OnYes {
-    Renew { from: i64, to: i32 },
+    Renew {
+        from: i64,
+        to: i32,
+    },
     /// Show this plan (the one that exists already).
     Open(i64),
 }

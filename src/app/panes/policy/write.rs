@@ -75,7 +75,7 @@ impl Write {
             },
             Write::CreatePlan(f) => format!("計画「{}」を作りました", f.title.trim()),
             Write::RenewPlan { to, .. } => format!(
-                "{}の計画を作りました（年度更新。予算・振り返り・評価は空です。u で取り消し）",
+                "{}の計画を作りました（予算・評価は空。u で取消）",
                 crate::wareki::format_fiscal_year(*to)
             ),
             Write::DeleteNode(_) => "削除しました（u で取り消し）".into(),

@@ -6,9 +6,9 @@
 mod actions;
 mod board;
 mod chart;
-mod history;
 mod detail;
 mod grid;
+mod history;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -63,7 +63,9 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
                 View::Board => board::footer(s),
                 View::Detail => detail::footer(s),
                 View::Actions => actions::footer(s),
-                View::Chart => " 期ごとの状況（表示中の項目）  j/k で上下  v で表示を切り替え".into(),
+                View::Chart => {
+                    " 期ごとの状況（表示中の項目）  j/k で上下  v で表示を切り替え".into()
+                }
                 View::History => " 年表（日付の古い順）  j/k で一件ずつ  T で戻る".into(),
             };
             line(frame, footer, &text, theme.muted);
@@ -207,7 +209,12 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         .flat_map(|para| {
             crate::ui::wrap::wrap_line(&Line::from(para.to_string()), width, 0)
                 .into_iter()
-                .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>())
+                .map(|l| {
+                    l.spans
+                        .iter()
+                        .map(|s| s.content.as_ref())
+                        .collect::<String>()
+                })
                 .collect::<Vec<_>>()
         })
         .collect()

@@ -17,7 +17,7 @@ use crate::db::progress_board::Period;
 use crate::model::Half;
 use crate::widget::text_input::{InputOutcome, TextInput};
 
-const PAGE: isize = 10;
+pub(super) const PAGE: isize = 10;
 
 pub fn on_key(s: &mut AppState, key: &KeyEvent) -> Option<Requests> {
     if s.progress.editing.is_some() {
@@ -177,27 +177,10 @@ fn apply(s: &mut AppState, a: A) -> Requests {
             View::Detail => detail_key(s, a),
             View::Actions => actions(s, a),
             View::Chart | View::History => {
-                scroll_keys(s, a);
+                super::more_keys::scroll_keys(s, a);
                 Vec::new()
             }
         },
-    }
-}
-
-/// j/k, PgUp/PgDn, g/G in the chart and the 年表; Esc back.
-fn scroll_keys(s: &mut AppState, a: A) {
-    let p = &mut s.progress;
-    match a {
-        A::ProgressUp => p.scroll = p.scroll.saturating_sub(1),
-        A::ProgressDown => p.scroll += 1,
-        A::ProgressPageUp => p.scroll = p.scroll.saturating_sub(PAGE as usize),
-        A::ProgressPageDown => p.scroll += PAGE as usize,
-        A::ProgressFirst => p.scroll = 0,
-        A::ProgressLast => p.scroll = usize::MAX / 2,
-        A::ProgressBack => p.view = if p.view == View::History { p.back } else { View::Grid },
-        A::ProgressLeft | A::ProgressPrevPeriod => move_period(s, -1),
-        A::ProgressRight | A::ProgressNextPeriod => move_period(s, 1),
-        _ => {}
     }
 }
 
@@ -311,7 +294,7 @@ fn step(cur: usize, n: usize, delta: isize) -> usize {
     (cur as isize + delta).clamp(0, n.saturating_sub(1) as isize) as usize
 }
 
-fn move_period(s: &mut AppState, delta: isize) {
+pub(super) fn move_period(s: &mut AppState, delta: isize) {
     let p = &mut s.progress;
     if p.periods.is_empty() {
         return;
@@ -539,23 +522,7 @@ fn actions(s: &mut AppState, a: A) -> Requests {
             };
             return vec![write(w)];
         }
-        A::ProgressOpen => {
-            // Enter: the meeting the 宿題 was recorded in, in the calendar.
-            let at = p
-                .data
-                .as_ref()
-                .zip(p.actions.get(p.action))
-                .map(|(d, &i)| &d.actions[i]);
-            let Some(a) = at else {
-                s.info("宿題がありません");
-                return Vec::new();
-            };
-            let (m, fy, date) = (a.meeting_id, a.fiscal_year, a.meeting_date);
-            let label = format!("第{}回 ({}) {}", a.meeting_number, a.item_number, a.item_title);
-            let reqs = crate::app::panes::policy::jump_to_meeting(s, m, fy, date);
-            s.info(format!("{label} の会議を開きました（4 で進捗に戻ります）"));
-            return reqs;
-        }
+        A::ProgressOpen => return super::more_keys::open_meeting(s),
         _ => {}
     }
     Vec::new()

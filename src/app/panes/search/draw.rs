@@ -5,8 +5,8 @@
 //! Side by side from 120 columns, stacked below that. Also the "related"
 //! lines appended to a meeting's detail in the calendar.
 
-use unicode_width::UnicodeWidthChar;
 use std::ops::Range;
+use unicode_width::UnicodeWidthChar;
 
 use ratatui::layout::Rect;
 use ratatui::style::Style;

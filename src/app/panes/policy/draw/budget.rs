@@ -25,13 +25,17 @@ fn charted<'a>(plan: &'a PlanView, prev: Option<&PlanView>) -> Vec<&'a NodeView>
         .filter(|n| {
             n.depth <= 1
                 && (n.rolled_up.is_some()
-                    || prev.and_then(|pv| matching(pv, n)).is_some_and(|x| x.rolled_up.is_some()))
+                    || prev
+                        .and_then(|pv| matching(pv, n))
+                        .is_some_and(|x| x.rolled_up.is_some()))
         })
         .collect()
 }
 
 fn matching<'a>(pv: &'a PlanView, n: &NodeView) -> Option<&'a NodeView> {
-    pv.nodes.iter().find(|x| x.level == n.level && x.code == n.code)
+    pv.nodes
+        .iter()
+        .find(|x| x.level == n.level && x.code == n.code)
 }
 
 fn label(n: &NodeView) -> String {
@@ -47,13 +51,24 @@ pub fn share(v: i64, total: Option<i64>) -> String {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, p: &State, t: &PolicyTree, theme: &Theme) {
-    let Some(plan) = p.budget_plan.and_then(|id| t.plans.iter().find(|x| x.id == id)) else {
+    let Some(plan) = p
+        .budget_plan
+        .and_then(|id| t.plans.iter().find(|x| x.id == id))
+    else {
         title_bar(frame, Rect { height: 1, ..area }, "予算", theme);
         return;
     };
     let prev = previous_plan(t, plan).map(|i| &t.plans[i]);
-    let year = |pl: &PlanView| pl.fiscal_year.map(wareki::format_fiscal_year).unwrap_or_default();
-    let mut head = format!("予算の内訳 {}  合計 {}千円", plan.title, budget_text(plan.total()));
+    let year = |pl: &PlanView| {
+        pl.fiscal_year
+            .map(wareki::format_fiscal_year)
+            .unwrap_or_default()
+    };
+    let mut head = format!(
+        "予算の内訳 {}  合計 {}千円",
+        plan.title,
+        budget_text(plan.total())
+    );
     if let Some(pv) = prev {
         head.push_str(&format!("（{} {}千円）", year(pv), budget_text(pv.total())));
     }
@@ -61,9 +76,16 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &State, t: &PolicyTree, theme: &Th
     let ascii = theme.glyphs.name == "ascii";
     let (this_mark, prev_mark) = if ascii { ("#", "=") } else { ("█", "▒") };
     let nodes = charted(plan, prev);
-    let label_w = nodes.iter().map(|n| display_width(&label(n))).max().unwrap_or(8).min(24);
+    let label_w = nodes
+        .iter()
+        .map(|n| display_width(&label(n)))
+        .max()
+        .unwrap_or(8)
+        .min(24);
     let tail_w = 18;
-    let bar_w = usize::from(area.width).saturating_sub(label_w + tail_w + 3).max(4);
+    let bar_w = usize::from(area.width)
+        .saturating_sub(label_w + tail_w + 3)
+        .max(4);
     let max = [plan.total(), prev.and_then(PlanView::total)]
         .into_iter()
         .flatten()
@@ -76,14 +98,29 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &State, t: &PolicyTree, theme: &Th
         let n = (v.max(0) as usize * bar_w + max as usize / 2) / max as usize;
         let n = if v > 0 { n.max(1) } else { 0 };
         Line::from(vec![
-            Span::styled(format!(" {} ", pad_to_width(&truncate_to_width(name, label_w).0, label_w)), theme.heading),
+            Span::styled(
+                format!(
+                    " {} ",
+                    pad_to_width(&truncate_to_width(name, label_w).0, label_w)
+                ),
+                theme.heading,
+            ),
             Span::styled(mark.repeat(n), style),
             Span::raw(" ".repeat(bar_w - n.min(bar_w) + 1)),
-            Span::styled(format!("{:>10} {:>6}", budget_text(Some(v)), share(v, total)), theme.base),
+            Span::styled(
+                format!("{:>10} {:>6}", budget_text(Some(v)), share(v, total)),
+                theme.base,
+            ),
         ])
     };
     for n in &nodes {
-        lines.push(row(&label(n), n.rolled_up, plan.total(), this_mark, theme.status_on_track));
+        lines.push(row(
+            &label(n),
+            n.rolled_up,
+            plan.total(),
+            this_mark,
+            theme.status_on_track,
+        ));
         if let Some(pv) = prev {
             let v = matching(pv, n).and_then(|x| x.rolled_up);
             lines.push(row("", v, pv.total(), prev_mark, theme.muted));
@@ -102,8 +139,17 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &State, t: &PolicyTree, theme: &Th
     frame.render_widget(Paragraph::new(shown), body);
 }
 
-fn legend<'a>(plan: &PlanView, prev: Option<&PlanView>, marks: (&str, &str), theme: &Theme) -> Line<'a> {
-    let y = |pl: &PlanView| pl.fiscal_year.map(wareki::format_fiscal_year).unwrap_or_else(|| pl.title.clone());
+fn legend<'a>(
+    plan: &PlanView,
+    prev: Option<&PlanView>,
+    marks: (&str, &str),
+    theme: &Theme,
+) -> Line<'a> {
+    let y = |pl: &PlanView| {
+        pl.fiscal_year
+            .map(wareki::format_fiscal_year)
+            .unwrap_or_else(|| pl.title.clone())
+    };
     let mut spans = vec![
         Span::styled(format!(" {}", marks.0), theme.status_on_track),
         Span::styled(format!(" {}", y(plan)), theme.muted),
@@ -112,6 +158,9 @@ fn legend<'a>(plan: &PlanView, prev: Option<&PlanView>, marks: (&str, &str), the
         spans.push(Span::styled(format!("  {}", marks.1), theme.muted));
         spans.push(Span::styled(format!(" {}（前年度）", y(pv)), theme.muted));
     }
-    spans.push(Span::styled("  千円・計画の合計に占める割合  j/k で上下、b か Esc で戻る", theme.muted));
+    spans.push(Span::styled(
+        "  千円・計画の合計に占める割合  j/k で上下、b か Esc で戻る",
+        theme.muted,
+    ));
     Line::from(spans)
 }

@@ -23,7 +23,8 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, t: &PolicyTree, theme: 
         title_bar(frame, Rect { height: 1, ..area }, "詳細", theme);
         let msg = " 計画がまだありません。N で新しい計画を作るか、kusei import で運営方針のページを読み込めます。";
         let width = usize::from(area.width);
-        let lines = crate::ui::wrap::wrap_line(&Line::from(Span::styled(msg, theme.muted)), width, 1);
+        let lines =
+            crate::ui::wrap::wrap_line(&Line::from(Span::styled(msg, theme.muted)), width, 1);
         frame.render_widget(
             Paragraph::new(lines),
             Rect {

@@ -77,7 +77,8 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         Overlay::Picker(p) => 2 + p.matches.len().clamp(1, SHOWN) as u16,
         Overlay::Form(_) => 2 + FORM_LABELS.len() as u16,
         Overlay::Note(n) => 3 + n.input.rows(area.width.saturating_sub(2)).len() as u16,
-        Overlay::Confirm(_) | Overlay::Ask(_) => 3,
+        Overlay::Confirm(_) => 3,
+        Overlay::Ask(a) => 2 + ask_rows(a, area.width).len() as u16,
         Overlay::Plan(f) => 2 + f.fields.len() as u16,
     }
     .min(area.height.saturating_sub(1));
@@ -95,7 +96,9 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         Overlay::Plan(f) => plan_form(frame, r, f, theme, cursor),
         Overlay::Ask(a) => {
             bar(frame, r, r.y, &format!(" {}", a.title), theme.title);
-            bar(frame, r, r.y + 1, &format!(" {}", a.text), theme.warning);
+            for (k, row) in ask_rows(a, r.width).into_iter().enumerate() {
+                bar(frame, r, r.y + 1 + k as u16, &row, theme.warning);
+            }
         }
         Overlay::Confirm(c) => {
             bar(frame, r, r.y, " 削除の確認", theme.title);
@@ -119,7 +122,8 @@ fn note(frame: &mut Frame, r: Rect, n: &NoteForm, theme: &Theme, cursor: bool) {
     if cursor {
         frame.set_cursor_position(at);
     }
-    let hint = " Enter で保存、Ctrl-J で改行、Up/Down で行を移動、Esc でやめる（空にすると消します）";
+    let hint =
+        " Enter で保存、Ctrl-J で改行、Up/Down で行を移動、Esc でやめる（空にすると消します）";
     bar(frame, r, r.bottom().saturating_sub(1), hint, theme.muted);
 }
 
@@ -168,6 +172,15 @@ fn picker(frame: &mut Frame, r: Rect, p: &Picker, theme: &Theme, cursor: bool) {
     );
     let y = r.bottom().saturating_sub(1);
     input_line(frame, (r, y), "> ", &p.input, true, theme, cursor);
+}
+
+/// A question's text in rows of the overlay's width (禁則 wrapping).
+fn ask_rows(a: &crate::app::panes::policy::plan_form::Ask, width: u16) -> Vec<String> {
+    let line = Line::from(format!(" {}", a.text));
+    crate::ui::wrap::wrap_line(&line, usize::from(width), 1)
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect()
 }
 
 /// The new plan's form.

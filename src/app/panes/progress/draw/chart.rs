@@ -109,7 +109,10 @@ pub fn status_bars(frame: &mut Frame, area: Rect, s: &AppState, d: &ProgressData
     let label_w = rows.iter().map(|r| display_width(&r.0)).max().unwrap_or(4);
     let width = usize::from(area.width);
     let bar_w = width.saturating_sub(label_w + 2 + 24).max(4);
-    let focus = s.progress.period.map(|p| period_label(p, s.progress.western));
+    let focus = s
+        .progress
+        .period
+        .map(|p| period_label(p, s.progress.western));
     let room = usize::from(area.height).saturating_sub(1);
     let top = s.progress.scroll.min(rows.len().saturating_sub(room));
     for (label, c) in rows.iter().skip(top).take(room) {
@@ -150,7 +153,10 @@ fn legend(ascii: bool, theme: &Theme) -> Line<'static> {
 }
 
 /// Every milestone of the shown items with its item, oldest first.
-pub fn milestones<'a>(s: &'a AppState, d: &'a ProgressData) -> Vec<(&'a ProgressItem, &'a MilestoneRow)> {
+pub fn milestones<'a>(
+    s: &'a AppState,
+    d: &'a ProgressData,
+) -> Vec<(&'a ProgressItem, &'a MilestoneRow)> {
     let mut all: Vec<(&ProgressItem, &MilestoneRow)> = shown_items(s, d)
         .into_iter()
         .flat_map(|it| it.milestones.iter().map(move |m| (it, m)))
@@ -161,7 +167,12 @@ pub fn milestones<'a>(s: &'a AppState, d: &'a ProgressData) -> Vec<(&'a Progress
 
 /// The timeline: a mark per milestone on a fiscal-year axis labelled in
 /// 和暦 (H18, H20 …; the one rule of `wareki::fiscal`), three rows.
-pub fn timeline(frame: &mut Frame, area: Rect, list: &[(&ProgressItem, &MilestoneRow)], theme: &Theme) {
+pub fn timeline(
+    frame: &mut Frame,
+    area: Rect,
+    list: &[(&ProgressItem, &MilestoneRow)],
+    theme: &Theme,
+) {
     let (Some(first), Some(last)) = (list.first(), list.last()) else {
         return;
     };
@@ -199,7 +210,10 @@ pub fn timeline(frame: &mut Frame, area: Rect, list: &[(&ProgressItem, &Mileston
         let x = x_of(crate::wareki::fiscal_year_bounds(fy).0);
         axis[x] = '+';
         if k % step == 0 {
-            for (j, ch) in crate::wareki::fiscal::short_fiscal_year(fy).chars().enumerate() {
+            for (j, ch) in crate::wareki::fiscal::short_fiscal_year(fy)
+                .chars()
+                .enumerate()
+            {
                 if let Some(c) = labels.get_mut(x + j) {
                     *c = ch;
                 }
@@ -208,7 +222,10 @@ pub fn timeline(frame: &mut Frame, area: Rect, list: &[(&ProgressItem, &Mileston
     }
     let lines = vec![
         Line::from(Span::styled(format!(" {mark_line}"), theme.status_done)),
-        Line::from(Span::styled(format!(" {}", axis.iter().collect::<String>()), theme.muted)),
+        Line::from(Span::styled(
+            format!(" {}", axis.iter().collect::<String>()),
+            theme.muted,
+        )),
         Line::from(Span::styled(
             format!(" {}", labels.iter().collect::<String>().trim_end()),
             theme.muted,

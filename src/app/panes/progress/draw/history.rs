@@ -22,7 +22,15 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, d: &ProgressData, theme
         return;
     }
     let chart_h = 3u16.min(area.height);
-    chart::timeline(frame, Rect { height: chart_h, ..area }, &list, theme);
+    chart::timeline(
+        frame,
+        Rect {
+            height: chart_h,
+            ..area
+        },
+        &list,
+        theme,
+    );
     let body = Rect {
         y: area.y + chart_h,
         height: area.height.saturating_sub(chart_h),
@@ -41,7 +49,11 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, d: &ProgressData, theme
             theme.glyphs.milestone_open
         };
         let when = crate::wareki::span::format(&m.span);
-        let style = if k == top { theme.selection } else { theme.heading };
+        let style = if k == top {
+            theme.selection
+        } else {
+            theme.heading
+        };
         let head = Line::from(vec![
             Span::styled(format!(" {mark} {when}"), style),
             Span::styled(format!("  {}", it.label()), theme.muted),
