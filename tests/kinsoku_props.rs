@@ -82,7 +82,7 @@ proptest! {
         indent in 0usize..6,
     ) {
         let rows = rows(&text, width, indent);
-        let indent = indent.min(width.max(2) / 2);
+        let indent = indent.min(width.max(2) / 2).min(width.max(2) - 2);
         prop_assert_eq!(joined(&rows, indent), text);
         for r in &rows {
             prop_assert!(r.width() <= width.max(2), "{:?}", r);

@@ -23,7 +23,8 @@ const MAX_CARRY: usize = 4;
 /// (up to [`MAX_CARRY`], and never leaving a row empty).
 pub fn wrap_line<'a>(line: &Line<'a>, width: usize, indent: usize) -> Vec<Line<'a>> {
     let width = width.max(2);
-    let indent = indent.min(width / 2);
+    // A wide character must still fit after the indent.
+    let indent = indent.min(width / 2).min(width - 2);
     let cells = cells_of(line);
     let mut rows: Vec<(usize, usize)> = Vec::new();
     let (mut start, mut used) = (0usize, 0usize);
