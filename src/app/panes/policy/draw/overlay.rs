@@ -122,8 +122,7 @@ fn note(frame: &mut Frame, r: Rect, n: &NoteForm, theme: &Theme, cursor: bool) {
     if cursor {
         frame.set_cursor_position(at);
     }
-    let hint =
-        " Enter で保存、Ctrl-J で改行、Up/Down で行を移動、Esc でやめる（空にすると消します）";
+    let hint = " Enter 保存  Ctrl-J 改行  Up/Down 行を移動  Esc やめる（空にすると消します）";
     bar(frame, r, r.bottom().saturating_sub(1), hint, theme.muted);
 }
 
