@@ -133,7 +133,7 @@ pub fn format_year_month(year: i32, month: u32) -> String {
 /// of it (the one in effect on October 1) names it, as offices do: 2019 → 令和元年度,
 /// 1988 → 昭和63年度 (平成元年度 is 1989), 1926 → 大正15年度. "1872年度" before 1873.
 pub fn format_fiscal_year(fy: i32) -> String {
-    match NaiveDate::from_ymd_opt(fy, 10, 1).and_then(era_of) {
+    match fiscal::fiscal_era_year(fy) {
         Some((e, y)) => format!("{}度", format_era_year(e, y)),
         None => format!("{fy}年度"),
     }

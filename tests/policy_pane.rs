@@ -117,12 +117,14 @@ fn moving_a_node_reorders_reparents_and_undoes() {
     assert_eq!(rolled(&app, "経営課題1"), Some(35_524));
     assert!(app.row_labels()[app.state.policy.cursor].starts_with("具体的取組1-1-2"));
 
-    // Out one level (<) puts it after its parent; undo twice restores all.
+    // Out one level (<) takes it directly under 経営課題1, where it is a
+    // 戦略: the next code there (1-3), its title kept; undo twice restores all.
+    let id = app.node("具体的取組1-1-2").id;
     app.keys("<");
-    assert_eq!(
-        app.node("具体的取組1-1-2").parent,
-        Some(app.node("経営課題1").id)
-    );
+    let moved = app.node("戦略1-3");
+    assert_eq!(moved.id, id);
+    assert_eq!(moved.parent, Some(app.node("経営課題1").id));
+    assert_eq!(moved.title, "旭区魅力発信事業の推進");
     app.keys("uu");
     assert_eq!(
         app.node("具体的取組1-1-2").parent,

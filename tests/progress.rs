@@ -180,10 +180,12 @@ fn seed_001_initiatives_with_budgets() {
 fn changing_a_status_and_undoing_it() {
     let mut h = Harness::new(date(2025, 11, 20), |_| {});
     h.select("協議制度");
+    // The grid opens at today's half year (R7下), not the sheet's last.
     assert_eq!(
         h.state.progress.period,
-        Some(Period::new(2014, Half::Second))
+        Some(Period::new(2025, Half::Second))
     );
+    h.goto_period(Period::new(2014, Half::Second));
     h.key(KeyCode::Char('s'));
     let store = h.store();
     assert_eq!(
@@ -250,13 +252,14 @@ fn a_status_on_a_period_without_an_entry_adds_one() {
 fn changing_a_grade_and_undoing_it() {
     let mut h = Harness::new(date(2025, 11, 20), |_| {});
     h.select("協議制度");
-    h.key(KeyCode::Char('g'));
+    h.goto_period(Period::new(2014, Half::Second));
+    h.key(KeyCode::Char('r'));
     assert_eq!(
         progress_row(&h.store(), NIIGATA, 2014, "year").map(|r| r.1),
         Some("B".into())
     );
-    h.key(KeyCode::Char('G'));
-    h.key(KeyCode::Char('G'));
+    h.key(KeyCode::Char('R'));
+    h.key(KeyCode::Char('R'));
     assert_eq!(
         progress_row(&h.store(), NIIGATA, 2014, "year").map(|r| r.1),
         Some(String::new())
@@ -268,6 +271,71 @@ fn changing_a_grade_and_undoing_it() {
         progress_row(&h.store(), NIIGATA, 2014, "year").map(|r| r.1),
         Some("A".into())
     );
+}
+
+#[test]
+fn enter_on_a_homework_opens_its_meeting() {
+    let mut h = Harness::new(date(2017, 7, 10), |s| {
+        add_action(s, 3, "再生案をまとめる", "区政推進課長", date(2017, 7, 1));
+    });
+    h.key(KeyCode::Char('v'));
+    h.key(KeyCode::Char('v'));
+    assert_eq!(h.state.progress.view, View::Actions);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.state.tab, kusei::app::state::Tab::Meetings);
+    let d = h
+        .state
+        .calendar
+        .detail
+        .as_ref()
+        .expect("the meeting is open");
+    assert_eq!(d.meeting.number, 3);
+    assert_eq!(d.meeting.fiscal_year, 2017);
+    assert!(d
+        .items
+        .iter()
+        .any(|i| i.opinions.iter().any(|o| o.text == "再生案をまとめる")));
+}
+
+#[test]
+fn g_and_shift_g_go_to_the_first_and_last_row_and_change_nothing() {
+    let mut h = Harness::new(date(2025, 11, 20), |_| {});
+    let before = grades_in_db(&h);
+    h.key(KeyCode::Char('G'));
+    let last = {
+        let p = &h.state.progress;
+        let d = p.data.as_ref().expect("loaded");
+        p.rows.iter().rev().find_map(|r| match r {
+            kusei::app::panes::progress::Row::Item(i) => Some(d.items[*i].node_id),
+            _ => None,
+        })
+    };
+    assert!(last.is_some());
+    assert_eq!(h.state.progress.node, last, "G selects the last row");
+    h.key(KeyCode::Char('g'));
+    let first = {
+        let p = &h.state.progress;
+        let d = p.data.as_ref().expect("loaded");
+        p.rows.iter().find_map(|r| match r {
+            kusei::app::panes::progress::Row::Item(i) => Some(d.items[*i].node_id),
+            _ => None,
+        })
+    };
+    assert_eq!(h.state.progress.node, first, "g selects the first row");
+    assert_ne!(first, last);
+    assert_eq!(grades_in_db(&h), before, "no grade changed");
+}
+
+fn grades_in_db(h: &Harness) -> Vec<(i64, String)> {
+    let store = h.store();
+    let mut st = store
+        .conn()
+        .prepare("SELECT id, grade FROM progress ORDER BY id")
+        .expect("query");
+    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("read")
 }
 
 #[test]
@@ -358,11 +426,20 @@ fn an_action_item_from_the_minutes_is_on_the_board_and_closes() {
 fn editing_a_field_and_a_milestone() {
     let mut h = Harness::new(date(2025, 11, 20), |_| {});
     h.select("協議制度");
+    // The grid opens at today's half year (R7下); go to H26下.
+    h.goto_period(Period::new(2014, Half::Second));
     h.key(KeyCode::Enter);
     // Down to 計画（平成26年度） and replace it.
-    while detail::current(&h.state)[h.state.progress.field].label != "計画（平成26年度）" {
+    for _ in 0..100 {
+        if detail::current(&h.state)[h.state.progress.field].label == "計画（平成26年度）" {
+            break;
+        }
         h.key(KeyCode::Down);
     }
+    assert_eq!(
+        detail::current(&h.state)[h.state.progress.field].label,
+        "計画（平成26年度）"
+    );
     h.key(KeyCode::Enter);
     assert!(h.state.progress.editing.is_some());
     h.press(KeyCode::Char('u'), KeyModifiers::CONTROL);
@@ -481,6 +558,7 @@ fn filters_narrow_the_grid() {
 fn indicators_with_target_actual_and_rate() {
     let mut h = Harness::new(date(2025, 11, 20), |_| {});
     h.select("協議制度");
+    h.goto_period(Period::new(2014, Half::Second));
     h.key(KeyCode::Enter);
     h.key(KeyCode::Char('i'));
     h.keys("事前協議の件数");

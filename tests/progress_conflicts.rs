@@ -28,8 +28,16 @@ fn niigata(h: &Harness) -> kusei::db::progress_board::ProgressItem {
 fn editing_actual() -> Harness {
     let mut h = Harness::new(date(2025, 11, 20), |_| {});
     h.select("協議制度");
+    // The grid opens at today's half year; the sheet's last is H26下.
+    h.goto_period(kusei::db::progress_board::Period::new(
+        2014,
+        kusei::model::Half::Second,
+    ));
     h.key(KeyCode::Enter);
-    while detail::current(&h.state)[h.state.progress.field].label != "実績（平成26年度）" {
+    for _ in 0..100 {
+        if detail::current(&h.state)[h.state.progress.field].label == "実績（平成26年度）" {
+            break;
+        }
         h.key(KeyCode::Down);
     }
     h.key(KeyCode::Enter);

@@ -126,6 +126,16 @@ fn seed_001_policy_tree() {
     assert_eq!(count_level(&nodes, "経営課題"), 4);
     assert_eq!(count_level(&nodes, "戦略"), 5);
     assert_eq!(count_level(&nodes, "取組項目"), 2);
+    assert_eq!(count_level(&nodes, "章"), 1);
+    // The heading 2 「市政改革プラン2.0」に基づく取組等 is kept, its two
+    // 取組項目 under it (not at the top).
+    let part = nodes.iter().find(|n| n.level == "章").expect("章");
+    assert_eq!(
+        (part.code.as_str(), part.title.as_str()),
+        ("2", "「市政改革プラン2.0」に基づく取組等")
+    );
+    assert!(part.children.iter().all(|c| c.level == "取組項目"));
+    assert_eq!(part.children.len(), 2);
     let initiatives: Vec<&&Node> = nodes.iter().filter(|n| n.level == "具体的取組").collect();
     assert_eq!(initiatives.len(), 9);
     let budgets: Vec<Option<i64>> = initiatives.iter().map(|n| n.budget_kyen).collect();
@@ -144,7 +154,8 @@ fn seed_001_policy_tree() {
             "具体的取組" => assert_eq!(depth, 2),
             _ => {}
         }
-        for c in &n.children {
+        // The 章 heading's 取組項目 have no code of their own.
+        for c in n.children.iter().filter(|c| !c.code.is_empty()) {
             assert!(
                 c.code.starts_with(&format!("{}-", n.code)),
                 "{} under {}",

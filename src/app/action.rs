@@ -109,6 +109,12 @@ pub enum Action {
     EditMidReview,
     EditSelfEvaluation,
     ComparePrevYear,
+    /// A new empty plan (policy pane).
+    PlanNew,
+    /// 年度更新: the selected plan copied into the next fiscal year.
+    PlanRenew,
+    /// The budget picture of the selected plan (policy pane).
+    BudgetChart,
     LinkSuggestions,
     AcceptSuggestion,
     RejectOrUnlink,
@@ -132,6 +138,8 @@ pub enum Action {
     ProgressPrevPeriod,
     ProgressNextPeriod,
     ProgressView,
+    /// 年表 (the dated history) on and off.
+    ProgressHistory,
     ProgressOpen,
     ProgressBack,
     ProgressEdit,

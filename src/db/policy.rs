@@ -8,6 +8,7 @@
 
 pub mod suggest;
 mod write;
+pub mod year;
 
 use std::collections::HashMap;
 
@@ -20,6 +21,7 @@ use crate::model::{Half, Indicator, IndicatorValue, Note};
 
 pub use suggest::Suggestion;
 pub use write::NodeFields;
+pub use year::PlanFields;
 
 /// Every plan, ordered for the pane: 運営方針 first, then the other kinds by
 /// name; within a kind the newest fiscal year first.

@@ -40,9 +40,9 @@ impl Period {
         Period::new(crate::wareki::fiscal_year(d), half)
     }
 
-    /// "H25上", "H25下", "H25年度" (the era of the half's first day; the
-    /// year column in the era that names the fiscal year), or "FY2013 H1",
-    /// "FY2013 H2", "FY2013".
+    /// "H25上", "H25下", "H25年度" (the fiscal year named by the one rule,
+    /// `wareki::fiscal::fiscal_era_year`: FY2019 is R1上, R1下, as its long
+    /// label 令和元年度上半期), or "FY2013 H1", "FY2013 H2", "FY2013".
     pub fn short_label(&self, western: bool) -> String {
         if western {
             return match self.half {
@@ -51,19 +51,16 @@ impl Period {
                 Half::Year => format!("FY{}", self.fiscal_year),
             };
         }
-        let at = match self.half {
-            Half::Year => NaiveDate::from_ymd_opt(self.fiscal_year, 10, 1),
-            _ => Some(self.bounds().0),
-        };
-        let Some((era, y)) = at.and_then(crate::wareki::era_of) else {
+        if crate::wareki::fiscal::fiscal_era_year(self.fiscal_year).is_none() {
             return self.short_label(true);
-        };
+        }
         let suffix = match self.half {
             Half::First => "上",
             Half::Second => "下",
             Half::Year => "年度",
         };
-        format!("{}{y}{suffix}", era.initial())
+        let y = crate::wareki::fiscal::short_fiscal_year(self.fiscal_year);
+        format!("{y}{suffix}")
     }
 
     /// "平成25年度上半期", "平成25年度" (or "2013年度上半期").

@@ -100,7 +100,13 @@ struct Reader<'a> {
     warnings: Vec<String>,
     /// The heading (line) of a list that has had no text yet.
     empty_list: Option<(usize, &'static str)>,
+    /// The page's part heading its 取組項目 go under ("2 「市政改革プラン
+    /// 2.0」に基づく取組等"), kept as a node of level [`PART_LEVEL`].
+    part: Option<usize>,
 }
+
+/// The level of a page's part heading kept as a node.
+pub const PART_LEVEL: &str = "章";
 
 pub fn parse(file: &str, lines: &[Line]) -> Result<Dataset, ImportError> {
     parse_with(file, lines, Options::default()).map(|p| p.dataset)
@@ -124,6 +130,7 @@ pub fn parse_with(file: &str, lines: &[Line], opts: Options) -> Result<PolicyPar
         report: Report::default(),
         warnings: Vec::new(),
         empty_list: None,
+        part: None,
     };
     for l in &lines[..=title_idx] {
         r.report.push(l, Placed::Skipped("題名まで"));
@@ -197,11 +204,34 @@ impl Reader<'_> {
             return self.heading(line, h);
         }
         if is_section_line(normed) {
+            return self.part_heading(line, normed);
+        }
+        self.text_line(line, normed)
+    }
+
+    /// "1 重点的に取り組む主な経営課題" is skipped (its 経営課題 are the
+    /// plan's top nodes); any other part ("2 「市政改革プラン2.0」に基づく
+    /// 取組等") becomes a node, and the 取組項目 after it go under it.
+    fn part_heading(&mut self, line: &Line, normed: &str) -> Result<(), ImportError> {
+        if normed.contains("経営課題") {
             self.report
                 .push(line, Placed::Skipped("ページの章の見出し"));
             return Ok(());
         }
-        self.text_line(line, normed)
+        let text = line.text.trim();
+        let (code, title) = match text.split_once(|c: char| c.is_whitespace()) {
+            Some((c, t))
+                if c.chars()
+                    .all(|ch| ch.is_ascii_digit() || ('０'..='９').contains(&ch)) =>
+            {
+                (crate::wareki::normalize_digits(c), t.trim())
+            }
+            _ => (String::new(), text),
+        };
+        let i = self.push(node(PART_LEVEL, &code, &unradical(title)), None, line.no);
+        self.report.push(line, Placed::Entry(i));
+        self.part = Some(i);
+        Ok(())
     }
 
     /// A line that is not a heading, where the current section puts it.
@@ -217,7 +247,7 @@ impl Reader<'_> {
             } => self.list_line(line, normed, level, parent, last),
             Mode::ItemTitle => {
                 let t = bullet_text(&line.text).unwrap_or(&line.text);
-                let i = self.push(node("取組項目", "", &unradical(t)), None, line.no);
+                let i = self.push(node("取組項目", "", &unradical(t)), self.part, line.no);
                 self.report.push(line, Placed::Entry(i));
                 self.mode = Mode::Body(i);
             }

@@ -285,12 +285,19 @@ pub fn context(conn: &Connection, row: &ResultRow) -> Result<Context, rusqlite::
             heading: n.plan.clone(),
             title: format!("{} {}", n.code, n.level).trim().to_string(),
             summary: String::new(),
-            lines: vec![ContextLine {
-                kind: row.kind,
-                speaker: None,
-                text: row.text.clone(),
-                target: true,
-            }],
+            // A body keeps its lines (seed 002's are one thought each).
+            lines: row
+                .text
+                .lines()
+                .map(str::trim_end)
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| ContextLine {
+                    kind: row.kind,
+                    speaker: None,
+                    text: l.to_string(),
+                    target: true,
+                })
+                .collect(),
         });
     }
     let (Some(m), Some(item)) = (&row.meeting, &row.item) else {

@@ -12,76 +12,122 @@ use unicode_width::UnicodeWidthChar;
 
 use crate::widget::width::{cluster_width, display_cluster};
 
+/// How many characters at most move down to the next row to keep a 禁則
+/// character off the start of a row (past that it cannot be helped).
+const MAX_CARRY: usize = 4;
+
 /// Wrap `line` into rows of at most `width` columns; rows after the first
-/// start with `indent` spaces.
+/// start with `indent` spaces. 禁則 (JIS X 4051): no row starts with a
+/// character of [`NO_LINE_START`] and none ends with an opening bracket of
+/// [`NO_LINE_END`]; the characters before such a break move down with it
+/// (up to [`MAX_CARRY`], and never leaving a row empty).
 pub fn wrap_line<'a>(line: &Line<'a>, width: usize, indent: usize) -> Vec<Line<'a>> {
     let width = width.max(2);
-    let indent = indent.min(width / 2);
-    let mut rows: Vec<Line<'a>> = Vec::new();
-    let mut current: Vec<Span<'a>> = Vec::new();
-    let mut used = 0usize;
-    for span in &line.spans {
-        let mut chunk = String::new();
-        let content = super::sanitize::clean(&span.content);
-        for g in content.graphemes(true) {
-            let w = cluster_width(g);
-            if used + w > width && used > indent_of(&rows, indent) {
-                // 禁則: a row does not start with 、。・）」 and the like;
-                // the character before it moves down with it.
-                let carried = if no_line_start(g) {
-                    take_last_grapheme(&mut chunk)
-                } else {
-                    None
-                };
-                if !chunk.is_empty() {
-                    current.push(Span::styled(std::mem::take(&mut chunk), span.style));
-                }
-                rows.push(Line::from(std::mem::take(&mut current)).style(line.style));
-                current.push(Span::raw(" ".repeat(indent)));
-                used = indent;
-                if let Some(c) = carried {
-                    used += cluster_width(&c);
-                    chunk.push_str(&c);
+    // A wide character must still fit after the indent.
+    let indent = indent.min(width / 2).min(width - 2);
+    let cells = cells_of(line);
+    let mut rows: Vec<(usize, usize)> = Vec::new();
+    let (mut start, mut used) = (0usize, 0usize);
+    for (i, cell) in cells.iter().enumerate() {
+        let w = cell.1;
+        while used + w > width && i > start {
+            let at = break_at(&cells, start, i);
+            rows.push((start, at));
+            start = at;
+            used = indent + cells[at..i].iter().map(|c| c.1).sum::<usize>();
+            if at == i {
+                break;
+            }
+        }
+        used += w;
+    }
+    rows.push((start, cells.len()));
+    rows.into_iter()
+        .enumerate()
+        .map(|(k, (a, b))| {
+            let mut spans: Vec<Span<'a>> = Vec::new();
+            let indented = k > 0 && indent > 0;
+            if indented {
+                spans.push(Span::raw(" ".repeat(indent)));
+            }
+            for (text, _, style) in &cells[a..b] {
+                let joins = spans.len() > usize::from(indented)
+                    && spans.last().is_some_and(|l| l.style == *style);
+                match spans.last_mut() {
+                    Some(l) if joins => l.content.to_mut().push_str(text),
+                    _ => spans.push(Span::styled(text.clone(), *style)),
                 }
             }
-            chunk.push_str(&display_cluster(g));
-            used += w;
-        }
-        if !chunk.is_empty() {
-            current.push(Span::styled(chunk, span.style));
+            Line::from(spans).style(line.style)
+        })
+        .collect()
+}
+
+/// Each grapheme as drawn: (text, columns, style).
+fn cells_of(line: &Line) -> Vec<(String, usize, ratatui::style::Style)> {
+    let mut out = Vec::new();
+    for span in &line.spans {
+        let content = super::sanitize::clean(&span.content);
+        for g in content.graphemes(true) {
+            out.push((
+                display_cluster(g).into_owned(),
+                cluster_width(g),
+                span.style,
+            ));
         }
     }
-    rows.push(Line::from(current).style(line.style));
-    rows
+    out
 }
 
-/// Characters that may not begin a row (行頭禁則).
-fn no_line_start(g: &str) -> bool {
-    g.chars().next().is_some_and(|c| {
-        "、。，．・：；？！）」』】〕〉》ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々…‥,.)]}:;!?"
-            .contains(c)
-    })
-}
-
-/// Remove and return the last grapheme of `s` (None when it is the only
-/// one: a row is never left empty).
-fn take_last_grapheme(s: &mut String) -> Option<String> {
-    let (i, g) = s.grapheme_indices(true).next_back()?;
-    if i == 0 {
-        return None;
+/// Where the row from `start` ends when cell `i` does not fit: at `i`,
+/// or earlier so that the next row does not start with a 行頭禁則
+/// character and this one does not end with a 行末禁則 one.
+fn break_at(cells: &[(String, usize, ratatui::style::Style)], start: usize, i: usize) -> usize {
+    let bad = |at: usize| {
+        cells.get(at).is_some_and(|c| no_line_start(&c.0))
+            || (at > 0 && no_line_end(&cells[at - 1].0))
+    };
+    let mut at = i;
+    while bad(at) && at > start + 1 && i - at < MAX_CARRY {
+        at -= 1;
     }
-    let g = g.to_string();
-    s.truncate(i);
-    Some(g)
-}
-
-/// Columns already taken by the indent on the row being filled.
-fn indent_of(rows: &[Line], indent: usize) -> usize {
-    if rows.is_empty() {
-        0
+    if bad(at) {
+        i
     } else {
-        indent
+        at
     }
+}
+
+/// 行頭禁則 (JIS X 4051 classes 2, 4–6, 9 and small kana, with their
+/// half-width and ASCII forms): closing brackets, hyphens, ? !, middle
+/// dots, colons, full stops and commas, iteration marks, the long vowel
+/// mark and small kana.
+pub const NO_LINE_START: &str = concat!(
+    "’”）〕］｝〉》」』】〙〗〟｠»",
+    "‐゠–〜～",
+    "？！‼⁇⁈⁉",
+    "・：；／",
+    "。．、，",
+    "ヽヾゝゞ々〻ー",
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ",
+    "…‥",
+    "｡｣､･ｰｧｨｩｪｫｯｬｭｮﾞﾟ",
+    ",.)]}:;!?%"
+);
+
+/// 行末禁則: opening brackets (a row does not end with one).
+pub const NO_LINE_END: &str = "‘“（〔［｛〈《「『【〘〖〝｟«｢([{";
+
+/// Whether a row may not begin with grapheme `g` (行頭禁則).
+pub fn no_line_start(g: &str) -> bool {
+    g.chars().next().is_some_and(|c| NO_LINE_START.contains(c))
+}
+
+/// Whether a row may not end with grapheme `g` (行末禁則).
+pub fn no_line_end(g: &str) -> bool {
+    g.chars()
+        .next_back()
+        .is_some_and(|c| NO_LINE_END.contains(c))
 }
 
 /// Wrap every line; `indent_for` gives each line's hanging indent.

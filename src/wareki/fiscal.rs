@@ -1,5 +1,8 @@
 //! Fiscal years (年度) as people type them: "2017", "H29", "平成29年度",
 //! "R1", "令和元年度". Used by the command line and by search's `fy:`.
+//! And the one rule that names a fiscal year in 和暦 ([`fiscal_era_year`]):
+//! every label (平成29年度, H29上, R1下, the progress grid's columns and
+//! footer, the policy pane) goes through it.
 
 use chrono::Datelike;
 
@@ -8,6 +11,24 @@ use super::{normalize_digits, Era};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("年度 {0:?} が読めません（2017、H29、平成29年度 のように書いてください）")]
 pub struct FiscalYearError(pub String);
+
+/// The era and year that name fiscal year `fy`: the era in effect on
+/// October 1, the one covering most of the year, as offices name it.
+/// FY2019 began on 2019-04-01 under 平成 (31年) but 令和 began on 05-01,
+/// so it is 令和元年度 (R1上, R1下), never 平成31年度/H31上; FY1988 is
+/// 昭和63年度 (平成 began 1989-01-08, after October 1). None before 1873.
+pub fn fiscal_era_year(fy: i32) -> Option<(Era, i32)> {
+    chrono::NaiveDate::from_ymd_opt(fy, 10, 1).and_then(super::era_of)
+}
+
+/// "R1", "H29": the era's initial and year of [`fiscal_era_year`]; "2017"
+/// before 1873.
+pub fn short_fiscal_year(fy: i32) -> String {
+    match fiscal_era_year(fy) {
+        Some((e, y)) => format!("{}{y}", e.initial()),
+        None => fy.to_string(),
+    }
+}
 
 /// "2017", "H29", "平成29", "平成29年度", "R1", "令和元年度" → 2017 …
 pub fn parse_fiscal_year(s: &str) -> Result<i32, FiscalYearError> {
@@ -72,6 +93,15 @@ mod tests {
             assert_eq!(parse_fiscal_year(s).ok(), Some(fy), "{s}");
         }
         assert!(parse_fiscal_year("来年").is_err());
+    }
+
+    #[test]
+    fn one_rule_names_fiscal_2019_reiwa() {
+        assert_eq!(fiscal_era_year(2019), Some((Era::Reiwa, 1)));
+        assert_eq!(short_fiscal_year(2019), "R1");
+        assert_eq!(short_fiscal_year(2018), "H30");
+        assert_eq!(short_fiscal_year(1988), "S63");
+        assert_eq!(super::super::format_fiscal_year(2019), "令和元年度");
     }
 
     #[test]

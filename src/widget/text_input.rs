@@ -541,6 +541,8 @@ fn snap(s: &str, pos: usize, up: bool) -> usize {
     }
 }
 
+mod multiline;
 mod render;
+pub use multiline::RowSpan;
 #[cfg(test)]
 mod tests;

@@ -9,9 +9,12 @@ pub mod actions;
 pub mod compare;
 pub mod draw;
 pub mod overlay;
+pub mod plan_form;
+pub mod relevel;
 pub mod reopen;
 pub mod state;
 pub mod view;
+pub mod view_keys;
 pub mod write;
 
 pub use crate::app::msg::policy::{Request, Response};
@@ -105,6 +108,24 @@ pub const BINDINGS: &[Binding] = &[
     b(Char('r'), false, A::EditMidReview, "中間振り返りを記入"),
     b(Char('v'), false, A::EditSelfEvaluation, "自己評価を記入"),
     h(Char('c'), A::ComparePrevYear, "前年度の計画と比較", "比較"),
+    h(
+        Char('b'),
+        A::BudgetChart,
+        "予算のグラフ（経営課題・戦略ごと、前年度と並べて）",
+        "予算図",
+    ),
+    b(
+        Char('N'),
+        true,
+        A::PlanNew,
+        "新しい計画を作る（年度・組織・題名）",
+    ),
+    h(
+        Char('Y'),
+        A::PlanRenew,
+        "年度更新（選んだ計画を次の年度へ写す。予算・振り返り・評価は空）",
+        "年度更新",
+    ),
     h(
         Char('s'),
         A::LinkSuggestions,
@@ -213,6 +234,10 @@ fn loaded(s: &mut AppState, tree: PolicyTree) {
             p.cursor = p.cursor.min(p.rows.len().saturating_sub(1));
         }
     }
+    if let Some(plan) = p.select_plan_after_load.take() {
+        plan_form::open_plan(s, plan);
+    }
+    let p = &mut s.policy;
     clamp_focus(p);
     if p.view == View::Compare {
         if let Some(c) = &p.compare {
@@ -254,7 +279,12 @@ fn written(
         Ok((batch, created)) => {
             s.record_batch(batch);
             s.info(op.done());
-            s.policy.select_after_load = created.or(op.node());
+            match op {
+                Write::CreatePlan(_) | Write::RenewPlan { .. } => {
+                    s.policy.select_plan_after_load = created;
+                }
+                _ => s.policy.select_after_load = created.or(op.node()),
+            }
         }
         Err(e) => {
             s.error(format!("保存できませんでした: {e}"));

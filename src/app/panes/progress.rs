@@ -6,6 +6,7 @@
 pub mod detail;
 pub mod draw;
 mod keys;
+mod more_keys;
 pub mod state;
 pub mod view;
 pub mod write;
@@ -107,13 +108,22 @@ pub const BINDINGS: &[Binding] = &[
         None,
     ),
     b(
-        Char('g'),
+        Char('T'),
+        SH,
+        A::ProgressHistory,
+        "年表（日付のある記録を古い順に、全文で）",
+        Some("年表"),
+    ),
+    b(Char('g'), N, A::ProgressFirst, "最初へ", None),
+    b(Char('G'), SH, A::ProgressLast, "最後へ", None),
+    b(
+        Char('r'),
         N,
         A::ProgressNextGrade,
         "年度評価を次へ（A、B、C、なしの順）",
         Some("評価"),
     ),
-    b(Char('G'), SH, A::ProgressPrevGrade, "年度評価を前へ", None),
+    b(Char('R'), SH, A::ProgressPrevGrade, "年度評価を前へ", None),
     b(Char('e'), N, A::ProgressEdit, "編集（詳細の欄）", None),
     b(
         Char(' '),

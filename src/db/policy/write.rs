@@ -94,6 +94,48 @@ fn subtree_post_order(tx: &Tx, id: i64) -> Result<Vec<i64>> {
     Ok(out)
 }
 
+/// Move `id` under `new_parent` after `after` (or last), renumbering both
+/// sibling lists.
+fn reparent(tx: &Tx, id: i64, new_parent: Option<i64>, after: Option<i64>) -> Result<()> {
+    let (plan, old_parent) = place(tx, id)?;
+    if let Some(p) = new_parent {
+        let (p_plan, _) = place(tx, p)?;
+        if p_plan != plan {
+            return Err(StoreError::Invalid(
+                "別の計画の項目の下には移せません".into(),
+            ));
+        }
+        if subtree_post_order(tx, id)?.contains(&p) {
+            return Err(StoreError::Invalid(
+                "自分自身やその下の項目の下には移せません".into(),
+            ));
+        }
+    }
+    let mut old = siblings(tx, plan, old_parent)?;
+    old.retain(|x| *x != id);
+    let mut new = if new_parent == old_parent {
+        old.clone()
+    } else {
+        siblings(tx, plan, new_parent)?
+    };
+    let at = after
+        .and_then(|a| new.iter().position(|x| *x == a))
+        .map_or(new.len(), |i| i + 1);
+    new.insert(at, id);
+    tx.update(
+        "plan_nodes",
+        id,
+        "UPDATE plan_nodes SET parent_id = ?2, position = ?3, version = version + 1
+         WHERE id = ?1 AND parent_id IS NOT ?2",
+        params![id, new_parent, at as i64],
+    )?;
+    if new_parent != old_parent {
+        renumber(tx, &old)?;
+    }
+    renumber(tx, &new)?;
+    Ok(())
+}
+
 fn ids(tx: &Tx, sql: &str, id: i64) -> Result<Vec<i64>> {
     let mut stmt = tx.conn().prepare_cached(sql)?;
     let rows = stmt
@@ -198,42 +240,40 @@ impl Store {
         after: Option<i64>,
     ) -> Result<()> {
         self.write_labeled("運営方針の項目の移動", |tx| {
-            let (plan, old_parent) = place(tx, id)?;
-            if let Some(p) = new_parent {
-                let (p_plan, _) = place(tx, p)?;
-                if p_plan != plan {
-                    return Err(StoreError::Invalid(
-                        "別の計画の項目の下には移せません".into(),
-                    ));
-                }
-                if subtree_post_order(tx, id)?.contains(&p) {
-                    return Err(StoreError::Invalid(
-                        "自分自身やその下の項目の下には移せません".into(),
-                    ));
-                }
+            reparent(tx, id, new_parent, after)
+        })
+    }
+
+    /// `<`: move a node to `new_parent` (last among its children) and give
+    /// it and the nodes under it the levels and codes of their new place
+    /// (`relabel`: id, level, code), in one transaction.
+    pub fn outdent_node(
+        &mut self,
+        id: i64,
+        new_parent: Option<i64>,
+        relabel: &[(i64, String, String)],
+    ) -> Result<()> {
+        self.write_labeled("運営方針の項目を一つ上の階層へ", |tx| {
+            let below = subtree_post_order(tx, id)?;
+            if let Some(stray) = relabel.iter().find(|r| !below.contains(&r.0)) {
+                return Err(StoreError::Invalid(format!(
+                    "項目 {} は移す項目の下にありません（表示が古いようです。もう一度どうぞ）",
+                    stray.0
+                )));
             }
-            let mut old = siblings(tx, plan, old_parent)?;
-            old.retain(|x| *x != id);
-            let mut new = if new_parent == old_parent {
-                old.clone()
-            } else {
-                siblings(tx, plan, new_parent)?
-            };
-            let at = after
-                .and_then(|a| new.iter().position(|x| *x == a))
-                .map_or(new.len(), |i| i + 1);
-            new.insert(at, id);
-            tx.update(
-                "plan_nodes",
-                id,
-                "UPDATE plan_nodes SET parent_id = ?2, position = ?3, version = version + 1
-                 WHERE id = ?1 AND parent_id IS NOT ?2",
-                params![id, new_parent, at as i64],
-            )?;
-            if new_parent != old_parent {
-                renumber(tx, &old)?;
+            reparent(tx, id, new_parent, None)?;
+            for (node, level, code) in relabel {
+                if level.trim().is_empty() {
+                    return Err(StoreError::Invalid("階層名が空です".into()));
+                }
+                tx.update(
+                    "plan_nodes",
+                    *node,
+                    "UPDATE plan_nodes SET level = ?2, code = ?3, version = version + 1
+                     WHERE id = ?1 AND (level, code) IS NOT (?2, ?3)",
+                    params![node, level, code],
+                )?;
             }
-            renumber(tx, &new)?;
             Ok(())
         })
     }

@@ -55,13 +55,7 @@ impl Store {
         for (i, n) in nodes.iter().enumerate() {
             children.entry(n.parent).or_default().push(i);
         }
-        let is_item = |n: &RawNode| {
-            ITEM_LEVELS.contains(&n.level.as_str())
-                || d.entries.contains_key(&n.id)
-                || d.milestones.contains_key(&n.id)
-                || d.indicators.contains_key(&n.id)
-        };
-        let flags: Vec<bool> = nodes.iter().map(is_item).collect();
+        let flags = item_flags(&nodes, &plans, &children, &d);
         let mut items = Vec::new();
         for (plan_index, plan) in plans.iter().enumerate() {
             let roots = children.get(&None).map(Vec::as_slice).unwrap_or(&[]);
@@ -99,6 +93,44 @@ impl Store {
             actions,
         })
     }
+}
+
+/// Which nodes are items: an item level, or anything recorded on it; then
+/// the nodes of a level that is an item elsewhere in the same plan (seed
+/// 003's 3-1-1 beside 3-1-2, its 5 beside 4); and in a plan that is not a
+/// 運営方針 (whose leaves include 目標 and 使命), every leaf (seed 002's
+/// 提言, none with a date yet). An item with nothing dated is still shown.
+fn item_flags(
+    nodes: &[RawNode],
+    plans: &[PlanInfo],
+    children: &HashMap<Option<i64>, Vec<usize>>,
+    d: &Details,
+) -> Vec<bool> {
+    let own = |n: &RawNode| {
+        ITEM_LEVELS.contains(&n.level.as_str())
+            || d.entries.contains_key(&n.id)
+            || d.milestones.contains_key(&n.id)
+            || d.indicators.contains_key(&n.id)
+    };
+    let mut flags: Vec<bool> = nodes.iter().map(own).collect();
+    let item_levels: std::collections::HashSet<(i64, &str)> = nodes
+        .iter()
+        .zip(&flags)
+        .filter(|(_, f)| **f)
+        .map(|(n, _)| (n.plan_id, n.level.as_str()))
+        .collect();
+    let policy_plans: std::collections::HashSet<i64> = plans
+        .iter()
+        .filter(|p| p.kind == "運営方針")
+        .map(|p| p.id)
+        .collect();
+    for (i, n) in nodes.iter().enumerate() {
+        let leaf = !children.contains_key(&Some(n.id));
+        flags[i] = flags[i]
+            || item_levels.contains(&(n.plan_id, n.level.as_str()))
+            || (leaf && !policy_plans.contains(&n.plan_id));
+    }
+    flags
 }
 
 /// What hangs off each node, taken out as its item is built.

@@ -14,7 +14,7 @@ use crate::wareki;
 use crate::widget::text_input::TextInput;
 
 /// Rows a page key moves by.
-const PAGE: usize = 10;
+pub(super) const PAGE: usize = 10;
 
 pub const MID_REVIEW: &str = "中間振り返り";
 pub const SELF_EVALUATION: &str = "自己評価";
@@ -24,7 +24,12 @@ pub fn selected_node(p: &State) -> Option<&NodeView> {
     view::resolve(tree, p.current_row()?)?.1
 }
 
-fn selected_plan(p: &State) -> Option<&PlanView> {
+/// The plan of the row under the cursor.
+pub fn selected_plan_of(p: &State) -> Option<&PlanView> {
+    selected_plan(p)
+}
+
+pub(super) fn selected_plan(p: &State) -> Option<&PlanView> {
     let tree = p.tree.as_ref()?;
     Some(view::resolve(tree, p.current_row()?)?.0)
 }
@@ -32,8 +37,13 @@ fn selected_plan(p: &State) -> Option<&PlanView> {
 /// None for keys this view does not use (the global keys get them).
 pub fn apply(s: &mut AppState, a: Action) -> Option<Requests> {
     s.message = None;
+    if a == Action::BudgetChart && s.policy.view != View::Budget {
+        super::view_keys::open_budget(s);
+        return Some(Vec::new());
+    }
     match s.policy.view {
-        View::Compare => return compare_keys(s, a),
+        View::Budget => return super::view_keys::budget_keys(s, a),
+        View::Compare => return super::view_keys::compare_keys(s, a),
         View::Suggestions => return suggestion_keys(s, a),
         View::Tree => {}
     }
@@ -41,6 +51,16 @@ pub fn apply(s: &mut AppState, a: Action) -> Option<Requests> {
         if let Some(r) = link_keys(s, a, i) {
             return Some(r);
         }
+    }
+    if matches!(a, Action::PlanNew | Action::PlanRenew) {
+        if !read_only(s) {
+            if a == Action::PlanNew {
+                super::plan_form::open_new(s);
+            } else {
+                super::plan_form::open_renew(s);
+            }
+        }
+        return Some(Vec::new());
     }
     let p = &mut s.policy;
     let n = p.rows.len();
@@ -181,24 +201,6 @@ fn link_keys(s: &mut AppState, a: Action, i: usize) -> Option<Requests> {
                 node: node_id,
             }))]);
         }
-        _ => return None,
-    }
-    Some(Vec::new())
-}
-
-fn compare_keys(s: &mut AppState, a: Action) -> Option<Requests> {
-    let p = &mut s.policy;
-    let n = p.compare.as_ref().map_or(0, |c| c.rows.len());
-    match a {
-        Action::TreeUp => p.compare_scroll = p.compare_scroll.saturating_sub(1),
-        Action::TreeDown => p.compare_scroll = (p.compare_scroll + 1).min(n.saturating_sub(1)),
-        Action::TreePageUp => p.compare_scroll = p.compare_scroll.saturating_sub(PAGE),
-        Action::TreePageDown => {
-            p.compare_scroll = (p.compare_scroll + PAGE).min(n.saturating_sub(1))
-        }
-        Action::TreeFirst => p.compare_scroll = 0,
-        Action::TreeLast => p.compare_scroll = n.saturating_sub(1),
-        Action::Back | Action::ComparePrevYear => p.view = View::Tree,
         _ => return None,
     }
     Some(Vec::new())
@@ -364,19 +366,17 @@ fn outdent(s: &mut AppState) -> Requests {
     let (Some(plan), Some(n)) = (selected_plan(p), selected_node(p)) else {
         return Vec::new();
     };
-    let Some(parent) = n
-        .parent
-        .and_then(|id| plan.nodes.iter().find(|x| x.id == id))
-    else {
-        s.info("すでにいちばん上の階層です");
-        return Vec::new();
-    };
-    let op = Write::Reparent {
-        id: n.id,
-        parent: parent.parent,
-        after: Some(parent.id),
-    };
-    vec![request(Request::Write(op))]
+    match super::relevel::outdent(plan, n.id) {
+        Ok(o) => vec![request(Request::Write(Write::Outdent {
+            id: n.id,
+            parent: o.parent,
+            relabel: o.relabel,
+        }))],
+        Err(e) => {
+            s.info(e);
+            Vec::new()
+        }
+    }
 }
 
 fn indent(s: &mut AppState) -> Requests {
@@ -459,10 +459,7 @@ fn open_note(s: &mut AppState, label: &str) {
         .map(|x| x.text.clone())
         .unwrap_or_default();
     let year = fy.map(wareki::format_fiscal_year).unwrap_or_default();
-    let title = format!(
-        "{label}（{year}） {}（Enter で保存、空にすると消します）",
-        view::node_label(n)
-    );
+    let title = format!("{label}（{year}） {}", view::node_label(n));
     s.policy.overlay = Some(Overlay::Note(NoteForm {
         node_id: n.id,
         label: label.to_string(),
@@ -531,6 +528,8 @@ pub fn accept_overlay(s: &mut AppState) -> Requests {
             text: n.input.text().to_string(),
         },
         Overlay::Confirm(c) => Write::DeleteNode(c.node_id),
+        Overlay::Plan(f) => return super::plan_form::accept_new(s, f),
+        Overlay::Ask(a) => return super::plan_form::accept_ask(s, a),
     };
     vec![request(Request::Write(op))]
 }

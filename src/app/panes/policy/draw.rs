@@ -9,6 +9,7 @@
 //! U+FF0D FULLWIDTH HYPHEN-MINUS is safe but two columns, unlike the digits.
 //! A missing budget is never drawn as 0.
 
+mod budget;
 mod detail;
 mod overlay;
 mod tree;
@@ -49,6 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     match p.view {
         View::Compare => return views::compare(frame, area, p, theme),
         View::Suggestions => return views::suggestions(frame, area, p, theme),
+        View::Budget => return budget::draw(frame, area, p, t, theme),
         View::Tree => {}
     }
     let (tree_area, detail_area) = if area.width >= SIDE_BY_SIDE {

@@ -20,6 +20,8 @@ pub enum Overlay {
     Form(NodeForm),
     Note(NoteForm),
     Confirm(Confirm),
+    Plan(super::plan_form::PlanForm),
+    Ask(super::plan_form::Ask),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -286,18 +288,44 @@ pub fn on_key(o: &mut Overlay, key: &KeyEvent) -> Outcome {
                 _ => Outcome::Open,
             },
         },
-        Overlay::Note(n) => match key.code {
-            KeyCode::Esc => Outcome::Cancelled,
-            KeyCode::Enter => Outcome::Accepted,
+        Overlay::Note(n) => match (key.code, key.modifiers) {
+            (KeyCode::Esc, _) => Outcome::Cancelled,
+            (KeyCode::Enter, _) => Outcome::Accepted,
+            (KeyCode::Char('j'), KeyModifiers::CONTROL) => match n.input.insert_str("\n") {
+                Ok(()) => Outcome::Open,
+                Err(e) => Outcome::Error(e.to_string()),
+            },
+            // Up/Down go a line up or down (lines as typed, not as wrapped).
+            (KeyCode::Up | KeyCode::Down, _) => {
+                let delta = if key.code == KeyCode::Up { -1 } else { 1 };
+                n.input.move_row(u16::MAX, delta);
+                Outcome::Open
+            }
             _ => match edit(&mut n.input, key) {
                 (_, Some(e)) => Outcome::Error(e),
                 _ => Outcome::Open,
             },
         },
-        Overlay::Confirm(_) => match key.code {
+        Overlay::Confirm(_) | Overlay::Ask(_) => match key.code {
             KeyCode::Esc | KeyCode::Char('n') => Outcome::Cancelled,
             KeyCode::Enter | KeyCode::Char('y') => Outcome::Accepted,
             _ => Outcome::Open,
+        },
+        Overlay::Plan(f) => match key.code {
+            KeyCode::Esc => Outcome::Cancelled,
+            KeyCode::Enter => Outcome::Accepted,
+            KeyCode::Up | KeyCode::BackTab => {
+                f.focus = f.focus.checked_sub(1).unwrap_or(f.fields.len() - 1);
+                Outcome::Open
+            }
+            KeyCode::Down | KeyCode::Tab => {
+                f.focus = (f.focus + 1) % f.fields.len();
+                Outcome::Open
+            }
+            _ => match edit(&mut f.fields[f.focus], key) {
+                (_, Some(e)) => Outcome::Error(e),
+                _ => Outcome::Open,
+            },
         },
     }
 }
@@ -308,7 +336,8 @@ pub fn on_paste(o: &mut Overlay, text: &str) -> Option<String> {
         Overlay::Picker(p) => &mut p.input,
         Overlay::Form(f) => &mut f.fields[f.focus],
         Overlay::Note(n) => &mut n.input,
-        Overlay::Confirm(_) => return None,
+        Overlay::Plan(f) => &mut f.fields[f.focus],
+        Overlay::Confirm(_) | Overlay::Ask(_) => return None,
     };
     let r = input.paste(text).err().map(|e| e.to_string());
     if let Overlay::Picker(p) = o {

@@ -22,6 +22,8 @@ pub enum View {
     Tree,
     Compare,
     Suggestions,
+    /// The budget bars of `budget_plan` (and its previous year's).
+    Budget,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -48,6 +50,12 @@ pub struct State {
     pub rejected: HashSet<(i64, i64)>,
     /// Select this node when the tree next loads (one just added or moved).
     pub select_after_load: Option<i64>,
+    /// Open this plan and put the cursor on it when the tree next loads
+    /// (one just created or renewed).
+    pub select_plan_after_load: Option<i64>,
+    /// The plan the budget picture shows, and its first row.
+    pub budget_plan: Option<i64>,
+    pub budget_scroll: usize,
 }
 
 impl State {

@@ -25,6 +25,19 @@ pub enum Write {
         parent: Option<i64>,
         after: Option<i64>,
     },
+    /// `<`: to `parent`, with new levels and codes (id, level, code).
+    Outdent {
+        id: i64,
+        parent: Option<i64>,
+        relabel: Vec<(i64, String, String)>,
+    },
+    /// A new empty plan.
+    CreatePlan(crate::db::policy::PlanFields),
+    /// 年度更新: plan `from` copied into fiscal year `to`.
+    RenewPlan {
+        from: i64,
+        to: i32,
+    },
     DeleteNode(i64),
     SetLinks {
         item: i64,
@@ -54,6 +67,17 @@ impl Write {
             Write::UpdateNode { .. } => "項目を保存しました".into(),
             Write::MoveNode { .. } => "並べ替えました（u で取り消し）".into(),
             Write::Reparent { .. } => "移動しました（u で取り消し）".into(),
+            Write::Outdent { relabel, .. } => match relabel.first() {
+                Some((_, level, code)) => {
+                    format!("一つ上の階層へ移し、{level}{code} にしました（u で取り消し）")
+                }
+                None => "移動しました（u で取り消し）".into(),
+            },
+            Write::CreatePlan(f) => format!("計画「{}」を作りました", f.title.trim()),
+            Write::RenewPlan { to, .. } => format!(
+                "{}の計画を作りました（予算・評価は空。u で取消）",
+                crate::wareki::format_fiscal_year(*to)
+            ),
             Write::DeleteNode(_) => "削除しました（u で取り消し）".into(),
             Write::SetLinks { nodes, .. } => {
                 format!("関連する運営方針を {} 件にしました", nodes.len())
@@ -78,7 +102,8 @@ impl Write {
         match self {
             Write::UpdateNode { id, .. }
             | Write::MoveNode { id, .. }
-            | Write::Reparent { id, .. } => Some(*id),
+            | Write::Reparent { id, .. }
+            | Write::Outdent { id, .. } => Some(*id),
             Write::SetNote { node, .. } => Some(*node),
             _ => None,
         }
@@ -102,6 +127,13 @@ impl Write {
             Write::Reparent { id, parent, after } => {
                 store.reparent_node(*id, *parent, *after).map(|_| None)
             }
+            Write::Outdent {
+                id,
+                parent,
+                relabel,
+            } => store.outdent_node(*id, *parent, relabel).map(|_| None),
+            Write::CreatePlan(f) => store.create_plan(f).map(Some),
+            Write::RenewPlan { from, to } => store.renew_plan(*from, *to).map(Some),
             Write::DeleteNode(id) => store.delete_node(*id).map(|_| None),
             Write::SetLinks {
                 item,

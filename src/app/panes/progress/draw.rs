@@ -5,15 +5,16 @@
 
 mod actions;
 mod board;
+mod chart;
 mod detail;
 mod grid;
+mod history;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::app::panes::progress::view::{period_label, year_long, Tone};
 use crate::app::panes::progress::{State, View};
@@ -43,6 +44,16 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
         View::Board => board::draw(frame, body, s, theme),
         View::Detail => detail::draw(frame, body, s, theme),
         View::Actions => actions::draw(frame, body, s, theme),
+        View::Chart => {
+            if let Some(d) = &p.data {
+                chart::status_bars(frame, body, s, d, theme);
+            }
+        }
+        View::History => {
+            if let Some(d) = &p.data {
+                history::draw(frame, body, s, d, theme);
+            }
+        }
     }
     match &p.editing {
         Some(e) => editor(frame, footer, s, e, theme),
@@ -52,6 +63,10 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
                 View::Board => board::footer(s),
                 View::Detail => detail::footer(s),
                 View::Actions => actions::footer(s),
+                View::Chart => {
+                    " 期ごとの状況（表示中の項目）  j/k で上下  v で表示を切り替え".into()
+                }
+                View::History => " 年表（日付の古い順）  j/k で一件ずつ  T で戻る".into(),
             };
             line(frame, footer, &text, theme.muted);
         }
@@ -187,24 +202,22 @@ fn tone_style(tone: Tone, theme: &Theme) -> Style {
 
 /// Wrap `text` into lines of at most `width` columns, at newlines and
 /// where a line is full (by grapheme, so Japanese wraps anywhere).
+/// `text` in rows of `width` columns, each line of it on its own rows, with
+/// the one 禁則 wrapping (`ui::wrap`).
 fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(2);
-    let mut out = Vec::new();
-    for para in text.split('\n') {
-        let mut cur = String::new();
-        let mut used = 0;
-        for g in para.graphemes(true) {
-            let w = crate::widget::width::cluster_width(g);
-            if used + w > width {
-                out.push(std::mem::take(&mut cur));
-                used = 0;
-            }
-            cur.push_str(&crate::widget::width::display_cluster(g));
-            used += w;
-        }
-        out.push(cur);
-    }
-    out
+    text.split('\n')
+        .flat_map(|para| {
+            crate::ui::wrap::wrap_line(&Line::from(para.to_string()), width, 0)
+                .into_iter()
+                .map(|l| {
+                    l.spans
+                        .iter()
+                        .map(|s| s.content.as_ref())
+                        .collect::<String>()
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// The first row to show so that `sel` is in a window of `height` rows out

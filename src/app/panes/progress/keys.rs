@@ -17,7 +17,7 @@ use crate::db::progress_board::Period;
 use crate::model::Half;
 use crate::widget::text_input::{InputOutcome, TextInput};
 
-const PAGE: isize = 10;
+pub(super) const PAGE: isize = 10;
 
 pub fn on_key(s: &mut AppState, key: &KeyEvent) -> Option<Requests> {
     if s.progress.editing.is_some() {
@@ -130,8 +130,23 @@ fn apply(s: &mut AppState, a: A) -> Requests {
             p.view = match from {
                 View::Grid => View::Board,
                 View::Board => View::Actions,
+                View::Actions => View::Chart,
                 _ => View::Grid,
             };
+            p.scroll = 0;
+            Vec::new()
+        }
+        A::ProgressHistory => {
+            let p = &mut s.progress;
+            if p.view == View::History {
+                p.view = p.back;
+            } else {
+                if p.view != View::Detail {
+                    p.back = p.view;
+                }
+                p.view = View::History;
+                p.scroll = 0;
+            }
             Vec::new()
         }
         A::ProgressEra => {
@@ -161,6 +176,10 @@ fn apply(s: &mut AppState, a: A) -> Requests {
             View::Board => board(s, a),
             View::Detail => detail_key(s, a),
             View::Actions => actions(s, a),
+            View::Chart | View::History => {
+                super::more_keys::scroll_keys(s, a);
+                Vec::new()
+            }
         },
     }
 }
@@ -275,7 +294,7 @@ fn step(cur: usize, n: usize, delta: isize) -> usize {
     (cur as isize + delta).clamp(0, n.saturating_sub(1) as isize) as usize
 }
 
-fn move_period(s: &mut AppState, delta: isize) {
+pub(super) fn move_period(s: &mut AppState, delta: isize) {
     let p = &mut s.progress;
     if p.periods.is_empty() {
         return;
@@ -503,7 +522,7 @@ fn actions(s: &mut AppState, a: A) -> Requests {
             };
             return vec![write(w)];
         }
-        A::ProgressOpen => s.info("c で完了にします（もう一度 c で未完了に戻ります）"),
+        A::ProgressOpen => return super::more_keys::open_meeting(s),
         _ => {}
     }
     Vec::new()

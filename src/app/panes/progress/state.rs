@@ -19,6 +19,10 @@ pub enum View {
     Detail,
     /// The 宿題 from the minutes.
     Actions,
+    /// A stacked status bar per half year.
+    Chart,
+    /// 年表: the dated entries in order, under a timeline.
+    History,
 }
 
 impl View {
@@ -28,6 +32,8 @@ impl View {
             View::Board => "ボード",
             View::Detail => "詳細",
             View::Actions => "宿題",
+            View::Chart => "グラフ",
+            View::History => "年表",
         }
     }
 }
@@ -94,6 +100,8 @@ pub struct State {
     pub editing: Option<Editing>,
     /// The editor whose save is on its way to the database.
     pub saving: Option<Editing>,
+    /// First row of the chart and first entry of the 年表.
+    pub scroll: usize,
 }
 
 /// What editing a field changes.

@@ -224,6 +224,8 @@ pub fn rebuild(s: &mut State, today: NaiveDate) {
             periods.extend(whole_year(fy));
         }
     }
+    // Today's half year is always a column, so the grid can open on it.
+    periods.push(Period::of_date(today));
     if let Some(fy) = f.fiscal_year {
         periods.retain(|p| p.fiscal_year == fy);
         periods.extend(whole_year(fy));
@@ -344,27 +346,19 @@ fn actions_of(s: &State, today: NaiveDate) -> Vec<usize> {
     list
 }
 
-/// Keep the focused period if it is still a column; otherwise the latest
-/// half year up to today that has a status, else the column of today, else
-/// the last column.
-fn choose_period(s: &State, visible: &[usize], today: NaiveDate) -> Option<Period> {
+/// Keep the focused period if it is still a column; otherwise today's half
+/// year (the current period), else the last column before it, else the
+/// first.
+fn choose_period(s: &State, _visible: &[usize], today: NaiveDate) -> Option<Period> {
     if let Some(p) = s.period.filter(|p| s.periods.contains(p)) {
         return Some(p);
     }
-    let data = s.data.as_ref()?;
     let now = Period::of_date(today);
-    let with_status = s.periods.iter().rev().find(|p| {
-        p.half != Half::Year
-            && **p <= now
-            && visible.iter().any(|&i| {
-                data.items[i]
-                    .entry(**p)
-                    .is_some_and(|e| !e.status.is_empty())
-            })
-    });
-    with_status
-        .or_else(|| s.periods.iter().find(|p| **p == now))
-        .or_else(|| s.periods.last())
+    s.periods
+        .iter()
+        .find(|p| **p == now)
+        .or_else(|| s.periods.iter().rev().find(|p| **p <= now))
+        .or_else(|| s.periods.first())
         .copied()
 }
 
@@ -430,7 +424,8 @@ mod tests {
         assert_eq!(period_label(p(2013, Half::First), false), "H25上");
         assert_eq!(period_label(p(2013, Half::Second), false), "H25下");
         assert_eq!(period_label(p(2013, Half::Year), false), "H25年度");
-        assert_eq!(period_label(p(2019, Half::First), false), "H31上");
+        assert_eq!(period_label(p(2019, Half::First), false), "R1上");
+        assert_eq!(period_long(p(2019, Half::First), false), "令和元年度上半期");
         assert_eq!(period_label(p(2019, Half::Second), false), "R1下");
         assert_eq!(period_label(p(2013, Half::First), true), "FY2013 H1");
         assert_eq!(period_long(p(2013, Half::First), false), "平成25年度上半期");

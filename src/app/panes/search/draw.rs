@@ -6,13 +6,13 @@
 //! lines appended to a meeting's detail in the calendar.
 
 use std::ops::Range;
+use unicode_width::UnicodeWidthChar;
 
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
-use unicode_width::UnicodeWidthChar;
 
 use crate::app::action::Action;
 use crate::app::keymap::Scope;
@@ -321,7 +321,7 @@ fn preview_pane(frame: &mut Frame, area: Rect, st: &State, theme: &Theme) {
     };
     let wrapped: Vec<Line> = lines
         .into_iter()
-        .flat_map(|l| wrap_line(l, inner.width as usize, 3))
+        .flat_map(|l| crate::ui::wrap::wrap_line(&l, inner.width as usize, 3))
         .take(inner.height as usize)
         .collect();
     frame.render_widget(Paragraph::new(wrapped), inner);
@@ -358,36 +358,6 @@ fn context_line<'a>(l: &'a ContextLine, opinion: bool, q: &Query, theme: &Theme)
         base.patch(theme.match_highlight),
     ));
     Line::from(spans)
-}
-
-/// Break a line at any character that would pass `width` (Japanese has no
-/// spaces to break at), continuing `hang` columns in.
-fn wrap_line(line: Line, width: usize, hang: usize) -> Vec<Line<'static>> {
-    let width = width.max(hang + 2);
-    let mut out: Vec<Line<'static>> = Vec::new();
-    let mut cur: Vec<Span<'static>> = Vec::new();
-    let mut used = 0;
-    for span in line.spans {
-        let mut piece = String::new();
-        for c in span.content.chars() {
-            let w = c.width().unwrap_or(0);
-            if used + w > width {
-                if !piece.is_empty() {
-                    cur.push(Span::styled(std::mem::take(&mut piece), span.style));
-                }
-                out.push(Line::from(std::mem::take(&mut cur)));
-                cur.push(Span::raw(" ".repeat(hang)));
-                used = hang;
-            }
-            piece.push(c);
-            used += w;
-        }
-        if !piece.is_empty() {
-            cur.push(Span::styled(piece, span.style));
-        }
-    }
-    out.push(Line::from(cur));
-    out
 }
 
 /// "Related" under a meeting's detail: for each of its agenda items, the

@@ -4,7 +4,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::budget_text;
@@ -21,9 +21,12 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, t: &PolicyTree, theme: 
     let p = &s.policy;
     let Some((plan, node)) = p.current_row().and_then(|r| view::resolve(t, r)) else {
         title_bar(frame, Rect { height: 1, ..area }, "詳細", theme);
-        let msg = " 計画がまだありません。kusei import で運営方針のページを読み込めます。";
+        let msg = " 計画がまだありません。N で新しい計画を作るか、kusei import で運営方針のページを読み込めます。";
+        let width = usize::from(area.width);
+        let lines =
+            crate::ui::wrap::wrap_line(&Line::from(Span::styled(msg, theme.muted)), width, 1);
         frame.render_widget(
-            Paragraph::new(Span::styled(msg, theme.muted)).wrap(Wrap { trim: false }),
+            Paragraph::new(lines),
             Rect {
                 y: area.y + 1,
                 height: area.height.saturating_sub(1),
@@ -46,8 +49,11 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, t: &PolicyTree, theme: 
         }
     };
     title_bar(frame, Rect { height: 1, ..area }, &title, theme);
+    // One 禁則 wrapping for all text (a bullet keeps its text beside it).
+    let width = usize::from(area.width.saturating_sub(1));
+    let lines = crate::ui::wrap::wrap_lines(lines, width, crate::ui::wrap::bullet_indent);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        Paragraph::new(lines),
         Rect {
             x: area.x + 1,
             y: area.y + 1,

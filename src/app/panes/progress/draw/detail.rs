@@ -100,7 +100,7 @@ fn field_lines(
             } else {
                 (f.text.clone(), theme.heading)
             };
-            let key = if f.kind == Kind::Status { "s/S" } else { "g/G" };
+            let key = if f.kind == Kind::Status { "s/S" } else { "r/R" };
             out.push(spans(vec![
                 (label, label_style),
                 ("  ".into(), theme.base),
@@ -193,6 +193,6 @@ fn push_text(text: &str, width: usize, theme: &Theme, out: &mut Vec<Line<'static
 
 /// What the keys do here.
 pub fn footer(_s: &AppState) -> String {
-    " Enter 編集  s/S 状況  g/G 評価  < > 期  Space 完了  a/i 追加  x 削除  PgUp/PgDn 項目  Esc 戻る"
+    " Enter 編集  s/S 状況  r/R 評価  < > 期  Space 完了  a/i 追加  x 削除  PgUp/PgDn 項目  Esc 戻る"
         .into()
 }
