@@ -157,8 +157,19 @@ fn detect(body: &[u8]) -> Result<(String, &'static str), Failure> {
             Strict::Malformed => {}
         }
     }
-    // Both legacy encodings, best-looking first; a truncated candidate only
-    // wins when its decodable part looks more Japanese than a clean one.
+    // Mozilla's Shift_JIS / EUC-JP detector (the one Firefox uses for local
+    // files) decides at the first kana or common kanji: decoded as the other
+    // encoding, those give an error or half-width katakana. When it decides
+    // and its choice decodes cleanly, that is the answer.
+    if let Some(enc) = shift_or_euc::Detector::new(false).feed(body, true) {
+        if let Strict::Clean(text) = strict(enc, body) {
+            return Ok((text, enc.name()));
+        }
+    }
+    // Undecided (no kana or common kanji), or its choice does not decode
+    // (a cut file, a stray byte): both legacy encodings, best-looking first;
+    // a truncated candidate only wins when its decodable part looks more
+    // Japanese than a clean one.
     let mut candidates = [
         (SHIFT_JIS, strict(SHIFT_JIS, body)),
         (EUC_JP, strict(EUC_JP, body)),
@@ -406,6 +417,26 @@ mod tests {
         ]
         .concat();
         assert_eq!(decode(&wrong).map(|d| d.encoding), Ok("Shift_JIS"));
+    }
+
+    #[test]
+    fn half_width_katakana_first_is_still_shift_jis() {
+        // The detector's known blind spot: half-width katakana before any
+        // kana or kanji look like EUC-JP to it; the strict decode of its
+        // guess fails and the comparison of both decides.
+        for text in ["ｸﾞﾙｰﾌﾟ会議を開く。", "ｶﾅ 区政会議", "ｸﾞﾙｰﾌﾟ\n第3回 会議録"]
+        {
+            let bytes = encode(SHIFT_JIS, &text);
+            assert_eq!(
+                decode(&bytes).map(|d| d.encoding),
+                Ok("Shift_JIS"),
+                "{text}"
+            );
+        }
+        // Its strength: one kanji after ASCII ("a職", where comparing how
+        // Japanese the two decodings look is unsure).
+        let bytes = encode(EUC_JP, "a職の会議");
+        assert_eq!(decode(&bytes).map(|d| d.encoding), Ok("EUC-JP"));
     }
 
     const JAPANESE: &[char] = &[
