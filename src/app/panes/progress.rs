@@ -6,6 +6,7 @@
 pub mod detail;
 pub mod draw;
 mod keys;
+pub mod land;
 mod more_keys;
 pub mod state;
 pub mod view;
@@ -21,6 +22,7 @@ use crate::app::keymap::{Binding, Scope};
 use crate::app::msg::Requests;
 use crate::app::state::AppState;
 pub use view::{BoardColumn, Row};
+pub use land::land;
 pub use write::Write;
 
 /// A progress-pane binding.
@@ -244,6 +246,7 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             s.progress.loaded = true;
             s.progress.data = Some(*d);
             view::rebuild(&mut s.progress, s.calendar.today);
+            land::apply(&mut s.progress, s.calendar.today);
             // An open editor keeps the version it was opened from: a
             // colleague's save meanwhile is asked about, never overwritten.
             Vec::new()
