@@ -38,7 +38,10 @@ fn search_and_select(app: &mut App, text: &str, kind: DocKind, id: i64) {
     app.type_text(&q);
     app.wait_results();
     app.wait_for("the entry among the results", |s| {
-        s.search.results.iter().any(|r| r.kind == kind && r.id == id)
+        s.search
+            .results
+            .iter()
+            .any(|r| r.kind == kind && r.id == id)
     });
     let at = app
         .state
@@ -234,4 +237,58 @@ fn enter_on_a_progress_entry_selects_its_cell() {
     assert_eq!(format!("{:?}", period.half).to_lowercase(), half);
     assert!(p.periods.contains(&period));
     assert_eq!(p.land_after_load, None);
+}
+
+/// The screen as text; below each line with reversed cells (the selection,
+/// the landed entry), a line with `~` under them.
+fn reversed_text(app: &App, w: u16, h: u16) -> String {
+    use ratatui::style::Modifier;
+    use unicode_width::UnicodeWidthStr;
+    let theme = kusei::ui::Theme::monochrome();
+    let (buf, _) = support::screen::draw(&app.state, &theme, w, h);
+    let mut out = String::new();
+    for y in 0..h {
+        let (mut line, mut marks, mut x) = (String::new(), String::new(), 0);
+        while x < w {
+            let cell = &buf[(x, y)];
+            let cw = cell.symbol().width().max(1) as u16;
+            let shown = if cell.symbol().width() == 0 {
+                " "
+            } else {
+                cell.symbol()
+            };
+            line.push_str(shown);
+            let rev = cell.modifier.contains(Modifier::REVERSED);
+            marks.push_str(&(if rev { "~" } else { " " }).repeat(cw as usize));
+            x += cw;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+        if marks.contains('~') {
+            out.push_str(marks.trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn the_landed_opinion_is_highlighted_in_the_detail() {
+    let mut app = App::with_samples();
+    let (id, text) = deep_entry(&app.store(), "opinion");
+    search_and_select(&mut app, &text, DocKind::Opinion, id);
+    enter_lands_at(&mut app, Landed::Entry(id));
+    app.state.message = None;
+    let screen = reversed_text(&app, 100, 30);
+    // The landed line is on screen, and marked.
+    let at = screen
+        .lines()
+        .position(|l| l.contains(text.chars().take(8).collect::<String>().as_str()))
+        .unwrap_or_else(|| panic!("the opinion is in view:\n{screen}"));
+    let below = screen.lines().nth(at + 1).unwrap_or("");
+    assert!(
+        below.contains('~') && below.trim().chars().all(|c| c == '~'),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
 }

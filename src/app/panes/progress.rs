@@ -21,8 +21,8 @@ use crate::app::action::Action as A;
 use crate::app::keymap::{Binding, Scope};
 use crate::app::msg::Requests;
 use crate::app::state::AppState;
-pub use view::{BoardColumn, Row};
 pub use land::land;
+pub use view::{BoardColumn, Row};
 pub use write::Write;
 
 /// A progress-pane binding.

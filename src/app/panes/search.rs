@@ -14,12 +14,12 @@ pub use crate::app::msg::search::{Request, Response};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub use state::{IndexStatus, State};
 
+use super::calendar::land::Landed;
 use super::{Ctx, PaneRequest, PaneResponse};
 use crate::app::action::Action;
 use crate::app::keymap::{self, Binding, Scope};
 use crate::app::msg::Requests;
 use crate::app::msg::{self as worker, Response as WorkerResponse};
-use super::calendar::land::Landed;
 use crate::app::state::{AppState, Mode, Tab};
 use crate::search::related::related_for_meeting;
 use crate::search::resolve::context;
@@ -413,7 +413,11 @@ fn jump(s: &mut AppState) -> Requests {
     if let Some(n) = &row.node {
         if row.kind.is_progress() {
             // A plan/actual/note of a period: the 進捗 cell at that period.
-            s.info(format!("進捗 {} {}", n.code, row.label.as_deref().unwrap_or("")));
+            s.info(format!(
+                "進捗 {} {}",
+                n.code,
+                row.label.as_deref().unwrap_or("")
+            ));
             return super::progress::land(s, n.node_id, row.id);
         }
         s.tab = Tab::Policy;

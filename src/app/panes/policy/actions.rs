@@ -5,10 +5,10 @@ use super::overlay::{
     Candidate, Confirm, FormTarget, NodeForm, NoteForm, Overlay, PickPurpose, Picker,
 };
 use super::view::{self, Row};
-use crate::app::panes::calendar::land::{open_meeting_at, Landed};
 use super::{open_link_picker, request, Focus, Request, State, View, Write};
 use crate::app::action::Action;
 use crate::app::msg::Requests;
+use crate::app::panes::calendar::land::{open_meeting_at, Landed};
 use crate::app::state::AppState;
 use crate::db::{NodeFields, NodeView, PlanView};
 use crate::wareki;

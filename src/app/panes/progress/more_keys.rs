@@ -3,8 +3,8 @@
 use super::keys::{move_period, PAGE};
 use super::View;
 use crate::app::action::Action as A;
-use crate::app::panes::calendar::land::Landed;
 use crate::app::msg::Requests;
+use crate::app::panes::calendar::land::Landed;
 use crate::app::state::AppState;
 
 /// j/k, PgUp/PgDn, g/G in the chart and the 年表; Esc back.
