@@ -256,6 +256,11 @@ fn link_an_item_from_the_calendar_and_jump_back() {
         c.detail.as_ref().map(|d| d.meeting.id),
         Some(meeting.meeting.id)
     );
+    // Landed on the linked item, highlighted (issue 14).
+    assert_eq!(
+        c.landed,
+        Some(kusei::app::panes::calendar::land::Landed::Item(item.id))
+    );
 
     // Unlink from the policy side, and undo that.
     app.keys("3");

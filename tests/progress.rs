@@ -275,8 +275,9 @@ fn changing_a_grade_and_undoing_it() {
 
 #[test]
 fn enter_on_a_homework_opens_its_meeting() {
+    let mut id = 0;
     let mut h = Harness::new(date(2017, 7, 10), |s| {
-        add_action(s, 3, "再生案をまとめる", "区政推進課長", date(2017, 7, 1));
+        id = add_action(s, 3, "再生案をまとめる", "区政推進課長", date(2017, 7, 1));
     });
     h.key(KeyCode::Char('v'));
     h.key(KeyCode::Char('v'));
@@ -295,6 +296,12 @@ fn enter_on_a_homework_opens_its_meeting() {
         .items
         .iter()
         .any(|i| i.opinions.iter().any(|o| o.text == "再生案をまとめる")));
+    // Landed on the 宿題 itself: highlighted, the detail scrolled to it.
+    use kusei::app::panes::calendar::land::{landed_line, Landed};
+    let c = &h.state.calendar;
+    assert_eq!(c.landed, Some(Landed::Entry(id)));
+    let line = landed_line(d, Landed::Entry(id)).expect("on its line");
+    assert_eq!(c.detail_scroll as usize, line.saturating_sub(2));
 }
 
 #[test]

@@ -34,6 +34,10 @@ pub enum Action {
     EditMeeting,
     DeleteMeeting,
     CycleMeetingStatus,
+    /// The next 関連 item under the meeting's detail.
+    NextRelated,
+    /// Open the chosen 関連 item's meeting at the item.
+    OpenRelated,
     StartMinutes,
     Undo,
     Redo,

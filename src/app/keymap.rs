@@ -281,6 +281,22 @@ pub const DEFAULT: &[Binding] = &[
     ),
     b(
         S::Calendar,
+        Char('r'),
+        N,
+        A::NextRelated,
+        "関連の議題を選ぶ（次へ）",
+        None,
+    ),
+    b(
+        S::Calendar,
+        Char('o'),
+        N,
+        A::OpenRelated,
+        "選んだ関連の議題の会議を開く",
+        None,
+    ),
+    b(
+        S::Calendar,
         Char('L'),
         SH,
         A::LinkItem,

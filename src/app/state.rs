@@ -71,6 +71,12 @@ pub struct CalendarState {
     /// The fiscal year's months as bars of their meetings (`v`) instead of
     /// the month grid and the meeting list.
     pub year_view: bool,
+    /// The entry or item the detail landed on (highlighted).
+    pub landed: Option<crate::app::panes::calendar::land::Landed>,
+    /// Keep the landed line in view until the detail is scrolled.
+    pub follow_landed: bool,
+    /// The chosen 関連 item under the detail (`r`), opened with `o`.
+    pub related_cursor: Option<usize>,
 }
 
 impl CalendarState {

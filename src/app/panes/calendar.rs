@@ -3,6 +3,7 @@
 //! `calendar/draw.rs`; keys: `keymap::DEFAULT` (`Scope::Calendar`).
 
 pub mod draw;
+pub mod land;
 pub mod year;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
@@ -35,10 +36,12 @@ pub fn apply(s: &mut AppState, a: Action) -> Option<Requests> {
         Action::FirstMeeting => select_meeting(s, |_, n| (n > 0).then_some(0)),
         Action::LastMeeting => select_meeting(s, |_, n| n.checked_sub(1)),
         Action::DetailScrollUp => {
+            s.calendar.follow_landed = false;
             s.calendar.detail_scroll = s.calendar.detail_scroll.saturating_sub(3);
             Vec::new()
         }
         Action::DetailScrollDown => {
+            s.calendar.follow_landed = false;
             s.calendar.detail_scroll = s.calendar.detail_scroll.saturating_add(3);
             Vec::new()
         }
@@ -55,6 +58,8 @@ pub fn apply(s: &mut AppState, a: Action) -> Option<Requests> {
             Vec::new()
         }
         Action::CycleMeetingStatus => cycle_status(s),
+        Action::NextRelated => land::next_related(s),
+        Action::OpenRelated => land::open_related(s),
         Action::ToggleChart => {
             s.calendar.year_view = !s.calendar.year_view;
             Vec::new()
@@ -69,8 +74,10 @@ pub fn on_meeting(s: &mut AppState, detail: Option<MeetingDetail>) -> Requests {
         detail.as_ref().map(|d| d.meeting.id) == s.calendar.detail.as_ref().map(|d| d.meeting.id);
     if !same {
         s.calendar.detail_scroll = 0;
+        s.calendar.related_cursor = None;
     }
     s.calendar.detail = detail;
+    land::on_detail(s);
     minutes::drop_confirmed(s);
     minutes::clamp(s);
     super::search::on_meeting_loaded(s)

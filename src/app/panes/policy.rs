@@ -28,7 +28,7 @@ use crate::app::action::Action;
 use crate::app::keymap::{Binding, Scope};
 use crate::app::msg::Request as AppRequest;
 use crate::app::msg::Requests;
-use crate::app::state::{first_of_month, AppState, Mode, Tab};
+use crate::app::state::{AppState, Mode};
 use crate::db::PolicyTree;
 use overlay::{Candidate, Outcome, Overlay, PickPurpose, Picker};
 
@@ -439,27 +439,4 @@ pub fn open_link_picker(
     }
     s.policy.overlay = Some(Overlay::Picker(picker));
     reqs
-}
-
-/// Show a meeting in the calendar, selected (Enter on a linked item).
-pub fn jump_to_meeting(
-    s: &mut AppState,
-    meeting_id: i64,
-    fiscal_year: i32,
-    date: chrono::NaiveDate,
-) -> Requests {
-    s.tab = Tab::Meetings;
-    let c = &mut s.calendar;
-    c.fiscal_year = fiscal_year;
-    c.cursor = date;
-    c.month = first_of_month(date);
-    c.meetings.clear();
-    c.selected = None;
-    c.detail = None;
-    c.detail_scroll = 0;
-    c.loading = true;
-    vec![AppRequest::LoadYear {
-        fiscal_year: Some(fiscal_year),
-        select: Some(meeting_id),
-    }]
 }

@@ -6,6 +6,7 @@
 pub mod detail;
 pub mod draw;
 mod keys;
+pub mod land;
 mod more_keys;
 pub mod state;
 pub mod view;
@@ -20,6 +21,7 @@ use crate::app::action::Action as A;
 use crate::app::keymap::{Binding, Scope};
 use crate::app::msg::Requests;
 use crate::app::state::AppState;
+pub use land::land;
 pub use view::{BoardColumn, Row};
 pub use write::Write;
 
@@ -244,6 +246,7 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
             s.progress.loaded = true;
             s.progress.data = Some(*d);
             view::rebuild(&mut s.progress, s.calendar.today);
+            land::apply(&mut s.progress, s.calendar.today);
             // An open editor keeps the version it was opened from: a
             // colleague's save meanwhile is asked about, never overwritten.
             Vec::new()

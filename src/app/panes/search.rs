@@ -14,12 +14,13 @@ pub use crate::app::msg::search::{Request, Response};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub use state::{IndexStatus, State};
 
+use super::calendar::land::Landed;
 use super::{Ctx, PaneRequest, PaneResponse};
 use crate::app::action::Action;
 use crate::app::keymap::{self, Binding, Scope};
 use crate::app::msg::Requests;
 use crate::app::msg::{self as worker, Response as WorkerResponse};
-use crate::app::state::{first_of_month, AppState, Mode, Tab};
+use crate::app::state::{AppState, Mode, Tab};
 use crate::search::related::related_for_meeting;
 use crate::search::resolve::context;
 use crate::search::service::{self, Event};
@@ -410,6 +411,15 @@ fn jump(s: &mut AppState) -> Requests {
         s.minutes = None;
     }
     if let Some(n) = &row.node {
+        if row.kind.is_progress() {
+            // A plan/actual/note of a period: the 進捗 cell at that period.
+            s.info(format!(
+                "進捗 {} {}",
+                n.code,
+                row.label.as_deref().unwrap_or("")
+            ));
+            return super::progress::land(s, n.node_id, row.id);
+        }
         s.tab = Tab::Policy;
         s.info(format!(
             "運営方針「{}」の {} {}",
@@ -431,22 +441,12 @@ fn jump(s: &mut AppState) -> Requests {
     let (Some(m), Some(fy), Some(date)) = (&row.meeting, row.fiscal_year, row.date) else {
         return Vec::new();
     };
-    s.tab = Tab::Meetings;
-    let c = &mut s.calendar;
-    if c.fiscal_year != fy {
-        c.meetings.clear();
-        c.selected = None;
-        c.detail = None;
-    }
-    c.cursor = date;
-    c.month = first_of_month(date);
-    c.fiscal_year = fy;
-    c.detail_scroll = 0;
-    c.loading = true;
-    vec![worker::Request::LoadYear {
-        fiscal_year: Some(fy),
-        select: Some(m.id),
-    }]
+    use crate::search::DocKind as K;
+    let at = match row.kind {
+        K::Opinion | K::Decision | K::Action | K::Owner => Some(Landed::Entry(row.id)),
+        _ => row.item.as_ref().map(|i| Landed::Item(i.id)),
+    };
+    super::calendar::land::open_meeting_at(s, m.id, fy, date, at)
 }
 
 /// The calendar loaded a meeting: ask for its related items.

@@ -401,11 +401,50 @@ fn meeting_detail<'a>(
         height: area.height.saturating_sub(1),
     };
     let mut lines = detail_lines(d, s.dates, theme);
-    lines.extend(related);
-    let rows = wrap_lines(lines, body.width as usize, bullet_indent);
+    let c = &s.calendar;
+    let landed = c.landed.and_then(|at| super::land::landed_line(d, at));
+    let width = body.width as usize;
+    let mut scroll = scroll;
+    if let Some(i) = landed {
+        lines[i] = std::mem::take(&mut lines[i]).patch_style(theme.selection);
+        if c.follow_landed {
+            // The stored scroll counts lines before wrapping: land on the
+            // wrapped row, two rows of context above it.
+            let row = wrap_lines(lines[..i].to_vec(), width, bullet_indent).len();
+            scroll = u16::try_from(row.saturating_sub(2)).unwrap_or(u16::MAX);
+        }
+    }
+    lines.extend(related_marked(related, c.related_cursor, theme));
+    let rows = wrap_lines(lines, width, bullet_indent);
     let max_scroll = rows.len().saturating_sub(body.height as usize) as u16;
     frame.render_widget(
         Paragraph::new(rows).scroll((scroll.min(max_scroll), 0)),
         body,
     );
+}
+
+/// The 関連 lines with the item chosen by `r` highlighted (its lines are
+/// those starting "  ・", in the order `land::related_items` lists them).
+fn related_marked<'a>(
+    mut related: Vec<Line<'a>>,
+    cursor: Option<usize>,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let Some(want) = cursor else {
+        return related;
+    };
+    let at = related
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.spans
+                .first()
+                .is_some_and(|s| s.content.starts_with("  ・"))
+        })
+        .nth(want)
+        .map(|(i, _)| i);
+    if let Some(i) = at {
+        related[i] = std::mem::take(&mut related[i]).patch_style(theme.selection);
+    }
+    related
 }

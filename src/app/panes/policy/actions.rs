@@ -5,9 +5,10 @@ use super::overlay::{
     Candidate, Confirm, FormTarget, NodeForm, NoteForm, Overlay, PickPurpose, Picker,
 };
 use super::view::{self, Row};
-use super::{jump_to_meeting, open_link_picker, request, Focus, Request, State, View, Write};
+use super::{open_link_picker, request, Focus, Request, State, View, Write};
 use crate::app::action::Action;
 use crate::app::msg::Requests;
+use crate::app::panes::calendar::land::{open_meeting_at, Landed};
 use crate::app::state::AppState;
 use crate::db::{NodeFields, NodeView, PlanView};
 use crate::wareki;
@@ -192,7 +193,8 @@ fn link_keys(s: &mut AppState, a: Action, i: usize) -> Option<Requests> {
         Action::Back | Action::TreeCollapse => p.focus = Focus::Tree,
         Action::OpenLinks => {
             let l = link?;
-            return Some(jump_to_meeting(s, l.meeting_id, l.fiscal_year, l.date));
+            let at = Some(Landed::Item(l.item_id));
+            return Some(open_meeting_at(s, l.meeting_id, l.fiscal_year, l.date, at));
         }
         Action::RejectOrUnlink => {
             let l = link?;
@@ -234,11 +236,12 @@ fn suggestion_keys(s: &mut AppState, a: Action) -> Option<Requests> {
         }
         Action::OpenLinks => {
             let g = cur?;
-            return Some(jump_to_meeting(
+            return Some(open_meeting_at(
                 s,
                 g.meeting_id,
                 wareki::fiscal_year(g.date),
                 g.date,
+                Some(Landed::Item(g.item_id)),
             ));
         }
         _ => return None,

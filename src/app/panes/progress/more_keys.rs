@@ -4,6 +4,7 @@ use super::keys::{move_period, PAGE};
 use super::View;
 use crate::app::action::Action as A;
 use crate::app::msg::Requests;
+use crate::app::panes::calendar::land::Landed;
 use crate::app::state::AppState;
 
 /// j/k, PgUp/PgDn, g/G in the chart and the 年表; Esc back.
@@ -29,7 +30,8 @@ pub fn scroll_keys(s: &mut AppState, a: A) {
     }
 }
 
-/// Enter on a 宿題: the meeting it was recorded in, in the calendar.
+/// Enter on a 宿題: the meeting it was recorded in, in the calendar, landed
+/// on the 宿題.
 pub fn open_meeting(s: &mut AppState) -> Requests {
     let p = &s.progress;
     let at = p
@@ -41,12 +43,13 @@ pub fn open_meeting(s: &mut AppState) -> Requests {
         s.info("宿題がありません");
         return Vec::new();
     };
-    let (m, fy, date) = (a.meeting_id, a.fiscal_year, a.meeting_date);
+    let (m, fy, date, id) = (a.meeting_id, a.fiscal_year, a.meeting_date, a.id);
     let label = format!(
         "第{}回 ({}) {}",
         a.meeting_number, a.item_number, a.item_title
     );
-    let reqs = crate::app::panes::policy::jump_to_meeting(s, m, fy, date);
+    let at = Some(Landed::Entry(id));
+    let reqs = crate::app::panes::calendar::land::open_meeting_at(s, m, fy, date, at);
     s.info(format!("{label} の会議を開きました（4 で進捗に戻ります）"));
     reqs
 }

@@ -102,6 +102,9 @@ pub struct State {
     pub saving: Option<Editing>,
     /// First row of the chart and first entry of the 年表.
     pub scroll: usize,
+    /// Item (node id) and progress entry id to select once the board
+    /// holds them (search's Enter).
+    pub land_after_load: Option<(i64, i64)>,
 }
 
 /// What editing a field changes.
