@@ -471,6 +471,25 @@ impl App {
         wait_on(&self.shared, limit, ok)
     }
 
+    /// Make the app draw its whole screen again: the window shrinks by a
+    /// row and grows back (SIGWINCH twice; ratatui clears and redraws on a
+    /// resize). For tests whose screen model may have fallen out of step
+    /// with the app's incremental frames.
+    pub fn redraw_all(&self) {
+        use std::os::fd::AsRawFd;
+        let fd = self.master.as_raw_fd();
+        // SAFETY: ioctls on a descriptor we own, with a local winsize.
+        unsafe {
+            let mut ws: libc::winsize = std::mem::zeroed();
+            check(libc::ioctl(fd, libc::TIOCGWINSZ, &mut ws), "TIOCGWINSZ");
+            let full = ws;
+            ws.ws_row = ws.ws_row.saturating_sub(1).max(1);
+            check(libc::ioctl(fd, libc::TIOCSWINSZ, &ws), "TIOCSWINSZ");
+            std::thread::sleep(Duration::from_millis(300));
+            check(libc::ioctl(fd, libc::TIOCSWINSZ, &full), "TIOCSWINSZ");
+        }
+    }
+
     pub fn wait_for(&self, text: &str) -> String {
         self.wait_until(&format!("{text:?} on screen"), |s| s.contains(text))
     }
