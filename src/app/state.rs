@@ -72,7 +72,7 @@ pub struct CalendarState {
     /// the month grid and the meeting list.
     pub year_view: bool,
     /// The entry or item the detail landed on (highlighted).
-    pub landed: Option<crate::app::panes::calendar::land::Landed>,
+    pub landed: Option<Landed>,
     /// Keep the landed line in view until the detail is scrolled.
     pub follow_landed: bool,
     /// The chosen 関連 item under the detail (`r`), opened with `o`.
@@ -382,4 +382,14 @@ pub fn item_selected(s: &AppState) -> Option<&ItemRow> {
     let m = s.minutes.as_ref()?;
     let it = current_item(s)?;
     (m.heading || it.opinions.is_empty()).then_some(it)
+}
+
+/// What to land on in a meeting's detail (calendar/land.rs): vocabulary,
+/// so that the state names it without reaching into a screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Landed {
+    /// An opinion, 決定 or 宿題 (row of `opinions`).
+    Entry(i64),
+    /// An agenda item (row of `agenda_items`): its heading.
+    Item(i64),
 }

@@ -426,7 +426,7 @@ mod tests {
         // guess fails and the comparison of both decides.
         for text in ["ｸﾞﾙｰﾌﾟ会議を開く。", "ｶﾅ 区政会議", "ｸﾞﾙｰﾌﾟ\n第3回 会議録"]
         {
-            let bytes = encode(SHIFT_JIS, &text);
+            let bytes = encode(SHIFT_JIS, text);
             assert_eq!(
                 decode(&bytes).map(|d| d.encoding),
                 Ok("Shift_JIS"),

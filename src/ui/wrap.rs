@@ -31,7 +31,15 @@ pub fn wrap_line<'a>(line: &Line<'a>, width: usize, indent: usize) -> Vec<Line<'
     for (i, cell) in cells.iter().enumerate() {
         let w = cell.1;
         while used + w > width && i > start {
-            let at = break_at(&cells, start, i);
+            let mut at = break_at(&cells, start, i);
+            // 禁則 carries characters down, but never past the width: a row
+            // that would not fit (its indent included) breaks where it fits.
+            let prefix = if start > 0 { indent } else { 0 };
+            while at > start + 1
+                && prefix + cells[start..at].iter().map(|c| c.1).sum::<usize>() > width
+            {
+                at -= 1;
+            }
             rows.push((start, at));
             start = at;
             used = indent + cells[at..i].iter().map(|c| c.1).sum::<usize>();

@@ -11,14 +11,7 @@ use crate::app::state::{first_of_month, AppState, Tab};
 use crate::db::MeetingDetail;
 use crate::search::related::RelatedItem;
 
-/// What to land on in a meeting's detail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Landed {
-    /// An opinion, 決定 or 宿題 (row of `opinions`).
-    Entry(i64),
-    /// An agenda item (row of `agenda_items`): its heading.
-    Item(i64),
-}
+pub use crate::app::state::Landed;
 
 /// Lines of `detail_lines` above the first agenda item (日時, 場所, 出席).
 const HEAD_LINES: usize = 3;

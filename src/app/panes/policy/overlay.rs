@@ -14,14 +14,43 @@ use crate::app::keymap::{self, Scope};
 use crate::db::NodeFields;
 use crate::widget::text_input::{InputOutcome, TextInput};
 
+// The plan form's and the yes/no question's data live here, with the other
+// pop-ups' (policy/state.rs holds an Overlay: no edge back to the pane).
+/// Labels of the plan form's fields, in order.
+pub const PLAN_LABELS: [&str; 4] = ["年度", "組織", "題名", "種類"];
+
+#[derive(Debug, Clone)]
+pub struct PlanForm {
+    pub fields: Vec<TextInput>,
+    pub focus: usize,
+}
+
+/// A yes/no question and what yes does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ask {
+    pub title: String,
+    pub text: String,
+    pub on_yes: OnYes,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OnYes {
+    Renew {
+        from: i64,
+        to: i32,
+    },
+    /// Show this plan (the one that exists already).
+    Open(i64),
+}
+
 #[derive(Debug, Clone)]
 pub enum Overlay {
     Picker(Picker),
     Form(NodeForm),
     Note(NoteForm),
     Confirm(Confirm),
-    Plan(super::plan_form::PlanForm),
-    Ask(super::plan_form::Ask),
+    Plan(PlanForm),
+    Ask(Ask),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,32 +12,7 @@ use crate::db::{PlanView, PolicyTree};
 use crate::wareki;
 use crate::widget::text_input::TextInput;
 
-/// Labels of the plan form's fields, in order.
-pub const PLAN_LABELS: [&str; 4] = ["年度", "組織", "題名", "種類"];
-
-#[derive(Debug, Clone)]
-pub struct PlanForm {
-    pub fields: Vec<TextInput>,
-    pub focus: usize,
-}
-
-/// A yes/no question and what yes does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ask {
-    pub title: String,
-    pub text: String,
-    pub on_yes: OnYes,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OnYes {
-    Renew {
-        from: i64,
-        to: i32,
-    },
-    /// Show this plan (the one that exists already).
-    Open(i64),
-}
+pub use super::overlay::{Ask, OnYes, PlanForm, PLAN_LABELS};
 
 fn existing<'a>(tree: &'a PolicyTree, kind: &str, org: &str, fy: i32) -> Option<&'a PlanView> {
     tree.plans
