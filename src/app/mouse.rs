@@ -117,6 +117,27 @@ pub fn steps(back: Action, forward: Action, delta: i64) -> Vec<(Action, usize)> 
     }
 }
 
+/// Clicks on the visible rows `first..first + area.height` of a list of
+/// `len` rows whose cursor is at `cursor`: each row's click is the steps
+/// of `up`/`down` from the cursor to it.
+pub fn list_rows(
+    area: Rect,
+    scope: Scope,
+    (up, down): (Action, Action),
+    first: usize,
+    len: usize,
+    cursor: usize,
+) {
+    for i in first..len.min(first + usize::from(area.height)) {
+        let delta = i as i64 - cursor as i64;
+        click(
+            row(area, area.y + (i - first) as u16),
+            scope,
+            steps(up, down, delta),
+        );
+    }
+}
+
 /// One row of a list drawn at `area` (one line high).
 pub fn row(area: Rect, y: u16) -> Rect {
     Rect {

@@ -4,7 +4,8 @@
 
 use rusqlite::params;
 
-use super::{now_stamp, Result, Store, StoreError, Tx};
+use super::ops::ids;
+use super::{now_stamp, Result, Store, StoreError};
 use crate::model::Visibility;
 
 impl Store {
@@ -87,12 +88,4 @@ impl Store {
                 .or_else(|| s.get(..10).and_then(|d| d.parse().ok()))
         }))
     }
-}
-
-fn ids(tx: &Tx, sql: &str, id: i64) -> Result<Vec<i64>> {
-    let mut stmt = tx.conn().prepare(sql)?;
-    let rows = stmt
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
 }

@@ -404,7 +404,8 @@ const MEETING_AS_TEXT: &str =
       (SELECT j.name AS name FROM attendance a JOIN job_titles j ON j.id = a.job_title_id
        WHERE a.meeting_id = meetings.id ORDER BY a.position)), '')";
 
-fn ids(tx: &Tx, sql: &str, id: i64) -> Result<Vec<i64>> {
+/// The ids `sql` (one `?` parameter) returns for `id`.
+pub(super) fn ids(tx: &Tx, sql: &str, id: i64) -> Result<Vec<i64>> {
     let mut stmt = tx.conn().prepare(sql)?;
     let rows = stmt
         .query_map([id], |r| r.get(0))?

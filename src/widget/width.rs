@@ -127,15 +127,8 @@ fn spread(buf: &mut ratatui::buffer::Buffer, x: u16, y: u16, sym: &str) {
 /// Cut `s` at a grapheme (hence char) boundary so it fits in `width` columns;
 /// appends nothing. Returns the kept text and the columns it uses.
 pub fn truncate_to_width(s: &str, width: usize) -> (String, usize) {
-    let (mut used, mut end) = (0, 0);
-    for (i, g) in s.grapheme_indices(true) {
-        if used + cluster_width(g) > width {
-            break;
-        }
-        used += cluster_width(g);
-        end = i + g.len();
-    }
-    (display_safe(&s[..end]).into_owned(), used)
+    let (kept, used) = truncate_plain(s, width);
+    (display_safe(&kept).into_owned(), used)
 }
 
 /// [`truncate_to_width`] for text printed as it is (the command line),

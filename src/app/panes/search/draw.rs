@@ -167,15 +167,19 @@ fn results(frame: &mut Frame, area: Rect, st: &State, theme: &Theme) {
     let first = st.selected.saturating_sub(rows.saturating_sub(1));
     let width = area.width as usize;
     mouse::scroll(area, Scope::Search, Action::PickPrev, Action::PickNext);
-    for i in first..st.results.len().min(first + rows) {
-        let delta = i as i64 - st.selected as i64;
-        let steps = mouse::steps(Action::PickPrev, Action::PickNext, delta);
-        mouse::click(
-            mouse::row(area, area.y + (i - first) as u16),
-            Scope::Search,
-            steps,
-        );
-    }
+    let list = Rect {
+        height: area.height.min(u16::try_from(rows).unwrap_or(u16::MAX)),
+        ..area
+    };
+    let keys = (Action::PickPrev, Action::PickNext);
+    mouse::list_rows(
+        list,
+        Scope::Search,
+        keys,
+        first,
+        st.results.len(),
+        st.selected,
+    );
     let lines: Vec<Line> = st
         .results
         .iter()

@@ -40,15 +40,12 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &State, t: &PolicyTree, theme: &Th
             ..area
         };
         mouse::scroll(body, Scope::Policy, Action::TreeUp, Action::TreeDown);
-        for i in first..p.rows.len().min(first + h) {
-            let delta = i as i64 - p.cursor as i64;
-            let steps = mouse::steps(Action::TreeUp, Action::TreeDown, delta);
-            mouse::click(
-                mouse::row(body, body.y + (i - first) as u16),
-                Scope::Policy,
-                steps,
-            );
-        }
+        let rows = Rect {
+            height: body.height.min(u16::try_from(h).unwrap_or(u16::MAX)),
+            ..body
+        };
+        let keys = (Action::TreeUp, Action::TreeDown);
+        mouse::list_rows(rows, Scope::Policy, keys, first, p.rows.len(), p.cursor);
     }
     let lines: Vec<Line> = p
         .rows
