@@ -80,14 +80,20 @@ pub fn restore_marks(buf: &mut ratatui::buffer::Buffer) {
     let area = buf.area;
     for y in area.top()..area.bottom() {
         for x in area.left()..area.right() {
-            let Some(sym) = buf.cell((x, y)).map(|c| c.symbol().to_string()) else {
+            // Every frame passes here: look without copying, copy only the
+            // rare cell that needs spreading.
+            let Some(sym) = buf.cell((x, y)).map(|c| c.symbol()) else {
                 continue;
             };
+            if sym.is_ascii() {
+                continue;
+            }
             let stand_in = sym.chars().any(|c| real_mark(c).is_some());
             let clustered = sym.chars().count() > 1 && sym.chars().any(is_halfwidth_mark);
             if !stand_in && !clustered {
                 continue;
             }
+            let sym = sym.to_string();
             spread(buf, x, y, &sym);
         }
     }
