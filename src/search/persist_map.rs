@@ -227,7 +227,7 @@ fn index_of(map: Arc<Mmap>, h: &Header) -> Result<Index, Invalid> {
 }
 
 fn codec_of(b: &[u8]) -> Option<Codec> {
-    if b.len() % 4 != 0 {
+    if !b.len().is_multiple_of(4) {
         return None;
     }
     let chars = b

@@ -300,7 +300,7 @@ impl Worker {
                 let t = Instant::now();
                 let progress = |done, total| sink(Event::Progress { done, total });
                 let (r, to_write) = match open_or_build(&path, &progress) {
-                    Ok((ix, seq, stamp, w)) => {
+                    Ok(((ix, seq, stamp), w)) => {
                         (Ok((ix, seq, t.elapsed().as_millis() as u64, stamp)), w)
                     }
                     Err(e) => (Err(e), None),
@@ -478,20 +478,23 @@ fn open_store(path: &Path) -> Result<Store, String> {
 /// What a build thread still has to write to the file.
 type ToWrite = Option<(Store, Arc<Index>, i64)>;
 
+/// An index, the last change number it includes, the file it is mapped from.
+type Opened = (Arc<Index>, Option<i64>, Option<Stamp>);
+
 /// The index from the file when it can be used, else built from the
 /// database (and then what to write as the file).
 fn open_or_build(
     path: &Path,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<(Arc<Index>, Option<i64>, Option<Stamp>, ToWrite), String> {
+) -> Result<(Opened, ToWrite), String> {
     let store = open_store(path)?;
     let why = match persist_delta::open_current(path, store.conn()) {
-        Ok((index, seq, stamp)) => return Ok((Arc::new(index), Some(seq), Some(stamp), None)),
+        Ok((index, seq, stamp)) => return Ok(((Arc::new(index), Some(seq), Some(stamp)), None)),
         Err(why) => why,
     };
     tracing::info!(db = %path.display(), "検索索引を作り直します: {why}");
     let (index, seq) = load::build_from_path_at(path, progress).map_err(|e| e.to_string())?;
     let index = Arc::new(index);
     let to_write = seq.map(|seq| (store, index.clone(), seq));
-    Ok((index, seq, None, to_write))
+    Ok(((index, seq, None), to_write))
 }
