@@ -166,6 +166,7 @@ pub fn open(db: &Path, conn: &Connection) -> Result<(Index, i64, Stamp), Invalid
         .map_err(|e| Invalid::Io(e.to_string()))?;
     let header = decode_header(&map[..HEADER], len)?;
     check_header(&header, db, conn)?;
+    check_gaps(&map, &header).ok_or(Invalid::Damaged("padding"))?;
     for (i, &(off, n, crc)) in header.sections.iter().enumerate() {
         if crc32fast::hash(&map[off as usize..(off + n) as usize]) != crc {
             return Err(Invalid::Damaged(SECTION_NAMES[i]));
@@ -173,6 +174,18 @@ pub fn open(db: &Path, conn: &Connection) -> Result<(Index, i64, Stamp), Invalid
     }
     let index = index_of(Arc::new(map), &header)?;
     Ok((index, header.seq, stamp))
+}
+
+/// The bytes outside the header's fields and the sections are zero, and
+/// the file ends with the last section: every byte is checked by something.
+fn check_gaps(map: &[u8], h: &Header) -> Option<()> {
+    let zero = |r: std::ops::Range<usize>| map.get(r).is_some_and(|b| b.iter().all(|&x| x == 0));
+    let mut at = AT_HEADER_CRC + 4;
+    for &(off, n, _) in &h.sections {
+        (off as usize >= at && zero(at..off as usize)).then_some(())?;
+        at = (off + n) as usize;
+    }
+    (at == map.len()).then_some(())
 }
 
 fn section<'a>(map: &'a Mmap, h: &Header, i: usize) -> &'a [u8] {
