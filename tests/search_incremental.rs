@@ -9,7 +9,7 @@
 mod support;
 
 use kusei::db::Store;
-use kusei::search::{self, changes, load, parse, Cancel, Index};
+use kusei::search::{self, changes, load, parse, persist_delta, Cancel, Index};
 use proptest::prelude::*;
 
 use support::db::{open, sample_db};
@@ -391,7 +391,7 @@ proptest! {
 
     #[test]
     fn incremental_index_equals_a_rebuild(
-        ops in prop::collection::vec((0..3usize, op()), 1..14),
+        ops in prop::collection::vec((0..3usize, op(), any::<bool>()), 1..14),
         every in 1..4usize,
     ) {
         let dir = tempfile::TempDir::new().expect("tempdir");
@@ -400,7 +400,14 @@ proptest! {
         let reader = open(&db);
         let mut seq = changes::latest(reader.conn()).expect("the change log");
         let mut ix = load::build(&reader).expect("index");
-        for (n, (who, op)) in ops.iter().enumerate() {
+        // The index file, written from the session's index now and then
+        // (as the session holding the lock does at a quiet moment); a
+        // session that mapped it at the start and applies the tail since.
+        prop_assert!(persist_delta::publish(&db, reader.conn(), &ix, seq).expect("write"));
+        let (mut mapped, mut mapped_seq, _) =
+            persist_delta::open_current(&db, reader.conn()).expect("the file");
+        prop_assert!(mapped.is_mapped());
+        for (n, (who, op, write)) in ops.iter().enumerate() {
             run(&mut stores[*who], op);
             if (n + 1) % every != 0 && n + 1 != ops.len() {
                 continue;
@@ -412,8 +419,24 @@ proptest! {
             changes::apply(&mut ix, reader.conn(), &tail).expect("apply");
             seq = tail.seq;
             let full = load::build_with_codec(&reader, ix.shared_codec()).expect("rebuild");
-            prop_assert_eq!(entries(&ix), entries(&full), "after {:?}", &ops[..=n]);
-            prop_assert_eq!(answers(&ix, &reader), answers(&full, &reader));
+            let (expect_entries, expect) = (entries(&full), answers(&full, &reader));
+            prop_assert_eq!(entries(&ix), expect_entries.clone(), "after {:?}", &ops[..=n]);
+            prop_assert_eq!(answers(&ix, &reader), expect.clone());
+            // The mapped base and the changes since, applied as they come.
+            let tail = changes::tail(reader.conn(), mapped_seq).expect("the tail");
+            changes::apply(&mut mapped, reader.conn(), &tail).expect("apply");
+            mapped_seq = tail.seq;
+            prop_assert_eq!(entries(&mapped), expect_entries.clone(), "mapped + delta");
+            prop_assert_eq!(answers(&mapped, &reader), expect.clone(), "mapped + delta");
+            // A fresh session using the file (and the log's tail since it).
+            let (fresh, fresh_seq, _) =
+                persist_delta::open_current(&db, reader.conn()).expect("the file");
+            prop_assert_eq!(fresh_seq, seq);
+            prop_assert_eq!(entries(&fresh), expect_entries, "fresh session");
+            prop_assert_eq!(answers(&fresh, &reader), expect, "fresh session");
+            if *write {
+                persist_delta::publish(&db, reader.conn(), &ix, seq).expect("write");
+            }
         }
     }
 }
