@@ -11,7 +11,17 @@ RSS (VmHWM), and the sessions' total PSS.
 
 The database must exist (e.g. `kusei --db big.db gen --opinions 200000`).
 Prints one line per app and a JSON summary line (for the README table).
+
+With --search, each app is started in turn and asked `団地` in its search
+(`/`) as soon as its first frame is drawn; the time from starting the
+process to the first results (`N 件` in the title) is its "launch → first
+answer". The search is closed again (Esc) before the driven window, but
+every session then holds its search index (mapped from
+`<db>.search-index` when the build has one). --no-index-file deletes that
+file first (the first session then builds and writes it).
 """
+
+import re
 
 import argparse
 import fcntl
@@ -76,6 +86,7 @@ class App:
             os.execve(kusei, [kusei, "--db", db], env)
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
         self.pid, self.fd, self.seen = pid, fd, 0
+        self.started, self.tail = time.time(), b""
 
     def drain(self):
         while True:
@@ -89,6 +100,27 @@ class App:
             if not data:
                 return
             self.seen += len(data)
+            self.tail = (self.tail + data)[-65536:]
+
+    def wait_for(self, pattern, limit):
+        """Seconds until `pattern` (bytes regex) shows in new output; None."""
+        end = time.time() + limit
+        while time.time() < end:
+            self.drain()
+            if re.search(pattern, self.tail):
+                return time.time()
+            time.sleep(0.002)
+        return None
+
+    def first_answer(self, limit=120):
+        """Launch → the first results of `団地` (seconds), or None."""
+        if self.wait_for(rb".", limit) is None:
+            return None
+        self.tail = b""
+        self.send("/団地".encode())
+        at = self.wait_for(r"[0-9,]+ 件".encode(), limit)
+        self.send(b"\x1b")
+        return None if at is None else at - self.started
 
     def send(self, b):
         os.write(self.fd, b)
@@ -146,9 +178,22 @@ def main():
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--settle", type=float, default=90)
     ap.add_argument("--label", default="")
+    ap.add_argument("--search", action="store_true",
+                    help="time launch → first search answer in each app (see above)")
+    ap.add_argument("--no-index-file", action="store_true",
+                    help="delete <db>.search-index first")
     a = ap.parse_args()
+    if a.no_index_file and os.path.exists(a.db + ".search-index"):
+        os.remove(a.db + ".search-index")
     before = opinions(a.db)
-    apps = [App(os.path.abspath(a.kusei), a.db) for _ in range(a.sessions)]
+    apps, answers = [], []
+    for _ in range(a.sessions):
+        apps.append(App(os.path.abspath(a.kusei), a.db))
+        if a.search:
+            answers.append(apps[-1].first_answer())
+            # The first session may write the index file: let it finish.
+            settle(apps, 60)
+    hwm_start = [hwm_mib(x.pid) for x in apps]
     try:
         settled = settle(apps, a.settle)
         driver, viewers = apps[0], apps[1:]
@@ -195,6 +240,8 @@ def main():
         "pss_mib": [round(p) for p in pss],
         "total_pss_mib": round(sum(pss)),
         "peak_rss_mib": [round(h) for h in hwm],
+        "peak_rss_at_start_mib": [round(h) for h in hwm_start],
+        "launch_to_first_answer_s": [None if x is None else round(x, 3) for x in answers],
     }
     print(json.dumps(summary, ensure_ascii=False))
     return 0
