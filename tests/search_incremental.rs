@@ -386,6 +386,42 @@ fn answers(ix: &Index, store: &Store) -> Vec<String> {
         .collect()
 }
 
+/// Queries typed a character at a time in one session (each narrowing or
+/// growing the one before): the entries found, by row, and the totals.
+fn typed(ix: &Index) -> Vec<String> {
+    let mut session = search::Session::new();
+    [
+        "区",
+        "区運",
+        "区運営",
+        "区運営方針",
+        "団",
+        "団地",
+        "団地 区",
+        "団地 区の",
+        "か",
+        "かふ",
+        "かふぇ",
+    ]
+    .iter()
+    .map(|q| {
+        let query = parse(q).expect("query");
+        let found = session
+            .find(ix, &query, 20, Cancel::never())
+            .expect("not cancelled");
+        let ids: Vec<String> = found
+            .hits
+            .iter()
+            .map(|h| {
+                let d = ix.doc(h.doc);
+                format!("{:?}{}", d.kind, d.id)
+            })
+            .collect();
+        format!("{q}: {} {}", found.total, ids.join(","))
+    })
+    .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
@@ -426,13 +462,21 @@ proptest! {
             let tail = changes::tail(reader.conn(), mapped_seq).expect("the tail");
             changes::apply(&mut mapped, reader.conn(), &tail).expect("apply");
             mapped_seq = tail.seq;
-            prop_assert_eq!(entries(&mapped), expect_entries.clone(), "mapped + delta");
+            prop_assert!(mapped.is_mapped(), "the changes are a layer: nothing copied");
+            let flat = mapped.flattened().expect("flatten");
+            prop_assert_eq!(entries(&flat), expect_entries.clone(), "mapped + delta");
             prop_assert_eq!(answers(&mapped, &reader), expect.clone(), "mapped + delta");
+            prop_assert_eq!(typed(&mapped), typed(&full), "typed, mapped + delta");
             // A fresh session using the file (and the log's tail since it).
             let (fresh, fresh_seq, _) =
                 persist_delta::open_current(&db, reader.conn()).expect("the file");
             prop_assert_eq!(fresh_seq, seq);
-            prop_assert_eq!(entries(&fresh), expect_entries, "fresh session");
+            prop_assert_eq!(
+                entries(&fresh.flattened().expect("flatten")),
+                expect_entries,
+                "fresh session"
+            );
+            prop_assert_eq!(fresh.entries(), full.len());
             prop_assert_eq!(answers(&fresh, &reader), expect, "fresh session");
             if *write {
                 persist_delta::publish(&db, reader.conn(), &ix, seq).expect("write");

@@ -266,7 +266,9 @@ fn the_lock_holder_writes_and_readers_keep_their_mapping() {
         .expect("add");
     let (current, new_seq, _) = persist_delta::open_current(&db, store.conn()).expect("open");
     assert!(new_seq > seq);
-    assert!(!current.is_mapped(), "the change copied the index");
+    assert!(current.is_mapped(), "the change did not copy the index");
+    assert!(current.layer_size() > 0, "the change is a layer over it");
+    assert_eq!(answers(&current, &store), rebuilt(&store));
     let lock = std::fs::File::open(persist::lock_path_for(&db)).expect("lock file");
     lock.lock().expect("lock");
     assert!(!persist_delta::publish(&db, store.conn(), &current, new_seq).expect("publish"));

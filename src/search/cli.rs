@@ -88,7 +88,7 @@ pub fn cmd_search(store: &Store, a: &SearchArgs) -> Result<ExitCode> {
             "{} 件中 {} 件（索引 {} 件 {} {:.0} ms、検索 {:.1} ms）",
             total,
             rows.len(),
-            index.len(),
+            index.entries(),
             if loaded.rebuilt.is_some() {
                 "作成"
             } else {

@@ -252,6 +252,11 @@ pub struct Index {
     pub(super) byte_rank: [u8; 256],
     /// Entries carry the readings of their kanji words.
     pub(super) readings: bool,
+    /// Changes over a mapped index (see [`super::persist_layer::Layer`]):
+    /// the arrays above are then the base the scan reads, and entry
+    /// numbers given out ([`Index::doc`], [`Index::key`]) are places in
+    /// the base and the layer's entries merged in order.
+    pub(super) layer: Option<Box<super::persist_layer::Layer>>,
 }
 
 impl Index {
@@ -264,7 +269,22 @@ impl Index {
     }
 
     pub fn doc(&self, i: u32) -> &Doc {
-        &self.docs[i as usize]
+        match &self.layer {
+            None => &self.docs[i as usize],
+            Some(l) => match l.place(i) {
+                Ok(j) => &l.delta.docs[j],
+                Err(d) => &self.docs[d],
+            },
+        }
+    }
+
+    /// Entries a search can find (the base's, less those the layer drops,
+    /// plus the layer's).
+    pub fn entries(&self) -> usize {
+        match &self.layer {
+            None => self.docs.len(),
+            Some(l) => self.docs.len() - l.dropped() + l.delta.len(),
+        }
     }
 
     /// Entry `i`'s folded key.
@@ -274,6 +294,17 @@ impl Index {
 
     /// Entry `i`'s key as stored (see [`Codec`]).
     pub fn key_bytes(&self, i: u32) -> &[u8] {
+        if let Some(l) = &self.layer {
+            match l.place(i) {
+                Ok(j) => return l.delta.key_bytes(j as u32),
+                Err(d) => return self.base_key_bytes(d),
+            }
+        }
+        self.base_key_bytes(i as usize)
+    }
+
+    fn base_key_bytes(&self, i: usize) -> &[u8] {
+        let i = i as u32;
         let (s, e) = (
             self.starts[i as usize] as usize,
             self.starts[i as usize + 1] as usize - 1,
@@ -458,6 +489,7 @@ impl IndexBuilder {
             docs: docs.into(),
             speakers,
             ranks: ranks.into(),
+            layer: None,
         }
     }
 }

@@ -24,6 +24,12 @@ impl Index {
     fn drop_where(&mut self, gone: impl Fn(&Doc) -> bool) {
         let n = self.docs.len();
         let dropped: Vec<usize> = (0..n).filter(|&d| gone(&self.docs[d])).collect();
+        self.drop_at(&dropped);
+    }
+
+    /// Drop the entries at these places (ascending).
+    pub(super) fn drop_at(&mut self, dropped: &[usize]) {
+        let n = self.docs.len();
         let Some(&first) = dropped.first() else {
             return;
         };
@@ -57,7 +63,7 @@ impl Index {
 
     /// Merge `add`'s (sorted) entries in, from the back, in place: each of
     /// ours that comes after an added entry moves once, in runs.
-    fn merge(&mut self, add: Index) -> Result<(), TooLarge> {
+    pub(super) fn merge(&mut self, add: Index) -> Result<(), TooLarge> {
         if add.docs.is_empty() {
             return Ok(());
         }
@@ -139,6 +145,9 @@ impl Index {
             .collect();
         for d in self.docs.to_mut().iter_mut() {
             d.speaker = remap.get(d.speaker as usize).copied().unwrap_or(0);
+        }
+        if let Some(layer) = &mut self.layer {
+            layer.renumber_speakers(&remap, &want);
         }
         self.speakers = want;
     }

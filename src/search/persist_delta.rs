@@ -2,14 +2,14 @@
 //! index up to date from the change log, and write a newer file under the
 //! lock.
 //!
-//! Changes newer than the file are applied to the session's index with
-//! [`super::changes::apply`] (the same code that keeps a built index
-//! current, so the answers are exactly a rebuild's): the first change
-//! copies the mapped arrays into the session (copy on write), later ones
-//! patch that copy in place. At a quiet moment one session — the one that
-//! gets the `flock` on `<db>.search-index.lock` — writes its index as the
-//! new file at low priority ([`publish`]); every session then sees the new
-//! inode and maps it again, dropping its copy ([`super::service`]).
+//! Changes newer than the file are applied with [`super::changes::apply`]
+//! as a small layer over the mapped index ([`super::persist_layer`]):
+//! nothing mapped is copied, and the answers are exactly a rebuild's. When
+//! the layer grows past a few per cent (or after a quiet minute), one
+//! session — the one that gets the `flock` on `<db>.search-index.lock` —
+//! writes the merged index as the new file at low priority ([`publish`]);
+//! every session then sees the new inode and maps it again, dropping its
+//! layer ([`super::service`]).
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
@@ -102,6 +102,16 @@ pub fn publish(db: &Path, conn: &Connection, index: &Index, seq: i64) -> std::io
         return Ok(false);
     }
     let id = DbIdentity::of(db, conn).map_err(|e| std::io::Error::other(e.to_string()))?;
+    // A layer over a mapped base is merged in (a copy, for the writing).
+    let flat;
+    let index = if index.layer.is_some() {
+        flat = index
+            .flattened()
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        &flat
+    } else {
+        index
+    };
     super::persist_write::publish(db, index, seq, id)?;
     Ok(true)
 }

@@ -236,6 +236,7 @@ fn index_of(map: Arc<Mmap>, h: &Header) -> Result<Index, Invalid> {
         ranks,
         byte_rank: h.byte_rank,
         readings: h.readings,
+        layer: None,
     })
 }
 

@@ -38,12 +38,19 @@ use crate::db::{OpenOptions, Store};
 /// How often the service looks for changes made by others.
 const POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
 
-/// An index changed since the file was written is written as the new file
-/// after this long without a change (plus a little per process, so
-/// sessions seldom try at once) …
+/// An index of our own (built, not mapped) is written as the file after
+/// this long without a change (plus a little per process, so sessions
+/// seldom try at once) …
 const QUIET: std::time::Duration = std::time::Duration::from_secs(2);
 /// … or after this long in any case.
 const MAX_UNWRITTEN: std::time::Duration = std::time::Duration::from_secs(30);
+/// A mapped index with a layer of changes is written as the new file when
+/// the layer passes this share of the entries …
+const LAYER_SHARE: f64 = 0.03;
+/// … (but not below this many entries) …
+const LAYER_MIN: usize = 2_000;
+/// … or after this long without a change (a quiet moment).
+const LAYER_QUIET: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// What the service reports.
 #[derive(Debug, Clone)]
@@ -269,7 +276,7 @@ impl Worker {
         self.changed = Some((self.changed.map_or(now, |c| c.0), now));
         if let Some(index) = &self.index {
             (self.sink)(Event::Ready {
-                entries: index.len(),
+                entries: index.entries(),
                 millis: t.elapsed().as_millis() as u64,
             });
         }
@@ -329,7 +336,7 @@ impl Worker {
         match r {
             Ok((index, seq, millis, stamp)) => {
                 (self.sink)(Event::Ready {
-                    entries: index.len(),
+                    entries: index.entries(),
                     millis,
                 });
                 self.index = Some(index);
@@ -350,8 +357,8 @@ impl Worker {
         }
     }
 
-    /// Another session wrote a newer index file: map it instead of our
-    /// copy when it is current as it is (nothing to apply).
+    /// Another session wrote a newer index file: map it (with the changes
+    /// since as a layer) instead of our index.
     fn share_newer_file(&mut self) {
         let now = super::persist::file_stamp(&self.path);
         if now.is_none() || now == self.seen || self.writing {
@@ -362,7 +369,7 @@ impl Worker {
         let Some(conn) = self.store().ok().map(Store::conn) else {
             return;
         };
-        match persist_delta::open_if_current(&path, conn) {
+        match persist_delta::open_current(&path, conn) {
             Ok((index, seq, stamp)) => {
                 let newer = self.seq != Some(seq);
                 self.index = Some(Arc::new(index));
@@ -389,7 +396,13 @@ impl Worker {
             return;
         };
         let jitter = std::time::Duration::from_millis(u64::from(std::process::id() % 8) * 250);
-        if self.writing || (last.elapsed() < QUIET + jitter && since.elapsed() < MAX_UNWRITTEN) {
+        let due = if index.is_mapped() {
+            let big = (index.len() as f64 * LAYER_SHARE).max(LAYER_MIN as f64);
+            index.layer_size() as f64 > big || last.elapsed() >= LAYER_QUIET + jitter
+        } else {
+            last.elapsed() >= QUIET + jitter || since.elapsed() >= MAX_UNWRITTEN
+        };
+        if self.writing || !due {
             return;
         }
         self.writing = true;
