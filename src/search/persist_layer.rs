@@ -233,7 +233,7 @@ pub fn scan_layered(
                 .map(|c| at(c, layer.places[c.doc as usize])),
         )
         .collect();
-    top.sort_unstable_by(|a, b| b.key.cmp(&a.key));
+    top.sort_unstable_by_key(|c| std::cmp::Reverse(c.key));
     top.truncate(keep);
     let total = base.matches.iter().map(Vec::len).sum::<usize>() + delta.total;
     let scanned = Scanned {

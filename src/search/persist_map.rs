@@ -269,12 +269,19 @@ fn speakers_of(b: &[u8]) -> Option<Vec<String>> {
 /// is on the list.
 fn check_docs(docs: &[u8], ranks: &[u8], speakers: usize) -> Option<()> {
     let (k, s) = (offset_of!(Doc, kind), offset_of!(Doc, speaker));
-    for (rec, &rank) in docs.chunks_exact(DOC_SIZE).zip(ranks) {
-        let kind = kind_of(rec[k])?;
-        let speaker = u16::from_le_bytes([rec[s], rec[s + 1]]) as usize;
-        (kind.rank() == rank && speaker < speakers).then_some(())?;
+    // The rank of each kind byte (256: no kind).
+    let mut rank_of = [256u16; 256];
+    for b in 0..=255u8 {
+        if let Some(kind) = kind_of(b) {
+            rank_of[b as usize] = u16::from(kind.rank());
+        }
     }
-    Some(())
+    let mut ok = true;
+    for (rec, &rank) in docs.chunks_exact(DOC_SIZE).zip(ranks) {
+        let speaker = u16::from_le_bytes([rec[s], rec[s + 1]]) as usize;
+        ok &= rank_of[rec[k] as usize] == u16::from(rank) && speaker < speakers;
+    }
+    ok.then_some(())
 }
 
 /// Offsets rise, the last is the arena's end, and each entry ends with
