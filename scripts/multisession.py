@@ -113,11 +113,17 @@ class App:
         return None
 
     def first_answer(self, limit=120):
-        """Launch → the first results of `団地` (seconds), or None."""
-        if self.wait_for(rb".", limit) is None:
+        """Launch → the first results of `団地` (seconds), or None: the
+        calendar drawn (its `会議 N 件`), `/`, the search pane open, `団地`,
+        then `N 件` in the search title."""
+        if self.wait_for(r"会議 [0-9,]+ 件".encode(), limit) is None:
             return None
         self.tail = b""
-        self.send("/団地".encode())
+        self.send(b"/")
+        if self.wait_for("検索".encode(), limit) is None:
+            return None
+        self.tail = b""
+        self.send("団地".encode())
         at = self.wait_for(r"[0-9,]+ 件".encode(), limit)
         self.send(b"\x1b")
         return None if at is None else at - self.started
