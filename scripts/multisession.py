@@ -198,7 +198,7 @@ def main():
         if a.search:
             answers.append(apps[-1].first_answer())
             # The first session may write the index file: let it finish.
-            settle(apps, 60)
+            settle(apps, 10)
     hwm_start = [hwm_mib(x.pid) for x in apps]
     try:
         settled = settle(apps, a.settle)
