@@ -112,21 +112,36 @@ class App:
             time.sleep(0.002)
         return None
 
+    def quiet(self, gap, limit):
+        """Wait until no output for `gap` s; the time of the last byte."""
+        end, last, seen = time.time() + limit, time.time(), self.seen
+        while time.time() < end:
+            self.drain()
+            if self.seen != seen:
+                seen, last = self.seen, time.time()
+            elif time.time() - last >= gap:
+                return last
+            time.sleep(0.005)
+        return None
+
     def first_answer(self, limit=120):
-        """Launch → the first results of `団地` (seconds), or None: the
-        calendar drawn (its `会議 N 件`), `/`, the search pane open, `団地`,
-        then `N 件` in the search title."""
-        if self.wait_for(r"会議 [0-9,]+ 件".encode(), limit) is None:
+        """Launch → first answer (seconds), or None: the first frame (the
+        time of its last byte), then `/` and `団地` typed; launch → first
+        frame plus `団地` typed → `N 件` in the search title. The search
+        index starts loading only with the first query, so the sum is the
+        time a user typing at once would wait (an upper bound)."""
+        if self.wait_for(rb".", limit) is None:
             return None
-        self.tail = b""
+        frame = self.quiet(0.3, limit)
         self.send(b"/")
-        if self.wait_for("検索".encode(), limit) is None:
+        if frame is None or self.quiet(0.3, limit) is None:
             return None
         self.tail = b""
+        asked = time.time()
         self.send("団地".encode())
-        at = self.wait_for(r"[0-9,]+ 件".encode(), limit)
+        at = self.wait_for("件".encode(), limit)
         self.send(b"\x1b")
-        return None if at is None else at - self.started
+        return None if at is None else (frame - self.started) + (at - asked)
 
     def send(self, b):
         os.write(self.fd, b)
