@@ -3,8 +3,11 @@
 the same data, so a baseline build and the current one are compared in the
 same run (medians with min–max):
 
-- `kusei search Q` ÷ `rg -F Q` over the same opinions, one per line
-  (queries 団地, 子育て, 防災訓練, 区運営方針, 超過, 区);
+- `kusei search Q` ÷ `rg -F -c Q` over the same opinions, one per line
+  (queries 団地, 子育て, 防災訓練, 区運営方針, 超過, 区); the first search
+  on a new file (which builds the index and, from the persist branch on,
+  writes `<db>.search-index`) is reported apart, and so is a search right
+  after a one-opinion write (the file's index plus the change-log tail);
 - a one-opinion write (`kusei import` of a JSON with one new meeting, one
   agenda item and one opinion) on the big file;
 - JSON import of N opinions into an empty file (opinions/s), and the
@@ -41,7 +44,7 @@ def spread(xs):
 
 
 def fresh(path):
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".search-index", ".search-index.lock"):
         if os.path.exists(path + suffix):
             os.remove(path + suffix)
 
@@ -67,6 +70,8 @@ def main():
     ap.add_argument("--import-opinions", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--dir", default="target/cli-figures")
+    ap.add_argument("--search-only", action="store_true",
+                    help="only the search figures (no write, import or size)")
     a = ap.parse_args()
     if not shutil.which("rg"):
         sys.exit("rg がありません（apt-get install ripgrep）")
@@ -81,6 +86,7 @@ def main():
         subprocess.run([exe, "--db", db, "gen", "--opinions", str(a.opinions), "--seed", "1",
                         "--lines", lines], check=True, stdout=subprocess.DEVNULL)
         r = {"binary": exe, "search": {}}
+        r["first_search_s"] = f"{timed([exe, '--db', db, 'search', '--limit', '20', QUERIES[0]]):.3f}"
         for q in QUERIES:
             ks = [timed([exe, "--db", db, "search", "--limit", "20", q]) for _ in range(a.runs)]
             rs = [timed(["rg", "-F", "-c", q, lines]) for _ in range(a.runs)]
@@ -88,6 +94,10 @@ def main():
             r["search"][q] = {"kusei_s": spread(ks), "rg_s": spread(rs),
                               "ratio": round(statistics.median(ks) / statistics.median(rs), 1),
                               "ratio_range": f"{min(ratio):.1f}–{max(ratio):.1f}"}
+        if a.search_only:
+            results[tag] = r
+            print(json.dumps(r, ensure_ascii=False, indent=1), flush=True)
+            continue
         # One-opinion writes on the big file.
         export = os.path.join(a.dir, f"{tag}-small-export.json")
         small = os.path.join(a.dir, f"{tag}-small.db")
@@ -103,6 +113,8 @@ def main():
                 json.dump(one_meeting(export, n), f, ensure_ascii=False)
             writes.append(timed([exe, "--db", db, "import", one]))
         r["one_opinion_write_s"] = spread(writes)
+        after = [timed([exe, "--db", db, "search", "--limit", "20", "団地"]) for _ in range(a.runs)]
+        r["search_after_writes_s"] = spread(after)
         # Import rate and file size.
         gen_db = os.path.join(a.dir, f"{tag}-gen-{a.import_opinions}.db")
         fresh(gen_db)

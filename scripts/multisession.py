@@ -11,7 +11,17 @@ RSS (VmHWM), and the sessions' total PSS.
 
 The database must exist (e.g. `kusei --db big.db gen --opinions 200000`).
 Prints one line per app and a JSON summary line (for the README table).
+
+With --search, each app is started in turn and asked `団地` in its search
+(`/`) as soon as its first frame is drawn; the time from starting the
+process to the first results (`N 件` in the title) is its "launch → first
+answer". The search is closed again (Esc) before the driven window, but
+every session then holds its search index (mapped from
+`<db>.search-index` when the build has one). --no-index-file deletes that
+file first (the first session then builds and writes it).
 """
+
+import re
 
 import argparse
 import fcntl
@@ -76,6 +86,7 @@ class App:
             os.execve(kusei, [kusei, "--db", db], env)
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
         self.pid, self.fd, self.seen = pid, fd, 0
+        self.started, self.tail = time.time(), b""
 
     def drain(self):
         while True:
@@ -89,6 +100,48 @@ class App:
             if not data:
                 return
             self.seen += len(data)
+            self.tail = (self.tail + data)[-65536:]
+
+    def wait_for(self, pattern, limit):
+        """Seconds until `pattern` (bytes regex) shows in new output; None."""
+        end = time.time() + limit
+        while time.time() < end:
+            self.drain()
+            if re.search(pattern, self.tail):
+                return time.time()
+            time.sleep(0.002)
+        return None
+
+    def quiet(self, gap, limit):
+        """Wait until no output for `gap` s; the time of the last byte."""
+        end, last, seen = time.time() + limit, time.time(), self.seen
+        while time.time() < end:
+            self.drain()
+            if self.seen != seen:
+                seen, last = self.seen, time.time()
+            elif time.time() - last >= gap:
+                return last
+            time.sleep(0.005)
+        return None
+
+    def first_answer(self, limit=120):
+        """Launch → first answer (seconds), or None: the first frame (the
+        time of its last byte), then `/` and `団地` typed; launch → first
+        frame plus `団地` typed → `N 件` in the search title. The search
+        index starts loading only with the first query, so the sum is the
+        time a user typing at once would wait (an upper bound)."""
+        if self.wait_for(rb".", limit) is None:
+            return None
+        frame = self.quiet(0.3, limit)
+        self.send(b"/")
+        if frame is None or self.quiet(0.3, limit) is None:
+            return None
+        self.tail = b""
+        asked = time.time()
+        self.send("団地".encode())
+        at = self.wait_for("件".encode(), limit)
+        self.send(b"\x1b")
+        return None if at is None else (frame - self.started) + (at - asked)
 
     def send(self, b):
         os.write(self.fd, b)
@@ -146,9 +199,22 @@ def main():
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--settle", type=float, default=90)
     ap.add_argument("--label", default="")
+    ap.add_argument("--search", action="store_true",
+                    help="time launch → first search answer in each app (see above)")
+    ap.add_argument("--no-index-file", action="store_true",
+                    help="delete <db>.search-index first")
     a = ap.parse_args()
+    if a.no_index_file and os.path.exists(a.db + ".search-index"):
+        os.remove(a.db + ".search-index")
     before = opinions(a.db)
-    apps = [App(os.path.abspath(a.kusei), a.db) for _ in range(a.sessions)]
+    apps, answers = [], []
+    for _ in range(a.sessions):
+        apps.append(App(os.path.abspath(a.kusei), a.db))
+        if a.search:
+            answers.append(apps[-1].first_answer())
+            # The first session may write the index file: let it finish.
+            settle(apps, 10)
+    hwm_start = [hwm_mib(x.pid) for x in apps]
     try:
         settled = settle(apps, a.settle)
         driver, viewers = apps[0], apps[1:]
@@ -195,6 +261,8 @@ def main():
         "pss_mib": [round(p) for p in pss],
         "total_pss_mib": round(sum(pss)),
         "peak_rss_mib": [round(h) for h in hwm],
+        "peak_rss_at_start_mib": [round(h) for h in hwm_start],
+        "launch_to_first_answer_s": [None if x is None else round(x, 3) for x in answers],
     }
     print(json.dumps(summary, ensure_ascii=False))
     return 0

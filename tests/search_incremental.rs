@@ -9,7 +9,7 @@
 mod support;
 
 use kusei::db::Store;
-use kusei::search::{self, changes, load, parse, Cancel, Index};
+use kusei::search::{self, changes, load, parse, persist_delta, Cancel, Index};
 use proptest::prelude::*;
 
 use support::db::{open, sample_db};
@@ -386,12 +386,48 @@ fn answers(ix: &Index, store: &Store) -> Vec<String> {
         .collect()
 }
 
+/// Queries typed a character at a time in one session (each narrowing or
+/// growing the one before): the entries found, by row, and the totals.
+fn typed(ix: &Index) -> Vec<String> {
+    let mut session = search::Session::new();
+    [
+        "区",
+        "区運",
+        "区運営",
+        "区運営方針",
+        "団",
+        "団地",
+        "団地 区",
+        "団地 区の",
+        "か",
+        "かふ",
+        "かふぇ",
+    ]
+    .iter()
+    .map(|q| {
+        let query = parse(q).expect("query");
+        let found = session
+            .find(ix, &query, 20, Cancel::never())
+            .expect("not cancelled");
+        let ids: Vec<String> = found
+            .hits
+            .iter()
+            .map(|h| {
+                let d = ix.doc(h.doc);
+                format!("{:?}{}", d.kind, d.id)
+            })
+            .collect();
+        format!("{q}: {} {}", found.total, ids.join(","))
+    })
+    .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
     #[test]
     fn incremental_index_equals_a_rebuild(
-        ops in prop::collection::vec((0..3usize, op()), 1..14),
+        ops in prop::collection::vec((0..3usize, op(), any::<bool>()), 1..14),
         every in 1..4usize,
     ) {
         let dir = tempfile::TempDir::new().expect("tempdir");
@@ -400,7 +436,14 @@ proptest! {
         let reader = open(&db);
         let mut seq = changes::latest(reader.conn()).expect("the change log");
         let mut ix = load::build(&reader).expect("index");
-        for (n, (who, op)) in ops.iter().enumerate() {
+        // The index file, written from the session's index now and then
+        // (as the session holding the lock does at a quiet moment); a
+        // session that mapped it at the start and applies the tail since.
+        prop_assert!(persist_delta::publish(&db, reader.conn(), &ix, seq).expect("write"));
+        let (mut mapped, mut mapped_seq, _) =
+            persist_delta::open_current(&db, reader.conn()).expect("the file");
+        prop_assert!(mapped.is_mapped());
+        for (n, (who, op, write)) in ops.iter().enumerate() {
             run(&mut stores[*who], op);
             if (n + 1) % every != 0 && n + 1 != ops.len() {
                 continue;
@@ -412,8 +455,32 @@ proptest! {
             changes::apply(&mut ix, reader.conn(), &tail).expect("apply");
             seq = tail.seq;
             let full = load::build_with_codec(&reader, ix.shared_codec()).expect("rebuild");
-            prop_assert_eq!(entries(&ix), entries(&full), "after {:?}", &ops[..=n]);
-            prop_assert_eq!(answers(&ix, &reader), answers(&full, &reader));
+            let (expect_entries, expect) = (entries(&full), answers(&full, &reader));
+            prop_assert_eq!(entries(&ix), expect_entries.clone(), "after {:?}", &ops[..=n]);
+            prop_assert_eq!(answers(&ix, &reader), expect.clone());
+            // The mapped base and the changes since, applied as they come.
+            let tail = changes::tail(reader.conn(), mapped_seq).expect("the tail");
+            changes::apply(&mut mapped, reader.conn(), &tail).expect("apply");
+            mapped_seq = tail.seq;
+            prop_assert!(mapped.is_mapped(), "the changes are a layer: nothing copied");
+            let flat = mapped.flattened().expect("flatten");
+            prop_assert_eq!(entries(&flat), expect_entries.clone(), "mapped + delta");
+            prop_assert_eq!(answers(&mapped, &reader), expect.clone(), "mapped + delta");
+            prop_assert_eq!(typed(&mapped), typed(&full), "typed, mapped + delta");
+            // A fresh session using the file (and the log's tail since it).
+            let (fresh, fresh_seq, _) =
+                persist_delta::open_current(&db, reader.conn()).expect("the file");
+            prop_assert_eq!(fresh_seq, seq);
+            prop_assert_eq!(
+                entries(&fresh.flattened().expect("flatten")),
+                expect_entries,
+                "fresh session"
+            );
+            prop_assert_eq!(fresh.entries(), full.len());
+            prop_assert_eq!(answers(&fresh, &reader), expect, "fresh session");
+            if *write {
+                persist_delta::publish(&db, reader.conn(), &ix, seq).expect("write");
+            }
         }
     }
 }

@@ -138,7 +138,12 @@ pub fn apply(index: &mut Index, conn: &Connection, t: &Tail) -> Result<(), Searc
         };
         set.contains(&d.id)
     };
-    index.patch(gone, b.finish())?;
+    if index.is_mapped() || index.layer.is_some() {
+        // Over a mapped index: a layer, nothing copied.
+        super::persist_layer::apply(index, gone, b.finish())?;
+    } else {
+        index.patch(gone, b.finish())?;
+    }
     let mut stmt = conn.prepare_cached("SELECT name FROM job_titles")?;
     let names = stmt
         .query_map([], |r| r.get::<_, String>(0))?

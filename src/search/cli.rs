@@ -9,7 +9,7 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 
 use super::resolve::ResultRow;
-use super::{load, parse, search, Cancel};
+use super::{parse, search, Cancel};
 use crate::db::Store;
 use crate::wareki;
 
@@ -56,7 +56,10 @@ pub fn cmd_search(store: &Store, a: &SearchArgs) -> Result<ExitCode> {
     let text = a.query.join(" ");
     let query = parse(&text)?;
     let t = Instant::now();
-    let index = load::build_from_path(store.path(), &|_, _| {})?;
+    // The index file when it can be used (mapped: no build); else built,
+    // and written so the next run is quick.
+    let loaded = super::persist_delta::open_or_build(store.path(), store.conn(), &|_, _| {}, true)?;
+    let index = loaded.index;
     let built = t.elapsed();
     let (rows, total) =
         search(&index, store.conn(), &query, a.limit, Cancel::never())?.unwrap_or_default();
@@ -82,10 +85,15 @@ pub fn cmd_search(store: &Store, a: &SearchArgs) -> Result<ExitCode> {
     }
     if !a.json {
         crate::errln!(
-            "{} 件中 {} 件（索引 {} 件 {:.0} ms、検索 {:.1} ms）",
+            "{} 件中 {} 件（索引 {} 件 {} {:.0} ms、検索 {:.1} ms）",
             total,
             rows.len(),
-            index.len(),
+            index.entries(),
+            if loaded.rebuilt.is_some() {
+                "作成"
+            } else {
+                "読込"
+            },
             built.as_secs_f64() * 1e3,
             (t.elapsed() - built).as_secs_f64() * 1e3
         );

@@ -28,6 +28,7 @@ use chrono::{Datelike, NaiveDate};
 use super::fold::{fold, fold_each, fold_into};
 pub use super::kind::DocKind;
 use super::readings;
+pub use super::slab::Slab;
 
 /// Starts an entry's readings (no code's byte).
 pub const READING_MARK: u8 = 0xFF;
@@ -41,7 +42,11 @@ pub const WORD_MARK_CHAR: char = '\u{1E}';
 const RARITY_SAMPLE: usize = 256 << 10;
 
 /// One entry's facts, for filters, ranking and finding it again.
+///
+/// `repr(C)` so the index file ([`super::persist`]) can hold the records as
+/// they are in memory and a mapped file be used in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C)]
 pub struct Doc {
     /// Row id in `opinions`, `agenda_items` or `plan_nodes`.
     pub id: i64,
@@ -121,6 +126,29 @@ impl Codec {
             }
         }
         Codec { to_code, from_code }
+    }
+
+    /// The character of each BMP code, code 0 first (what the index file
+    /// stores).
+    pub(super) fn chars(&self) -> &[char] {
+        &self.from_code
+    }
+
+    /// A codec from [`Codec::chars`]; None when a character repeats or
+    /// there are more than the BMP's codes.
+    pub(super) fn from_chars(from_code: Vec<char>) -> Option<Codec> {
+        if from_code.is_empty() || from_code.len() > 0x10000 {
+            return None;
+        }
+        let mut to_code = vec![0u16; 0x10000];
+        for (code, &c) in from_code.iter().enumerate().skip(1) {
+            let slot = to_code.get_mut(c as usize)?;
+            if *slot != 0 || c == '\0' {
+                return None;
+            }
+            *slot = code as u16;
+        }
+        Some(Codec { to_code, from_code })
     }
 
     #[inline]
@@ -204,23 +232,31 @@ fn push_code(code: u32, out: &mut Vec<u8>) {
     }
 }
 
+/// An index's arrays are owned, or read in place from the mapped index
+/// file (see [`Slab`]); the scan sees slices either way.
+#[derive(Clone)]
 pub struct Index {
     pub(super) codec: Arc<Codec>,
-    pub(super) arena: Vec<u8>,
+    pub(super) arena: Slab<u8>,
     /// `starts[i]..starts[i + 1] - 1` is entry `i`'s key (the `- 1` drops
     /// its separator); one more element than `docs`.
-    pub(super) starts: Vec<u32>,
-    pub(super) docs: Vec<Doc>,
+    pub(super) starts: Slab<u32>,
+    pub(super) docs: Slab<Doc>,
     /// Folded job titles; `speakers[0]` is "" (no speaker).
     pub(super) speakers: Vec<String>,
     /// [`DocKind::rank`] of each entry: a byte per entry, so the hot loops
     /// need not load the full record.
-    pub(super) ranks: Vec<u8>,
+    pub(super) ranks: Slab<u8>,
     /// Byte frequency ranks (0 rare .. 255 common) of the indexed text, for
     /// memchr's prefilter.
     pub(super) byte_rank: [u8; 256],
     /// Entries carry the readings of their kanji words.
     pub(super) readings: bool,
+    /// Changes over a mapped index (see [`super::persist_layer::Layer`]):
+    /// the arrays above are then the base the scan reads, and entry
+    /// numbers given out ([`Index::doc`], [`Index::key`]) are places in
+    /// the base and the layer's entries merged in order.
+    pub(super) layer: Option<Box<super::persist_layer::Layer>>,
 }
 
 impl Index {
@@ -233,7 +269,22 @@ impl Index {
     }
 
     pub fn doc(&self, i: u32) -> &Doc {
-        &self.docs[i as usize]
+        match &self.layer {
+            None => &self.docs[i as usize],
+            Some(l) => match l.place(i) {
+                Ok(j) => &l.delta.docs[j],
+                Err(d) => &self.docs[d],
+            },
+        }
+    }
+
+    /// Entries a search can find (the base's, less those the layer drops,
+    /// plus the layer's).
+    pub fn entries(&self) -> usize {
+        match &self.layer {
+            None => self.docs.len(),
+            Some(l) => self.docs.len() - l.dropped() + l.delta.len(),
+        }
     }
 
     /// Entry `i`'s folded key.
@@ -243,6 +294,17 @@ impl Index {
 
     /// Entry `i`'s key as stored (see [`Codec`]).
     pub fn key_bytes(&self, i: u32) -> &[u8] {
+        if let Some(l) = &self.layer {
+            match l.place(i) {
+                Ok(j) => return l.delta.key_bytes(j as u32),
+                Err(d) => return self.base_key_bytes(d),
+            }
+        }
+        self.base_key_bytes(i as usize)
+    }
+
+    fn base_key_bytes(&self, i: usize) -> &[u8] {
+        let i = i as u32;
         let (s, e) = (
             self.starts[i as usize] as usize,
             self.starts[i as usize + 1] as usize - 1,
@@ -271,11 +333,18 @@ impl Index {
     }
 
     /// Bytes held in all: the arena and the per-entry arrays.
+    /// Bytes held in all: the arena and the per-entry arrays (owned
+    /// ones: a mapped file's pages are shared and counted by the system).
     pub fn memory_bytes(&self) -> usize {
-        self.arena.capacity()
-            + self.starts.capacity() * 4
-            + self.docs.capacity() * std::mem::size_of::<Doc>()
-            + self.ranks.capacity()
+        self.arena.owned_bytes()
+            + self.starts.owned_bytes()
+            + self.docs.owned_bytes()
+            + self.ranks.owned_bytes()
+    }
+
+    /// Whether the arrays are read in place from a mapped index file.
+    pub fn is_mapped(&self) -> bool {
+        self.arena.is_mapped()
     }
 
     /// Whether entries carry readings.
@@ -409,17 +478,18 @@ impl IndexBuilder {
         }
         drop(old);
         starts.push(arena.len() as u32);
-        let ranks = docs.iter().map(|d| d.kind.rank()).collect();
+        let ranks: Vec<u8> = docs.iter().map(|d| d.kind.rank()).collect();
         let byte_rank = byte_ranks(&arena[..arena.len().min(RARITY_SAMPLE)]);
         Index {
             readings,
             codec,
             byte_rank,
-            arena,
-            starts,
-            docs,
+            arena: arena.into(),
+            starts: starts.into(),
+            docs: docs.into(),
             speakers,
-            ranks,
+            ranks: ranks.into(),
+            layer: None,
         }
     }
 }

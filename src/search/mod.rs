@@ -22,6 +22,11 @@ pub mod kind;
 pub mod load;
 pub mod matcher;
 mod patch;
+pub mod persist;
+pub mod persist_delta;
+pub mod persist_layer;
+pub mod persist_map;
+pub mod persist_write;
 pub mod query;
 pub mod rank;
 pub mod readings;
@@ -30,11 +35,14 @@ pub mod resolve;
 pub mod romaji;
 pub mod scan;
 pub mod service;
+mod slab;
 pub mod sources;
 pub mod synth;
 mod topk;
 
 use rusqlite::Connection;
+
+use persist_layer::Mode;
 
 pub use index::{Doc, DocKind, Index, IndexBuilder};
 pub use query::{parse, KindFilter, Query, QueryError, Term};
@@ -75,6 +83,9 @@ const NARROW_MAX_SHARE: f64 = 0.6;
 #[derive(Default, Clone)]
 pub struct Session {
     last: Option<(Query, Vec<Vec<scan::Match>>)>,
+    /// The last matches in a layer over a mapped index
+    /// ([`persist_layer`]); `last` then holds the base's.
+    last_layer: Vec<Vec<scan::Match>>,
 }
 
 impl Session {
@@ -85,6 +96,7 @@ impl Session {
     /// Forget the last matches (the index changed).
     pub fn reset(&mut self) {
         self.last = None;
+        self.last_layer = Vec::new();
     }
 
     /// The best `limit` entries for `query`, best first; None when cancelled.
@@ -96,19 +108,44 @@ impl Session {
         cancel: Cancel,
     ) -> Option<Found> {
         let keep = (limit * RERANK_FACTOR).max(limit + 50);
-        let within = match &self.last {
+        let mode = match &self.last {
             // Readings are matched as written, not grown (see `matcher`).
             Some((q, m)) => match grows(query, q).filter(|_| !index.has_readings()) {
-                Some(added) => scan::Within::Extend { prev: m, added },
+                Some(added) => Mode::Extend(added),
                 None if narrows(query, q)
                     && (m.iter().map(Vec::len).sum::<usize>() as f64)
                         <= index.len() as f64 * NARROW_MAX_SHARE =>
                 {
-                    scan::Within::Entries(m)
+                    Mode::Entries
                 }
-                None => scan::Within::All,
+                None => Mode::All,
             },
-            None => scan::Within::All,
+            None => Mode::All,
+        };
+        let none = Vec::new();
+        let prev = self.last.as_ref().map_or(&none, |(_, m)| m);
+        if let Some(layer) = &index.layer {
+            let (scanned, (base, delta)) = persist_layer::scan_layered(
+                index,
+                layer,
+                query,
+                keep,
+                mode,
+                (prev, &self.last_layer),
+                cancel,
+            )?;
+            let hits = rank::rank(index, query, &scanned, limit);
+            self.last = Some((query.clone(), base));
+            self.last_layer = delta;
+            return Some(Found {
+                hits,
+                total: scanned.total,
+            });
+        }
+        let within = match mode {
+            Mode::All => scan::Within::All,
+            Mode::Entries => scan::Within::Entries(prev),
+            Mode::Extend(added) => scan::Within::Extend { prev, added },
         };
         let scanned = scan::scan(index, query, keep, within, cancel)?;
         let hits = rank::rank(index, query, &scanned, limit);

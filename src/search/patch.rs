@@ -24,10 +24,18 @@ impl Index {
     fn drop_where(&mut self, gone: impl Fn(&Doc) -> bool) {
         let n = self.docs.len();
         let dropped: Vec<usize> = (0..n).filter(|&d| gone(&self.docs[d])).collect();
+        self.drop_at(&dropped);
+    }
+
+    /// Drop the entries at these places (ascending).
+    pub(super) fn drop_at(&mut self, dropped: &[usize]) {
+        let n = self.docs.len();
         let Some(&first) = dropped.first() else {
             return;
         };
-        let (mut w, mut w_byte) = (first, self.starts[first] as usize);
+        let (mut arena, mut docs) = (self.arena.to_mut(), self.docs.to_mut());
+        let (mut ranks, mut starts) = (self.ranks.to_mut(), self.starts.to_mut());
+        let (mut w, mut w_byte) = (first, starts[first] as usize);
         for (k, &d) in dropped.iter().enumerate() {
             // The kept run after entry `d`: its `starts` are still the old
             // values (only `starts[..w]` has been written, and `w <= d`).
@@ -35,27 +43,27 @@ impl Index {
             if lo >= hi {
                 continue;
             }
-            let (s, e) = (self.starts[lo] as usize, self.starts[hi] as usize);
+            let (s, e) = (starts[lo] as usize, starts[hi] as usize);
             let shift = s - w_byte;
-            self.arena.copy_within(s..e, w_byte);
-            self.docs.copy_within(lo..hi, w);
-            self.ranks.copy_within(lo..hi, w);
+            arena.copy_within(s..e, w_byte);
+            docs.copy_within(lo..hi, w);
+            ranks.copy_within(lo..hi, w);
             for x in lo..hi {
-                self.starts[w + x - lo] = self.starts[x] - shift as u32;
+                starts[w + x - lo] = starts[x] - shift as u32;
             }
             w += hi - lo;
             w_byte += e - s;
         }
-        self.docs.truncate(w);
-        self.ranks.truncate(w);
-        self.starts.truncate(w);
-        self.starts.push(w_byte as u32);
-        self.arena.truncate(w_byte);
+        docs.truncate(w);
+        ranks.truncate(w);
+        starts.truncate(w);
+        starts.push(w_byte as u32);
+        arena.truncate(w_byte);
     }
 
     /// Merge `add`'s (sorted) entries in, from the back, in place: each of
     /// ours that comes after an added entry moves once, in runs.
-    fn merge(&mut self, add: Index) -> Result<(), TooLarge> {
+    pub(super) fn merge(&mut self, add: Index) -> Result<(), TooLarge> {
         if add.docs.is_empty() {
             return Ok(());
         }
@@ -64,14 +72,16 @@ impl Index {
             .iter()
             .map(|name| self.speaker_number(name))
             .collect();
-        let (n, m) = (self.docs.len(), add.docs.len());
-        let (nb, mb) = (self.arena.len(), add.arena.len());
+        let (mut arena, mut docs) = (self.arena.to_mut(), self.docs.to_mut());
+        let (mut ranks, mut starts) = (self.ranks.to_mut(), self.starts.to_mut());
+        let (n, m) = (docs.len(), add.docs.len());
+        let (nb, mb) = (arena.len(), add.arena.len());
         u32::try_from(nb + mb).map_err(|_| TooLarge)?;
-        self.arena.resize(nb + mb, 0);
-        self.docs.resize(n + m, add.docs[0]);
-        self.ranks.resize(n + m, 0);
-        self.starts.resize(n + m + 1, 0);
-        self.starts[n + m] = (nb + mb) as u32;
+        arena.resize(nb + mb, 0);
+        docs.resize(n + m, add.docs[0]);
+        ranks.resize(n + m, 0);
+        starts.resize(n + m + 1, 0);
+        starts[n + m] = (nb + mb) as u32;
         let (mut i, mut j) = (n, m);
         // Where the byte slots end: of the next slot written, and of our
         // entry `i - 1` (its old end, before anything moved).
@@ -80,16 +90,16 @@ impl Index {
             let new = add.docs[j - 1];
             // Our entries `p..i` come after the added one: they move up by
             // `j` entries. Only indexes from `i` up have been written.
-            let p = self.docs[..i].partition_point(|d| entry_order(d, &new) != Ordering::Greater);
+            let p = docs[..i].partition_point(|d| entry_order(d, &new) != Ordering::Greater);
             if p < i {
-                let s = self.starts[p] as usize;
+                let s = starts[p] as usize;
                 let len = src_end - s;
                 let shift = (end - src_end) as u32;
-                self.arena.copy_within(s..src_end, end - len);
-                self.docs.copy_within(p..i, p + j);
-                self.ranks.copy_within(p..i, p + j);
+                arena.copy_within(s..src_end, end - len);
+                docs.copy_within(p..i, p + j);
+                ranks.copy_within(p..i, p + j);
                 for x in (p..i).rev() {
-                    self.starts[x + j] = self.starts[x] + shift;
+                    starts[x + j] = starts[x] + shift;
                 }
                 end -= len;
                 src_end = s;
@@ -98,13 +108,13 @@ impl Index {
             let k = i + j - 1;
             let (s, e) = (add.starts[j - 1] as usize, add.starts[j] as usize);
             let len = e - s;
-            self.arena[end - len..end].copy_from_slice(&add.arena[s..e]);
+            arena[end - len..end].copy_from_slice(&add.arena[s..e]);
             let mut doc = new;
             doc.speaker = speakers.get(doc.speaker as usize).copied().unwrap_or(0);
-            self.docs[k] = doc;
-            self.ranks[k] = add.ranks[j - 1];
+            docs[k] = doc;
+            ranks[k] = add.ranks[j - 1];
             end -= len;
-            self.starts[k] = end as u32;
+            starts[k] = end as u32;
             j -= 1;
         }
         debug_assert_eq!(end, src_end);
@@ -133,8 +143,11 @@ impl Index {
             .iter()
             .map(|old| want.iter().position(|w| w == old).map_or(0, |n| n as u16))
             .collect();
-        for d in &mut self.docs {
+        for d in self.docs.to_mut().iter_mut() {
             d.speaker = remap.get(d.speaker as usize).copied().unwrap_or(0);
+        }
+        if let Some(layer) = &mut self.layer {
+            layer.renumber_speakers(&remap, &want);
         }
         self.speakers = want;
     }

@@ -14,6 +14,14 @@
 //!   read. Only when the log cannot say (pruned past our number, a very
 //!   large change, an older file without a log) does it rebuild in the
 //!   background, answering from the old index meanwhile.
+//! - The index comes from the index file beside the database when it is
+//!   valid ([`super::persist`]): mapped, shared with the other sessions,
+//!   no build at launch. When the file is missing or cannot be used, the
+//!   index is built and the file written (at low priority, after the index
+//!   is answering). Changes copy the mapped index into this session; at a
+//!   quiet moment the session holding the file's lock writes a newer file,
+//!   and every session maps the new file when it appears (polled), dropping
+//!   its copy.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,12 +29,28 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::persist::{lower_this_thread, Stamp};
+use super::persist_delta;
 use super::resolve::ResultRow;
 use super::{load, parse, Cancel, Index, Session};
 use crate::db::{OpenOptions, Store};
 
 /// How often the service looks for changes made by others.
 const POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// An index of our own (built, not mapped) is written as the file after
+/// this long without a change (plus a little per process, so sessions
+/// seldom try at once) …
+const QUIET: std::time::Duration = std::time::Duration::from_secs(2);
+/// … or after this long in any case.
+const MAX_UNWRITTEN: std::time::Duration = std::time::Duration::from_secs(30);
+/// A mapped index with a layer of changes is written as the new file when
+/// the layer passes this share of the entries …
+const LAYER_SHARE: f64 = 0.03;
+/// … (but not below this many entries) …
+const LAYER_MIN: usize = 2_000;
+/// … or after this long without a change (a quiet moment).
+const LAYER_QUIET: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// What the service reports.
 #[derive(Debug, Clone)]
@@ -67,6 +91,8 @@ enum Job {
     },
     DataChanged,
     Built(Box<Result<Built, String>>),
+    /// A background write of the index file ended.
+    Written,
 }
 
 /// The handle kept on the database thread; dropping it stops the service.
@@ -95,6 +121,9 @@ impl Service {
             building: false,
             dirty: true,
             last_query: None,
+            seen: None,
+            changed: None,
+            writing: false,
         };
         std::thread::Builder::new()
             .name("kusei-search".into())
@@ -122,8 +151,9 @@ impl Service {
 
 type Sink = Arc<dyn Fn(Event) + Send + Sync>;
 
-/// A built index, the last change number it includes, and its build time.
-type Built = (Index, Option<i64>, u64);
+/// A built (or mapped) index, the last change number it includes, its
+/// build time, and the file it is mapped from.
+type Built = (Arc<Index>, Option<i64>, u64, Option<Stamp>);
 
 struct Worker {
     path: PathBuf,
@@ -146,6 +176,13 @@ struct Worker {
     building: bool,
     dirty: bool,
     last_query: Option<(u64, u64, String, usize)>,
+    /// The index file last looked at (mapped, or found unusable).
+    seen: Option<Stamp>,
+    /// The index holds changes newer than the file: since when, and the
+    /// latest.
+    changed: Option<(Instant, Instant)>,
+    /// A thread is writing the index file.
+    writing: bool,
 }
 
 impl Worker {
@@ -160,6 +197,10 @@ impl Worker {
             }
             if self.dirty && !self.building {
                 self.start_build();
+            }
+            if self.index.is_some() && !self.building {
+                self.share_newer_file();
+                self.write_when_quiet();
             }
             // Our own sender (for builds) keeps the channel open: notice the
             // handle going away by the generation counter's other owner.
@@ -181,6 +222,7 @@ impl Worker {
                     } => query = Some((seq, generation, text, limit)),
                     Job::DataChanged => self.stale = true,
                     Job::Built(r) => self.built(*r, &mut query),
+                    Job::Written => self.writing = false,
                 }
             }
             if self.index.is_none() {
@@ -215,7 +257,9 @@ impl Worker {
         let Some(store) = &self.store else {
             return false;
         };
-        let applied = match self.index.as_mut().and_then(Arc::get_mut) {
+        // A mapped index is copied here (copy on write); an index being
+        // written to the file by another thread, too.
+        let applied = match self.index.as_mut().map(Arc::make_mut) {
             Some(index) => super::changes::apply(index, store.conn(), &tail),
             None => Err(super::SearchError::Build(String::new())),
         };
@@ -228,9 +272,11 @@ impl Worker {
         }
         self.seq = Some(tail.seq);
         self.session.reset();
+        let now = Instant::now();
+        self.changed = Some((self.changed.map_or(now, |c| c.0), now));
         if let Some(index) = &self.index {
             (self.sink)(Event::Ready {
-                entries: index.len(),
+                entries: index.entries(),
                 millis: t.elapsed().as_millis() as u64,
             });
         }
@@ -260,10 +306,22 @@ impl Worker {
             .spawn(move || {
                 let t = Instant::now();
                 let progress = |done, total| sink(Event::Progress { done, total });
-                let r = load::build_from_path_at(&path, &progress)
-                    .map(|(ix, seq)| (ix, seq, t.elapsed().as_millis() as u64))
-                    .map_err(|e| e.to_string());
+                let (r, to_write) = match open_or_build(&path, &progress) {
+                    Ok(((ix, seq, stamp), w)) => {
+                        (Ok((ix, seq, t.elapsed().as_millis() as u64, stamp)), w)
+                    }
+                    Err(e) => (Err(e), None),
+                };
                 let _ = tx.send(Job::Built(Box::new(r)));
+                // Answering from the built index already: now write it as
+                // the file, at low priority.
+                if let Some((store, index, seq)) = to_write {
+                    lower_this_thread();
+                    if let Err(e) = persist_delta::publish(&path, store.conn(), &index, seq) {
+                        tracing::warn!("索引ファイルを書けません: {e}");
+                    }
+                    let _ = tx.send(Job::Written);
+                }
             });
         if spawned.is_err() {
             self.building = false;
@@ -276,13 +334,17 @@ impl Worker {
     fn built(&mut self, r: Result<Built, String>, query: &mut Option<(u64, u64, String, usize)>) {
         self.building = false;
         match r {
-            Ok((index, seq, millis)) => {
+            Ok((index, seq, millis, stamp)) => {
                 (self.sink)(Event::Ready {
-                    entries: index.len(),
+                    entries: index.entries(),
                     millis,
                 });
-                self.index = Some(Arc::new(index));
+                self.index = Some(index);
                 self.seq = seq;
+                // Built, not mapped: the build thread writes the file.
+                self.writing = stamp.is_none() && seq.is_some();
+                self.seen = stamp.or(self.seen);
+                self.changed = None;
                 // What others saved while it was built.
                 self.catch_up();
                 self.session.reset();
@@ -295,17 +357,74 @@ impl Worker {
         }
     }
 
+    /// Another session wrote a newer index file: map it (with the changes
+    /// since as a layer) instead of our index.
+    fn share_newer_file(&mut self) {
+        let now = super::persist::file_stamp(&self.path);
+        if now.is_none() || now == self.seen || self.writing {
+            return;
+        }
+        self.seen = now;
+        let path = self.path.clone();
+        let Some(conn) = self.store().ok().map(Store::conn) else {
+            return;
+        };
+        match persist_delta::open_current(&path, conn) {
+            Ok((index, seq, stamp)) => {
+                let newer = self.seq != Some(seq);
+                self.index = Some(Arc::new(index));
+                self.seq = Some(seq);
+                self.seen = Some(stamp);
+                self.changed = None;
+                self.session.reset();
+                if newer {
+                    if let Some(q) = self.last_query.clone() {
+                        self.answer(&q);
+                    }
+                }
+            }
+            Err(why) => tracing::debug!("索引ファイルを使いません: {why}"),
+        }
+    }
+
+    /// Write our index as the file when it holds changes the file lacks
+    /// and things are quiet (a thread of its own, lowest priority; skipped
+    /// when another process holds the lock).
+    fn write_when_quiet(&mut self) {
+        let (Some((since, last)), Some(index), Some(seq)) = (self.changed, &self.index, self.seq)
+        else {
+            return;
+        };
+        let jitter = std::time::Duration::from_millis(u64::from(std::process::id() % 8) * 250);
+        let due = if index.is_mapped() {
+            let big = (index.len() as f64 * LAYER_SHARE).max(LAYER_MIN as f64);
+            index.layer_size() as f64 > big || last.elapsed() >= LAYER_QUIET + jitter
+        } else {
+            last.elapsed() >= QUIET + jitter || since.elapsed() >= MAX_UNWRITTEN
+        };
+        if self.writing || !due {
+            return;
+        }
+        self.writing = true;
+        self.changed = None;
+        let (path, tx, index) = (self.path.clone(), self.tx.clone(), index.clone());
+        let spawned = std::thread::Builder::new()
+            .name("kusei-index-write".into())
+            .spawn(move || {
+                lower_this_thread();
+                if let Ok(store) = open_store(&path) {
+                    if let Err(e) = persist_delta::publish(&path, store.conn(), &index, seq) {
+                        tracing::warn!("索引ファイルを書けません: {e}");
+                    }
+                }
+                let _ = tx.send(Job::Written);
+            });
+        self.writing = spawned.is_ok();
+    }
+
     fn store(&mut self) -> Result<&Store, String> {
         if self.store.is_none() {
-            let s = Store::open(
-                &self.path,
-                OpenOptions {
-                    read_only: true,
-                    defer_check: true,
-                },
-            )
-            .map_err(|e| e.to_string())?;
-            self.store = Some(s);
+            self.store = Some(open_store(&self.path)?);
         }
         self.store.as_ref().ok_or_else(String::new)
     }
@@ -354,4 +473,41 @@ impl Worker {
         results.micros = t.elapsed().as_micros() as u64;
         (self.sink)(Event::Results(results));
     }
+}
+
+/// A read-only connection of its own (no `quick_check`: search never waits
+/// for it).
+fn open_store(path: &Path) -> Result<Store, String> {
+    Store::open(
+        path,
+        OpenOptions {
+            read_only: true,
+            defer_check: true,
+        },
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// What a build thread still has to write to the file.
+type ToWrite = Option<(Store, Arc<Index>, i64)>;
+
+/// An index, the last change number it includes, the file it is mapped from.
+type Opened = (Arc<Index>, Option<i64>, Option<Stamp>);
+
+/// The index from the file when it can be used, else built from the
+/// database (and then what to write as the file).
+fn open_or_build(
+    path: &Path,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(Opened, ToWrite), String> {
+    let store = open_store(path)?;
+    let why = match persist_delta::open_current(path, store.conn()) {
+        Ok((index, seq, stamp)) => return Ok(((Arc::new(index), Some(seq), Some(stamp)), None)),
+        Err(why) => why,
+    };
+    tracing::info!(db = %path.display(), "検索索引を作り直します: {why}");
+    let (index, seq) = load::build_from_path_at(path, progress).map_err(|e| e.to_string())?;
+    let index = Arc::new(index);
+    let to_write = seq.map(|seq| (store, index.clone(), seq));
+    Ok(((index, seq, None), to_write))
 }
