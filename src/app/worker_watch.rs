@@ -175,7 +175,9 @@ impl super::Worker {
             self.watch.last_audit = self.watch.last_audit.max(last);
         }
         changes.retain(|c| !self.own_batches.contains(&c.batch));
-        // What the reload reads covers any quiet commit before it.
+        // What the reload reads covers any quiet commit before it; the
+        // drafts and presence as they are now are the next poll's base.
+        self.watch.scratch = self.store.scratch_stamp().ok();
         self.watch.pending = None;
         self.watch.last_sweep = Some(now);
         let sent = self.reload(false);
