@@ -220,3 +220,33 @@ fn a_write_neither_log_sees_is_shown_at_the_next_sweep() {
     assert_eq!(shown.meeting.status, MeetingStatus::Held);
     assert_eq!(w.poll_counts().sweeps, 2);
 }
+
+/// A colleague starting to minute the open meeting changes only who is
+/// minuting it: the screen takes it without asking for anything more (the
+/// related items are looked up again only when the meeting itself changed).
+#[test]
+fn a_presence_only_update_asks_for_nothing() {
+    use kusei::app::state::AppState;
+    use kusei::app::update::on_response;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = sample_db(dir.path(), "kusei.db");
+    let (_w, _rx, colleague, meeting, _) = viewer(&db);
+    let detail = colleague
+        .meeting_detail(meeting)
+        .expect("read")
+        .expect("meeting");
+    let today = chrono::NaiveDate::from_ymd_opt(2017, 8, 21).expect("date");
+    let mut s = AppState::new("kusei.db".into(), "viewer".into(), today);
+    let first = on_response(&mut s, Response::Meeting(Some(detail.clone())));
+    assert!(!first.is_empty(), "the first load asks for related items");
+    let mut minuted = detail.clone();
+    minuted.recording_by = vec!["colleague".into()];
+    assert!(on_response(&mut s, Response::Meeting(Some(minuted.clone()))).is_empty());
+    assert_eq!(
+        s.calendar.detail.as_ref().map(|d| d.recording_by.clone()),
+        Some(vec!["colleague".to_string()])
+    );
+    let mut changed = minuted;
+    changed.items[0].title.push_str("（改）");
+    assert!(!on_response(&mut s, Response::Meeting(Some(changed))).is_empty());
+}
