@@ -250,3 +250,46 @@ fn a_presence_only_update_asks_for_nothing() {
     changed.items[0].title.push_str("（改）");
     assert!(!on_response(&mut s, Response::Meeting(Some(changed))).is_empty());
 }
+
+/// The open meeting's related items are asked for again after every
+/// foreign change set; they are looked up and sent only when titles
+/// changed (another meeting's new item), not for a colleague's opinion.
+#[test]
+fn related_items_are_sent_again_only_when_titles_changed() {
+    use kusei::app::msg::search::{Request as SearchReq, Response as SearchResp};
+    use kusei::app::msg::{PaneRequest, PaneResponse};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = sample_db(dir.path(), "kusei.db");
+    let (mut w, rx, mut colleague, meeting, item) = viewer(&db);
+    let mut related = || {
+        w.poll_external();
+        for r in [SearchReq::DataChanged, SearchReq::Related(meeting)] {
+            w.handle(Request::Pane(PaneRequest::Search(r)));
+        }
+        rx.try_iter()
+            .filter(|r| {
+                matches!(
+                    r,
+                    Response::Pane(PaneResponse::Search(SearchResp::Related { .. }))
+                )
+            })
+            .count()
+    };
+    assert_eq!(related(), 1, "the first time");
+    colleague
+        .add_opinion(item, "団地の意見", None, None)
+        .expect("opinion");
+    assert_eq!(related(), 0, "an opinion changes no title");
+    let other: i64 = colleague
+        .conn()
+        .query_row(
+            "SELECT id FROM meetings WHERE id <> ?1 ORDER BY id LIMIT 1",
+            [meeting],
+            |r| r.get(0),
+        )
+        .expect("another meeting");
+    colleague
+        .add_item(other, "旭区制50周年の準備について")
+        .expect("item");
+    assert_eq!(related(), 1, "a new agenda item elsewhere");
+}
