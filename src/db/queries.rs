@@ -239,8 +239,11 @@ impl Store {
     /// its own).
     pub fn changes_since(&self, since: i64) -> Result<Vec<RecentChange>> {
         let mut stmt = self.conn().prepare_cached(
+            // `+batch`: grouping by the batch index would walk the whole
+            // log (0.3 s at 1M opinions, on every colleague's save); the
+            // tail is a range of the primary key.
             "SELECT batch, max(id), os_user, max(at) FROM audit_log WHERE id > ?1
-             GROUP BY batch ORDER BY max(id)",
+             GROUP BY +batch ORDER BY max(id)",
         )?;
         let rows = stmt
             .query_map(params![since], |r| {
