@@ -227,13 +227,15 @@ pub fn handle(ctx: &mut Ctx, req: Request) {
             let mut svc = std::mem::take(&mut ctx.services.search);
             // The app has started: build the search index meanwhile.
             svc.start(ctx);
-            let groups = svc.titles(ctx).and_then(|ix| {
-                related_for_meeting(ix, ctx.store.conn(), meeting_id, RELATED_PER_ITEM).ok()
-            });
             // Asked again after a colleague's change (an opinion, a draft)
-            // while no title changed: the screen has them already.
-            let again = svc.related_sent == Some(meeting_id) && groups.is_some();
-            svc.related_sent = groups.is_some().then_some(meeting_id);
+            // while no title changed (`titles` forgets `related_sent` when
+            // they did): the screen has them already.
+            let titles = svc.titles(ctx).is_some();
+            let again = titles && svc.related_sent == Some(meeting_id);
+            let groups = svc.titles.as_ref().filter(|_| !again).and_then(|t| {
+                related_for_meeting(&t.index, ctx.store.conn(), meeting_id, RELATED_PER_ITEM).ok()
+            });
+            svc.related_sent = (again || groups.is_some()).then_some(meeting_id);
             ctx.services.search = svc;
             if !again {
                 ctx.send(PaneResponse::Search(Response::Related {
