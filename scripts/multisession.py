@@ -19,6 +19,16 @@ answer". The search is closed again (Esc) before the driven window, but
 every session then holds its search index (mapped from
 `<db>.search-index` when the build has one). --no-index-file deletes that
 file first (the first session then builds and writes it).
+
+With --keys, no minute taking: once the apps are idle, the first app opens
+the search (/) and types each query of --queries a character at a time (as
+an IME commits them); for each keystroke it reports the time from writing
+the key to the pseudo-terminal to the end of the last frame it caused (the
+synchronized-update end, ESC [ ? 2026 l, before 300 ms of quiet): p50, p95
+and max over all keystrokes, and p50 of the first characters.
+
+    scripts/multisession.py --kusei target/release/kusei --db big.db \
+        --sessions 1 --keys [--queries 団地,子育て,防災訓練,区運営方針,超過,区]
 """
 
 import re
@@ -38,6 +48,8 @@ import time
 
 TICK = os.sysconf("SC_CLK_TCK")
 TEXT = "地域の防災訓練について団地の自治会から意見がありました"
+END_SYNC = b"\x1b[?2026l"
+QUERIES = "団地,子育て,防災訓練,区運営方針,超過,区"
 
 
 def cpu_seconds(pid):
@@ -146,6 +158,28 @@ class App:
     def send(self, b):
         os.write(self.fd, b)
 
+    def frames_after(self, quiet=0.3, limit=3.0):
+        """Read until `quiet` s without output (at most `limit` s); the
+        time of the last frame end seen, or None."""
+        start = time.time()
+        last_frame = None
+        tail = b""
+        while time.time() - start < limit:
+            r, _, _ = select.select([self.fd], [], [], quiet)
+            if not r:
+                break
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            self.seen += len(data)
+            if END_SYNC in tail + data:
+                last_frame = time.time()
+            tail = data[-len(END_SYNC):]
+        return last_frame
+
     def stop(self):
         try:
             os.kill(self.pid, signal.SIGTERM)
@@ -191,6 +225,33 @@ def opinions(db):
         c.close()
 
 
+def percentile(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def keystrokes(app, queries, rounds):
+    """Per-keystroke latencies (ms) and those of the first characters."""
+    every, first = [], []
+    for _ in range(rounds):
+        for q in queries:
+            app.send(b"/")
+            app.frames_after()
+            for i, ch in enumerate(q):
+                t0 = time.time()
+                app.send(ch.encode())
+                end = app.frames_after()
+                if end is None:
+                    continue
+                ms = (end - t0) * 1000
+                every.append(ms)
+                if i == 0:
+                    first.append(ms)
+            app.send(b"\x1b")
+            app.frames_after(quiet=0.5)
+    return every, first
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kusei", required=True)
@@ -203,9 +264,14 @@ def main():
                     help="time launch → first search answer in each app (see above)")
     ap.add_argument("--no-index-file", action="store_true",
                     help="delete <db>.search-index first")
+    ap.add_argument("--keys", action="store_true")
+    ap.add_argument("--queries", default=QUERIES)
+    ap.add_argument("--rounds", type=int, default=3)
     a = ap.parse_args()
     if a.no_index_file and os.path.exists(a.db + ".search-index"):
         os.remove(a.db + ".search-index")
+    if a.keys:
+        return keys_main(a)
     before = opinions(a.db)
     apps, answers = [], []
     for _ in range(a.sessions):
@@ -263,6 +329,26 @@ def main():
         "peak_rss_mib": [round(h) for h in hwm],
         "peak_rss_at_start_mib": [round(h) for h in hwm_start],
         "launch_to_first_answer_s": [None if x is None else round(x, 3) for x in answers],
+    }
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def keys_main(a):
+    apps = [App(os.path.abspath(a.kusei), a.db) for _ in range(a.sessions)]
+    try:
+        settle(apps, a.settle)
+        every, first = keystrokes(apps[0], a.queries.split(","), a.rounds)
+    finally:
+        for x in apps:
+            x.stop()
+    summary = {
+        "label": a.label,
+        "keystrokes": len(every),
+        "p50_ms": round(percentile(every, 50), 1),
+        "p95_ms": round(percentile(every, 95), 1),
+        "max_ms": round(max(every), 1),
+        "first_char_p50_ms": round(percentile(first, 50), 1),
     }
     print(json.dumps(summary, ensure_ascii=False))
     return 0

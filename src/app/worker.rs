@@ -11,6 +11,11 @@ use std::time::{Duration, Instant};
 pub use super::msg::{Request, Response, WriteOk, WriteOp};
 use crate::db::Store;
 
+#[path = "worker_watch.rs"]
+mod watch;
+pub use watch::PollCounts;
+use watch::Watch;
+
 /// The default draft interval.
 pub use crate::config::DRAFT_INTERVAL;
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
@@ -31,8 +36,8 @@ pub struct Worker {
     meeting: Option<i64>,
     drafts: HashMap<String, String>,
     draft_due: Option<Instant>,
-    data_version: i64,
-    last_audit: i64,
+    /// What other processes' commits are compared against.
+    watch: Watch,
     services: super::panes::Services,
     /// Change sets this session wrote (others' are announced, ours not).
     own_batches: std::collections::HashSet<i64>,
@@ -40,8 +45,6 @@ pub struct Worker {
     presence: Option<(i64, Instant)>,
     /// How long typing rests before its draft is written.
     draft_interval: Duration,
-    /// The search change log's last number when last polled.
-    search_seq: Option<i64>,
     /// The background file check's answer, while it runs.
     check: Option<Receiver<Option<String>>>,
 }
@@ -120,6 +123,8 @@ impl Worker {
         }
         let data_version = store.data_version().unwrap_or_default();
         let last_audit = store.last_audit_id().unwrap_or_default();
+        let search_seq = crate::search::changes::latest(store.conn());
+        let scratch = store.scratch_stamp().ok();
         let tell = out.clone();
         store.on_retry(move || {
             let _ = tell.send(Response::Retrying);
@@ -131,16 +136,20 @@ impl Worker {
             meeting: None,
             drafts: HashMap::new(),
             draft_due: None,
-            data_version,
-            last_audit,
+            watch: Watch {
+                data_version,
+                last_audit,
+                search_seq,
+                scratch,
+                last_sweep: Some(Instant::now()),
+                ..Default::default()
+            },
             services: Default::default(),
             own_batches: Default::default(),
             presence: None,
             draft_interval: DRAFT_INTERVAL,
             check: None,
-            search_seq: None,
         };
-        w.search_seq = crate::search::changes::latest(w.store.conn());
         w.send(Response::JobTitles(
             w.store.job_titles().unwrap_or_default(),
         ));
@@ -271,12 +280,12 @@ impl Worker {
                     crate::wareki::fiscal_year(chrono::Local::now().date_naive())
                 });
                 self.year = Some(fy);
-                self.send_latest();
-                self.send_year(select);
+                self.send_latest(true);
+                self.send_year(select, true);
             }
             Request::LoadMeeting(id) => {
                 self.meeting = Some(id);
-                self.send_meeting();
+                self.send_meeting(true);
             }
             Request::LoadDraft(context) => {
                 let text = self
@@ -310,37 +319,69 @@ impl Worker {
                 let result = self.store.undo(batch).map_err(|e| e.to_string());
                 self.note_own_batch();
                 self.send(Response::Undone { redo, result });
-                self.reload();
+                self.reload(true);
             }
         }
     }
 
-    fn send_year(&mut self, select: Option<i64>) {
-        let Some(fy) = self.year else { return };
+    /// Send the year's meetings; unless `force`d (an explicit request, a
+    /// write of ours), only when they differ from what was last sent.
+    fn send_year(&mut self, select: Option<i64>, force: bool) -> bool {
+        let Some(fy) = self.year else { return false };
         match self.store.meetings_of_year(fy) {
-            Ok(meetings) => self.send(Response::Year {
-                fiscal_year: fy,
-                meetings,
-                select,
-            }),
-            Err(e) => self.send(Response::Failed(e.to_string())),
+            Ok(meetings) => {
+                let shown = (fy, meetings);
+                if !force && select.is_none() && self.watch.year.as_ref() == Some(&shown) {
+                    return false;
+                }
+                let (fiscal_year, meetings) = shown.clone();
+                self.watch.year = Some(shown);
+                self.send(Response::Year {
+                    fiscal_year,
+                    meetings,
+                    select,
+                });
+                true
+            }
+            Err(e) => {
+                self.send(Response::Failed(e.to_string()));
+                true
+            }
         }
     }
 
-    fn send_latest(&mut self) {
+    /// The newest meeting (defaults for a new one), as [`Worker::send_year`].
+    fn send_latest(&mut self, force: bool) -> bool {
         let latest = self
             .store
             .latest_meeting()
             .ok()
             .flatten()
-            .and_then(|id| self.store.meeting_detail(id).ok().flatten());
+            .and_then(|id| self.store.meeting_detail(id).ok().flatten())
+            .map(|mut d| {
+                // Only its room, times and attendees are used (defaults
+                // for a new meeting): who minutes it changes nothing.
+                d.recording_by.clear();
+                d
+            });
+        if !force && self.watch.latest.as_ref() == Some(&latest) {
+            return false;
+        }
+        self.watch.latest = Some(latest.clone());
         self.send(Response::Latest(latest));
+        true
     }
 
-    fn send_meeting(&mut self) {
-        let Some(id) = self.meeting else { return };
+    /// The open meeting, as [`Worker::send_year`].
+    fn send_meeting(&mut self, force: bool) -> bool {
+        let Some(id) = self.meeting else { return false };
         let detail = self.store.meeting_detail(id).ok().flatten();
+        if !force && self.watch.meeting.as_ref() == Some(&detail) {
+            return false;
+        }
+        self.watch.meeting = Some(detail.clone());
         self.send(Response::Meeting(detail));
+        true
     }
 
     /// Remember the change set the last write made as ours.
@@ -350,10 +391,15 @@ impl Worker {
         }
     }
 
-    fn reload(&mut self) {
-        self.send_latest();
-        self.send_year(None);
-        self.send_meeting();
+    /// Send the views again (all of them when `force`d, else only those
+    /// that changed); how many were sent.
+    fn reload(&mut self, force: bool) -> u64 {
+        let sent = [
+            self.send_latest(force),
+            self.send_year(None, force),
+            self.send_meeting(force),
+        ];
+        sent.iter().filter(|s| **s).count() as u64
     }
 
     fn write(&mut self, op: WriteOp) {
@@ -401,7 +447,7 @@ impl Worker {
         };
         let resave = || super::conflict::Resave::Main(op.clone());
         let Some(created) = super::conflict::catch(&self.out, created, resave) else {
-            self.reload();
+            self.reload(true);
             return;
         };
         self.note_own_batch();
@@ -428,7 +474,7 @@ impl Worker {
         if let Ok(titles) = self.store.job_titles() {
             self.send(Response::JobTitles(titles));
         }
-        self.reload();
+        self.reload(true);
     }
 
     /// Write every pending draft now.
@@ -443,42 +489,6 @@ impl Worker {
                     self.draft_due = Some(Instant::now() + self.draft_interval);
                 }
             }
-        }
-    }
-
-    /// Notice and load what other processes committed.
-    pub fn poll_external(&mut self) {
-        let Ok(v) = self.store.data_version() else {
-            return;
-        };
-        if v == self.data_version {
-            return;
-        }
-        self.data_version = v;
-        let mut changes = self
-            .store
-            .changes_since(self.last_audit)
-            .unwrap_or_default();
-        // Only here does the mark move on: our own change sets are told
-        // apart by id, so nothing another session saved meanwhile is missed.
-        if let Some(last) = changes.iter().map(|c| c.audit_id).max() {
-            self.last_audit = self.last_audit.max(last);
-        }
-        // No change set and nothing search shows changed (a write with the
-        // sqlite3 tool leaves no change set but does reach the change log):
-        // only drafts or presence heartbeats, written every 250 ms and 5 s
-        // while someone types or minutes. Of those, only who is minuting the
-        // open meeting is shown.
-        let seq = crate::search::changes::latest(self.store.conn());
-        let same_seq = seq.is_some() && std::mem::replace(&mut self.search_seq, seq) == seq;
-        if changes.is_empty() && same_seq {
-            self.send_meeting();
-            return;
-        }
-        changes.retain(|c| !self.own_batches.contains(&c.batch));
-        self.reload();
-        if !changes.is_empty() {
-            self.send(Response::External(changes));
         }
     }
 }

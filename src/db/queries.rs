@@ -163,7 +163,7 @@ impl Store {
 
     /// Who else is minuting meeting `id` right now (fresh presence, not
     /// this session).
-    fn recording_by(&self, id: i64) -> Result<Vec<String>> {
+    pub fn recording_by(&self, id: i64) -> Result<Vec<String>> {
         let fresh = (chrono::Utc::now() - chrono::Duration::seconds(PRESENCE_FRESH_SECS))
             .format("%Y-%m-%dT%H:%M:%S%.3fZ")
             .to_string();
@@ -178,6 +178,20 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(by)
+    }
+
+    /// A stamp of the drafts and presence tables (a few rows: one per
+    /// open draft and per minuting session): when it moved, a commit that
+    /// wrote no audit row was a draft save or a presence heartbeat.
+    pub fn scratch_stamp(&self) -> Result<String> {
+        Ok(self.conn().query_row(
+            "SELECT (SELECT count(*) || '/' || coalesce(max(updated_at), '') || '/'
+                            || total(length(text)) FROM drafts)
+                 || '|' || (SELECT count(*) || '/' || coalesce(max(id), 0) || '/'
+                            || coalesce(max(seen_at), '') FROM presence)",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// Every job title, in the organisation's order.
@@ -225,8 +239,11 @@ impl Store {
     /// its own).
     pub fn changes_since(&self, since: i64) -> Result<Vec<RecentChange>> {
         let mut stmt = self.conn().prepare_cached(
+            // `+batch`: grouping by the batch index would walk the whole
+            // log (0.3 s at 1M opinions, on every colleague's save); the
+            // tail is a range of the primary key.
             "SELECT batch, max(id), os_user, max(at) FROM audit_log WHERE id > ?1
-             GROUP BY batch ORDER BY max(id)",
+             GROUP BY +batch ORDER BY max(id)",
         )?;
         let rows = stmt
             .query_map(params![since], |r| {

@@ -72,6 +72,14 @@ pub fn apply(s: &mut AppState, a: Action) -> Option<Requests> {
 pub fn on_meeting(s: &mut AppState, detail: Option<MeetingDetail>) -> Requests {
     let same =
         detail.as_ref().map(|d| d.meeting.id) == s.calendar.detail.as_ref().map(|d| d.meeting.id);
+    // Only who is minuting it changed (a colleague started or stopped):
+    // the related items need not be looked up again.
+    let presence_only = match (&s.calendar.detail, &detail) {
+        (Some(a), Some(b)) => {
+            a.meeting == b.meeting && a.items == b.items && a.attendees == b.attendees
+        }
+        _ => false,
+    };
     if !same {
         s.calendar.detail_scroll = 0;
         s.calendar.related_cursor = None;
@@ -80,6 +88,9 @@ pub fn on_meeting(s: &mut AppState, detail: Option<MeetingDetail>) -> Requests {
     land::on_detail(s);
     minutes::drop_confirmed(s);
     minutes::clamp(s);
+    if presence_only {
+        return Vec::new();
+    }
     super::search::on_meeting_loaded(s)
 }
 
