@@ -146,6 +146,70 @@ fn a_reading_across_a_word_boundary_ranks_below_a_real_word() {
     assert!(rows[real].exact);
 }
 
+#[test]
+fn a_reading_runs_on_into_the_kana_after_its_word() {
+    let (_dir, mut store) = seed_store();
+    let item = item_of_first_meeting(&store);
+    store
+        .add_opinion(item, "団地の集会所を使う", None, None)
+        .expect("add");
+    store
+        .add_opinion(item, "団地を歩く", None, None)
+        .expect("add");
+    for q in ["だんちの", "danchino", "ダンチノ"] {
+        let rows = run(&store, q, 50);
+        let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
+        assert!(texts.contains(&"団地の集会所を使う"), "{q}: {texts:?}");
+        assert!(!texts.contains(&"団地を歩く"), "{q}: {texts:?}");
+        for r in &rows {
+            assert!(fold(&r.text).contains("団地の"), "{q}: {}", r.text);
+        }
+    }
+    assert_eq!(
+        marked("団地の集会所を使う", "だんちの"),
+        vec!["団地の".to_string()]
+    );
+    // Only where the word ends: だんち ends 団地, so `んちの` does too, but
+    // `だんの` is no word's end.
+    assert!(run(&store, "だんの", 50)
+        .iter()
+        .all(|r| !r.text.starts_with("団地の集会所")));
+}
+
+#[test]
+fn other_readings_and_one_kanji_words_are_found_by_the_query() {
+    let (_dir, mut store) = seed_store();
+    let item = item_of_first_meeting(&store);
+    store
+        .add_opinion(item, "生の声を聞く", None, None)
+        .expect("add");
+    store
+        .add_opinion(item, "今日の課題を整理する", None, None)
+        .expect("add");
+    // 生 reads なま (its commonest reading, a one-kanji word: not kept in
+    // the index); 今日 reads きょう (kept) and also こんにち.
+    for (q, text, hit) in [
+        ("なま", "生の声を聞く", "生"),
+        ("nama", "生の声を聞く", "生"),
+        ("きょう", "今日の課題を整理する", "今日"),
+        ("こんにち", "今日の課題を整理する", "今日"),
+    ] {
+        let rows = run(&store, q, 200);
+        let r = rows
+            .iter()
+            .find(|r| r.text == text)
+            .unwrap_or_else(|| panic!("{q}: {text} not found"));
+        assert_eq!(marked(text, q), vec![hit.to_string()], "{q}");
+    }
+    // A one-kanji word standing alone keeps no reading in the index: its
+    // one kana (く for 区) does not find it.
+    store
+        .add_opinion(item, "区の方針", None, None)
+        .expect("add");
+    let rows = run(&store, "く", 2000);
+    assert!(rows.iter().all(|r| r.text != "区の方針"));
+}
+
 // ---- properties ----
 
 /// Words with kanji from the table, and kana, as text is written.

@@ -142,7 +142,7 @@ pub fn grows(new: &Query, old: &Query) -> Option<usize> {
     };
     let same_before = new.terms.len() == old.terms.len()
         && new.terms[..new.terms.len() - 1] == old.terms[..old.terms.len() - 1];
-    let plain = |q: &Query| q.terms.iter().all(|t| t.reading.is_none());
+    let plain = |q: &Query| q.terms.iter().all(Term::is_plain);
     (narrows(new, old)
         && same_before
         && !n.exact
@@ -160,7 +160,7 @@ pub fn narrows(new: &Query, old: &Query) -> bool {
         old.is_none() || old == new
     }
     // A word's reading form need not grow with it (`dan` → `danc`).
-    let plain = |q: &Query| q.terms.iter().all(|t| t.reading.is_none());
+    let plain = |q: &Query| q.terms.iter().all(Term::is_plain);
     plain(new)
         && plain(old)
         && same_or_set(&old.fiscal_year, &new.fiscal_year)

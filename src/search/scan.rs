@@ -251,7 +251,7 @@ impl Part {
 struct Plan<'a> {
     index: &'a Index,
     query: &'a Query,
-    terms: Vec<WordMatcher>,
+    terms: Vec<WordMatcher<'a>>,
     /// An entry matches only if it holds one of these (one character of
     /// each form of one word).
     anchors: Vec<Finder<'static>>,
@@ -269,7 +269,7 @@ struct Plan<'a> {
 impl<'a> Plan<'a> {
     fn new(index: &'a Index, query: &'a Query, k: usize) -> Self {
         let codec = &index.codec;
-        let terms: Vec<WordMatcher> = query
+        let terms: Vec<WordMatcher<'a>> = query
             .terms
             .iter()
             .map(|t| WordMatcher::new(t, codec))
@@ -279,7 +279,7 @@ impl<'a> Plan<'a> {
             .first()
             .filter(|_| {
                 query.terms.len() == 1
-                    && query.terms[0].reading.is_none()
+                    && query.terms[0].is_plain()
                     && query.terms[0].text.chars().count() == 1
             })
             .map(|a| a.needle().len());
@@ -451,7 +451,7 @@ impl<'a> Plan<'a> {
         part: &mut Part,
         m: &Match,
         added: Option<usize>,
-        last: Option<&WordMatcher>,
+        last: Option<&WordMatcher<'a>>,
     ) {
         {
             {
