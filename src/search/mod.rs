@@ -70,6 +70,11 @@ const RERANK_FACTOR: usize = 2;
 /// share of the index (else skipping through the arena is quicker).
 const NARROW_MAX_SHARE: f64 = 0.6;
 
+/// A query scanning this many entries afresh answers in two stages.
+pub const STAGE_MIN: usize = 65_536;
+/// The newest entries the first stage looks at.
+pub const STAGE_ENTRIES: usize = 16_384;
+
 /// Queries typed one after another: when a query narrows the one before
 /// (a character added), only the entries that matched before are checked.
 #[derive(Default, Clone)]
@@ -95,26 +100,67 @@ impl Session {
         limit: usize,
         cancel: Cancel,
     ) -> Option<Found> {
+        self.find_staged(index, query, limit, cancel, &mut |_| {})
+    }
+
+    /// [`Session::find`], but a query that must scan a large index afresh
+    /// first gets `early` answers from its newest [`STAGE_ENTRIES`]
+    /// entries (ranked the same way), so the first results show within a
+    /// frame; the full answer follows and replaces them.
+    pub fn find_staged(
+        &mut self,
+        index: &Index,
+        query: &Query,
+        limit: usize,
+        cancel: Cancel,
+        early: &mut dyn FnMut(Found),
+    ) -> Option<Found> {
         let keep = (limit * RERANK_FACTOR).max(limit + 50);
-        let within = match &self.last {
-            // Readings are matched as written, not grown (see `matcher`).
-            Some((q, m)) => match grows(query, q).filter(|_| !index.has_readings()) {
-                Some(added) => scan::Within::Extend { prev: m, added },
-                None if narrows(query, q)
-                    && (m.iter().map(Vec::len).sum::<usize>() as f64)
-                        <= index.len() as f64 * NARROW_MAX_SHARE =>
-                {
-                    scan::Within::Entries(m)
-                }
-                None => scan::Within::All,
-            },
-            None => scan::Within::All,
-        };
+        let within = self.within(index, query);
+        if matches!(within, scan::Within::All) && index.len() >= STAGE_MIN && !query.is_blank() {
+            let first = scan::scan(
+                index,
+                query,
+                keep,
+                scan::Within::Newest(STAGE_ENTRIES),
+                cancel,
+            )?;
+            early(Found {
+                hits: rank::rank(index, query, &first, limit),
+                total: first.total,
+            });
+        }
         let scanned = scan::scan(index, query, keep, within, cancel)?;
         let hits = rank::rank(index, query, &scanned, limit);
         let total = scanned.total;
         self.last = Some((query.clone(), scanned.matches));
         Some(Found { hits, total })
+    }
+
+    /// Where to look for `query`, knowing the last query's matches.
+    fn within<'a>(&'a self, index: &Index, query: &Query) -> scan::Within<'a> {
+        let Some((q, m)) = &self.last else {
+            return scan::Within::All;
+        };
+        // A reading is matched as written and does not grow with the word
+        // (see `matcher`): grow a match only for a word no reading holds.
+        let grown = grows(query, q).filter(|_| {
+            !index.has_readings()
+                || query
+                    .terms
+                    .last()
+                    .is_some_and(|t| !t.text.chars().any(readings::in_readings))
+        });
+        match grown {
+            Some(added) => scan::Within::Extend { prev: m, added },
+            None if narrows(query, q)
+                && (m.iter().map(Vec::len).sum::<usize>() as f64)
+                    <= index.len() as f64 * NARROW_MAX_SHARE =>
+            {
+                scan::Within::Entries(m)
+            }
+            None => scan::Within::All,
+        }
     }
 
     /// [`Session::find`], then the rows from the database.
@@ -126,7 +172,30 @@ impl Session {
         limit: usize,
         cancel: Cancel,
     ) -> Result<Option<(Vec<ResultRow>, usize)>, SearchError> {
-        let Some(found) = self.find(index, query, limit, cancel) else {
+        self.search_staged(index, conn, query, limit, cancel, &mut |_, _| {})
+    }
+
+    /// [`Session::find_staged`], then the rows from the database; `early`
+    /// gets the first pass's rows and count.
+    pub fn search_staged(
+        &mut self,
+        index: &Index,
+        conn: &Connection,
+        query: &Query,
+        limit: usize,
+        cancel: Cancel,
+        early: &mut dyn FnMut(Vec<ResultRow>, usize),
+    ) -> Result<Option<(Vec<ResultRow>, usize)>, SearchError> {
+        let mut failed = None;
+        let mut first = |f: Found| match resolve::resolve(conn, index, &f.hits) {
+            Ok(rows) => early(rows, f.total),
+            Err(e) => failed = Some(e),
+        };
+        let found = self.find_staged(index, query, limit, cancel, &mut first);
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
+        let Some(found) = found else {
             return Ok(None);
         };
         let rows = resolve::resolve(conn, index, &found.hits)?;

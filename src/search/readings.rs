@@ -91,6 +91,13 @@ pub fn is_kanji(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '々' | '〆')
 }
 
+/// Characters the readings are written in (hiragana and ー): a query word
+/// without them can only match in the text.
+#[inline]
+pub fn in_readings(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{3096}' | 'ー')
+}
+
 /// A word of the text with a reading: its byte range in the (folded) text
 /// and its reading (hiragana, long vowels not yet folded).
 #[derive(Debug, Clone, PartialEq, Eq)]

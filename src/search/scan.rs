@@ -111,6 +111,8 @@ pub struct Scanned {
 pub enum Within<'a> {
     /// Every entry (those of the query's fiscal year).
     All,
+    /// The newest this many of those (a first, quick answer).
+    Newest(usize),
     /// Only these entries: the matches of a query this one implies.
     Entries(&'a [Vec<Match>]),
     /// These matches of the same query with `added` more characters at the
@@ -139,8 +141,11 @@ pub fn scan(
         Slice::Lists(l) => plan.run_list(l, added, cancel),
     };
     let parts: Vec<Option<Part>> = match within {
-        Within::All => {
-            let (lo, hi) = plan.range;
+        Within::All | Within::Newest(_) => {
+            let (lo, mut hi) = plan.range;
+            if let Within::Newest(n) = within {
+                hi = hi.min(lo + n);
+            }
             if hi - lo < PARALLEL_MIN {
                 vec![work(Slice::Range(lo, hi))]
             } else {
