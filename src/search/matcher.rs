@@ -317,6 +317,9 @@ impl<'a> WordMatcher<'a> {
     }
 }
 
+/// The most kana after a word's reading [`Crossing`] looks for.
+const MAX_TAIL: usize = 3;
+
 /// A kana word matched as the end of a kanji word's reading and the kana
 /// that follow that word in the text: `だんちの` in 団地の. The readings
 /// hold kanji words only, so this is worked out at match time: the word
@@ -341,7 +344,12 @@ impl<'a> Crossing<'a> {
         }
         let bytes = codec.encode(kana);
         let (mut cuts, mut tails) = (Vec::new(), Vec::new());
-        for (i, _) in kana.char_indices().skip(1) {
+        let n = kana.chars().count();
+        for (k, (i, _)) in kana.char_indices().enumerate().skip(1) {
+            // The kana after a word are a particle or an ending: a few.
+            if n - k > MAX_TAIL {
+                continue;
+            }
             cuts.push(codec.encode(&kana[..i]).len());
             tails.push((kana[i..].to_string(), codec.encode(&kana[i..])));
         }

@@ -413,7 +413,8 @@ impl Hay {
         let want: Vec<char> = f.chars().collect();
         let is_mark =
             |c: char| c == super::index::READING_MARK_CHAR || c == super::index::WORD_MARK_CHAR;
-        for cut in 1..want.len() {
+        // As `matcher::Crossing`: at most three kana after the word.
+        for cut in want.len().saturating_sub(3).max(1)..want.len() {
             let (head, tail) = want.split_at(cut);
             for start in self.key_chars..chars.len() {
                 let (mut i, mut j, mut at) = (start, 0, Vec::new());
