@@ -11,7 +11,7 @@ use kusei::db::Store;
 use kusei::search::fold::fold;
 use kusei::search::index::Codec;
 use kusei::search::rank::{highlight, highlight_detail};
-use kusei::search::readings::{folded_long, segment, Hay};
+use kusei::search::readings::{folded_long, index_words, segment, Hay};
 use kusei::search::{self, load, parse, Cancel, Doc, DocKind, IndexBuilder, ResultRow};
 use proptest::prelude::*;
 use support::db::sample_store as seed_store;
@@ -253,10 +253,25 @@ fn query_for(text: String) -> impl Strategy<Value = (String, String)> {
         .filter(|c| !c.is_control() && !c.is_whitespace())
         .collect();
     let n = hay.len();
+    // A word's reading (or its end) and the kana after it in the text:
+    // `だんちの` for 団地の.
+    let key = fold(&text);
+    let mut crossing: Vec<String> = Vec::new();
+    index_words(&key, |w, _| {
+        let after: String = key[w.bytes.end..].chars().take(2).collect();
+        let r: Vec<char> = folded_long(w.reading).chars().collect();
+        for from in [0, r.len() / 2] {
+            crossing.push(r[from..].iter().collect::<String>() + &after);
+        }
+    });
+    if crossing.is_empty() {
+        crossing.push("だんちの".into());
+    }
     prop_oneof![
         (0..=n, 1..=4usize)
             .prop_map(move |(a, len)| hay[a.min(n)..(a + len).min(n)].iter().collect::<String>()),
         gen_text(),
+        prop::sample::select(crossing),
     ]
     .prop_map(move |q| (text.clone(), q))
 }

@@ -236,9 +236,9 @@ pub struct WordMatcher<'a> {
     pub reading: Option<TermMatcher>,
     /// Looked for in the text as written; a match counts as by reading.
     pub alts: Vec<TermMatcher>,
-    /// The kana form, to match as a word's reading followed by kana of
-    /// the text (`だんちの` in 団地の).
-    crossing: Option<Crossing<'a>>,
+    /// The forms in kana, to match as a word's reading followed by kana
+    /// of the text (`だんちの` in 団地の).
+    crossing: Vec<Crossing<'a>>,
 }
 
 /// Where a word matched best.
@@ -259,7 +259,14 @@ pub fn text_end(hay: &[u8]) -> usize {
 impl<'a> WordMatcher<'a> {
     pub fn new(t: &Term, codec: &'a Codec) -> Self {
         WordMatcher {
-            crossing: Crossing::new(t, codec),
+            crossing: if t.exact {
+                Vec::new()
+            } else {
+                std::iter::once(t.text.as_str())
+                    .chain(t.reading.as_deref())
+                    .filter_map(|f| Crossing::new(f, codec))
+                    .collect()
+            },
             main: TermMatcher::new(&t.text, t.exact, codec),
             reading: t
                 .reading
@@ -295,9 +302,11 @@ impl<'a> WordMatcher<'a> {
             }
         }
         if best.is_none_or(|b| !b.spot.is_exact()) {
-            if let Some(w) = self.crossing.as_ref().and_then(|c| c.find(hay, end)) {
-                if best.is_none_or(|b| better(&w, &b)) {
-                    best = Some(w);
+            for c in &self.crossing {
+                if let Some(w) = c.find(hay, end) {
+                    if best.is_none_or(|b| better(&w, &b)) {
+                        best = Some(w);
+                    }
                 }
             }
         }
@@ -336,10 +345,8 @@ struct Crossing<'a> {
 }
 
 impl<'a> Crossing<'a> {
-    fn new(t: &Term, codec: &'a Codec) -> Option<Self> {
-        let kana = t.reading.as_deref().unwrap_or(&t.text);
-        let is_kana = |c: char| matches!(c, '\u{3041}'..='\u{3096}' | 'ー');
-        if t.exact || kana.chars().count() < 2 || !kana.chars().all(is_kana) {
+    fn new(kana: &str, codec: &'a Codec) -> Option<Self> {
+        if kana.chars().count() < 2 || !kana.chars().all(super::readings::in_readings) {
             return None;
         }
         let bytes = codec.encode(kana);

@@ -404,13 +404,16 @@ impl Hay {
         Some(at[first..first + f.chars().count()].to_vec())
     }
 
-    /// Where `f` (kana) stands as the end of a word's reading and the text
+    /// Where `f` (all kana) stands as the end of a word's reading and the text
     /// right after that word (`だんちの` in 団地の; see
     /// `matcher::Crossing`): hay character indices.
     pub fn find_crossing(&self, f: &str) -> Option<Vec<usize>> {
         let chars: Vec<char> = self.text.chars().collect();
         let key = &chars[..self.key_chars];
         let want: Vec<char> = f.chars().collect();
+        if !want.iter().all(|c| in_readings(*c)) {
+            return None;
+        }
         let is_mark =
             |c: char| c == super::index::READING_MARK_CHAR || c == super::index::WORD_MARK_CHAR;
         // As `matcher::Crossing`: at most three kana after the word.
