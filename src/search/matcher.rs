@@ -301,7 +301,8 @@ impl<'a> WordMatcher<'a> {
                 }
             }
         }
-        if best.is_none_or(|b| !b.spot.is_exact()) {
+        // Only for an entry not matched otherwise: it is work per entry.
+        if best.is_none() {
             for c in &self.crossing {
                 if let Some(w) = c.find(hay, end) {
                     if best.is_none_or(|b| better(&w, &b)) {

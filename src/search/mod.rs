@@ -225,13 +225,14 @@ pub fn grows(new: &Query, old: &Query) -> Option<usize> {
 /// Does every entry matching `new` also match `old`? (Same or more filters,
 /// and each old word implied by the new word in its place.)
 pub fn narrows(new: &Query, old: &Query) -> bool {
+    let plain = |q: &Query| q.terms.iter().all(Term::is_plain);
     fn same_or_set<T: PartialEq>(old: &Option<T>, new: &Option<T>) -> bool {
         old.is_none() || old == new
     }
-    // A word's reading form need not grow with it (`dan` → `danc`).
-    let plain = |q: &Query| q.terms.iter().all(Term::is_plain);
+    // A word's reading form need not grow with it (`dan` → `danc`); the
+    // surfaces an old word is another reading of only add to its matches.
     plain(new)
-        && plain(old)
+        && old.terms.iter().all(|t| t.reading.is_none())
         && same_or_set(&old.fiscal_year, &new.fiscal_year)
         && same_or_set(&old.speaker, &new.speaker)
         && same_or_set(&old.kind, &new.kind)
