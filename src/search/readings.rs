@@ -252,16 +252,23 @@ pub fn surfaces_read_as(reading: &str) -> &'static [&'static str] {
     map.get(reading).map_or(&[], Vec::as_slice)
 }
 
-/// The vowel of a hiragana syllable (for long vowels).
+/// The vowel of a hiragana syllable (for long vowels). A `match` the
+/// compiler turns into a table: this runs for every character of every
+/// reading the index keeps.
 fn vowel(c: char) -> Option<char> {
-    const ROWS: [(&str, char); 5] = [
-        ("あかがさざただなはばぱまやらわぁゃゎ", 'a'),
-        ("いきぎしじちぢにひびぴみりゐぃ", 'i'),
-        ("うくぐすずつづぬふぶぷむゆるぅゅゔ", 'u'),
-        ("えけげせぜてでねへべぺめれゑぇ", 'e'),
-        ("おこごそぞとどのほぼぽもよろをぉょ", 'o'),
-    ];
-    ROWS.iter().find(|(s, _)| s.contains(c)).map(|(_, v)| *v)
+    Some(match c {
+        'あ' | 'か' | 'が' | 'さ' | 'ざ' | 'た' | 'だ' | 'な' | 'は' | 'ば' | 'ぱ' | 'ま' | 'や'
+        | 'ら' | 'わ' | 'ぁ' | 'ゃ' | 'ゎ' => 'a',
+        'い' | 'き' | 'ぎ' | 'し' | 'じ' | 'ち' | 'ぢ' | 'に' | 'ひ' | 'び' | 'ぴ' | 'み' | 'り'
+        | 'ゐ' | 'ぃ' => 'i',
+        'う' | 'く' | 'ぐ' | 'す' | 'ず' | 'つ' | 'づ' | 'ぬ' | 'ふ' | 'ぶ' | 'ぷ' | 'む' | 'ゆ'
+        | 'る' | 'ぅ' | 'ゅ' | 'ゔ' => 'u',
+        'え' | 'け' | 'げ' | 'せ' | 'ぜ' | 'て' | 'で' | 'ね' | 'へ' | 'べ' | 'ぺ' | 'め' | 'れ'
+        | 'ゑ' | 'ぇ' => 'e',
+        'お' | 'こ' | 'ご' | 'そ' | 'ぞ' | 'と' | 'ど' | 'の' | 'ほ' | 'ぼ' | 'ぽ' | 'も' | 'よ'
+        | 'ろ' | 'を' | 'ぉ' | 'ょ' => 'o',
+        _ => return None,
+    })
 }
 
 /// Long vowels written any way fold to `ー`: おう, おお, おー → おー;
