@@ -3,7 +3,7 @@
 pseudo-terminal (issue 12 point 5; issue 13's readings).
 
     scripts/search-latency.py --kusei target/release/kusei --db big.db \
-        [--rounds 3] [--label readings]
+        [--rounds 3] [--label x] [--readings on|off]
 
 Starts kusei at 120x36 in a pty, opens search (`/`), waits for the index,
 then types each query one character at a time (clearing the line with
@@ -121,10 +121,11 @@ class Screen:
 
 
 class App:
-    def __init__(self, kusei, db):
+    def __init__(self, kusei, db, readings):
         pid, fd = pty.fork()
         if pid == 0:
-            env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8")
+            env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8",
+                       KUSEI_READINGS=readings)
             os.execve(kusei, [kusei, "--db", db], env)
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
         self.pid, self.fd, self.screen = pid, fd, Screen()
@@ -179,8 +180,10 @@ def main():
     ap.add_argument("--db", required=True)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--label", default="")
+    ap.add_argument("--readings", choices=["on", "off"], default="on",
+                    help="off: the index without readings (KUSEI_READINGS=off), to compare")
     a = ap.parse_args()
-    app = App(a.kusei, a.db)
+    app = App(a.kusei, a.db, a.readings)
     try:
         if app.until(lambda: any("運営方針" in l or "会議" in l for l in app.screen.text()), 30) is None:
             raise SystemExit("kusei did not draw its first frame")
@@ -206,7 +209,7 @@ def main():
                     if len(q) == 1:
                         one.append(ms)
                     app.until(lambda: False, 0.05)
-        out = {"label": a.label, "db": os.path.basename(a.db), "keys": len(every), "lost": lost}
+        out = {"label": a.label, "readings": a.readings, "db": os.path.basename(a.db), "keys": len(every), "lost": lost}
         for name, v in [("every", every), ("one_char", one)]:
             if v:
                 out[name] = {"p50": round(pct(v, 0.5), 1), "p95": round(pct(v, 0.95), 1),

@@ -385,8 +385,8 @@ fn term_match(key: &str, t: &search::Term) -> bool {
     let forms = || std::iter::once(t.text.as_str()).chain(t.reading.as_deref());
     forms().any(|f| plain_match(key, f))
         || t.alts.iter().any(|a| text.contains(a.as_str()))
-        || (!t.exact
-            && forms().any(|f| search::readings::Hay::new(text).find_crossing(f).is_some()))
+        || t.kana_forms()
+            .any(|f| search::readings::Hay::new(text).find_crossing(f).is_some())
 }
 
 /// The reference match: `f` in order in the text, or as written in the

@@ -156,6 +156,11 @@ fn a_reading_runs_on_into_the_kana_after_its_word() {
     store
         .add_opinion(item, "団地を歩く", None, None)
         .expect("add");
+    store
+        .add_opinion(item, "子育てを支える", None, None)
+        .expect("add");
+    let rows = run(&store, "こそだてを", 50);
+    assert!(rows.iter().any(|r| r.text == "子育てを支える"));
     for q in ["だんちの", "danchino", "ダンチノ"] {
         let rows = run(&store, q, 50);
         let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();

@@ -259,14 +259,10 @@ pub fn text_end(hay: &[u8]) -> usize {
 impl<'a> WordMatcher<'a> {
     pub fn new(t: &Term, codec: &'a Codec) -> Self {
         WordMatcher {
-            crossing: if t.exact {
-                Vec::new()
-            } else {
-                std::iter::once(t.text.as_str())
-                    .chain(t.reading.as_deref())
-                    .filter_map(|f| Crossing::new(f, codec))
-                    .collect()
-            },
+            crossing: t
+                .kana_forms()
+                .filter_map(|f| Crossing::new(f, codec))
+                .collect(),
             main: TermMatcher::new(&t.text, t.exact, codec),
             reading: t
                 .reading
@@ -338,9 +334,9 @@ const MAX_TAIL: usize = 3;
 struct Crossing<'a> {
     codec: &'a Codec,
     /// The encoded kana, and the byte offset after each character but the
-    /// last (where the word's reading may end).
+    /// last (where the word's reading may end) with that character.
     bytes: Vec<u8>,
-    cuts: Vec<usize>,
+    cuts: Vec<(usize, char)>,
     /// The kana after each cut, as characters and encoded.
     tails: Vec<(String, Vec<u8>)>,
 }
@@ -358,7 +354,8 @@ impl<'a> Crossing<'a> {
             if n - k > MAX_TAIL {
                 continue;
             }
-            cuts.push(codec.encode(&kana[..i]).len());
+            let last = kana[..i].chars().next_back().unwrap_or(' ');
+            cuts.push((codec.encode(&kana[..i]).len(), last));
             tails.push((kana[i..].to_string(), codec.encode(&kana[i..])));
         }
         Some(Crossing {
@@ -377,8 +374,8 @@ impl<'a> Crossing<'a> {
             return None;
         }
         let mut text: Option<String> = None;
-        for (cut, (tail, tail_bytes)) in self.cuts.iter().zip(&self.tails) {
-            if memchr::memmem::find(&hay[..end], tail_bytes).is_none() {
+        for ((cut, last), (tail, tail_bytes)) in self.cuts.iter().zip(&self.tails) {
+            if !self.after_word(&hay[..end], tail_bytes, *last) {
                 continue;
             }
             let head = &self.bytes[..*cut];
@@ -413,6 +410,27 @@ impl<'a> Crossing<'a> {
             }
         }
         None
+    }
+}
+
+impl Crossing<'_> {
+    /// Whether `tail` stands in `text` right after a kanji or the kana
+    /// `last` (a word ending in kana, 子育て, reads with it): cheap, before
+    /// segmenting the text to find the word it follows.
+    fn after_word(&self, text: &[u8], tail: &[u8], last: char) -> bool {
+        memchr::memmem::find_iter(text, tail).any(|p| {
+            let lead = text[..p]
+                .iter()
+                .rposition(|b| b & 0xC0 != 0x80)
+                .unwrap_or(0);
+            p > 0
+                && self
+                    .codec
+                    .decode(&text[lead..p])
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c == last || super::readings::is_kanji(c) || c == 'ヶ')
+        })
     }
 }
 

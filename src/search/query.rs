@@ -79,6 +79,20 @@ impl Term {
             .chain(self.alts.iter().map(String::as_str))
     }
 
+    /// The forms a word's reading running on into the text is looked for
+    /// with (`だんちの` in 団地の): the kana ones (two or more), when the
+    /// word was typed without kanji (with kanji it is found as written).
+    pub fn kana_forms(&self) -> impl Iterator<Item = &str> {
+        let typed_kana = !self.exact && !self.text.chars().any(super::readings::is_kanji);
+        std::iter::once(self.text.as_str())
+            .chain(self.reading.as_deref())
+            .filter(move |f| {
+                typed_kana
+                    && f.chars().nth(1).is_some()
+                    && f.chars().all(super::readings::in_readings)
+            })
+    }
+
     /// Only the word as written: no reading form, no other surfaces.
     pub fn is_plain(&self) -> bool {
         self.reading.is_none() && self.alts.is_empty()

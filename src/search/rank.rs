@@ -128,10 +128,8 @@ fn term_chars(matcher: &SkimMatcherV2, hay: &Hay, t: &Term) -> Vec<usize> {
     if let Some(v) = t.forms().find_map(|f| hay.find_in_readings(f, false)) {
         return v;
     }
-    if !t.exact {
-        if let Some(v) = t.forms().find_map(|f| hay.find_crossing(f)) {
-            return v;
-        }
+    if let Some(v) = t.kana_forms().find_map(|f| hay.find_crossing(f)) {
+        return v;
     }
     if !t.exact {
         if let Some((_, idx)) = t.forms().find_map(|f| matcher.fuzzy_indices(key, f)) {

@@ -16,19 +16,27 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::OnceLock;
 
-static ENABLED: AtomicBool = AtomicBool::new(true);
+/// 1 on, 0 off, 2 not yet decided (on unless `KUSEI_READINGS=off`).
+static ENABLED: AtomicU8 = AtomicU8::new(2);
 
-/// Whether new indexes carry readings (on; the benchmark turns it off to
-/// compare).
+/// Whether new indexes carry readings: on, unless turned off to compare
+/// (the benchmark; `KUSEI_READINGS=off` for the pty measurements).
 pub fn enabled() -> bool {
-    ENABLED.load(Ordering::Relaxed)
+    match ENABLED.load(Ordering::Relaxed) {
+        2 => {
+            let on = std::env::var("KUSEI_READINGS").map_or(true, |v| v != "off");
+            ENABLED.store(u8::from(on), Ordering::Relaxed);
+            on
+        }
+        v => v == 1,
+    }
 }
 
 pub fn set_enabled(on: bool) {
-    ENABLED.store(on, Ordering::Relaxed);
+    ENABLED.store(u8::from(on), Ordering::Relaxed);
 }
 
 static TABLE_TEXT: &str = include_str!("../../data/readings/ipadic-readings.tsv");
@@ -257,16 +265,16 @@ pub fn surfaces_read_as(reading: &str) -> &'static [&'static str] {
 /// reading the index keeps.
 fn vowel(c: char) -> Option<char> {
     Some(match c {
-        'あ' | 'か' | 'が' | 'さ' | 'ざ' | 'た' | 'だ' | 'な' | 'は' | 'ば' | 'ぱ' | 'ま' | 'や'
-        | 'ら' | 'わ' | 'ぁ' | 'ゃ' | 'ゎ' => 'a',
-        'い' | 'き' | 'ぎ' | 'し' | 'じ' | 'ち' | 'ぢ' | 'に' | 'ひ' | 'び' | 'ぴ' | 'み' | 'り'
-        | 'ゐ' | 'ぃ' => 'i',
-        'う' | 'く' | 'ぐ' | 'す' | 'ず' | 'つ' | 'づ' | 'ぬ' | 'ふ' | 'ぶ' | 'ぷ' | 'む' | 'ゆ'
-        | 'る' | 'ぅ' | 'ゅ' | 'ゔ' => 'u',
-        'え' | 'け' | 'げ' | 'せ' | 'ぜ' | 'て' | 'で' | 'ね' | 'へ' | 'べ' | 'ぺ' | 'め' | 'れ'
-        | 'ゑ' | 'ぇ' => 'e',
-        'お' | 'こ' | 'ご' | 'そ' | 'ぞ' | 'と' | 'ど' | 'の' | 'ほ' | 'ぼ' | 'ぽ' | 'も' | 'よ'
-        | 'ろ' | 'を' | 'ぉ' | 'ょ' => 'o',
+        'あ' | 'か' | 'が' | 'さ' | 'ざ' | 'た' | 'だ' | 'な' | 'は' | 'ば' | 'ぱ' | 'ま'
+        | 'や' | 'ら' | 'わ' | 'ぁ' | 'ゃ' | 'ゎ' => 'a',
+        'い' | 'き' | 'ぎ' | 'し' | 'じ' | 'ち' | 'ぢ' | 'に' | 'ひ' | 'び' | 'ぴ' | 'み'
+        | 'り' | 'ゐ' | 'ぃ' => 'i',
+        'う' | 'く' | 'ぐ' | 'す' | 'ず' | 'つ' | 'づ' | 'ぬ' | 'ふ' | 'ぶ' | 'ぷ' | 'む'
+        | 'ゆ' | 'る' | 'ぅ' | 'ゅ' | 'ゔ' => 'u',
+        'え' | 'け' | 'げ' | 'せ' | 'ぜ' | 'て' | 'で' | 'ね' | 'へ' | 'べ' | 'ぺ' | 'め'
+        | 'れ' | 'ゑ' | 'ぇ' => 'e',
+        'お' | 'こ' | 'ご' | 'そ' | 'ぞ' | 'と' | 'ど' | 'の' | 'ほ' | 'ぼ' | 'ぽ' | 'も'
+        | 'よ' | 'ろ' | 'を' | 'ぉ' | 'ょ' => 'o',
         _ => return None,
     })
 }
