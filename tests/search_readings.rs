@@ -200,10 +200,7 @@ fn other_readings_and_one_kanji_words_are_found_by_the_query() {
         ("こんにち", "今日の課題を整理する", "今日"),
     ] {
         let rows = run(&store, q, 200);
-        let r = rows
-            .iter()
-            .find(|r| r.text == text)
-            .unwrap_or_else(|| panic!("{q}: {text} not found"));
+        assert!(rows.iter().any(|r| r.text == text), "{q}: {text} not found");
         assert_eq!(marked(text, q), vec![hit.to_string()], "{q}");
     }
     // A one-kanji word standing alone keeps no reading in the index: its
