@@ -95,6 +95,8 @@ fn run_with(n: usize, path: &std::path::Path, readings: bool) {
 
     let mut typed = Vec::new();
     let mut one = Vec::new();
+    let mut first_all = Vec::new();
+    let mut first_one = Vec::new();
     let mut cpu = Vec::new();
     let mut slowest: Vec<(Duration, String)> = Vec::new();
     for _ in 0..ROUNDS {
@@ -104,15 +106,18 @@ fn run_with(n: usize, path: &std::path::Path, readings: bool) {
             let chars: Vec<char> = q.chars().collect();
             for i in 1..=chars.len() {
                 let prefix: String = chars[..i].iter().collect();
-                let (wall, c) = keystroke(&mut session, &index, conn, &prefix);
+                let (wall, c, first) = keystroke(&mut session, &index, conn, &prefix);
                 typed.push(wall);
+                first_all.push(first);
                 cpu.push(c);
                 slowest.push((c, prefix));
             }
         }
         for q in ONE_CHAR {
-            let (wall, c) = keystroke(&mut search::Session::new(), &index, conn, q);
+            let (wall, c, first) = keystroke(&mut search::Session::new(), &index, conn, q);
             one.push(wall);
+            first_one.push(first);
+            first_all.push(first);
             cpu.push(c);
             slowest.push((c, q.to_string()));
         }
@@ -126,6 +131,8 @@ fn run_with(n: usize, path: &std::path::Path, readings: bool) {
     let all: Vec<Duration> = typed.iter().chain(&one).copied().collect();
     report("every keystroke", all);
     report("one-character queries", one);
+    report("first rows, every key", first_all);
+    report("first rows, one char", first_one);
     report("CPU time (both threads)", cpu);
 
     // Baseline: the fuzzy matcher over every line, as a naive search would.
@@ -154,25 +161,30 @@ fn run_with(n: usize, path: &std::path::Path, readings: bool) {
     );
 }
 
-/// One keystroke: wall time and the process's CPU time (all threads).
+/// One keystroke: wall time, the process's CPU time (all threads), and
+/// the time to the first rows (the staged first pass when there is one).
 fn keystroke(
     session: &mut search::Session,
     index: &search::Index,
     conn: &rusqlite::Connection,
     q: &str,
-) -> (Duration, Duration) {
+) -> (Duration, Duration, Duration) {
     let c = cpu_time();
     let t = Instant::now();
     // A filter being typed (`fy:20`) is an error shown at once.
     let Ok(query) = search::parse(q) else {
-        return (t.elapsed(), cpu_time().saturating_sub(c));
+        let d = t.elapsed();
+        return (d, cpu_time().saturating_sub(c), d);
     };
+    let mut first = None;
     let r = session
-        .search(index, conn, &query, TOP, Cancel::never())
+        .search_staged(index, conn, &query, TOP, Cancel::never(), &mut |_, _| {
+            first = Some(t.elapsed())
+        })
         .expect("search");
     let d = t.elapsed();
     assert!(r.is_some());
-    (d, cpu_time().saturating_sub(c))
+    (d, cpu_time().saturating_sub(c), first.unwrap_or(d))
 }
 
 /// CPU time used by this process so far (user + system, every thread).

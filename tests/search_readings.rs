@@ -11,7 +11,7 @@ use kusei::db::Store;
 use kusei::search::fold::fold;
 use kusei::search::index::Codec;
 use kusei::search::rank::{highlight, highlight_detail};
-use kusei::search::readings::{folded_long, segment, Hay};
+use kusei::search::readings::{folded_long, index_words, segment, Hay};
 use kusei::search::{self, load, parse, Cancel, Doc, DocKind, IndexBuilder, ResultRow};
 use proptest::prelude::*;
 use support::db::sample_store as seed_store;
@@ -146,6 +146,72 @@ fn a_reading_across_a_word_boundary_ranks_below_a_real_word() {
     assert!(rows[real].exact);
 }
 
+#[test]
+fn a_reading_runs_on_into_the_kana_after_its_word() {
+    let (_dir, mut store) = seed_store();
+    let item = item_of_first_meeting(&store);
+    store
+        .add_opinion(item, "団地の集会所を使う", None, None)
+        .expect("add");
+    store
+        .add_opinion(item, "団地を歩く", None, None)
+        .expect("add");
+    store
+        .add_opinion(item, "子育てを支える", None, None)
+        .expect("add");
+    let rows = run(&store, "こそだてを", 50);
+    assert!(rows.iter().any(|r| r.text == "子育てを支える"));
+    for q in ["だんちの", "danchino", "ダンチノ"] {
+        let rows = run(&store, q, 50);
+        let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
+        assert!(texts.contains(&"団地の集会所を使う"), "{q}: {texts:?}");
+        assert!(!texts.contains(&"団地を歩く"), "{q}: {texts:?}");
+        for r in &rows {
+            assert!(fold(&r.text).contains("団地の"), "{q}: {}", r.text);
+        }
+    }
+    assert_eq!(
+        marked("団地の集会所を使う", "だんちの"),
+        vec!["団地の".to_string()]
+    );
+    // Only where the word ends: だんち ends 団地, so `んちの` does too, but
+    // `だんの` is no word's end.
+    assert!(run(&store, "だんの", 50)
+        .iter()
+        .all(|r| !r.text.starts_with("団地の集会所")));
+}
+
+#[test]
+fn other_readings_and_one_kanji_words_are_found_by_the_query() {
+    let (_dir, mut store) = seed_store();
+    let item = item_of_first_meeting(&store);
+    store
+        .add_opinion(item, "生の声を聞く", None, None)
+        .expect("add");
+    store
+        .add_opinion(item, "今日の課題を整理する", None, None)
+        .expect("add");
+    // 生 reads なま (its commonest reading, a one-kanji word: not kept in
+    // the index); 今日 reads きょう (kept) and also こんにち.
+    for (q, text, hit) in [
+        ("なま", "生の声を聞く", "生"),
+        ("nama", "生の声を聞く", "生"),
+        ("きょう", "今日の課題を整理する", "今日"),
+        ("こんにち", "今日の課題を整理する", "今日"),
+    ] {
+        let rows = run(&store, q, 200);
+        assert!(rows.iter().any(|r| r.text == text), "{q}: {text} not found");
+        assert_eq!(marked(text, q), vec![hit.to_string()], "{q}");
+    }
+    // A one-kanji word standing alone keeps no reading in the index: its
+    // one kana (く for 区) does not find it.
+    store
+        .add_opinion(item, "区の方針", None, None)
+        .expect("add");
+    let rows = run(&store, "く", 2000);
+    assert!(rows.iter().all(|r| r.text != "区の方針"));
+}
+
 // ---- properties ----
 
 /// Words with kanji from the table, and kana, as text is written.
@@ -189,10 +255,25 @@ fn query_for(text: String) -> impl Strategy<Value = (String, String)> {
         .filter(|c| !c.is_control() && !c.is_whitespace())
         .collect();
     let n = hay.len();
+    // A word's reading (or its end) and the kana after it in the text:
+    // `だんちの` for 団地の.
+    let key = fold(&text);
+    let mut crossing: Vec<String> = Vec::new();
+    index_words(&key, |w, _| {
+        let after: String = key[w.bytes.end..].chars().take(2).collect();
+        let r: Vec<char> = folded_long(w.reading).chars().collect();
+        for from in [0, r.len() / 2] {
+            crossing.push(r[from..].iter().collect::<String>() + &after);
+        }
+    });
+    if crossing.is_empty() {
+        crossing.push("だんちの".into());
+    }
     prop_oneof![
         (0..=n, 1..=4usize)
             .prop_map(move |(a, len)| hay[a.min(n)..(a + len).min(n)].iter().collect::<String>()),
         gen_text(),
+        prop::sample::select(crossing),
     ]
     .prop_map(move |q| (text.clone(), q))
 }

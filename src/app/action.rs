@@ -130,6 +130,8 @@ pub enum Action {
     PickPrev,
     PickNext,
     Toggle,
+    /// The search line: the query before this one (Ctrl-R, as in shells).
+    HistoryOlder,
     // Progress board
     ProgressUp,
     ProgressDown,

@@ -16,9 +16,10 @@
 //!
 //! After an entry's key come the readings of its kanji words (see
 //! [`super::readings`]): [`READING_MARK`], then each word's reading with
-//! [`WORD_MARK`] between words. Neither byte starts or continues any code,
-//! so an exact match never runs from the text into the readings or from one
-//! word into the next.
+//! [`WORD_MARK`] between words that follow each other in the text and
+//! [`READING_MARK`] between words that do not. Neither byte starts or
+//! continues any code, so an exact match never runs from the text into the
+//! readings or from one word into the next.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -494,12 +495,19 @@ impl IndexBuilder {
     }
 }
 
-/// The readings of the kanji words of `folded`, after [`READING_MARK`]
-/// (nothing when it has no kanji).
+/// The readings of the kanji words of `folded` (those
+/// [`readings::index_words`] keeps): [`READING_MARK`] before the first and
+/// before a word not right after the previous one in the text,
+/// [`WORD_MARK`] between words that follow each other (nothing when no
+/// word is kept).
 fn push_readings(codec: &Codec, folded: &str, arena: &mut Vec<u8>, long: &mut String) {
     let mut first = true;
-    readings::segment(folded, |w| {
-        arena.push(if first { READING_MARK } else { WORD_MARK });
+    readings::index_words(folded, |w, joined| {
+        arena.push(if first || !joined {
+            READING_MARK
+        } else {
+            WORD_MARK
+        });
         first = false;
         long.clear();
         readings::fold_long(w.reading, long);

@@ -172,6 +172,15 @@ fn sample_codec(conn: &Connection) -> Result<Arc<Codec>, SearchError> {
             texts.push(t?);
         }
     }
+    if super::readings::enabled() {
+        // The readings are kana: counted with the text, their commonest
+        // characters get one-byte codes too.
+        let mut r = String::new();
+        for t in &texts {
+            super::readings::sample_readings(&super::fold::fold(t), &mut r);
+        }
+        texts.push(r);
+    }
     Ok(Arc::new(Codec::from_sample(
         texts.iter().map(String::as_str),
     )))

@@ -229,11 +229,16 @@ impl TermMatcher {
     }
 }
 
-/// A query word and its reading form, if it has one: an entry matches the
-/// word when either form does.
-pub struct WordMatcher {
+/// A query word, its reading form if it has one, and the surfaces it is
+/// another reading of: an entry matches the word when any form does.
+pub struct WordMatcher<'a> {
     pub main: TermMatcher,
     pub reading: Option<TermMatcher>,
+    /// Looked for in the text as written; a match counts as by reading.
+    pub alts: Vec<TermMatcher>,
+    /// The forms in kana, to match as a word's reading followed by kana
+    /// of the text (`だんちの` in 団地の).
+    crossing: Vec<Crossing<'a>>,
 }
 
 /// Where a word matched best.
@@ -251,14 +256,23 @@ pub fn text_end(hay: &[u8]) -> usize {
     memchr::memchr(READING_MARK, hay).unwrap_or(hay.len())
 }
 
-impl WordMatcher {
-    pub fn new(t: &Term, codec: &Codec) -> Self {
+impl<'a> WordMatcher<'a> {
+    pub fn new(t: &Term, codec: &'a Codec) -> Self {
         WordMatcher {
+            crossing: t
+                .kana_forms()
+                .filter_map(|f| Crossing::new(f, codec))
+                .collect(),
             main: TermMatcher::new(&t.text, t.exact, codec),
             reading: t
                 .reading
                 .as_deref()
                 .map(|r| TermMatcher::new(r, t.exact, codec)),
+            alts: t
+                .alts
+                .iter()
+                .map(|a| TermMatcher::new(a, true, codec))
+                .collect(),
         }
     }
 
@@ -283,8 +297,155 @@ impl WordMatcher {
                 }
             }
         }
+        // Only for an entry not matched otherwise: it is work per entry.
+        if best.is_none() {
+            for c in &self.crossing {
+                if let Some(w) = c.find(hay, end) {
+                    if best.is_none_or(|b| better(&w, &b)) {
+                        best = Some(w);
+                    }
+                }
+            }
+        }
+        for m in &self.alts {
+            if let Some(s) = m.find(&hay[..end]) {
+                let w = WordMatch {
+                    spot: s,
+                    surface: false,
+                    penalty: m.penalty(s),
+                };
+                if best.is_none_or(|b| better(&w, &b)) {
+                    best = Some(w);
+                }
+            }
+        }
         best
     }
+}
+
+/// The most kana after a word's reading [`Crossing`] looks for.
+const MAX_TAIL: usize = 3;
+
+/// A kana word matched as the end of a kanji word's reading and the kana
+/// that follow that word in the text: `だんちの` in 団地の. The readings
+/// hold kanji words only, so this is worked out at match time: the word
+/// is found again by segmenting the entry's text (only for entries where
+/// both halves are there).
+struct Crossing<'a> {
+    codec: &'a Codec,
+    /// The encoded kana, and the byte offset after each character but the
+    /// last (where the word's reading may end) with that character.
+    bytes: Vec<u8>,
+    cuts: Vec<(usize, char)>,
+    /// The kana after each cut, as characters and encoded.
+    tails: Vec<(String, Vec<u8>)>,
+}
+
+impl<'a> Crossing<'a> {
+    fn new(kana: &str, codec: &'a Codec) -> Option<Self> {
+        if kana.chars().count() < 2 || !kana.chars().all(super::readings::in_readings) {
+            return None;
+        }
+        let bytes = codec.encode(kana);
+        let (mut cuts, mut tails) = (Vec::new(), Vec::new());
+        let n = kana.chars().count();
+        for (k, (i, _)) in kana.char_indices().enumerate().skip(1) {
+            // The kana after a word are a particle or an ending: a few.
+            if n - k > MAX_TAIL {
+                continue;
+            }
+            let last = kana[..i].chars().next_back().unwrap_or(' ');
+            cuts.push((codec.encode(&kana[..i]).len(), last));
+            tails.push((kana[i..].to_string(), codec.encode(&kana[i..])));
+        }
+        Some(Crossing {
+            codec,
+            bytes,
+            cuts,
+            tails,
+        })
+    }
+
+    /// The first place in `hay` (readings from `end`) where a word's
+    /// reading ends with a head of the kana and the text goes on with the
+    /// rest.
+    fn find(&self, hay: &[u8], end: usize) -> Option<WordMatch> {
+        if end >= hay.len() {
+            return None;
+        }
+        let mut text: Option<String> = None;
+        for ((cut, last), (tail, tail_bytes)) in self.cuts.iter().zip(&self.tails) {
+            if !self.after_word(&hay[..end], tail_bytes, *last) {
+                continue;
+            }
+            let head = &self.bytes[..*cut];
+            let mut at = end;
+            while let Some(i) = memchr::memchr(head[0], &hay[at..]) {
+                at += i;
+                let Some(e) = match_skipping_marks(&hay[at..], head) else {
+                    at += 1;
+                    continue;
+                };
+                let stop = at + e;
+                if hay.get(stop).is_some_and(|b| *b < WORD_MARK) {
+                    at += 1;
+                    continue;
+                }
+                // The word the head ends in: count the marks before it.
+                let word = hay[end..stop].iter().filter(|b| **b >= WORD_MARK).count();
+                let text = text.get_or_insert_with(|| self.codec.decode(&hay[..end]));
+                if word_followed_by(text, word, tail) {
+                    let spot = Spot {
+                        first: at as u32,
+                        end: stop as u32,
+                        exact: at as u32,
+                    };
+                    return Some(WordMatch {
+                        spot,
+                        surface: false,
+                        penalty: at,
+                    });
+                }
+                at += 1;
+            }
+        }
+        None
+    }
+}
+
+impl Crossing<'_> {
+    /// Whether `tail` stands in `text` right after a kanji or the kana
+    /// `last` (a word ending in kana, 子育て, reads with it): cheap, before
+    /// segmenting the text to find the word it follows.
+    fn after_word(&self, text: &[u8], tail: &[u8], last: char) -> bool {
+        memchr::memmem::find_iter(text, tail).any(|p| {
+            let lead = text[..p]
+                .iter()
+                .rposition(|b| b & 0xC0 != 0x80)
+                .unwrap_or(0);
+            p > 0
+                && self
+                    .codec
+                    .decode(&text[lead..p])
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c == last || super::readings::is_kanji(c) || c == 'ヶ')
+        })
+    }
+}
+
+/// Whether the `n`-th (from 1) word whose reading the index keeps ends
+/// where `text` goes on with `tail`.
+fn word_followed_by(text: &str, n: usize, tail: &str) -> bool {
+    let mut k = 0;
+    let mut hit = false;
+    super::readings::index_words(text, |w, _| {
+        k += 1;
+        if k == n {
+            hit = text[w.bytes.end..].starts_with(tail);
+        }
+    });
+    hit
 }
 
 fn better(a: &WordMatch, b: &WordMatch) -> bool {
@@ -295,7 +456,8 @@ fn better(a: &WordMatch, b: &WordMatch) -> bool {
 /// A reading matched only across a word boundary scores as a far match.
 const CROSSING_PENALTY: usize = 1 << 16;
 
-/// `needle` at the start of `hay`, word marks in `hay` skipped: the end.
+/// `needle` at the start of `hay`, word marks in `hay` skipped (a reading
+/// mark, between words apart in the text, stops it): the end.
 fn match_skipping_marks(hay: &[u8], needle: &[u8]) -> Option<usize> {
     let (mut i, mut j) = (0, 0);
     while j < needle.len() {
@@ -323,7 +485,7 @@ pub fn anchors(query: &super::query::Query, codec: &Codec) -> Vec<CodeFinder> {
     let plain: String = query
         .terms
         .iter()
-        .filter(|t| t.reading.is_none())
+        .filter(|t| t.is_plain())
         .map(|t| t.text.as_str())
         .collect();
     let chars: Vec<char> = if !plain.is_empty() || query.terms.is_empty() {

@@ -78,6 +78,11 @@ const RERANK_FACTOR: usize = 2;
 /// share of the index (else skipping through the arena is quicker).
 const NARROW_MAX_SHARE: f64 = 0.6;
 
+/// A query scanning this many entries afresh answers in two stages.
+pub const STAGE_MIN: usize = 65_536;
+/// The newest entries the first stage looks at.
+pub const STAGE_ENTRIES: usize = 16_384;
+
 /// Queries typed one after another: when a query narrows the one before
 /// (a character added), only the entries that matched before are checked.
 #[derive(Default, Clone)]
@@ -107,33 +112,43 @@ impl Session {
         limit: usize,
         cancel: Cancel,
     ) -> Option<Found> {
+        self.find_staged(index, query, limit, cancel, &mut |_| {})
+    }
+
+    /// [`Session::find`], but a query that must scan a large index afresh
+    /// first gets `early` answers from its newest [`STAGE_ENTRIES`]
+    /// entries (ranked the same way), so the first results show within a
+    /// frame; the full answer follows and replaces them.
+    pub fn find_staged(
+        &mut self,
+        index: &Index,
+        query: &Query,
+        limit: usize,
+        cancel: Cancel,
+        early: &mut dyn FnMut(Found),
+    ) -> Option<Found> {
         let keep = (limit * RERANK_FACTOR).max(limit + 50);
-        let mode = match &self.last {
-            // Readings are matched as written, not grown (see `matcher`).
-            Some((q, m)) => match grows(query, q).filter(|_| !index.has_readings()) {
-                Some(added) => Mode::Extend(added),
-                None if narrows(query, q)
-                    && (m.iter().map(Vec::len).sum::<usize>() as f64)
-                        <= index.len() as f64 * NARROW_MAX_SHARE =>
-                {
-                    Mode::Entries
-                }
-                None => Mode::All,
-            },
-            None => Mode::All,
-        };
+        let mode = self.mode(index, query);
         let none = Vec::new();
         let prev = self.last.as_ref().map_or(&none, |(_, m)| m);
+        let staged =
+            matches!(mode, Mode::All) && index.len() >= STAGE_MIN && !query.is_blank();
         if let Some(layer) = &index.layer {
-            let (scanned, (base, delta)) = persist_layer::scan_layered(
-                index,
-                layer,
-                query,
-                keep,
-                mode,
-                (prev, &self.last_layer),
-                cancel,
-            )?;
+            let layered = |mode, prev, cancel| {
+                persist_layer::scan_layered(index, layer, query, keep, mode, prev, cancel)
+            };
+            if staged {
+                let (first, _) = layered(
+                    Mode::Newest(STAGE_ENTRIES),
+                    (&none, &none),
+                    cancel,
+                )?;
+                early(Found {
+                    hits: rank::rank(index, query, &first, limit),
+                    total: first.total,
+                });
+            }
+            let (scanned, (base, delta)) = layered(mode, (prev, &self.last_layer), cancel)?;
             let hits = rank::rank(index, query, &scanned, limit);
             self.last = Some((query.clone(), base));
             self.last_layer = delta;
@@ -143,15 +158,55 @@ impl Session {
             });
         }
         let within = match mode {
-            Mode::All => scan::Within::All,
             Mode::Entries => scan::Within::Entries(prev),
             Mode::Extend(added) => scan::Within::Extend { prev, added },
+            Mode::All | Mode::Newest(_) => scan::Within::All,
         };
+        if staged {
+            let first = scan::scan(
+                index,
+                query,
+                keep,
+                scan::Within::Newest(STAGE_ENTRIES),
+                cancel,
+            )?;
+            early(Found {
+                hits: rank::rank(index, query, &first, limit),
+                total: first.total,
+            });
+        }
         let scanned = scan::scan(index, query, keep, within, cancel)?;
         let hits = rank::rank(index, query, &scanned, limit);
         let total = scanned.total;
         self.last = Some((query.clone(), scanned.matches));
         Some(Found { hits, total })
+    }
+
+    /// Where to look for `query`, knowing the last query's matches.
+    fn mode(&self, index: &Index, query: &Query) -> Mode {
+        let Some((q, m)) = &self.last else {
+            return Mode::All;
+        };
+        // A reading is matched as written and does not grow with the word
+        // (see `matcher`): grow a match only for a word no reading holds.
+        let grown = grows(query, q).filter(|_| {
+            !index.has_readings()
+                || query
+                    .terms
+                    .last()
+                    .is_some_and(|t| !t.text.chars().any(readings::in_readings))
+        });
+        let layer = self.last_layer.iter().map(Vec::len).sum::<usize>();
+        match grown {
+            Some(added) => Mode::Extend(added),
+            None if narrows(query, q)
+                && ((m.iter().map(Vec::len).sum::<usize>() + layer) as f64)
+                    <= index.len() as f64 * NARROW_MAX_SHARE =>
+            {
+                Mode::Entries
+            }
+            None => Mode::All,
+        }
     }
 
     /// [`Session::find`], then the rows from the database.
@@ -163,7 +218,30 @@ impl Session {
         limit: usize,
         cancel: Cancel,
     ) -> Result<Option<(Vec<ResultRow>, usize)>, SearchError> {
-        let Some(found) = self.find(index, query, limit, cancel) else {
+        self.search_staged(index, conn, query, limit, cancel, &mut |_, _| {})
+    }
+
+    /// [`Session::find_staged`], then the rows from the database; `early`
+    /// gets the first pass's rows and count.
+    pub fn search_staged(
+        &mut self,
+        index: &Index,
+        conn: &Connection,
+        query: &Query,
+        limit: usize,
+        cancel: Cancel,
+        early: &mut dyn FnMut(Vec<ResultRow>, usize),
+    ) -> Result<Option<(Vec<ResultRow>, usize)>, SearchError> {
+        let mut failed = None;
+        let mut first = |f: Found| match resolve::resolve(conn, index, &f.hits) {
+            Ok(rows) => early(rows, f.total),
+            Err(e) => failed = Some(e),
+        };
+        let found = self.find_staged(index, query, limit, cancel, &mut first);
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
+        let Some(found) = found else {
             return Ok(None);
         };
         let rows = resolve::resolve(conn, index, &found.hits)?;
@@ -179,7 +257,7 @@ pub fn grows(new: &Query, old: &Query) -> Option<usize> {
     };
     let same_before = new.terms.len() == old.terms.len()
         && new.terms[..new.terms.len() - 1] == old.terms[..old.terms.len() - 1];
-    let plain = |q: &Query| q.terms.iter().all(|t| t.reading.is_none());
+    let plain = |q: &Query| q.terms.iter().all(Term::is_plain);
     (narrows(new, old)
         && same_before
         && !n.exact
@@ -193,13 +271,14 @@ pub fn grows(new: &Query, old: &Query) -> Option<usize> {
 /// Does every entry matching `new` also match `old`? (Same or more filters,
 /// and each old word implied by the new word in its place.)
 pub fn narrows(new: &Query, old: &Query) -> bool {
+    let plain = |q: &Query| q.terms.iter().all(Term::is_plain);
     fn same_or_set<T: PartialEq>(old: &Option<T>, new: &Option<T>) -> bool {
         old.is_none() || old == new
     }
-    // A word's reading form need not grow with it (`dan` → `danc`).
-    let plain = |q: &Query| q.terms.iter().all(|t| t.reading.is_none());
+    // A word's reading form need not grow with it (`dan` → `danc`); the
+    // surfaces an old word is another reading of only add to its matches.
     plain(new)
-        && plain(old)
+        && old.terms.iter().all(|t| t.reading.is_none())
         && same_or_set(&old.fiscal_year, &new.fiscal_year)
         && same_or_set(&old.speaker, &new.speaker)
         && same_or_set(&old.kind, &new.kind)

@@ -180,6 +180,9 @@ pub enum Mode {
     All,
     Entries,
     Extend(usize),
+    /// The base's newest entries and the whole layer (a staged first
+    /// answer, see [`super::STAGE_ENTRIES`]).
+    Newest(usize),
 }
 
 fn within(mode: Mode, lists: &[Vec<Match>]) -> Within<'_> {
@@ -187,6 +190,7 @@ fn within(mode: Mode, lists: &[Vec<Match>]) -> Within<'_> {
         Mode::All => Within::All,
         Mode::Entries => Within::Entries(lists),
         Mode::Extend(added) => Within::Extend { prev: lists, added },
+        Mode::Newest(n) => Within::Newest(n),
     }
 }
 
@@ -217,7 +221,12 @@ pub fn scan_layered(
             m.retain(|m| !layer.is_dropped(m.doc as usize));
         }
     }
-    let delta = scan::scan(&layer.delta, query, keep, within(mode, prev.1), cancel)?;
+    // The layer holds the newest changes: a staged first answer reads it whole.
+    let delta_mode = match mode {
+        Mode::Newest(_) => Mode::All,
+        m => m,
+    };
+    let delta = scan::scan(&layer.delta, query, keep, within(delta_mode, prev.1), cancel)?;
     let at = |c: &Candidate, place: u32| Candidate {
         doc: place,
         key: (c.key & !0xFFFF_FFFF) | u64::from(u32::MAX - place),

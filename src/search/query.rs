@@ -33,14 +33,32 @@ pub struct Term {
     /// readings, long vowels folded: see [`super::readings`]); looked for
     /// too. None for quoted phrases.
     pub reading: Option<String>,
+    /// Surfaces this kana word is a reading of that the index keeps no
+    /// reading for (生 for `なま`: see [`super::readings::surfaces_read_as`]);
+    /// looked for in the text, as written.
+    pub alts: Vec<String>,
 }
 
 impl Term {
     pub fn word(text: &str) -> Term {
+        let reading = super::readings::query_reading(text);
+        let kana = reading.as_deref().unwrap_or(text);
+        let alts = if kana
+            .chars()
+            .all(|c| matches!(c, '\u{3041}'..='\u{3096}' | 'ー'))
+        {
+            super::readings::surfaces_read_as(kana)
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
         Term {
             text: text.to_string(),
             exact: false,
-            reading: super::readings::query_reading(text),
+            reading,
+            alts,
         }
     }
 
@@ -49,12 +67,35 @@ impl Term {
             text: text.to_string(),
             exact: true,
             reading: None,
+            alts: Vec::new(),
         }
     }
 
-    /// The word as written, and its reading form if it has one.
+    /// The word as written, its reading form if it has one, and the
+    /// surfaces it is another reading of.
     pub fn forms(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.text.as_str()).chain(self.reading.as_deref())
+        std::iter::once(self.text.as_str())
+            .chain(self.reading.as_deref())
+            .chain(self.alts.iter().map(String::as_str))
+    }
+
+    /// The forms a word's reading running on into the text is looked for
+    /// with (`だんちの` in 団地の): the kana ones (two or more), when the
+    /// word was typed without kanji (with kanji it is found as written).
+    pub fn kana_forms(&self) -> impl Iterator<Item = &str> {
+        let typed_kana = !self.exact && !self.text.chars().any(super::readings::is_kanji);
+        std::iter::once(self.text.as_str())
+            .chain(self.reading.as_deref())
+            .filter(move |f| {
+                typed_kana
+                    && f.chars().nth(1).is_some()
+                    && f.chars().all(super::readings::in_readings)
+            })
+    }
+
+    /// Only the word as written: no reading form, no other surfaces.
+    pub fn is_plain(&self) -> bool {
+        self.reading.is_none() && self.alts.is_empty()
     }
 }
 

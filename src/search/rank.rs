@@ -111,9 +111,10 @@ pub fn highlight_detail(original: &str, query: &Query) -> (Folded, Vec<Range<usi
 }
 
 /// The characters of `hay` a word matched, as the scan would choose (see
-/// `matcher::WordMatcher::find`): either form exactly in the text, else
-/// exactly within one word's reading, else in order in the text, else in
-/// the readings across words.
+/// `matcher::WordMatcher::find`): a form exactly in the text, else
+/// exactly within one word's reading, else a word's reading running on
+/// into the kana after it, else in order in the text, else in the readings
+/// across words.
 fn term_chars(matcher: &SkimMatcherV2, hay: &Hay, t: &Term) -> Vec<usize> {
     let key = hay.key();
     let exact = t
@@ -125,6 +126,9 @@ fn term_chars(matcher: &SkimMatcherV2, hay: &Hay, t: &Term) -> Vec<usize> {
         return (first..first + f.chars().count()).collect();
     }
     if let Some(v) = t.forms().find_map(|f| hay.find_in_readings(f, false)) {
+        return v;
+    }
+    if let Some(v) = t.kana_forms().find_map(|f| hay.find_crossing(f)) {
         return v;
     }
     if !t.exact {

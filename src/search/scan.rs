@@ -111,6 +111,8 @@ pub struct Scanned {
 pub enum Within<'a> {
     /// Every entry (those of the query's fiscal year).
     All,
+    /// The newest this many of those (a first, quick answer).
+    Newest(usize),
     /// Only these entries: the matches of a query this one implies.
     Entries(&'a [Vec<Match>]),
     /// These matches of the same query with `added` more characters at the
@@ -139,8 +141,11 @@ pub fn scan(
         Slice::Lists(l) => plan.run_list(l, added, cancel),
     };
     let parts: Vec<Option<Part>> = match within {
-        Within::All => {
-            let (lo, hi) = plan.range;
+        Within::All | Within::Newest(_) => {
+            let (lo, mut hi) = plan.range;
+            if let Within::Newest(n) = within {
+                hi = hi.min(lo + n);
+            }
             if hi - lo < PARALLEL_MIN {
                 vec![work(Slice::Range(lo, hi))]
             } else {
@@ -251,7 +256,7 @@ impl Part {
 struct Plan<'a> {
     index: &'a Index,
     query: &'a Query,
-    terms: Vec<WordMatcher>,
+    terms: Vec<WordMatcher<'a>>,
     /// An entry matches only if it holds one of these (one character of
     /// each form of one word).
     anchors: Vec<Finder<'static>>,
@@ -269,7 +274,7 @@ struct Plan<'a> {
 impl<'a> Plan<'a> {
     fn new(index: &'a Index, query: &'a Query, k: usize) -> Self {
         let codec = &index.codec;
-        let terms: Vec<WordMatcher> = query
+        let terms: Vec<WordMatcher<'a>> = query
             .terms
             .iter()
             .map(|t| WordMatcher::new(t, codec))
@@ -279,7 +284,7 @@ impl<'a> Plan<'a> {
             .first()
             .filter(|_| {
                 query.terms.len() == 1
-                    && query.terms[0].reading.is_none()
+                    && query.terms[0].is_plain()
                     && query.terms[0].text.chars().count() == 1
             })
             .map(|a| a.needle().len());
@@ -451,7 +456,7 @@ impl<'a> Plan<'a> {
         part: &mut Part,
         m: &Match,
         added: Option<usize>,
-        last: Option<&WordMatcher>,
+        last: Option<&WordMatcher<'a>>,
     ) {
         {
             {

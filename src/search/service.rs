@@ -458,9 +458,21 @@ impl Worker {
             return;
         }
         let Some(store) = &self.store else { return };
-        let outcome = self
-            .session
-            .search(&index, store.conn(), &query, limit, cancel);
+        // A large scan first answers from the newest entries (same seq:
+        // the full answer replaces it, keeping the selection).
+        let (sink, seq) = (self.sink.clone(), *seq);
+        let mut early = |rows, total| {
+            sink(Event::Results(Results {
+                seq,
+                rows,
+                total,
+                error: None,
+                micros: t.elapsed().as_micros() as u64,
+            }))
+        };
+        let outcome =
+            self.session
+                .search_staged(&index, store.conn(), &query, limit, cancel, &mut early);
         match outcome {
             Ok(Some((rows, total))) => {
                 results.rows = rows;

@@ -100,6 +100,14 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         Scope::Search,
+        KeyCode::Char('r'),
+        C,
+        Action::HistoryOlder,
+        "前に検索した語（さかのぼる。↑は最初の結果で）",
+        Some("履歴"),
+    ),
+    bind(
+        Scope::Search,
         KeyCode::PageUp,
         N,
         Action::PickPageUp,
@@ -366,9 +374,6 @@ pub fn on_key(s: &mut AppState, key: &KeyEvent) -> Option<Requests> {
     if !s.search.open {
         return None;
     }
-    if key.code == KeyCode::Char('r') && key.modifiers == C {
-        return Some(recall(s, true));
-    }
     if let Some(a) = keymap::lookup(Scope::Search, key) {
         return Some(apply(s, a));
     }
@@ -413,6 +418,7 @@ fn apply(s: &mut AppState, a: Action) -> Requests {
         // On the first result (or none), ↑ steps back through earlier
         // queries; ↓ comes forward again while doing so.
         Action::PickPrev if st.selected == 0 => return recall(s, true),
+        Action::HistoryOlder => return recall(s, true),
         Action::PickNext if st.history.browsing() => return recall(s, false),
         Action::PickPrev => st.selected = st.selected.saturating_sub(1),
         Action::PickNext => st.selected = (st.selected + 1).min(n.saturating_sub(1)),

@@ -1,0 +1,103 @@
+//! The staged answer (issue 12, point 5): a query that scans a large index
+//! afresh first answers from the newest entries, ranked as the full answer
+//! ranks them, so the first rows show within a frame; the full answer
+//! follows. These tests hold the first answer to the full one.
+
+use std::sync::Arc;
+
+use kusei::search::index::Codec;
+use kusei::search::synth::{opinion_text, Rng};
+use kusei::search::{self, parse, Cancel, Doc, DocKind, Found, Index, IndexBuilder, Session};
+
+/// `n` generated opinions, newest first (entry `i` is the `i`-th newest).
+fn index(n: usize, readings: bool) -> Index {
+    let mut rng = Rng::new(7);
+    let texts: Vec<String> = (0..n).map(|_| opinion_text(&mut rng)).collect();
+    let codec = Arc::new(Codec::from_sample(
+        texts.iter().take(2000).map(String::as_str),
+    ));
+    let mut b = IndexBuilder::new(codec).with_readings(readings);
+    for (i, t) in texts.iter().enumerate() {
+        let doc = Doc {
+            id: i as i64 + 1,
+            parent: (n - i) as i64,
+            day: 800_000 - i as i32,
+            fiscal_year: 2020,
+            meeting_no: 1,
+            speaker: 0,
+            kind: if i % 7 == 0 {
+                DocKind::Decision
+            } else {
+                DocKind::Opinion
+            },
+        };
+        b.push(doc, t).expect("push");
+    }
+    b.finish()
+}
+
+/// The first answer and the full one.
+fn staged(index: &Index, q: &str) -> (Option<Found>, Found) {
+    let query = parse(q).expect("query");
+    let mut first = None;
+    let full = Session::new()
+        .find_staged(index, &query, 100, Cancel::never(), &mut |f| {
+            first = Some(f)
+        })
+        .expect("not cancelled");
+    (first, full)
+}
+
+#[test]
+fn the_first_answer_comes_from_the_newest_entries_in_the_full_order() {
+    let index = index(search::STAGE_MIN + 4000, false);
+    for q in ["区", "の", "団地", "地域 連携", "ぼうさい"] {
+        let (first, full) = staged(&index, q);
+        let first = first.unwrap_or_else(|| panic!("{q}: no first answer"));
+        assert!(!first.hits.is_empty(), "{q}");
+        assert!(first.total <= full.total, "{q}");
+        assert!(
+            first
+                .hits
+                .iter()
+                .all(|h| (h.doc as usize) < search::STAGE_ENTRIES),
+            "{q}"
+        );
+        // The full answer's rows from the newest entries that the first
+        // answer holds come in the same order in both.
+        let pos = |d: u32| first.hits.iter().position(|h| h.doc == d);
+        let shared: Vec<usize> = full.hits.iter().filter_map(|h| pos(h.doc)).collect();
+        assert!(shared.windows(2).all(|w| w[0] < w[1]), "{q}: {shared:?}");
+        // Each row of the first answer is found by the full scan too
+        // (the same match, the same score).
+        for h in &first.hits {
+            if let Some(f) = full.hits.iter().find(|f| f.doc == h.doc) {
+                assert_eq!(f, h, "{q}");
+            }
+        }
+        // And the newest rows of the full answer are most of the first's:
+        // the first answer is the full answer of the newest entries.
+        let newest = search::find(
+            &restricted(&index),
+            &parse(q).expect("query"),
+            100,
+            Cancel::never(),
+        )
+        .expect("find");
+        assert_eq!(newest.hits, first.hits, "{q}");
+        assert_eq!(newest.total, first.total, "{q}");
+    }
+}
+
+/// The newest [`search::STAGE_ENTRIES`] entries of the test index alone.
+fn restricted(_full: &Index) -> Index {
+    index(search::STAGE_ENTRIES, false)
+}
+
+#[test]
+fn small_indexes_and_narrowed_queries_answer_once() {
+    let index = index(3000, true);
+    let (first, full) = staged(&index, "区");
+    assert!(first.is_none());
+    assert!(full.total > 0);
+}
