@@ -131,18 +131,13 @@ impl Session {
         let mode = self.mode(index, query);
         let none = Vec::new();
         let prev = self.last.as_ref().map_or(&none, |(_, m)| m);
-        let staged =
-            matches!(mode, Mode::All) && index.len() >= STAGE_MIN && !query.is_blank();
+        let staged = matches!(mode, Mode::All) && index.len() >= STAGE_MIN && !query.is_blank();
         if let Some(layer) = &index.layer {
             let layered = |mode, prev, cancel| {
                 persist_layer::scan_layered(index, layer, query, keep, mode, prev, cancel)
             };
             if staged {
-                let (first, _) = layered(
-                    Mode::Newest(STAGE_ENTRIES),
-                    (&none, &none),
-                    cancel,
-                )?;
+                let (first, _) = layered(Mode::Newest(STAGE_ENTRIES), (&none, &none), cancel)?;
                 early(Found {
                     hits: rank::rank(index, query, &first, limit),
                     total: first.total,

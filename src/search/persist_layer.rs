@@ -226,7 +226,13 @@ pub fn scan_layered(
         Mode::Newest(_) => Mode::All,
         m => m,
     };
-    let delta = scan::scan(&layer.delta, query, keep, within(delta_mode, prev.1), cancel)?;
+    let delta = scan::scan(
+        &layer.delta,
+        query,
+        keep,
+        within(delta_mode, prev.1),
+        cancel,
+    )?;
     let at = |c: &Candidate, place: u32| Candidate {
         doc: place,
         key: (c.key & !0xFFFF_FFFF) | u64::from(u32::MAX - place),

@@ -58,7 +58,7 @@ fn is_consonant(b: u8) -> bool {
 
 /// One run of ASCII letters (lower case, and `-` `'`) to kana; None when
 /// some part is no romaji.
-fn run_to_kana(run: &str) -> Option<String> {
+fn run_to_kana(run: &str, at_end: bool) -> Option<String> {
     let b = run.as_bytes();
     let mut out = String::with_capacity(run.len() * 2);
     let mut i = 0;
@@ -101,8 +101,13 @@ fn run_to_kana(run: &str) -> Option<String> {
                 continue;
             }
         }
-        // A consonant (cluster) still being typed at the end.
-        if b[i..].iter().all(|&c| is_consonant(c)) && b.len() - i <= 2 {
+        // A consonant (cluster) still being typed at the end of the query
+        // (not before other characters: `zぃ` keeps its z).
+        // A run that is nothing but that stays as typed (`1z` is not `1`).
+        if at_end && b[i..].iter().all(|&c| is_consonant(c)) && b.len() - i <= 2 {
+            if out.is_empty() {
+                return None;
+            }
             break;
         }
         return None;
@@ -115,7 +120,7 @@ fn run_to_kana(run: &str) -> Option<String> {
 pub fn to_kana(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len() * 2);
     let mut run_start: Option<usize> = None;
-    let flush = |out: &mut String, run: &str| match run_to_kana(run) {
+    let flush = |out: &mut String, run: &str, at_end: bool| match run_to_kana(run, at_end) {
         Some(k) => out.push_str(&k),
         None => out.push_str(run),
     };
@@ -124,7 +129,7 @@ pub fn to_kana(text: &str) -> Option<String> {
         match (romaji, run_start) {
             (true, None) => run_start = Some(i),
             (false, Some(s)) => {
-                flush(&mut out, &text[s..i]);
+                flush(&mut out, &text[s..i], false);
                 run_start = None;
                 out.push(c);
             }
@@ -133,7 +138,7 @@ pub fn to_kana(text: &str) -> Option<String> {
         }
     }
     if let Some(s) = run_start {
-        flush(&mut out, &text[s..]);
+        flush(&mut out, &text[s..], true);
     }
     Some(out)
 }
@@ -144,6 +149,17 @@ mod tests {
 
     fn k(s: &str) -> String {
         to_kana(s).expect("kana")
+    }
+
+    #[test]
+    fn an_unfinished_consonant_is_dropped_only_at_the_end() {
+        // Still being typed: the finished part is looked for.
+        assert_eq!(k("danch"), "だん");
+        // Before other characters it is what was meant: kept as typed
+        // (proptest case: `zぃ` had become `ぃ` and highlighted another ぃ).
+        assert_eq!(k("zぃ"), "zぃ");
+        assert_eq!(k("dz団地"), "dz団地");
+        assert_eq!(k("1z"), "1z");
     }
 
     #[test]
