@@ -6,12 +6,17 @@ same run (medians with min–max):
 - `kusei search Q` ÷ `rg -F Q` over the same opinions, one per line
   (queries 団地, 子育て, 防災訓練, 区運営方針, 超過, 区);
 - a one-opinion write (`kusei import` of a JSON with one new meeting, one
-  agenda item and one opinion) on the big file;
-- JSON import of N opinions into an empty file (opinions/s), and the
-  resulting file's size ÷ the `kusei gen` file of the same data.
+  agenda item and one opinion) on the big file, and on a file of each
+  `--write-opinions` size (e.g. 200000,1000000);
+- JSON import of N opinions into an empty file (opinions/s): `kusei gen`,
+  `kusei export --format json`, then `kusei import` into a new file; and
+  the resulting file's size ÷ the `kusei gen` file of the same data (both
+  checkpointed; the audit log's share of each file from `dbstat` when the
+  sqlite3 tool has it).
 
     scripts/cli_figures.py --kusei target/release/kusei [--kusei OLD] \
-        [--opinions 200000] [--import-opinions 100000] [--runs 5]
+        [--opinions 200000] [--import-opinions 100000] [--runs 5] \
+        [--write-opinions 200000,1000000] [--skip-search]
 
 Needs rg (apt-get install ripgrep). Each binary generates its own database
 with `kusei gen` (an older schema cannot open a newer file). Work files go
@@ -46,6 +51,20 @@ def fresh(path):
             os.remove(path + suffix)
 
 
+def checkpoint(path):
+    subprocess.run(["sqlite3", path, "PRAGMA wal_checkpoint(TRUNCATE);"],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+def audit_share(path):
+    """The audit log's share of the file (table and its indexes), or None
+    when this sqlite3 has no dbstat."""
+    q = ("SELECT round(100.0 * sum(CASE WHEN name = 'audit_log' OR name LIKE 'audit_%' "
+         "THEN pgsize ELSE 0 END) / sum(pgsize), 1) FROM dbstat;")
+    out = subprocess.run(["sqlite3", path, q], capture_output=True, text=True)
+    return f"{out.stdout.strip()} %" if out.returncode == 0 and out.stdout.strip() else None
+
+
 def one_meeting(template, n):
     """A JSON with one new meeting (number 900 + n) of one item and opinion."""
     with open(template) as f:
@@ -67,8 +86,11 @@ def main():
     ap.add_argument("--import-opinions", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--dir", default="target/cli-figures")
+    ap.add_argument("--write-opinions", default="",
+                    help="comma-separated file sizes for the one-opinion write")
+    ap.add_argument("--skip-search", action="store_true")
     a = ap.parse_args()
-    if not shutil.which("rg"):
+    if not a.skip_search and not shutil.which("rg"):
         sys.exit("rg がありません（apt-get install ripgrep）")
     os.makedirs(a.dir, exist_ok=True)
     lines = os.path.join(a.dir, f"lines-{a.opinions}.txt")
@@ -81,7 +103,7 @@ def main():
         subprocess.run([exe, "--db", db, "gen", "--opinions", str(a.opinions), "--seed", "1",
                         "--lines", lines], check=True, stdout=subprocess.DEVNULL)
         r = {"binary": exe, "search": {}}
-        for q in QUERIES:
+        for q in [] if a.skip_search else QUERIES:
             ks = [timed([exe, "--db", db, "search", "--limit", "20", q]) for _ in range(a.runs)]
             rs = [timed(["rg", "-F", "-c", q, lines]) for _ in range(a.runs)]
             ratio = [x / y for x, y in zip(sorted(ks), sorted(rs))]
@@ -103,13 +125,27 @@ def main():
                 json.dump(one_meeting(export, n), f, ensure_ascii=False)
             writes.append(timed([exe, "--db", db, "import", one]))
         r["one_opinion_write_s"] = spread(writes)
+        for size in [int(x) for x in a.write_opinions.split(",") if x]:
+            big = db if size == a.opinions else os.path.join(a.dir, f"{tag}-{size}.db")
+            if big != db:
+                fresh(big)
+                subprocess.run([exe, "--db", big, "gen", "--opinions", str(size), "--seed", "1"],
+                               check=True, stdout=subprocess.DEVNULL)
+                checkpoint(big)
+            ws = []
+            for n in range(a.runs):
+                one = os.path.join(a.dir, f"{tag}-one-{size}-{n}.json")
+                with open(one, "w") as f:
+                    json.dump(one_meeting(export, 50 + n), f, ensure_ascii=False)
+                ws.append(timed([exe, "--db", big, "import", one]))
+            r[f"one_opinion_write_s_at_{size}"] = spread(ws)
+            r[f"file_mb_at_{size}"] = round(os.path.getsize(big) / 1e6, 1)
         # Import rate and file size.
         gen_db = os.path.join(a.dir, f"{tag}-gen-{a.import_opinions}.db")
         fresh(gen_db)
         subprocess.run([exe, "--db", gen_db, "gen", "--opinions", str(a.import_opinions),
                         "--seed", "2"], check=True, stdout=subprocess.DEVNULL)
-        subprocess.run(["sqlite3", gen_db, "PRAGMA wal_checkpoint(TRUNCATE);"],
-                       check=True, stdout=subprocess.DEVNULL)
+        checkpoint(gen_db)
         js = os.path.join(a.dir, f"{tag}-{a.import_opinions}.json")
         with open(js, "w") as f:
             subprocess.run([exe, "--db", gen_db, "export", "--format", "json"], check=True, stdout=f)
@@ -122,11 +158,14 @@ def main():
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             t = timed([exe, "--db", imp, "import", js])
             rates.append(a.import_opinions / t)
-            subprocess.run(["sqlite3", imp, "PRAGMA wal_checkpoint(TRUNCATE);"],
-                           check=True, stdout=subprocess.DEVNULL)
+            checkpoint(imp)
             ratio.append(os.path.getsize(imp) / os.path.getsize(gen_db))
         r["import_opinions_per_s"] = f"{statistics.median(rates):.0f} ({min(rates):.0f}–{max(rates):.0f})"
-        r["import_size_ratio"] = round(statistics.median(ratio), 2)
+        r["import_size_ratio"] = f"{statistics.median(ratio):.2f} ({min(ratio):.2f}–{max(ratio):.2f})"
+        r["gen_file_mb"] = round(os.path.getsize(gen_db) / 1e6, 1)
+        r["imported_file_mb"] = round(os.path.getsize(imp) / 1e6, 1)
+        r["audit_share_gen"] = audit_share(gen_db)
+        r["audit_share_imported"] = audit_share(imp)
         results[tag] = r
         print(json.dumps(r, ensure_ascii=False, indent=1), flush=True)
     return 0

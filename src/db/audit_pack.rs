@@ -29,8 +29,9 @@ use sha2::{Digest, Sha256};
 use super::audit::{chain_hash, Auditor};
 use super::{now_stamp, Result, StoreError};
 
-/// The shortest run of inserts that is stored as packs.
-pub const PACK_MIN: usize = 256;
+/// The shortest run of inserts that is stored as packs (smaller change sets
+/// stay plain rows, readable with the sqlite3 tool).
+pub const PACK_MIN: usize = 512;
 /// The most rows in one pack (a history lookup inflates one pack).
 pub const PACK_MAX: usize = 512;
 
