@@ -196,9 +196,11 @@ fn write_run(
             None => tables.push((p.table.clone(), vec![p])),
         }
     }
-    for (table, rows) in tables {
-        for chunk in rows.chunks(PACK_MAX) {
-            write_pack(conn, auditor, batch, &table, chunk, prev, next)?;
+    for (table, mut rows) in tables {
+        while !rows.is_empty() {
+            let rest = rows.split_off(rows.len().min(PACK_MAX));
+            write_pack(conn, auditor, batch, &table, rows, prev, next)?;
+            rows = rest;
         }
     }
     Ok(())
@@ -209,7 +211,7 @@ fn write_pack(
     auditor: &Auditor,
     batch: i64,
     table: &str,
-    rows: &[Pending],
+    rows: Vec<Pending>,
     prev: &mut String,
     next: &mut i64,
 ) -> Result<()> {
@@ -217,27 +219,34 @@ fn write_pack(
         Some(Value::Object(m)) => m.keys().cloned().collect(),
         _ => Vec::new(),
     };
+    let same = |p: &Pending| match &p.after {
+        Some(Value::Object(m)) => {
+            m.len() == columns.len() && columns.iter().all(|c| m.contains_key(c))
+        }
+        _ => false,
+    };
+    if !rows.iter().all(same) {
+        // Not the same columns (cannot happen within one table and
+        // transaction): keep them plain rows rather than lose anything.
+        return rows
+            .iter()
+            .try_for_each(|p| plain(conn, auditor, batch, p, prev, next));
+    }
     let mut pack = Pack {
         ids: Vec::with_capacity(rows.len()),
         columns,
         rows: Vec::with_capacity(rows.len()),
     };
     for p in rows {
-        let values = match &p.after {
-            Some(Value::Object(m)) if m.len() == pack.columns.len() => pack
-                .columns
-                .iter()
-                .map(|c| m.get(c).cloned())
-                .collect::<Option<Vec<Value>>>(),
-            _ => None,
+        let Some(Value::Object(mut m)) = p.after else {
+            continue;
         };
-        let Some(values) = values else {
-            // Not the same columns (cannot happen within one table and
-            // transaction): keep it a plain row rather than lose anything.
-            return rows
-                .iter()
-                .try_for_each(|p| plain(conn, auditor, batch, p, prev, next));
-        };
+        // Moved, not copied: an import packs megabytes of text.
+        let values = pack
+            .columns
+            .iter()
+            .map(|c| m.remove(c).unwrap_or(Value::Null))
+            .collect();
         pack.ids.push(p.row_id);
         pack.rows.push(values);
     }
