@@ -129,24 +129,26 @@ fn quoted(tables: &[&str]) -> String {
 /// The records in `scope`, oldest first.
 pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<Record>> {
     let (plain_where, pack_where) = match scope {
-        Scope::All => (String::new(), String::new()),
+        Scope::All => (String::new(), " ORDER BY id".into()),
+        // The newest pack at or before the id (index audit_packs_by_id);
+        // whether it holds the id is seen below.
         Scope::Id(_) => (
             " AND id = ?1".into(),
-            " AND id <= ?1 AND id + pack_rows > ?1".into(),
+            " AND id <= ?1 ORDER BY id DESC LIMIT 1".into(),
         ),
         Scope::Row(..) => (
             " AND tbl = ?1 AND row_id = ?2".into(),
-            " AND tbl = ?1 AND row_id <= ?2 AND row_last >= ?2".into(),
+            " AND tbl = ?1 AND row_id <= ?2 AND row_last >= ?2 ORDER BY id".into(),
         ),
-        Scope::Batch(_) => (" AND batch = ?1".into(), " AND batch = ?1".into()),
+        Scope::Batch(_) => (" AND batch = ?1".into(), " AND batch = ?1 ORDER BY id".into()),
         Scope::Tables(ts) => {
             let w = format!(" AND tbl IN ({})", quoted(ts));
-            (w.clone(), w)
+            (w.clone(), format!("{w} ORDER BY id"))
         }
     };
     let mut out = Vec::new();
     let mut plain = conn.prepare_cached(&format!("{PLAIN}{plain_where} ORDER BY id"))?;
-    let mut packs = conn.prepare_cached(&format!("{PACKS}{pack_where} ORDER BY id"))?;
+    let mut packs = conn.prepare_cached(&format!("{PACKS}{pack_where}"))?;
     let headers: Vec<PackRow> = match scope {
         Scope::All | Scope::Tables(_) => {
             out.extend(
