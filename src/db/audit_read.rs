@@ -140,7 +140,10 @@ pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<Record>> {
             " AND tbl = ?1 AND row_id = ?2".into(),
             " AND tbl = ?1 AND row_id <= ?2 AND row_last >= ?2 ORDER BY id".into(),
         ),
-        Scope::Batch(_) => (" AND batch = ?1".into(), " AND batch = ?1 ORDER BY id".into()),
+        Scope::Batch(_) => (
+            " AND batch = ?1".into(),
+            " AND batch = ?1 ORDER BY id".into(),
+        ),
         Scope::Tables(ts) => {
             let w = format!(" AND tbl IN ({})", quoted(ts));
             (w.clone(), format!("{w} ORDER BY id"))

@@ -71,6 +71,9 @@ fn digest(image: &Map<String, Value>) -> [u8; 16] {
     d
 }
 
+/// A packed row's latest record: (audit id, digest of its image, pack).
+type PackLast = (i64, [u8; 16], usize);
+
 type PlainIter<'s> = Box<dyn Iterator<Item = rusqlite::Result<(i64, Latest)>> + 's>;
 
 /// The latest record per row id of one table, from plain rows (streamed,
@@ -78,7 +81,7 @@ type PlainIter<'s> = Box<dyn Iterator<Item = rusqlite::Result<(i64, Latest)>> + 
 pub(super) struct Merged<'s> {
     conn: &'s Connection,
     plain: Peekable<PlainIter<'s>>,
-    packed: Peekable<std::collections::btree_map::IntoIter<i64, (i64, [u8; 16], usize)>>,
+    packed: Peekable<std::collections::btree_map::IntoIter<i64, PackLast>>,
     /// (at, user) of each pack.
     headers: Vec<(String, String)>,
 }
@@ -89,7 +92,7 @@ impl<'s> Merged<'s> {
         table: &str,
         plain: Peekable<impl Iterator<Item = rusqlite::Result<(i64, Latest)>> + 's>,
     ) -> Result<Self> {
-        let mut map: BTreeMap<i64, (i64, [u8; 16], usize)> = BTreeMap::new();
+        let mut map: BTreeMap<i64, PackLast> = BTreeMap::new();
         let mut headers = Vec::new();
         for h in pack_rows(conn, Some(table))? {
             // Undecodable packs are reported by [`packs`].
