@@ -222,4 +222,11 @@ fn the_audit_log_lists_packed_rows_one_per_change() {
     let five = list.iter().find(|e| e["row"] == 5).expect("opinion 5");
     assert_eq!(five["action"], "insert");
     assert!(five["after"]["text"].is_string(), "{five}");
+    // One row: only the packs that can hold it are read, same answer.
+    let out = c.kusei(&[
+        "audit", "log", "--json", "--table", "opinions", "--row", "5",
+    ]);
+    let one: Vec<serde_json::Value> =
+        serde_json::from_str(&bin::stdout(&out)).expect("a JSON array");
+    assert_eq!(one, vec![five.clone()]);
 }

@@ -95,7 +95,12 @@ pub(super) fn row_map(r: &rusqlite::Row, names: &[String]) -> rusqlite::Result<M
 }
 
 pub fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
-    let records = super::audit_read::records(conn, super::audit_read::Scope::All)?;
+    entries_in(conn, super::audit_read::Scope::All)
+}
+
+/// The records in `scope` as entries, oldest first.
+pub fn entries_in(conn: &Connection, scope: super::audit_read::Scope) -> Result<Vec<AuditEntry>> {
+    let records = super::audit_read::records(conn, scope)?;
     Ok(records
         .into_iter()
         .map(|r| AuditEntry {
@@ -162,6 +167,12 @@ pub fn verify_chain(conn: &Connection) -> Result<Option<i64>> {
 }
 
 impl super::Store {
+    /// The audit log's records in `scope` (one row, one table …), oldest
+    /// first: reads only the packs that can hold them.
+    pub fn audit_entries_in(&self, scope: super::audit_read::Scope) -> Result<Vec<AuditEntry>> {
+        entries_in(&self.conn, scope)
+    }
+
     /// The highest id of every data table: taken before a bulk insert that
     /// does not go through [`super::Tx`] (see [`Self::audit_bulk_inserts`]).
     pub fn high_water(&self) -> Result<Vec<(&'static str, i64)>> {
