@@ -130,7 +130,7 @@ fn quoted(tables: &[&str]) -> String {
 pub fn records(conn: &Connection, scope: Scope) -> Result<Vec<Record>> {
     let (plain_where, pack_where) = match scope {
         Scope::All => (String::new(), " ORDER BY id".into()),
-        // The newest pack at or before the id (index audit_packs_by_id);
+        // The newest pack at or before the id;
         // whether it holds the id is seen below.
         Scope::Id(_) => (
             " AND id = ?1".into(),

@@ -9,6 +9,5 @@
 ALTER TABLE audit_log ADD COLUMN pack BLOB;
 ALTER TABLE audit_log ADD COLUMN pack_rows INTEGER;
 ALTER TABLE audit_log ADD COLUMN row_last INTEGER;
--- A row's packs (history, undo conflicts) and the pack holding an audit id.
+-- A row's packs (history, undo conflicts).
 CREATE INDEX audit_pack_rows ON audit_log(tbl, row_id, row_last) WHERE pack IS NOT NULL;
-CREATE INDEX audit_packs_by_id ON audit_log(id) WHERE pack IS NOT NULL;
