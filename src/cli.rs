@@ -242,8 +242,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
     // A write command reports a read-only store through its own error.
     let writes = writes(&cli.command);
     // quick_check reads the whole file (0.8 s at a million opinions):
-    // writing commands run a budgeted check before they write (whole on
-    // small files); the app runs it in the background; `kusei check` and
+    // writing commands run a cheap check before they write (the header
+    // and schema; the whole quick_check on small files); the app runs it in the background; `kusei check` and
     // `kusei backup` in full; commands that only read do not need it.
     let mut store = open(&path, cli.read_only, cli.read_only || writes, true)?;
     if writes {

@@ -409,7 +409,8 @@ fn gen_into_a_new_file_starts_a_chain_that_verifies() {
     let c = Connection::open(&db).expect("open");
     let (rows, first): (i64, String) = c
         .query_row(
-            "SELECT count(*), (SELECT prev_hash FROM audit_log WHERE id = 1) FROM audit_log",
+            "SELECT sum(coalesce(pack_rows, 1)), (SELECT prev_hash FROM audit_log WHERE id = 1)
+             FROM audit_log",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )

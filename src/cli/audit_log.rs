@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::db::audit_read::Scope;
 use crate::db::Store;
 use crate::sanitize::clean;
 use crate::wareki;
@@ -60,8 +61,15 @@ pub fn run(store: &Store, f: &LogArgs) -> Result<ExitCode> {
         ),
         None => None,
     };
+    // Only the packs that can hold the asked-for rows are read.
+    let tables: Vec<&str> = f.table.iter().map(String::as_str).collect();
+    let scope = match (tables.first(), f.row) {
+        (Some(t), Some(r)) => Scope::Row(t, r),
+        (Some(_), None) => Scope::Tables(&tables),
+        _ => Scope::All,
+    };
     let entries: Vec<_> = store
-        .audit_entries()?
+        .audit_entries_in(scope)?
         .into_iter()
         .filter(|e| f.user.as_ref().is_none_or(|u| &e.os_user == u))
         .filter(|e| f.table.as_ref().is_none_or(|t| &e.table == t))

@@ -34,58 +34,10 @@ impl Auditor {
         let (uid, user) = super::osuser::current();
         Auditor { uid, user }
     }
-
-    /// Record a change of `table` row `id`. For inserts and updates the row
-    /// as it is now is the "after"; for deletes there is none.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn log(
-        &self,
-        conn: &Connection,
-        batch: i64,
-        table: &str,
-        id: i64,
-        action: &str,
-        before: Option<Value>,
-    ) -> Result<()> {
-        let after = if action == "delete" {
-            None
-        } else {
-            row_json(conn, table, id)?
-        };
-        let before = before.map(|v| v.to_string());
-        let after = after.map(|v| v.to_string());
-        let prev: String = conn
-            .query_row(
-                "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or_default();
-        let at = now_stamp();
-        let hash = chain_hash(
-            &prev,
-            batch,
-            &at,
-            &self.user,
-            self.uid,
-            table,
-            id,
-            action,
-            before.as_deref(),
-            after.as_deref(),
-        );
-        conn.execute(
-            "INSERT INTO audit_log (batch, at, os_user, uid, tbl, row_id, action, before, after, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            rusqlite::params![batch, at, self.user, self.uid, table, id, action, before, after, prev, hash],
-        )?;
-        Ok(())
-    }
 }
 
 #[allow(clippy::too_many_arguments)]
-fn chain_hash(
+pub(super) fn chain_hash(
     prev: &str,
     batch: i64,
     at: &str,
@@ -143,51 +95,69 @@ pub(super) fn row_map(r: &rusqlite::Row, names: &[String]) -> rusqlite::Result<M
 }
 
 pub fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, at, os_user, tbl, row_id, action, before, after FROM audit_log ORDER BY id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(AuditEntry {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            os_user: r.get(2)?,
-            table: r.get(3)?,
-            row_id: r.get(4)?,
-            action: r.get(5)?,
-            before: r.get(6)?,
-            after: r.get(7)?,
+    entries_in(conn, super::audit_read::Scope::All)
+}
+
+/// The records in `scope` as entries, oldest first.
+pub fn entries_in(conn: &Connection, scope: super::audit_read::Scope) -> Result<Vec<AuditEntry>> {
+    let records = super::audit_read::records(conn, scope)?;
+    Ok(records
+        .into_iter()
+        .map(|r| AuditEntry {
+            id: r.id,
+            at: r.at,
+            os_user: r.os_user,
+            table: r.table,
+            row_id: r.row_id,
+            action: r.action,
+            before: r.before,
+            after: r.after,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        .collect())
 }
 
 /// Check the hash chain; returns the id of the first row that does not
-/// match, or None when the whole log is intact.
+/// match, or None when the whole log is intact. A pack row's hash covers
+/// its header and compressed bytes (see [`super::audit_pack::pack_hash`]).
 pub fn verify_chain(conn: &Connection) -> Result<Option<i64>> {
     let mut stmt = conn.prepare(
-        "SELECT id, at, os_user, uid, tbl, row_id, action, before, after, prev_hash, hash, batch
+        "SELECT id, at, os_user, uid, tbl, row_id, action, before, after, prev_hash, hash, batch,
+                pack, pack_rows, row_last
          FROM audit_log ORDER BY id",
     )?;
     let mut rows = stmt.query([])?;
     let mut prev = String::new();
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
-        let before: Option<String> = r.get(7)?;
-        let after: Option<String> = r.get(8)?;
         let stored_prev: String = r.get(9)?;
         let stored: String = r.get(10)?;
-        let expect = chain_hash(
-            &prev,
-            r.get(11)?,
-            &r.get::<_, String>(1)?,
-            &r.get::<_, String>(2)?,
-            r.get(3)?,
-            &r.get::<_, String>(4)?,
-            r.get(5)?,
-            &r.get::<_, String>(6)?,
-            before.as_deref(),
-            after.as_deref(),
-        );
+        let (at, user, table): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(4)?);
+        let pack = super::audit_read::pack_bytes(r, 12)?;
+        let expect = match pack {
+            Some(blob) => super::audit_pack::pack_hash(
+                &prev,
+                r.get(11)?,
+                &at,
+                &user,
+                r.get(3)?,
+                &table,
+                (r.get(5)?, r.get::<_, Option<i64>>(14)?.unwrap_or(-1)),
+                r.get::<_, Option<i64>>(13)?.unwrap_or(-1),
+                &blob,
+            ),
+            None => chain_hash(
+                &prev,
+                r.get(11)?,
+                &at,
+                &user,
+                r.get(3)?,
+                &table,
+                r.get(5)?,
+                &r.get::<_, String>(6)?,
+                r.get::<_, Option<String>>(7)?.as_deref(),
+                r.get::<_, Option<String>>(8)?.as_deref(),
+            ),
+        };
         if stored_prev != prev || stored != expect {
             return Ok(Some(id));
         }
@@ -197,6 +167,12 @@ pub fn verify_chain(conn: &Connection) -> Result<Option<i64>> {
 }
 
 impl super::Store {
+    /// The audit log's records in `scope` (one row, one table …), oldest
+    /// first: reads only the packs that can hold them.
+    pub fn audit_entries_in(&self, scope: super::audit_read::Scope) -> Result<Vec<AuditEntry>> {
+        entries_in(&self.conn, scope)
+    }
+
     /// The highest id of every data table: taken before a bulk insert that
     /// does not go through [`super::Tx`] (see [`Self::audit_bulk_inserts`]).
     pub fn high_water(&self) -> Result<Vec<(&'static str, i64)>> {
@@ -219,9 +195,7 @@ impl super::Store {
     /// written behind kusei's back stays unrecorded, and verify names it).
     pub fn audit_bulk_inserts(&self, marks: &[(&'static str, i64)], label: &str) -> Result<usize> {
         let conn = &self.conn;
-        let mut batch = None;
-        let mut n = 0;
-        let mut prev = None;
+        let mut pending = Vec::new();
         for (table, mark) in marks {
             let ids: Vec<i64> = conn
                 .prepare(&format!(
@@ -232,64 +206,24 @@ impl super::Store {
                 .query_map(rusqlite::params![mark, table], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             for id in ids {
-                let b = match batch {
-                    Some(b) => b,
-                    None => {
-                        conn.execute(
-                            "INSERT INTO batches (at, os_user, label) VALUES (?1, ?2, ?3)",
-                            rusqlite::params![now_stamp(), self.auditor.user, label],
-                        )?;
-                        *batch.insert(conn.last_insert_rowid())
-                    }
-                };
-                prev = bulk_insert_row(conn, &self.auditor, b, table, id, prev)?;
-                n += 1;
+                pending.push(super::audit_pack::Pending {
+                    table: table.to_string(),
+                    row_id: id,
+                    action: "insert",
+                    before: None,
+                    after: row_json(conn, table, id)?,
+                });
             }
+        }
+        let n = pending.len();
+        if n > 0 {
+            conn.execute(
+                "INSERT INTO batches (at, os_user, label) VALUES (?1, ?2, ?3)",
+                rusqlite::params![now_stamp(), self.auditor.user, label],
+            )?;
+            let batch = conn.last_insert_rowid();
+            super::audit_pack::flush(conn, &self.auditor, batch, pending)?;
         }
         Ok(n)
     }
-}
-
-/// One audit row of a bulk insert: the same row [`Auditor::log`] writes
-/// for an insert, with the previous hash carried along (`None` on the first
-/// row: read from the log) and the statements cached.
-fn bulk_insert_row(
-    conn: &Connection,
-    auditor: &Auditor,
-    batch: i64,
-    table: &str,
-    id: i64,
-    prev: Option<String>,
-) -> Result<Option<String>> {
-    let prev = match prev {
-        Some(p) => p,
-        None => conn
-            .query_row(
-                "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or_default(),
-    };
-    let after = row_json(conn, table, id)?.map(|v| v.to_string());
-    let at = now_stamp();
-    let hash = chain_hash(
-        &prev,
-        batch,
-        &at,
-        &auditor.user,
-        auditor.uid,
-        table,
-        id,
-        "insert",
-        None,
-        after.as_deref(),
-    );
-    conn.prepare_cached(
-        "INSERT INTO audit_log (batch, at, os_user, uid, tbl, row_id, action, before, after, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'insert', NULL, ?7, ?8, ?9)",
-    )?
-    .execute(rusqlite::params![batch, at, auditor.user, auditor.uid, table, id, after, prev, hash])?;
-    Ok(Some(hash))
 }

@@ -16,6 +16,7 @@
 use rusqlite::Connection;
 use serde_json::{Map, Value};
 
+use super::audit_verify_packs::Merged;
 use super::witness::{self, Witness};
 use super::{Result, Store};
 
@@ -93,7 +94,7 @@ pub struct Report {
 }
 
 impl Report {
-    fn add(&mut self, damage: Damage, message: String) {
+    pub(super) fn add(&mut self, damage: Damage, message: String) {
         self.findings.push(Finding { damage, message });
     }
 }
@@ -105,6 +106,7 @@ pub fn verify(conn: &Connection, witnesses: &[Witness]) -> Result<Report> {
         ..Report::default()
     };
     chain_and_gaps(conn, &mut report)?;
+    super::audit_verify_packs::packs(conn, &mut report)?;
     batches(conn, &mut report)?;
     for w in witnesses {
         check_witness(conn, w, &mut report)?;
@@ -126,12 +128,14 @@ pub fn verify(conn: &Connection, witnesses: &[Witness]) -> Result<Report> {
 }
 
 fn chain_and_gaps(conn: &Connection, report: &mut Report) -> Result<()> {
-    let mut stmt = conn.prepare("SELECT id, prev_hash, hash FROM audit_log ORDER BY id")?;
+    let mut stmt = conn.prepare("SELECT id, coalesce(pack_rows, 1) FROM audit_log ORDER BY id")?;
     let mut rows = stmt.query([])?;
     let mut last_id = 0;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
-        report.audit_rows += 1;
+        // A pack takes one audit id per row it holds.
+        let count: i64 = r.get(1)?;
+        report.audit_rows += count;
         if id != last_id + 1 {
             let msg = if last_id == 0 {
                 format!(
@@ -149,7 +153,7 @@ fn chain_and_gaps(conn: &Connection, report: &mut Report) -> Result<()> {
             };
             report.add(Damage::Gap, msg);
         }
-        last_id = id;
+        last_id = id + count.max(1) - 1;
     }
     if let Some(id) = super::audit::verify_chain(conn)? {
         report.add(
@@ -211,12 +215,12 @@ fn check_witness(conn: &Connection, w: &Witness, report: &mut Report) -> Result<
 }
 
 /// The latest audit record of one row.
-struct Latest {
-    audit_id: i64,
-    action: String,
-    after: Option<String>,
-    at: String,
-    user: String,
+pub(super) struct Latest {
+    pub audit_id: i64,
+    pub action: String,
+    pub after: Option<String>,
+    pub at: String,
+    pub user: String,
 }
 
 /// Compare every row of `table` with its latest audit record (both sorted
@@ -233,9 +237,9 @@ fn data(conn: &Connection, table: &str, report: &mut Report) -> Result<()> {
     // SQLite takes the bare columns from the row holding max(id).
     let mut audits = conn.prepare(
         "SELECT row_id, max(id), action, after, at, os_user FROM audit_log
-         WHERE tbl = ?1 GROUP BY row_id ORDER BY row_id",
+         WHERE tbl = ?1 AND pack IS NULL GROUP BY row_id ORDER BY row_id",
     )?;
-    let mut latest = audits
+    let plain = audits
         .query_map([table], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -249,46 +253,47 @@ fn data(conn: &Connection, table: &str, report: &mut Report) -> Result<()> {
             ))
         })?
         .peekable();
+    let mut latest = Merged::new(conn, table, plain)?;
     let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY id"))?;
     let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
     let id_col = names.iter().position(|n| n == "id").unwrap_or(0);
     let mut rows = stmt.query([])?;
+    let mut cur = latest.next()?;
     while let Some(r) = rows.next()? {
         report.data_rows += 1;
         let id: i64 = r.get(id_col)?;
         // Audited rows that are gone before this one.
-        while let Some(Ok((rid, _))) = latest.peek() {
-            if *rid >= id {
+        while let Some((rid, l)) = cur.take() {
+            if rid >= id {
+                cur = Some((rid, l));
                 break;
             }
-            let Some(Ok((rid, l))) = latest.next() else {
-                break;
-            };
-            gone(table, rid, &l, report);
+            gone(table, rid, &latest.latest(&l), report);
+            cur = latest.next()?;
         }
         let current = super::audit::row_map(r, &names)?;
-        match latest.peek() {
-            Some(Ok((rid, _))) if *rid == id => {
-                let Some(Ok((_, l))) = latest.next() else { break };
-                compare(table, id, &current, &l, report);
+        match cur.take() {
+            Some((rid, l)) if rid == id => {
+                latest.compare(table, id, &current, l, report)?;
+                cur = latest.next()?;
             }
-            Some(Err(_)) => {
-                latest.next().transpose()?;
+            other => {
+                cur = other;
+                report.add(
+                    Damage::Data,
+                    format!("{table} #{id}: 監査ログに記録が 1 行もありません（記録なしに書き込まれた行です。sqlite3 などで直接）"),
+                );
             }
-            _ => report.add(
-                Damage::Data,
-                format!("{table} #{id}: 監査ログに記録が 1 行もありません（記録なしに書き込まれた行です。sqlite3 などで直接）"),
-            ),
         }
     }
-    for rest in latest {
-        let (rid, l) = rest?;
-        gone(table, rid, &l, report);
+    while let Some((rid, l)) = cur {
+        gone(table, rid, &latest.latest(&l), report);
+        cur = latest.next()?;
     }
     Ok(())
 }
 
-fn gone(table: &str, id: i64, l: &Latest, report: &mut Report) {
+pub(super) fn gone(table: &str, id: i64, l: &Latest, report: &mut Report) {
     if l.action != "delete" {
         report.add(
             Damage::Data,
@@ -300,7 +305,13 @@ fn gone(table: &str, id: i64, l: &Latest, report: &mut Report) {
     }
 }
 
-fn compare(table: &str, id: i64, current: &Map<String, Value>, l: &Latest, report: &mut Report) {
+pub(super) fn compare(
+    table: &str,
+    id: i64,
+    current: &Map<String, Value>,
+    l: &Latest,
+    report: &mut Report,
+) {
     let image = match (&*l.action, l.after.as_deref()) {
         ("delete", _) => {
             report.add(

@@ -10,6 +10,8 @@ use std::hash::{Hash, Hasher};
 
 use rusqlite::{params, OptionalExtension};
 
+use super::audit_read::last_user;
+
 use super::{Result, StoreError, Tx};
 
 /// A stable number for a value shown on screen (for rows without a
@@ -24,18 +26,12 @@ pub fn fingerprint(text: &str) -> i64 {
 /// Who last wrote a row of `table` among the rows `rows_sql` selects (its
 /// one parameter is `key`), from the audit log.
 pub(crate) fn last_editor_of(tx: &Tx, table: &str, rows_sql: &str, key: i64) -> Option<String> {
-    tx.conn()
-        .query_row(
-            &format!(
-                "SELECT os_user FROM audit_log WHERE tbl = ?2 AND row_id IN ({rows_sql})
-                 ORDER BY id DESC LIMIT 1"
-            ),
-            params![key, table],
-            |r| r.get::<_, String>(0),
-        )
-        .optional()
-        .ok()
-        .flatten()
+    let ids: Vec<i64> = tx
+        .conn()
+        .prepare(rows_sql)
+        .and_then(|mut s| s.query_map(params![key], |r| r.get(0))?.collect())
+        .ok()?;
+    last_user(tx.conn(), table, &ids).ok().flatten()
 }
 
 /// The fingerprint of a set of ids (order does not matter).
@@ -49,13 +45,7 @@ pub fn fingerprint_ids(ids: &[i64]) -> i64 {
 
 /// Who last changed row `id` of `table`, from the audit log.
 pub(crate) fn last_editor(tx: &Tx, table: &str, id: i64) -> String {
-    tx.conn()
-        .query_row(
-            "SELECT os_user FROM audit_log WHERE tbl = ?1 AND row_id = ?2 ORDER BY id DESC LIMIT 1",
-            params![table, id],
-            |r| r.get::<_, String>(0),
-        )
-        .optional()
+    last_user(tx.conn(), table, &[id])
         .ok()
         .flatten()
         .unwrap_or_else(|| "ほかの人".into())

@@ -9,6 +9,7 @@ use rusqlite::{params, OptionalExtension};
 use serde_json::{Map, Value};
 
 use super::audit::row_json;
+use super::audit_read::{last_of_user, records, Scope};
 use super::audit_verify::DATA_TABLES;
 use super::conflict::{self, fingerprint};
 use super::undo::{restore_insert, restore_update};
@@ -174,21 +175,11 @@ impl Store {
     /// is still what the history showed (`opened`, its fingerprint then).
     /// Returns the new change set (None: it already was that version).
     pub fn restore_version(&mut self, audit_id: i64, opened: i64) -> Result<Option<i64>> {
-        let (table, row_id, action, before, after): (
-            String,
-            i64,
-            String,
-            Option<String>,
-            Option<String>,
-        ) = self
-            .conn()
-            .query_row(
-                "SELECT tbl, row_id, action, before, after FROM audit_log WHERE id = ?1",
-                [audit_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()?
+        let record = records(self.conn(), Scope::Id(audit_id))?
+            .pop()
             .ok_or_else(|| StoreError::Invalid(format!("履歴 {audit_id} は記録にありません")))?;
+        let (table, row_id, action) = (record.table, record.row_id, record.action);
+        let (before, after) = (record.before, record.after);
         known(&table)?;
         let image = if action == "delete" { before } else { after };
         let image: Map<String, Value> = image
@@ -224,16 +215,7 @@ impl Store {
     /// The row of this user's newest audited change (undo after a
     /// restart starts from its history).
     pub fn latest_own_change(&self) -> Result<Option<(String, i64)>> {
-        let tables: Vec<String> = DATA_TABLES.iter().map(|t| format!("'{t}'")).collect();
-        let sql = format!(
-            "SELECT tbl, row_id FROM audit_log WHERE os_user = ?1 AND tbl IN ({})
-             ORDER BY id DESC LIMIT 1",
-            tables.join(", ")
-        );
-        Ok(self
-            .conn()
-            .query_row(&sql, [self.user()], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
+        last_of_user(self.conn(), self.user(), DATA_TABLES)
     }
 }
 
@@ -315,15 +297,31 @@ fn version_row(r: &rusqlite::Row) -> rusqlite::Result<Version> {
 }
 
 fn versions_of(conn: &rusqlite::Connection, table: &str, id: i64) -> Result<Vec<Version>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT} WHERE a.tbl = ?1 AND a.row_id = ?2 ORDER BY a.id DESC"
-    ))?;
-    let rows = stmt.query_map(params![table, id], version_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut label = conn.prepare_cached("SELECT label FROM batches WHERE id = ?1")?;
+    let mut out = Vec::new();
+    for r in records(conn, Scope::Row(table, id))?.into_iter().rev() {
+        let label: String = label
+            .query_row([r.batch], |row| row.get(0))
+            .optional()?
+            .unwrap_or_default();
+        out.push(Version {
+            audit_id: r.id,
+            at: r.at,
+            user: r.os_user,
+            table: r.table,
+            row_id: r.row_id,
+            action: r.action,
+            label,
+            before: parse_map(r.before),
+            after: parse_map(r.after),
+        });
+    }
+    Ok(out)
 }
 
 /// Deletions of rows whose parent is `table` row `id`, for rows still
 /// deleted (the way back to a deleted opinion is its item's history).
+/// Deletions are always plain audit rows, never packed.
 fn deleted_children(conn: &rusqlite::Connection, table: &str, id: i64) -> Result<Vec<Version>> {
     let mut out = Vec::new();
     for (child, column, parent) in PARENTS {

@@ -33,6 +33,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "search everything: progress, evaluations, milestones, indicators, places, owners",
         include_str!("migrations/0005_search_everything.sql"),
     ),
+    (
+        6,
+        "the audit log stores long runs of inserts compactly (packs)",
+        include_str!("migrations/0006_audit_packs.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -9,7 +9,10 @@
 
 pub mod attendance;
 mod audit;
+mod audit_pack;
+pub mod audit_read;
 pub mod audit_verify;
+mod audit_verify_packs;
 pub mod conflict;
 pub mod diagnose;
 pub mod drafts;
@@ -31,7 +34,7 @@ mod undo;
 mod upkeep;
 pub mod witness;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -408,9 +411,14 @@ impl Store {
             batch: Cell::new(None),
             label: self.next_label.clone(),
             undoes: self.next_undoes,
+            pending: RefCell::new(Vec::new()),
         };
         let value = f(&wrapped)?;
         let batch = wrapped.batch.get();
+        if let Some(b) = batch {
+            let pending = wrapped.pending.take();
+            audit_pack::flush(&wrapped.tx, &self.auditor, b, pending)?;
+        }
         wrapped.tx.commit()?;
         self.last_batch = batch;
         Ok(value)
@@ -482,6 +490,8 @@ pub struct Tx<'a> {
     batch: Cell<Option<i64>>,
     label: String,
     undoes: Option<i64>,
+    /// The change set's audit records, written just before the commit.
+    pending: RefCell<Vec<audit_pack::Pending>>,
 }
 
 impl Tx<'_> {
@@ -509,13 +519,33 @@ impl Tx<'_> {
         &self.tx
     }
 
+    /// Record a change for the audit log (see [`audit_pack`]).
+    fn log(
+        &self,
+        table: &str,
+        id: i64,
+        action: &'static str,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Result<()> {
+        self.batch()?;
+        self.pending.borrow_mut().push(audit_pack::Pending {
+            table: table.to_string(),
+            row_id: id,
+            action,
+            before,
+            after,
+        });
+        Ok(())
+    }
+
     /// Insert a row and log it. `sql` is an INSERT with positional params.
     pub fn insert(&self, table: &str, sql: &str, params: impl rusqlite::Params) -> Result<i64> {
         // Cached: an import runs the same few statements per row.
         self.tx.prepare_cached(sql)?.execute(params)?;
         let id = self.tx.last_insert_rowid();
-        self.auditor
-            .log(&self.tx, self.batch()?, table, id, "insert", None)?;
+        let after = audit::row_json(&self.tx, table, id)?;
+        self.log(table, id, "insert", None, after)?;
         Ok(id)
     }
 
@@ -537,8 +567,7 @@ impl Tx<'_> {
         if after.as_ref() == Some(&before) {
             return Ok(false);
         }
-        self.auditor
-            .log(&self.tx, self.batch()?, table, id, "update", Some(before))?;
+        self.log(table, id, "update", Some(before), after)?;
         Ok(true)
     }
 
@@ -550,8 +579,7 @@ impl Tx<'_> {
         self.tx
             .prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?
             .execute([id])?;
-        self.auditor
-            .log(&self.tx, self.batch()?, table, id, "delete", Some(before))?;
+        self.log(table, id, "delete", Some(before), None)?;
         Ok(true)
     }
 

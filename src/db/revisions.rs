@@ -13,6 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use rusqlite::Connection;
 
+use super::audit_read::{records, Scope};
 use super::Result;
 
 /// One meeting's revision, keyed by (committee, fiscal year, number).
@@ -109,19 +110,20 @@ pub(super) fn meeting_revisions(conn: &Connection) -> Result<Revisions> {
 
 /// Per meeting id: the batches that wrote it or its agenda items.
 fn audited(conn: &Connection) -> Result<HashMap<i64, Seen>> {
-    let mut stmt = conn.prepare(
-        "SELECT CASE tbl WHEN 'meetings' THEN row_id
-                ELSE json_extract(coalesce(after, before), '$.meeting_id') END,
-                batch, at
-         FROM audit_log WHERE tbl IN ('meetings', 'agenda_items')",
-    )?;
     let mut seen: HashMap<i64, Seen> = HashMap::new();
-    let mut it = stmt.query([])?;
-    while let Some(r) = it.next()? {
-        let Some(meeting) = r.get::<_, Option<i64>>(0)? else {
+    for r in records(conn, Scope::Tables(&["meetings", "agenda_items"]))? {
+        let meeting = if r.table == "meetings" {
+            Some(r.row_id)
+        } else {
+            r.after
+                .or(r.before)
+                .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+                .and_then(|v| v.get("meeting_id").and_then(serde_json::Value::as_i64))
+        };
+        let Some(meeting) = meeting else {
             continue;
         };
-        seen.entry(meeting).or_default().add(r.get(1)?, r.get(2)?);
+        seen.entry(meeting).or_default().add(r.batch, r.at);
     }
     Ok(seen)
 }

@@ -8,6 +8,7 @@ use rusqlite::OptionalExtension;
 use serde_json::Value;
 
 use super::audit::row_json;
+use super::audit_read::{last_user, records, Scope};
 use super::{Result, Store, StoreError, Tx};
 
 /// Tables an undo may touch: the ones the audit log covers.
@@ -41,21 +42,18 @@ impl Store {
 }
 
 fn undo_in(tx: &Tx, batch: i64) -> Result<()> {
-    let mut stmt = tx.conn().prepare(
-        "SELECT tbl, row_id, action, before, after FROM audit_log WHERE batch = ?1 ORDER BY id DESC",
-    )?;
-    let changes: Vec<Change> = stmt
-        .query_map([batch], |r| {
-            let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
-            Ok(Change {
-                table: r.get(0)?,
-                row_id: r.get(1)?,
-                action: r.get(2)?,
-                before: parse(r.get(3)?),
-                after: parse(r.get(4)?),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+    let changes: Vec<Change> = records(tx.conn(), Scope::Batch(batch))?
+        .into_iter()
+        .rev()
+        .map(|r| Change {
+            table: r.table,
+            row_id: r.row_id,
+            action: r.action,
+            before: parse(r.before),
+            after: parse(r.after),
+        })
+        .collect();
     for c in changes {
         if !TABLES.contains(&c.table.as_str()) {
             return Err(StoreError::Invalid(format!(
@@ -81,16 +79,7 @@ fn undo_in(tx: &Tx, batch: i64) -> Result<()> {
 }
 
 fn conflict(tx: &Tx, table: &str, id: i64) -> StoreError {
-    let who: Option<String> = tx
-        .conn()
-        .query_row(
-            "SELECT os_user FROM audit_log WHERE tbl = ?1 AND row_id = ?2 ORDER BY id DESC LIMIT 1",
-            rusqlite::params![table, id],
-            |r| r.get(0),
-        )
-        .optional()
-        .ok()
-        .flatten();
+    let who = last_user(tx.conn(), table, &[id]).ok().flatten();
     StoreError::Invalid(format!(
         "取り消せません: その後 {} が同じ記録を変更しています",
         who.unwrap_or_else(|| "ほかの人".into())

@@ -1,5 +1,5 @@
-//! Keeping the file healthy: `quick_check` on opening (budgeted for
-//! writing commands on large files), `kusei check`,
+//! Keeping the file healthy: `quick_check` on opening (a cheap header
+//! check instead for writing commands on large files), `kusei check`,
 //! consistent self-contained backups, and a bounded `-wal`.
 
 use std::path::Path;
@@ -12,8 +12,6 @@ use super::{audit, busy_handler, diagnose, files, is_corrupt, Result, Store, Sto
 /// Pages (4 KiB) up to which a writing command runs the whole
 /// `quick_check` before it writes (a few milliseconds).
 const FULL_CHECK_PAGES: i64 = 4096;
-/// How long a writing command's `quick_check` may run on a larger file.
-const CHECK_BUDGET: Duration = Duration::from_millis(25);
 
 /// The -wal size past which the writer that committed checkpoints it away.
 const WAL_TRUNCATE_AT: u64 = 16 * 1024 * 1024;
@@ -72,9 +70,9 @@ impl Store {
 
     /// The check a writing command runs before it writes. On a small file
     /// (up to [`FULL_CHECK_PAGES`]) the whole `quick_check`; on a larger
-    /// one (it reads the whole file: 0.8 s at a million opinions) the
-    /// header's sanity and as much of `quick_check` as fits in
-    /// [`CHECK_BUDGET`]. `kusei check`, `kusei backup` and the app's
+    /// one (it reads the whole file: 0.8 s at a million opinions) only the
+    /// cheap check: the header's sanity against the file's size and a read
+    /// of the schema. `kusei check`, `kusei backup` and the app's
     /// background check still read everything. A page damaged beyond what
     /// was checked is still met by SQLite when a write touches it: the
     /// write fails and changes nothing. Returns false when damaged.
@@ -87,11 +85,7 @@ impl Store {
             return self.check_on_open();
         }
         self.defer_check = false;
-        let found = match self.sanity() {
-            Ok(None) => self.quick_check_within(CHECK_BUDGET),
-            other => other,
-        };
-        let problem = match found {
+        let problem = match self.sanity() {
             Ok(None) => return Ok(true),
             Ok(Some(problem)) => problem,
             Err(StoreError::Sql(e)) if is_corrupt(&e) => e.to_string(),
@@ -144,30 +138,6 @@ impl Store {
             )));
         }
         Ok(None)
-    }
-
-    /// `quick_check`, stopped (finding nothing) after `budget`.
-    fn quick_check_within(&self, budget: Duration) -> Result<Option<String>> {
-        let interrupt = self.conn.get_interrupt_handle();
-        let (done, wait) = std::sync::mpsc::channel::<()>();
-        let timer = std::thread::spawn(move || {
-            if wait.recv_timeout(budget) == Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
-                // Harmless if the check has just finished: SQLite clears
-                // the flag when the next statement starts.
-                interrupt.interrupt();
-            }
-        });
-        let found = self.quick_check();
-        drop(done);
-        let _ = timer.join();
-        match found {
-            Err(StoreError::Sql(e))
-                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted) =>
-            {
-                Ok(None)
-            }
-            other => other,
-        }
     }
 
     /// The first problem `PRAGMA quick_check` reports, if any.

@@ -1,0 +1,363 @@
+//! Writing the audit log at the end of a change set, compactly.
+//!
+//! [`super::Tx`] collects every change's record in memory ([`Pending`]) and
+//! writes them just before the commit, in the order they happened:
+//!
+//! - a run of at least [`PACK_MIN`] inserts in a row becomes, per table,
+//!   *packs*: one `audit_log` row per up to [`PACK_MAX`] inserted rows, with
+//!   the after-images deflated in `pack` (columns named once, then one array
+//!   of values per row), their count in `pack_rows` and the range of their
+//!   row ids in `row_id`..`row_last`. A pack takes the audit ids `id` ..
+//!   `id + pack_rows - 1`: entry *k* of the pack is audit record `id + k`,
+//!   so every reader still sees one record per change (see
+//!   [`super::audit_read`]);
+//! - everything else (updates, deletes, small change sets) is one plain row
+//!   per change, as before.
+//!
+//! The hash chain runs over the stored rows: a plain row as before
+//! ([`super::audit::chain_hash`]), a pack over its header and the SHA-256 of
+//! its compressed bytes ([`pack_hash`]), so a changed, removed or reordered
+//! pack breaks the chain like a plain row.
+
+use std::io::{Read, Write};
+
+use flate2::{read::DeflateDecoder, write::DeflateEncoder, Compression};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::audit::{chain_hash, Auditor};
+use super::{now_stamp, Result, StoreError};
+
+/// The shortest run of inserts that is stored as packs (smaller change sets
+/// stay plain rows, readable with the sqlite3 tool).
+pub const PACK_MIN: usize = 512;
+/// The most rows in one pack (a history lookup inflates one pack).
+pub const PACK_MAX: usize = 512;
+
+/// One change's record, waiting for the commit.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub table: String,
+    pub row_id: i64,
+    pub action: &'static str,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// The decoded content of a pack: inserted rows of one table.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Pack {
+    pub ids: Vec<i64>,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl Pack {
+    /// The after-image of entry `k` (the row as a JSON object).
+    pub fn image(&self, k: usize) -> Option<Map<String, Value>> {
+        let values = self.rows.get(k)?;
+        Some(
+            self.columns
+                .iter()
+                .cloned()
+                .zip(values.iter().cloned())
+                .collect(),
+        )
+    }
+}
+
+/// Deflate a pack (fast level: an import writes megabytes of it).
+pub fn encode(pack: &Pack) -> Result<Vec<u8>> {
+    let json = serde_json::to_vec(pack).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let mut enc = DeflateEncoder::new(Vec::with_capacity(json.len() / 3), Compression::fast());
+    enc.write_all(&json)
+        .and_then(|_| enc.finish())
+        .map_err(|e| StoreError::Invalid(format!("監査ログの圧縮に失敗しました: {e}")))
+}
+
+/// Inflate and parse a pack; None when the bytes are not a pack.
+pub fn decode(blob: &[u8]) -> Option<Pack> {
+    let mut json = Vec::with_capacity(blob.len() * 4);
+    DeflateDecoder::new(blob).read_to_end(&mut json).ok()?;
+    let pack: Pack = serde_json::from_slice(&json).ok()?;
+    let consistent = pack.ids.len() == pack.rows.len()
+        && pack.rows.iter().all(|r| r.len() == pack.columns.len());
+    consistent.then_some(pack)
+}
+
+/// The chain hash of a pack row: its header and the SHA-256 of the
+/// compressed bytes, under a marker no plain row can produce.
+#[allow(clippy::too_many_arguments)]
+pub fn pack_hash(
+    prev: &str,
+    batch: i64,
+    at: &str,
+    user: &str,
+    uid: u32,
+    table: &str,
+    range: (i64, i64),
+    count: i64,
+    blob: &[u8],
+) -> String {
+    let digest: String = Sha256::digest(blob)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let header = format!("pack\u{0}{count}\u{0}{}\u{0}{}", range.0, range.1);
+    chain_hash(
+        prev,
+        batch,
+        at,
+        user,
+        uid,
+        table,
+        range.0,
+        "insert",
+        Some(&header),
+        Some(&digest),
+    )
+}
+
+/// The chain's head and the next free audit id.
+fn head(conn: &Connection) -> Result<(String, i64)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT hash, id + coalesce(pack_rows, 1) FROM audit_log ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((String::new(), 1)))
+}
+
+/// Write the change set's records (see the module comment).
+pub fn flush(
+    conn: &Connection,
+    auditor: &Auditor,
+    batch: i64,
+    pending: Vec<Pending>,
+) -> Result<()> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let (mut prev, mut next) = head(conn)?;
+    let mut rest = pending.into_iter().peekable();
+    let mut run: Vec<Pending> = Vec::new();
+    while let Some(p) = rest.next() {
+        let insert = p.action == "insert";
+        if insert {
+            run.push(p);
+        } else {
+            write_run(
+                conn,
+                auditor,
+                batch,
+                std::mem::take(&mut run),
+                &mut prev,
+                &mut next,
+            )?;
+            plain(conn, auditor, batch, &p, &mut prev, &mut next)?;
+        }
+        if rest.peek().is_none() {
+            write_run(
+                conn,
+                auditor,
+                batch,
+                std::mem::take(&mut run),
+                &mut prev,
+                &mut next,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A run of inserts: packs when long enough, plain rows otherwise.
+fn write_run(
+    conn: &Connection,
+    auditor: &Auditor,
+    batch: i64,
+    run: Vec<Pending>,
+    prev: &mut String,
+    next: &mut i64,
+) -> Result<()> {
+    if run.len() < PACK_MIN {
+        for p in &run {
+            plain(conn, auditor, batch, p, prev, next)?;
+        }
+        return Ok(());
+    }
+    // Per table in the order tables first appear: a parent's rows come
+    // before its children's, so undoing in reverse id order stays valid.
+    let mut tables: Vec<(String, Vec<Pending>)> = Vec::new();
+    for p in run {
+        match tables.iter_mut().find(|(t, _)| *t == p.table) {
+            Some((_, v)) => v.push(p),
+            None => tables.push((p.table.clone(), vec![p])),
+        }
+    }
+    for (table, mut rows) in tables {
+        while !rows.is_empty() {
+            let rest = rows.split_off(rows.len().min(PACK_MAX));
+            write_pack(conn, auditor, batch, &table, rows, prev, next)?;
+            rows = rest;
+        }
+    }
+    Ok(())
+}
+
+fn write_pack(
+    conn: &Connection,
+    auditor: &Auditor,
+    batch: i64,
+    table: &str,
+    rows: Vec<Pending>,
+    prev: &mut String,
+    next: &mut i64,
+) -> Result<()> {
+    let columns: Vec<String> = match rows.first().and_then(|p| p.after.as_ref()) {
+        Some(Value::Object(m)) => m.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    let same = |p: &Pending| match &p.after {
+        Some(Value::Object(m)) => {
+            m.len() == columns.len() && columns.iter().all(|c| m.contains_key(c))
+        }
+        _ => false,
+    };
+    if !rows.iter().all(same) {
+        // Not the same columns (cannot happen within one table and
+        // transaction): keep them plain rows rather than lose anything.
+        return rows
+            .iter()
+            .try_for_each(|p| plain(conn, auditor, batch, p, prev, next));
+    }
+    let mut pack = Pack {
+        ids: Vec::with_capacity(rows.len()),
+        columns,
+        rows: Vec::with_capacity(rows.len()),
+    };
+    for p in rows {
+        let Some(Value::Object(mut m)) = p.after else {
+            continue;
+        };
+        // Moved, not copied: an import packs megabytes of text.
+        let values = pack
+            .columns
+            .iter()
+            .map(|c| m.remove(c).unwrap_or(Value::Null))
+            .collect();
+        pack.ids.push(p.row_id);
+        pack.rows.push(values);
+    }
+    let blob = encode(&pack)?;
+    let first = pack.ids.iter().copied().min().unwrap_or_default();
+    let last = pack.ids.iter().copied().max().unwrap_or_default();
+    let count = pack.ids.len() as i64;
+    let at = now_stamp();
+    let hash = pack_hash(
+        prev,
+        batch,
+        &at,
+        &auditor.user,
+        auditor.uid,
+        table,
+        (first, last),
+        count,
+        &blob,
+    );
+    conn.prepare_cached(
+        "INSERT INTO audit_log (id, batch, at, os_user, uid, tbl, row_id, action, before, after,
+                                prev_hash, hash, pack, pack_rows, row_last)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'insert', NULL, NULL, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        *next,
+        batch,
+        at,
+        auditor.user,
+        auditor.uid,
+        table,
+        first,
+        *prev,
+        hash,
+        blob,
+        count,
+        last
+    ])?;
+    *prev = hash;
+    *next += count;
+    Ok(())
+}
+
+/// One change as one plain row.
+fn plain(
+    conn: &Connection,
+    auditor: &Auditor,
+    batch: i64,
+    p: &Pending,
+    prev: &mut String,
+    next: &mut i64,
+) -> Result<()> {
+    let before = p.before.as_ref().map(Value::to_string);
+    let after = p.after.as_ref().map(Value::to_string);
+    let at = now_stamp();
+    let hash = chain_hash(
+        prev,
+        batch,
+        &at,
+        &auditor.user,
+        auditor.uid,
+        &p.table,
+        p.row_id,
+        p.action,
+        before.as_deref(),
+        after.as_deref(),
+    );
+    conn.prepare_cached(
+        "INSERT INTO audit_log (id, batch, at, os_user, uid, tbl, row_id, action, before, after, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        *next, batch, at, auditor.user, auditor.uid, p.table, p.row_id, p.action, before, after,
+        *prev, hash
+    ])?;
+    *prev = hash;
+    *next += 1;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pack_round_trips_and_rejects_junk() {
+        let pack = Pack {
+            ids: vec![3, 4],
+            columns: vec!["id".into(), "text".into()],
+            rows: vec![
+                vec![Value::from(3), Value::from("区政")],
+                vec![Value::from(4), Value::Null],
+            ],
+        };
+        let blob = encode(&pack).unwrap();
+        assert_eq!(decode(&blob), Some(pack.clone()));
+        assert_eq!(pack.image(0).unwrap()["text"], Value::from("区政"));
+        assert_eq!(decode(b"not deflate"), None);
+        let mut cut = blob.clone();
+        cut.truncate(blob.len() / 2);
+        assert_eq!(decode(&cut), None);
+    }
+
+    #[test]
+    fn the_pack_hash_covers_every_byte_and_the_header() {
+        let h = |blob: &[u8], range, count| {
+            pack_hash("p", 1, "t", "u", 1, "opinions", range, count, blob)
+        };
+        let base = h(b"abc", (1, 2), 2);
+        assert_ne!(base, h(b"abd", (1, 2), 2));
+        assert_ne!(base, h(b"abc", (1, 3), 2));
+        assert_ne!(base, h(b"abc", (1, 2), 3));
+    }
+}
