@@ -149,3 +149,16 @@ proptest! {
         let _ = parse(&q);
     }
 }
+
+/// Found by the proptest above (CI, 2026-12-02): the romaji `i` also reads
+/// as い, and an earlier い had been lit instead of the i that was typed.
+#[test]
+fn the_word_as_typed_is_lit_before_its_reading() {
+    let query = Query {
+        terms: vec![Term::word(&fold("i"))],
+        ..Default::default()
+    };
+    let (folded, _ranges, matched) = highlight_detail("ピいﬁ", &query);
+    let i = folded.char_index(folded.key.find('i').expect("the i of ﬁ"));
+    assert_eq!(matched, vec![i]);
+}

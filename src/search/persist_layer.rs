@@ -16,6 +16,7 @@
 //! session maps again (their layers gone).
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use super::index::{entry_order, Doc, Index, IndexBuilder, TooLarge};
 use super::scan::{self, Cancel, Candidate, Match, Scanned, Within};
@@ -31,6 +32,10 @@ pub struct Layer {
     pub(super) delta: Index,
     /// Each delta entry's place among base and delta merged (ascending).
     places: Vec<u32>,
+    /// The highest row id of each table among the base's entries: a change
+    /// whose rows are all newer (a colleague's new opinion) cannot drop a
+    /// base entry, so it needs no walk over the base (45–55 ms at 1M).
+    base_max: BTreeMap<&'static str, i64>,
 }
 
 impl Layer {
@@ -45,6 +50,7 @@ impl Layer {
             count: 0,
             delta,
             places: Vec::new(),
+            base_max: BTreeMap::new(),
         }
     }
 
@@ -105,14 +111,38 @@ impl Layer {
 
 /// Drop every entry for which `gone` is true and add `add`'s entries, over
 /// the base `index` without changing it (see the module comment).
-pub fn apply(index: &mut Index, gone: impl Fn(&Doc) -> bool, add: Index) -> Result<(), TooLarge> {
+/// `smallest`: for each table the change touched, its smallest row id
+/// (`gone` is true only for rows of those tables with those ids or more).
+pub fn apply(
+    index: &mut Index,
+    gone: impl Fn(&Doc) -> bool,
+    add: Index,
+    smallest: &[(&'static str, i64)],
+) -> Result<(), TooLarge> {
     let mut layer = match index.layer.take() {
         Some(l) => *l,
-        None => Layer::new(index),
+        None => {
+            // The first change over this base: one walk that also notes
+            // each table's highest row id.
+            let mut layer = Layer::new(index);
+            for (d, doc) in index.docs.iter().enumerate() {
+                let max = layer.base_max.entry(doc.kind.table()).or_insert(doc.id);
+                *max = (*max).max(doc.id);
+                if gone(doc) {
+                    layer.drop_entry(d);
+                }
+            }
+            layer
+        }
     };
-    for (d, doc) in index.docs.iter().enumerate() {
-        if gone(doc) {
-            layer.drop_entry(d);
+    let may_drop = smallest
+        .iter()
+        .any(|(table, id)| layer.base_max.get(table).is_some_and(|max| id <= max));
+    if may_drop {
+        for (d, doc) in index.docs.iter().enumerate() {
+            if gone(doc) {
+                layer.drop_entry(d);
+            }
         }
     }
     layer.delta.patch(&gone, add)?;

@@ -117,10 +117,17 @@ pub fn highlight_detail(original: &str, query: &Query) -> (Folded, Vec<Range<usi
 /// across words.
 fn term_chars(matcher: &SkimMatcherV2, hay: &Hay, t: &Term) -> Vec<usize> {
     let key = hay.key();
-    let exact = t
-        .forms()
-        .filter_map(|f| key.find(f).map(|p| (p, f)))
-        .min_by_key(|(p, _)| *p);
+    // The word as typed first (a surface match before a reading match:
+    // `i` lights the i of ﬁ, not an earlier い), then its other forms.
+    let exact = key
+        .find(t.text.as_str())
+        .map(|p| (p, t.text.as_str()))
+        .or_else(|| {
+            t.forms()
+                .skip(1)
+                .filter_map(|f| key.find(f).map(|p| (p, f)))
+                .min_by_key(|(p, _)| *p)
+        });
     if let Some((p, f)) = exact {
         let first = key[..p].chars().count();
         return (first..first + f.chars().count()).collect();
