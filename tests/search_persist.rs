@@ -288,3 +288,30 @@ fn the_lock_holder_writes_and_readers_keep_their_mapping() {
     assert_eq!(persist::file_stamp(&db), now);
     assert!(file.exists());
 }
+
+#[test]
+fn a_writer_killed_mid_write_leaves_no_temporary_file_behind_the_next_one() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let (db, file) = with_file(dir.path());
+    // What a session killed while writing leaves (its pid is long gone),
+    // and files that only look alike, which are not ours to remove.
+    let mut stale = file.as_os_str().to_owned();
+    stale.push(".tmp.4000001");
+    let stale = PathBuf::from(stale);
+    std::fs::write(&stale, b"half written").expect("stale tmp");
+    let mut other = file.as_os_str().to_owned();
+    other.push(".tmp.notes");
+    let other = PathBuf::from(other);
+    std::fs::write(&other, b"keep").expect("other");
+    // The next writer (the lock holder) removes it before writing.
+    std::fs::remove_file(&file).expect("delete");
+    let store = open(&db);
+    let loaded = persist_delta::open_or_build(&db, store.conn(), &|_, _| {}, true).expect("build");
+    assert_eq!(loaded.rebuilt, Some(Invalid::Missing));
+    assert!(file.exists(), "the index file is written again");
+    assert!(!stale.exists(), "the stale temporary file is removed");
+    assert!(
+        other.exists(),
+        "a file that is not a temporary of ours stays"
+    );
+}

@@ -201,6 +201,36 @@ pub fn write_new(path: &Path, index: &Index, seq: i64, db: DbIdentity) -> std::i
     file.sync_all()
 }
 
+/// Remove `<target>.tmp.<digits>` files beside `target`. Only the lock
+/// holder may call this (see [`publish`]).
+fn remove_stale_temporaries(target: &Path) {
+    let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let mut prefix = name.to_os_string();
+    prefix.push(".tmp.");
+    let prefix = prefix.to_string_lossy().into_owned();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        let stale = file
+            .strip_prefix(&prefix)
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+        if stale {
+            tracing::info!(file = %entry.path().display(), "検索索引の書きかけのファイルを消しました");
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Write `index` to `<db>.search-index`: a temporary file beside it,
 /// given the database's group and mode, fsynced, renamed over the old
 /// file, and the folder fsynced. The caller holds the lock.
@@ -209,8 +239,9 @@ pub fn publish(db: &Path, index: &Index, seq: i64, id: DbIdentity) -> std::io::R
     let mut tmp = target.as_os_str().to_owned();
     tmp.push(format!(".tmp.{}", std::process::id()));
     let tmp = std::path::PathBuf::from(tmp);
-    // A temporary file left by a crash of ours (same pid, long ago).
-    let _ = std::fs::remove_file(&tmp);
+    // Temporary files left by writers that were killed mid-write (any pid:
+    // every writer holds the lock we hold, so none of them is in use).
+    remove_stale_temporaries(&target);
     let written = write_new(&tmp, index, seq, id).and_then(|_| {
         crate::db::files::share_like(db, &tmp);
         std::fs::rename(&tmp, &target)
