@@ -370,20 +370,7 @@ fn entries(ix: &Index) -> Vec<String> {
 }
 
 fn answers(ix: &Index, store: &Store) -> Vec<String> {
-    QUERIES
-        .iter()
-        .map(|q| {
-            let query = parse(q).expect("query");
-            let (rows, total) = search::search(ix, store.conn(), &query, 20, Cancel::never())
-                .expect("search")
-                .expect("not cancelled");
-            let ids: Vec<String> = rows
-                .iter()
-                .map(|r| format!("{:?}{}", r.kind, r.id))
-                .collect();
-            format!("{q}: {total} {}", ids.join(","))
-        })
-        .collect()
+    support::search::answers_to(QUERIES, ix, store)
 }
 
 /// Queries typed a character at a time in one session (each narrowing or

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use kusei::db::Store;
 use kusei::search::persist::{self, Invalid};
 use kusei::search::persist_write::{Header, HEADER, SECTIONS};
-use kusei::search::{self, changes, load, parse, persist_delta, persist_map, Cancel, Index};
+use kusei::search::{changes, load, persist_delta, persist_map, Index};
 
 use support::db::{open, sample_db};
 
@@ -32,20 +32,7 @@ const QUERIES: &[&str] = &[
 ];
 
 fn answers(ix: &Index, store: &Store) -> Vec<String> {
-    QUERIES
-        .iter()
-        .map(|q| {
-            let query = parse(q).expect("query");
-            let (rows, total) = search::search(ix, store.conn(), &query, 20, Cancel::never())
-                .expect("search")
-                .expect("not cancelled");
-            let ids: Vec<String> = rows
-                .iter()
-                .map(|r| format!("{:?}{}", r.kind, r.id))
-                .collect();
-            format!("{q}: {total} {}", ids.join(","))
-        })
-        .collect()
+    support::search::answers_to(QUERIES, ix, store)
 }
 
 /// What a fresh build answers.

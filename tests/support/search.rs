@@ -75,3 +75,24 @@ impl App {
         super::screen::marked_text(&buf)
     }
 }
+
+/// Each query's total and top 20 (kind and row id) from `ix`, one line per
+/// query: what two indexes are compared by (a patched, mapped or fresh
+/// index against a rebuild).
+pub fn answers_to(queries: &[&str], ix: &kusei::search::Index, store: &Store) -> Vec<String> {
+    use kusei::search::{parse, search, Cancel};
+    queries
+        .iter()
+        .map(|q| {
+            let query = parse(q).expect("query");
+            let (rows, total) = search(ix, store.conn(), &query, 20, Cancel::never())
+                .expect("search")
+                .expect("not cancelled");
+            let ids: Vec<String> = rows
+                .iter()
+                .map(|r| format!("{:?}{}", r.kind, r.id))
+                .collect();
+            format!("{q}: {total} {}", ids.join(","))
+        })
+        .collect()
+}
