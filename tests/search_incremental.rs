@@ -544,3 +544,48 @@ fn a_new_job_title_alone_reaches_the_index() {
     assert_eq!(total(&full), 0);
     assert_eq!(total(&ix), 0);
 }
+
+/// A meeting's date moved two years back while its recorded fiscal year
+/// stays (as a date corrected by hand or by a restore does): `fy:` over
+/// the mapped file and its layer answers as a rebuild does (CI case: the
+/// layer kept the moved entries in their year, the rebuild lost them from
+/// it, entries being ordered by day alone).
+#[test]
+fn a_meeting_moved_across_years_keeps_its_year_in_every_index() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let db = sample_db(dir.path(), "kusei.db");
+    let mut store = open(&db);
+    let reader = open(&db);
+    let seq = changes::latest(reader.conn()).expect("the change log");
+    let ix = load::build(&reader).expect("index");
+    assert!(persist_delta::publish(&db, reader.conn(), &ix, seq).expect("write"));
+    let (mut mapped, mut mapped_seq, _) =
+        persist_delta::open_current(&db, reader.conn()).expect("the file");
+    let queries = ["fy:2017 区", "fy:2015 区", "fy:2017", "区"];
+    for op in [
+        Op::MoveMeeting {
+            pick: 145,
+            days: -750,
+        },
+        Op::AddOpinion {
+            item: 0,
+            text: "団地".into(),
+            speaker: None,
+        },
+    ] {
+        run(&mut store, &op);
+        let tail = changes::tail(reader.conn(), mapped_seq).expect("the tail");
+        changes::apply(&mut mapped, reader.conn(), &tail).expect("apply");
+        mapped_seq = tail.seq;
+        let full = load::build_with_codec(&reader, mapped.shared_codec()).expect("rebuild");
+        let want = support::search::answers_to(&queries, &full, &reader);
+        assert!(want[0].starts_with("fy:2017 区: 55 "), "{}", want[0]);
+        assert_eq!(
+            support::search::answers_to(&queries, &mapped, &reader),
+            want,
+            "{op:?}"
+        );
+        let flat = mapped.flattened().expect("flatten");
+        assert_eq!(support::search::answers_to(&queries, &flat, &reader), want);
+    }
+}

@@ -353,7 +353,7 @@ impl Index {
         self.readings
     }
 
-    /// The entries of `fiscal_year` (contiguous, entries being newest first).
+    /// The entries of `fiscal_year` (contiguous: see [`entry_order`]).
     pub(super) fn fiscal_year_range(&self, fy: i32) -> (usize, usize) {
         let fy = fy as i16;
         let lo = self.docs.partition_point(|d| d.fiscal_year > fy);
@@ -517,12 +517,16 @@ fn push_readings(codec: &Codec, folded: &str, arena: &mut Vec<u8>, long: &mut St
     });
 }
 
-/// The order of entries in an index: newest first; within a day, by
-/// meeting, then agenda before its opinions, then row id (the order they
-/// were written).
+/// The order of entries in an index: newest fiscal year first, then newest
+/// day; within a day, by meeting, then agenda before its opinions, then row
+/// id (the order they were written). The fiscal year comes first so that a
+/// year is one run of entries ([`Index::fiscal_year_range`]) even when a
+/// meeting's date and its recorded year disagree (a date corrected by hand
+/// or by a restore keeps the meeting's year).
 pub(super) fn entry_order(a: &Doc, b: &Doc) -> std::cmp::Ordering {
-    b.day
-        .cmp(&a.day)
+    b.fiscal_year
+        .cmp(&a.fiscal_year)
+        .then(b.day.cmp(&a.day))
         .then(b.parent.cmp(&a.parent))
         .then(a.kind.is_opinion().cmp(&b.kind.is_opinion()))
         .then(a.id.cmp(&b.id))
