@@ -153,18 +153,32 @@ pub enum Found {
 /// milliseconds, seconds on a very loaded disk).
 const STALE_TEMPORARY: Duration = Duration::from_secs(60);
 
-/// Temporary files left by sessions killed while writing (after the
-/// temporary file, before its rename): a whole one is that session's
-/// newest text, so it takes the place of the session's file, as the
-/// rename would have done; a partial one (killed before its one write)
-/// leaves the file before it whole, and is removed once stale.
+/// Files left by sessions killed at a bad moment, made recovery files
+/// again. Temporary files (killed after the temporary file, before its
+/// rename): a whole one is that session's newest text, so it takes the
+/// place of the session's file, as the rename would have done; a partial
+/// one (killed before its one write) leaves the file before it whole, and
+/// is removed once stale. Claimed files whose claimer died before the
+/// draft committed (e.g. hung up while waiting for the write lock) are
+/// given back under a name of their own (the session may have a newer
+/// file by now).
 pub fn settle_temporaries(dir: &Path, now: SystemTime) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
     for tmp in entries.filter_map(|e| e.ok().map(|e| e.path())) {
-        let name = tmp.file_name().map(|n| n.to_string_lossy().into_owned());
-        if !name.is_some_and(|n| n.starts_with("recovery-") && n.ends_with(".json.tmp")) {
+        let Some(name) = tmp.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        if let Some((stem, pid)) = name.rsplit_once(".claimed-") {
+            let back = dir.join(format!("{stem}-claimed-{pid}.json"));
+            let dead = pid.parse::<i32>().is_ok_and(|p| !claimer_alive(p));
+            if stem.starts_with("recovery-") && dead && !back.exists() {
+                let _ = fs::rename(&tmp, back);
+            }
+            continue;
+        }
+        if !(name.starts_with("recovery-") && name.ends_with(".json.tmp")) {
             continue;
         }
         if read(&tmp).is_ok() {
@@ -178,6 +192,17 @@ pub fn settle_temporaries(dir: &Path, now: SystemTime) {
             let _ = fs::remove_file(&tmp);
         }
     }
+}
+
+/// Whether the process that claimed a file is running (this process is
+/// not: it claims only after settling).
+fn claimer_alive(pid: i32) -> bool {
+    if pid <= 0 || pid as u32 == std::process::id() {
+        return false;
+    }
+    // SAFETY: signal 0 only checks that the process exists.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 /// Every recovery file in `dir`, oldest name first.
@@ -362,6 +387,26 @@ mod tests {
         assert!(tmp.exists(), "a live writer may be behind it");
         settle_temporaries(dir.path(), written + STALE_TEMPORARY);
         assert!(!tmp.exists());
+        match scan(dir.path()).as_slice() {
+            [Found::Ok(_, back)] => assert_eq!(back.text, "追記"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// A start killed after claiming a file and before the draft
+    /// committed: the next start gives it back; a live claimer's file is
+    /// left to it.
+    #[test]
+    fn a_file_claimed_by_a_dead_start_is_given_back() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = write(dir.path(), &snapshot("追記")).unwrap();
+        let dead = path.with_extension(format!("claimed-{}", std::process::id()));
+        fs::rename(&path, &dead).unwrap();
+        let live = dir.path().join("recovery-5-6.claimed-1");
+        fs::write(&live, "{}").unwrap();
+        settle_temporaries(dir.path(), SystemTime::now());
+        assert!(!dead.exists());
+        assert!(live.exists(), "process 1 is running");
         match scan(dir.path()).as_slice() {
             [Found::Ok(_, back)] => assert_eq!(back.text, "追記"),
             other => panic!("{other:?}"),
