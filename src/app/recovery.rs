@@ -14,6 +14,7 @@ use std::fs;
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
@@ -147,6 +148,63 @@ pub enum Found {
     Damaged(PathBuf, String),
 }
 
+/// How old a temporary file that is not a whole recovery file must be
+/// before it is taken for a dead writer's (a live writer's lasts
+/// milliseconds, seconds on a very loaded disk).
+const STALE_TEMPORARY: Duration = Duration::from_secs(60);
+
+/// Files left by sessions killed at a bad moment, made recovery files
+/// again. Temporary files (killed after the temporary file, before its
+/// rename): a whole one is that session's newest text, so it takes the
+/// place of the session's file, as the rename would have done; a partial
+/// one (killed before its one write) leaves the file before it whole, and
+/// is removed once stale. Claimed files whose claimer died before the
+/// draft committed (e.g. hung up while waiting for the write lock) are
+/// given back under a name of their own (the session may have a newer
+/// file by now).
+pub fn settle_temporaries(dir: &Path, now: SystemTime) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for tmp in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        let Some(name) = tmp.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        if let Some((stem, pid)) = name.rsplit_once(".claimed-") {
+            let back = dir.join(format!("{stem}-claimed-{pid}.json"));
+            let dead = pid.parse::<i32>().is_ok_and(|p| !claimer_alive(p));
+            if stem.starts_with("recovery-") && dead && !back.exists() {
+                let _ = fs::rename(&tmp, back);
+            }
+            continue;
+        }
+        if !(name.starts_with("recovery-") && name.ends_with(".json.tmp")) {
+            continue;
+        }
+        if read(&tmp).is_ok() {
+            let _ = fs::rename(&tmp, tmp.with_extension(""));
+            continue;
+        }
+        let stale = fs::metadata(&tmp)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| now.duration_since(t).unwrap_or_default() >= STALE_TEMPORARY);
+        if stale {
+            let _ = fs::remove_file(&tmp);
+        }
+    }
+}
+
+/// Whether the process that claimed a file is running (this process is
+/// not: it claims only after settling).
+fn claimer_alive(pid: i32) -> bool {
+    if pid <= 0 || pid as u32 == std::process::id() {
+        return false;
+    }
+    // SAFETY: signal 0 only checks that the process exists.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
 /// Every recovery file in `dir`, oldest name first.
 pub fn scan(dir: &Path) -> Vec<Found> {
     let Ok(entries) = fs::read_dir(dir) else {
@@ -191,6 +249,7 @@ fn same_db(a: &str, b: &Path) -> bool {
 /// Returns what to tell the user, one note per file.
 pub fn restore_at_start(store: &mut Store, dir: &Path, db: &Path) -> Vec<Note> {
     let mut notes = Vec::new();
+    settle_temporaries(dir, SystemTime::now());
     for found in scan(dir) {
         match found {
             Found::Damaged(path, e) => notes.push(Note::say(format!(
@@ -286,6 +345,72 @@ mod tests {
         remove(&d, "12-34").unwrap();
         assert!(scan(&d).is_empty());
         remove(&d, "12-34").unwrap();
+    }
+
+    fn snapshot(text: &str) -> Snapshot {
+        let mut s = Snapshot::new(Path::new("/x/kusei.db"), "12-34", "taro");
+        s.context = "minutes:3".into();
+        s.text = text.into();
+        s
+    }
+
+    /// Killed between the temporary file and its rename (seen as text lost
+    /// by `tests/hangup.rs::twenty_kill_9_while_retrying_lose_nothing`):
+    /// the temporary file holds the newest text and is given back.
+    #[test]
+    fn a_whole_temporary_file_of_a_killed_writer_is_given_back() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = write(dir.path(), &snapshot("追")).unwrap();
+        let newest = serde_json::to_vec_pretty(&snapshot("追記5")).unwrap();
+        fs::write(path.with_extension("json.tmp"), newest).unwrap();
+        settle_temporaries(dir.path(), SystemTime::now());
+        match scan(dir.path()).as_slice() {
+            [Found::Ok(p, back)] => {
+                assert_eq!(p, &path);
+                assert_eq!(back.text, "追記5");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// Killed before its one write: the file before it is whole; the empty
+    /// temporary file goes once no live writer can be behind it.
+    #[test]
+    fn a_partial_temporary_file_is_removed_once_stale() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = write(dir.path(), &snapshot("追記")).unwrap();
+        let tmp = path.with_extension("json.tmp");
+        fs::write(&tmp, "").unwrap();
+        let written = fs::metadata(&tmp).unwrap().modified().unwrap();
+        settle_temporaries(dir.path(), written + Duration::from_secs(1));
+        assert!(tmp.exists(), "a live writer may be behind it");
+        settle_temporaries(dir.path(), written + STALE_TEMPORARY);
+        assert!(!tmp.exists());
+        match scan(dir.path()).as_slice() {
+            [Found::Ok(_, back)] => assert_eq!(back.text, "追記"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// A start killed after claiming a file and before the draft
+    /// committed: the next start gives it back; a live claimer's file is
+    /// left to it.
+    #[test]
+    fn a_file_claimed_by_a_dead_start_is_given_back() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = write(dir.path(), &snapshot("追記")).unwrap();
+        let dead = path.with_extension(format!("claimed-{}", std::process::id()));
+        fs::rename(&path, &dead).unwrap();
+        let live = dir.path().join("recovery-5-6.claimed-1");
+        fs::write(&live, "{}").unwrap();
+        settle_temporaries(dir.path(), SystemTime::now());
+        assert!(!dead.exists());
+        assert!(live.exists(), "process 1 is running");
+        match scan(dir.path()).as_slice() {
+            [Found::Ok(_, back)] => assert_eq!(back.text, "追記"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
