@@ -56,6 +56,14 @@ impl Index {
         self
     }
 
+    /// This index without its row lookup: changes then walk every entry
+    /// (the code before the lookup, for `benches/apply.rs`' baseline).
+    #[doc(hidden)]
+    pub fn without_row_lookup(mut self) -> Index {
+        self.rows = Default::default();
+        self
+    }
+
     /// Whether [`Index::row_entries`] can answer.
     pub fn has_row_lookup(&self) -> bool {
         self.rows.len() == self.docs.len()
