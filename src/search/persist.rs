@@ -33,7 +33,8 @@ use sha2::{Digest, Sha256};
 pub const MAGIC: &[u8; 8] = b"KUSEIIX1";
 /// Bump when the layout, or what a build puts in entries, changes in a way
 /// the builder fingerprint ([`builder_fingerprint`]) would not catch.
-/// 2: entries ordered by fiscal year before day. 3: the row lookup section.
+/// 2: entries ordered by fiscal year before day; the writer's mark. 3: the
+/// row lookup section.
 pub const FORMAT_VERSION: u32 = 3;
 
 /// Why a file was not used (it is rebuilt instead).
@@ -88,14 +89,72 @@ pub fn file_stamp(db: &Path) -> Option<Stamp> {
 }
 
 /// What ties a file to its database: the database file's device and inode
-/// (`stat` only), its schema version, and a digest of its first batch and
-/// audit row (rows that never change once written).
+/// (`stat` only), its schema version, a digest of its first batch and
+/// audit row (rows that never change once written), and the writer's mark
+/// in the change log ([`mark`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DbIdentity {
     pub dev: u64,
     pub ino: u64,
     pub schema: i64,
     pub digest: [u8; 32],
+    /// (change number, random value) of the row the file's writer added to
+    /// the change log just before writing; (0, 0) until [`mark`]ed.
+    pub mark: (i64, i64),
+}
+
+/// What the change log's mark rows are filed under (search reads nothing
+/// from them).
+pub const MARK_TABLE: &str = "index-file";
+
+/// Add a mark row (a random value) to the change log, in a transaction of
+/// its own, and return it (change number, value).
+///
+/// A file is used only while its mark is in the log. A database copied back
+/// over itself from a backup taken before the file was written (the same
+/// file, an earlier state, then written past the file's change number) has
+/// no such row: the file, which holds changes that history threw away, is
+/// rebuilt instead of trusted.
+///
+/// `conn` may be read-only (a session's search connection): the mark then
+/// goes through a writing connection of its own.
+pub fn mark(db: &Path, conn: &Connection) -> Result<(i64, i64), crate::db::StoreError> {
+    if !conn.is_readonly(rusqlite::DatabaseName::Main)? {
+        return Ok(mark_with(conn)?);
+    }
+    let store = crate::db::Store::open(
+        db,
+        crate::db::OpenOptions {
+            read_only: false,
+            defer_check: true,
+        },
+    )?;
+    Ok(mark_with(store.conn())?)
+}
+
+fn mark_with(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    let mark = tx.query_row(
+        "INSERT INTO search_changes (tbl, row_id) VALUES (?1, random()) RETURNING seq, row_id",
+        [MARK_TABLE],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    tx.commit()?;
+    Ok(mark)
+}
+
+/// Whether the change log holds the mark `(seq, value)`.
+pub fn has_mark(conn: &Connection, (seq, value): (i64, i64)) -> Result<bool, Invalid> {
+    use rusqlite::OptionalExtension;
+    let found: Option<i64> = conn
+        .query_row(
+            "SELECT row_id FROM search_changes WHERE seq = ?1 AND tbl = ?2",
+            rusqlite::params![seq, MARK_TABLE],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| Invalid::Io(e.to_string()))?;
+    Ok(found == Some(value))
 }
 
 impl DbIdentity {
@@ -121,6 +180,7 @@ impl DbIdentity {
             ino: m.ino(),
             schema,
             digest: h.finalize().into(),
+            mark: (0, 0),
         })
     }
 }

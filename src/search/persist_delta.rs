@@ -101,7 +101,8 @@ pub fn publish(db: &Path, conn: &Connection, index: &Index, seq: i64) -> std::io
     if file_seq(db).is_some_and(|s| s >= seq) && super::persist_map::open(db, conn).is_ok() {
         return Ok(false);
     }
-    let id = DbIdentity::of(db, conn).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let mut id = DbIdentity::of(db, conn).map_err(|e| std::io::Error::other(e.to_string()))?;
+    id.mark = super::persist::mark(db, conn).map_err(std::io::Error::other)?;
     // A layer over a mapped base is merged in (a copy, for the writing).
     let flat;
     let index = if index.layer.is_some() {

@@ -17,7 +17,7 @@ use super::persist::{
     builder_fingerprint, path_for, DbIdentity, Invalid, Stamp, FORMAT_VERSION, MAGIC,
 };
 use super::persist_write::{
-    Header, ARENA, AT_HEADER_CRC, AT_SECTIONS, CODEC, DOCS, DOC_SIZE, HEADER, RANKS, ROWS,
+    Header, ARENA, AT_HEADER_CRC, AT_MARK, AT_SECTIONS, CODEC, DOCS, DOC_SIZE, HEADER, RANKS, ROWS,
     SECTIONS, SECTION_NAMES, SPEAKERS, STARTS,
 };
 
@@ -110,6 +110,7 @@ pub fn decode_header(h: &[u8], len: u64) -> Result<Header, Invalid> {
             ino: u64_at(h, 32),
             schema: u64_at(h, 40) as i64,
             digest: arr32(h, 48),
+            mark: (u64_at(h, AT_MARK) as i64, u64_at(h, AT_MARK + 8) as i64),
         },
         builder: arr32(h, 80),
         entries: u64_at(h, 112),
@@ -143,6 +144,11 @@ fn check_header(h: &Header, db: &Path, conn: &Connection) -> Result<(), Invalid>
     }
     if first.is_some_and(|f| f > h.seq + 1) {
         return Err(Invalid::Stale);
+    }
+    // The writer's mark gone: the database was put back to a state from
+    // before the file (a backup copied over it) and perhaps written since.
+    if !super::persist::has_mark(conn, h.db.mark)? {
+        return Err(Invalid::OtherDatabase);
     }
     Ok(())
 }

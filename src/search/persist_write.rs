@@ -18,7 +18,8 @@
 //! readings), change-log number 16, database device 24, inode 32, schema
 //! 40, database digest 48, builder fingerprint 80, entries 112, byte ranks
 //! 120 (256 bytes), the seven sections 376 (offset u64, length u64, CRC32
-//! u32, 4 zero bytes each), the header's own CRC32 at 544 over bytes 0..544.
+//! u32, 4 zero bytes each), the writer's mark in the change log 544 (number
+//! i64, value i64), the header's own CRC32 at 560 over bytes 0..560.
 
 use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
@@ -43,7 +44,9 @@ pub const ROWS: usize = 6;
 pub const DOC_SIZE: usize = 32;
 const ALIGN: u64 = 64;
 pub const AT_SECTIONS: usize = 376;
-pub const AT_HEADER_CRC: usize = AT_SECTIONS + SECTIONS * 24;
+/// The writer's mark in the change log: its number, then its value.
+pub const AT_MARK: usize = AT_SECTIONS + SECTIONS * 24;
+pub const AT_HEADER_CRC: usize = AT_MARK + 16;
 
 const _: () = assert!(size_of::<Doc>() == DOC_SIZE && align_of::<Doc>() <= 8);
 const _: () = assert!(
@@ -86,6 +89,8 @@ impl Header {
             put(at + 8, &len.to_le_bytes());
             put(at + 16, &crc.to_le_bytes());
         }
+        put(AT_MARK, &self.db.mark.0.to_le_bytes());
+        put(AT_MARK + 8, &self.db.mark.1.to_le_bytes());
         let crc = crc32fast::hash(&h[..AT_HEADER_CRC]);
         h[AT_HEADER_CRC..AT_HEADER_CRC + 4].copy_from_slice(&crc.to_le_bytes());
         h
