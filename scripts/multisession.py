@@ -39,6 +39,7 @@ import json
 import os
 import pty
 import select
+import subprocess
 import signal
 import sqlite3
 import struct
@@ -264,6 +265,8 @@ def main():
                     help="time launch → first search answer in each app (see above)")
     ap.add_argument("--no-index-file", action="store_true",
                     help="delete <db>.search-index first")
+    ap.add_argument("--perf", metavar="FILE",
+                    help="perf record -g the first viewer during the window into FILE")
     ap.add_argument("--keys", action="store_true")
     ap.add_argument("--queries", default=QUERIES)
     ap.add_argument("--rounds", type=int, default=3)
@@ -287,6 +290,11 @@ def main():
         driver.send(b"m")
         pump(apps, 1.0)
         settle(apps, 30)
+        perf = None
+        if a.perf and len(apps) > 1:
+            perf = subprocess.Popen(["perf", "record", "-g", "-q", "-o", a.perf,
+                                     "-p", str(apps[1].pid)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         cpu0 = [cpu_seconds(x.pid) for x in apps]
         th0 = [threads(x.pid) for x in apps]
         t0 = time.time()
@@ -301,6 +309,9 @@ def main():
         window = time.time() - t0
         cpu1 = [cpu_seconds(x.pid) for x in apps]
         th1 = [threads(x.pid) for x in apps]
+        if perf is not None:
+            perf.send_signal(signal.SIGINT)
+            perf.wait()
         pss = [pss_mib(x.pid) for x in apps]
         hwm = [hwm_mib(x.pid) for x in apps]
     finally:
@@ -315,6 +326,8 @@ def main():
         busy = ", ".join(f"{k} {v:.2f}" for k, v in sorted(by.items(), key=lambda kv: -kv[1]) if v >= 0.01)
         print(f"    threads: {busy}")
     viewer_cpu = [cpu1[i] - cpu0[i] for i in range(1, len(apps))]
+    per_thread = [{k: round(v - th0[i].get(k, 0), 3) for k, v in th1[i].items()
+                   if v - th0[i].get(k, 0) >= 0.005} for i in range(len(apps))]
     summary = {
         "label": a.label,
         "sessions": a.sessions,
@@ -324,6 +337,7 @@ def main():
         "opinions_added": added,
         "viewer_cpu_s": [round(v, 3) for v in viewer_cpu],
         "driver_cpu_s": round(cpu1[0] - cpu0[0], 3),
+        "threads_cpu_s": per_thread,
         "pss_mib": [round(p) for p in pss],
         "total_pss_mib": round(sum(pss)),
         "peak_rss_mib": [round(h) for h in hwm],

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use kusei::db::Store;
 use kusei::search::persist::{self, Invalid};
-use kusei::search::persist_write::{Header, HEADER, SECTIONS};
+use kusei::search::persist_write::{Header, HEADER, SECTIONS, SECTION_NAMES};
 use kusei::search::{changes, load, persist_delta, persist_map, Index};
 
 use support::db::{open, sample_db};
@@ -303,4 +303,129 @@ fn a_writer_killed_mid_write_leaves_no_temporary_file_behind_the_next_one() {
         other.exists(),
         "a file that is not a temporary of ours stays"
     );
+}
+
+/// Rewrite section `i` through `change` (its CRC and the header made right
+/// again, so only the row lookup's own check can refuse it).
+fn edit_section(file: &Path, i: usize, change: impl Fn(&mut Vec<u8>)) {
+    let bytes = std::fs::read(file).expect("read");
+    let mut h = header(file);
+    let (off, len, _) = h.sections[i];
+    let (off, len) = (off as usize, len as usize);
+    let mut section = bytes[off..off + len].to_vec();
+    change(&mut section);
+    assert!(i + 1 == SECTIONS, "only the last section may change length");
+    h.sections[i] = (off as u64, section.len() as u64, crc32fast::hash(&section));
+    let mut out = bytes[..off].to_vec();
+    out[..HEADER].copy_from_slice(&h.encode());
+    out.extend_from_slice(&section);
+    std::fs::write(file, out).expect("write");
+}
+
+/// The row lookup (the entries by table and row id) must hold each entry
+/// once, in order: one out of order, out of range, repeated or missing, or
+/// the section absent, is damage (its CRC right or not).
+#[test]
+fn a_bad_or_absent_row_lookup_is_refused() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let (db, file) = with_file(dir.path());
+    let good = std::fs::read(&file).expect("read");
+    let rows = SECTIONS - 1;
+    assert_eq!(SECTION_NAMES[rows], "rows");
+    let entries = header(&file).entries as u32;
+    let u32s = |b: &mut Vec<u8>| -> Vec<u32> {
+        b.chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect()
+    };
+    let put = |b: &mut Vec<u8>, v: &[u32]| *b = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+    type Edit = Box<dyn Fn(&mut Vec<u32>)>;
+    let cases: Vec<(&str, Edit)> = vec![
+        ("two swapped", Box::new(|v| v.swap(10, 11))),
+        ("out of range", Box::new(move |v| v[5] = entries)),
+        ("repeated", Box::new(|v| v[7] = v[6])),
+        ("one missing", Box::new(|v| v.truncate(v.len() - 1))),
+        ("absent", Box::new(|v| v.clear())),
+    ];
+    for (what, edit) in cases {
+        std::fs::write(&file, &good).expect("restore");
+        edit_section(&file, rows, |b| {
+            let mut v = u32s(b);
+            edit(&mut v);
+            put(b, &v);
+        });
+        rejected_then_rebuilt(&db, |e| *e == Invalid::Damaged("rows"), what);
+    }
+    // The same edit undone is accepted (the rewriting itself is sound).
+    std::fs::write(&file, &good).expect("restore");
+    edit_section(&file, rows, |b| {
+        let v = u32s(b);
+        put(b, &v);
+    });
+    let store = open(&db);
+    assert!(persist_map::open(&db, store.conn()).is_ok());
+}
+
+/// An edit and a delete of old rows (an opinion, an agenda item) over a
+/// mapped base drop exactly those rows' entries, found by the file's row
+/// lookup, and the answers are a rebuild's.
+#[test]
+fn an_edit_and_a_delete_of_old_rows_drop_exactly_their_entries() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let (db, _file) = with_file(dir.path());
+    let store = open(&db);
+    let (mut ix, mut seq, _) = persist_delta::open_current(&db, store.conn()).expect("open");
+    assert!(ix.is_mapped() && ix.has_row_lookup());
+    let base: Vec<kusei::search::Doc> = (0..ix.len() as u32).map(|i| *ix.doc(i)).collect();
+    let of = |table: &str, id: i64| -> Vec<kusei::search::Doc> {
+        base.iter()
+            .filter(|d| d.kind.table() == table && d.id == id)
+            .copied()
+            .collect()
+    };
+    // The oldest opinion and agenda item with entries (far from the newest
+    // rows, which a change could drop without a lookup).
+    let oldest = |table: &str| {
+        base.iter()
+            .filter(|d| d.kind.table() == table)
+            .map(|d| d.id)
+            .min()
+            .expect("a row")
+    };
+    let (opinion, item) = (oldest("opinions"), oldest("agenda_items"));
+    let deleted = base
+        .iter()
+        .filter(|d| d.kind.table() == "opinions" && d.id != opinion)
+        .map(|d| d.id)
+        .min()
+        .expect("another opinion");
+    let writer = open(&db);
+    let mut expect = Vec::new();
+    for (sql, id, table) in [
+        (
+            "UPDATE opinions SET text = '団地の見直し' WHERE id = ?1",
+            opinion,
+            "opinions",
+        ),
+        ("DELETE FROM opinions WHERE id = ?1", deleted, "opinions"),
+        (
+            "UPDATE agenda_items SET title = '子育て' WHERE id = ?1",
+            item,
+            "agenda_items",
+        ),
+    ] {
+        assert!(!of(table, id).is_empty(), "{table} {id} has entries");
+        writer.conn().execute(sql, [id]).expect(sql);
+        let tail = changes::tail(store.conn(), seq).expect("tail");
+        changes::apply(&mut ix, store.conn(), &tail).expect("apply");
+        seq = tail.seq;
+        assert!(ix.is_mapped(), "a layer: nothing copied");
+        expect.extend(of(table, id));
+        let key = |d: &kusei::search::Doc| (d.kind as u8, d.id, d.day);
+        let mut got = ix.dropped_base_entries();
+        got.sort_by_key(key);
+        expect.sort_by_key(key);
+        assert_eq!(got, expect, "after {sql}");
+        assert_eq!(answers(&ix, &store), rebuilt(&store), "after {sql}");
+    }
 }

@@ -287,29 +287,31 @@ fn start_threads(
         recovery::Snapshot::new(&db_abs, store.session(), store.user()),
     );
     let restore = state_dir.map(|d| (d, db_abs));
-    std::thread::spawn(move || worker::run(store, req_rx, resp_tx, draft_interval, restore));
+    named("kusei-db", move || {
+        worker::run(store, req_rx, resp_tx, draft_interval, restore)
+    })?;
     let fwd = tx.clone();
-    std::thread::spawn(move || {
+    named("kusei-db-answers", move || {
         for r in resp_rx {
             if fwd.send(Msg::Db(r)).is_err() {
                 return;
             }
         }
         let _ = fwd.send(Msg::WorkerDone);
-    });
+    })?;
     let sig = tx.clone();
     let mut signals = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGHUP,
         signal_hook::consts::SIGTERM,
     ])?;
-    std::thread::spawn(move || {
+    named("kusei-signals", move || {
         if signals.forever().next().is_some() {
             let _ = sig.send(Msg::HangUp);
         }
-    });
+    })?;
     // Never spins on a dead terminal: a hang-up, end of file or read
     // errors end the input thread with a HangUp.
-    std::thread::spawn(move || {
+    named("kusei-input", move || {
         input::run(|i| {
             let msg = match i {
                 input::Input::Event(ev) => Msg::Term(ev),
@@ -317,8 +319,17 @@ fn start_threads(
             };
             tx.send(msg).is_ok()
         })
-    });
+    })?;
     Ok((rx, req_tx, keeper))
+}
+
+/// A thread with a name of its own, so `/proc/<pid>/task/*/stat` (and
+/// `top -H`, `perf`) attribute its CPU to it.
+fn named<T: Send + 'static>(
+    name: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> std::io::Result<std::thread::JoinHandle<T>> {
+    std::thread::Builder::new().name(name.into()).spawn(f)
 }
 
 /// Leave within `limit` whatever other processes hold: whatever is not

@@ -43,22 +43,25 @@ impl Keeper {
         let (done_tx, done) = mpsc::channel();
         let d = dir.clone();
         let session = base.session.clone();
-        std::thread::spawn(move || {
-            while let Ok(mut cmd) = rx.recv() {
-                // Only the newest counts.
-                while let Ok(newer) = rx.try_recv() {
-                    cmd = newer;
+        // Without a thread nothing is written (as without a directory).
+        let _ = std::thread::Builder::new()
+            .name("kusei-keep".into())
+            .spawn(move || {
+                while let Ok(mut cmd) = rx.recv() {
+                    // Only the newest counts.
+                    while let Ok(newer) = rx.try_recv() {
+                        cmd = newer;
+                    }
+                    let Some(dir) = &d else { continue };
+                    // Best effort: there is no screen left to say a failure on
+                    // at shutdown; the draft row is still tried as well.
+                    let _ = match cmd {
+                        Some(snap) => recovery::write(dir, &snap).map(|_| ()),
+                        None => recovery::remove(dir, &session),
+                    };
                 }
-                let Some(dir) = &d else { continue };
-                // Best effort: there is no screen left to say a failure on
-                // at shutdown; the draft row is still tried as well.
-                let _ = match cmd {
-                    Some(snap) => recovery::write(dir, &snap).map(|_| ()),
-                    None => recovery::remove(dir, &session),
-                };
-            }
-            let _ = done_tx.send(());
-        });
+                let _ = done_tx.send(());
+            });
         Keeper {
             dir,
             base,

@@ -140,16 +140,15 @@ pub fn apply(index: &mut Index, conn: &Connection, t: &Tail) -> Result<(), Searc
     };
     if index.is_mapped() || index.layer.is_some() {
         // Over a mapped index: a layer, nothing copied.
-        let smallest: Vec<(&'static str, i64)> = [
+        let changed: Vec<(&'static str, &BTreeSet<i64>)> = [
             ("opinions", &t.opinions),
             ("agenda_items", &t.items),
             ("plan_nodes", &t.nodes),
         ]
         .into_iter()
         .chain(t.rows.iter().map(|(table, ids)| (*table, ids)))
-        .filter_map(|(table, ids)| ids.first().map(|&id| (table, id)))
         .collect();
-        super::persist_layer::apply(index, gone, b.finish(), &smallest)?;
+        super::persist_layer::apply(index, gone, b.finish(), &changed)?;
     } else {
         index.patch(gone, b.finish())?;
     }

@@ -258,6 +258,10 @@ pub struct Index {
     /// numbers given out ([`Index::doc`], [`Index::key`]) are places in
     /// the base and the layer's entries merged in order.
     pub(super) layer: Option<Box<super::persist_layer::Layer>>,
+    /// Entry numbers ordered by (table, row id): a row's entries are found
+    /// by binary search ([`super::persist_rows`]). Empty when not known (a
+    /// built or patched index; the index file always has them).
+    pub(super) rows: Slab<u32>,
 }
 
 impl Index {
@@ -341,6 +345,7 @@ impl Index {
             + self.starts.owned_bytes()
             + self.docs.owned_bytes()
             + self.ranks.owned_bytes()
+            + self.rows.owned_bytes()
     }
 
     /// Whether the arrays are read in place from a mapped index file.
@@ -491,6 +496,7 @@ impl IndexBuilder {
             speakers,
             ranks: ranks.into(),
             layer: None,
+            rows: Slab::default(),
         }
     }
 }

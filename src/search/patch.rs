@@ -33,6 +33,8 @@ impl Index {
         let Some(&first) = dropped.first() else {
             return;
         };
+        // Entry numbers move: the row lookup no longer holds.
+        self.rows = Default::default();
         let (mut arena, mut docs) = (self.arena.to_mut(), self.docs.to_mut());
         let (mut ranks, mut starts) = (self.ranks.to_mut(), self.starts.to_mut());
         let (mut w, mut w_byte) = (first, starts[first] as usize);
@@ -67,6 +69,7 @@ impl Index {
         if add.docs.is_empty() {
             return Ok(());
         }
+        self.rows = Default::default();
         let speakers: Vec<u16> = add
             .speakers
             .iter()

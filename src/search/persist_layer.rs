@@ -16,7 +16,7 @@
 //! session maps again (their layers gone).
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use super::index::{entry_order, Doc, Index, IndexBuilder, TooLarge};
 use super::scan::{self, Cancel, Candidate, Match, Scanned, Within};
@@ -32,10 +32,6 @@ pub struct Layer {
     pub(super) delta: Index,
     /// Each delta entry's place among base and delta merged (ascending).
     places: Vec<u32>,
-    /// The highest row id of each table among the base's entries: a change
-    /// whose rows are all newer (a colleague's new opinion) cannot drop a
-    /// base entry, so it needs no walk over the base (45–55 ms at 1M).
-    base_max: BTreeMap<&'static str, i64>,
 }
 
 impl Layer {
@@ -50,7 +46,6 @@ impl Layer {
             count: 0,
             delta,
             places: Vec::new(),
-            base_max: BTreeMap::new(),
         }
     }
 
@@ -109,36 +104,33 @@ impl Layer {
     }
 }
 
-/// Drop every entry for which `gone` is true and add `add`'s entries, over
-/// the base `index` without changing it (see the module comment).
-/// `smallest`: for each table the change touched, its smallest row id
-/// (`gone` is true only for rows of those tables with those ids or more).
+/// The rows a change touched: for each table, their ids.
+pub type Changed<'a> = [(&'static str, &'a BTreeSet<i64>)];
+
+/// Drop the base entries of the `changed` rows (`gone` is true for exactly
+/// those) and add `add`'s entries, over the base `index` without changing
+/// it (see the module comment).
 pub fn apply(
     index: &mut Index,
     gone: impl Fn(&Doc) -> bool,
     add: Index,
-    smallest: &[(&'static str, i64)],
+    changed: &Changed,
 ) -> Result<(), TooLarge> {
     let mut layer = match index.layer.take() {
         Some(l) => *l,
-        None => {
-            // The first change over this base: one walk that also notes
-            // each table's highest row id.
-            let mut layer = Layer::new(index);
-            for (d, doc) in index.docs.iter().enumerate() {
-                let max = layer.base_max.entry(doc.kind.table()).or_insert(doc.id);
-                *max = (*max).max(doc.id);
-                if gone(doc) {
-                    layer.drop_entry(d);
+        None => Layer::new(index),
+    };
+    if index.has_row_lookup() {
+        // Each row's entries by binary search (the file's row lookup).
+        for (table, ids) in changed {
+            for &id in ids.iter() {
+                for &d in index.row_entries(table, id).unwrap_or_default() {
+                    layer.drop_entry(d as usize);
                 }
             }
-            layer
         }
-    };
-    let may_drop = smallest
-        .iter()
-        .any(|(table, id)| layer.base_max.get(table).is_some_and(|max| id <= max));
-    if may_drop {
+    } else {
+        // No lookup (not from a file): a walk over every base entry.
         for (d, doc) in index.docs.iter().enumerate() {
             if gone(doc) {
                 layer.drop_entry(d);
@@ -185,6 +177,17 @@ fn speaker_number(names: &mut Vec<String>, name: &str) -> u16 {
 }
 
 impl Index {
+    /// The base entries the layer drops (none without a layer).
+    pub fn dropped_base_entries(&self) -> Vec<Doc> {
+        let Some(layer) = &self.layer else {
+            return Vec::new();
+        };
+        (0..self.len())
+            .filter(|&d| layer.is_dropped(d))
+            .map(|d| self.docs[d])
+            .collect()
+    }
+
     /// Entries the layer over the base holds (0 without one).
     pub fn layer_size(&self) -> usize {
         self.layer.as_ref().map_or(0, |l| l.size())

@@ -17,7 +17,7 @@ use super::persist::{
     builder_fingerprint, path_for, DbIdentity, Invalid, Stamp, FORMAT_VERSION, MAGIC,
 };
 use super::persist_write::{
-    Header, ARENA, AT_HEADER_CRC, AT_MARK, AT_SECTIONS, CODEC, DOCS, DOC_SIZE, HEADER, RANKS,
+    Header, ARENA, AT_HEADER_CRC, AT_MARK, AT_SECTIONS, CODEC, DOCS, DOC_SIZE, HEADER, RANKS, ROWS,
     SECTIONS, SECTION_NAMES, SPEAKERS, STARTS,
 };
 
@@ -204,7 +204,12 @@ fn index_of(map: Arc<Mmap>, h: &Header) -> Result<Index, Invalid> {
     let n = usize::try_from(h.entries).map_err(|_| bad("header"))?;
     let codec = codec_of(section(&map, h, CODEC)).ok_or(bad("codec"))?;
     let speakers = speakers_of(section(&map, h, SPEAKERS)).ok_or(bad("speakers"))?;
-    let sizes = [(STARTS, (n + 1) * 4), (DOCS, n * DOC_SIZE), (RANKS, n)];
+    let sizes = [
+        (STARTS, (n + 1) * 4),
+        (DOCS, n * DOC_SIZE),
+        (RANKS, n),
+        (ROWS, n * 4),
+    ];
     for (i, want) in sizes {
         if h.sections[i].1 != want as u64 {
             return Err(bad(SECTION_NAMES[i]));
@@ -221,18 +226,22 @@ fn index_of(map: Arc<Mmap>, h: &Header) -> Result<Index, Invalid> {
     // SAFETY: any bits are a valid u8 or u32; the Doc records' kinds were
     // checked above (their other fields are integers; padding is never
     // read as a value).
-    let (arena, starts, docs, ranks) = unsafe {
+    let (arena, starts, docs, ranks, rows) = unsafe {
         (
             Slab::<u8>::mapped(map.clone(), at(ARENA), arena_len),
             Slab::<u32>::mapped(map.clone(), at(STARTS), n + 1),
             Slab::<Doc>::mapped(map.clone(), at(DOCS), n),
             Slab::<u8>::mapped(map.clone(), at(RANKS), n),
+            Slab::<u32>::mapped(map.clone(), at(ROWS), n),
         )
     };
-    let (Some(arena), Some(starts), Some(docs), Some(ranks)) = (arena, starts, docs, ranks) else {
+    let (Some(arena), Some(starts), Some(docs), Some(ranks), Some(rows)) =
+        (arena, starts, docs, ranks, rows)
+    else {
         return Err(bad("layout"));
     };
     check_starts(&starts, &arena).ok_or(bad("starts"))?;
+    super::persist_rows::check_rows(&rows, &docs).ok_or(bad("rows"))?;
     Ok(Index {
         codec: Arc::new(codec),
         arena,
@@ -243,6 +252,7 @@ fn index_of(map: Arc<Mmap>, h: &Header) -> Result<Index, Invalid> {
         byte_rank: h.byte_rank,
         readings: h.readings,
         layer: None,
+        rows,
     })
 }
 

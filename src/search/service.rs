@@ -90,6 +90,8 @@ enum Job {
         limit: usize,
     },
     DataChanged,
+    /// Nobody looks at the last query's answer any more.
+    Forget,
     Built(Box<Result<Built, String>>),
     /// A background write of the index file ended.
     Written,
@@ -141,6 +143,13 @@ impl Service {
             text: text.to_string(),
             limit,
         });
+    }
+
+    /// The query's answer is no longer shown: after a change, do not answer
+    /// it again (a viewer at 1M opinions scanned the whole index per
+    /// colleague's save for a search closed long before).
+    pub fn forget_query(&self) {
+        let _ = self.tx.send(Job::Forget);
     }
 
     /// The database changed: rebuild and answer again.
@@ -221,6 +230,10 @@ impl Worker {
                         limit,
                     } => query = Some((seq, generation, text, limit)),
                     Job::DataChanged => self.stale = true,
+                    Job::Forget => {
+                        query = None;
+                        self.last_query = None;
+                    }
                     Job::Built(r) => self.built(*r, &mut query),
                     Job::Written => self.writing = false,
                 }

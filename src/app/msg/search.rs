@@ -15,6 +15,9 @@ pub enum Request {
     /// The context of a result, for the preview.
     Context(Box<ResultRow>),
     DataChanged,
+    /// The overlay was closed: its query need not be answered again after
+    /// each colleague's change (opening it asks again).
+    Closed,
 }
 
 #[derive(Debug, Clone)]

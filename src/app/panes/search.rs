@@ -22,7 +22,7 @@ use crate::app::msg::Requests;
 use crate::app::msg::{self as worker, Response as WorkerResponse};
 use crate::app::state::{AppState, Mode, Tab};
 use crate::search::related::related_for_meeting;
-use crate::search::resolve::context;
+use crate::search::resolve::{context, ResultRow};
 use crate::search::service::{self, Event};
 use crate::search::{load, Index};
 use crate::widget::text_input::InputOutcome;
@@ -261,6 +261,11 @@ pub fn handle(ctx: &mut Ctx, req: Request) {
                 }));
             }
         }
+        Request::Closed => {
+            if let Some(s) = &ctx.services.search.search {
+                s.forget_query();
+            }
+        }
         Request::DataChanged => {
             if let Some(s) = &ctx.services.search.search {
                 s.data_changed();
@@ -408,7 +413,7 @@ fn apply(s: &mut AppState, a: Action) -> Requests {
             st.open = false;
             let q = st.input.text().to_string();
             st.history.record(&q);
-            return Vec::new();
+            return vec![req(Request::Closed)];
         }
         Action::Accept => {
             let q = st.input.text().to_string();
@@ -435,6 +440,13 @@ fn jump(s: &mut AppState) -> Requests {
         return Vec::new();
     };
     s.search.open = false;
+    let mut r = vec![req(Request::Closed)];
+    r.extend(land(s, row));
+    r
+}
+
+/// Show the result `row` where it lives.
+fn land(s: &mut AppState, row: ResultRow) -> Requests {
     if s.mode != Mode::Normal {
         // The draft is saved continuously; leaving loses nothing.
         s.mode = Mode::Normal;
