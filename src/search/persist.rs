@@ -118,7 +118,18 @@ pub const MARK_TABLE: &str = "index-file";
 ///
 /// `conn` may be read-only (a session's search connection): the mark then
 /// goes through a writing connection of its own.
+///
+/// No mark is written once [`stop_marking`] has been called: the process is
+/// leaving and has folded its -wal for the last time.
 pub fn mark(db: &Path, conn: &Connection) -> Result<(i64, i64), crate::db::StoreError> {
+    // Held through the mark's transaction, so that `stop_marking` returns
+    // only after a mark under way has committed.
+    let closing = CLOSING.lock().unwrap_or_else(|p| p.into_inner());
+    if *closing {
+        return Err(crate::db::StoreError::Invalid(
+            "終了中のため索引ファイルの印を書きません".into(),
+        ));
+    }
     if !conn.is_readonly(rusqlite::DatabaseName::Main)? {
         return Ok(mark_with(conn)?);
     }
@@ -130,6 +141,16 @@ pub fn mark(db: &Path, conn: &Connection) -> Result<(i64, i64), crate::db::Store
         },
     )?;
     Ok(mark_with(store.conn())?)
+}
+
+static CLOSING: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
+
+/// From now on this process writes no index-file marks (it is leaving: the
+/// database thread calls this before it folds the -wal on closing, so that
+/// a background index write cannot leave frames in the -wal after it).
+/// Waits for a mark under way to commit.
+pub fn stop_marking() {
+    *CLOSING.lock().unwrap_or_else(|p| p.into_inner()) = true;
 }
 
 fn mark_with(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
