@@ -82,16 +82,24 @@ pub fn row_json(conn: &Connection, table: &str, id: i64) -> Result<Option<Value>
 pub(super) fn row_map(r: &rusqlite::Row, names: &[String]) -> rusqlite::Result<Map<String, Value>> {
     let mut obj = Map::new();
     for (i, name) in names.iter().enumerate() {
-        let v = match r.get_ref(i)? {
-            ValueRef::Null => Value::Null,
-            ValueRef::Integer(n) => Value::from(n),
-            ValueRef::Real(f) => Value::from(f),
-            ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
-            ValueRef::Blob(b) => Value::from(format!("<{} bytes>", b.len())),
-        };
-        obj.insert(name.clone(), v);
+        obj.insert(name.clone(), column_value(r, i)?);
     }
     Ok(obj)
+}
+
+/// Column `i` of a row as an after-image holds it.
+pub(super) fn column_value(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Value> {
+    Ok(match r.get_ref(i)? {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(n) => Value::from(n),
+        ValueRef::Real(f) => Value::from(f),
+        // Valid UTF-8 (always, for text kusei wrote) is copied as it is.
+        ValueRef::Text(t) => Value::from(match std::str::from_utf8(t) {
+            Ok(s) => s.to_owned(),
+            Err(_) => String::from_utf8_lossy(t).into_owned(),
+        }),
+        ValueRef::Blob(b) => Value::from(format!("<{} bytes>", b.len())),
+    })
 }
 
 pub fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
@@ -211,7 +219,7 @@ impl super::Store {
                     row_id: id,
                     action: "insert",
                     before: None,
-                    after: row_json(conn, table, id)?,
+                    after: row_json(conn, table, id)?.map(super::audit_pack::Image::Json),
                 });
             }
         }

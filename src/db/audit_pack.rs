@@ -20,6 +20,7 @@
 //! pack breaks the chain like a plain row.
 
 use std::io::{Read, Write};
+use std::rc::Rc;
 
 use flate2::{read::DeflateDecoder, write::DeflateEncoder, Compression};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -42,7 +43,59 @@ pub struct Pending {
     pub row_id: i64,
     pub action: &'static str,
     pub before: Option<Value>,
-    pub after: Option<Value>,
+    pub after: Option<Image>,
+}
+
+/// A row's after-image.
+#[derive(Debug, Clone)]
+pub enum Image {
+    /// A JSON object of its columns.
+    Json(Value),
+    /// Its values in the order of `columns`, which every row an import
+    /// inserts into one table shares: no column names per row, and a pack
+    /// takes the values as they are.
+    Row {
+        columns: Rc<[String]>,
+        values: Vec<Value>,
+    },
+}
+
+impl Image {
+    /// The after-image as the JSON text a plain audit row stores (a JSON
+    /// object, its keys in serde_json's sorted order either way).
+    fn to_json_string(&self) -> String {
+        match self {
+            Image::Json(v) => v.to_string(),
+            Image::Row { columns, values } => {
+                let m: Map<String, Value> = columns.iter().cloned().zip(values.iter().cloned()).collect();
+                Value::Object(m).to_string()
+            }
+        }
+    }
+
+    /// Its column names (a JSON object's keys in their sorted order).
+    fn columns(&self) -> Option<Rc<[String]>> {
+        match self {
+            Image::Row { columns, .. } => Some(columns.clone()),
+            Image::Json(Value::Object(m)) => Some(m.keys().cloned().collect()),
+            Image::Json(_) => None,
+        }
+    }
+
+    /// Its values in the order of `columns` (None for a JSON value that
+    /// is not an object).
+    fn into_values(self, columns: &[String]) -> Option<Vec<Value>> {
+        match self {
+            Image::Row { values, .. } => Some(values),
+            Image::Json(Value::Object(mut m)) => Some(
+                columns
+                    .iter()
+                    .map(|c| m.remove(c).unwrap_or(Value::Null))
+                    .collect(),
+            ),
+            Image::Json(_) => None,
+        }
+    }
 }
 
 /// The decoded content of a pack: inserted rows of one table.
@@ -196,11 +249,16 @@ fn write_run(
             None => tables.push((p.table.clone(), vec![p])),
         }
     }
-    for (table, mut rows) in tables {
-        while !rows.is_empty() {
-            let rest = rows.split_off(rows.len().min(PACK_MAX));
-            write_pack(conn, auditor, batch, &table, rows, prev, next)?;
-            rows = rest;
+    for (table, rows) in tables {
+        // From the front, without moving the rest each time (split_off
+        // would copy the tail once per pack: quadratic in the run).
+        let mut rows = rows.into_iter();
+        loop {
+            let chunk: Vec<Pending> = rows.by_ref().take(PACK_MAX).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            write_pack(conn, auditor, batch, &table, chunk, prev, next)?;
         }
     }
     Ok(())
@@ -215,38 +273,29 @@ fn write_pack(
     prev: &mut String,
     next: &mut i64,
 ) -> Result<()> {
-    let columns: Vec<String> = match rows.first().and_then(|p| p.after.as_ref()) {
-        Some(Value::Object(m)) => m.keys().cloned().collect(),
-        _ => Vec::new(),
-    };
-    let same = |p: &Pending| match &p.after {
-        Some(Value::Object(m)) => {
-            m.len() == columns.len() && columns.iter().all(|c| m.contains_key(c))
-        }
+    let columns = rows.first().and_then(|p| p.after.as_ref()).and_then(Image::columns);
+    let same = |p: &Pending| match (&columns, p.after.as_ref().and_then(Image::columns)) {
+        (Some(first), Some(c)) => Rc::ptr_eq(first, &c) || *first == c,
         _ => false,
     };
-    if !rows.iter().all(same) {
+    let all_same = rows.iter().all(same);
+    let Some(columns) = columns.filter(|_| all_same) else {
         // Not the same columns (cannot happen within one table and
         // transaction): keep them plain rows rather than lose anything.
         return rows
             .iter()
             .try_for_each(|p| plain(conn, auditor, batch, p, prev, next));
-    }
+    };
     let mut pack = Pack {
         ids: Vec::with_capacity(rows.len()),
-        columns,
+        columns: columns.to_vec(),
         rows: Vec::with_capacity(rows.len()),
     };
     for p in rows {
-        let Some(Value::Object(mut m)) = p.after else {
+        // Moved, not copied: an import packs megabytes of text.
+        let Some(values) = p.after.and_then(|a| a.into_values(&pack.columns)) else {
             continue;
         };
-        // Moved, not copied: an import packs megabytes of text.
-        let values = pack
-            .columns
-            .iter()
-            .map(|c| m.remove(c).unwrap_or(Value::Null))
-            .collect();
         pack.ids.push(p.row_id);
         pack.rows.push(values);
     }
@@ -300,7 +349,7 @@ fn plain(
     next: &mut i64,
 ) -> Result<()> {
     let before = p.before.as_ref().map(Value::to_string);
-    let after = p.after.as_ref().map(Value::to_string);
+    let after = p.after.as_ref().map(Image::to_json_string);
     let at = now_stamp();
     let hash = chain_hash(
         prev,
