@@ -117,7 +117,11 @@ fn ids(store: &Store, table: &str, above: i64) -> BTreeSet<(String, i64)> {
 fn max_id(store: &Store, table: &str) -> i64 {
     store
         .conn()
-        .query_row(&format!("SELECT coalesce(max(id), 0) FROM {table}"), [], |r| r.get(0))
+        .query_row(
+            &format!("SELECT coalesce(max(id), 0) FROM {table}"),
+            [],
+            |r| r.get(0),
+        )
         .expect("max")
 }
 
@@ -165,7 +169,15 @@ fn a_big_import_reaches_another_sessions_index_as_a_rebuild_does() {
     changes::apply(&mut ix, reader.conn(), &tail).expect("apply");
     let full = load::build_with_codec(&reader, ix.shared_codec()).expect("rebuild");
     assert_eq!(entries(&ix), entries(&full));
-    let queries = ["団地", "子育て", "防災訓練", "区運営方針", "@区長 区", "kind:決定", "kind:場所"];
+    let queries = [
+        "団地",
+        "子育て",
+        "防災訓練",
+        "区運営方針",
+        "@区長 区",
+        "kind:決定",
+        "kind:場所",
+    ];
     assert_eq!(
         support::search::answers_to(&queries, &ix, &reader),
         support::search::answers_to(&queries, &full, &reader)

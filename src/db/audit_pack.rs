@@ -67,7 +67,11 @@ impl Image {
         match self {
             Image::Json(v) => v.to_string(),
             Image::Row { columns, values } => {
-                let m: Map<String, Value> = columns.iter().cloned().zip(values.iter().cloned()).collect();
+                let m: Map<String, Value> = columns
+                    .iter()
+                    .cloned()
+                    .zip(values.iter().cloned())
+                    .collect();
                 Value::Object(m).to_string()
             }
         }
@@ -273,7 +277,10 @@ fn write_pack(
     prev: &mut String,
     next: &mut i64,
 ) -> Result<()> {
-    let columns = rows.first().and_then(|p| p.after.as_ref()).and_then(Image::columns);
+    let columns = rows
+        .first()
+        .and_then(|p| p.after.as_ref())
+        .and_then(Image::columns);
     let same = |p: &Pending| match (&columns, p.after.as_ref().and_then(Image::columns)) {
         (Some(first), Some(c)) => Rc::ptr_eq(first, &c) || *first == c,
         _ => false,

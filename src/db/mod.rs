@@ -615,7 +615,13 @@ impl Tx<'_> {
         if after.as_ref() == Some(&before) {
             return Ok(false);
         }
-        self.log(table, id, "update", Some(before), after.map(audit_pack::Image::Json))?;
+        self.log(
+            table,
+            id,
+            "update",
+            Some(before),
+            after.map(audit_pack::Image::Json),
+        )?;
         Ok(true)
     }
 

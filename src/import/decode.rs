@@ -210,8 +210,7 @@ fn binary_offset(body: &[u8]) -> Option<usize> {
     }
     // A plain comparison, not a slice search per byte: this runs over every
     // byte of a file (tens of megabytes for a big JSON import).
-    let is_control =
-        |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7F;
+    let is_control = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7F;
     let controls = body.iter().filter(|&&b| is_control(b)).count();
     if controls > 0 && controls * 10 >= body.len() {
         body.iter().position(|&b| is_control(b))
