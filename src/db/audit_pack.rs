@@ -51,12 +51,13 @@ pub struct Pending {
 pub enum Image {
     /// A JSON object of its columns.
     Json(Value),
-    /// Its values in the order of `columns`, which every row an import
-    /// inserts into one table shares: no column names per row, and a pack
-    /// takes the values as they are.
+    /// Its values as the text of a JSON array, in the order of `columns`,
+    /// which every row an import inserts into one table shares: no column
+    /// names and no JSON values per row, and a pack writes the text as it
+    /// is (see [`super::audit::row_values_json`]).
     Row {
         columns: Rc<[String]>,
-        values: Vec<Value>,
+        values: String,
     },
 }
 
@@ -67,11 +68,9 @@ impl Image {
         match self {
             Image::Json(v) => v.to_string(),
             Image::Row { columns, values } => {
-                let m: Map<String, Value> = columns
-                    .iter()
-                    .cloned()
-                    .zip(values.iter().cloned())
-                    .collect();
+                // Our own serialization of the row: it always parses.
+                let values: Vec<Value> = serde_json::from_str(values).unwrap_or_default();
+                let m: Map<String, Value> = columns.iter().cloned().zip(values).collect();
                 Value::Object(m).to_string()
             }
         }
@@ -86,17 +85,18 @@ impl Image {
         }
     }
 
-    /// Its values in the order of `columns` (None for a JSON value that
-    /// is not an object).
-    fn into_values(self, columns: &[String]) -> Option<Vec<Value>> {
+    /// Its values in the order of `columns` as a JSON array's text (None
+    /// for a JSON value that is not an object).
+    fn into_values_json(self, columns: &[String]) -> Option<String> {
         match self {
             Image::Row { values, .. } => Some(values),
-            Image::Json(Value::Object(mut m)) => Some(
-                columns
+            Image::Json(Value::Object(mut m)) => {
+                let values: Vec<Value> = columns
                     .iter()
                     .map(|c| m.remove(c).unwrap_or(Value::Null))
-                    .collect(),
-            ),
+                    .collect();
+                Some(Value::Array(values).to_string())
+            }
             Image::Json(_) => None,
         }
     }
@@ -124,13 +124,41 @@ impl Pack {
     }
 }
 
-/// Deflate a pack (fast level: an import writes megabytes of it).
+/// Deflate a pack (fast level: an import writes megabytes of it). The
+/// writer uses [`encode_rows`]; this is the reference it is tested against.
+#[cfg(test)]
 pub fn encode(pack: &Pack) -> Result<Vec<u8>> {
     let json = serde_json::to_vec(pack).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let mut enc = DeflateEncoder::new(Vec::with_capacity(json.len() / 3), Compression::fast());
     enc.write_all(&json)
         .and_then(|_| enc.finish())
         .map_err(|e| StoreError::Invalid(format!("監査ログの圧縮に失敗しました: {e}")))
+}
+
+/// Deflate a pack given as its ids, columns and each row's values as JSON
+/// array text: the same JSON as [`encode`] writes for the same [`Pack`],
+/// without building its values.
+fn encode_rows(ids: &[i64], columns: &[String], rows: &[String]) -> Result<Vec<u8>> {
+    let size: usize = rows.iter().map(|r| r.len() + 1).sum();
+    let mut enc = DeflateEncoder::new(Vec::with_capacity(size / 3), Compression::fast());
+    let failed =
+        |e: std::io::Error| StoreError::Invalid(format!("監査ログの圧縮に失敗しました: {e}"));
+    let invalid = |e: serde_json::Error| StoreError::Invalid(e.to_string());
+    let ids_json = serde_json::to_string(ids).map_err(invalid)?;
+    let columns_json = serde_json::to_string(columns).map_err(invalid)?;
+    enc.write_all(b"{\"ids\":").map_err(failed)?;
+    enc.write_all(ids_json.as_bytes()).map_err(failed)?;
+    enc.write_all(b",\"columns\":").map_err(failed)?;
+    enc.write_all(columns_json.as_bytes()).map_err(failed)?;
+    enc.write_all(b",\"rows\":[").map_err(failed)?;
+    for (k, row) in rows.iter().enumerate() {
+        if k > 0 {
+            enc.write_all(b",").map_err(failed)?;
+        }
+        enc.write_all(row.as_bytes()).map_err(failed)?;
+    }
+    enc.write_all(b"]}").map_err(failed)?;
+    enc.finish().map_err(failed)
 }
 
 /// Inflate and parse a pack; None when the bytes are not a pack.
@@ -293,23 +321,20 @@ fn write_pack(
             .iter()
             .try_for_each(|p| plain(conn, auditor, batch, p, prev, next));
     };
-    let mut pack = Pack {
-        ids: Vec::with_capacity(rows.len()),
-        columns: columns.to_vec(),
-        rows: Vec::with_capacity(rows.len()),
-    };
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut values = Vec::with_capacity(rows.len());
     for p in rows {
         // Moved, not copied: an import packs megabytes of text.
-        let Some(values) = p.after.and_then(|a| a.into_values(&pack.columns)) else {
+        let Some(v) = p.after.and_then(|a| a.into_values_json(&columns)) else {
             continue;
         };
-        pack.ids.push(p.row_id);
-        pack.rows.push(values);
+        ids.push(p.row_id);
+        values.push(v);
     }
-    let blob = encode(&pack)?;
-    let first = pack.ids.iter().copied().min().unwrap_or_default();
-    let last = pack.ids.iter().copied().max().unwrap_or_default();
-    let count = pack.ids.len() as i64;
+    let blob = encode_rows(&ids, &columns, &values)?;
+    let first = ids.iter().copied().min().unwrap_or_default();
+    let last = ids.iter().copied().max().unwrap_or_default();
+    let count = ids.len() as i64;
     let at = now_stamp();
     let hash = pack_hash(
         prev,
@@ -404,6 +429,44 @@ mod tests {
         let mut cut = blob.clone();
         cut.truncate(blob.len() / 2);
         assert_eq!(decode(&cut), None);
+    }
+
+    #[test]
+    fn packed_rows_are_the_same_json_as_a_pack() {
+        let pack = Pack {
+            ids: vec![3, 4],
+            columns: vec!["id".into(), "text".into(), "x".into()],
+            rows: vec![
+                vec![
+                    Value::from(3),
+                    Value::from("区政\n\"引用\""),
+                    Value::from(1.5),
+                ],
+                vec![Value::from(4), Value::Null, Value::from(-2)],
+            ],
+        };
+        let rows: Vec<String> = pack
+            .rows
+            .iter()
+            .map(|r| Value::Array(r.clone()).to_string())
+            .collect();
+        let blob = encode_rows(&pack.ids, &pack.columns, &rows).unwrap();
+        assert_eq!(decode(&blob), Some(pack.clone()));
+        let inflate = |b: &[u8]| {
+            let mut out = Vec::new();
+            DeflateDecoder::new(b).read_to_end(&mut out).unwrap();
+            out
+        };
+        assert_eq!(inflate(&blob), inflate(&encode(&pack).unwrap()));
+        let empty = encode_rows(&[], &[], &[]).unwrap();
+        assert_eq!(
+            decode(&empty),
+            Some(Pack {
+                ids: vec![],
+                columns: vec![],
+                rows: vec![]
+            })
+        );
     }
 
     #[test]

@@ -565,8 +565,8 @@ impl Tx<'_> {
         self.tx.prepare_cached(sql)?.execute(params)?;
         let id = self.tx.last_insert_rowid();
         // The after-image as stored (defaults included), read back by
-        // rowid into a list of values that shares its column names with
-        // every other row of the table (not a JSON object per row). Not
+        // rowid as a JSON array of its values that shares its column names
+        // with every other row of the table (not a JSON object per row). Not
         // INSERT … RETURNING: SQLite opens and closes a temporary b-tree
         // per execution for it, which costs more than this read.
         let mut stmt = self
@@ -574,11 +574,7 @@ impl Tx<'_> {
             .prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
         let columns = self.columns_of(table, &stmt);
         let values = stmt
-            .query_row([id], |r| {
-                (0..columns.len())
-                    .map(|i| audit::column_value(r, i))
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            })
+            .query_row([id], |r| audit::row_values_json(r, columns.len()))
             .optional()?;
         let after = values.map(|values| audit_pack::Image::Row { columns, values });
         self.log(table, id, "insert", None, after)?;
