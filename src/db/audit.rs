@@ -82,16 +82,54 @@ pub fn row_json(conn: &Connection, table: &str, id: i64) -> Result<Option<Value>
 pub(super) fn row_map(r: &rusqlite::Row, names: &[String]) -> rusqlite::Result<Map<String, Value>> {
     let mut obj = Map::new();
     for (i, name) in names.iter().enumerate() {
-        let v = match r.get_ref(i)? {
-            ValueRef::Null => Value::Null,
-            ValueRef::Integer(n) => Value::from(n),
-            ValueRef::Real(f) => Value::from(f),
-            ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
-            ValueRef::Blob(b) => Value::from(format!("<{} bytes>", b.len())),
-        };
-        obj.insert(name.clone(), v);
+        obj.insert(name.clone(), column_value(r, i)?);
     }
     Ok(obj)
+}
+
+/// Columns `0..n` of a row as the text of a JSON array: the values a pack
+/// stores, written straight from SQLite's values (the same JSON as
+/// [`column_value`]'s values would serialize to, without building them).
+pub(super) fn row_values_json(r: &rusqlite::Row, n: usize) -> rusqlite::Result<String> {
+    let mut out: Vec<u8> = Vec::with_capacity(64 * n);
+    out.push(b'[');
+    for i in 0..n {
+        if i > 0 {
+            out.push(b',');
+        }
+        let written = match r.get_ref(i)? {
+            ValueRef::Null => {
+                out.extend_from_slice(b"null");
+                Ok(())
+            }
+            ValueRef::Integer(v) => serde_json::to_writer(&mut out, &v),
+            ValueRef::Real(f) => serde_json::to_writer(&mut out, &Value::from(f)),
+            ValueRef::Text(t) => match std::str::from_utf8(t) {
+                Ok(s) => serde_json::to_writer(&mut out, s),
+                Err(_) => serde_json::to_writer(&mut out, &String::from_utf8_lossy(t)),
+            },
+            ValueRef::Blob(b) => serde_json::to_writer(&mut out, &format!("<{} bytes>", b.len())),
+        };
+        written.map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    }
+    out.push(b']');
+    // Only JSON text went in: valid UTF-8.
+    String::from_utf8(out).map_err(|e| rusqlite::Error::Utf8Error(e.utf8_error()))
+}
+
+/// Column `i` of a row as an after-image holds it.
+pub(super) fn column_value(r: &rusqlite::Row, i: usize) -> rusqlite::Result<Value> {
+    Ok(match r.get_ref(i)? {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(n) => Value::from(n),
+        ValueRef::Real(f) => Value::from(f),
+        // Valid UTF-8 (always, for text kusei wrote) is copied as it is.
+        ValueRef::Text(t) => Value::from(match std::str::from_utf8(t) {
+            Ok(s) => s.to_owned(),
+            Err(_) => String::from_utf8_lossy(t).into_owned(),
+        }),
+        ValueRef::Blob(b) => Value::from(format!("<{} bytes>", b.len())),
+    })
 }
 
 pub fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
@@ -211,7 +249,7 @@ impl super::Store {
                     row_id: id,
                     action: "insert",
                     before: None,
-                    after: row_json(conn, table, id)?,
+                    after: row_json(conn, table, id)?.map(super::audit_pack::Image::Json),
                 });
             }
         }

@@ -20,6 +20,7 @@
 //! pack breaks the chain like a plain row.
 
 use std::io::{Read, Write};
+use std::rc::Rc;
 
 use flate2::{read::DeflateDecoder, write::DeflateEncoder, Compression};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -42,7 +43,63 @@ pub struct Pending {
     pub row_id: i64,
     pub action: &'static str,
     pub before: Option<Value>,
-    pub after: Option<Value>,
+    pub after: Option<Image>,
+}
+
+/// A row's after-image.
+#[derive(Debug, Clone)]
+pub enum Image {
+    /// A JSON object of its columns.
+    Json(Value),
+    /// Its values as the text of a JSON array, in the order of `columns`,
+    /// which every row an import inserts into one table shares: no column
+    /// names and no JSON values per row, and a pack writes the text as it
+    /// is (see [`super::audit::row_values_json`]).
+    Row {
+        columns: Rc<[String]>,
+        values: String,
+    },
+}
+
+impl Image {
+    /// The after-image as the JSON text a plain audit row stores (a JSON
+    /// object, its keys in serde_json's sorted order either way).
+    fn to_json_string(&self) -> String {
+        match self {
+            Image::Json(v) => v.to_string(),
+            Image::Row { columns, values } => {
+                // Our own serialization of the row: it always parses.
+                let values: Vec<Value> = serde_json::from_str(values).unwrap_or_default();
+                let m: Map<String, Value> = columns.iter().cloned().zip(values).collect();
+                Value::Object(m).to_string()
+            }
+        }
+    }
+
+    /// Its column names (a JSON object's keys in their sorted order).
+    fn columns(&self) -> Option<Rc<[String]>> {
+        match self {
+            Image::Row { columns, .. } => Some(columns.clone()),
+            Image::Json(Value::Object(m)) => Some(m.keys().cloned().collect()),
+            Image::Json(_) => None,
+        }
+    }
+
+    /// Its values in the order of `columns` as a JSON array's text (None
+    /// for a JSON value that is not an object).
+    fn into_values_json(self, columns: &[String]) -> Option<String> {
+        match self {
+            Image::Row { values, .. } => Some(values),
+            Image::Json(Value::Object(mut m)) => {
+                let values: Vec<Value> = columns
+                    .iter()
+                    .map(|c| m.remove(c).unwrap_or(Value::Null))
+                    .collect();
+                Some(Value::Array(values).to_string())
+            }
+            Image::Json(_) => None,
+        }
+    }
 }
 
 /// The decoded content of a pack: inserted rows of one table.
@@ -67,13 +124,41 @@ impl Pack {
     }
 }
 
-/// Deflate a pack (fast level: an import writes megabytes of it).
+/// Deflate a pack (fast level: an import writes megabytes of it). The
+/// writer uses [`encode_rows`]; this is the reference it is tested against.
+#[cfg(test)]
 pub fn encode(pack: &Pack) -> Result<Vec<u8>> {
     let json = serde_json::to_vec(pack).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let mut enc = DeflateEncoder::new(Vec::with_capacity(json.len() / 3), Compression::fast());
     enc.write_all(&json)
         .and_then(|_| enc.finish())
         .map_err(|e| StoreError::Invalid(format!("監査ログの圧縮に失敗しました: {e}")))
+}
+
+/// Deflate a pack given as its ids, columns and each row's values as JSON
+/// array text: the same JSON as [`encode`] writes for the same [`Pack`],
+/// without building its values.
+fn encode_rows(ids: &[i64], columns: &[String], rows: &[String]) -> Result<Vec<u8>> {
+    let size: usize = rows.iter().map(|r| r.len() + 1).sum();
+    let mut enc = DeflateEncoder::new(Vec::with_capacity(size / 3), Compression::fast());
+    let failed =
+        |e: std::io::Error| StoreError::Invalid(format!("監査ログの圧縮に失敗しました: {e}"));
+    let invalid = |e: serde_json::Error| StoreError::Invalid(e.to_string());
+    let ids_json = serde_json::to_string(ids).map_err(invalid)?;
+    let columns_json = serde_json::to_string(columns).map_err(invalid)?;
+    enc.write_all(b"{\"ids\":").map_err(failed)?;
+    enc.write_all(ids_json.as_bytes()).map_err(failed)?;
+    enc.write_all(b",\"columns\":").map_err(failed)?;
+    enc.write_all(columns_json.as_bytes()).map_err(failed)?;
+    enc.write_all(b",\"rows\":[").map_err(failed)?;
+    for (k, row) in rows.iter().enumerate() {
+        if k > 0 {
+            enc.write_all(b",").map_err(failed)?;
+        }
+        enc.write_all(row.as_bytes()).map_err(failed)?;
+    }
+    enc.write_all(b"]}").map_err(failed)?;
+    enc.finish().map_err(failed)
 }
 
 /// Inflate and parse a pack; None when the bytes are not a pack.
@@ -196,11 +281,16 @@ fn write_run(
             None => tables.push((p.table.clone(), vec![p])),
         }
     }
-    for (table, mut rows) in tables {
-        while !rows.is_empty() {
-            let rest = rows.split_off(rows.len().min(PACK_MAX));
-            write_pack(conn, auditor, batch, &table, rows, prev, next)?;
-            rows = rest;
+    for (table, rows) in tables {
+        // From the front, without moving the rest each time (split_off
+        // would copy the tail once per pack: quadratic in the run).
+        let mut rows = rows.into_iter();
+        loop {
+            let chunk: Vec<Pending> = rows.by_ref().take(PACK_MAX).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            write_pack(conn, auditor, batch, &table, chunk, prev, next)?;
         }
     }
     Ok(())
@@ -215,45 +305,36 @@ fn write_pack(
     prev: &mut String,
     next: &mut i64,
 ) -> Result<()> {
-    let columns: Vec<String> = match rows.first().and_then(|p| p.after.as_ref()) {
-        Some(Value::Object(m)) => m.keys().cloned().collect(),
-        _ => Vec::new(),
-    };
-    let same = |p: &Pending| match &p.after {
-        Some(Value::Object(m)) => {
-            m.len() == columns.len() && columns.iter().all(|c| m.contains_key(c))
-        }
+    let columns = rows
+        .first()
+        .and_then(|p| p.after.as_ref())
+        .and_then(Image::columns);
+    let same = |p: &Pending| match (&columns, p.after.as_ref().and_then(Image::columns)) {
+        (Some(first), Some(c)) => Rc::ptr_eq(first, &c) || *first == c,
         _ => false,
     };
-    if !rows.iter().all(same) {
+    let all_same = rows.iter().all(same);
+    let Some(columns) = columns.filter(|_| all_same) else {
         // Not the same columns (cannot happen within one table and
         // transaction): keep them plain rows rather than lose anything.
         return rows
             .iter()
             .try_for_each(|p| plain(conn, auditor, batch, p, prev, next));
-    }
-    let mut pack = Pack {
-        ids: Vec::with_capacity(rows.len()),
-        columns,
-        rows: Vec::with_capacity(rows.len()),
     };
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut values = Vec::with_capacity(rows.len());
     for p in rows {
-        let Some(Value::Object(mut m)) = p.after else {
+        // Moved, not copied: an import packs megabytes of text.
+        let Some(v) = p.after.and_then(|a| a.into_values_json(&columns)) else {
             continue;
         };
-        // Moved, not copied: an import packs megabytes of text.
-        let values = pack
-            .columns
-            .iter()
-            .map(|c| m.remove(c).unwrap_or(Value::Null))
-            .collect();
-        pack.ids.push(p.row_id);
-        pack.rows.push(values);
+        ids.push(p.row_id);
+        values.push(v);
     }
-    let blob = encode(&pack)?;
-    let first = pack.ids.iter().copied().min().unwrap_or_default();
-    let last = pack.ids.iter().copied().max().unwrap_or_default();
-    let count = pack.ids.len() as i64;
+    let blob = encode_rows(&ids, &columns, &values)?;
+    let first = ids.iter().copied().min().unwrap_or_default();
+    let last = ids.iter().copied().max().unwrap_or_default();
+    let count = ids.len() as i64;
     let at = now_stamp();
     let hash = pack_hash(
         prev,
@@ -300,7 +381,7 @@ fn plain(
     next: &mut i64,
 ) -> Result<()> {
     let before = p.before.as_ref().map(Value::to_string);
-    let after = p.after.as_ref().map(Value::to_string);
+    let after = p.after.as_ref().map(Image::to_json_string);
     let at = now_stamp();
     let hash = chain_hash(
         prev,
@@ -348,6 +429,44 @@ mod tests {
         let mut cut = blob.clone();
         cut.truncate(blob.len() / 2);
         assert_eq!(decode(&cut), None);
+    }
+
+    #[test]
+    fn packed_rows_are_the_same_json_as_a_pack() {
+        let pack = Pack {
+            ids: vec![3, 4],
+            columns: vec!["id".into(), "text".into(), "x".into()],
+            rows: vec![
+                vec![
+                    Value::from(3),
+                    Value::from("区政\n\"引用\""),
+                    Value::from(1.5),
+                ],
+                vec![Value::from(4), Value::Null, Value::from(-2)],
+            ],
+        };
+        let rows: Vec<String> = pack
+            .rows
+            .iter()
+            .map(|r| Value::Array(r.clone()).to_string())
+            .collect();
+        let blob = encode_rows(&pack.ids, &pack.columns, &rows).unwrap();
+        assert_eq!(decode(&blob), Some(pack.clone()));
+        let inflate = |b: &[u8]| {
+            let mut out = Vec::new();
+            DeflateDecoder::new(b).read_to_end(&mut out).unwrap();
+            out
+        };
+        assert_eq!(inflate(&blob), inflate(&encode(&pack).unwrap()));
+        let empty = encode_rows(&[], &[], &[]).unwrap();
+        assert_eq!(
+            decode(&empty),
+            Some(Pack {
+                ids: vec![],
+                columns: vec![],
+                rows: vec![]
+            })
+        );
     }
 
     #[test]

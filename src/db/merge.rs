@@ -10,6 +10,9 @@
 
 mod nodes;
 mod row;
+mod search_log;
+
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::{params, OptionalExtension};
 
@@ -17,10 +20,43 @@ use super::{now_stamp, Result, StoreError, Tx};
 use crate::model::{Committee, Dataset, Item, Meeting, Node, Opinion, Plan};
 use crate::wareki;
 pub use row::ImportReport;
-use row::{upsert, Upsert};
+use row::{add_under_new, upsert, Merged, Upsert};
+
+/// What one import looks up again and again.
+struct Memo {
+    /// Job titles by name (each opinion's speaker, each attendee).
+    titles: HashMap<String, i64>,
+    /// The import's time, for the rows it creates and updates.
+    now: String,
+}
+
+impl Memo {
+    fn title(&mut self, tx: &Tx, name: &str) -> Result<i64> {
+        if let Some(id) = self.titles.get(name) {
+            return Ok(*id);
+        }
+        let id = job_title_id(tx, name)?;
+        self.titles.insert(name.to_string(), id);
+        Ok(id)
+    }
+}
 
 pub fn merge_dataset(tx: &Tx, data: &Dataset) -> Result<ImportReport> {
     let mut report = ImportReport::default();
+    let mut memo = Memo {
+        titles: HashMap::new(),
+        now: now_stamp(),
+    };
+    let rows: usize = data
+        .meetings
+        .iter()
+        .map(|m| 1 + m.items.iter().map(|i| 1 + i.opinions.len()).sum::<usize>())
+        .sum();
+    let paused = if rows >= search_log::BULK_MIN {
+        search_log::pause(tx)?
+    } else {
+        None
+    };
     for c in &data.committees {
         upsert_committee(tx, c, &mut report)?;
     }
@@ -29,7 +65,10 @@ pub fn merge_dataset(tx: &Tx, data: &Dataset) -> Result<ImportReport> {
     }
     for m in &data.meetings {
         validate_meeting(m)?;
-        merge_meeting(tx, m, &mut report)?;
+        merge_meeting(tx, m, &mut report, &mut memo)?;
+    }
+    if let Some(p) = paused {
+        search_log::resume(tx, p)?;
     }
     Ok(report)
 }
@@ -116,12 +155,12 @@ pub fn job_title_id(tx: &Tx, name: &str) -> Result<i64> {
     Ok(m.id())
 }
 
-fn merge_meeting(tx: &Tx, m: &Meeting, report: &mut ImportReport) -> Result<()> {
+fn merge_meeting(tx: &Tx, m: &Meeting, report: &mut ImportReport, memo: &mut Memo) -> Result<()> {
     let committee = committee_id(tx, &m.committee, report)?;
     let date = m.date.format("%Y-%m-%d").to_string();
     let start = m.start.map(|t| t.format("%H:%M").to_string());
     let end = m.end.map(|t| t.format("%H:%M").to_string());
-    let now = now_stamp();
+    let now = memo.now.clone();
     let user = tx.user();
     let merged = upsert(
         tx,
@@ -153,13 +192,16 @@ fn merge_meeting(tx: &Tx, m: &Meeting, report: &mut ImportReport) -> Result<()> 
             ],
         },
     )?;
-    if let row::Merged::Updated(_) = merged {
+    if let Merged::Updated(_) = merged {
         report.meetings_updated += 1;
     }
+    let new = matches!(merged, Merged::Added(_));
     let meeting_id = report.tally(merged, Some(|r| &mut r.meetings_added));
+    let mut seen_titles = HashSet::new();
     for (pos, title) in m.attendees.iter().enumerate() {
-        let title_id = job_title_id(tx, title)?;
-        upsert(
+        let title_id = memo.title(tx, title)?;
+        let first = new && seen_titles.insert(title_id);
+        add_under_new(
             tx,
             Upsert {
                 table: "attendance",
@@ -169,16 +211,28 @@ fn merge_meeting(tx: &Tx, m: &Meeting, report: &mut ImportReport) -> Result<()> 
                 insert: "INSERT INTO attendance (meeting_id, job_title_id, position) VALUES (?1, ?2, ?3)",
                 row: params![meeting_id, title_id, pos as i64],
             },
+            first,
         )?;
     }
+    let mut seen_numbers = HashSet::new();
     for item in &m.items {
-        merge_item(tx, meeting_id, item, report)?;
+        let first = new && seen_numbers.insert(item.number);
+        merge_item(tx, meeting_id, item, first, report, memo)?;
     }
     Ok(())
 }
 
-fn merge_item(tx: &Tx, meeting_id: i64, item: &Item, report: &mut ImportReport) -> Result<()> {
-    let m = upsert(
+/// `new`: the item's meeting was just added and no earlier item of this
+/// file has its number (see [`add_under_new`]).
+fn merge_item(
+    tx: &Tx,
+    meeting_id: i64,
+    item: &Item,
+    new: bool,
+    report: &mut ImportReport,
+    memo: &mut Memo,
+) -> Result<()> {
+    let m = add_under_new(
         tx,
         Upsert {
             table: "agenda_items",
@@ -192,10 +246,16 @@ fn merge_item(tx: &Tx, meeting_id: i64, item: &Item, report: &mut ImportReport) 
             insert: "INSERT INTO agenda_items (meeting_id, number, title, summary) VALUES (?1, ?2, ?3, ?4)",
             row: params![meeting_id, item.number, item.title, item.summary],
         },
+        new,
     )?;
+    // A new item's opinions: no lookups, positions counted here.
+    let mut fresh = matches!(m, Merged::Added(_)).then(|| Fresh {
+        seen: HashSet::new(),
+        next_position: 0,
+    });
     let item_id = report.tally(m, Some(|r| &mut r.items_added));
     for op in &item.opinions {
-        merge_opinion(tx, item_id, op, report)?;
+        merge_opinion(tx, item_id, op, fresh.as_mut(), report, memo)?;
     }
     for link in &item.links {
         merge_link(tx, item_id, link)?;
@@ -203,15 +263,57 @@ fn merge_item(tx: &Tx, meeting_id: i64, item: &Item, report: &mut ImportReport) 
     Ok(())
 }
 
-fn merge_opinion(tx: &Tx, item_id: i64, op: &Opinion, report: &mut ImportReport) -> Result<()> {
+/// The opinions merged so far into an item this import added.
+struct Fresh<'a> {
+    seen: HashSet<&'a str>,
+    next_position: i64,
+}
+
+fn merge_opinion<'a>(
+    tx: &Tx,
+    item_id: i64,
+    op: &'a Opinion,
+    fresh: Option<&mut Fresh<'a>>,
+    report: &mut ImportReport,
+    memo: &mut Memo,
+) -> Result<()> {
     let speaker = match &op.speaker {
-        Some(name) => Some(job_title_id(tx, name)?),
+        Some(name) => Some(memo.title(tx, name)?),
         None => None,
     };
     let due = op.due.map(|d| d.format("%Y-%m-%d").to_string());
-    let now = now_stamp();
+    let now = &memo.now;
     let user = tx.user();
     let (kind, visibility) = (op.kind.as_str(), op.visibility.as_str());
+    if let Some(fresh) = fresh {
+        if fresh.seen.insert(op.text.as_str()) {
+            // Nothing under a new item can match: added at the next
+            // position (what the subquery below would give).
+            let id = tx.insert(
+                "opinions",
+                "INSERT INTO opinions (item_id, position, text, kind, speaker_title_id, visibility,
+                   owner, due_date, closed_at, closed_by, created_at, created_by, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11, ?12)",
+                params![
+                    item_id,
+                    fresh.next_position,
+                    op.text,
+                    kind,
+                    speaker,
+                    visibility,
+                    op.owner,
+                    due,
+                    op.closed_at,
+                    op.closed_by,
+                    now,
+                    user
+                ],
+            )?;
+            fresh.next_position += 1;
+            report.tally(Merged::Added(id), Some(|r| &mut r.opinions_added));
+            return Ok(());
+        }
+    }
     let m = upsert(
         tx,
         Upsert {

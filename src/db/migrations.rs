@@ -38,6 +38,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "the audit log stores long runs of inserts compactly (packs)",
         include_str!("migrations/0006_audit_packs.sql"),
     ),
+    (
+        7,
+        "a big import logs its new rows for search in one statement per table",
+        include_str!("migrations/0007_search_log_bulk.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -36,9 +36,10 @@ pub mod witness;
 
 use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
 pub use audit::{AuditEntry, Auditor};
 pub use merge::ImportReport;
@@ -412,6 +413,7 @@ impl Store {
             label: self.next_label.clone(),
             undoes: self.next_undoes,
             pending: RefCell::new(Vec::new()),
+            columns: RefCell::new(Vec::new()),
         };
         let value = f(&wrapped)?;
         let batch = wrapped.batch.get();
@@ -450,9 +452,22 @@ impl Store {
     /// Import a dataset: all or nothing, merging into what is there so that
     /// importing the same data twice changes nothing.
     pub fn import(&mut self, data: &crate::model::Dataset) -> Result<ImportReport> {
+        // A big import dirties tens of megabytes of pages in its one
+        // transaction: with the default 2 MB page cache SQLite spills them
+        // to the WAL before the commit and writes the busiest (index
+        // interiors, the change log) again and again. A larger cache for the
+        // import alone (it grows only as pages are used) writes each once.
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = {IMPORT_CACHE_KIB}"))?;
         let r = self.write(|tx| merge::merge_dataset(tx, data));
+        let restored = self
+            .conn
+            .execute_batch(&format!("PRAGMA cache_size = {cache}"));
         merge::log_import(&self.path, &r);
-        r
+        let r = r?;
+        restored?;
+        Ok(r)
     }
 
     /// The whole database as a dataset (the JSON export).
@@ -483,6 +498,9 @@ impl Drop for Store {
     }
 }
 
+/// The page cache during an import (`PRAGMA cache_size`, negative: KiB).
+const IMPORT_CACHE_KIB: i64 = -131_072;
+
 /// A write transaction with the audit log at hand.
 pub struct Tx<'a> {
     tx: Transaction<'a>,
@@ -492,6 +510,8 @@ pub struct Tx<'a> {
     undoes: Option<i64>,
     /// The change set's audit records, written just before the commit.
     pending: RefCell<Vec<audit_pack::Pending>>,
+    /// Each table's column names, as inserts return them (see [`Tx::insert`]).
+    columns: RefCell<Vec<(String, Rc<[String]>)>>,
 }
 
 impl Tx<'_> {
@@ -526,7 +546,7 @@ impl Tx<'_> {
         id: i64,
         action: &'static str,
         before: Option<serde_json::Value>,
-        after: Option<serde_json::Value>,
+        after: Option<audit_pack::Image>,
     ) -> Result<()> {
         self.batch()?;
         self.pending.borrow_mut().push(audit_pack::Pending {
@@ -544,9 +564,33 @@ impl Tx<'_> {
         // Cached: an import runs the same few statements per row.
         self.tx.prepare_cached(sql)?.execute(params)?;
         let id = self.tx.last_insert_rowid();
-        let after = audit::row_json(&self.tx, table, id)?;
+        // The after-image as stored (defaults included), read back by
+        // rowid as a JSON array of its values that shares its column names
+        // with every other row of the table (not a JSON object per row). Not
+        // INSERT … RETURNING: SQLite opens and closes a temporary b-tree
+        // per execution for it, which costs more than this read.
+        let mut stmt = self
+            .tx
+            .prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
+        let columns = self.columns_of(table, &stmt);
+        let values = stmt
+            .query_row([id], |r| audit::row_values_json(r, columns.len()))
+            .optional()?;
+        let after = values.map(|values| audit_pack::Image::Row { columns, values });
         self.log(table, id, "insert", None, after)?;
         Ok(id)
+    }
+
+    /// The column names `stmt` returns, shared by every row of `table`
+    /// this transaction inserts.
+    fn columns_of(&self, table: &str, stmt: &rusqlite::Statement) -> Rc<[String]> {
+        let mut known = self.columns.borrow_mut();
+        if let Some((_, c)) = known.iter().find(|(t, _)| t == table) {
+            return c.clone();
+        }
+        let c: Rc<[String]> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+        known.push((table.to_string(), c.clone()));
+        c
     }
 
     /// Update one row (identified by `id`) and log before and after. Returns
@@ -567,7 +611,13 @@ impl Tx<'_> {
         if after.as_ref() == Some(&before) {
             return Ok(false);
         }
-        self.log(table, id, "update", Some(before), after)?;
+        self.log(
+            table,
+            id,
+            "update",
+            Some(before),
+            after.map(audit_pack::Image::Json),
+        )?;
         Ok(true)
     }
 

@@ -119,3 +119,14 @@ pub fn upsert(tx: &Tx, u: Upsert) -> Result<Merged> {
         Merged::Kept(id)
     })
 }
+
+/// [`upsert`] for a row under a parent this import has just added: nothing
+/// in the database can match it, so the lookup is skipped — unless the file
+/// names the same key twice under that parent (`first` is false), when the
+/// row merges into the earlier one as usual.
+pub fn add_under_new(tx: &Tx, u: Upsert, first: bool) -> Result<Merged> {
+    if !first {
+        return upsert(tx, u);
+    }
+    Ok(Merged::Added(tx.insert(u.table, u.insert, u.row)?))
+}
