@@ -20,6 +20,10 @@ every session then holds its search index (mapped from
 `<db>.search-index` when the build has one). --no-index-file deletes that
 file first (the first session then builds and writes it).
 
+With --viewer-query Q, each viewer opens the search (/) and types Q
+before the window, and leaves the search open: its answer is kept
+current while the driver saves.
+
 With --keys, no minute taking: once the apps are idle, the first app opens
 the search (/) and types each query of --queries a character at a time (as
 an IME commits them); for each keystroke it reports the time from writing
@@ -267,6 +271,9 @@ def main():
                     help="delete <db>.search-index first")
     ap.add_argument("--perf", metavar="FILE",
                     help="perf record -g the first viewer during the window into FILE")
+    ap.add_argument("--viewer-query", metavar="Q",
+                    help="open the search (/) in each viewer and type Q before the "
+                         "window, leaving it open (its answer is kept current)")
     ap.add_argument("--keys", action="store_true")
     ap.add_argument("--queries", default=QUERIES)
     ap.add_argument("--rounds", type=int, default=3)
@@ -287,6 +294,13 @@ def main():
     try:
         settled = settle(apps, a.settle)
         driver, viewers = apps[0], apps[1:]
+        for v in viewers if a.viewer_query else []:
+            v.send(b"/")
+            v.quiet(0.3, 10)
+            v.tail = b""
+            v.send(a.viewer_query.encode())
+            if v.wait_for("件".encode(), 60) is None:
+                print(f"viewer {v.pid}: no answer to {a.viewer_query}", file=sys.stderr)
         driver.send(b"m")
         pump(apps, 1.0)
         settle(apps, 30)
