@@ -8,7 +8,7 @@
 mod support;
 
 use kusei::db::Store;
-use kusei::search::live::{Live, Update};
+use kusei::search::live::{self, Live, Update};
 use kusei::search::{self, changes, load, parse, persist_delta, resolve, Cancel, Index};
 use proptest::prelude::*;
 
@@ -93,6 +93,7 @@ proptest! {
         let query = parse(q).expect("query");
         let (mut live, found) =
             Live::with_reserve(&ix, &query, limit, factor, Cancel::never()).expect("answer");
+        let mut rows_shown = resolve::resolve(reader.conn(), &ix, &found.hits).expect("rows");
         let mut on_screen = (shown(&ix, &reader, &found), found.total);
         prop_assert_eq!(&on_screen, &fresh(&ix, &reader, q, limit), "first answer");
         for (n, tail_ops) in tails.iter().enumerate() {
@@ -107,13 +108,18 @@ proptest! {
             let want = fresh(&ix, &reader, q, limit);
             match update {
                 Some(Update::Same) => {}
-                Some(Update::Changed(found)) => {
-                    on_screen = (shown(&ix, &reader, &found), found.total);
+                Some(Update::Changed { found, reread }) => {
+                    // The rows shown before, reused where unchanged.
+                    let rows = live::rows(reader.conn(), &ix, &found.hits, &rows_shown, reread)
+                        .expect("rows");
+                    on_screen = (rows.iter().map(|r| format!("{r:?}")).collect(), found.total);
+                    rows_shown = rows;
                 }
                 None => {
                     let (l, found) = Live::with_reserve(&ix, &query, limit, factor, Cancel::never())
                         .expect("answer");
                     live = l;
+                    rows_shown = resolve::resolve(reader.conn(), &ix, &found.hits).expect("rows");
                     on_screen = (shown(&ix, &reader, &found), found.total);
                 }
             }

@@ -22,11 +22,13 @@
 //! was replaced, the caller answers in full again.
 
 use std::cmp::Ordering;
+use std::collections::BTreeSet;
 
 use super::changes::Tail;
 use super::index::{entry_order, Doc, DocKind, Index};
 use super::persist_layer::{scan_layered, Mode};
 use super::scan::{self, Cancel, Candidate, Match, Scanned, Within};
+use super::resolve::{self, ResultRow};
 use super::{rank, Found, Query, RERANK_FACTOR};
 
 /// A tail of more changed rows than this is answered in full.
@@ -76,7 +78,13 @@ pub enum Update {
     /// The rows shown and the total are as they were, and no row shown
     /// changed: nothing to send.
     Same,
-    Changed(Found),
+    Changed {
+        found: Found,
+        /// None: read every row shown again. Some: only the rows of these
+        /// opinions changed (and no other table): the other rows shown
+        /// before can be shown as they were.
+        reread: Option<BTreeSet<i64>>,
+    },
 }
 
 impl Live {
@@ -195,9 +203,9 @@ impl Live {
         let shown = self.identities(index, &hits);
         // A row shown is read again when it changed; other rows' context
         // (agenda titles, meetings, nodes) may come from any other table.
-        let quiet = tail.items.is_empty()
-            && tail.nodes.is_empty()
-            && tail.rows.values().all(|r| r.is_empty())
+        let opinions_only =
+            tail.items.is_empty() && tail.nodes.is_empty() && tail.rows.values().all(|r| r.is_empty());
+        let quiet = opinions_only
             && !shown
                 .iter()
                 .any(|(kind, id, _)| kind.table() == "opinions" && tail.opinions.contains(id));
@@ -206,10 +214,13 @@ impl Live {
         Some(if same {
             Update::Same
         } else {
-            Update::Changed(Found {
-                hits,
-                total: self.total,
-            })
+            Update::Changed {
+                found: Found {
+                    hits,
+                    total: self.total,
+                },
+                reread: opinions_only.then(|| tail.opinions.clone()),
+            }
         })
     }
 
@@ -221,6 +232,35 @@ impl Live {
             })
             .collect()
     }
+}
+
+/// The rows of `hits`: those shown before (`old`) as they were unless
+/// `reread` names their opinion (or is None: read all), the rest read.
+pub fn rows(
+    conn: &rusqlite::Connection,
+    index: &Index,
+    hits: &[rank::Hit],
+    old: &[ResultRow],
+    reread: Option<BTreeSet<i64>>,
+) -> Result<Vec<ResultRow>, rusqlite::Error> {
+    let Some(reread) = reread else {
+        return resolve::resolve(conn, index, hits);
+    };
+    let mut out = Vec::with_capacity(hits.len());
+    for h in hits {
+        let doc = index.doc(h.doc);
+        let kept = (doc.kind.table() != "opinions" || !reread.contains(&doc.id))
+            .then(|| {
+                old.iter()
+                    .find(|r| r.kind == doc.kind && r.id == doc.id && r.exact == h.exact)
+            })
+            .flatten();
+        match kept {
+            Some(row) => out.push(row.clone()),
+            None => out.extend(resolve::row(conn, doc.kind, doc.id, h.exact)?),
+        }
+    }
+    Ok(out)
 }
 
 /// The places of the entries of the rows `tail` names.

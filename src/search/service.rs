@@ -129,6 +129,7 @@ impl Service {
             writing: false,
             live: None,
             update: None,
+            rows: Vec::new(),
         };
         std::thread::Builder::new()
             .name("kusei-search".into())
@@ -200,6 +201,8 @@ struct Worker {
     live: Option<Live>,
     /// What the last tail did to that answer (None: answer in full).
     update: Option<Update>,
+    /// The rows of the last full answer sent (reused when unchanged).
+    rows: Vec<ResultRow>,
 }
 
 impl Worker {
@@ -478,9 +481,9 @@ impl Worker {
     fn answer_changed(&mut self, q: &(u64, u64, String, usize)) {
         let t = Instant::now();
         let (seq, generation, text, limit) = q;
-        let found = match self.update.take() {
+        let (found, reread) = match self.update.take() {
             Some(Update::Same) => return,
-            Some(Update::Changed(found)) => found,
+            Some(Update::Changed { found, reread }) => (found, reread),
             None => {
                 let (Some(index), Ok(query)) = (self.index.clone(), parse(text)) else {
                     return self.answer(q);
@@ -495,7 +498,7 @@ impl Worker {
                     return;
                 };
                 self.live = Some(live);
-                found
+                (found, None)
             }
         };
         let Some(index) = self.index.clone() else {
@@ -506,13 +509,15 @@ impl Worker {
             total: found.total,
             ..Default::default()
         };
+        let old = std::mem::take(&mut self.rows);
         match self.store() {
-            Ok(store) => match super::resolve::resolve(store.conn(), &index, &found.hits) {
+            Ok(store) => match super::live::rows(store.conn(), &index, &found.hits, &old, reread) {
                 Ok(rows) => results.rows = rows,
                 Err(e) => results.error = Some(super::SearchError::from(e).to_string()),
             },
             Err(e) => results.error = Some(e),
         }
+        self.rows = results.rows.clone();
         results.micros = t.elapsed().as_micros() as u64;
         (self.sink)(Event::Results(results));
     }
@@ -570,6 +575,7 @@ impl Worker {
             Ok(None) => return,
             Err(e) => results.error = Some(e.to_string()),
         }
+        self.rows = results.rows.clone();
         results.micros = t.elapsed().as_micros() as u64;
         (self.sink)(Event::Results(results));
     }
