@@ -102,7 +102,7 @@ class App:
             env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8")
             os.execve(kusei, [kusei, "--db", db], env)
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
-        self.pid, self.fd, self.seen = pid, fd, 0
+        self.pid, self.fd, self.seen, self.frames = pid, fd, 0, 0
         self.started, self.tail = time.time(), b""
 
     def drain(self):
@@ -117,6 +117,7 @@ class App:
             if not data:
                 return
             self.seen += len(data)
+            self.frames += (self.tail[-8:] + data).count(END_SYNC)
             self.tail = (self.tail + data)[-65536:]
 
     def wait_for(self, pattern, limit):
@@ -310,6 +311,7 @@ def main():
                                      "-p", str(apps[1].pid)],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         cpu0 = [cpu_seconds(x.pid) for x in apps]
+        frames0 = [x.frames for x in apps]
         th0 = [threads(x.pid) for x in apps]
         t0 = time.time()
         typed = 0
@@ -322,6 +324,7 @@ def main():
             pump(apps, 1.0)
         window = time.time() - t0
         cpu1 = [cpu_seconds(x.pid) for x in apps]
+        frames = [x.frames - f for x, f in zip(apps, frames0)]
         th1 = [threads(x.pid) for x in apps]
         if perf is not None:
             perf.send_signal(signal.SIGINT)
@@ -351,6 +354,7 @@ def main():
         "opinions_added": added,
         "viewer_cpu_s": [round(v, 3) for v in viewer_cpu],
         "driver_cpu_s": round(cpu1[0] - cpu0[0], 3),
+        "frames": frames,
         "threads_cpu_s": per_thread,
         "pss_mib": [round(p) for p in pss],
         "total_pss_mib": round(sum(pss)),

@@ -52,7 +52,11 @@ fn shown(ix: &Index, store: &Store, found: &search::Found) -> Vec<String> {
 /// Many opinions matching the common words, so a small reserve runs out.
 fn crowd(store: &mut Store, n: usize) {
     for i in 0..n {
-        let text = format!("{}の{}", WORDS[i % WORDS.len()], WORDS[(i * 7 + 3) % WORDS.len()]);
+        let text = format!(
+            "{}の{}",
+            WORDS[i % WORDS.len()],
+            WORDS[(i * 7 + 3) % WORDS.len()]
+        );
         run(
             store,
             &Op::AddOpinion {

@@ -27,8 +27,8 @@ use std::collections::BTreeSet;
 use super::changes::Tail;
 use super::index::{entry_order, Doc, DocKind, Index};
 use super::persist_layer::{scan_layered, Mode};
-use super::scan::{self, Cancel, Candidate, Match, Scanned, Within};
 use super::resolve::{self, ResultRow};
+use super::scan::{self, Cancel, Candidate, Match, Scanned, Within};
 use super::{rank, Found, Query, RERANK_FACTOR};
 
 /// A tail of more changed rows than this is answered in full.
@@ -90,7 +90,12 @@ pub enum Update {
 impl Live {
     /// A full answer (every entry scanned), keeping the reserve; None when
     /// cancelled.
-    pub fn full(index: &Index, query: &Query, limit: usize, cancel: Cancel) -> Option<(Live, Found)> {
+    pub fn full(
+        index: &Index,
+        query: &Query,
+        limit: usize,
+        cancel: Cancel,
+    ) -> Option<(Live, Found)> {
         Self::with_reserve(index, query, limit, RESERVE_FACTOR, cancel)
     }
 
@@ -108,7 +113,16 @@ impl Live {
         let scanned = match &index.layer {
             Some(layer) => {
                 let none = Vec::new();
-                scan_layered(index, layer, query, reserve, Mode::All, (&none, &none), cancel)?.0
+                scan_layered(
+                    index,
+                    layer,
+                    query,
+                    reserve,
+                    Mode::All,
+                    (&none, &none),
+                    cancel,
+                )?
+                .0
             }
             None => scan::scan(index, query, reserve, Within::All, cancel)?,
         };
@@ -180,8 +194,10 @@ impl Live {
             }
             // Entries never seen may beat a new entry below the last kept.
             let last = *self.kept.last()?;
-            self.kept
-                .extend(new.into_iter().filter(|n| order(n, &last) == Ordering::Less));
+            self.kept.extend(
+                new.into_iter()
+                    .filter(|n| order(n, &last) == Ordering::Less),
+            );
         }
         self.kept.sort_by(order);
         self.kept.truncate(self.reserve);
@@ -203,8 +219,9 @@ impl Live {
         let shown = self.identities(index, &hits);
         // A row shown is read again when it changed; other rows' context
         // (agenda titles, meetings, nodes) may come from any other table.
-        let opinions_only =
-            tail.items.is_empty() && tail.nodes.is_empty() && tail.rows.values().all(|r| r.is_empty());
+        let opinions_only = tail.items.is_empty()
+            && tail.nodes.is_empty()
+            && tail.rows.values().all(|r| r.is_empty());
         let quiet = opinions_only
             && !shown
                 .iter()
