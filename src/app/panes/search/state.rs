@@ -53,8 +53,11 @@ pub struct State {
     /// Highlights drawn, by text, for the query they were made for: the
     /// overlay is drawn on every refresh (a viewer drew ~80 frames in 30 s
     /// while a colleague took minutes) and its rows seldom change.
-    pub marks: RefCell<(Query, HashMap<String, Vec<Range<usize>>>)>,
+    pub marks: RefCell<(Query, Marks)>,
 }
+
+/// Highlighted byte ranges by text.
+pub type Marks = HashMap<String, Vec<Range<usize>>>;
 
 /// Texts whose highlights are kept at most (then the memo starts again).
 const MARKS_KEPT: usize = 2_000;
