@@ -20,6 +20,10 @@ every session then holds its search index (mapped from
 `<db>.search-index` when the build has one). --no-index-file deletes that
 file first (the first session then builds and writes it).
 
+With --viewer-query Q, each viewer opens the search (/) and types Q
+before the window, and leaves the search open: its answer is kept
+current while the driver saves.
+
 With --keys, no minute taking: once the apps are idle, the first app opens
 the search (/) and types each query of --queries a character at a time (as
 an IME commits them); for each keystroke it reports the time from writing
@@ -98,7 +102,7 @@ class App:
             env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8")
             os.execve(kusei, [kusei, "--db", db], env)
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
-        self.pid, self.fd, self.seen = pid, fd, 0
+        self.pid, self.fd, self.seen, self.frames = pid, fd, 0, 0
         self.started, self.tail = time.time(), b""
 
     def drain(self):
@@ -113,6 +117,7 @@ class App:
             if not data:
                 return
             self.seen += len(data)
+            self.frames += (self.tail[-8:] + data).count(END_SYNC)
             self.tail = (self.tail + data)[-65536:]
 
     def wait_for(self, pattern, limit):
@@ -267,6 +272,9 @@ def main():
                     help="delete <db>.search-index first")
     ap.add_argument("--perf", metavar="FILE",
                     help="perf record -g the first viewer during the window into FILE")
+    ap.add_argument("--viewer-query", metavar="Q",
+                    help="open the search (/) in each viewer and type Q before the "
+                         "window, leaving it open (its answer is kept current)")
     ap.add_argument("--keys", action="store_true")
     ap.add_argument("--queries", default=QUERIES)
     ap.add_argument("--rounds", type=int, default=3)
@@ -287,6 +295,13 @@ def main():
     try:
         settled = settle(apps, a.settle)
         driver, viewers = apps[0], apps[1:]
+        for v in viewers if a.viewer_query else []:
+            v.send(b"/")
+            v.quiet(0.3, 10)
+            v.tail = b""
+            v.send(a.viewer_query.encode())
+            if v.wait_for("件".encode(), 60) is None:
+                print(f"viewer {v.pid}: no answer to {a.viewer_query}", file=sys.stderr)
         driver.send(b"m")
         pump(apps, 1.0)
         settle(apps, 30)
@@ -296,6 +311,7 @@ def main():
                                      "-p", str(apps[1].pid)],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         cpu0 = [cpu_seconds(x.pid) for x in apps]
+        frames0 = [x.frames for x in apps]
         th0 = [threads(x.pid) for x in apps]
         t0 = time.time()
         typed = 0
@@ -308,6 +324,7 @@ def main():
             pump(apps, 1.0)
         window = time.time() - t0
         cpu1 = [cpu_seconds(x.pid) for x in apps]
+        frames = [x.frames - f for x, f in zip(apps, frames0)]
         th1 = [threads(x.pid) for x in apps]
         if perf is not None:
             perf.send_signal(signal.SIGINT)
@@ -337,6 +354,7 @@ def main():
         "opinions_added": added,
         "viewer_cpu_s": [round(v, 3) for v in viewer_cpu],
         "driver_cpu_s": round(cpu1[0] - cpu0[0], 3),
+        "frames": frames,
         "threads_cpu_s": per_thread,
         "pss_mib": [round(p) for p in pss],
         "total_pss_mib": round(sum(pss)),

@@ -42,6 +42,20 @@ impl Tail {
             && self.rows.values().all(BTreeSet::is_empty)
     }
 
+    /// The entry belongs to a row this tail changed (or removed).
+    pub fn touches(&self, d: &Doc) -> bool {
+        let set = match d.kind.table() {
+            "opinions" => &self.opinions,
+            "agenda_items" => &self.items,
+            "plan_nodes" => &self.nodes,
+            other => match self.rows.get(other) {
+                Some(set) => set,
+                None => return false,
+            },
+        };
+        set.contains(&d.id)
+    }
+
     pub fn len(&self) -> usize {
         self.opinions.len()
             + self.items.len()
@@ -126,18 +140,7 @@ pub fn apply(index: &mut Index, conn: &Connection, t: &Tail) -> Result<(), Searc
             super::sources::load_one(conn, &mut b, table, id)?;
         }
     }
-    let gone = |d: &Doc| {
-        let set = match d.kind.table() {
-            "opinions" => &t.opinions,
-            "agenda_items" => &t.items,
-            "plan_nodes" => &t.nodes,
-            other => match t.rows.get(other) {
-                Some(set) => set,
-                None => return false,
-            },
-        };
-        set.contains(&d.id)
-    };
+    let gone = |d: &Doc| t.touches(d);
     if index.is_mapped() || index.layer.is_some() {
         // Over a mapped index: a layer, nothing copied.
         let changed: Vec<(&'static str, &BTreeSet<i64>)> = [

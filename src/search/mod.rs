@@ -19,6 +19,7 @@ pub mod cli;
 pub mod fold;
 pub mod index;
 pub mod kind;
+pub mod live;
 pub mod load;
 pub mod matcher;
 mod patch;
@@ -73,7 +74,7 @@ pub struct Found {
 }
 
 /// The scan keeps this many candidates per result wanted, for the ranking.
-const RERANK_FACTOR: usize = 2;
+pub(crate) const RERANK_FACTOR: usize = 2;
 
 /// Narrow from the last query's matches only when they are at most this
 /// share of the index (else skipping through the arena is quicker).

@@ -94,6 +94,27 @@ impl Layer {
         d + before as u32
     }
 
+    /// The place of the entry `doc` names (its row and kind), if the
+    /// index holds it: a binary search in the layer, then in the base.
+    pub(super) fn place_of(&self, base: &Index, doc: &Doc) -> Option<u32> {
+        let same = |x: &Doc| x.id == doc.id && x.kind == doc.kind;
+        let delta = &self.delta.docs;
+        let j = delta.partition_point(|x| entry_order(x, doc) == Ordering::Less);
+        if delta.get(j).is_some_and(same) {
+            return self.places.get(j).copied();
+        }
+        let d = base
+            .docs
+            .partition_point(|x| entry_order(x, doc) == Ordering::Less);
+        (base.docs.get(d).is_some_and(same) && !self.is_dropped(d))
+            .then(|| self.base_place(base, d as u32))
+    }
+
+    /// The places of the delta's entries (ascending).
+    pub(super) fn places(&self) -> &[u32] {
+        &self.places
+    }
+
     /// The base's speaker numbers changed (`remap`: old → new; `names`:
     /// the new list): follow them.
     pub(super) fn renumber_speakers(&mut self, remap: &[u16], names: &[String]) {

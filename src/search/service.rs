@@ -29,6 +29,7 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::live::{Live, Update};
 use super::persist::{lower_this_thread, Stamp};
 use super::persist_delta;
 use super::resolve::ResultRow;
@@ -126,6 +127,9 @@ impl Service {
             seen: None,
             changed: None,
             writing: false,
+            live: None,
+            update: None,
+            rows: Vec::new(),
         };
         std::thread::Builder::new()
             .name("kusei-search".into())
@@ -192,6 +196,13 @@ struct Worker {
     changed: Option<(Instant, Instant)>,
     /// A thread is writing the index file.
     writing: bool,
+    /// The last query's answer as a full scan left it, kept current from
+    /// the change log ([`super::live`]).
+    live: Option<Live>,
+    /// What the last tail did to that answer (None: answer in full).
+    update: Option<Update>,
+    /// The rows of the last full answer sent (reused when unchanged).
+    rows: Vec<ResultRow>,
 }
 
 impl Worker {
@@ -201,7 +212,7 @@ impl Worker {
             self.notice_changes();
             if std::mem::take(&mut self.stale) && self.catch_up() {
                 if let Some(q) = self.last_query.clone() {
-                    self.answer(&q);
+                    self.answer_changed(&q);
                 }
             }
             if self.dirty && !self.building {
@@ -228,9 +239,13 @@ impl Worker {
                         generation,
                         text,
                         limit,
-                    } => query = Some((seq, generation, text, limit)),
+                    } => {
+                        self.live = None;
+                        query = Some((seq, generation, text, limit))
+                    }
                     Job::DataChanged => self.stale = true,
                     Job::Forget => {
+                        self.live = None;
                         query = None;
                         self.last_query = None;
                     }
@@ -270,6 +285,11 @@ impl Worker {
         let Some(store) = &self.store else {
             return false;
         };
+        // What the changed rows were, for the answer on screen.
+        let before = match (&self.live, &self.index) {
+            (Some(live), Some(index)) => live.before(index, &tail),
+            _ => None,
+        };
         // A mapped index is copied here (copy on write); an index being
         // written to the file by another thread, too.
         let applied = match self.index.as_mut().map(Arc::make_mut) {
@@ -279,12 +299,20 @@ impl Worker {
         if applied.is_err() {
             // The index may be half patched: never answer from it.
             self.index = None;
+            self.live = None;
             self.seq = None;
             self.dirty = true;
             return false;
         }
         self.seq = Some(tail.seq);
         self.session.reset();
+        self.update = match (self.live.as_mut(), before, &self.index) {
+            (Some(live), Some(before), Some(index)) => live.after(index, before, &tail),
+            _ => None,
+        };
+        if self.update.is_none() {
+            self.live = None;
+        }
         let now = Instant::now();
         self.changed = Some((self.changed.map_or(now, |c| c.0), now));
         if let Some(index) = &self.index {
@@ -353,6 +381,7 @@ impl Worker {
                     millis,
                 });
                 self.index = Some(index);
+                self.live = None;
                 self.seq = seq;
                 // Built, not mapped: the build thread writes the file.
                 self.writing = stamp.is_none() && seq.is_some();
@@ -385,6 +414,10 @@ impl Worker {
         match persist_delta::open_current(&path, conn) {
             Ok((index, seq, stamp)) => {
                 let newer = self.seq != Some(seq);
+                if newer {
+                    // What changed between is unknown here.
+                    self.live = None;
+                }
                 self.index = Some(Arc::new(index));
                 self.seq = Some(seq);
                 self.seen = Some(stamp);
@@ -442,6 +475,53 @@ impl Worker {
         self.store.as_ref().ok_or_else(String::new)
     }
 
+    /// Answer the last query again after a change: from what the tail did
+    /// to the answer kept ([`super::live`]) when it could say, else in full
+    /// (keeping the state for the next change).
+    fn answer_changed(&mut self, q: &(u64, u64, String, usize)) {
+        let t = Instant::now();
+        let (seq, generation, text, limit) = q;
+        let (found, reread) = match self.update.take() {
+            Some(Update::Same) => return,
+            Some(Update::Changed { found, reread }) => (found, reread),
+            None => {
+                let (Some(index), Ok(query)) = (self.index.clone(), parse(text)) else {
+                    return self.answer(q);
+                };
+                let counter = self.generation.clone();
+                let cancel = Cancel {
+                    generation: &counter,
+                    mine: *generation,
+                };
+                let Some((live, found)) = Live::full(&index, &query, *limit, cancel) else {
+                    // A newer query is on its way.
+                    return;
+                };
+                self.live = Some(live);
+                (found, None)
+            }
+        };
+        let Some(index) = self.index.clone() else {
+            return;
+        };
+        let mut results = Results {
+            seq: *seq,
+            total: found.total,
+            ..Default::default()
+        };
+        let old = std::mem::take(&mut self.rows);
+        match self.store() {
+            Ok(store) => match super::live::rows(store.conn(), &index, &found.hits, &old, reread) {
+                Ok(rows) => results.rows = rows,
+                Err(e) => results.error = Some(super::SearchError::from(e).to_string()),
+            },
+            Err(e) => results.error = Some(e),
+        }
+        self.rows = results.rows.clone();
+        results.micros = t.elapsed().as_micros() as u64;
+        (self.sink)(Event::Results(results));
+    }
+
     fn answer(&mut self, (seq, generation, text, limit): &(u64, u64, String, usize)) {
         let t = Instant::now();
         let Some(index) = self.index.clone() else {
@@ -495,6 +575,7 @@ impl Worker {
             Ok(None) => return,
             Err(e) => results.error = Some(e.to_string()),
         }
+        self.rows = results.rows.clone();
         results.micros = t.elapsed().as_micros() as u64;
         (self.sink)(Event::Results(results));
     }

@@ -4,6 +4,7 @@
 //!   queries for checking what was written.
 //! - [`driver`]: the headless app — real state, real database worker run
 //!   synchronously, keys in, responses fed back until quiet.
+//! - [`edits`]: random edits of a sample database (search index tests).
 //! - [`keys`]: keys as tests write them ("C-t", "f団地<Enter>").
 //! - [`screen`]: frames drawn by the real `ui::draw` into a `TestBackend`
 //!   and read back as text, for assertions and insta snapshots.
@@ -24,6 +25,7 @@ pub mod attendance;
 pub mod bin;
 pub mod db;
 pub mod driver;
+pub mod edits;
 pub mod harness;
 pub mod keys;
 pub mod policy;

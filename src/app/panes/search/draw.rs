@@ -186,14 +186,14 @@ fn results(frame: &mut Frame, area: Rect, st: &State, theme: &Theme) {
         .enumerate()
         .skip(first)
         .take(rows)
-        .map(|(i, r)| result_line(r, &st.shown, i == st.selected, width, theme))
+        .map(|(i, r)| result_line(r, st, i == st.selected, width, theme))
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
 }
 
 fn result_line<'a>(
     r: &'a ResultRow,
-    q: &Query,
+    st: &State,
     selected: bool,
     width: usize,
     theme: &Theme,
@@ -218,7 +218,7 @@ fn result_line<'a>(
     let text = first_line(&r.text);
     spans.extend(marked_spans(
         text,
-        &highlight(text, q),
+        &st.marks(text, &st.shown),
         width.saturating_sub(used),
         base,
         base.patch(theme.match_highlight),
@@ -289,7 +289,7 @@ fn preview_pane(frame: &mut Frame, area: Rect, st: &State, theme: &Theme) {
     let hl = theme.match_highlight;
     let mut lines = Vec::new();
     let title_marks = match r.kind {
-        DocKind::ItemTitle => highlight(&c.title, q),
+        DocKind::ItemTitle => st.marks(&c.title, q),
         _ => Vec::new(),
     };
     lines.push(Line::from(marked_spans(
@@ -301,7 +301,7 @@ fn preview_pane(frame: &mut Frame, area: Rect, st: &State, theme: &Theme) {
     )));
     if !c.summary.is_empty() {
         let marks = match r.kind {
-            DocKind::ItemSummary => highlight(&c.summary, q),
+            DocKind::ItemSummary => st.marks(&c.summary, q),
             _ => Vec::new(),
         };
         let mut spans = vec![Span::raw("  ")];

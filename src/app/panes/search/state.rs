@@ -1,6 +1,10 @@
 //! What the search screen holds: plain data (and the few methods that keep
 //! it consistent), read by its keys, its drawing and `AppState`.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ops::Range;
+
 use crate::search::related::RelatedGroup;
 use crate::search::resolve::{Context, ResultRow};
 use crate::search::Query;
@@ -46,9 +50,33 @@ pub struct State {
     pub related: Option<(i64, Vec<RelatedGroup>)>,
     /// Earlier queries (Ctrl-R, ↑ on the first result).
     pub history: super::history::History,
+    /// Highlights drawn, by text, for the query they were made for: the
+    /// overlay is drawn on every refresh (a viewer drew ~80 frames in 30 s
+    /// while a colleague took minutes) and its rows seldom change.
+    pub marks: RefCell<(Query, Marks)>,
 }
 
+/// Highlighted byte ranges by text.
+pub type Marks = HashMap<String, Vec<Range<usize>>>;
+
+/// Texts whose highlights are kept at most (then the memo starts again).
+const MARKS_KEPT: usize = 2_000;
+
 impl State {
+    /// `highlight(text, q)`, remembered until the query changes.
+    pub fn marks(&self, text: &str, q: &Query) -> Vec<Range<usize>> {
+        let Ok(mut memo) = self.marks.try_borrow_mut() else {
+            return crate::search::highlight(text, q);
+        };
+        if memo.0 != *q || memo.1.len() >= MARKS_KEPT {
+            *memo = (q.clone(), HashMap::new());
+        }
+        memo.1
+            .entry(text.to_string())
+            .or_insert_with(|| crate::search::highlight(text, q))
+            .clone()
+    }
+
     pub fn selected_row(&self) -> Option<&ResultRow> {
         self.results.get(self.selected)
     }
