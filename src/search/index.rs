@@ -105,6 +105,19 @@ pub struct Doc {
 }
 
 impl Doc {
+    #[cfg(test)]
+    fn default_for_test() -> Doc {
+        Doc {
+            id: 1,
+            parent: 1,
+            day: 1,
+            fiscal_year: 2020,
+            meeting_no: 1,
+            speaker: 0,
+            kind: DocKind::Opinion,
+        }
+    }
+
     pub fn date(&self) -> Option<NaiveDate> {
         (self.day > 0)
             .then(|| NaiveDate::from_num_days_from_ce_opt(self.day))
@@ -635,5 +648,42 @@ mod tests {
         assert_eq!(codec.encode("区"), vec![2]);
         assert!(codec.encode("団").len() >= 2);
         assert!(!codec.encode("団地の区").contains(&0));
+    }
+
+    #[test]
+    fn final_bytes_stand_for_a_kana_and_the_next_runs_mark() {
+        let texts = [
+            "団地の防災訓練について、区運営方針に沿って検討する。",
+            "大規模団地再生と子育て支援、地域の方々と連携",
+            "学校の耐震化を急ぐ。学校の耐震化を急ぐ。",
+            "区長会議設置規程",
+        ];
+        let codec = Arc::new(Codec::from_sample(texts));
+        for t in texts {
+            let folded = fold(t);
+            let mut b = IndexBuilder::new(codec.clone()).with_readings(true);
+            b.push(Doc::default_for_test(), t).expect("push");
+            let ix = b.finish();
+            // Decoded, the key is the layout with a mark before every run.
+            let hay = readings::Hay::new(&folded);
+            assert_eq!(ix.key(0), hay.text, "{t}");
+            let marks = hay.text.matches(READING_MARK_CHAR).count();
+            let plain = codec.encode(&hay.text.replace([READING_MARK_CHAR, WORD_MARK_CHAR], ""));
+            let words = hay.text.matches(WORD_MARK_CHAR).count();
+            // Each run before another whose reading ends in a final kana
+            // saves the next run's mark, and the kana's code is the byte.
+            let (mut finals, mut saved) = (0, 0);
+            for &b in ix.key_bytes(0).iter().filter(|b| is_final(**b)) {
+                let c = final_char(b).expect("a final kana");
+                finals += 1;
+                saved += codec.encode(&c.to_string()).len();
+            }
+            assert_eq!(
+                ix.key_bytes(0).len(),
+                plain.len() + marks + words - saved,
+                "{t}"
+            );
+            assert!(finals > 0 || marks < 2, "{t}");
+        }
     }
 }

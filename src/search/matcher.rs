@@ -591,6 +591,49 @@ pub fn anchors(query: &super::query::Query, codec: &Codec) -> Vec<CodeFinder> {
 mod tests {
     use super::*;
 
+    /// An index of one entry, to match in its key.
+    fn one_entry(text: &str) -> super::super::Index {
+        use super::super::index::{Doc, DocKind, IndexBuilder};
+        let codec = std::sync::Arc::new(Codec::from_sample([text]));
+        let mut b = IndexBuilder::new(codec).with_readings(true);
+        let doc = Doc {
+            id: 1,
+            parent: 1,
+            day: 1,
+            fiscal_year: 2020,
+            meeting_no: 1,
+            speaker: 0,
+            kind: DocKind::Opinion,
+        };
+        b.push(doc, text).expect("push");
+        b.finish()
+    }
+
+    fn finds(ix: &super::super::Index, q: &str) -> Option<WordMatch> {
+        let query = super::super::parse(q).expect("query");
+        WordMatcher::new(&query.terms[0], ix.codec()).find(ix.key_bytes(0))
+    }
+
+    #[test]
+    fn a_reading_ending_in_a_final_byte_is_found_whole_and_in_part() {
+        // 団地 (だんち) ends a run before 防災: stored as だん + final ち.
+        let ix = one_entry("団地の防災訓練");
+        assert!(ix.key_bytes(0).iter().any(|b| is_final(*b)));
+        for q in ["だんち", "danchi", "だん", "ち", "んち"] {
+            let m = finds(&ix, q).unwrap_or_else(|| panic!("{q}"));
+            assert!(m.spot.is_exact(), "{q}");
+        }
+        // Runs apart in the text do not read on into each other.
+        for q in ["だんちぼ", "ちぼーさい"] {
+            assert_eq!(finds(&ix, q), None, "{q}");
+        }
+        // Words that follow each other do (not exact).
+        let m = finds(&ix, "ぼーさいくんれん").expect("across");
+        assert!(m.spot.is_exact() || m.penalty >= CROSSING_PENALTY);
+        // The reading runs on into the kana after its word.
+        assert!(finds(&ix, "だんちの").is_some());
+    }
+
     #[test]
     fn extending_agrees_with_matching_afresh() {
         let codec = Codec::from_sample(["地域の方々と地域交流を図る地域の会"]);
