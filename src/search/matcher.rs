@@ -11,7 +11,7 @@
 
 use memchr::memmem::{Finder, FinderBuilder};
 
-use super::index::{Codec, READING_MARK, WORD_MARK};
+use super::index::{final_byte, is_final, Codec, READING_MARK, WORD_MARK};
 use super::query::Term;
 
 /// No exact occurrence.
@@ -44,6 +44,14 @@ pub struct CodeFinder {
 }
 
 impl CodeFinder {
+    /// One byte: a final kana (see [`super::index::FINALS`]).
+    pub fn byte(b: u8) -> Self {
+        CodeFinder {
+            bytes: [b, 0, 0, 0],
+            len: 1,
+        }
+    }
+
     pub fn new(codec: &Codec, c: char) -> Self {
         let mut v = Vec::with_capacity(4);
         codec.push(c, &mut v);
@@ -86,15 +94,33 @@ pub struct TermMatcher {
     /// A quoted phrase: only an exact occurrence counts.
     exact_only: bool,
     whole: Finder<'static>,
+    /// The word as the end of a run of words' readings: its last kana as
+    /// its final byte (see [`super::index::FINALS`]), when it has one.
+    final_bytes: Option<Vec<u8>>,
+    final_whole: Option<Finder<'static>>,
+}
+
+/// `text` encoded with its last character as its final byte, if it has one.
+fn encode_final(text: &str, codec: &Codec) -> Option<Vec<u8>> {
+    let last = text.chars().next_back()?;
+    let f = final_byte(last)?;
+    let mut v = codec.encode(&text[..text.len() - last.len_utf8()]);
+    v.push(f);
+    Some(v)
 }
 
 impl TermMatcher {
     pub fn new(text: &str, exact_only: bool, codec: &Codec) -> Self {
         let bytes = codec.encode(text);
+        let final_bytes = encode_final(text, codec);
         TermMatcher {
             chars: text.chars().map(|c| CodeFinder::new(codec, c)).collect(),
             exact_only,
             whole: FinderBuilder::new().build_forward_owned(bytes.clone()),
+            final_whole: final_bytes
+                .as_ref()
+                .map(|f| FinderBuilder::new().build_forward_owned(f.clone())),
+            final_bytes,
             bytes,
         }
     }
@@ -171,34 +197,52 @@ impl TermMatcher {
         if text_end >= hay.len() || self.bytes.is_empty() {
             return None;
         }
-        if let Some(x) = self.whole.find(&hay[text_end..]) {
+        let readings = &hay[text_end..];
+        // As written, or ending a run of words (its last kana final).
+        let mut hit = self.whole.find(readings).map(|x| (x, self.bytes.len()));
+        if let (Some(f), Some(fb)) = (&self.final_whole, &self.final_bytes) {
+            if let Some(x) = f.find(readings) {
+                if hit.is_none_or(|(h, _)| x < h) {
+                    hit = Some((x, fb.len()));
+                }
+            }
+        }
+        if let Some((x, len)) = hit {
             let at = (text_end + x) as u32;
             let spot = Spot {
                 first: at,
-                end: at + self.bytes.len() as u32,
+                end: at + len as u32,
                 exact: at,
             };
             return Some(self.judge(spot, text_end));
         }
-        let first = self.bytes[0];
-        let mut at = text_end;
-        while let Some(i) = memchr::memchr(first, &hay[at..]) {
-            at += i;
-            if let Some(end) = match_skipping_marks(&hay[at..], &self.bytes) {
-                let spot = Spot {
-                    first: at as u32,
-                    end: (at + end) as u32,
-                    exact: NO_EXACT,
-                };
-                return Some(WordMatch {
-                    spot,
-                    surface: false,
-                    penalty: CROSSING_PENALTY + at,
-                });
+        let mut best: Option<(usize, usize)> = None;
+        for needle in std::iter::once(&self.bytes).chain(&self.final_bytes) {
+            let first = needle[0];
+            let mut at = text_end;
+            while let Some(i) = memchr::memchr(first, &hay[at..]) {
+                at += i;
+                if best.is_some_and(|(b, _)| b <= at) {
+                    break;
+                }
+                if let Some(end) = match_skipping_marks(&hay[at..], needle) {
+                    best = Some((at, at + end));
+                    break;
+                }
+                at += 1;
             }
-            at += 1;
         }
-        None
+        let (at, end) = best?;
+        let spot = Spot {
+            first: at as u32,
+            end: end as u32,
+            exact: NO_EXACT,
+        };
+        Some(WordMatch {
+            spot,
+            surface: false,
+            penalty: CROSSING_PENALTY + at,
+        })
     }
 
     /// The match at `s`, whose entry's readings start at `text_end`.
@@ -337,6 +381,9 @@ struct Crossing<'a> {
     /// last (where the word's reading may end) with that character.
     bytes: Vec<u8>,
     cuts: Vec<(usize, char)>,
+    /// The head at each cut ending a run of words (its last kana as its
+    /// final byte), when that kana has one.
+    final_heads: Vec<Option<Vec<u8>>>,
     /// The kana after each cut, as characters and encoded.
     tails: Vec<(String, Vec<u8>)>,
 }
@@ -347,7 +394,7 @@ impl<'a> Crossing<'a> {
             return None;
         }
         let bytes = codec.encode(kana);
-        let (mut cuts, mut tails) = (Vec::new(), Vec::new());
+        let (mut cuts, mut tails, mut final_heads) = (Vec::new(), Vec::new(), Vec::new());
         let n = kana.chars().count();
         for (k, (i, _)) in kana.char_indices().enumerate().skip(1) {
             // The kana after a word are a particle or an ending: a few.
@@ -356,12 +403,14 @@ impl<'a> Crossing<'a> {
             }
             let last = kana[..i].chars().next_back().unwrap_or(' ');
             cuts.push((codec.encode(&kana[..i]).len(), last));
+            final_heads.push(encode_final(&kana[..i], codec));
             tails.push((kana[i..].to_string(), codec.encode(&kana[i..])));
         }
         Some(Crossing {
             codec,
             bytes,
             cuts,
+            final_heads,
             tails,
         })
     }
@@ -374,40 +423,72 @@ impl<'a> Crossing<'a> {
             return None;
         }
         let mut text: Option<String> = None;
-        for ((cut, last), (tail, tail_bytes)) in self.cuts.iter().zip(&self.tails) {
+        let cuts = self.cuts.iter().zip(&self.final_heads).zip(&self.tails);
+        for (((cut, last), final_head), (tail, tail_bytes)) in cuts {
             if !self.after_word(&hay[..end], tail_bytes, *last) {
                 continue;
             }
-            let head = &self.bytes[..*cut];
-            let mut at = end;
-            while let Some(i) = memchr::memchr(head[0], &hay[at..]) {
-                at += i;
-                let Some(e) = match_skipping_marks(&hay[at..], head) else {
-                    at += 1;
-                    continue;
-                };
-                let stop = at + e;
-                if hay.get(stop).is_some_and(|b| *b < WORD_MARK) {
-                    at += 1;
-                    continue;
+            let heads = std::iter::once(&self.bytes[..*cut]).chain(final_head.as_deref());
+            // The earlier of the two forms, as one search would find.
+            let mut best: Option<WordMatch> = None;
+            for head in heads {
+                if let Some(w) = self.find_head(hay, end, head, tail, &mut text) {
+                    if best.is_none_or(|b| w.penalty < b.penalty) {
+                        best = Some(w);
+                    }
                 }
-                // The word the head ends in: count the marks before it.
-                let word = hay[end..stop].iter().filter(|b| **b >= WORD_MARK).count();
-                let text = text.get_or_insert_with(|| self.codec.decode(&hay[..end]));
-                if word_followed_by(text, word, tail) {
-                    let spot = Spot {
-                        first: at as u32,
-                        end: stop as u32,
-                        exact: at as u32,
-                    };
-                    return Some(WordMatch {
-                        spot,
-                        surface: false,
-                        penalty: at,
-                    });
-                }
-                at += 1;
             }
+            if best.is_some() {
+                return best;
+            }
+        }
+        None
+    }
+
+    /// The first place after `end` where a word's reading ends with `head`
+    /// (as written, then a mark or the end; or ending in a final byte) and
+    /// the text goes on with `tail` after that word.
+    fn find_head(
+        &self,
+        hay: &[u8],
+        end: usize,
+        head: &[u8],
+        tail: &str,
+        text: &mut Option<String>,
+    ) -> Option<WordMatch> {
+        let mut at = end;
+        while let Some(i) = memchr::memchr(head[0], &hay[at..]) {
+            at += i;
+            let Some(e) = match_skipping_marks(&hay[at..], head) else {
+                at += 1;
+                continue;
+            };
+            let stop = at + e;
+            let ends_run = is_final(hay[stop - 1]);
+            if !ends_run && hay.get(stop).is_some_and(|b| *b < WORD_MARK) {
+                at += 1;
+                continue;
+            }
+            // The word the head ends in: count the word starts before
+            // it (a mark, or a final byte: the next run starts there).
+            let word = hay[end..stop - 1]
+                .iter()
+                .filter(|b| **b >= WORD_MARK || is_final(**b))
+                .count();
+            let text = text.get_or_insert_with(|| self.codec.decode(&hay[..end]));
+            if word_followed_by(text, word, tail) {
+                let spot = Spot {
+                    first: at as u32,
+                    end: stop as u32,
+                    exact: at as u32,
+                };
+                return Some(WordMatch {
+                    spot,
+                    surface: false,
+                    penalty: at,
+                });
+            }
+            at += 1;
         }
         None
     }
@@ -496,15 +577,62 @@ pub fn anchors(query: &super::query::Query, codec: &Codec) -> Vec<CodeFinder> {
         v.dedup();
         v
     };
+    // A final kana may stand as its final byte at the end of a run of
+    // readings: look for that too.
     chars
         .into_iter()
-        .map(|c| CodeFinder::new(codec, c))
+        .flat_map(|c| {
+            std::iter::once(CodeFinder::new(codec, c)).chain(final_byte(c).map(CodeFinder::byte))
+        })
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An index of one entry, to match in its key.
+    fn one_entry(text: &str) -> super::super::Index {
+        use super::super::index::{Doc, DocKind, IndexBuilder};
+        let codec = std::sync::Arc::new(Codec::from_sample([text]));
+        let mut b = IndexBuilder::new(codec).with_readings(true);
+        let doc = Doc {
+            id: 1,
+            parent: 1,
+            day: 1,
+            fiscal_year: 2020,
+            meeting_no: 1,
+            speaker: 0,
+            kind: DocKind::Opinion,
+        };
+        b.push(doc, text).expect("push");
+        b.finish()
+    }
+
+    fn finds(ix: &super::super::Index, q: &str) -> Option<WordMatch> {
+        let query = super::super::parse(q).expect("query");
+        WordMatcher::new(&query.terms[0], ix.codec()).find(ix.key_bytes(0))
+    }
+
+    #[test]
+    fn a_reading_ending_in_a_final_byte_is_found_whole_and_in_part() {
+        // 団地 (だんち) ends a run before 防災: stored as だん + final ち.
+        let ix = one_entry("団地の防災訓練");
+        assert!(ix.key_bytes(0).iter().any(|b| is_final(*b)));
+        for q in ["だんち", "danchi", "だん", "ち", "んち"] {
+            let m = finds(&ix, q).unwrap_or_else(|| panic!("{q}"));
+            assert!(m.spot.is_exact(), "{q}");
+        }
+        // Runs apart in the text do not read on into each other.
+        for q in ["だんちぼ", "ちぼーさい"] {
+            assert_eq!(finds(&ix, q), None, "{q}");
+        }
+        // Words that follow each other do (not exact).
+        let m = finds(&ix, "ぼーさいくんれん").expect("across");
+        assert!(m.spot.is_exact() || m.penalty >= CROSSING_PENALTY);
+        // The reading runs on into the kana after its word.
+        assert!(finds(&ix, "だんちの").is_some());
+    }
 
     #[test]
     fn extending_agrees_with_matching_afresh() {

@@ -34,8 +34,9 @@ pub const MAGIC: &[u8; 8] = b"KUSEIIX1";
 /// Bump when the layout, or what a build puts in entries, changes in a way
 /// the builder fingerprint ([`builder_fingerprint`]) would not catch.
 /// 2: entries ordered by fiscal year before day; the writer's mark. 3: the
-/// row lookup section.
-pub const FORMAT_VERSION: u32 = 3;
+/// row lookup section. 4: readings end runs of words in final bytes
+/// ([`super::index::FINALS`]).
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Why a file was not used (it is rebuilt instead).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

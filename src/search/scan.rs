@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use memchr::arch::all::packedpair::HeuristicFrequencyRank;
 use memchr::memmem::{Finder, FinderBuilder};
 
-use super::index::{Doc, Index};
+use super::index::{is_final, Doc, Index};
 use super::matcher::{anchors, text_end, Spot, WordMatch, WordMatcher};
 use super::query::{KindFilter, Query};
 use super::topk::TopK;
@@ -393,7 +393,9 @@ impl<'a> Plan<'a> {
             }
             if self.passes(d) {
                 if let Some(len) = self.single_char {
-                    // The hit is the first occurrence in this entry.
+                    // The hit is the first occurrence in this entry (the
+                    // character's code, or its final byte: one byte).
+                    let len = if is_final(arena[p]) { 1 } else { len };
                     let at = (p - s) as u32;
                     let spot = Spot {
                         first: at,
