@@ -210,9 +210,20 @@ impl Worker {
         let mut query = None;
         loop {
             self.notice_changes();
+            if self.stale {
+                // Jobs sent before the change just noticed come first: a
+                // `Forget` sent before a colleague's commit must not be
+                // overtaken by a re-answer of the forgotten query.
+                while let Ok(job) = rx.try_recv() {
+                    self.take_job(job, &mut query);
+                }
+            }
             if std::mem::take(&mut self.stale) && self.catch_up() {
-                if let Some(q) = self.last_query.clone() {
-                    self.answer_changed(&q);
+                match (&query, self.last_query.clone()) {
+                    // A new query is answered below instead.
+                    (Some(_), _) => self.update = None,
+                    (None, Some(q)) => self.answer_changed(&q),
+                    (None, None) => {}
                 }
             }
             if self.dirty && !self.building {
@@ -222,35 +233,20 @@ impl Worker {
                 self.share_newer_file();
                 self.write_when_quiet();
             }
-            // Our own sender (for builds) keeps the channel open: notice the
-            // handle going away by the generation counter's other owner.
-            let first = match rx.recv_timeout(POLL_INTERVAL) {
-                Ok(job) => job,
-                Err(RecvTimeoutError::Timeout) if Arc::strong_count(&self.generation) > 1 => {
-                    continue
-                }
-                Err(_) => break,
-            };
-            let mut next = Some(first);
-            while let Some(job) = next.take().or_else(|| rx.try_recv().ok()) {
-                match job {
-                    Job::Query {
-                        seq,
-                        generation,
-                        text,
-                        limit,
-                    } => {
-                        self.live = None;
-                        query = Some((seq, generation, text, limit))
+            if query.is_none() || self.index.is_none() {
+                // Our own sender (for builds) keeps the channel open: notice
+                // the handle going away by the generation counter's other
+                // owner.
+                let first = match rx.recv_timeout(POLL_INTERVAL) {
+                    Ok(job) => job,
+                    Err(RecvTimeoutError::Timeout) if Arc::strong_count(&self.generation) > 1 => {
+                        continue
                     }
-                    Job::DataChanged => self.stale = true,
-                    Job::Forget => {
-                        self.live = None;
-                        query = None;
-                        self.last_query = None;
-                    }
-                    Job::Built(r) => self.built(*r, &mut query),
-                    Job::Written => self.writing = false,
+                    Err(_) => break,
+                };
+                let mut next = Some(first);
+                while let Some(job) = next.take().or_else(|| rx.try_recv().ok()) {
+                    self.take_job(job, &mut query);
                 }
             }
             if self.index.is_none() {
@@ -260,6 +256,30 @@ impl Worker {
                 self.answer(&q);
                 self.last_query = Some(q);
             }
+        }
+    }
+
+    /// One job from the handle (or a build thread); a query is kept in
+    /// `query` until answered (only the latest counts).
+    fn take_job(&mut self, job: Job, query: &mut Option<(u64, u64, String, usize)>) {
+        match job {
+            Job::Query {
+                seq,
+                generation,
+                text,
+                limit,
+            } => {
+                self.live = None;
+                *query = Some((seq, generation, text, limit))
+            }
+            Job::DataChanged => self.stale = true,
+            Job::Forget => {
+                self.live = None;
+                *query = None;
+                self.last_query = None;
+            }
+            Job::Built(r) => self.built(*r, query),
+            Job::Written => self.writing = false,
         }
     }
 
