@@ -134,7 +134,15 @@ fn one_kana_is_found_in_word_finals_but_not_in_astral_characters() {
     let codec = Arc::new(Codec::from_sample(texts));
     let mut b = IndexBuilder::new(codec).with_readings(true);
     for (i, t) in texts.iter().enumerate() {
-        let doc = Doc { id: i as i64 + 1, parent: 1, day: 1, fiscal_year: 2020, meeting_no: 1, speaker: 0, kind: DocKind::Opinion };
+        let doc = Doc {
+            id: i as i64 + 1,
+            parent: 1,
+            day: 1,
+            fiscal_year: 2020,
+            meeting_no: 1,
+            speaker: 0,
+            kind: DocKind::Opinion,
+        };
         b.push(doc, t).expect("push");
     }
     let index = b.finish();

@@ -778,7 +778,10 @@ mod tests {
             // Each word before another of its run whose reading ends in a
             // word final kana saves the mark the same way.
             let key = ix.key_bytes(0);
-            let readings = &key[key.iter().position(|b| *b == READING_MARK).unwrap_or(key.len())..];
+            let readings = &key[key
+                .iter()
+                .position(|b| *b == READING_MARK)
+                .unwrap_or(key.len())..];
             for &b in readings.iter().filter(|b| is_word_final(**b)) {
                 let c = word_final_char(b).expect("a word final kana");
                 saved += codec.encode(&c.to_string()).len();
@@ -809,7 +812,10 @@ mod tests {
         b.push(Doc::default_for_test(), texts[0]).expect("push");
         let ix = b.finish();
         let key = ix.key_bytes(0);
-        let end = key.iter().position(|b| *b == READING_MARK).expect("readings");
+        let end = key
+            .iter()
+            .position(|b| *b == READING_MARK)
+            .expect("readings");
         assert!(key[..end].contains(&0xF0), "the astral code in the text");
         let ko = word_final_byte('ー').expect("ー has one");
         assert!(key[end..].contains(&ko), "がっこー ends in ー's word final");

@@ -12,7 +12,8 @@
 use memchr::memmem::{Finder, FinderBuilder};
 
 use super::index::{
-    final_byte, is_final, is_word_final, word_final_byte, Codec, WordFinals, READING_MARK, WORD_MARK,
+    final_byte, is_final, is_word_final, word_final_byte, Codec, WordFinals, READING_MARK,
+    WORD_MARK,
 };
 use super::query::Term;
 

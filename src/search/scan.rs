@@ -394,9 +394,9 @@ impl<'a> Plan<'a> {
             let hay = &arena[s..pos - 1];
             // A word final byte hit in the text is an astral character's
             // lead byte, not the kana: that entry is matched in full.
-            let single = self.single_char.filter(|&len| {
-                len == 4 || !is_word_final(arena[p]) || p - s >= text_end(hay)
-            });
+            let single = self
+                .single_char
+                .filter(|&len| len == 4 || !is_word_final(arena[p]) || p - s >= text_end(hay));
             if self.passes(d) {
                 if let Some(len) = single {
                     // The hit is the first occurrence in this entry (the
