@@ -125,6 +125,39 @@ fn a_surface_match_ranks_before_a_reading_match() {
     assert!(rows[1..].iter().all(|r| r.text.contains("団地")));
 }
 
+/// The one-character scan skips to a kana's code, its final byte and its
+/// word final byte; the last is also an astral character's lead byte in
+/// the text (𠮷 starts with 0xF0, ー's word final), which must not count.
+#[test]
+fn one_kana_is_found_in_word_finals_but_not_in_astral_characters() {
+    let texts = ["𠮷野家", "𠮷野家の学校会議", "学校会議", "𠮷のラーメン"];
+    let codec = Arc::new(Codec::from_sample(texts));
+    let mut b = IndexBuilder::new(codec).with_readings(true);
+    for (i, t) in texts.iter().enumerate() {
+        let doc = Doc {
+            id: i as i64 + 1,
+            parent: 1,
+            day: 1,
+            fiscal_year: 2020,
+            meeting_no: 1,
+            speaker: 0,
+            kind: DocKind::Opinion,
+        };
+        b.push(doc, t).expect("push");
+    }
+    let index = b.finish();
+    let ids = |q: &str| {
+        let query = parse(q).expect("query");
+        let found = search::find(&index, &query, 10, Cancel::never()).expect("find");
+        let mut v: Vec<i64> = found.hits.iter().map(|h| index.doc(h.doc).id).collect();
+        v.sort();
+        (found.total, v)
+    };
+    assert_eq!(ids("ー"), (3, vec![2, 3, 4]));
+    assert_eq!(ids("𠮷"), (3, vec![1, 2, 4]));
+    assert_eq!(ids("い"), (3, vec![1, 2, 3]), "のいえ, かいぎ");
+}
+
 #[test]
 fn a_reading_across_a_word_boundary_ranks_below_a_real_word() {
     let (_dir, mut store) = seed_store();
@@ -236,7 +269,7 @@ fn piece() -> impl Strategy<Value = String> {
         ])
         .prop_map(String::from),
         prop::sample::select(vec![
-            "の", "を", "だ", "ん", "ち", "か", "い", "ー", "ア", "ｶﾞ"
+            "の", "を", "だ", "ん", "ち", "か", "い", "ー", "ア", "ｶﾞ", "𠮷"
         ])
         .prop_map(String::from),
     ]

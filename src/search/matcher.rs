@@ -11,7 +11,10 @@
 
 use memchr::memmem::{Finder, FinderBuilder};
 
-use super::index::{final_byte, is_final, Codec, READING_MARK, WORD_MARK};
+use super::index::{
+    final_byte, is_final, is_word_final, word_final_byte, Codec, WordFinals, READING_MARK,
+    WORD_MARK,
+};
 use super::query::Term;
 
 /// No exact occurrence.
@@ -98,6 +101,14 @@ pub struct TermMatcher {
     /// its final byte (see [`super::index::FINALS`]), when it has one.
     final_bytes: Option<Vec<u8>>,
     final_whole: Option<Finder<'static>>,
+    /// The word as the end of a word inside a run: its last kana as its
+    /// word final byte (see [`super::index::WORD_FINALS`]), when it has one.
+    word_final_bytes: Option<Vec<u8>>,
+    word_final_whole: Option<Finder<'static>>,
+    /// The word final byte of its first kana: a match across words may
+    /// start there.
+    first_word_final: Option<u8>,
+    word_finals: WordFinals,
 }
 
 /// `text` encoded with its last character as its final byte, if it has one.
@@ -109,11 +120,40 @@ fn encode_final(text: &str, codec: &Codec) -> Option<Vec<u8>> {
     Some(v)
 }
 
+/// `text` encoded with its last character as its word final byte, if it
+/// has one.
+fn encode_word_final(text: &str, codec: &Codec) -> Option<Vec<u8>> {
+    let last = text.chars().next_back()?;
+    let f = word_final_byte(last)?;
+    let mut v = codec.encode(&text[..text.len() - last.len_utf8()]);
+    v.push(f);
+    Some(v)
+}
+
+/// The next place from `at` where a match in the readings may start: the
+/// needle's first byte, or the word final byte of its first kana.
+#[inline]
+fn next_start(hay: &[u8], at: usize, first: u8, word_final: Option<u8>) -> Option<usize> {
+    let rest = hay.get(at..)?;
+    match word_final {
+        Some(w) => memchr::memchr2(first, w, rest),
+        None => memchr::memchr(first, rest),
+    }
+    .map(|i| at + i)
+}
+
 impl TermMatcher {
     pub fn new(text: &str, exact_only: bool, codec: &Codec) -> Self {
         let bytes = codec.encode(text);
         let final_bytes = encode_final(text, codec);
+        let word_final_bytes = encode_word_final(text, codec);
         TermMatcher {
+            word_final_whole: word_final_bytes
+                .as_ref()
+                .map(|f| FinderBuilder::new().build_forward_owned(f.clone())),
+            word_final_bytes,
+            first_word_final: text.chars().next().and_then(word_final_byte),
+            word_finals: WordFinals::new(codec),
             chars: text.chars().map(|c| CodeFinder::new(codec, c)).collect(),
             exact_only,
             whole: FinderBuilder::new().build_forward_owned(bytes.clone()),
@@ -198,12 +238,19 @@ impl TermMatcher {
             return None;
         }
         let readings = &hay[text_end..];
-        // As written, or ending a run of words (its last kana final).
+        // As written, or ending a run of words or a word inside a run (its
+        // last kana final).
         let mut hit = self.whole.find(readings).map(|x| (x, self.bytes.len()));
-        if let (Some(f), Some(fb)) = (&self.final_whole, &self.final_bytes) {
-            if let Some(x) = f.find(readings) {
-                if hit.is_none_or(|(h, _)| x < h) {
-                    hit = Some((x, fb.len()));
+        let ends = [
+            (&self.final_whole, &self.final_bytes),
+            (&self.word_final_whole, &self.word_final_bytes),
+        ];
+        for (f, fb) in ends {
+            if let (Some(f), Some(fb)) = (f, fb) {
+                if let Some(x) = f.find(readings) {
+                    if hit.is_none_or(|(h, _)| x < h) {
+                        hit = Some((x, fb.len()));
+                    }
                 }
             }
         }
@@ -220,12 +267,12 @@ impl TermMatcher {
         for needle in std::iter::once(&self.bytes).chain(&self.final_bytes) {
             let first = needle[0];
             let mut at = text_end;
-            while let Some(i) = memchr::memchr(first, &hay[at..]) {
-                at += i;
+            while let Some(x) = next_start(hay, at, first, self.first_word_final) {
+                at = x;
                 if best.is_some_and(|(b, _)| b <= at) {
                     break;
                 }
-                if let Some(end) = match_skipping_marks(&hay[at..], needle) {
+                if let Some(end) = match_skipping_marks(&hay[at..], needle, &self.word_finals) {
                     best = Some((at, at + end));
                     break;
                 }
@@ -386,6 +433,9 @@ struct Crossing<'a> {
     final_heads: Vec<Option<Vec<u8>>>,
     /// The kana after each cut, as characters and encoded.
     tails: Vec<(String, Vec<u8>)>,
+    /// The word final byte of the first kana (a head may start there).
+    first_word_final: Option<u8>,
+    word_finals: WordFinals,
 }
 
 impl<'a> Crossing<'a> {
@@ -412,6 +462,8 @@ impl<'a> Crossing<'a> {
             cuts,
             final_heads,
             tails,
+            first_word_final: kana.chars().next().and_then(word_final_byte),
+            word_finals: WordFinals::new(codec),
         })
     }
 
@@ -457,23 +509,25 @@ impl<'a> Crossing<'a> {
         text: &mut Option<String>,
     ) -> Option<WordMatch> {
         let mut at = end;
-        while let Some(i) = memchr::memchr(head[0], &hay[at..]) {
-            at += i;
-            let Some(e) = match_skipping_marks(&hay[at..], head) else {
+        while let Some(x) = next_start(hay, at, head[0], self.first_word_final) {
+            at = x;
+            let Some(e) = match_skipping_marks(&hay[at..], head, &self.word_finals) else {
                 at += 1;
                 continue;
             };
             let stop = at + e;
-            let ends_run = is_final(hay[stop - 1]);
-            if !ends_run && hay.get(stop).is_some_and(|b| *b < WORD_MARK) {
+            // Ends in a final or word final byte: the word ends there.
+            let ends_word = is_final(hay[stop - 1]) || is_word_final(hay[stop - 1]);
+            if !ends_word && hay.get(stop).is_some_and(|b| *b < WORD_MARK) {
                 at += 1;
                 continue;
             }
             // The word the head ends in: count the word starts before
-            // it (a mark, or a final byte: the next run starts there).
+            // it (a mark, or a final or word final byte: the next word
+            // starts there; in the readings these bytes are nothing else).
             let word = hay[end..stop - 1]
                 .iter()
-                .filter(|b| **b >= WORD_MARK || is_final(**b))
+                .filter(|b| **b >= WORD_MARK || is_final(**b) || is_word_final(**b))
                 .count();
             let text = text.get_or_insert_with(|| self.codec.decode(&hay[..end]));
             if word_followed_by(text, word, tail) {
@@ -537,18 +591,23 @@ fn better(a: &WordMatch, b: &WordMatch) -> bool {
 /// A reading matched only across a word boundary scores as a far match.
 const CROSSING_PENALTY: usize = 1 << 16;
 
-/// `needle` at the start of `hay`, word marks in `hay` skipped (a reading
-/// mark, between words apart in the text, stops it): the end.
-fn match_skipping_marks(hay: &[u8], needle: &[u8]) -> Option<usize> {
+/// `needle` at the start of `hay` (readings), word marks in `hay` skipped
+/// (a reading mark, between words apart in the text, stops it) and a word
+/// final byte taken as its kana and a word mark: the end.
+fn match_skipping_marks(hay: &[u8], needle: &[u8], finals: &WordFinals) -> Option<usize> {
     let (mut i, mut j) = (0, 0);
     while j < needle.len() {
-        match hay.get(i) {
-            Some(&b) if b == needle[j] => {
-                i += 1;
-                j += 1;
-            }
-            Some(&WORD_MARK) if j > 0 => i += 1,
-            _ => return None,
+        let b = *hay.get(i)?;
+        if b == needle[j] {
+            i += 1;
+            j += 1;
+        } else if b == WORD_MARK && j > 0 {
+            i += 1;
+        } else if let Some(code) = finals.code(b).filter(|c| needle[j..].starts_with(c)) {
+            i += 1;
+            j += code.len();
+        } else {
+            return None;
         }
     }
     Some(i)
@@ -578,11 +637,14 @@ pub fn anchors(query: &super::query::Query, codec: &Codec) -> Vec<CodeFinder> {
         v
     };
     // A final kana may stand as its final byte at the end of a run of
-    // readings: look for that too.
+    // readings, or as its word final byte at the end of a word inside a
+    // run: look for those too.
     chars
         .into_iter()
         .flat_map(|c| {
-            std::iter::once(CodeFinder::new(codec, c)).chain(final_byte(c).map(CodeFinder::byte))
+            std::iter::once(CodeFinder::new(codec, c))
+                .chain(final_byte(c).map(CodeFinder::byte))
+                .chain(word_final_byte(c).map(CodeFinder::byte))
         })
         .collect()
 }
@@ -632,6 +694,42 @@ mod tests {
         assert!(m.spot.is_exact() || m.penalty >= CROSSING_PENALTY);
         // The reading runs on into the kana after its word.
         assert!(finds(&ix, "だんちの").is_some());
+    }
+
+    #[test]
+    fn a_reading_ending_in_a_word_final_byte_is_found_whole_in_part_and_across() {
+        // 防災 (ぼーさい) before 訓練 in one run: stored as ぼーさ + the
+        // word final い, then くんれん.
+        let ix = one_entry("団地の防災訓練");
+        let key = ix.key_bytes(0);
+        let i = word_final_byte('い').expect("い has one");
+        assert!(key[text_end(key)..].contains(&i));
+        for q in ["ぼーさい", "bousai", "さい", "い", "ぼーさ", "くんれん"] {
+            let m = finds(&ix, q).unwrap_or_else(|| panic!("{q}"));
+            assert!(m.spot.is_exact(), "{q}");
+        }
+        // Across the word end (not exact): starting before it, at it, and
+        // ending in the next word.
+        for q in ["ぼーさいくんれん", "さいく", "いくん"] {
+            let m = finds(&ix, q).unwrap_or_else(|| panic!("{q}"));
+            assert!(!m.spot.is_exact() && m.penalty >= CROSSING_PENALTY, "{q}");
+        }
+        // Not across runs apart, nor with a kana the word does not end in.
+        for q in ["さいだ", "さん", "ちぼ"] {
+            assert_eq!(finds(&ix, q), None, "{q}");
+        }
+    }
+
+    #[test]
+    fn an_astral_character_and_a_word_final_byte_never_match_each_other() {
+        // 𠮷's code starts with 0xF0, ー's word final byte.
+        let ix = one_entry("𠮷野家の学校会議");
+        let m = finds(&ix, "𠮷").expect("the character");
+        assert!(m.surface && m.spot.first == 0);
+        let m = finds(&ix, "ー").expect("in がっこー");
+        assert!(!m.surface, "in the readings, not at 𠮷");
+        let ix = one_entry("𠮷野家");
+        assert_eq!(finds(&ix, "ー"), None);
     }
 
     #[test]

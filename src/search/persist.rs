@@ -35,8 +35,9 @@ pub const MAGIC: &[u8; 8] = b"KUSEIIX1";
 /// the builder fingerprint ([`builder_fingerprint`]) would not catch.
 /// 2: entries ordered by fiscal year before day; the writer's mark. 3: the
 /// row lookup section. 4: readings end runs of words in final bytes
-/// ([`super::index::FINALS`]).
-pub const FORMAT_VERSION: u32 = 4;
+/// ([`super::index::FINALS`]). 5: and words inside a run in word final
+/// bytes ([`super::index::WORD_FINALS`]).
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Why a file was not used (it is rebuilt instead).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use memchr::arch::all::packedpair::HeuristicFrequencyRank;
 use memchr::memmem::{Finder, FinderBuilder};
 
-use super::index::{is_final, Doc, Index};
+use super::index::{is_final, is_word_final, Doc, Index};
 use super::matcher::{anchors, text_end, Spot, WordMatch, WordMatcher};
 use super::query::{KindFilter, Query};
 use super::topk::TopK;
@@ -391,20 +391,31 @@ impl<'a> Plan<'a> {
                     *n = find(a, pos);
                 }
             }
+            let hay = &arena[s..pos - 1];
+            // A word final byte hit in the text is an astral character's
+            // lead byte, not the kana: that entry is matched in full.
+            let single = self
+                .single_char
+                .filter(|&len| len == 4 || !is_word_final(arena[p]) || p - s >= text_end(hay));
             if self.passes(d) {
-                if let Some(len) = self.single_char {
+                if let Some(len) = single {
                     // The hit is the first occurrence in this entry (the
-                    // character's code, or its final byte: one byte).
-                    let len = if is_final(arena[p]) { 1 } else { len };
+                    // character's code, or its final or word final byte:
+                    // one byte).
+                    let len = if is_final(arena[p]) || (len < 4 && is_word_final(arena[p])) {
+                        1
+                    } else {
+                        len
+                    };
                     let at = (p - s) as u32;
                     let spot = Spot {
                         first: at,
                         end: at + len as u32,
                         exact: at,
                     };
-                    let m = self.terms[0].main.judge(spot, text_end(&arena[s..pos - 1]));
+                    let m = self.terms[0].main.judge(spot, text_end(hay));
                     self.found(&mut part, d, 0, spot, Some(m));
-                } else if let Some((rest, m)) = self.match_all(&arena[s..pos - 1]) {
+                } else if let Some((rest, m)) = self.match_all(hay) {
                     self.found(&mut part, d, rest, m.spot, Some(m));
                 }
             }
