@@ -13,10 +13,11 @@ mod support;
 use std::collections::BTreeSet;
 
 use kusei::db::Store;
-use kusei::search::{changes, load, Index};
+use kusei::search::{changes, load};
 use serde_json::{json, Value};
 
 use support::db::{open, sample_db};
+use support::edits::entries;
 
 const TITLES: &[&str] = &["区長", "副区長", "地域振興課長", "新しい係長"];
 
@@ -72,25 +73,6 @@ fn import(store: &mut Store, data: &Value) -> kusei::db::ImportReport {
     let text = data.to_string();
     let parsed = kusei::import::parse_json("test.json", &text).expect("parse");
     store.import(&parsed).expect("import")
-}
-
-fn entries(ix: &Index) -> Vec<String> {
-    (0..ix.len() as u32)
-        .map(|i| {
-            let d = ix.doc(i);
-            format!(
-                "{:?} {} {} {} {} #{} @{} {}",
-                d.kind,
-                d.id,
-                d.parent,
-                d.day,
-                d.fiscal_year,
-                d.meeting_no,
-                ix.speaker(d),
-                ix.key(i)
-            )
-        })
-        .collect()
 }
 
 /// The change log after `seq` as (table, row) pairs.

@@ -13,7 +13,7 @@ use kusei::search::{self, changes, load, parse, persist_delta, Cancel, Index};
 use proptest::prelude::*;
 
 use support::db::{open, sample_db};
-use support::edits::{nth, op, run, Op};
+use support::edits::{entries, nth, op, run, Op};
 
 const QUERIES: &[&str] = &[
     "団地",
@@ -36,25 +36,6 @@ const QUERIES: &[&str] = &[
     "だんち",
     "kosodate",
 ];
-/// Every entry as the user can see it (speaker by name, not number).
-fn entries(ix: &Index) -> Vec<String> {
-    (0..ix.len() as u32)
-        .map(|i| {
-            let d = ix.doc(i);
-            format!(
-                "{:?} {} {} {} {} #{} @{} {}",
-                d.kind,
-                d.id,
-                d.parent,
-                d.day,
-                d.fiscal_year,
-                d.meeting_no,
-                ix.speaker(d),
-                ix.key(i)
-            )
-        })
-        .collect()
-}
 
 fn answers(ix: &Index, store: &Store) -> Vec<String> {
     support::search::answers_to(QUERIES, ix, store)

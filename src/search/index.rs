@@ -181,7 +181,7 @@ pub struct Doc {
 
 impl Doc {
     #[cfg(test)]
-    fn default_for_test() -> Doc {
+    pub(crate) fn default_for_test() -> Doc {
         Doc {
             id: 1,
             parent: 1,

@@ -655,19 +655,10 @@ mod tests {
 
     /// An index of one entry, to match in its key.
     fn one_entry(text: &str) -> super::super::Index {
-        use super::super::index::{Doc, DocKind, IndexBuilder};
+        use super::super::index::{Doc, IndexBuilder};
         let codec = std::sync::Arc::new(Codec::from_sample([text]));
         let mut b = IndexBuilder::new(codec).with_readings(true);
-        let doc = Doc {
-            id: 1,
-            parent: 1,
-            day: 1,
-            fiscal_year: 2020,
-            meeting_no: 1,
-            speaker: 0,
-            kind: DocKind::Opinion,
-        };
-        b.push(doc, text).expect("push");
+        b.push(Doc::default_for_test(), text).expect("push");
         b.finish()
     }
 

@@ -319,3 +319,23 @@ pub fn run(store: &mut Store, op: &Op) {
         },
     };
 }
+
+/// Every entry as the user can see it (speaker by name, not number).
+pub fn entries(ix: &kusei::search::Index) -> Vec<String> {
+    (0..ix.len() as u32)
+        .map(|i| {
+            let d = ix.doc(i);
+            format!(
+                "{:?} {} {} {} {} #{} @{} {}",
+                d.kind,
+                d.id,
+                d.parent,
+                d.day,
+                d.fiscal_year,
+                d.meeting_no,
+                ix.speaker(d),
+                ix.key(i)
+            )
+        })
+        .collect()
+}
