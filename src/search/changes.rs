@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use super::index::{day_number, Doc, DocKind, Index, IndexBuilder};
 use super::SearchError;
@@ -126,18 +126,14 @@ pub fn apply(index: &mut Index, conn: &Connection, t: &Tail) -> Result<(), Searc
         return Ok(());
     }
     let mut b = IndexBuilder::new(index.codec.clone()).with_readings(index.readings);
-    for &id in &t.opinions {
-        opinion(conn, id, &mut b)?;
-    }
-    for &id in &t.items {
-        item(conn, id, &mut b)?;
-    }
-    for &id in &t.nodes {
-        node(conn, id, &mut b)?;
-    }
+    // One query per table for all its changed rows (one per row took
+    // 353 ms of 414 for a tail of 10,000 at 1M).
+    opinions(conn, &t.opinions, &mut b)?;
+    items(conn, &t.items, &mut b)?;
+    nodes(conn, &t.nodes, &mut b)?;
     for (table, ids) in &t.rows {
-        for &id in ids {
-            super::sources::load_one(conn, &mut b, table, id)?;
+        if !ids.is_empty() {
+            super::sources::load_some(conn, &mut b, table, &ids_json(ids))?;
         }
     }
     let gone = |d: &Doc| t.touches(d);
@@ -177,16 +173,52 @@ fn meeting(r: &rusqlite::Row, at: usize) -> rusqlite::Result<(i64, i32, i16, u16
     ))
 }
 
-fn opinion(conn: &Connection, id: i64, b: &mut IndexBuilder) -> Result<(), SearchError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT o.kind, o.text, j.name, m.id, m.date, m.fiscal_year, m.number, o.owner
+/// The ids as a JSON array, for `IN (SELECT value FROM json_each(?1))`.
+pub(super) fn ids_json(ids: &BTreeSet<i64>) -> String {
+    let mut s = String::with_capacity(ids.len() * 8 + 2);
+    s.push('[');
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&id.to_string());
+    }
+    s.push(']');
+    s
+}
+
+/// The rows of `ids` (in id order, as one by one before), each through `f`.
+fn each_row(
+    conn: &Connection,
+    sql: &str,
+    ids: &BTreeSet<i64>,
+    mut f: impl FnMut(&rusqlite::Row) -> Result<(), SearchError>,
+) -> Result<(), SearchError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query([ids_json(ids)])?;
+    while let Some(r) = rows.next()? {
+        f(r)?;
+    }
+    Ok(())
+}
+
+fn opinions(
+    conn: &Connection,
+    ids: &BTreeSet<i64>,
+    b: &mut IndexBuilder,
+) -> Result<(), SearchError> {
+    const SQL: &str =
+        "SELECT o.kind, o.text, j.name, m.id, m.date, m.fiscal_year, m.number, o.owner, o.id
          FROM opinions o JOIN agenda_items i ON i.id = o.item_id
          JOIN meetings m ON m.id = i.meeting_id
          LEFT JOIN job_titles j ON j.id = o.speaker_title_id
-         WHERE o.id = ?1",
-    )?;
-    let row = stmt
-        .query_row([id], |r| {
+         WHERE o.id IN (SELECT value FROM json_each(?1)) ORDER BY o.id";
+    each_row(conn, SQL, ids, |r| {
+        let id: i64 = r.get(8)?;
+        let row = (|| -> rusqlite::Result<_> {
             let (parent, day, fiscal_year, meeting_no) = meeting(r, 3)?;
             let kind = DocKind::from_opinion_kind(r.get_ref(0)?.as_str()?);
             let text: String = r.get(1)?;
@@ -202,9 +234,8 @@ fn opinion(conn: &Connection, id: i64, b: &mut IndexBuilder) -> Result<(), Searc
                 kind,
             };
             Ok((doc, text, speaker, owner))
-        })
-        .optional()?;
-    if let Some((mut doc, text, speaker, owner)) = row {
+        })()?;
+        let (mut doc, text, speaker, owner) = row;
         doc.speaker = speaker.map_or(0, |s| b.speaker(&s));
         b.push(doc, &text)?;
         if let Some(owner) = owner.filter(|o| !o.trim().is_empty()) {
@@ -215,76 +246,62 @@ fn opinion(conn: &Connection, id: i64, b: &mut IndexBuilder) -> Result<(), Searc
             };
             b.push(doc, &owner)?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
-fn item(conn: &Connection, id: i64, b: &mut IndexBuilder) -> Result<(), SearchError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT i.title, i.summary, m.id, m.date, m.fiscal_year, m.number
-         FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id WHERE i.id = ?1",
-    )?;
-    let row = stmt
-        .query_row([id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                meeting(r, 2)?,
-            ))
-        })
-        .optional()?;
-    let Some((title, summary, (parent, day, fiscal_year, meeting_no))) = row else {
-        return Ok(());
-    };
-    let doc = |kind| Doc {
-        id,
-        parent,
-        day,
-        fiscal_year,
-        meeting_no,
-        speaker: 0,
-        kind,
-    };
-    b.push(doc(DocKind::ItemTitle), &title)?;
-    if !summary.trim().is_empty() {
-        b.push(doc(DocKind::ItemSummary), &summary)?;
-    }
-    Ok(())
+fn items(conn: &Connection, ids: &BTreeSet<i64>, b: &mut IndexBuilder) -> Result<(), SearchError> {
+    const SQL: &str = "SELECT i.title, i.summary, m.id, m.date, m.fiscal_year, m.number, i.id
+         FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id
+         WHERE i.id IN (SELECT value FROM json_each(?1)) ORDER BY i.id";
+    each_row(conn, SQL, ids, |r| {
+        let title: String = r.get(0)?;
+        let summary: String = r.get(1)?;
+        let (parent, day, fiscal_year, meeting_no) = meeting(r, 2)?;
+        let id: i64 = r.get(6)?;
+        let doc = |kind| Doc {
+            id,
+            parent,
+            day,
+            fiscal_year,
+            meeting_no,
+            speaker: 0,
+            kind,
+        };
+        b.push(doc(DocKind::ItemTitle), &title)?;
+        if !summary.trim().is_empty() {
+            b.push(doc(DocKind::ItemSummary), &summary)?;
+        }
+        Ok(())
+    })
 }
 
-fn node(conn: &Connection, id: i64, b: &mut IndexBuilder) -> Result<(), SearchError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT n.plan_id, n.title, n.body, p.fiscal_year
-         FROM plan_nodes n JOIN plans p ON p.id = n.plan_id WHERE n.id = ?1",
-    )?;
-    let row = stmt
-        .query_row([id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<i64>>(3)?,
-            ))
-        })
-        .optional()?;
-    let Some((plan, title, body, fy)) = row else {
-        return Ok(());
-    };
-    let day = fy
-        .and_then(|y| chrono::NaiveDate::from_ymd_opt(y as i32, 4, 1))
-        .map_or(0, day_number);
-    let doc = |kind| Doc {
-        id,
-        parent: plan,
-        day,
-        fiscal_year: fy.unwrap_or(0).clamp(0, i16::MAX as i64) as i16,
-        meeting_no: 0,
-        speaker: 0,
-        kind,
-    };
-    b.push(doc(DocKind::NodeTitle), &title)?;
-    if !body.trim().is_empty() {
-        b.push(doc(DocKind::NodeBody), &body)?;
-    }
-    Ok(())
+fn nodes(conn: &Connection, ids: &BTreeSet<i64>, b: &mut IndexBuilder) -> Result<(), SearchError> {
+    const SQL: &str = "SELECT n.plan_id, n.title, n.body, p.fiscal_year, n.id
+         FROM plan_nodes n JOIN plans p ON p.id = n.plan_id
+         WHERE n.id IN (SELECT value FROM json_each(?1)) ORDER BY n.id";
+    each_row(conn, SQL, ids, |r| {
+        let plan: i64 = r.get(0)?;
+        let title: String = r.get(1)?;
+        let body: String = r.get(2)?;
+        let fy: Option<i64> = r.get(3)?;
+        let id: i64 = r.get(4)?;
+        let day = fy
+            .and_then(|y| chrono::NaiveDate::from_ymd_opt(y as i32, 4, 1))
+            .map_or(0, day_number);
+        let doc = |kind| Doc {
+            id,
+            parent: plan,
+            day,
+            fiscal_year: fy.unwrap_or(0).clamp(0, i16::MAX as i64) as i16,
+            meeting_no: 0,
+            speaker: 0,
+            kind,
+        };
+        b.push(doc(DocKind::NodeTitle), &title)?;
+        if !body.trim().is_empty() {
+            b.push(doc(DocKind::NodeBody), &body)?;
+        }
+        Ok(())
+    })
 }

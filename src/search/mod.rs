@@ -28,6 +28,7 @@ pub mod persist_delta;
 pub mod persist_layer;
 pub mod persist_map;
 pub mod persist_rows;
+pub mod persist_seen;
 pub mod persist_write;
 pub mod query;
 pub mod rank;

@@ -114,7 +114,30 @@ pub fn publish(db: &Path, conn: &Connection, index: &Index, seq: i64) -> std::io
         index
     };
     super::persist_write::publish(db, index, seq, id)?;
+    settle_and_check(db, conn);
     Ok(true)
+}
+
+/// Check the file just written whole, so that it is noted as checked and
+/// no session's launch pays for that ([`super::persist_seen`]). Its mtime
+/// is first put [`SETTLED`](super::persist_seen::SETTLED) back: a note
+/// needs a file whose mtime any later write would change (a write now
+/// sets it to now). Best effort: a file not noted is checked by its first
+/// reader.
+fn settle_and_check(db: &Path, conn: &Connection) {
+    let path = path_for(db);
+    let back = std::time::SystemTime::now()
+        .checked_sub(super::persist_seen::SETTLED * 2)
+        .and_then(|t| {
+            let f = File::options().write(true).open(&path).ok()?;
+            f.set_modified(t).ok()
+        });
+    if back.is_none() {
+        return;
+    }
+    if let Err(why) = super::persist_map::open(db, conn) {
+        tracing::warn!(path = %path.display(), "書いたばかりの索引ファイルが使えません: {why}");
+    }
 }
 
 /// The lock file, locked (`flock`, released when dropped); None when

@@ -41,21 +41,22 @@ pub fn load_all(conn: &Connection, b: &mut IndexBuilder) -> Result<(), SearchErr
     Ok(())
 }
 
-/// The entries of one row of `table` (none when it is gone).
-pub fn load_one(
+/// The entries of the rows of `table` whose ids are in the JSON array
+/// `ids` (one query; rows gone have none), in id order.
+pub fn load_some(
     conn: &Connection,
     b: &mut IndexBuilder,
     table: &str,
-    id: i64,
+    ids: &str,
 ) -> Result<(), SearchError> {
-    load(conn, b, table, Some(id))
+    load(conn, b, table, Some(ids))
 }
 
 fn load(
     conn: &Connection,
     b: &mut IndexBuilder,
     table: &str,
-    id: Option<i64>,
+    ids: Option<&str>,
 ) -> Result<(), SearchError> {
     let (sql, kinds): (&str, &[DocKind]) = match table {
         "progress" => (
@@ -69,16 +70,16 @@ fn load(
         "node_notes" => (NOTES, &[DocKind::Evaluation]),
         "milestones" => (MILESTONES, &[DocKind::Milestone]),
         "indicators" => (INDICATORS, &[DocKind::Indicator]),
-        "meetings" => return places(conn, b, id),
+        "meetings" => return places(conn, b, ids),
         _ => return Ok(()),
     };
-    let sql = match id {
-        Some(_) => format!("{sql} WHERE x.id = ?1"),
+    let sql = match ids {
+        Some(_) => format!("{sql} {BY_IDS}"),
         None => sql.to_string(),
     };
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = match id {
-        Some(id) => stmt.query([id])?,
+    let mut rows = match ids {
+        Some(ids) => stmt.query([ids])?,
         None => stmt.query([])?,
     };
     while let Some(r) = rows.next()? {
@@ -106,14 +107,17 @@ fn load(
     Ok(())
 }
 
-fn places(conn: &Connection, b: &mut IndexBuilder, id: Option<i64>) -> Result<(), SearchError> {
-    let sql = match id {
-        Some(_) => format!("{PLACES} WHERE x.id = ?1"),
+/// The rows of a JSON array of ids (`?1`).
+const BY_IDS: &str = "WHERE x.id IN (SELECT value FROM json_each(?1)) ORDER BY x.id";
+
+fn places(conn: &Connection, b: &mut IndexBuilder, ids: Option<&str>) -> Result<(), SearchError> {
+    let sql = match ids {
+        Some(_) => format!("{PLACES} {BY_IDS}"),
         None => PLACES.to_string(),
     };
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = match id {
-        Some(id) => stmt.query([id])?,
+    let mut rows = match ids {
+        Some(ids) => stmt.query([ids])?,
         None => stmt.query([])?,
     };
     while let Some(r) = rows.next()? {
