@@ -104,6 +104,7 @@ class App:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
         self.pid, self.fd, self.seen, self.frames = pid, fd, 0, 0
         self.started, self.tail = time.time(), b""
+        self.dump = None
 
     def drain(self):
         while True:
@@ -117,7 +118,11 @@ class App:
             if not data:
                 return
             self.seen += len(data)
-            self.frames += (self.tail[-8:] + data).count(END_SYNC)
+            if self.dump is not None:
+                self.dump.write(b"\n@@%.3f@@" % time.time() + data)
+            # The tail keeps 7 bytes: a frame end split across two reads is
+            # counted once, one ending the last read not again.
+            self.frames += (self.tail[-7:] + data).count(END_SYNC)
             self.tail = (self.tail + data)[-65536:]
 
     def wait_for(self, pattern, limit):
@@ -272,6 +277,10 @@ def main():
                     help="delete <db>.search-index first")
     ap.add_argument("--perf", metavar="FILE",
                     help="perf record -g the first viewer during the window into FILE")
+    ap.add_argument("--dump", metavar="FILE",
+                    help="write the first viewer's output during the window to FILE "
+                         "(each read after a line @@<unix time>@@), to see what its "
+                         "frames changed")
     ap.add_argument("--viewer-query", metavar="Q",
                     help="open the search (/) in each viewer and type Q before the "
                          "window, leaving it open (its answer is kept current)")
@@ -313,6 +322,8 @@ def main():
         cpu0 = [cpu_seconds(x.pid) for x in apps]
         frames0 = [x.frames for x in apps]
         th0 = [threads(x.pid) for x in apps]
+        if a.dump and len(apps) > 1:
+            apps[1].dump = open(a.dump, "wb")
         t0 = time.time()
         typed = 0
         while time.time() - t0 < a.seconds:
@@ -323,6 +334,9 @@ def main():
             typed += 1
             pump(apps, 1.0)
         window = time.time() - t0
+        if apps[1:] and apps[1].dump is not None:
+            apps[1].dump.close()
+            apps[1].dump = None
         cpu1 = [cpu_seconds(x.pid) for x in apps]
         frames = [x.frames - f for x, f in zip(apps, frames0)]
         th1 = [threads(x.pid) for x in apps]

@@ -259,3 +259,71 @@ fn related_items_follow_new_agenda_items() {
     app.settle(Vec::new());
     assert_eq!(related_meetings(&app, m2, "50周年"), vec![1, 3, 4, 5]);
 }
+
+/// The index's size as the service last said it was ready.
+fn entries(app: &App) -> usize {
+    match app.state.search.index {
+        kusei::app::panes::search::IndexStatus::Ready { entries, .. } => entries,
+        _ => 0,
+    }
+}
+
+#[test]
+fn a_colleagues_save_the_answer_does_not_show_draws_no_frame() {
+    let mut app = App::with_samples();
+    open_and_type(&mut app, "団地");
+    let (total, rows) = (app.state.search.total, app.state.search.results.clone());
+    assert!(total > 0);
+    let before = app.render(120, 36);
+    let entries_before = entries(&app);
+    let path = app.path.clone();
+    let mut other = kusei::db::Store::open(&path, kusei::db::OpenOptions::default()).expect("open");
+    let item: i64 = other
+        .conn()
+        .query_row("SELECT min(id) FROM agenda_items", [], |r| r.get(0))
+        .expect("item");
+    app.frames = 0;
+    // Another process saves an opinion the query does not find: the
+    // search service takes it in (and says so), the answer stays.
+    other
+        .add_opinion(item, "防災倉庫の点検を毎年行うこと。", None, None)
+        .expect("add");
+    app.wait_for("the index to take the save in", |s| {
+        matches!(s.search.index,
+            kusei::app::panes::search::IndexStatus::Ready { entries, .. } if entries > entries_before)
+    });
+    assert_eq!(
+        app.frames, 0,
+        "no frame for a save the answer does not show"
+    );
+    // A second save the query finds: one frame, for the new answer. The
+    // service answers in order, so an answer to the first save would have
+    // come before it.
+    other
+        .add_opinion(item, "団地の集会所を防災拠点にすること。", None, None)
+        .expect("add");
+    app.wait_for("the new answer", |s| s.search.total == total + 1);
+    app.settle(Vec::new());
+    assert_eq!(app.frames, 1, "one frame for the new answer");
+    assert_eq!(app.state.search.results.len(), rows.len() + 1);
+    assert_ne!(app.render(120, 36), before);
+}
+
+#[test]
+fn the_overlay_drawn_again_from_its_kept_cells_is_the_same() {
+    let mut app = App::with_samples();
+    open_and_type(&mut app, "団地");
+    let first = app.render(120, 36);
+    // Drawn again from the kept cells (nothing it shows changed) …
+    assert_eq!(app.render(120, 36), first);
+    // … and afresh.
+    *app.state.search.drawn.borrow_mut() = Default::default();
+    assert_eq!(app.render(120, 36), first);
+    // Another size, another selection: drawn afresh, not pasted.
+    app.press(KeyCode::Down);
+    let moved = app.render(120, 36);
+    assert_ne!(moved, first);
+    *app.state.search.drawn.borrow_mut() = Default::default();
+    assert_eq!(app.render(120, 36), moved);
+    assert_ne!(app.render(80, 24), moved);
+}

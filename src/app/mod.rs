@@ -64,6 +64,11 @@ enum Msg {
 /// file has the text meanwhile).
 const HANGUP_DB_WAIT: Duration = Duration::from_millis(700);
 const HANGUP_LIMIT: Duration = Duration::from_millis(1_300);
+/// How long a frame for the database's answers waits for more of them
+/// (a colleague's save comes as a burst of messages; a key never waits).
+const COALESCE: Duration = Duration::from_millis(50);
+/// Input this recent: frames are drawn at once (the user waits for them).
+const TYPING: Duration = Duration::from_secs(1);
 /// The same after q: the user is there to see a message.
 const QUIT_DB_WAIT: Duration = Duration::from_secs(3);
 const QUIT_LIMIT: Duration = Duration::from_secs(4);
@@ -160,6 +165,7 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
     let mut hits = mouse::HitMap::default();
     let mut hung_up = false;
     let mut due: Option<Instant> = None;
+    let mut last_input = Instant::now();
     while !state.quit {
         if dirty {
             let drawn = draw(&mut terminal, &state, &theme);
@@ -194,15 +200,38 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
             Err(RecvTimeoutError::Disconnected) => break,
         };
         let mut next = Some(first);
-        while let Some(msg) = next.take().or_else(|| rx.try_recv().ok()) {
-            hung_up |= matches!(msg, Msg::HangUp);
-            let Some(reqs) = on_msg(&mut state, &hits, msg) else {
-                continue;
-            };
-            send(reqs);
-            dirty = true;
-            if state.quit {
+        // Only the database's answers so far: the frame may wait a little
+        // for the rest of a burst (one colleague's save brings the meeting,
+        // the year, the change sets and the search's answer, each a
+        // message); a key or a resize draws at once.
+        // Not while the user is at the keys: the answer to a keystroke or
+        // the preview for ↓ comes from the database thread too.
+        let mut db_only = last_input.elapsed() >= TYPING;
+        let mut linger: Option<Instant> = None;
+        loop {
+            while let Some(msg) = next.take().or_else(|| rx.try_recv().ok()) {
+                hung_up |= matches!(msg, Msg::HangUp);
+                if matches!(msg, Msg::Term(_)) {
+                    last_input = Instant::now();
+                }
+                db_only &= matches!(msg, Msg::Db(_));
+                let Some(reqs) = on_msg(&mut state, &hits, msg) else {
+                    continue;
+                };
+                send(reqs);
+                dirty = true;
+                if state.quit {
+                    break;
+                }
+            }
+            if !dirty || !db_only || state.quit {
                 break;
+            }
+            let until = *linger.get_or_insert_with(|| Instant::now() + COALESCE);
+            match rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
+                Ok(m) => next = Some(m),
+                // A closed channel is noticed by the next wait.
+                Err(_) => break,
             }
         }
         due = keeper.tend(&state, grace);
@@ -265,7 +294,10 @@ fn on_msg(state: &mut AppState, hits: &mouse::HitMap, msg: Msg) -> Option<Vec<Re
             state.quit = true;
             Vec::new()
         }
-        Msg::Db(r) => update::on_response(state, r),
+        Msg::Db(r) => match update::take_response(state, r) {
+            (reqs, false) if reqs.is_empty() => return None,
+            (reqs, _) => reqs,
+        },
     })
 }
 

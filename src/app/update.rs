@@ -192,6 +192,26 @@ fn undo(s: &mut AppState, redo: bool) -> Requests {
     }
 }
 
+/// Whether the response `r` leaves the screen as it is (taken in, it
+/// draws no frame): answers that repeat what is shown. Most responses are
+/// only sent when something changed (see `worker_watch`), so this knows the
+/// few that are not.
+pub fn unseen(s: &AppState, r: &Response) -> bool {
+    match r {
+        Response::Pane(super::msg::PaneResponse::Search(r)) => {
+            super::panes::search::unseen(&s.search, r)
+        }
+        _ => false,
+    }
+}
+
+/// [`on_response`], and whether the screen must be drawn again after it
+/// (false for the [`unseen`]: the app's loop draws no frame for them).
+pub fn take_response(s: &mut AppState, r: Response) -> (Requests, bool) {
+    let unseen = unseen(s, &r);
+    (on_response(s, r), !unseen)
+}
+
 pub fn on_response(s: &mut AppState, r: Response) -> Requests {
     match r {
         Response::Year {

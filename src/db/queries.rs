@@ -113,9 +113,13 @@ impl Store {
 
     /// The meetings of a fiscal year, in date order.
     pub fn meetings_of_year(&self, fiscal_year: i32) -> Result<Vec<MeetingRow>> {
+        // `+m.date` (the same order): walking the date index checks every
+        // meeting's row for its year (~120 ms at 30,000 meetings, after
+        // each colleague's save); the unique index holds the year and
+        // finds the year's rows, sorted after (~20 ms).
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {MEETING_COLS} FROM meetings m JOIN committees c ON c.id = m.committee_id
-             WHERE m.fiscal_year = ?1 ORDER BY m.date, m.start_time, m.number"
+             WHERE m.fiscal_year = ?1 ORDER BY +m.date, m.start_time, m.number"
         ))?;
         let raw = stmt
             .query_map([fiscal_year], meeting_row)?
@@ -210,7 +214,11 @@ impl Store {
         Ok(self
             .conn()
             .query_row(
-                "SELECT id FROM meetings ORDER BY date DESC, start_time DESC LIMIT 1",
+                // The newest date through its index: `ORDER BY date DESC,
+                // start_time DESC` alone sorted every meeting (~50 ms at
+                // 30,000 meetings, after each colleague's save).
+                "SELECT id FROM meetings WHERE date = (SELECT max(date) FROM meetings)
+                 ORDER BY start_time DESC LIMIT 1",
                 [],
                 |r| r.get(0),
             )

@@ -63,6 +63,9 @@ pub struct Driver {
     pub sent: Vec<Request>,
     /// The database file.
     pub path: PathBuf,
+    /// Responses after which the app's loop would draw a frame
+    /// (`update::take_response`).
+    pub frames: usize,
     // Last, so the store closes before the directory goes.
     dir: Option<tempfile::TempDir>,
 }
@@ -85,6 +88,7 @@ impl Driver {
             pending: first.into_iter().collect(),
             sent: Vec::new(),
             path,
+            frames: 0,
             dir,
         }
     }
@@ -149,7 +153,8 @@ impl Driver {
     }
 
     fn respond(&mut self, resp: Response) {
-        let more = update::on_response(&mut self.state, resp);
+        let (more, draw) = update::take_response(&mut self.state, resp);
+        self.frames += usize::from(draw);
         self.pending.extend(more);
     }
 

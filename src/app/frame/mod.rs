@@ -33,7 +33,12 @@ pub fn draw(frame: &mut Frame, s: &AppState, theme: &Theme) {
     ])
     .areas(area);
     chrome::tabs(frame, tabs, s, theme);
+    // The search overlay covers the whole body (it clears it first): the
+    // screen under it is not drawn at all (nor its clickable areas noted),
+    // which halves a frame's cost while a colleague's saves keep the
+    // overlay's answer current.
     match (s.tab, s.mode) {
+        _ if s.search.open => {}
         (Tab::Meetings, Mode::MinutesInput | Mode::MinutesList) => {
             minutes::draw::draw(frame, body, s, theme)
         }

@@ -281,7 +281,34 @@ fn req(r: Request) -> worker::Request {
     super::request(PaneRequest::Search(r))
 }
 
+/// Whether `r` leaves what the overlay draws as it is: the index said
+/// ready again after taking in a colleague's change (its size and time are
+/// not drawn), or the open query answered again with the same rows, total
+/// and error (its time stays the first answer's). Such answers are not
+/// taken in and draw no frame.
+pub fn unseen(st: &State, r: &Response) -> bool {
+    match r {
+        Response::Service(Event::Ready { .. }) => {
+            matches!(st.index, IndexStatus::Ready { .. })
+        }
+        Response::Service(Event::Results(r)) => {
+            r.seq == st.seq
+                && r.seq == st.shown_seq
+                && r.total == st.total
+                && r.error == st.error
+                && r.rows == st.results
+        }
+        _ => false,
+    }
+}
+
 pub fn on_response(s: &mut AppState, r: Response) -> Requests {
+    if unseen(&s.search, &r) {
+        if let Response::Service(Event::Ready { entries, millis }) = r {
+            s.search.index = IndexStatus::Ready { entries, millis };
+        }
+        return Vec::new();
+    }
     let st = &mut s.search;
     match r {
         Response::Service(Event::Progress { done, total }) => {

@@ -19,7 +19,7 @@ use crate::app::keymap::Scope;
 use crate::app::mouse;
 use crate::app::panes::search::{IndexStatus, State};
 use crate::app::state::AppState;
-use crate::search::{highlight, ContextLine, DocKind, Query, ResultRow};
+use crate::search::{ContextLine, DocKind, ResultRow};
 use crate::ui::{title_bar, Theme};
 use crate::wareki;
 use crate::widget::text_input::{display_width, pad_to_width, truncate_to_width};
@@ -31,30 +31,35 @@ const WIDE: u16 = 120;
 
 pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     let st = &s.search;
-    frame.render_widget(Clear, area);
-    if area.height < 6 {
-        return;
+    let cursor = s.prompt.is_none() && !s.help;
+    let drawn = st.drawn.try_borrow_mut().ok();
+    if let Some(mut memo) = drawn {
+        if memo.matches(area, st, theme) {
+            memo.paste(frame.buffer_mut(), area);
+        } else {
+            draw_cells(frame, area, st, theme);
+            memo.keep(frame.buffer_mut(), area, st, theme);
+        }
+    } else {
+        draw_cells(frame, area, st, theme);
     }
-    title_bar(frame, row(area, 0), &title(st), theme);
+    // Not in the cells: noted again for every frame.
+    if area.height >= 6 {
+        let (input, list, _) = layout(area);
+        note_clicks(list, st);
+        if cursor {
+            frame.set_cursor_position(st.input.cursor_position(input));
+        }
+    }
+}
+
+/// The query line, the results list and the preview.
+fn layout(area: Rect) -> (Rect, Rect, Rect) {
     let input = Rect {
         x: area.x + 2,
         width: area.width.saturating_sub(2),
         ..row(area, 1)
     };
-    frame.render_widget(
-        Paragraph::new(Span::styled(">", theme.heading)),
-        row(area, 1),
-    );
-    st.input
-        .render(input, frame.buffer_mut(), theme.input, theme.muted);
-    let (note, note_style) = note(st, theme);
-    frame.render_widget(
-        Paragraph::new(Span::styled(
-            truncate_to_width(&note, area.width as usize).0,
-            note_style,
-        )),
-        row(area, 2),
-    );
     let rest = Rect {
         y: area.y + 3,
         height: area.height - 3,
@@ -81,12 +86,36 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
             },
         )
     };
+    (input, list, preview)
+}
+
+/// The overlay's cells: a pure function of `area`, the search state and
+/// the theme (what [`Drawn`] compares).
+fn draw_cells(frame: &mut Frame, area: Rect, st: &State, theme: &Theme) {
+    frame.render_widget(Clear, area);
+    if area.height < 6 {
+        return;
+    }
+    title_bar(frame, row(area, 0), &title(st), theme);
+    let (input, _, _) = layout(area);
+    frame.render_widget(
+        Paragraph::new(Span::styled(">", theme.heading)),
+        row(area, 1),
+    );
+    st.input
+        .render(input, frame.buffer_mut(), theme.input, theme.muted);
+    let (note, note_style) = note(st, theme);
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            truncate_to_width(&note, area.width as usize).0,
+            note_style,
+        )),
+        row(area, 2),
+    );
+    let (_, list, preview) = layout(area);
     results(frame, list, st, theme);
     if preview.height >= 2 {
         preview_pane(frame, preview, st, theme);
-    }
-    if s.prompt.is_none() && !s.help {
-        frame.set_cursor_position(st.input.cursor_position(input));
     }
 }
 
@@ -166,20 +195,6 @@ fn results(frame: &mut Frame, area: Rect, st: &State, theme: &Theme) {
     }
     let first = st.selected.saturating_sub(rows.saturating_sub(1));
     let width = area.width as usize;
-    mouse::scroll(area, Scope::Search, Action::PickPrev, Action::PickNext);
-    let list = Rect {
-        height: area.height.min(u16::try_from(rows).unwrap_or(u16::MAX)),
-        ..area
-    };
-    let keys = (Action::PickPrev, Action::PickNext);
-    mouse::list_rows(
-        list,
-        Scope::Search,
-        keys,
-        first,
-        st.results.len(),
-        st.selected,
-    );
     let lines: Vec<Line> = st
         .results
         .iter()
@@ -189,6 +204,25 @@ fn results(frame: &mut Frame, area: Rect, st: &State, theme: &Theme) {
         .map(|(i, r)| result_line(r, st, i == st.selected, width, theme))
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The results list's clickable rows and wheel area.
+fn note_clicks(area: Rect, st: &State) {
+    if st.results.is_empty() {
+        return;
+    }
+    let rows = area.height as usize;
+    let first = st.selected.saturating_sub(rows.saturating_sub(1));
+    mouse::scroll(area, Scope::Search, Action::PickPrev, Action::PickNext);
+    let keys = (Action::PickPrev, Action::PickNext);
+    mouse::list_rows(
+        area,
+        Scope::Search,
+        keys,
+        first,
+        st.results.len(),
+        st.selected,
+    );
 }
 
 fn result_line<'a>(
@@ -315,7 +349,7 @@ fn preview_pane(frame: &mut Frame, area: Rect, st: &State, theme: &Theme) {
         lines.push(Line::from(spans));
     }
     for l in &c.lines {
-        lines.push(context_line(l, r.kind.is_opinion(), q, theme));
+        lines.push(context_line(l, r.kind.is_opinion(), st, theme));
     }
     let inner = Rect {
         x: area.x + 1,
@@ -333,7 +367,7 @@ fn preview_pane(frame: &mut Frame, area: Rect, st: &State, theme: &Theme) {
 
 /// One entry of the preview: the target marked and its matches lit
 /// (the target's whole line too when it is an opinion).
-fn context_line<'a>(l: &'a ContextLine, opinion: bool, q: &Query, theme: &Theme) -> Line<'a> {
+fn context_line<'a>(l: &'a ContextLine, opinion: bool, st: &State, theme: &Theme) -> Line<'a> {
     let base = if l.target && opinion {
         theme.selection
     } else {
@@ -350,7 +384,7 @@ fn context_line<'a>(l: &'a ContextLine, opinion: bool, q: &Query, theme: &Theme)
         spans.push(Span::styled(speaker, base.patch(theme.muted)));
     }
     let marks = if l.target {
-        highlight(&l.text, q)
+        st.marks(&l.text, &st.shown)
     } else {
         Vec::new()
     };

@@ -5,9 +5,13 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
 use crate::search::related::RelatedGroup;
 use crate::search::resolve::{Context, ResultRow};
 use crate::search::Query;
+use crate::ui::Theme;
 use crate::widget::text_input::TextInput;
 
 /// How far the index is.
@@ -54,6 +58,116 @@ pub struct State {
     /// overlay is drawn on every refresh (a viewer drew ~80 frames in 30 s
     /// while a colleague took minutes) and its rows seldom change.
     pub marks: RefCell<(Query, Marks)>,
+    /// The overlay's cells as last drawn and what they were drawn from
+    /// (`draw.rs`): a frame for something else (the status line's "N秒前"
+    /// every second, a colleague's change set) copies them.
+    pub drawn: RefCell<Drawn>,
+}
+
+/// The overlay's cells as last drawn, and everything they were drawn from.
+#[derive(Debug, Clone, Default)]
+pub struct Drawn {
+    from: Option<Box<DrawnFrom>>,
+    cells: Vec<ratatui::buffer::Cell>,
+}
+
+/// What the overlay's cells are a function of.
+#[derive(Debug, Clone, PartialEq)]
+struct DrawnFrom {
+    area: Rect,
+    theme: Theme,
+    text: String,
+    caret: usize,
+    seq: u64,
+    shown: Query,
+    shown_seq: u64,
+    results: Vec<ResultRow>,
+    total: usize,
+    error: Option<String>,
+    micros: u64,
+    selected: usize,
+    context: Option<(crate::search::DocKind, i64, Context)>,
+    index: IndexStatus,
+}
+
+impl Drawn {
+    /// Whether the cells kept are what `st` in `area` would draw.
+    pub fn matches(&self, area: Rect, st: &State, theme: &Theme) -> bool {
+        self.from.as_deref().is_some_and(|f| {
+            f.area == area
+                && f.seq == st.seq
+                && f.shown_seq == st.shown_seq
+                && f.selected == st.selected
+                && f.total == st.total
+                && f.micros == st.micros
+                && f.caret == st.input.caret()
+                && f.text == st.input.text()
+                && f.error == st.error
+                && f.index == st.index
+                && f.results == st.results
+                && f.context == st.context
+                && f.shown == st.shown
+                && f.theme == *theme
+        })
+    }
+
+    /// Keep the cells of `area` just drawn from `st`.
+    pub fn keep(&mut self, buf: &Buffer, area: Rect, st: &State, theme: &Theme) {
+        self.cells.clear();
+        for y in area.top()..area.bottom() {
+            let row = Rect {
+                y,
+                height: 1,
+                ..area
+            }
+            .intersection(buf.area);
+            if row.is_empty() {
+                continue;
+            }
+            let at = buf.index_of(row.x, y);
+            self.cells
+                .extend_from_slice(&buf.content[at..at + usize::from(row.width)]);
+        }
+        self.from = Some(Box::new(DrawnFrom {
+            area,
+            theme: theme.clone(),
+            text: st.input.text().to_string(),
+            caret: st.input.caret(),
+            seq: st.seq,
+            shown: st.shown.clone(),
+            shown_seq: st.shown_seq,
+            results: st.results.clone(),
+            total: st.total,
+            error: st.error.clone(),
+            micros: st.micros,
+            selected: st.selected,
+            context: st.context.clone(),
+            index: st.index.clone(),
+        }));
+    }
+
+    /// Put the cells kept back into `area` of `buf`.
+    pub fn paste(&self, buf: &mut Buffer, area: Rect) {
+        let mut from = 0;
+        for y in area.top()..area.bottom() {
+            let row = Rect {
+                y,
+                height: 1,
+                ..area
+            }
+            .intersection(buf.area);
+            if row.is_empty() {
+                continue;
+            }
+            let at = buf.index_of(row.x, y);
+            let n = usize::from(row.width);
+            let Some(cells) = self.cells.get(from..from + n) else {
+                return;
+            };
+            buf.content[at..at + n].clone_from_slice(cells);
+            from += n;
+        }
+    }
 }
 
 /// Highlighted byte ranges by text.
