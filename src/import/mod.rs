@@ -14,8 +14,10 @@ mod minutes_parts;
 mod minutes_read;
 pub mod minutes_report;
 pub mod policy;
+mod policy_flat;
 pub mod policy_heading;
 pub mod policy_lines;
+mod policy_read;
 pub mod policy_report;
 
 use std::path::Path;
