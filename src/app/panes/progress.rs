@@ -22,7 +22,7 @@ use crate::app::keymap::{Binding, Scope};
 use crate::app::msg::Requests;
 use crate::app::state::AppState;
 pub use land::land;
-pub use view::{BoardColumn, Row};
+pub use state::{BoardColumn, Row};
 pub use write::Write;
 
 /// A progress-pane binding.

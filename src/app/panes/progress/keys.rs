@@ -6,7 +6,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::detail::current as current_fields;
 use super::detail::{self, Target};
-use super::view::{self, board_position, cycle, selected_item, status_at, Row};
+use super::state::Row;
+use super::view::{self, board_position, cycle, selected_item, status_at};
 use super::{write, Editing, View, Write};
 use crate::app::action::Action as A;
 use crate::app::keymap::{self, Scope};
