@@ -3,6 +3,7 @@
 //! by status (ボード), one item in full (詳細), and the 宿題 from the minutes.
 //! State, requests to the database thread, keys. Drawing: `draw`; state: `state`.
 
+mod cursor;
 pub mod detail;
 pub mod draw;
 mod keys;
