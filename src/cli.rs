@@ -17,6 +17,7 @@ mod check;
 pub mod clap_ja;
 mod config_cmd;
 mod export;
+mod export_args;
 mod export_check;
 pub mod help;
 mod man;
@@ -70,7 +71,7 @@ pub enum Command {
         partial: bool,
     },
     /// データベースの内容を書き出す（JSON、公開ページ、議事録、CSV、iCalendar）
-    Export(export::ExportArgs),
+    Export(export_args::ExportArgs),
     /// 議題と運営方針の項目の関連づけ
     Link {
         /// 関連づけの候補（題名に共通の話題がある議題と項目）を一覧する

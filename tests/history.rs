@@ -389,24 +389,10 @@ fn pty_edit_quit_restart_open_history_and_restore() {
     app.wait_until("list mode", |t| {
         t.contains("記録・選択") || t.contains("終える")
     });
-    // The saved entry becomes selectable once the meeting is read back
-    // (until then the item's heading is selected and `e` does nothing): on
-    // a loaded machine that can take a while, so press again as a person
-    // would.
-    let mut opened = false;
-    for _ in 0..20 {
-        app.send(b"e");
-        if app
-            .try_wait_until(std::time::Duration::from_secs(1), |t| {
-                t.contains("編集 > 最初の意見")
-            })
-            .is_ok()
-        {
-            opened = true;
-            break;
-        }
-    }
-    assert!(opened, "e never opened the edit line:\n{}", app.screen());
+    // The saved entry is selectable as soon as its write is answered (✓),
+    // before the meeting is read back: one `e` opens it.
+    app.send(b"e");
+    app.wait_until("the edit line", |t| t.contains("編集 > 最初の意見"));
     app.send(b"\x15");
     app.send("直した意見".as_bytes());
     app.wait_for("編集 > 直した意見");

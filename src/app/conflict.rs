@@ -96,7 +96,7 @@ fn edit_together(s: &mut AppState, c: Caught) -> Requests {
             id,
             version,
             fields,
-        }) => super::prompt::reopen_meeting_form(s, id, version, &fields, &c.theirs),
+        }) => super::prompt::meeting_form::reopen_meeting_form(s, id, version, &fields, &c.theirs),
         Resave::Policy(policy::Write::UpdateNode {
             id,
             version,

@@ -180,17 +180,7 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
             dirty = false;
             dirty |= run_effects(&mut terminal, &mut state);
         }
-        // Wake once a second while "N秒前" is on screen, and when unsaved
-        // text is due for the recovery file.
-        let mut timeout = if frame::activity_visible(&state) {
-            Duration::from_secs(1)
-        } else {
-            Duration::from_secs(3600)
-        };
-        if let Some(at) = due {
-            timeout = timeout.min(at.saturating_duration_since(Instant::now()));
-        }
-        let first = match rx.recv_timeout(timeout) {
+        let first = match rx.recv_timeout(wake_after(&state, due)) {
             Ok(m) => m,
             Err(RecvTimeoutError::Timeout) => {
                 due = keeper.tend(&state, grace);
@@ -244,6 +234,20 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
     leave(&mut state, keeper, (rx, req_tx), db_wait, limit);
     drop(guard);
     Ok(ExitCode::SUCCESS)
+}
+
+/// How long the loop may sleep: wake once a second while "N秒前" is on
+/// screen, and when unsaved text is due for the recovery file.
+fn wake_after(state: &AppState, due: Option<Instant>) -> Duration {
+    let mut timeout = if frame::activity_visible(state) {
+        Duration::from_secs(1)
+    } else {
+        Duration::from_secs(3600)
+    };
+    if let Some(at) = due {
+        timeout = timeout.min(at.saturating_duration_since(Instant::now()));
+    }
+    timeout
 }
 
 /// The state at start, with the settings applied and the keymap installed;

@@ -363,6 +363,25 @@ impl AppState {
     }
 }
 
+/// Opens a one-line prompt, replacing any open one. Here, below every
+/// screen and the prompt dispatcher, so both can open one.
+pub fn open_prompt(
+    s: &mut AppState,
+    purpose: PromptPurpose,
+    label: &str,
+    text: &str,
+    candidates: Vec<String>,
+) {
+    s.prompt = Some(Prompt {
+        purpose,
+        label: label.to_string(),
+        input: TextInput::with_text(text),
+        candidates,
+        pick: 0,
+        checked: Vec::new(),
+    });
+}
+
 pub fn current_item(s: &AppState) -> Option<&ItemRow> {
     let m = s.minutes.as_ref()?;
     s.calendar.detail.as_ref()?.items.get(m.item)

@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::ValueEnum;
 use serde::Serialize;
 
-use super::export::{ExportArgs, Format, Table};
+use super::export_args::{ExportArgs, Format, Table};
 use super::UsageError;
 
 fn name<T: ValueEnum>(v: T) -> String {

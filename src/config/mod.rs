@@ -161,23 +161,7 @@ fn read(doc: &mut Doc, table: &toml::Spanned<toml::de::DeTable>, config: &mut Co
                     }
                 }
             }
-            "submit_key" => {
-                if let Some(s) = doc.string(key, v) {
-                    let line = doc.line_of(v.span().start);
-                    config.keymap.retain(|e| e.path != "submit_key");
-                    config.keymap.insert(
-                        0,
-                        KeymapEntry {
-                            scope: "minutes_input".into(),
-                            action: "submit".into(),
-                            keys: vec![(s, line)],
-                            file: doc.file.clone(),
-                            line,
-                            path: key.into(),
-                        },
-                    );
-                }
-            }
+            "submit_key" => read_submit_key(doc, key, v, config),
             "draft_interval_ms" => {
                 if let Some(ms) = doc.integer(key, v) {
                     if (50..=10_000).contains(&ms) {
@@ -203,6 +187,31 @@ fn read(doc: &mut Doc, table: &toml::Spanned<toml::de::DeTable>, config: &mut Co
             }
             _ => doc.unknown_key(k.span(), key, KEYS),
         }
+    }
+}
+
+/// `submit_key = "…"`: the minutes input's submit key, kept as the first
+/// keymap entry (before every `[keymap]` entry).
+fn read_submit_key(
+    doc: &mut Doc,
+    key: &str,
+    v: &toml::Spanned<toml::de::DeValue<'_>>,
+    config: &mut Config,
+) {
+    if let Some(s) = doc.string(key, v) {
+        let line = doc.line_of(v.span().start);
+        config.keymap.retain(|e| e.path != "submit_key");
+        config.keymap.insert(
+            0,
+            KeymapEntry {
+                scope: "minutes_input".into(),
+                action: "submit".into(),
+                keys: vec![(s, line)],
+                file: doc.file.clone(),
+                line,
+                path: key.into(),
+            },
+        );
     }
 }
 

@@ -289,26 +289,7 @@ fn merge_opinion<'a>(
         if fresh.seen.insert(op.text.as_str()) {
             // Nothing under a new item can match: added at the next
             // position (what the subquery below would give).
-            let id = tx.insert(
-                "opinions",
-                "INSERT INTO opinions (item_id, position, text, kind, speaker_title_id, visibility,
-                   owner, due_date, closed_at, closed_by, created_at, created_by, updated_at, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11, ?12)",
-                params![
-                    item_id,
-                    fresh.next_position,
-                    op.text,
-                    kind,
-                    speaker,
-                    visibility,
-                    op.owner,
-                    due,
-                    op.closed_at,
-                    op.closed_by,
-                    now,
-                    user
-                ],
-            )?;
+            let id = insert_fresh(tx, item_id, fresh.next_position, op, speaker, &due, now)?;
             fresh.next_position += 1;
             report.tally(Merged::Added(id), Some(|r| &mut r.opinions_added));
             return Ok(());
@@ -349,6 +330,40 @@ fn merge_opinion<'a>(
     )?;
     report.tally(m, Some(|r| &mut r.opinions_added));
     Ok(())
+}
+
+/// An opinion under an item this import added, at `position`; its id.
+fn insert_fresh(
+    tx: &Tx,
+    item_id: i64,
+    position: i64,
+    op: &Opinion,
+    speaker: Option<i64>,
+    due: &Option<String>,
+    now: &str,
+) -> Result<i64> {
+    let user = tx.user();
+    let (kind, visibility) = (op.kind.as_str(), op.visibility.as_str());
+    tx.insert(
+        "opinions",
+        "INSERT INTO opinions (item_id, position, text, kind, speaker_title_id, visibility,
+           owner, due_date, closed_at, closed_by, created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11, ?12)",
+        params![
+            item_id,
+            position,
+            op.text,
+            kind,
+            speaker,
+            visibility,
+            op.owner,
+            due,
+            op.closed_at,
+            op.closed_by,
+            now,
+            user
+        ],
+    )
 }
 
 /// Link an item to `PLAN_TITLE#CODE` (or `PLAN_TITLE#TITLE` for nodes

@@ -16,7 +16,8 @@
 //! normal page (kusei's own published pages keep opinions as typed).
 
 use super::lines::{bullet_text, Line};
-use super::minutes::{short, MeetingDraft};
+use super::minutes_draft::{error, short, ItemDraft, MeetingDraft};
+use super::minutes_read::read_meetings;
 use super::policy::Options;
 use super::ImportError;
 
@@ -30,7 +31,7 @@ pub(super) fn read_whole(
     warnings: &mut Vec<String>,
 ) -> Result<Vec<MeetingDraft>, ImportError> {
     let mut first_warnings = Vec::new();
-    let read = super::minutes::read_meetings(file, lines, first_meeting, &mut first_warnings);
+    let read = read_meetings(file, lines, first_meeting, &mut first_warnings);
     let cut = match &read {
         Ok((_, true)) => None,
         Ok((drafts, false)) => last_line_cut(lines, drafts, clean_end),
@@ -46,7 +47,7 @@ pub(super) fn read_whole(
     };
     let message = cut.message(file, lines);
     if !opts.partial {
-        return Err(super::minutes::error(
+        return Err(error(
             file,
             Some(cut.line),
             format!("{message}。そこまでを読み込むには kusei import --partial"),
@@ -58,7 +59,7 @@ pub(super) fn read_whole(
     ));
     // The same page without its cut-off last line.
     let shorter = &lines[..lines.len() - 1];
-    let (drafts, _) = super::minutes::read_meetings(file, shorter, first_meeting, warnings)?;
+    let (drafts, _) = read_meetings(file, shorter, first_meeting, warnings)?;
     whole_meetings(file, shorter, drafts, opts, warnings)
 }
 
@@ -138,7 +139,7 @@ pub(super) fn dangling(text: &str) -> bool {
 }
 
 /// Whether `line` is the end of the item's last opinion (or its summary).
-fn in_text(item: &super::minutes::ItemDraft, line: &str) -> bool {
+fn in_text(item: &ItemDraft, line: &str) -> bool {
     let text = bullet_text(line).unwrap_or(line);
     match item.item.opinions.last() {
         Some(o) => o.text.ends_with(text),

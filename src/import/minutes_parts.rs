@@ -2,8 +2,7 @@
 //! heading line, parts between 出席者 and 議事 that kusei does not keep
 //! (named in warnings), attendee groups, meetings after the page footer.
 
-use super::lines::{after_chars, fiscal_year_prefix, fold, leading_number, Line};
-use super::minutes::{meeting_start, short};
+use super::lines::{after_chars, fiscal_year_prefix, fold, leading_number};
 
 /// "令和元年度 第3回○○区区政会議 会議録": 第N回 inside a longer line →
 /// (N, the text after it).
@@ -31,23 +30,6 @@ pub fn committee_of(after: &str) -> String {
         c = c.strip_suffix(tail).unwrap_or(c).trim();
     }
     c.to_string()
-}
-
-/// Meetings after the page's footer at `lines[end]`: not read, but named.
-pub fn meetings_after_the_footer(file: &str, lines: &[Line], end: usize) -> Option<String> {
-    let later: Vec<&Line> = (end + 1..lines.len())
-        .filter(|&j| meeting_start(lines, j).is_some())
-        .map(|j| &lines[j])
-        .collect();
-    let first = later.first()?;
-    Some(format!(
-        "{file}:{}: 「{}」ほか {} 件の会議は、{}行目「{}」をページの終わりとみなしたため読み込みません",
-        first.no,
-        short(&first.text),
-        later.len() - 1,
-        lines[end].no,
-        short(&lines[end].text)
-    ))
 }
 
 /// "令和元年度 第3回○○区区政会議 会議録" → (2019, "○○区区政会議").

@@ -9,11 +9,15 @@ pub mod html;
 pub mod lines;
 pub mod minutes;
 mod minutes_cut;
+mod minutes_draft;
 mod minutes_parts;
+mod minutes_read;
 pub mod minutes_report;
 pub mod policy;
+mod policy_flat;
 pub mod policy_heading;
 pub mod policy_lines;
+mod policy_read;
 pub mod policy_report;
 
 use std::path::Path;

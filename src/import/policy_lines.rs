@@ -2,7 +2,6 @@
 //! page chrome, the page's own part headings, list entries.
 
 use super::lines::{after_chars, bullet_text, leading_number, norm, plan_year_prefix, Line};
-use super::policy::Flat;
 use super::policy_heading::{classify, Kind};
 use crate::model::Node;
 
@@ -110,22 +109,6 @@ pub fn headings_after_the_end(file: &str, end: &Line, rest: &[Line]) -> Option<S
         end.no,
         end.text
     ))
-}
-
-pub(crate) fn build_tree(flat: Vec<Flat>) -> Vec<Node> {
-    let parents: Vec<Option<usize>> = flat.iter().map(|f| f.parent).collect();
-    let mut slots: Vec<Option<Node>> = flat.into_iter().map(|f| Some(f.node)).collect();
-    // Children come after their parents, so attach from the end.
-    for i in (0..slots.len()).rev() {
-        if let Some(p) = parents[i] {
-            if let Some(child) = slots[i].take() {
-                if let Some(parent) = slots[p].as_mut() {
-                    parent.children.insert(0, child);
-                }
-            }
-        }
-    }
-    slots.into_iter().flatten().collect()
 }
 
 /// "経営課題1 安全なまち": how the report names a node.

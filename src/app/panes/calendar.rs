@@ -46,11 +46,11 @@ pub fn apply(s: &mut AppState, a: Action) -> Option<Requests> {
             Vec::new()
         }
         Action::NewMeeting => {
-            prompt::open_meeting_form(s, false);
+            prompt::meeting_form::open_meeting_form(s, false);
             Vec::new()
         }
         Action::EditMeeting => {
-            prompt::open_meeting_form(s, true);
+            prompt::meeting_form::open_meeting_form(s, true);
             Vec::new()
         }
         Action::DeleteMeeting => {

@@ -11,7 +11,7 @@ use crate::app::msg::{Request, WriteOp};
 use crate::app::prompt;
 use crate::app::state::*;
 pub use crate::app::state::{current_item, selected_entry};
-use crate::db::EntryKind;
+use crate::db::{EntryKind, OpinionRow};
 use crate::model::OpinionKind;
 use crate::widget::text_input::{InputOutcome, TextInput};
 
@@ -337,13 +337,51 @@ pub fn confirm_saved(
     m.pending.push(PendingEntry {
         item_id,
         text: text.to_string(),
-        speaker,
+        speaker: speaker.clone(),
         saved_id: id.or(Some(0)),
     });
     // Follow the newest entry.
     m.entry = usize::MAX;
     m.mark_unsaved();
-    vec![save_draft(m)]
+    let reqs = vec![save_draft(m)];
+    if let Some(id) = id {
+        list_saved(s, item_id, id, text, speaker);
+        clamp(s);
+    }
+    reqs
+}
+
+/// The write's answer carries the new row's id: the entry joins the loaded
+/// meeting's list at once, so it can be selected (and `e` edits it) before
+/// the meeting is read back; the reload then brings the same row. Its
+/// pending line stays until then (not drawn while the list has the id).
+fn list_saved(s: &mut AppState, item_id: i64, id: i64, text: &str, speaker: Option<String>) {
+    let Some(m) = s.minutes.as_ref() else { return };
+    let Some(d) = s.calendar.detail.as_mut() else {
+        return;
+    };
+    if d.meeting.id != m.meeting_id {
+        return;
+    }
+    let Some(item) = d.items.iter_mut().find(|i| i.id == item_id) else {
+        return;
+    };
+    if item.opinions.iter().any(|o| o.id == id) {
+        return;
+    }
+    // The row as the insert leaves it: the schema's defaults (an opinion,
+    // public, version 1), by this user.
+    item.opinions.push(OpinionRow {
+        id,
+        text: text.to_string(),
+        kind: OpinionKind::Opinion,
+        speaker,
+        owner: None,
+        due: None,
+        version: 1,
+        updated_by: s.user.clone(),
+        visibility: crate::model::Visibility::Public,
+    });
 }
 
 /// Forget pending entries the loaded meeting now holds.

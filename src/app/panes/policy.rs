@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod compare;
+pub mod cursor;
 pub mod draw;
 pub mod overlay;
 pub mod plan_form;
@@ -260,7 +261,7 @@ fn loaded(s: &mut AppState, tree: PolicyTree) {
 /// Keep the link focus inside the selected node's links.
 fn clamp_focus(p: &mut State) {
     if let Focus::Links(i) = p.focus {
-        let n = actions::selected_node(p).map_or(0, |n| n.links.len());
+        let n = cursor::selected_node(p).map_or(0, |n| n.links.len());
         p.focus = if n == 0 {
             Focus::Tree
         } else {

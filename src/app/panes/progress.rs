@@ -3,6 +3,7 @@
 //! by status (ボード), one item in full (詳細), and the 宿題 from the minutes.
 //! State, requests to the database thread, keys. Drawing: `draw`; state: `state`.
 
+mod cursor;
 pub mod detail;
 pub mod draw;
 mod keys;
@@ -22,7 +23,7 @@ use crate::app::keymap::{Binding, Scope};
 use crate::app::msg::Requests;
 use crate::app::state::AppState;
 pub use land::land;
-pub use view::{BoardColumn, Row};
+pub use state::{BoardColumn, Row};
 pub use write::Write;
 
 /// A progress-pane binding.

@@ -191,12 +191,7 @@ fn sparklines(frame: &mut Frame, area: Rect, a: &State, m: &Matrix, theme: &Them
                 height: 1,
             },
         );
-        let values: Vec<u64> = (0..meetings)
-            .flat_map(|c| {
-                let v = if m.attended(t, c) { ATTENDED } else { ABSENT };
-                std::iter::repeat_n(v, scale)
-            })
-            .collect();
+        let values = bar_values(m, t, scale);
         let skip = values.len().saturating_sub(room);
         let line_w = (values.len() - skip).min(room) as u16;
         frame.render_widget(
@@ -225,4 +220,15 @@ fn sparklines(frame: &mut Frame, area: Rect, a: &State, m: &Matrix, theme: &Them
             },
         );
     }
+}
+
+/// Title `t`'s bars: each meeting `scale` columns wide, high when attended,
+/// low when absent.
+fn bar_values(m: &Matrix, t: usize, scale: usize) -> Vec<u64> {
+    (0..m.meetings.len())
+        .flat_map(|c| {
+            let v = if m.attended(t, c) { ATTENDED } else { ABSENT };
+            std::iter::repeat_n(v, scale)
+        })
+        .collect()
 }

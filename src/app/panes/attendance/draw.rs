@@ -272,13 +272,7 @@ fn rows(
 ) {
     let x0 = g.grid_x - g.title_w;
     if a.view.rows.is_empty() {
-        let msg = if a.filter.is_empty() {
-            " この範囲の会議に出席の記録がありません（a で全職名を表示）"
-        } else {
-            " 絞り込みに合う職名がありません（Esc で解除）"
-        };
-        let width = buf.area.right().saturating_sub(x0);
-        put(buf, x0, g.rows_y, msg, width, theme.muted);
+        no_rows(buf, g, a, theme);
         return;
     }
     let meetings = m.meetings.len();
@@ -323,19 +317,7 @@ fn rows(
             ));
             let at = Rect::new(g.grid_x + i as u16 * SLOT_W, y, SLOT_W, 1);
             mouse::click(at.intersection(buf.area), Scope::Attendance, to);
-            let on = m.attended(t, c);
-            let style = if r == a.row && c == a.col {
-                theme.selection
-            } else if on {
-                theme.base
-            } else {
-                theme.muted
-            };
-            let mark = if on {
-                theme.glyphs.attended
-            } else {
-                theme.glyphs.absent
-            };
+            let (mark, style) = cell_look(a, theme, (r, c), m.attended(t, c));
             cell(buf, g, i, y, mark, style);
         }
         right_block(
@@ -347,6 +329,36 @@ fn rows(
             theme.base,
         );
     }
+}
+
+/// No title to show: why (nothing recorded, or the filter hides all).
+fn no_rows(buf: &mut Buffer, g: &Geometry, a: &State, theme: &Theme) {
+    let x0 = g.grid_x - g.title_w;
+    let msg = if a.filter.is_empty() {
+        " この範囲の会議に出席の記録がありません（a で全職名を表示）"
+    } else {
+        " 絞り込みに合う職名がありません（Esc で解除）"
+    };
+    let width = buf.area.right().saturating_sub(x0);
+    put(buf, x0, g.rows_y, msg, width, theme.muted);
+}
+
+/// The mark and style of the cell at (row, column): attended or absent,
+/// highlighted under the cursor.
+fn cell_look(a: &State, theme: &Theme, (r, c): (usize, usize), on: bool) -> (&'static str, Style) {
+    let style = if r == a.row && c == a.col {
+        theme.selection
+    } else if on {
+        theme.base
+    } else {
+        theme.muted
+    };
+    let mark = if on {
+        theme.glyphs.attended
+    } else {
+        theme.glyphs.absent
+    };
+    (mark, style)
 }
 
 fn footer(buf: &mut Buffer, g: &Geometry, a: &State, m: &Matrix, left: usize, theme: &Theme) {

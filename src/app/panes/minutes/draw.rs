@@ -126,7 +126,10 @@ fn entry_lines<'a>(
             }
             lines.push(line);
         }
-        for p in m.pending.iter().filter(|p| p.item_id == it.id) {
+        // A saved entry the list already holds is drawn there.
+        let listed = |id: i64| it.opinions.iter().any(|o| o.id == id);
+        let pending = m.pending.iter().filter(|p| p.item_id == it.id);
+        for p in pending.filter(|p| !p.saved_id.is_some_and(listed)) {
             let mut spans = vec![];
             match p.saved_id {
                 Some(_) => spans.push(Span::styled(theme.glyphs.saved, theme.saved)),

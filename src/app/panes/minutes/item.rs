@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::msg::{Request, Requests, WriteOp};
-use crate::app::prompt;
+use crate::app::state::open_prompt;
 use crate::app::state::{item_selected, AppState, Prompt, PromptPurpose};
 
 /// Open the title prompt for the selected item. False when list mode is
@@ -24,7 +24,7 @@ pub fn edit(s: &mut AppState) -> bool {
         "議題 ({}) の題名（Enter で次へ: 概要、Esc でやめる）",
         it.number
     );
-    prompt::open(s, purpose, &label, &title, Vec::new());
+    open_prompt(s, purpose, &label, &title, Vec::new());
     true
 }
 
@@ -40,7 +40,7 @@ pub fn delete(s: &mut AppState) -> bool {
         it.opinions.len()
     );
     let id = it.id;
-    prompt::open(
+    open_prompt(
         s,
         PromptPurpose::ConfirmDeleteItem { id },
         &label,
@@ -80,7 +80,7 @@ pub fn accept(s: &mut AppState, p: Prompt) -> Requests {
                 s.prompt = Some(p);
                 return Vec::new();
             }
-            prompt::open(
+            open_prompt(
                 s,
                 PromptPurpose::ItemSummary { id, version, title },
                 "概要（Ctrl-J で改行、Enter で保存、Esc でやめる）",

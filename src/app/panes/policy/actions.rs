@@ -1,6 +1,7 @@
 //! What the policy pane's keys do.
 
 use super::compare;
+use super::cursor::{selected_node, selected_plan, PAGE};
 use super::overlay::{
     Candidate, Confirm, FormTarget, NodeForm, NoteForm, Overlay, PickPurpose, Picker,
 };
@@ -10,30 +11,12 @@ use crate::app::action::Action;
 use crate::app::msg::Requests;
 use crate::app::panes::calendar::land::{open_meeting_at, Landed};
 use crate::app::state::AppState;
-use crate::db::{NodeFields, NodeView, PlanView};
+use crate::db::{NodeFields, NodeView};
 use crate::wareki;
 use crate::widget::text_input::TextInput;
 
-/// Rows a page key moves by.
-pub(super) const PAGE: usize = 10;
-
 pub const MID_REVIEW: &str = "中間振り返り";
 pub const SELF_EVALUATION: &str = "自己評価";
-
-pub fn selected_node(p: &State) -> Option<&NodeView> {
-    let tree = p.tree.as_ref()?;
-    view::resolve(tree, p.current_row()?)?.1
-}
-
-/// The plan of the row under the cursor.
-pub fn selected_plan_of(p: &State) -> Option<&PlanView> {
-    selected_plan(p)
-}
-
-pub(super) fn selected_plan(p: &State) -> Option<&PlanView> {
-    let tree = p.tree.as_ref()?;
-    Some(view::resolve(tree, p.current_row()?)?.0)
-}
 
 /// None for keys this view does not use (the global keys get them).
 pub fn apply(s: &mut AppState, a: Action) -> Option<Requests> {

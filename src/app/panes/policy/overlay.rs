@@ -273,88 +273,108 @@ fn edit(input: &mut TextInput, key: &KeyEvent) -> (bool, Option<String>) {
 
 pub fn on_key(o: &mut Overlay, key: &KeyEvent) -> Outcome {
     match o {
-        Overlay::Picker(p) => match keymap::lookup(Scope::Prompt, key) {
-            Some(Action::Cancel) => Outcome::Cancelled,
-            Some(Action::Accept) => Outcome::Accepted,
-            Some(Action::PickPrev) => {
-                p.pick = p.pick.saturating_sub(1);
-                Outcome::Open
-            }
-            Some(Action::PickNext) => {
-                p.pick = (p.pick + 1).min(p.matches.len().saturating_sub(1));
-                Outcome::Open
-            }
-            Some(Action::Toggle) if p.multi() => {
-                p.toggle();
-                Outcome::Open
-            }
-            _ => match edit(&mut p.input, key) {
-                (true, _) => {
-                    p.refilter();
-                    Outcome::Open
-                }
-                (false, Some(e)) => Outcome::Error(e),
-                (false, None) => Outcome::Open,
-            },
-        },
-        Overlay::Form(f) => match (key.code, key.modifiers) {
-            (KeyCode::Esc, _) => Outcome::Cancelled,
-            (KeyCode::Enter, _) => Outcome::Accepted,
-            (KeyCode::Up | KeyCode::BackTab, _) => {
-                f.focus = f.focus.checked_sub(1).unwrap_or(FORM_LABELS.len() - 1);
-                Outcome::Open
-            }
-            (KeyCode::Down | KeyCode::Tab, _) => {
-                f.focus = (f.focus + 1) % FORM_LABELS.len();
-                Outcome::Open
-            }
-            (KeyCode::Char('j'), KeyModifiers::CONTROL) if f.focus == 4 => {
-                let _ = f.fields[4].insert_str("\n");
-                Outcome::Open
-            }
-            _ => match edit(&mut f.fields[f.focus], key) {
-                (_, Some(e)) => Outcome::Error(e),
-                _ => Outcome::Open,
-            },
-        },
-        Overlay::Note(n) => match (key.code, key.modifiers) {
-            (KeyCode::Esc, _) => Outcome::Cancelled,
-            (KeyCode::Enter, _) => Outcome::Accepted,
-            (KeyCode::Char('j'), KeyModifiers::CONTROL) => match n.input.insert_str("\n") {
-                Ok(()) => Outcome::Open,
-                Err(e) => Outcome::Error(e.to_string()),
-            },
-            // Up/Down go a line up or down (lines as typed, not as wrapped).
-            (KeyCode::Up | KeyCode::Down, _) => {
-                let delta = if key.code == KeyCode::Up { -1 } else { 1 };
-                n.input.move_row(u16::MAX, delta);
-                Outcome::Open
-            }
-            _ => match edit(&mut n.input, key) {
-                (_, Some(e)) => Outcome::Error(e),
-                _ => Outcome::Open,
-            },
-        },
+        Overlay::Picker(p) => picker_key(p, key),
+        Overlay::Form(f) => form_key(f, key),
+        Overlay::Note(n) => note_key(n, key),
         Overlay::Confirm(_) | Overlay::Ask(_) => match key.code {
             KeyCode::Esc | KeyCode::Char('n') => Outcome::Cancelled,
             KeyCode::Enter | KeyCode::Char('y') => Outcome::Accepted,
             _ => Outcome::Open,
         },
-        Overlay::Plan(f) => match key.code {
-            KeyCode::Esc => Outcome::Cancelled,
-            KeyCode::Enter => Outcome::Accepted,
-            KeyCode::Up | KeyCode::BackTab => {
-                f.focus = f.focus.checked_sub(1).unwrap_or(f.fields.len() - 1);
+        Overlay::Plan(f) => plan_key(f, key),
+    }
+}
+
+/// A picker: move the pick, tick (multi), or type to filter.
+fn picker_key(p: &mut Picker, key: &KeyEvent) -> Outcome {
+    match keymap::lookup(Scope::Prompt, key) {
+        Some(Action::Cancel) => Outcome::Cancelled,
+        Some(Action::Accept) => Outcome::Accepted,
+        Some(Action::PickPrev) => {
+            p.pick = p.pick.saturating_sub(1);
+            Outcome::Open
+        }
+        Some(Action::PickNext) => {
+            p.pick = (p.pick + 1).min(p.matches.len().saturating_sub(1));
+            Outcome::Open
+        }
+        Some(Action::Toggle) if p.multi() => {
+            p.toggle();
+            Outcome::Open
+        }
+        _ => match edit(&mut p.input, key) {
+            (true, _) => {
+                p.refilter();
                 Outcome::Open
             }
-            KeyCode::Down | KeyCode::Tab => {
-                f.focus = (f.focus + 1) % f.fields.len();
-                Outcome::Open
-            }
-            _ => match edit(&mut f.fields[f.focus], key) {
-                (_, Some(e)) => Outcome::Error(e),
-                _ => Outcome::Open,
-            },
+            (false, Some(e)) => Outcome::Error(e),
+            (false, None) => Outcome::Open,
+        },
+    }
+}
+
+/// The node form: move between fields, Ctrl-J a new line in the body.
+fn form_key(f: &mut NodeForm, key: &KeyEvent) -> Outcome {
+    match (key.code, key.modifiers) {
+        (KeyCode::Esc, _) => Outcome::Cancelled,
+        (KeyCode::Enter, _) => Outcome::Accepted,
+        (KeyCode::Up | KeyCode::BackTab, _) => {
+            f.focus = f.focus.checked_sub(1).unwrap_or(FORM_LABELS.len() - 1);
+            Outcome::Open
+        }
+        (KeyCode::Down | KeyCode::Tab, _) => {
+            f.focus = (f.focus + 1) % FORM_LABELS.len();
+            Outcome::Open
+        }
+        (KeyCode::Char('j'), KeyModifiers::CONTROL) if f.focus == 4 => {
+            let _ = f.fields[4].insert_str("\n");
+            Outcome::Open
+        }
+        _ => match edit(&mut f.fields[f.focus], key) {
+            (_, Some(e)) => Outcome::Error(e),
+            _ => Outcome::Open,
+        },
+    }
+}
+
+/// A note: Ctrl-J a new line, Up/Down a line up or down.
+fn note_key(n: &mut NoteForm, key: &KeyEvent) -> Outcome {
+    match (key.code, key.modifiers) {
+        (KeyCode::Esc, _) => Outcome::Cancelled,
+        (KeyCode::Enter, _) => Outcome::Accepted,
+        (KeyCode::Char('j'), KeyModifiers::CONTROL) => match n.input.insert_str("\n") {
+            Ok(()) => Outcome::Open,
+            Err(e) => Outcome::Error(e.to_string()),
+        },
+        // Up/Down go a line up or down (lines as typed, not as wrapped).
+        (KeyCode::Up | KeyCode::Down, _) => {
+            let delta = if key.code == KeyCode::Up { -1 } else { 1 };
+            n.input.move_row(u16::MAX, delta);
+            Outcome::Open
+        }
+        _ => match edit(&mut n.input, key) {
+            (_, Some(e)) => Outcome::Error(e),
+            _ => Outcome::Open,
+        },
+    }
+}
+
+/// The plan form: move between fields or type in one.
+fn plan_key(f: &mut PlanForm, key: &KeyEvent) -> Outcome {
+    match key.code {
+        KeyCode::Esc => Outcome::Cancelled,
+        KeyCode::Enter => Outcome::Accepted,
+        KeyCode::Up | KeyCode::BackTab => {
+            f.focus = f.focus.checked_sub(1).unwrap_or(f.fields.len() - 1);
+            Outcome::Open
+        }
+        KeyCode::Down | KeyCode::Tab => {
+            f.focus = (f.focus + 1) % f.fields.len();
+            Outcome::Open
+        }
+        _ => match edit(&mut f.fields[f.focus], key) {
+            (_, Some(e)) => Outcome::Error(e),
+            _ => Outcome::Open,
         },
     }
 }

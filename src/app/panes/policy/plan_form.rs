@@ -34,7 +34,7 @@ fn offer_open(s: &mut AppState, plan: &PlanView) {
 /// `N`: the form, with this year and the selected plan's organisation.
 pub fn open_new(s: &mut AppState) {
     let fy = wareki::fiscal_year(s.calendar.today);
-    let org = super::actions::selected_plan_of(&s.policy)
+    let org = super::cursor::selected_plan_of(&s.policy)
         .map(|p| p.organisation.clone())
         .unwrap_or_default();
     let fields = [
@@ -92,7 +92,7 @@ pub fn accept_new(s: &mut AppState, f: PlanForm) -> Requests {
 /// for a plan with no year), after a question; or the offer to open that
 /// year's plan when it exists.
 pub fn open_renew(s: &mut AppState) {
-    let Some(plan) = super::actions::selected_plan_of(&s.policy).cloned() else {
+    let Some(plan) = super::cursor::selected_plan_of(&s.policy).cloned() else {
         s.info("年度更新する計画を選んでください");
         return;
     };

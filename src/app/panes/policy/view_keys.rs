@@ -1,7 +1,7 @@
 //! The keys of the policy pane's other views: the comparison with the
 //! previous year and the budget picture.
 
-use super::actions::{selected_plan, PAGE};
+use super::cursor::{selected_plan, PAGE};
 use super::View;
 use crate::app::action::Action;
 use crate::app::msg::Requests;

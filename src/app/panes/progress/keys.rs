@@ -4,9 +4,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::cursor::{clamp_field, move_field, move_period, select_item, step, PAGE};
 use super::detail::current as current_fields;
 use super::detail::{self, Target};
-use super::view::{self, board_position, cycle, selected_item, status_at, Row};
+use super::view::{self, board_position, cycle, selected_item, status_at};
 use super::{write, Editing, View, Write};
 use crate::app::action::Action as A;
 use crate::app::keymap::{self, Scope};
@@ -16,8 +17,6 @@ use crate::db::progress::ProgressField;
 use crate::db::progress_board::Period;
 use crate::model::Half;
 use crate::widget::text_input::{InputOutcome, TextInput};
-
-pub(super) const PAGE: isize = 10;
 
 pub fn on_key(s: &mut AppState, key: &KeyEvent) -> Option<Requests> {
     if s.progress.editing.is_some() {
@@ -264,50 +263,6 @@ fn filter(s: &mut AppState, a: A) {
     s.info(msg);
 }
 
-/// Items of the grid in order (indices into `data.items`).
-fn item_order(s: &AppState) -> Vec<usize> {
-    s.progress
-        .rows
-        .iter()
-        .filter_map(|r| match r {
-            Row::Item(i) => Some(*i),
-            _ => None,
-        })
-        .collect()
-}
-
-fn select_item(s: &mut AppState, f: impl FnOnce(usize, usize) -> usize) {
-    let order = item_order(s);
-    if order.is_empty() {
-        return;
-    }
-    let cur = selected_item(&s.progress)
-        .and_then(|i| order.iter().position(|x| *x == i))
-        .unwrap_or(0);
-    let next = f(cur, order.len()).min(order.len() - 1);
-    if let Some(data) = &s.progress.data {
-        s.progress.node = Some(data.items[order[next]].node_id);
-    }
-}
-
-fn step(cur: usize, n: usize, delta: isize) -> usize {
-    (cur as isize + delta).clamp(0, n.saturating_sub(1) as isize) as usize
-}
-
-pub(super) fn move_period(s: &mut AppState, delta: isize) {
-    let p = &mut s.progress;
-    if p.periods.is_empty() {
-        return;
-    }
-    let cur = p
-        .period
-        .and_then(|x| p.periods.iter().position(|y| *y == x))
-        .unwrap_or(0);
-    p.period = Some(p.periods[step(cur, p.periods.len(), delta)]);
-    view::rebuild(p, s.calendar.today);
-    clamp_field(s);
-}
-
 fn open_detail(s: &mut AppState) {
     if selected_item(&s.progress).is_none() {
         s.info("項目がありません");
@@ -376,34 +331,6 @@ fn board(s: &mut AppState, a: A) -> Requests {
         _ => {}
     }
     Vec::new()
-}
-
-/// Put the detail cursor on a selectable field, searching down then up.
-fn clamp_field(s: &mut AppState) {
-    let fields = current_fields(s);
-    let p = &mut s.progress;
-    if fields.is_empty() {
-        p.field = 0;
-        return;
-    }
-    let from = p.field.min(fields.len() - 1);
-    p.field = (from..fields.len())
-        .chain((0..from).rev())
-        .find(|&i| fields[i].selectable())
-        .unwrap_or(0);
-}
-
-fn move_field(s: &mut AppState, forward: bool) {
-    let fields = current_fields(s);
-    let p = &mut s.progress;
-    let found = if forward {
-        (p.field + 1..fields.len()).find(|&i| fields[i].selectable())
-    } else {
-        (0..p.field).rev().find(|&i| fields[i].selectable())
-    };
-    if let Some(i) = found {
-        p.field = i;
-    }
 }
 
 fn edit(s: &mut AppState, field: Option<detail::Field>) {

@@ -1,6 +1,6 @@
 //! Keys of the progress pane's pictures (chart, 年表) and Enter on a 宿題.
 
-use super::keys::{move_period, PAGE};
+use super::cursor::{move_period, PAGE};
 use super::View;
 use crate::app::action::Action as A;
 use crate::app::msg::Requests;

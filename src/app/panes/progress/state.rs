@@ -1,11 +1,30 @@
 //! What the progress screen holds: plain data (and the few methods that keep
 //! it consistent), read by its keys, its drawing and `AppState`.
 
-use super::view::{BoardColumn, Row};
 use crate::db::progress::{IndicatorColumn, ProgressField};
 use crate::db::progress_board::{Period, ProgressData};
 use crate::wareki::span;
 use crate::widget::text_input::TextInput;
+
+/// One line of the grid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Row {
+    /// A plan's title (index into `data.plans`).
+    Plan(usize),
+    /// The node the following items are grouped under.
+    Group { text: String, indent: usize },
+    /// An item (index into `data.items`).
+    Item(usize),
+}
+
+/// A status column of the board: the items whose status as of the focused
+/// period is `status` ("" = not set yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardColumn {
+    pub status: String,
+    /// (item index, the earlier period the status was carried from).
+    pub items: Vec<(usize, Option<Period>)>,
+}
 
 /// What the pane shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

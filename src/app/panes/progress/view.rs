@@ -7,30 +7,10 @@ use chrono::NaiveDate;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
-use super::state::{State, View};
+use super::state::{BoardColumn, Row, State, View};
 use crate::db::progress_board::{Period, ProgressData, ProgressItem};
 use crate::model::Half;
 use crate::wareki;
-
-/// One line of the grid.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Row {
-    /// A plan's title (index into `data.plans`).
-    Plan(usize),
-    /// The node the following items are grouped under.
-    Group { text: String, indent: usize },
-    /// An item (index into `data.items`).
-    Item(usize),
-}
-
-/// A status column of the board: the items whose status as of the focused
-/// period is `status` ("" = not set yet).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BoardColumn {
-    pub status: String,
-    /// (item index, the earlier period the status was carried from).
-    pub items: Vec<(usize, Option<Period>)>,
-}
 
 /// How a status reads, for its colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

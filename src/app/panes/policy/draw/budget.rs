@@ -59,19 +59,7 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &State, t: &PolicyTree, theme: &Th
         return;
     };
     let prev = previous_plan(t, plan).map(|i| &t.plans[i]);
-    let year = |pl: &PlanView| {
-        pl.fiscal_year
-            .map(wareki::format_fiscal_year)
-            .unwrap_or_default()
-    };
-    let mut head = format!(
-        "予算の内訳 {}  合計 {}千円",
-        plan.title,
-        budget_text(plan.total())
-    );
-    if let Some(pv) = prev {
-        head.push_str(&format!("（{} {}千円）", year(pv), budget_text(pv.total())));
-    }
+    let head = heading(plan, prev);
     title_bar(frame, Rect { height: 1, ..area }, &head, theme);
     let ascii = theme.glyphs.name == "ascii";
     let (this_mark, prev_mark) = if ascii { ("#", "=") } else { ("█", "▒") };
@@ -137,6 +125,24 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &State, t: &PolicyTree, theme: &Th
         .chain(lines.into_iter().skip(1 + top).take(room))
         .collect();
     frame.render_widget(Paragraph::new(shown), body);
+}
+
+/// "予算の内訳 <title>  合計 N千円", with the previous year's total after it.
+fn heading(plan: &PlanView, prev: Option<&PlanView>) -> String {
+    let year = |pl: &PlanView| {
+        pl.fiscal_year
+            .map(wareki::format_fiscal_year)
+            .unwrap_or_default()
+    };
+    let mut head = format!(
+        "予算の内訳 {}  合計 {}千円",
+        plan.title,
+        budget_text(plan.total())
+    );
+    if let Some(pv) = prev {
+        head.push_str(&format!("（{} {}千円）", year(pv), budget_text(pv.total())));
+    }
+    head
 }
 
 fn legend<'a>(

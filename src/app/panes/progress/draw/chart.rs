@@ -11,7 +11,8 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::tone_style;
-use crate::app::panes::progress::view::{period_label, status_at, tone, Row, Tone};
+use crate::app::panes::progress::state::Row;
+use crate::app::panes::progress::view::{period_label, status_at, tone, Tone};
 use crate::app::state::AppState;
 use crate::db::progress_board::{MilestoneRow, ProgressData, ProgressItem};
 use crate::model::Half;

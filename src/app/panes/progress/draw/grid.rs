@@ -14,7 +14,8 @@ use crate::app::action::Action;
 use crate::app::keymap::Scope;
 use crate::app::mouse;
 use crate::app::panes::progress::detail::budget_text;
-use crate::app::panes::progress::view::{period_label, period_long, selected_item, tone, Row};
+use crate::app::panes::progress::state::Row;
+use crate::app::panes::progress::view::{period_label, period_long, selected_item, tone};
 use crate::app::state::AppState;
 use crate::db::progress_board::{Period, ProgressItem};
 use crate::model::{Half, Precision};
@@ -182,20 +183,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
     for (k, row) in p.rows.iter().enumerate().skip(top).take(height) {
         let y = y0 + 1 + (k - top) as u16;
         if is_item(row) {
-            let down = ord as i64 - sel_ord as i64;
-            let rows = mouse::steps(Action::ProgressUp, Action::ProgressDown, down);
-            mouse::click(mouse::row(body, y), Scope::Progress, rows.clone());
-            for (c, (pi, _)) in g.cols.iter().enumerate() {
-                let mut to = rows.clone();
-                let right = *pi as i64 - g.focus as i64;
-                to.extend(mouse::steps(
-                    Action::ProgressLeft,
-                    Action::ProgressRight,
-                    right,
-                ));
-                let at = Rect::new(g.cell_x(c), y, (GAP + CELL) as u16, 1);
-                mouse::click(at.intersection(body), Scope::Progress, to);
-            }
+            item_clicks(&g, body, y, ord as i64 - sel_ord as i64);
             ord += 1;
         }
         match row {
@@ -219,6 +207,24 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, theme: &Theme) {
                 item_row(buf, &g, y, &row, s.calendar.today, theme);
             }
         }
+    }
+}
+
+/// Clicks on an item's line `down` items below the selected one: the line
+/// selects the item, each period cell the item and that period.
+fn item_clicks(g: &Cols, body: Rect, y: u16, down: i64) {
+    let rows = mouse::steps(Action::ProgressUp, Action::ProgressDown, down);
+    mouse::click(mouse::row(body, y), Scope::Progress, rows.clone());
+    for (c, (pi, _)) in g.cols.iter().enumerate() {
+        let mut to = rows.clone();
+        let right = *pi as i64 - g.focus as i64;
+        to.extend(mouse::steps(
+            Action::ProgressLeft,
+            Action::ProgressRight,
+            right,
+        ));
+        let at = Rect::new(g.cell_x(c), y, (GAP + CELL) as u16, 1);
+        mouse::click(at.intersection(body), Scope::Progress, to);
     }
 }
 
