@@ -120,7 +120,7 @@ fn stats(ix: &kusei::search::Index) {
     );
     for (name, m) in [("run marks", rmarks), ("word marks", wmarks)] {
         let mut v: Vec<(char, usize)> = m.into_iter().collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1));
+        v.sort_by_key(|x| std::cmp::Reverse(x.1));
         let total: usize = v.iter().map(|x| x.1).sum();
         println!(
             "  {name} after kana (decoded, finals included) {total}: {:?}",
