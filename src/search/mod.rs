@@ -16,6 +16,7 @@
 
 pub mod changes;
 pub mod cli;
+mod crossing;
 pub mod fold;
 pub mod index;
 pub mod kind;
@@ -32,6 +33,7 @@ pub mod persist_seen;
 pub mod persist_write;
 pub mod query;
 pub mod rank;
+mod reading_bytes;
 pub mod readings;
 pub mod related;
 pub mod resolve;
