@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod export;
 pub mod import;
+pub mod keytrace;
 pub mod log;
 pub mod model;
 pub mod os_error;

@@ -169,6 +169,9 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
     while !state.quit {
         if dirty {
             let drawn = draw(&mut terminal, &state, &theme);
+            if state.search.open {
+                crate::keytrace::mark("drawn", state.search.shown_seq);
+            }
             // Clicks map through what this frame drew.
             hits = mouse::take();
             if drawn.is_err() {

@@ -83,8 +83,12 @@ pub(crate) const RERANK_FACTOR: usize = 2;
 /// share of the index (else skipping through the arena is quicker).
 const NARROW_MAX_SHARE: f64 = 0.6;
 
-/// A query scanning this many entries afresh answers in two stages.
+/// A query scanning this many entries (afresh, or the last query's
+/// matches) answers in two stages.
 pub const STAGE_MIN: usize = 65_536;
+/// The rows the first stage reads back from the database (a screenful and
+/// more): reading all of them would delay the first frame.
+pub const STAGE_ROWS: usize = 100;
 /// The newest entries the first stage looks at.
 pub const STAGE_ENTRIES: usize = 16_384;
 
@@ -136,20 +140,36 @@ impl Session {
         let mode = self.mode(index, query);
         let none = Vec::new();
         let prev = self.last.as_ref().map_or(&none, |(_, m)| m);
-        let staged = matches!(mode, Mode::All) && index.len() >= STAGE_MIN && !query.is_blank();
+        // A narrowing scan of many last matches is as slow as a fresh one.
+        let narrowing = self
+            .last_layer
+            .iter()
+            .chain(prev)
+            .map(Vec::len)
+            .sum::<usize>();
+        let staged = index.len() >= STAGE_MIN
+            && !query.is_blank()
+            && match mode {
+                Mode::All => true,
+                Mode::Entries | Mode::Extend(_) => narrowing >= STAGE_MIN,
+                Mode::Newest(_) => false,
+            };
         if let Some(layer) = &index.layer {
             let layered = |mode, prev, cancel| {
                 persist_layer::scan_layered(index, layer, query, keep, mode, prev, cancel)
             };
             if staged {
                 let (first, _) = layered(Mode::Newest(STAGE_ENTRIES), (&none, &none), cancel)?;
+                crate::keytrace::mark("scan1", 0);
                 early(Found {
                     hits: rank::rank(index, query, &first, limit),
                     total: first.total,
                 });
             }
             let (scanned, (base, delta)) = layered(mode, (prev, &self.last_layer), cancel)?;
+            crate::keytrace::mark(scan_label(mode), 0);
             let hits = rank::rank(index, query, &scanned, limit);
+            crate::keytrace::mark("rank", 0);
             self.last = Some((query.clone(), base));
             self.last_layer = delta;
             return Some(Found {
@@ -170,13 +190,18 @@ impl Session {
                 scan::Within::Newest(STAGE_ENTRIES),
                 cancel,
             )?;
+            crate::keytrace::mark("scan1", 0);
+            let hits = rank::rank(index, query, &first, limit);
+            crate::keytrace::mark("rank1", 0);
             early(Found {
-                hits: rank::rank(index, query, &first, limit),
+                hits,
                 total: first.total,
             });
         }
         let scanned = scan::scan(index, query, keep, within, cancel)?;
+        crate::keytrace::mark(scan_label(mode), 0);
         let hits = rank::rank(index, query, &scanned, limit);
+        crate::keytrace::mark("rank", 0);
         let total = scanned.total;
         self.last = Some((query.clone(), scanned.matches));
         Some(Found { hits, total })
@@ -199,7 +224,7 @@ impl Session {
         let layer = self.last_layer.iter().map(Vec::len).sum::<usize>();
         match grown {
             Some(added) => Mode::Extend(added),
-            None if narrows(query, q)
+            None if implies(query, q)
                 && ((m.iter().map(Vec::len).sum::<usize>() + layer) as f64)
                     <= index.len() as f64 * NARROW_MAX_SHARE =>
             {
@@ -233,9 +258,12 @@ impl Session {
         early: &mut dyn FnMut(Vec<ResultRow>, usize),
     ) -> Result<Option<(Vec<ResultRow>, usize)>, SearchError> {
         let mut failed = None;
-        let mut first = |f: Found| match resolve::resolve(conn, index, &f.hits) {
-            Ok(rows) => early(rows, f.total),
-            Err(e) => failed = Some(e),
+        let mut first = |f: Found| {
+            let n = f.hits.len().min(STAGE_ROWS);
+            match resolve::resolve(conn, index, &f.hits[..n]) {
+                Ok(rows) => early(rows, f.total),
+                Err(e) => failed = Some(e),
+            }
         };
         let found = self.find_staged(index, query, limit, cancel, &mut first);
         if let Some(e) = failed {
@@ -244,8 +272,25 @@ impl Session {
         let Some(found) = found else {
             return Ok(None);
         };
-        let rows = resolve::resolve(conn, index, &found.hits)?;
+        // Reading 200 rows back takes milliseconds: a newer query stops it.
+        let mut rows = Vec::with_capacity(found.hits.len());
+        for chunk in found.hits.chunks(STAGE_ROWS / 4) {
+            if cancel.cancelled() {
+                return Ok(None);
+            }
+            rows.extend(resolve::resolve(conn, index, chunk)?);
+        }
         Ok(Some((rows, found.total)))
+    }
+}
+
+/// The trace's name for a scan of `mode` ([`crate::keytrace`]).
+fn scan_label(mode: Mode) -> &'static str {
+    match mode {
+        Mode::All => "scan_all",
+        Mode::Newest(_) => "scan_newest",
+        Mode::Entries => "scan_entries",
+        Mode::Extend(_) => "scan_extend",
     }
 }
 
@@ -289,6 +334,52 @@ pub fn narrows(new: &Query, old: &Query) -> bool {
             // must be part of the new one.
             (n.exact || !o.exact) && n.text.contains(&o.text)
         })
+}
+
+/// Does every entry matching `new` also match `old`, readings and all?
+/// [`narrows`] for words without other forms; a word with a reading form
+/// or other surfaces implies the old word in its place only when it grew
+/// from it at the end in every form (see [`term_implies`]).
+pub fn implies(new: &Query, old: &Query) -> bool {
+    fn same_or_set<T: PartialEq>(old: &Option<T>, new: &Option<T>) -> bool {
+        old.is_none() || old == new
+    }
+    let plain = |q: &Query| q.terms.iter().all(Term::is_plain);
+    if plain(new) && plain(old) {
+        return narrows(new, old);
+    }
+    same_or_set(&old.fiscal_year, &new.fiscal_year)
+        && same_or_set(&old.speaker, &new.speaker)
+        && same_or_set(&old.kind, &new.kind)
+        && same_or_set(&old.meeting_no, &new.meeting_no)
+        && new.terms.len() >= old.terms.len()
+        && old
+            .terms
+            .iter()
+            .zip(&new.terms)
+            .all(|(o, n)| term_implies(n, o))
+}
+
+/// An entry matching word `n` (any of its forms: in order in the text, as
+/// written in the readings or across their words, run on into the text's
+/// kana, another surface) matches word `o`: `n` as written starts with `o`
+/// as written, `n`'s reading form (if any) starts with `o`'s reading form
+/// or `o` as written, and every other surface of `n` is one of `o`'s.
+/// A prefix of a match is a match in each of those ways (the readings are
+/// matched from a word's first character on; a shorter word's last
+/// character is a plain one where the longer word's was final). Romaji
+/// whose kana changed as it grew (`dan` だん → `dana` だな) fails the test
+/// and is scanned afresh.
+pub fn term_implies(n: &Term, o: &Term) -> bool {
+    if n.exact || o.exact {
+        // Phrases have no other forms: as [`narrows`].
+        return (n.exact || !o.exact) && n.is_plain() && o.is_plain() && n.text.contains(&o.text);
+    }
+    let reading_ok = match &n.reading {
+        None => true,
+        Some(r) => r.starts_with(o.reading.as_deref().unwrap_or(&o.text)) || r.starts_with(&o.text),
+    };
+    n.text.starts_with(&o.text) && reading_ok && n.alts.iter().all(|a| o.alts.contains(a))
 }
 
 /// The best `limit` entries for `query`, best first; None when cancelled.

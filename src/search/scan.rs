@@ -146,7 +146,10 @@ pub fn scan(
             if let Within::Newest(n) = within {
                 hi = hi.min(lo + n);
             }
-            if hi - lo < PARALLEL_MIN {
+            // A first stage is a millisecond's work: a second thread
+            // would only add its start (and, on a busy server, the wait
+            // for a core) to the first frame.
+            if hi - lo < PARALLEL_MIN || matches!(within, Within::Newest(_)) {
                 vec![work(Slice::Range(lo, hi))]
             } else {
                 let mid = lo + (hi - lo) / THREADS;

@@ -544,6 +544,7 @@ impl Worker {
 
     fn answer(&mut self, (seq, generation, text, limit): &(u64, u64, String, usize)) {
         let t = Instant::now();
+        crate::keytrace::mark("start", *seq);
         let Some(index) = self.index.clone() else {
             return;
         };
@@ -575,6 +576,7 @@ impl Worker {
         // the full answer replaces it, keeping the selection).
         let (sink, seq) = (self.sink.clone(), *seq);
         let mut early = |rows, total| {
+            crate::keytrace::mark("early", seq);
             sink(Event::Results(Results {
                 seq,
                 rows,
@@ -597,6 +599,7 @@ impl Worker {
         }
         self.rows = results.rows.clone();
         results.micros = t.elapsed().as_micros() as u64;
+        crate::keytrace::mark("full", seq);
         (self.sink)(Event::Results(results));
     }
 }

@@ -227,6 +227,7 @@ impl Service {
 pub fn handle(ctx: &mut Ctx, req: Request) {
     match req {
         Request::Query { seq, text } => {
+            crate::keytrace::mark("db", seq);
             let mut svc = std::mem::take(&mut ctx.services.search);
             svc.start(ctx).query(seq, &text, LIMIT);
             ctx.services.search = svc;
@@ -319,6 +320,7 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
         }
         Response::Service(Event::Failed(e)) => st.index = IndexStatus::Failed(e),
         Response::Service(Event::Results(r)) => {
+            crate::keytrace::mark("recv", r.seq);
             if r.seq != st.seq {
                 // An answer to a query already replaced by a newer one.
                 return Vec::new();
@@ -395,6 +397,7 @@ fn recall(s: &mut AppState, older: bool) -> Requests {
 
 fn send_query(s: &mut AppState) -> Requests {
     s.search.seq += 1;
+    crate::keytrace::mark("key", s.search.seq);
     vec![req(Request::Query {
         seq: s.search.seq,
         text: s.search.input.text().to_string(),
