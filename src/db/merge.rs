@@ -42,6 +42,8 @@ impl Memo {
 }
 
 pub fn merge_dataset(tx: &Tx, data: &Dataset) -> Result<ImportReport> {
+    // Everything below changes rows through `tx` alone.
+    tx.defer_after_images();
     let mut report = ImportReport::default();
     let mut memo = Memo {
         titles: HashMap::new(),

@@ -43,6 +43,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "a big import logs its new rows for search in one statement per table",
         include_str!("migrations/0007_search_log_bulk.sql"),
     ),
+    (
+        8,
+        "CHECK constraints without IN lists (no temporary b-tree per insert)",
+        include_str!("migrations/0008_checks_without_in.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

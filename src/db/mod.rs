@@ -415,10 +415,13 @@ impl Store {
             undoes: self.next_undoes,
             pending: RefCell::new(Vec::new()),
             columns: RefCell::new(Vec::new()),
+            deferring: Cell::new(false),
+            deferred: RefCell::new(Vec::new()),
         };
         let value = f(&wrapped)?;
         let batch = wrapped.batch.get();
         if let Some(b) = batch {
+            wrapped.read_deferred_images()?;
             let pending = wrapped.pending.take();
             audit_pack::flush(&wrapped.tx, &self.auditor, b, pending)?;
         }
