@@ -192,41 +192,9 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
             }
             Err(RecvTimeoutError::Disconnected) => break,
         };
-        let mut next = Some(first);
-        // Only the database's answers so far: the frame may wait a little
-        // for the rest of a burst (one colleague's save brings the meeting,
-        // the year, the change sets and the search's answer, each a
-        // message); a key or a resize draws at once.
-        // Not while the user is at the keys: the answer to a keystroke or
-        // the preview for ↓ comes from the database thread too.
-        let mut db_only = last_input.elapsed() >= TYPING;
-        let mut linger: Option<Instant> = None;
-        loop {
-            while let Some(msg) = next.take().or_else(|| rx.try_recv().ok()) {
-                hung_up |= matches!(msg, Msg::HangUp);
-                if matches!(msg, Msg::Term(_)) {
-                    last_input = Instant::now();
-                }
-                db_only &= matches!(msg, Msg::Db(_));
-                let Some(reqs) = on_msg(&mut state, &hits, msg) else {
-                    continue;
-                };
-                send(reqs);
-                dirty = true;
-                if state.quit {
-                    break;
-                }
-            }
-            if !dirty || !db_only || state.quit {
-                break;
-            }
-            let until = *linger.get_or_insert_with(|| Instant::now() + COALESCE);
-            match rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
-                Ok(m) => next = Some(m),
-                // A closed channel is noticed by the next wait.
-                Err(_) => break,
-            }
-        }
+        let taken = take_burst(&rx, first, &mut state, &hits, &send, &mut last_input, dirty);
+        dirty = taken.dirty;
+        hung_up |= taken.hung_up;
         due = keeper.tend(&state, grace);
     }
     let (db_wait, limit) = if hung_up {
@@ -237,6 +205,63 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
     leave(&mut state, keeper, (rx, req_tx), db_wait, limit);
     drop(guard);
     Ok(ExitCode::SUCCESS)
+}
+
+/// What one wake of the loop took in: whether the screen must be drawn
+/// again, and whether the terminal hung up.
+struct Taken {
+    dirty: bool,
+    hung_up: bool,
+}
+
+/// Take `first` and every message already waiting, answering each; send
+/// the requests they raise. `dirty`: a frame is already due.
+fn take_burst(
+    rx: &mpsc::Receiver<Msg>,
+    first: Msg,
+    state: &mut AppState,
+    hits: &mouse::HitMap,
+    send: &impl Fn(Vec<Request>),
+    last_input: &mut Instant,
+    mut dirty: bool,
+) -> Taken {
+    let mut hung_up = false;
+    let mut next = Some(first);
+    // Only the database's answers so far: the frame may wait a little
+    // for the rest of a burst (one colleague's save brings the meeting,
+    // the year, the change sets and the search's answer, each a
+    // message); a key or a resize draws at once.
+    // Not while the user is at the keys: the answer to a keystroke or
+    // the preview for ↓ comes from the database thread too.
+    let mut db_only = last_input.elapsed() >= TYPING;
+    let mut linger: Option<Instant> = None;
+    loop {
+        while let Some(msg) = next.take().or_else(|| rx.try_recv().ok()) {
+            hung_up |= matches!(msg, Msg::HangUp);
+            if matches!(msg, Msg::Term(_)) {
+                *last_input = Instant::now();
+            }
+            db_only &= matches!(msg, Msg::Db(_));
+            let Some(reqs) = on_msg(state, hits, msg) else {
+                continue;
+            };
+            send(reqs);
+            dirty = true;
+            if state.quit {
+                break;
+            }
+        }
+        if !dirty || !db_only || state.quit {
+            break;
+        }
+        let until = *linger.get_or_insert_with(|| Instant::now() + COALESCE);
+        match rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
+            Ok(m) => next = Some(m),
+            // A closed channel is noticed by the next wait.
+            Err(_) => break,
+        }
+    }
+    Taken { dirty, hung_up }
 }
 
 /// How long the loop may sleep: wake once a second while "N秒前" is on
