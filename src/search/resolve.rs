@@ -281,24 +281,7 @@ const NEIGHBOURS: usize = 3;
 /// or its plan and node.
 pub fn context(conn: &Connection, row: &ResultRow) -> Result<Context, rusqlite::Error> {
     if let Some(n) = &row.node {
-        return Ok(Context {
-            heading: n.plan.clone(),
-            title: format!("{} {}", n.code, n.level).trim().to_string(),
-            summary: String::new(),
-            // A body keeps its lines (seed 002's are one thought each).
-            lines: row
-                .text
-                .lines()
-                .map(str::trim_end)
-                .filter(|l| !l.trim().is_empty())
-                .map(|l| ContextLine {
-                    kind: row.kind,
-                    speaker: None,
-                    text: l.to_string(),
-                    target: true,
-                })
-                .collect(),
-        });
+        return Ok(node_context(row, n));
     }
     let (Some(m), Some(item)) = (&row.meeting, &row.item) else {
         return Ok(Context::default());
@@ -319,25 +302,7 @@ pub fn context(conn: &Connection, row: &ResultRow) -> Result<Context, rusqlite::
         )
         .optional()?
         .unwrap_or_default();
-    let mut stmt = conn.prepare_cached(
-        "SELECT o.id, o.kind, j.name, o.text FROM opinions o
-         LEFT JOIN job_titles j ON j.id = o.speaker_title_id
-         WHERE o.item_id = ?1 ORDER BY o.position, o.id",
-    )?;
-    let all: Vec<(i64, ContextLine)> = stmt
-        .query_map([item.id], |r| {
-            let kind: String = r.get(1)?;
-            Ok((
-                r.get(0)?,
-                ContextLine {
-                    kind: DocKind::from_opinion_kind(&kind),
-                    speaker: r.get(2)?,
-                    text: r.get(3)?,
-                    target: false,
-                },
-            ))
-        })?
-        .collect::<Result<_, _>>()?;
+    let all = item_opinions(conn, item.id)?;
     let at = row
         .kind
         .is_opinion()
@@ -364,4 +329,53 @@ pub fn context(conn: &Connection, row: &ResultRow) -> Result<Context, rusqlite::
         summary,
         lines,
     })
+}
+
+/// A policy node's setting: its plan, code and level, and its body.
+fn node_context(row: &ResultRow, n: &NodeRef) -> Context {
+    Context {
+        heading: n.plan.clone(),
+        title: format!("{} {}", n.code, n.level).trim().to_string(),
+        summary: String::new(),
+        // A body keeps its lines (seed 002's are one thought each).
+        lines: row
+            .text
+            .lines()
+            .map(str::trim_end)
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| ContextLine {
+                kind: row.kind,
+                speaker: None,
+                text: l.to_string(),
+                target: true,
+            })
+            .collect(),
+    }
+}
+
+/// The opinions of item `item_id` in their order, each with its id.
+fn item_opinions(
+    conn: &Connection,
+    item_id: i64,
+) -> Result<Vec<(i64, ContextLine)>, rusqlite::Error> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.id, o.kind, j.name, o.text FROM opinions o
+         LEFT JOIN job_titles j ON j.id = o.speaker_title_id
+         WHERE o.item_id = ?1 ORDER BY o.position, o.id",
+    )?;
+    let all = stmt
+        .query_map([item_id], |r| {
+            let kind: String = r.get(1)?;
+            Ok((
+                r.get(0)?,
+                ContextLine {
+                    kind: DocKind::from_opinion_kind(&kind),
+                    speaker: r.get(2)?,
+                    text: r.get(3)?,
+                    target: false,
+                },
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(all)
 }
