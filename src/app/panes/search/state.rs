@@ -114,17 +114,8 @@ impl Drawn {
     /// Keep the cells of `area` just drawn from `st`.
     pub fn keep(&mut self, buf: &Buffer, area: Rect, st: &State, theme: &Theme) {
         self.cells.clear();
-        for y in area.top()..area.bottom() {
-            let row = Rect {
-                y,
-                height: 1,
-                ..area
-            }
-            .intersection(buf.area);
-            if row.is_empty() {
-                continue;
-            }
-            let at = buf.index_of(row.x, y);
+        for row in rows_within(area, buf.area) {
+            let at = buf.index_of(row.x, row.y);
             self.cells
                 .extend_from_slice(&buf.content[at..at + usize::from(row.width)]);
         }
@@ -149,17 +140,8 @@ impl Drawn {
     /// Put the cells kept back into `area` of `buf`.
     pub fn paste(&self, buf: &mut Buffer, area: Rect) {
         let mut from = 0;
-        for y in area.top()..area.bottom() {
-            let row = Rect {
-                y,
-                height: 1,
-                ..area
-            }
-            .intersection(buf.area);
-            if row.is_empty() {
-                continue;
-            }
-            let at = buf.index_of(row.x, y);
+        for row in rows_within(area, buf.area) {
+            let at = buf.index_of(row.x, row.y);
             let n = usize::from(row.width);
             let Some(cells) = self.cells.get(from..from + n) else {
                 return;
@@ -168,6 +150,21 @@ impl Drawn {
             from += n;
         }
     }
+}
+
+/// The one-line rows of `area` that lie inside `bounds`, top to bottom
+/// (what [`Drawn::keep`] copies and [`Drawn::paste`] puts back).
+fn rows_within(area: Rect, bounds: Rect) -> impl Iterator<Item = Rect> {
+    (area.top()..area.bottom())
+        .map(move |y| {
+            Rect {
+                y,
+                height: 1,
+                ..area
+            }
+            .intersection(bounds)
+        })
+        .filter(|row| !row.is_empty())
 }
 
 /// Highlighted byte ranges by text.
