@@ -27,7 +27,7 @@ use super::index::{is_final, is_word_final, Doc, Index};
 use super::matcher::{anchors, text_end, Spot, WordMatch, WordMatcher};
 use super::query::{KindFilter, Query};
 use super::topk::TopK;
-use super::word_numbers::WordFilter;
+use super::word_numbers::{WordFilter, GROW, MATCH};
 
 #[path = "scan_words.rs"]
 mod words;
@@ -360,7 +360,7 @@ impl<'a> Plan<'a> {
                 }
                 if self.terms.is_empty() {
                     self.found(&mut part, d, 0, Spot::default(), None);
-                } else if let Some((rest, m)) = self.match_all(self.hay(d, 0, &mut buf)) {
+                } else if let Some((rest, m)) = self.match_all(self.hay(d, MATCH, 0, &mut buf)) {
                     self.found(&mut part, d, rest, m.spot, Some(m));
                 }
             }
@@ -496,7 +496,12 @@ impl<'a> Plan<'a> {
                     .end
                     .max(s.first)
                     .max(if s.is_exact() { s.exact } else { 0 });
-                let hay = self.hay(d, need as usize, buf);
+                let gate = if added.is_some() && last.is_some() {
+                    GROW
+                } else {
+                    MATCH
+                };
+                let hay = self.hay(d, gate, need as usize, buf);
                 let found = match (added, last) {
                     (Some(added), Some(t)) => t
                         .main

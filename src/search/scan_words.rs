@@ -9,24 +9,28 @@ use super::{Cancel, Part, Plan, CANCEL_EVERY};
 use crate::search::index::{is_final, is_word_final, Index};
 use crate::search::matcher::{anchor_chars, text_end, Spot};
 use crate::search::query::Query;
-use crate::search::word_numbers::{expand, kana_bit, mask_of, Look, WordFilter};
+use crate::search::word_numbers::{expand, kana_bit, mask_of, Look, WordFilter, ANCHOR, MATCH};
 
-/// Which words hold the query's kana (any form of any word) and which an
-/// anchor's; None when the index holds no readings.
+/// Which words hold the first kana of a form of a query word (a match in
+/// the readings starts with it, whole or across words: see
+/// [`crate::search::matcher::TermMatcher::find_reading`]), an anchor's
+/// kana, or a kana of the last word as typed; None when the index holds
+/// no readings.
 pub(super) fn filter(index: &Index, query: &Query) -> Option<WordFilter> {
     if index.words().is_empty() {
         return None;
     }
-    let mut q = 0u128;
+    let mut first = 0u128;
     for t in &query.terms {
-        for f in t.forms().chain(t.kana_forms()) {
-            q |= mask_of(f);
+        for f in std::iter::once(t.text.as_str()).chain(t.reading.as_deref()) {
+            first |= f.chars().next().map_or(0, kana_bit);
         }
     }
-    let a = anchor_chars(query, index.codec())
+    let anchor = anchor_chars(query, index.codec())
         .into_iter()
         .fold(0u128, |m, c| m | kana_bit(c));
-    Some(WordFilter::new(index.words(), q, a))
+    let grow = query.terms.last().map_or(0, |t| mask_of(&t.text));
+    Some(WordFilter::new(index.words(), [first, anchor, grow]))
 }
 
 impl Plan<'_> {
@@ -35,25 +39,40 @@ impl Plan<'_> {
         &self.index.arena[s[d] as usize..s[d + 1] as usize - 1]
     }
 
-    /// Entry `d`'s key as the matcher reads it (at least `need` bytes of
-    /// it: a match to grow lies there).
-    pub(super) fn hay<'b>(&'b self, d: usize, need: usize, buf: &'b mut Vec<u8>) -> &'b [u8] {
+    /// Entry `d`'s key as the matcher reads it to find the query
+    /// (`gate` [`MATCH`]) or grow a match ([`GROW`]; at least `need` bytes
+    /// of it: the match to grow lies there).
+    pub(super) fn hay<'b>(
+        &'b self,
+        d: usize,
+        gate: u8,
+        need: usize,
+        buf: &'b mut Vec<u8>,
+    ) -> &'b [u8] {
         let raw = self.raw(d);
         match &self.filter {
             None => raw,
             Some(f) => {
-                let mut look = f.look(raw, false);
-                look.expand |= need > look.text_end;
-                self.hay_for(raw, look, buf)
+                let mut look = f.look(raw, gate);
+                if need > look.text_end {
+                    look.seen |= gate;
+                }
+                self.hay_for(raw, look, gate, buf)
             }
         }
     }
 
-    /// The readings written out into `buf` when they matter, else the
-    /// text and the mark (the same answer: none of the query's kana is in
-    /// the readings).
-    fn hay_for<'b>(&'b self, raw: &'b [u8], look: Look, buf: &'b mut Vec<u8>) -> &'b [u8] {
-        if look.expand {
+    /// The readings written out into `buf` when a word has a `gate` flag,
+    /// else the text and the mark (the same answer: no match in the
+    /// readings can start without that kana).
+    fn hay_for<'b>(
+        &'b self,
+        raw: &'b [u8],
+        look: Look,
+        gate: u8,
+        buf: &'b mut Vec<u8>,
+    ) -> &'b [u8] {
+        if look.seen & gate != 0 {
             expand(self.index.words(), raw, buf);
             buf
         } else if look.text_end < raw.len() {
@@ -101,18 +120,44 @@ impl Plan<'_> {
                 }
             }
             let raw = &arena[s..e - 1];
-            let look = filter.look(raw, !hit);
-            if !(hit || look.anchor) || !self.passes(d) {
+            let look = filter.look(raw, if hit { MATCH } else { MATCH | ANCHOR });
+            if !(hit || look.seen & ANCHOR != 0) || !self.passes(d) {
                 continue;
             }
-            let hay = self.hay_for(raw, look, &mut buf);
             if let Some(len) = self.single_char {
-                self.one_char(&mut part, d, hay, len);
-            } else if let Some((rest, m)) = self.match_all(hay) {
+                // In the text, the first occurrence is the match whatever
+                // the readings hold.
+                if !self.text_char(&mut part, d, raw, look.text_end, len) {
+                    let hay = self.hay_for(raw, look, MATCH, &mut buf);
+                    self.one_char(&mut part, d, hay, len);
+                }
+            } else if let Some((rest, m)) = self.match_all(self.hay_for(raw, look, MATCH, &mut buf))
+            {
                 self.found(&mut part, d, rest, m.spot, Some(m));
             }
         }
         Some(part)
+    }
+
+    /// A one-character query found in the text (`raw[..end]`) of entry
+    /// `d`, not as an astral character's lead byte: recorded, true.
+    fn text_char(&self, part: &mut Part, d: usize, raw: &[u8], end: usize, len: usize) -> bool {
+        let text = &raw[..end];
+        let Some(p) = self.anchors.iter().filter_map(|a| a.find(text)).min() else {
+            return false;
+        };
+        if len < 4 && is_word_final(raw[p]) {
+            return false;
+        }
+        let at = p as u32;
+        let spot = Spot {
+            first: at,
+            end: at + len as u32,
+            exact: at,
+        };
+        let m = self.terms[0].main.judge(spot, end);
+        self.found(part, d, 0, spot, Some(m));
+        true
     }
 
     /// A one-character query in `hay`: its first occurrence (the

@@ -285,65 +285,70 @@ pub fn recode(entry: &[u8], map: &[u32], out: &mut Vec<u8>) {
     }
 }
 
+/// A word holds the first kana of a query word's form: the readings may
+/// match it (find, ranking).
+pub const MATCH: u8 = 1;
+/// A word holds an anchor's kana: the entry is one to look at.
+pub const ANCHOR: u8 = 2;
+/// A word holds a kana of the last word as typed: a match grown from the
+/// last keystroke's may run into the readings.
+pub const GROW: u8 = 4;
+
 /// What a query's kana can do in an entry's readings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Look {
     /// Where the readings start (the mark), or the key's length.
     pub text_end: usize,
-    /// Some word holds one of the query's kana: match on the expanded
-    /// layout (else the text and the mark are the whole answer).
-    pub expand: bool,
-    /// Some word holds an anchor's kana.
-    pub anchor: bool,
+    /// The flags ([`MATCH`], [`ANCHOR`], [`GROW`]) of the words walked.
+    pub seen: u8,
 }
 
 /// Which words hold which of a query's kana, worked out once per query
-/// over the table (a mask test per word).
+/// over the table (three mask tests per word).
 pub struct WordFilter {
-    /// Bit 0: holds a query kana; bit 1: holds an anchor kana.
     flags: Vec<u8>,
 }
 
 impl WordFilter {
-    pub fn new(words: &Words, query: u128, anchor: u128) -> WordFilter {
+    /// `masks`: the kana ([`kana_bit`]) for [`MATCH`], [`ANCHOR`], [`GROW`].
+    pub fn new(words: &Words, masks: [u128; 3]) -> WordFilter {
         let flags = words
             .masks
             .iter()
-            .map(|m| u8::from(m & query != 0) | (u8::from(m & anchor != 0) << 1))
+            .map(|m| {
+                u8::from(m & masks[0] != 0)
+                    | (u8::from(m & masks[1] != 0) << 1)
+                    | (u8::from(m & masks[2] != 0) << 2)
+            })
             .collect();
         WordFilter { flags }
     }
 
-    /// Walk `key`'s numbers (`anchor_only`: stop at the first word holding
-    /// a query kana, the anchor flag not wanted).
+    /// Walk `key`'s numbers until the words seen have every flag of
+    /// `want` (or to the end).
     #[inline]
-    pub fn look(&self, key: &[u8], anchor_wanted: bool) -> Look {
+    pub fn look(&self, key: &[u8], want: u8) -> Look {
         let Some(mark) = memchr::memchr(READING_MARK, key) else {
             return Look {
                 text_end: key.len(),
-                ..Look::default()
+                seen: 0,
             };
         };
-        let mut look = Look {
-            text_end: mark,
-            ..Look::default()
-        };
         let numbers = &key[mark + 1..];
-        let mut i = 0;
-        let want = if anchor_wanted { 3 } else { 1 };
-        let mut seen = 0u8;
+        let (mut i, mut seen) = (0, 0u8);
         while let Some(item) = next_item(numbers, &mut i) {
             if let Item::Word(n) = item {
-                // A number past the table (a damaged file): every kana.
-                seen |= self.flags.get(n as usize).copied().unwrap_or(3);
+                // A number past the table (a damaged file): every flag.
+                seen |= self.flags.get(n as usize).copied().unwrap_or(0xFF);
                 if seen & want == want {
                     break;
                 }
             }
         }
-        look.expand = seen & 1 != 0;
-        look.anchor = seen & 2 != 0;
-        look
+        Look {
+            text_end: mark,
+            seen,
+        }
     }
 }
 
