@@ -9,7 +9,9 @@ use super::{Cancel, Part, Plan, CANCEL_EVERY};
 use crate::search::index::{is_final, is_word_final, Index};
 use crate::search::matcher::{anchor_chars, text_end, Spot};
 use crate::search::query::Query;
-use crate::search::word_numbers::{expand, kana_bit, mask_of, Look, WordFilter, ANCHOR, MATCH};
+use crate::search::word_numbers::{
+    expand, expand_words, kana_bit, mask_of, Reach, WordFilter, ANCHOR, MATCH,
+};
 
 /// Which words hold the first kana of a form of a query word (a match in
 /// the readings starts with it, whole or across words: see
@@ -21,16 +23,22 @@ pub(super) fn filter(index: &Index, query: &Query) -> Option<WordFilter> {
         return None;
     }
     let mut first = 0u128;
+    let mut forms: Vec<(&str, Vec<u8>)> = Vec::new();
     for t in &query.terms {
         for f in std::iter::once(t.text.as_str()).chain(t.reading.as_deref()) {
             first |= f.chars().next().map_or(0, kana_bit);
+            forms.push((f, index.codec().encode(f)));
         }
     }
     let anchor = anchor_chars(query, index.codec())
         .into_iter()
         .fold(0u128, |m, c| m | kana_bit(c));
     let grow = query.terms.last().map_or(0, |t| mask_of(&t.text));
-    Some(WordFilter::new(index.words(), [first, anchor, grow]))
+    Some(WordFilter::new(
+        index.words(),
+        [first, anchor, grow],
+        &forms,
+    ))
 }
 
 impl Plan<'_> {
@@ -53,32 +61,47 @@ impl Plan<'_> {
         match &self.filter {
             None => raw,
             Some(f) => {
-                let mut look = f.look(raw, gate);
+                let (look, mut reach) = if gate == MATCH {
+                    f.reach(raw, false)
+                } else {
+                    let look = f.look(raw, gate);
+                    (
+                        look,
+                        if look.seen & gate != 0 {
+                            Reach::All
+                        } else {
+                            Reach::Text
+                        },
+                    )
+                };
                 if need > look.text_end {
-                    look.seen |= gate;
+                    reach = Reach::All;
                 }
-                self.hay_for(raw, look, gate, buf)
+                self.hay_for(raw, look.text_end, reach, buf)
             }
         }
     }
 
-    /// The readings written out into `buf` when a word has a `gate` flag,
-    /// else the text and the mark (the same answer: no match in the
-    /// readings can start without that kana).
+    /// The readings written out into `buf` as far as `reach` says, else
+    /// the text and the mark (`text_end`).
     fn hay_for<'b>(
         &'b self,
         raw: &'b [u8],
-        look: Look,
-        gate: u8,
+        text_end: usize,
+        reach: Reach,
         buf: &'b mut Vec<u8>,
     ) -> &'b [u8] {
-        if look.seen & gate != 0 {
-            expand(self.index.words(), raw, buf);
-            buf
-        } else if look.text_end < raw.len() {
-            &raw[..=look.text_end]
-        } else {
-            raw
+        match reach {
+            Reach::All => {
+                expand(self.index.words(), raw, buf);
+                buf
+            }
+            Reach::Words(n) => {
+                expand_words(self.index.words(), raw, n, buf);
+                buf
+            }
+            Reach::Text if text_end < raw.len() => &raw[..=text_end],
+            Reach::Text => raw,
         }
     }
 
@@ -120,7 +143,7 @@ impl Plan<'_> {
                 }
             }
             let raw = &arena[s..e - 1];
-            let look = filter.look(raw, if hit { MATCH } else { MATCH | ANCHOR });
+            let (look, reach) = filter.reach(raw, !hit);
             if !(hit || look.seen & ANCHOR != 0) || !self.passes(d) {
                 continue;
             }
@@ -128,10 +151,11 @@ impl Plan<'_> {
                 // In the text, the first occurrence is the match whatever
                 // the readings hold.
                 if !self.text_char(&mut part, d, raw, look.text_end, len) {
-                    let hay = self.hay_for(raw, look, MATCH, &mut buf);
+                    let hay = self.hay_for(raw, look.text_end, reach, &mut buf);
                     self.one_char(&mut part, d, hay, len);
                 }
-            } else if let Some((rest, m)) = self.match_all(self.hay_for(raw, look, MATCH, &mut buf))
+            } else if let Some((rest, m)) =
+                self.match_all(self.hay_for(raw, look.text_end, reach, &mut buf))
             {
                 self.found(&mut part, d, rest, m.spot, Some(m));
             }

@@ -221,6 +221,11 @@ impl Words {
 /// [`super::reading_bytes`]) into `out`: the text and the mark as they
 /// are, then each word's reading with the marks and final bytes between.
 pub fn expand(words: &Words, entry: &[u8], out: &mut Vec<u8>) {
+    expand_words(words, entry, usize::MAX, out);
+}
+
+/// [`expand`] of the first `limit` words only.
+pub fn expand_words(words: &Words, entry: &[u8], limit: usize, out: &mut Vec<u8>) {
     out.clear();
     let Some(mark) = memchr::memchr(READING_MARK, entry) else {
         out.extend_from_slice(entry);
@@ -228,7 +233,7 @@ pub fn expand(words: &Words, entry: &[u8], out: &mut Vec<u8>) {
     };
     out.extend_from_slice(&entry[..=mark]);
     let numbers = &entry[mark + 1..];
-    let (mut i, mut first, mut apart) = (0, true, false);
+    let (mut i, mut first, mut apart, mut k) = (0, true, false, 0);
     // Where the last word's last kana starts, and what it ends in.
     let mut last: Option<(usize, Tail)> = None;
     while let Some(item) = next_item(numbers, &mut i) {
@@ -239,6 +244,10 @@ pub fn expand(words: &Words, entry: &[u8], out: &mut Vec<u8>) {
             }
             Item::Word(n) => n,
         };
+        if k == limit {
+            break;
+        }
+        k += 1;
         if !first {
             let (fin, mark) = match last {
                 Some((_, t)) if apart => (t.fin, READING_MARK),
@@ -303,25 +312,76 @@ pub struct Look {
     pub seen: u8,
 }
 
+/// How much of an entry's readings the matcher must read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// None: no match in the readings can start (the text and the mark
+    /// give the same answer).
+    Text,
+    /// The first this many words: each form the readings may match lies
+    /// whole within one of the words before the last of these (the
+    /// earliest such place is the match; the next word settles how the
+    /// word before it ends).
+    Words(usize),
+    /// All of them.
+    All,
+}
+
+/// The most forms told apart ([`WordFilter::reach`]); with more, every
+/// entry with a [`MATCH`] word is read whole.
+const FORMS: usize = 12;
+
 /// Which words hold which of a query's kana, worked out once per query
-/// over the table (three mask tests per word).
+/// over the table (mask tests per word, and a substring test for the
+/// words holding a form's first kana).
 pub struct WordFilter {
-    flags: Vec<u8>,
+    /// [`MATCH`], [`ANCHOR`], [`GROW`]; then per form `j` bit `8 + 2j`:
+    /// the word holds the form whole, `9 + 2j`: its first kana.
+    flags: Vec<u32>,
+    /// Forms told apart (all of them when at most [`FORMS`]).
+    forms: Option<usize>,
+}
+
+const fn holds(j: usize) -> u32 {
+    1 << (8 + 2 * j)
+}
+
+const fn starts(j: usize) -> u32 {
+    1 << (9 + 2 * j)
 }
 
 impl WordFilter {
-    /// `masks`: the kana ([`kana_bit`]) for [`MATCH`], [`ANCHOR`], [`GROW`].
-    pub fn new(words: &Words, masks: [u128; 3]) -> WordFilter {
-        let flags = words
-            .masks
+    /// `masks`: the kana ([`kana_bit`]) for [`MATCH`], [`ANCHOR`], [`GROW`];
+    /// `forms`: each form of each query word (text, reading) as text and
+    /// in the codec.
+    pub fn new(words: &Words, masks: [u128; 3], forms: &[(&str, Vec<u8>)]) -> WordFilter {
+        let firsts: Vec<u128> = forms
             .iter()
-            .map(|m| {
-                u8::from(m & masks[0] != 0)
-                    | (u8::from(m & masks[1] != 0) << 1)
-                    | (u8::from(m & masks[2] != 0) << 2)
+            .map(|(f, _)| f.chars().next().map_or(0, kana_bit))
+            .collect();
+        let told = forms.len() <= FORMS;
+        let flags = (0..words.len() as u32)
+            .map(|n| {
+                let m = words.mask(n);
+                let mut f = u32::from(m & masks[0] != 0)
+                    | (u32::from(m & masks[1] != 0) << 1)
+                    | (u32::from(m & masks[2] != 0) << 2);
+                for (j, ((_, bytes), first)) in forms.iter().zip(&firsts).enumerate() {
+                    if !told || m & first == 0 {
+                        continue;
+                    }
+                    f |= starts(j);
+                    if !bytes.is_empty() && memchr::memmem::find(words.bytes(n), bytes).is_some() {
+                        f |= holds(j);
+                    }
+                }
+                f
             })
             .collect();
-        WordFilter { flags }
+        WordFilter {
+            flags,
+            forms: told.then_some(forms.len()),
+        }
     }
 
     /// Walk `key`'s numbers until the words seen have every flag of
@@ -339,7 +399,7 @@ impl WordFilter {
         while let Some(item) = next_item(numbers, &mut i) {
             if let Item::Word(n) = item {
                 // A number past the table (a damaged file): every flag.
-                seen |= self.flags.get(n as usize).copied().unwrap_or(0xFF);
+                seen |= self.flags.get(n as usize).map_or(0xFF, |f| *f as u8);
                 if seen & want == want {
                     break;
                 }
@@ -349,6 +409,62 @@ impl WordFilter {
             text_end: mark,
             seen,
         }
+    }
+
+    /// How much of `key`'s readings the matcher must read to find the
+    /// query's words, and (`anchor`) whether a word holds an anchor's kana.
+    #[inline]
+    pub fn reach(&self, key: &[u8], anchor: bool) -> (Look, Reach) {
+        let Some(mark) = memchr::memchr(READING_MARK, key) else {
+            let look = Look {
+                text_end: key.len(),
+                seen: 0,
+            };
+            return (look, Reach::Text);
+        };
+        let numbers = &key[mark + 1..];
+        let all_holds: u32 = (0..self.forms.unwrap_or(0)).map(holds).sum();
+        let want = if anchor { u32::from(ANCHOR) } else { 0 };
+        let (mut i, mut k, mut seen, mut last) = (0, 0usize, 0u32, 0usize);
+        while let Some(item) = next_item(numbers, &mut i) {
+            let Item::Word(n) = item else { continue };
+            let Some(&f) = self.flags.get(n as usize) else {
+                // A number past the table (a damaged file): read it all.
+                let look = Look {
+                    text_end: mark,
+                    seen: 0xFF,
+                };
+                return (look, Reach::All);
+            };
+            if f & all_holds & !seen != 0 {
+                last = k;
+            }
+            seen |= f;
+            k += 1;
+            if all_holds != 0 && seen & all_holds == all_holds && seen & want == want {
+                break;
+            }
+        }
+        let look = Look {
+            text_end: mark,
+            seen: seen as u8,
+        };
+        let reach = match self.forms {
+            None if seen & u32::from(MATCH) != 0 => Reach::All,
+            None => Reach::Text,
+            Some(forms) => {
+                // A form whose first kana is there but which no word holds
+                // whole may match across words anywhere.
+                if (0..forms).any(|j| seen & starts(j) != 0 && seen & holds(j) == 0) {
+                    Reach::All
+                } else if seen & all_holds != 0 {
+                    Reach::Words(last + 2)
+                } else {
+                    Reach::Text
+                }
+            }
+        };
+        (look, reach)
     }
 }
 
