@@ -143,17 +143,22 @@ impl Plan<'_> {
                 }
             }
             let raw = &arena[s..e - 1];
+            if hit && self.single_char.is_some() && self.passes(d) {
+                // In the text, the first occurrence is the match whatever
+                // the readings hold.
+                let end = text_end(raw);
+                let len = self.single_char.unwrap_or(0);
+                if self.text_char(&mut part, d, raw, end, len) {
+                    continue;
+                }
+            }
             let (look, reach) = filter.reach(raw, !hit);
             if !(hit || look.seen & ANCHOR != 0) || !self.passes(d) {
                 continue;
             }
             if let Some(len) = self.single_char {
-                // In the text, the first occurrence is the match whatever
-                // the readings hold.
-                if !self.text_char(&mut part, d, raw, look.text_end, len) {
-                    let hay = self.hay_for(raw, look.text_end, reach, &mut buf);
-                    self.one_char(&mut part, d, hay, len);
-                }
+                let hay = self.hay_for(raw, look.text_end, reach, &mut buf);
+                self.one_char(&mut part, d, hay, len);
             } else if let Some((rest, m)) =
                 self.match_all(self.hay_for(raw, look.text_end, reach, &mut buf))
             {

@@ -336,7 +336,8 @@ const FORMS: usize = 12;
 /// words holding a form's first kana).
 pub struct WordFilter {
     /// [`MATCH`], [`ANCHOR`], [`GROW`]; then per form `j` bit `8 + 2j`:
-    /// the word holds the form whole, `9 + 2j`: its first kana.
+    /// the word holds the form whole, `9 + 2j`: the word ends with a head
+    /// of the form (a match across words may start there).
     flags: Vec<u32>,
     /// Forms told apart (all of them when at most [`FORMS`]).
     forms: Option<usize>,
@@ -370,9 +371,16 @@ impl WordFilter {
                     if !told || m & first == 0 {
                         continue;
                     }
-                    f |= starts(j);
-                    if !bytes.is_empty() && memchr::memmem::find(words.bytes(n), bytes).is_some() {
+                    let w = words.bytes(n);
+                    if !bytes.is_empty() && memchr::memmem::find(w, bytes).is_some() {
                         f |= holds(j);
+                    }
+                    // The word ends with a head of the form: a match
+                    // across words (or into the text after the word) may
+                    // start there.
+                    if (0..w.len()).any(|p| w.len() - p < bytes.len() && bytes.starts_with(&w[p..]))
+                    {
+                        f |= starts(j);
                     }
                 }
                 f
@@ -426,8 +434,22 @@ impl WordFilter {
         let all_holds: u32 = (0..self.forms.unwrap_or(0)).map(holds).sum();
         let want = if anchor { u32::from(ANCHOR) } else { 0 };
         let (mut i, mut k, mut seen, mut last) = (0, 0usize, 0u32, 0usize);
-        while let Some(item) = next_item(numbers, &mut i) {
-            let Item::Word(n) = item else { continue };
+        while i < numbers.len() {
+            // One-byte numbers (most words) by table.
+            let b = numbers[i];
+            let n = if b <= 0xC0 {
+                i += 1;
+                if b == 0 {
+                    break;
+                }
+                u32::from(b) - 1
+            } else {
+                match next_item(numbers, &mut i) {
+                    Some(Item::Word(n)) => n,
+                    Some(Item::Run) => continue,
+                    None => break,
+                }
+            };
             let Some(&f) = self.flags.get(n as usize) else {
                 // A number past the table (a damaged file): read it all.
                 let look = Look {
@@ -453,8 +475,8 @@ impl WordFilter {
             None if seen & u32::from(MATCH) != 0 => Reach::All,
             None => Reach::Text,
             Some(forms) => {
-                // A form whose first kana is there but which no word holds
-                // whole may match across words anywhere.
+                // A form no word holds whole may match across words from
+                // a word ending with a head of it.
                 if (0..forms).any(|j| seen & starts(j) != 0 && seen & holds(j) == 0) {
                     Reach::All
                 } else if seen & all_holds != 0 {
