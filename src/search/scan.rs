@@ -27,7 +27,7 @@ use super::index::{is_final, is_word_final, Doc, Index};
 use super::matcher::{anchors, text_end, Spot, WordMatch, WordMatcher};
 use super::query::{KindFilter, Query};
 use super::topk::TopK;
-use super::word_numbers::{WordFilter, GROW, MATCH};
+use super::word_numbers::WordFilter;
 
 #[path = "scan_words.rs"]
 mod words;
@@ -344,27 +344,11 @@ impl<'a> Plan<'a> {
         // Room for every entry: growing by doubling would copy the list
         // over and over, and capacity never written costs no memory.
         let mut part = Part::new(self.k, hi - lo);
-        let mut buf = Vec::new();
-        if let (Some(f), false) = (&self.filter, self.anchors.is_empty()) {
-            return self.run_words(lo, hi, f, cancel);
-        }
         if self.anchors.is_empty() {
-            // No words (or none to skip to): every entry passing the
-            // filters, newest first.
-            for d in lo..hi {
-                if d % CANCEL_EVERY == 0 && cancel.cancelled() {
-                    return None;
-                }
-                if !self.passes(d) {
-                    continue;
-                }
-                if self.terms.is_empty() {
-                    self.found(&mut part, d, 0, Spot::default(), None);
-                } else if let Some((rest, m)) = self.match_all(self.hay(d, MATCH, 0, &mut buf)) {
-                    self.found(&mut part, d, rest, m.spot, Some(m));
-                }
-            }
-            return Some(part);
+            return self.run_every(lo, hi, cancel);
+        }
+        if let Some(f) = &self.filter {
+            return self.run_words(lo, hi, f, cancel);
         }
         let starts = &self.index.starts;
         let arena = &self.index.arena;
@@ -490,18 +474,7 @@ impl<'a> Plan<'a> {
                 if d < self.range.0 || d >= self.range.1 || !self.passes(d) {
                     return;
                 }
-                // A match to grow must lie within the bytes looked at.
-                let s = m.spot;
-                let need = s
-                    .end
-                    .max(s.first)
-                    .max(if s.is_exact() { s.exact } else { 0 });
-                let gate = if added.is_some() && last.is_some() {
-                    GROW
-                } else {
-                    MATCH
-                };
-                let hay = self.hay(d, gate, need as usize, buf);
+                let hay = self.list_hay(d, m.spot, added.is_some() && last.is_some(), buf);
                 let found = match (added, last) {
                     (Some(added), Some(t)) => t
                         .main

@@ -10,7 +10,7 @@ use crate::search::index::{is_final, is_word_final, Index};
 use crate::search::matcher::{anchor_chars, text_end, Spot};
 use crate::search::query::Query;
 use crate::search::word_numbers::{
-    expand, expand_words, kana_bit, mask_of, Reach, WordFilter, ANCHOR, MATCH,
+    expand, expand_words, kana_bit, mask_of, Reach, WordFilter, ANCHOR, GROW, MATCH,
 };
 
 /// Which words hold the first kana of a form of a query word (a match in
@@ -42,6 +42,41 @@ pub(super) fn filter(index: &Index, query: &Query) -> Option<WordFilter> {
 }
 
 impl Plan<'_> {
+    /// No words (or none to skip to): every entry passing the filters,
+    /// newest first.
+    pub(super) fn run_every(&self, lo: usize, hi: usize, cancel: Cancel) -> Option<Part> {
+        let mut part = Part::new(self.k, hi - lo);
+        let mut buf = Vec::new();
+        for d in lo..hi {
+            if d % CANCEL_EVERY == 0 && cancel.cancelled() {
+                return None;
+            }
+            if !self.passes(d) {
+                continue;
+            }
+            if self.terms.is_empty() {
+                self.found(&mut part, d, 0, Spot::default(), None);
+            } else if let Some((rest, m)) = self.match_all(self.hay(d, MATCH, 0, &mut buf)) {
+                self.found(&mut part, d, rest, m.spot, Some(m));
+            }
+        }
+        Some(part)
+    }
+
+    /// Entry `d` of a list, to grow its match at `spot` (`grow`) or match
+    /// afresh: the match to grow must lie within the bytes looked at.
+    pub(super) fn list_hay<'b>(
+        &'b self,
+        d: usize,
+        spot: Spot,
+        grow: bool,
+        buf: &'b mut Vec<u8>,
+    ) -> &'b [u8] {
+        let exact = if spot.is_exact() { spot.exact } else { 0 };
+        let need = spot.end.max(spot.first).max(exact) as usize;
+        self.hay(d, if grow { GROW } else { MATCH }, need, buf)
+    }
+
     fn raw(&self, d: usize) -> &[u8] {
         let s = &self.index.starts;
         &self.index.arena[s[d] as usize..s[d + 1] as usize - 1]
@@ -50,13 +85,7 @@ impl Plan<'_> {
     /// Entry `d`'s key as the matcher reads it to find the query
     /// (`gate` [`MATCH`]) or grow a match ([`GROW`]; at least `need` bytes
     /// of it: the match to grow lies there).
-    pub(super) fn hay<'b>(
-        &'b self,
-        d: usize,
-        gate: u8,
-        need: usize,
-        buf: &'b mut Vec<u8>,
-    ) -> &'b [u8] {
+    fn hay<'b>(&'b self, d: usize, gate: u8, need: usize, buf: &'b mut Vec<u8>) -> &'b [u8] {
         let raw = self.raw(d);
         match &self.filter {
             None => raw,
