@@ -474,17 +474,15 @@ impl<'a> Plan<'a> {
                 if d < self.range.0 || d >= self.range.1 || !self.passes(d) {
                     return;
                 }
-                let found = self.in_text(d, m, added, last).or_else(|| {
-                    let hay = self.list_hay(d, m.spot, added.is_some() && last.is_some(), buf);
-                    match (added, last) {
-                        (Some(added), Some(t)) => t
-                            .main
-                            .extend(m.spot, added, hay)
-                            .map(|s| (m.rest, Some(t.main.judge(s, text_end(hay))))),
-                        (_, None) => Some((0, None)),
-                        _ => self.match_all(hay).map(|(r, w)| (r, Some(w))),
-                    }
-                });
+                let hay = self.list_hay(d, m.spot, added.is_some() && last.is_some(), buf);
+                let found = match (added, last) {
+                    (Some(added), Some(t)) => t
+                        .main
+                        .extend(m.spot, added, hay)
+                        .map(|s| (m.rest, Some(t.main.judge(s, text_end(hay))))),
+                    (_, None) => Some((0, None)),
+                    _ => self.match_all(hay).map(|(r, w)| (r, Some(w))),
+                };
                 if let Some((rest, w)) = found {
                     self.found(part, d, rest, w.map(|w| w.spot).unwrap_or_default(), w);
                 }

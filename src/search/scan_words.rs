@@ -5,9 +5,9 @@
 
 use memchr::memmem::Finder;
 
-use super::{Cancel, Match, Part, Plan, CANCEL_EVERY, REST_FLAGS};
+use super::{Cancel, Part, Plan, CANCEL_EVERY};
 use crate::search::index::{is_final, is_word_final, Index};
-use crate::search::matcher::{anchor_chars, text_end, Spot, WordMatch, WordMatcher};
+use crate::search::matcher::{anchor_chars, text_end, Spot};
 use crate::search::query::Query;
 use crate::search::word_numbers::{
     expand, expand_words, kana_bit, mask_of, Reach, WordFilter, ANCHOR, GROW, MATCH,
@@ -61,38 +61,6 @@ impl Plan<'_> {
             }
         }
         Some(part)
-    }
-
-    /// A listed entry's match when its text alone settles it: grown (or
-    /// found) there exactly, which no match in the readings can beat or
-    /// move (an exact match in the text ranks first; the text comes first).
-    pub(super) fn in_text(
-        &self,
-        d: usize,
-        m: &Match,
-        added: Option<usize>,
-        last: Option<&WordMatcher<'_>>,
-    ) -> Option<(u32, Option<WordMatch>)> {
-        self.filter.as_ref()?;
-        let raw = self.raw(d);
-        let end = text_end(raw);
-        let hay = if end < raw.len() { &raw[..=end] } else { raw };
-        match (added, last) {
-            (Some(added), Some(t)) => {
-                let s = m.spot;
-                if s.end as usize > end || (s.is_exact() && s.exact as usize >= end) {
-                    return None;
-                }
-                let g = t.main.extend(s, added, hay)?;
-                (g.is_exact() || !s.is_exact()).then(|| (m.rest, Some(t.main.judge(g, end))))
-            }
-            (_, None) => None,
-            _ => {
-                let (rest, w) = self.match_all(hay)?;
-                (rest & REST_FLAGS == 0 && w.spot.is_exact() && w.surface)
-                    .then_some((rest, Some(w)))
-            }
-        }
     }
 
     /// Entry `d` of a list, to grow its match at `spot` (`grow`) or match
