@@ -1,5 +1,8 @@
-//! How an entry's readings are laid out in the index arena, byte by byte,
-//! and the bytes that stand for a kana and a mark.
+//! How an entry's readings are laid out for the matcher, byte by byte,
+//! and the bytes that stand for a kana and a mark. The index stores word
+//! numbers instead ([`super::word_numbers`]) and writes this layout out
+//! from them ([`super::word_numbers::expand`]) for the entries a query may
+//! match in; [`push_readings`] writes the numbers.
 //!
 //! After an entry's key come the readings of its kanji words (see
 //! [`super::readings`]): [`READING_MARK`], then each word's reading with
