@@ -33,6 +33,8 @@ pub use super::reading_bytes::{
     WORD_MARK_CHAR,
 };
 use super::reading_bytes::{push_readings, show_mark};
+pub use super::word_numbers::Words;
+use super::word_numbers::{expand, recode, WordsBuilder};
 
 /// Bytes of the arena sampled for byte frequencies.
 const RARITY_SAMPLE: usize = 256 << 10;
@@ -259,6 +261,10 @@ pub struct Index {
     pub(super) byte_rank: [u8; 256],
     /// Entries carry the readings of their kanji words.
     pub(super) readings: bool,
+    /// The distinct readings the entries' word numbers stand for (see
+    /// [`super::word_numbers`]); a layer's delta shares the base's
+    /// numbering and extends it.
+    pub(super) words: Arc<Words>,
     /// Changes over a mapped index (see [`super::persist_layer::Layer`]):
     /// the arrays above are then the base the scan reads, and entry
     /// numbers given out ([`Index::doc`], [`Index::key`]) are places in
@@ -298,12 +304,29 @@ impl Index {
         }
     }
 
-    /// Entry `i`'s folded key.
+    /// Entry `i`'s folded key (its readings as kana and marks).
     pub fn key(&self, i: u32) -> String {
-        self.codec.decode(self.key_bytes(i))
+        self.codec.decode(&self.layout(i))
     }
 
-    /// Entry `i`'s key as stored (see [`Codec`]).
+    /// Entry `i`'s key as the matcher reads it: the readings' word
+    /// numbers written out as [`super::reading_bytes`] lays them out.
+    pub fn layout(&self, i: u32) -> Vec<u8> {
+        let mut out = Vec::new();
+        let words = match &self.layer {
+            Some(l) if l.place(i).is_ok() => &l.delta.words,
+            _ => &self.words,
+        };
+        expand(words, self.key_bytes(i), &mut out);
+        out
+    }
+
+    /// The table of readings (see [`super::word_numbers`]).
+    pub(super) fn words(&self) -> &Words {
+        &self.words
+    }
+
+    /// Entry `i`'s key as stored (see [`Codec`]; readings as word numbers).
     pub fn key_bytes(&self, i: u32) -> &[u8] {
         if let Some(l) = &self.layer {
             match l.place(i) {
@@ -343,11 +366,12 @@ impl Index {
         self.arena.len()
     }
 
-    /// Bytes held in all: the arena and the per-entry arrays.
-    /// Bytes held in all: the arena and the per-entry arrays (owned
-    /// ones: a mapped file's pages are shared and counted by the system).
+    /// Bytes held in all: the arena, the per-entry arrays (owned ones: a
+    /// mapped file's pages are shared and counted by the system) and the
+    /// table of readings.
     pub fn memory_bytes(&self) -> usize {
-        self.arena.owned_bytes()
+        self.words.memory_bytes()
+            + self.arena.owned_bytes()
             + self.starts.owned_bytes()
             + self.docs.owned_bytes()
             + self.ranks.owned_bytes()
@@ -382,6 +406,7 @@ pub struct IndexBuilder {
     speakers: Vec<String>,
     speaker_ids: HashMap<String, u16>,
     readings: bool,
+    words: WordsBuilder,
     /// Scratch: the folded text, and a reading with long vowels folded.
     folded: String,
     long: String,
@@ -442,7 +467,7 @@ impl IndexBuilder {
             for c in self.folded.chars() {
                 codec.push(c, arena);
             }
-            push_readings(codec, &self.folded, arena, &mut self.long);
+            push_readings(codec, &self.folded, arena, &mut self.long, &mut self.words);
         } else {
             fold_each(text, |c| codec.push(c, arena));
         }
@@ -461,12 +486,19 @@ impl IndexBuilder {
         for (i, name) in other.speakers.iter().enumerate().skip(1) {
             remap[i] = self.speaker(name);
         }
-        self.arena.extend_from_slice(&other.arena);
-        self.entries
-            .extend(other.entries.into_iter().map(|(mut d, s, l)| {
-                d.speaker = remap.get(d.speaker as usize).copied().unwrap_or(0);
-                (d, s + base as u32, l)
-            }));
+        let map = self.words.adopt(&other.words, &self.codec);
+        for (mut d, s, l) in other.entries {
+            d.speaker = remap.get(d.speaker as usize).copied().unwrap_or(0);
+            let start = self.arena.len();
+            recode(
+                &other.arena[s as usize..(s + l) as usize],
+                &map,
+                &mut self.arena,
+            );
+            let len = u32::try_from(self.arena.len() - start).map_err(|_| TooLarge)?;
+            self.entries.push((d, start as u32, len));
+        }
+        u32::try_from(self.arena.len()).map_err(|_| TooLarge)?;
         Ok(())
     }
 
@@ -477,15 +509,19 @@ impl IndexBuilder {
             mut entries,
             speakers,
             readings,
+            words,
             ..
         } = self;
         entries.sort_unstable_by(|(a, _, _), (b, _, _)| entry_order(a, b));
+        // The commonest readings get the shortest numbers: each entry's
+        // numbers are written anew as it is copied.
+        let (words, map) = words.by_count(&codec);
         let mut arena = Vec::with_capacity(old.len());
         let mut starts = Vec::with_capacity(entries.len() + 1);
         let mut docs = Vec::with_capacity(entries.len());
         for (doc, s, l) in entries {
             starts.push(arena.len() as u32);
-            arena.extend_from_slice(&old[s as usize..(s + l) as usize]);
+            recode(&old[s as usize..(s + l) as usize], &map, &mut arena);
             docs.push(doc);
         }
         drop(old);
@@ -494,6 +530,7 @@ impl IndexBuilder {
         let byte_rank = byte_ranks(&arena[..arena.len().min(RARITY_SAMPLE)]);
         Index {
             readings,
+            words: Arc::new(words),
             codec,
             byte_rank,
             arena: arena.into(),

@@ -394,6 +394,21 @@ const CROSSING_PENALTY: usize = 1 << 16;
 /// (codes are frequency ranks) of the words that have no reading form;
 /// when every word has one, the rarest of each form of the last word.
 pub fn anchors(query: &super::query::Query, codec: &Codec) -> Vec<CodeFinder> {
+    // A final kana may stand as its final byte at the end of a run of
+    // readings, or as its word final byte at the end of a word inside a
+    // run: look for those too.
+    anchor_chars(query, codec)
+        .into_iter()
+        .flat_map(|c| {
+            std::iter::once(CodeFinder::new(codec, c))
+                .chain(final_byte(c).map(CodeFinder::byte))
+                .chain(word_final_byte(c).map(CodeFinder::byte))
+        })
+        .collect()
+}
+
+/// The characters [`anchors`] looks for.
+pub fn anchor_chars(query: &super::query::Query, codec: &Codec) -> Vec<char> {
     let rarest = |s: &str| {
         s.chars()
             .filter(|c| *c != ' ')
@@ -413,17 +428,7 @@ pub fn anchors(query: &super::query::Query, codec: &Codec) -> Vec<CodeFinder> {
         v.dedup();
         v
     };
-    // A final kana may stand as its final byte at the end of a run of
-    // readings, or as its word final byte at the end of a word inside a
-    // run: look for those too.
     chars
-        .into_iter()
-        .flat_map(|c| {
-            std::iter::once(CodeFinder::new(codec, c))
-                .chain(final_byte(c).map(CodeFinder::byte))
-                .chain(word_final_byte(c).map(CodeFinder::byte))
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -442,14 +447,14 @@ mod tests {
 
     fn finds(ix: &super::super::Index, q: &str) -> Option<WordMatch> {
         let query = super::super::parse(q).expect("query");
-        WordMatcher::new(&query.terms[0], ix.codec()).find(ix.key_bytes(0))
+        WordMatcher::new(&query.terms[0], ix.codec()).find(&ix.layout(0))
     }
 
     #[test]
     fn a_reading_ending_in_a_final_byte_is_found_whole_and_in_part() {
         // 団地 (だんち) ends a run before 防災: stored as だん + final ち.
         let ix = one_entry("団地の防災訓練");
-        assert!(ix.key_bytes(0).iter().any(|b| is_final(*b)));
+        assert!(ix.layout(0).iter().any(|b| is_final(*b)));
         for q in ["だんち", "danchi", "だん", "ち", "んち"] {
             let m = finds(&ix, q).unwrap_or_else(|| panic!("{q}"));
             assert!(m.spot.is_exact(), "{q}");
@@ -470,7 +475,7 @@ mod tests {
         // 防災 (ぼーさい) before 訓練 in one run: stored as ぼーさ + the
         // word final い, then くんれん.
         let ix = one_entry("団地の防災訓練");
-        let key = ix.key_bytes(0);
+        let key = &ix.layout(0)[..];
         let i = word_final_byte('い').expect("い has one");
         assert!(key[text_end(key)..].contains(&i));
         for q in ["ぼーさい", "bousai", "さい", "い", "ぼーさ", "くんれん"] {

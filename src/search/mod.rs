@@ -44,6 +44,7 @@ mod slab;
 pub mod sources;
 pub mod synth;
 mod topk;
+mod word_numbers;
 
 use rusqlite::Connection;
 

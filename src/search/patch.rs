@@ -8,8 +8,10 @@
 //! here and nothing is folded but the new texts.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use super::index::{entry_order, Doc, Index, TooLarge};
+use super::word_numbers::{adopt_words, recode};
 
 impl Index {
     /// Drop every entry for which `gone` is true; then add `add`'s entries
@@ -69,6 +71,7 @@ impl Index {
         if add.docs.is_empty() {
             return Ok(());
         }
+        let add = self.in_my_words(add)?;
         self.rows = Default::default();
         let speakers: Vec<u16> = add
             .speakers
@@ -122,6 +125,29 @@ impl Index {
         }
         debug_assert_eq!(end, src_end);
         Ok(())
+    }
+
+    /// `add`'s entries with their word numbers in this index's table
+    /// (readings new to it appended: numbers given out stay valid).
+    fn in_my_words(&mut self, mut add: Index) -> Result<Index, TooLarge> {
+        if add.words.is_empty() || Arc::ptr_eq(&add.words, &self.words) {
+            return Ok(add);
+        }
+        let map = adopt_words(Arc::make_mut(&mut self.words), &add.words, &self.codec);
+        if map.iter().enumerate().all(|(i, &n)| i as u32 == n) {
+            return Ok(add);
+        }
+        let mut arena = Vec::with_capacity(add.arena.len());
+        let mut starts = Vec::with_capacity(add.starts.len());
+        for j in 0..add.docs.len() {
+            starts.push(u32::try_from(arena.len()).map_err(|_| TooLarge)?);
+            let (s, e) = (add.starts[j] as usize, add.starts[j + 1] as usize);
+            recode(&add.arena[s..e], &map, &mut arena);
+        }
+        starts.push(u32::try_from(arena.len()).map_err(|_| TooLarge)?);
+        add.arena = arena.into();
+        add.starts = starts.into();
+        Ok(add)
     }
 
     /// Make the speaker list the folded `names` (every job title, as a

@@ -36,8 +36,9 @@ pub const MAGIC: &[u8; 8] = b"KUSEIIX1";
 /// 2: entries ordered by fiscal year before day; the writer's mark. 3: the
 /// row lookup section. 4: readings end runs of words in final bytes
 /// ([`super::index::FINALS`]). 5: and words inside a run in word final
-/// bytes ([`super::index::WORD_FINALS`]).
-pub const FORMAT_VERSION: u32 = 5;
+/// bytes ([`super::index::WORD_FINALS`]). 6: readings as word numbers into
+/// a table of distinct readings, its own section ([`super::word_numbers`]).
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Why a file was not used (it is rebuilt instead).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -241,6 +242,7 @@ pub fn builder_fingerprint(readings: bool) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(FORMAT_VERSION.to_le_bytes());
     h.update(&ix.arena[..]);
+    h.update(ix.words().to_bytes());
     for d in ix.docs.iter() {
         h.update([d.kind.rank(), d.kind as u8]);
     }

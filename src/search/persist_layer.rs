@@ -40,6 +40,8 @@ impl Layer {
             .with_readings(base.readings)
             .finish();
         delta.speakers = base.speakers.clone();
+        // The base's numbering of readings, extended by what is added.
+        delta.words = base.words.clone();
         delta.byte_rank = base.byte_rank;
         Layer {
             dropped: vec![0; base.len().div_ceil(64)],

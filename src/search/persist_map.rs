@@ -13,14 +13,14 @@ use std::time::{Instant, SystemTime};
 use memmap2::{Mmap, MmapOptions};
 use rusqlite::Connection;
 
-use super::index::{Codec, Doc, DocKind, Index, Slab};
+use super::index::{Codec, Doc, DocKind, Index, Slab, Words};
 use super::persist::{
     builder_fingerprint, path_for, DbIdentity, Invalid, Stamp, FORMAT_VERSION, MAGIC,
 };
 use super::persist_seen::{self, Seen};
 use super::persist_write::{
     Header, ARENA, AT_HEADER_CRC, AT_MARK, AT_SECTIONS, CODEC, DOCS, DOC_SIZE, HEADER, RANKS, ROWS,
-    SECTIONS, SECTION_NAMES, SPEAKERS, STARTS,
+    SECTIONS, SECTION_NAMES, SPEAKERS, STARTS, WORDS,
 };
 
 /// Every kind, by its byte (`DocKind` is `repr(u8)`).
@@ -82,12 +82,13 @@ pub fn decode_header(h: &[u8], len: u64) -> Result<Header, Invalid> {
     if &h[..8] != MAGIC {
         return Err(Invalid::Format);
     }
-    if crc32fast::hash(&h[..AT_HEADER_CRC]) != u32_at(h, AT_HEADER_CRC) {
-        return Err(Invalid::Damaged("header"));
-    }
+    // The version first: an older version's header is laid out otherwise.
     let version = u32_at(h, 8);
     if version != FORMAT_VERSION {
         return Err(Invalid::Format);
+    }
+    if crc32fast::hash(&h[..AT_HEADER_CRC]) != u32_at(h, AT_HEADER_CRC) {
+        return Err(Invalid::Damaged("header"));
     }
     let mut sections = [(0, 0, 0); SECTIONS];
     for (i, s) in sections.iter_mut().enumerate() {
@@ -257,6 +258,7 @@ fn index_of(map: Arc<Mmap>, h: &Header, whole: bool) -> Result<Index, Invalid> {
     let n = usize::try_from(h.entries).map_err(|_| bad("header"))?;
     let codec = codec_of(section(&map, h, CODEC)).ok_or(bad("codec"))?;
     let speakers = speakers_of(section(&map, h, SPEAKERS)).ok_or(bad("speakers"))?;
+    let words = Words::from_bytes(section(&map, h, WORDS), &codec).ok_or(bad("words"))?;
     let sizes = [
         (STARTS, (n + 1) * 4),
         (DOCS, n * DOC_SIZE),
@@ -298,6 +300,7 @@ fn index_of(map: Arc<Mmap>, h: &Header, whole: bool) -> Result<Index, Invalid> {
         super::persist_rows::check_rows(&rows, &docs).ok_or(bad("rows"))?;
     }
     Ok(Index {
+        words: Arc::new(words),
         codec: Arc::new(codec),
         arena,
         starts,

@@ -1,7 +1,7 @@
 //! The index file's layout, and writing it (to a temporary file, fsynced,
 //! then renamed over the old one).
 //!
-//! Little-endian throughout. A fixed header of [`HEADER`] bytes, then seven
+//! Little-endian throughout. A fixed header of [`HEADER`] bytes, then eight
 //! sections, each at a 64-byte boundary so the mapped arrays are aligned:
 //!
 //! | section  | contents |
@@ -12,14 +12,15 @@
 //! | docs     | the [`Doc`] records as in memory (`repr(C)`, 32 bytes) |
 //! | ranks    | u8 per entry |
 //! | arena    | the folded, coded text |
+//! | words    | the distinct readings the arena's word numbers stand for: count (u32), each one's end (u32), the coded readings, see [`super::word_numbers`] |
 //! | rows     | u32 per entry: the entry numbers by (table, row id, number), see [`super::persist_rows`] |
 //!
 //! Header (offsets in bytes): magic 0, format version 8, flags 12 (bit 0:
 //! readings), change-log number 16, database device 24, inode 32, schema
 //! 40, database digest 48, builder fingerprint 80, entries 112, byte ranks
-//! 120 (256 bytes), the seven sections 376 (offset u64, length u64, CRC32
-//! u32, 4 zero bytes each), the writer's mark in the change log 544 (number
-//! i64, value i64), the header's own CRC32 at 560 over bytes 0..560.
+//! 120 (256 bytes), the eight sections 376 (offset u64, length u64, CRC32
+//! u32, 4 zero bytes each), the writer's mark in the change log 568 (number
+//! i64, value i64), the header's own CRC32 at 584 over bytes 0..584.
 
 use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
@@ -30,9 +31,9 @@ use super::index::{Doc, Index};
 use super::persist::{DbIdentity, FORMAT_VERSION, MAGIC};
 
 pub const HEADER: usize = 1024;
-pub const SECTIONS: usize = 7;
+pub const SECTIONS: usize = 8;
 pub const SECTION_NAMES: [&str; SECTIONS] = [
-    "codec", "speakers", "starts", "docs", "ranks", "arena", "rows",
+    "codec", "speakers", "starts", "docs", "ranks", "arena", "words", "rows",
 ];
 pub const CODEC: usize = 0;
 pub const SPEAKERS: usize = 1;
@@ -40,7 +41,9 @@ pub const STARTS: usize = 2;
 pub const DOCS: usize = 3;
 pub const RANKS: usize = 4;
 pub const ARENA: usize = 5;
-pub const ROWS: usize = 6;
+pub const WORDS: usize = 6;
+/// Last in the file too.
+pub const ROWS: usize = 7;
 pub const DOC_SIZE: usize = 32;
 const ALIGN: u64 = 64;
 pub const AT_SECTIONS: usize = 376;
@@ -193,6 +196,7 @@ pub fn write_new(path: &Path, index: &Index, seq: i64, db: DbIdentity) -> std::i
     })?;
     sections[RANKS] = w.section(|w| w.put(&index.ranks))?;
     sections[ARENA] = w.section(|w| w.put(&index.arena))?;
+    sections[WORDS] = w.section(|w| w.put(&index.words().to_bytes()))?;
     sections[ROWS] = w.section(|w| {
         let computed;
         let rows: &[u32] = if index.has_row_lookup() {

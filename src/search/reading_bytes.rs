@@ -1,5 +1,8 @@
-//! How an entry's readings are laid out in the index arena, byte by byte,
-//! and the bytes that stand for a kana and a mark.
+//! How an entry's readings are laid out for the matcher, byte by byte,
+//! and the bytes that stand for a kana and a mark. The index stores word
+//! numbers instead ([`super::word_numbers`]) and writes this layout out
+//! from them ([`super::word_numbers::expand`]) for the entries a query may
+//! match in; [`push_readings`] writes the numbers.
 //!
 //! After an entry's key come the readings of its kanji words (see
 //! [`super::readings`]): [`READING_MARK`], then each word's reading with
@@ -27,6 +30,7 @@
 
 use super::index::Codec;
 use super::readings;
+use super::word_numbers::{push_number, WordsBuilder, RUN_MARK};
 
 /// Starts an entry's readings (no code's byte).
 pub const READING_MARK: u8 = 0xFF;
@@ -168,47 +172,28 @@ pub(super) fn show_mark(b: u8, in_readings: &mut bool, out: &mut String) -> bool
 }
 
 /// The readings of the kanji words of `folded` (those
-/// [`readings::index_words`] keeps): [`READING_MARK`] before the first and
-/// before a word not right after the previous one in the text,
-/// [`WORD_MARK`] between words that follow each other (nothing when no
-/// word is kept).
-///
-/// A run's last kana with a [`final_byte`] is written as that byte, in
-/// place of its code and the next run's [`READING_MARK`]; a word's last
-/// kana with a [`word_final_byte`], the next word following it in the
-/// text, as that byte in place of its code and the [`WORD_MARK`].
-pub(super) fn push_readings(codec: &Codec, folded: &str, arena: &mut Vec<u8>, long: &mut String) {
+/// [`readings::index_words`] keeps), as they are stored (see
+/// [`super::word_numbers`]): [`READING_MARK`], then each word's number in
+/// `words`, [`RUN_MARK`] before a word not right after the previous one in
+/// the text (nothing when no word is kept).
+pub(super) fn push_readings(
+    codec: &Codec,
+    folded: &str,
+    arena: &mut Vec<u8>,
+    long: &mut String,
+    words: &mut WordsBuilder,
+) {
     let mut first = true;
-    // The last kana written and where its code starts.
-    let mut last: Option<(char, usize)> = None;
     readings::index_words(folded, |w, joined| {
         if first {
             arena.push(READING_MARK);
-        } else if joined {
-            match last.and_then(|(c, at)| word_final_byte(c).map(|f| (f, at))) {
-                Some((f, at)) => {
-                    arena.truncate(at);
-                    arena.push(f);
-                }
-                None => arena.push(WORD_MARK),
-            }
-        } else {
-            match last.and_then(|(c, at)| final_byte(c).map(|f| (f, at))) {
-                Some((f, at)) => {
-                    arena.truncate(at);
-                    arena.push(f);
-                }
-                None => arena.push(READING_MARK),
-            }
+        } else if !joined {
+            arena.push(RUN_MARK);
         }
         first = false;
         long.clear();
         readings::fold_long(w.reading, long);
-        last = None;
-        for c in long.chars() {
-            last = Some((c, arena.len()));
-            codec.push(c, arena);
-        }
+        push_number(words.number(long, codec), arena);
     });
 }
 
@@ -305,14 +290,14 @@ mod tests {
             // Each run before another whose reading ends in a final kana
             // saves the next run's mark, and the kana's code is the byte.
             let (mut finals, mut saved) = (0, 0);
-            for &b in ix.key_bytes(0).iter().filter(|b| is_final(**b)) {
+            for &b in ix.layout(0).iter().filter(|b| is_final(**b)) {
                 let c = final_char(b).expect("a final kana");
                 finals += 1;
                 saved += codec.encode(&c.to_string()).len();
             }
             // Each word before another of its run whose reading ends in a
             // word final kana saves the mark the same way.
-            let key = ix.key_bytes(0);
+            let key = &ix.layout(0)[..];
             let readings = &key[key
                 .iter()
                 .position(|b| *b == READING_MARK)
@@ -322,7 +307,7 @@ mod tests {
                 saved += codec.encode(&c.to_string()).len();
             }
             assert_eq!(
-                ix.key_bytes(0).len(),
+                ix.layout(0).len(),
                 plain.len() + marks + words - saved,
                 "{t}"
             );
@@ -346,7 +331,7 @@ mod tests {
         let mut b = IndexBuilder::new(codec.clone()).with_readings(true);
         b.push(Doc::default_for_test(), texts[0]).expect("push");
         let ix = b.finish();
-        let key = ix.key_bytes(0);
+        let key = &ix.layout(0)[..];
         let end = key
             .iter()
             .position(|b| *b == READING_MARK)

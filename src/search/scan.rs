@@ -27,6 +27,10 @@ use super::index::{is_final, is_word_final, Doc, Index};
 use super::matcher::{anchors, text_end, Spot, WordMatch, WordMatcher};
 use super::query::{KindFilter, Query};
 use super::topk::TopK;
+use super::word_numbers::WordFilter;
+
+#[path = "scan_words.rs"]
+mod words;
 
 /// Split the scan across threads above this many entries.
 pub const PARALLEL_MIN: usize = 10_000;
@@ -272,6 +276,9 @@ struct Plan<'a> {
     range: (usize, usize),
     speakers: Option<Vec<bool>>,
     k: usize,
+    /// Which of the index's words hold the query's kana (None: the
+    /// entries hold no readings).
+    filter: Option<WordFilter>,
 }
 
 impl<'a> Plan<'a> {
@@ -283,6 +290,7 @@ impl<'a> Plan<'a> {
             .map(|t| WordMatcher::new(t, codec))
             .collect();
         let anchors = anchors(query, codec);
+        let filter = words::filter(index, query);
         let single_char = anchors
             .first()
             .filter(|_| {
@@ -327,12 +335,8 @@ impl<'a> Plan<'a> {
             },
             speakers,
             k,
+            filter,
         }
-    }
-
-    fn hay(&self, d: usize) -> &[u8] {
-        let s = &self.index.starts;
-        &self.index.arena[s[d] as usize..s[d + 1] as usize - 1]
     }
 
     /// Entries `lo..hi`: skip to each occurrence of the anchor.
@@ -341,22 +345,10 @@ impl<'a> Plan<'a> {
         // over and over, and capacity never written costs no memory.
         let mut part = Part::new(self.k, hi - lo);
         if self.anchors.is_empty() {
-            // No words (or none to skip to): every entry passing the
-            // filters, newest first.
-            for d in lo..hi {
-                if d % CANCEL_EVERY == 0 && cancel.cancelled() {
-                    return None;
-                }
-                if !self.passes(d) {
-                    continue;
-                }
-                if self.terms.is_empty() {
-                    self.found(&mut part, d, 0, Spot::default(), None);
-                } else if let Some((rest, m)) = self.match_all(self.hay(d)) {
-                    self.found(&mut part, d, rest, m.spot, Some(m));
-                }
-            }
-            return Some(part);
+            return self.run_every(lo, hi, cancel);
+        }
+        if let Some(f) = &self.filter {
+            return self.run_words(lo, hi, f, cancel);
         }
         let starts = &self.index.starts;
         let arena = &self.index.arena;
@@ -430,6 +422,7 @@ impl<'a> Plan<'a> {
     /// Only the entries of `list`; with `added`, grow their matches.
     fn run_list(&self, lists: &[&[Match]], added: Option<usize>, cancel: Cancel) -> Option<Part> {
         let mut part = Part::new(self.k, lists.iter().map(|l| l.len()).sum());
+        let mut buf = Vec::new();
         let last = self.terms.last();
         for list in lists {
             for (n, m) in list.iter().enumerate() {
@@ -441,7 +434,7 @@ impl<'a> Plan<'a> {
                 if let Some(ahead) = list.get(n + PREFETCH_AHEAD) {
                     self.prefetch(ahead);
                 }
-                self.one_of_list(&mut part, m, added, last);
+                self.one_of_list(&mut part, m, added, last, &mut buf);
             }
         }
         Some(part)
@@ -473,6 +466,7 @@ impl<'a> Plan<'a> {
         m: &Match,
         added: Option<usize>,
         last: Option<&WordMatcher<'a>>,
+        buf: &mut Vec<u8>,
     ) {
         {
             {
@@ -480,7 +474,7 @@ impl<'a> Plan<'a> {
                 if d < self.range.0 || d >= self.range.1 || !self.passes(d) {
                     return;
                 }
-                let hay = self.hay(d);
+                let hay = self.list_hay(d, m.spot, added.is_some() && last.is_some(), buf);
                 let found = match (added, last) {
                     (Some(added), Some(t)) => t
                         .main
