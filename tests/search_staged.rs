@@ -101,3 +101,40 @@ fn small_indexes_and_narrowed_queries_answer_once() {
     assert!(first.is_none());
     assert!(full.total > 0);
 }
+
+/// A key that narrows a query with many matches answers first from the
+/// newest [`search::STAGE_MATCHES`] of the last matches: the full answer of
+/// the newest entries up to the last of those, and the full answer is the
+/// one a fresh search gives.
+#[test]
+fn a_narrowing_key_first_answers_from_the_newest_last_matches() {
+    let index = index(search::STAGE_MIN + 4000, false);
+    for (old, new) in [("の", "のた"), ("区", "区民"), ("ぼう", "ぼうさ")] {
+        let mut session = Session::new();
+        let old_q = parse(old).expect("query");
+        let last = session
+            .find(&index, &old_q, 100, Cancel::never())
+            .expect("not cancelled");
+        assert!(last.total >= search::STAGE_NARROW_MIN, "{old}: {}", last.total);
+        // The entry of the last query's STAGE_MATCHES-th newest match.
+        let newest = search::find(&index, &old_q, last.total, Cancel::never()).expect("find");
+        let mut docs: Vec<u32> = newest.hits.iter().map(|h| h.doc).collect();
+        docs.sort_unstable();
+        let upto = docs[search::STAGE_MATCHES - 1] as usize + 1;
+        let new_q = parse(new).expect("query");
+        let mut first = None;
+        let full = session
+            .find_staged(&index, &new_q, 100, Cancel::never(), &mut |f| {
+                first = Some(f)
+            })
+            .expect("not cancelled");
+        let first = first.unwrap_or_else(|| panic!("{new}: no first answer"));
+        let within = search::find(&self::index(upto, false), &new_q, 100, Cancel::never())
+            .expect("find");
+        assert_eq!(first.hits, within.hits, "{new}");
+        assert_eq!(first.total, within.total, "{new}");
+        let fresh = search::find(&index, &new_q, 100, Cancel::never()).expect("find");
+        assert_eq!(full.hits, fresh.hits, "{new}");
+        assert_eq!(full.total, fresh.total, "{new}");
+    }
+}

@@ -398,6 +398,7 @@ fn recall(s: &mut AppState, older: bool) -> Requests {
 fn send_query(s: &mut AppState) -> Requests {
     s.search.seq += 1;
     crate::keytrace::mark("key", s.search.seq);
+    crate::keytrace::mark_text(s.search.seq, s.search.input.text());
     vec![req(Request::Query {
         seq: s.search.seq,
         text: s.search.input.text().to_string(),
