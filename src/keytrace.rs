@@ -51,5 +51,8 @@ pub fn mark_text(seq: u64, text: &str) {
     if trace().is_none() {
         return;
     }
-    mark(&format!("text:{}", text.replace(char::is_whitespace, "␣")), seq);
+    mark(
+        &format!("text:{}", text.replace(char::is_whitespace, "␣")),
+        seq,
+    );
 }

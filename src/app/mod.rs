@@ -284,7 +284,9 @@ fn take_burst(
 /// and the index is ready to answer it.
 fn awaits_answer(state: &AppState) -> bool {
     let st = &state.search;
-    st.open && st.seq != st.shown_seq && matches!(st.index, panes::search::IndexStatus::Ready { .. })
+    st.open
+        && st.seq != st.shown_seq
+        && matches!(st.index, panes::search::IndexStatus::Ready { .. })
 }
 
 /// How long the loop may sleep: wake once a second while "N秒前" is on

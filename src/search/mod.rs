@@ -88,7 +88,10 @@ const NARROW_MAX_SHARE: f64 = 0.6;
 pub const STAGE_MIN: usize = 65_536;
 /// The rows the first stage reads back from the database (a screenful and
 /// more): reading all of them would delay the first frame.
-pub const STAGE_ROWS: usize = 100;
+pub const STAGE_ROWS: usize = 60;
+/// The full answer's rows are read in chunks of this many, a newer query
+/// stopping the reads between chunks.
+const ROWS_CHUNK: usize = 25;
 /// The newest entries the first stage looks at.
 pub const STAGE_ENTRIES: usize = 16_384;
 /// A query narrowing the last one (a key added) answers in two stages when
@@ -297,7 +300,7 @@ impl Session {
         };
         // Reading 200 rows back takes milliseconds: a newer query stops it.
         let mut rows = Vec::with_capacity(found.hits.len());
-        for chunk in found.hits.chunks(STAGE_ROWS / 4) {
+        for chunk in found.hits.chunks(ROWS_CHUNK) {
             if cancel.cancelled() {
                 return Ok(None);
             }

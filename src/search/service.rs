@@ -36,6 +36,9 @@ use super::resolve::ResultRow;
 use super::{load, parse, Cancel, Index, Session};
 use crate::db::{OpenOptions, Store};
 
+mod direct;
+pub use direct::Direct;
+
 /// How often the service looks for changes made by others.
 const POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
 
@@ -130,6 +133,7 @@ impl Service {
             live: None,
             update: None,
             rows: Vec::new(),
+            newest_seq: 0,
         };
         std::thread::Builder::new()
             .name("kusei-search".into())
@@ -203,6 +207,10 @@ struct Worker {
     update: Option<Update>,
     /// The rows of the last full answer sent (reused when unchanged).
     rows: Vec<ResultRow>,
+    /// The newest query number taken: queries come by two ways (through
+    /// the database thread until the screen has a [`Direct`] handle, then
+    /// straight), so an older one may come after a newer one.
+    newest_seq: u64,
 }
 
 impl Worker {
@@ -263,12 +271,14 @@ impl Worker {
     /// `query` until answered (only the latest counts).
     fn take_job(&mut self, job: Job, query: &mut Option<(u64, u64, String, usize)>) {
         match job {
+            Job::Query { seq, .. } if seq < self.newest_seq => self.overtaken(query),
             Job::Query {
                 seq,
                 generation,
                 text,
                 limit,
             } => {
+                self.newest_seq = seq;
                 self.live = None;
                 *query = Some((seq, generation, text, limit))
             }

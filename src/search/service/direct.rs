@@ -1,0 +1,72 @@
+//! Queries from the screen straight to the search service ([`Direct`]),
+//! and what the service does when they overtake queries sent through the
+//! database thread.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::Weak;
+
+use super::{Job, Worker};
+
+/// Queries straight from another thread (the screen), without the
+/// database thread between: a key's query does not wait behind the
+/// database thread's reads (a preview, the calendar). Does not keep the
+/// service alive.
+#[derive(Clone, Debug)]
+pub struct Direct {
+    tx: Sender<Job>,
+    generation: Weak<AtomicU64>,
+}
+
+impl Direct {
+    /// [`super::Service::query`]; false when the service has stopped.
+    pub fn query(&self, seq: u64, text: &str, limit: usize) -> bool {
+        let Some(counter) = self.generation.upgrade() else {
+            return false;
+        };
+        let generation = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        self.tx
+            .send(Job::Query {
+                seq,
+                generation,
+                text: text.to_string(),
+                limit,
+            })
+            .is_ok()
+    }
+
+    /// [`super::Service::forget_query`]; false when the service has stopped.
+    pub fn forget_query(&self) -> bool {
+        self.generation.strong_count() > 0 && self.tx.send(Job::Forget).is_ok()
+    }
+}
+
+impl super::Service {
+    /// A handle for queries from another thread ([`Direct`]).
+    pub fn direct(&self) -> Direct {
+        Direct {
+            tx: self.tx.clone(),
+            generation: std::sync::Arc::downgrade(&self.generation),
+        }
+    }
+}
+
+impl Worker {
+    /// A query older than the newest came late (the other way): it is not
+    /// answered, but its generation may have stopped the newest query's
+    /// answer, so that is asked again (or sent, if it was answered: the
+    /// screen draws no frame for an answer it has).
+    pub(super) fn overtaken(&mut self, query: &mut Option<(u64, u64, String, usize)>) {
+        let now = self.generation.load(Ordering::SeqCst);
+        match query {
+            Some(q) => q.1 = now,
+            None => {
+                *query = self
+                    .last_query
+                    .clone()
+                    .filter(|q| q.0 == self.newest_seq)
+                    .map(|(seq, _, text, limit)| (seq, now, text, limit));
+            }
+        }
+    }
+}
