@@ -21,6 +21,12 @@ pub struct Direct {
 impl Direct {
     /// [`super::Service::query`]; false when the service has stopped.
     pub fn query(&self, seq: u64, text: &str, limit: usize) -> bool {
+        // The handle on the database thread and the service's thread own
+        // the counter: one left means the handle was dropped (the service
+        // stops at its next look).
+        if !self.alive() {
+            return false;
+        }
         let Some(counter) = self.generation.upgrade() else {
             return false;
         };
@@ -37,7 +43,12 @@ impl Direct {
 
     /// [`super::Service::forget_query`]; false when the service has stopped.
     pub fn forget_query(&self) -> bool {
-        self.generation.strong_count() > 0 && self.tx.send(Job::Forget).is_ok()
+        self.alive() && self.tx.send(Job::Forget).is_ok()
+    }
+
+    /// The [`super::Service`] handle is still there.
+    fn alive(&self) -> bool {
+        self.generation.strong_count() > 1
     }
 }
 
