@@ -179,6 +179,9 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
             let drawn = draw(&mut terminal, &state, &theme);
             if state.search.open {
                 crate::keytrace::mark("drawn", state.search.shown_seq);
+                if let Some(d) = &state.search.direct {
+                    d.drawn(state.search.shown_seq);
+                }
             }
             // Clicks map through what this frame drew.
             hits = mouse::take();

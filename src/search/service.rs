@@ -105,6 +105,8 @@ enum Job {
 pub struct Service {
     tx: Sender<Job>,
     generation: Arc<AtomicU64>,
+    /// The last query whose answer the screen has drawn ([`Direct::drawn`]).
+    drawn: Arc<AtomicU64>,
 }
 
 impl Service {
@@ -113,11 +115,13 @@ impl Service {
     pub fn start(path: &Path, sink: impl Fn(Event) + Send + Sync + 'static) -> Service {
         let (tx, rx) = channel();
         let generation = Arc::new(AtomicU64::new(0));
+        let drawn = Arc::new(AtomicU64::new(0));
         let worker = Worker {
             path: path.to_path_buf(),
             tx: tx.clone(),
             sink: Arc::new(sink),
             generation: generation.clone(),
+            drawn: drawn.clone(),
             index: None,
             store: None,
             data_version: None,
@@ -139,7 +143,11 @@ impl Service {
             .name("kusei-search".into())
             .spawn(move || worker.run(rx))
             .ok();
-        Service { tx, generation }
+        Service {
+            tx,
+            generation,
+            drawn,
+        }
     }
 
     /// Answer `text` (only the latest query is answered).
@@ -177,6 +185,7 @@ struct Worker {
     tx: Sender<Job>,
     sink: Sink,
     generation: Arc<AtomicU64>,
+    drawn: Arc<AtomicU64>,
     index: Option<Arc<Index>>,
     store: Option<Store>,
     /// `PRAGMA data_version` of our connection when last looked at: it
@@ -584,7 +593,7 @@ impl Worker {
         let Some(store) = &self.store else { return };
         // A large scan first answers from the newest entries (same seq:
         // the full answer replaces it, keeping the selection).
-        let (sink, seq) = (self.sink.clone(), *seq);
+        let (sink, seq, drawn) = (self.sink.clone(), *seq, self.drawn.clone());
         let mut early = |rows, total| {
             crate::keytrace::mark("early", seq);
             sink(Event::Results(Results {
@@ -593,7 +602,8 @@ impl Worker {
                 total,
                 error: None,
                 micros: t.elapsed().as_micros() as u64,
-            }))
+            }));
+            direct::wait_drawn(&drawn, seq, cancel);
         };
         let outcome =
             self.session

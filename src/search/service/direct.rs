@@ -4,7 +4,10 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
-use std::sync::Weak;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use crate::search::Cancel;
 
 use super::{Job, Worker};
 
@@ -16,7 +19,12 @@ use super::{Job, Worker};
 pub struct Direct {
     tx: Sender<Job>,
     generation: Weak<AtomicU64>,
+    drawn: Arc<AtomicU64>,
 }
+
+/// How long the service waits, after a staged first answer, for the screen
+/// to draw it before scanning for the full answer.
+const FRAME_WAIT: Duration = Duration::from_millis(16);
 
 impl Direct {
     /// [`super::Service::query`]; false when the service has stopped.
@@ -46,6 +54,11 @@ impl Direct {
         self.alive() && self.tx.send(Job::Forget).is_ok()
     }
 
+    /// The screen has drawn a frame showing the answer to query `seq`.
+    pub fn drawn(&self, seq: u64) {
+        self.drawn.fetch_max(seq, Ordering::SeqCst);
+    }
+
     /// The [`super::Service`] handle is still there.
     fn alive(&self) -> bool {
         self.generation.strong_count() > 1
@@ -57,8 +70,23 @@ impl super::Service {
     pub fn direct(&self) -> Direct {
         Direct {
             tx: self.tx.clone(),
-            generation: std::sync::Arc::downgrade(&self.generation),
+            generation: Arc::downgrade(&self.generation),
+            drawn: self.drawn.clone(),
         }
+    }
+}
+
+/// After a staged first answer to `seq`: wait (at most [`FRAME_WAIT`]) for
+/// the screen to draw it, so the full answer's scan (two threads) does not
+/// take the cores the screen needs for that frame; not when no screen
+/// holds a [`Direct`] handle, nor once a newer query came.
+pub(super) fn wait_drawn(drawn: &Arc<AtomicU64>, seq: u64, cancel: Cancel) {
+    if Arc::strong_count(drawn) < 3 {
+        return;
+    }
+    let end = Instant::now() + FRAME_WAIT;
+    while drawn.load(Ordering::SeqCst) < seq && !cancel.cancelled() && Instant::now() < end {
+        std::thread::sleep(Duration::from_micros(300));
     }
 }
 
