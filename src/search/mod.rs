@@ -86,8 +86,9 @@ const NARROW_MAX_SHARE: f64 = 0.6;
 /// A query scanning this many entries (afresh, or the last query's
 /// matches) answers in two stages.
 pub const STAGE_MIN: usize = 65_536;
-/// The rows the first stage reads back from the database (a screenful and
-/// more): reading all of them would delay the first frame.
+/// The rows the first stage ranks and reads back from the database (a
+/// screenful and more): ranking and reading all of them would delay the
+/// first frame.
 pub const STAGE_ROWS: usize = 60;
 /// The full answer's rows are read in chunks of this many, a newer query
 /// stopping the reads between chunks.
@@ -148,13 +149,15 @@ impl Session {
         cancel: Cancel,
         early: &mut dyn FnMut(Found),
     ) -> Option<Found> {
-        let keep = (limit * RERANK_FACTOR).max(limit + 50);
+        let keep = kept(limit);
+        // The first stage ranks only the rows it reads back.
+        let first_limit = limit.min(STAGE_ROWS);
         let mode = self.mode(index, query);
         let none = Vec::new();
         let prev = self.last.as_ref().map_or(&none, |(_, m)| m);
         let stage = self.first_stage(index, query, mode);
         if let Some(layer) = &index.layer {
-            let layered = |mode, prev, cancel| {
+            let layered = |keep, mode, prev, cancel| {
                 persist_layer::scan_layered(index, layer, query, keep, mode, prev, cancel)
             };
             if let Some((first_mode, first_prev)) = &stage {
@@ -162,14 +165,15 @@ impl Session {
                     Mode::Newest(_) => &none,
                     _ => &self.last_layer,
                 };
-                let (first, _) = layered(*first_mode, (first_prev, layer_prev), cancel)?;
+                let within = (first_prev.as_slice(), layer_prev.as_slice());
+                let (first, _) = layered(kept(first_limit), *first_mode, within, cancel)?;
                 crate::keytrace::mark("scan1", 0);
                 early(Found {
-                    hits: rank::rank(index, query, &first, limit),
+                    hits: rank::rank(index, query, &first, first_limit),
                     total: first.total,
                 });
             }
-            let (scanned, (base, delta)) = layered(mode, (prev, &self.last_layer), cancel)?;
+            let (scanned, (base, delta)) = layered(keep, mode, (prev, &self.last_layer), cancel)?;
             crate::keytrace::mark(scan_label(mode), 0);
             let hits = rank::rank(index, query, &scanned, limit);
             crate::keytrace::mark("rank", 0);
@@ -181,9 +185,10 @@ impl Session {
             });
         }
         if let Some((first_mode, first_prev)) = &stage {
-            let first = scan::scan(index, query, keep, within(*first_mode, first_prev), cancel)?;
+            let first_within = within(*first_mode, first_prev);
+            let first = scan::scan(index, query, kept(first_limit), first_within, cancel)?;
             crate::keytrace::mark("scan1", 0);
-            let hits = rank::rank(index, query, &first, limit);
+            let hits = rank::rank(index, query, &first, first_limit);
             crate::keytrace::mark("rank1", 0);
             early(Found {
                 hits,
@@ -308,6 +313,11 @@ impl Session {
         }
         Ok(Some((rows, found.total)))
     }
+}
+
+/// The candidates a scan keeps for ranking `limit` results.
+fn kept(limit: usize) -> usize {
+    (limit * RERANK_FACTOR).max(limit + 50)
 }
 
 /// Where a scan in `mode` looks, given the last matches `prev`.
