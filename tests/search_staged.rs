@@ -81,7 +81,7 @@ fn the_first_answer_comes_from_the_newest_entries_in_the_full_order() {
         let newest = search::find(
             &restricted(&index),
             &parse(q).expect("query"),
-            100,
+            search::STAGE_ROWS,
             Cancel::never(),
         )
         .expect("find");
@@ -135,8 +135,13 @@ fn a_narrowing_key_first_answers_from_the_newest_last_matches() {
             })
             .expect("not cancelled");
         let first = first.unwrap_or_else(|| panic!("{new}: no first answer"));
-        let within =
-            search::find(&self::index(upto, false), &new_q, 100, Cancel::never()).expect("find");
+        let within = search::find(
+            &self::index(upto, false),
+            &new_q,
+            search::STAGE_ROWS,
+            Cancel::never(),
+        )
+        .expect("find");
         assert_eq!(first.hits, within.hits, "{new}");
         assert_eq!(first.total, within.total, "{new}");
         let fresh = search::find(&index, &new_q, 100, Cancel::never()).expect("find");
