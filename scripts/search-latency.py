@@ -180,6 +180,8 @@ def main():
     ap.add_argument("--db", required=True)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--label", default="")
+    ap.add_argument("--keys", default=None,
+                    help="write one JSON line per key (query, typed so far, ms) to this file")
     ap.add_argument("--readings", choices=["on", "off"], default="on",
                     help="off: the index without readings (KUSEI_READINGS=off), to compare")
     a = ap.parse_args()
@@ -196,12 +198,16 @@ def main():
         if app.until(lambda: "件" in app.screen.title() and "検索中" not in app.screen.title(), 600) is None:
             raise SystemExit("the index was not ready in 10 minutes")
         every, one, lost = [], [], 0
+        per_key = open(a.keys, "w") if a.keys else None
         for _ in range(a.rounds):
             for q in QUERIES + ONE_CHAR:
                 os.write(app.fd, b"\x15")  # Ctrl-U: clear the line
                 app.until(lambda: False, 0.3)
-                for ch in q:
+                for i, ch in enumerate(q):
                     ms = key_latency(app, ch)
+                    if per_key:
+                        per_key.write(json.dumps({"query": q, "typed": q[:i + 1], "ms": ms},
+                                                 ensure_ascii=False) + "\n")
                     if ms is None:
                         lost += 1
                         continue

@@ -44,3 +44,15 @@ pub fn mark(what: &str, seq: u64) {
         let _ = writeln!(f, "{us} {what} {seq}");
     }
 }
+
+/// Note the query text of `seq` (spaces as `␣`, so a line stays three
+/// fields), to tell which keys were slow.
+pub fn mark_text(seq: u64, text: &str) {
+    if trace().is_none() {
+        return;
+    }
+    mark(
+        &format!("text:{}", text.replace(char::is_whitespace, "␣")),
+        seq,
+    );
+}

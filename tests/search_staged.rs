@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use kusei::search::index::Codec;
+use kusei::search::scan::Within;
 use kusei::search::synth::{opinion_text, Rng};
 use kusei::search::{self, parse, Cancel, Doc, DocKind, Found, Index, IndexBuilder, Session};
 
@@ -80,7 +81,7 @@ fn the_first_answer_comes_from_the_newest_entries_in_the_full_order() {
         let newest = search::find(
             &restricted(&index),
             &parse(q).expect("query"),
-            100,
+            search::STAGE_ROWS,
             Cancel::never(),
         )
         .expect("find");
@@ -100,4 +101,51 @@ fn small_indexes_and_narrowed_queries_answer_once() {
     let (first, full) = staged(&index, "区");
     assert!(first.is_none());
     assert!(full.total > 0);
+}
+
+/// A key that narrows a query with many matches answers first from the
+/// newest [`search::STAGE_MATCHES`] of the last matches: the full answer of
+/// the newest entries up to the last of those, and the full answer is the
+/// one a fresh search gives.
+#[test]
+fn a_narrowing_key_first_answers_from_the_newest_last_matches() {
+    let index = index(search::STAGE_MIN + 4000, false);
+    for (old, new) in [("の", "のた"), ("区", "区民"), ("区", "区 の")] {
+        let mut session = Session::new();
+        let old_q = parse(old).expect("query");
+        let last = session
+            .find(&index, &old_q, 100, Cancel::never())
+            .expect("not cancelled");
+        assert!(
+            last.total >= search::STAGE_NARROW_MIN,
+            "{old}: {}",
+            last.total
+        );
+        // The entry of the last query's STAGE_MATCHES-th newest match.
+        let scanned = search::scan::scan(&index, &old_q, 1, Within::All, Cancel::never())
+            .expect("not cancelled");
+        let mut docs: Vec<u32> = scanned.matches.iter().flatten().map(|m| m.doc).collect();
+        docs.sort_unstable();
+        let upto = docs[search::STAGE_MATCHES - 1] as usize + 1;
+        let new_q = parse(new).expect("query");
+        let mut first = None;
+        let full = session
+            .find_staged(&index, &new_q, 100, Cancel::never(), &mut |f| {
+                first = Some(f)
+            })
+            .expect("not cancelled");
+        let first = first.unwrap_or_else(|| panic!("{new}: no first answer"));
+        let within = search::find(
+            &self::index(upto, false),
+            &new_q,
+            search::STAGE_ROWS,
+            Cancel::never(),
+        )
+        .expect("find");
+        assert_eq!(first.hits, within.hits, "{new}");
+        assert_eq!(first.total, within.total, "{new}");
+        let fresh = search::find(&index, &new_q, 100, Cancel::never()).expect("find");
+        assert_eq!(full.hits, fresh.hits, "{new}");
+        assert_eq!(full.total, fresh.total, "{new}");
+    }
 }

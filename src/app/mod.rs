@@ -69,6 +69,11 @@ const HANGUP_LIMIT: Duration = Duration::from_millis(1_300);
 const COALESCE: Duration = Duration::from_millis(50);
 /// Input this recent: frames are drawn at once (the user waits for them).
 const TYPING: Duration = Duration::from_secs(1);
+/// A key that changed the search query: its frame waits this long for the
+/// query's answer, so the key and its results are one frame (the key's own
+/// echo would otherwise be drawn first and the answer, arriving meanwhile,
+/// wait for it). An answer later than this finds the echo drawn.
+const ECHO_WAIT: Duration = Duration::from_millis(16);
 /// The same after q: the user is there to see a message.
 const QUIT_DB_WAIT: Duration = Duration::from_secs(3);
 const QUIT_LIMIT: Duration = Duration::from_secs(4);
@@ -168,9 +173,15 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
     let mut last_input = Instant::now();
     while !state.quit {
         if dirty {
+            if state.search.open {
+                crate::keytrace::mark("frame", state.search.shown_seq);
+            }
             let drawn = draw(&mut terminal, &state, &theme);
             if state.search.open {
                 crate::keytrace::mark("drawn", state.search.shown_seq);
+                if let Some(d) = &state.search.direct {
+                    d.drawn(state.search.shown_seq);
+                }
             }
             // Clicks map through what this frame drew.
             hits = mouse::take();
@@ -251,10 +262,18 @@ fn take_burst(
                 break;
             }
         }
-        if !dirty || !db_only || state.quit {
+        if !dirty || state.quit {
             break;
         }
-        let until = *linger.get_or_insert_with(|| Instant::now() + COALESCE);
+        let until = if db_only {
+            *linger.get_or_insert_with(|| Instant::now() + COALESCE)
+        } else if awaits_answer(state) {
+            // From the first key of the wait: keys typed faster than this
+            // do not put the frame off again.
+            *linger.get_or_insert_with(|| *last_input + ECHO_WAIT)
+        } else {
+            break;
+        };
         match rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
             Ok(m) => next = Some(m),
             // A closed channel is noticed by the next wait.
@@ -262,6 +281,15 @@ fn take_burst(
         }
     }
     Taken { dirty, hung_up }
+}
+
+/// The search overlay has sent a query its answer has not come for yet,
+/// and the index is ready to answer it.
+fn awaits_answer(state: &AppState) -> bool {
+    let st = &state.search;
+    st.open
+        && st.seq != st.shown_seq
+        && matches!(st.index, panes::search::IndexStatus::Ready { .. })
 }
 
 /// How long the loop may sleep: wake once a second while "N秒前" is on

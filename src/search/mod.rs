@@ -87,11 +87,22 @@ const NARROW_MAX_SHARE: f64 = 0.6;
 /// A query scanning this many entries (afresh, or the last query's
 /// matches) answers in two stages.
 pub const STAGE_MIN: usize = 65_536;
-/// The rows the first stage reads back from the database (a screenful and
-/// more): reading all of them would delay the first frame.
-pub const STAGE_ROWS: usize = 100;
+/// The rows the first stage ranks and reads back from the database (a
+/// screenful and more): ranking and reading all of them would delay the
+/// first frame.
+pub const STAGE_ROWS: usize = 60;
+/// The full answer's rows are read in chunks of this many, a newer query
+/// stopping the reads between chunks.
+const ROWS_CHUNK: usize = 25;
 /// The newest entries the first stage looks at.
 pub const STAGE_ENTRIES: usize = 16_384;
+/// A query narrowing the last one (a key added) answers in two stages when
+/// the last query matched this many entries: checking them takes ~0.35 µs
+/// each with readings at 1M, so 16,384 is ~6 ms before ranking and rows.
+pub const STAGE_NARROW_MIN: usize = 16_384;
+/// The first stage of a narrowing query checks the newest this many of
+/// the last query's matches (under a millisecond).
+pub const STAGE_MATCHES: usize = 2_048;
 
 /// Queries typed one after another: when a query narrows the one before
 /// (a character added), only the entries that matched before are checked.
@@ -127,7 +138,9 @@ impl Session {
 
     /// [`Session::find`], but a query that must scan a large index afresh
     /// first gets `early` answers from its newest [`STAGE_ENTRIES`]
-    /// entries (ranked the same way), so the first results show within a
+    /// entries (ranked the same way), and a query narrowing many last
+    /// matches from the newest [`STAGE_MATCHES`] of them (see
+    /// [`Session::first_stage`]), so the first results show within a
     /// frame; the full answer follows and replaces them.
     pub fn find_staged(
         &mut self,
@@ -137,37 +150,31 @@ impl Session {
         cancel: Cancel,
         early: &mut dyn FnMut(Found),
     ) -> Option<Found> {
-        let keep = (limit * RERANK_FACTOR).max(limit + 50);
+        let keep = kept(limit);
+        // The first stage ranks only the rows it reads back.
+        let first_limit = limit.min(STAGE_ROWS);
         let mode = self.mode(index, query);
         let none = Vec::new();
         let prev = self.last.as_ref().map_or(&none, |(_, m)| m);
-        // A narrowing scan of many last matches is as slow as a fresh one.
-        let narrowing = self
-            .last_layer
-            .iter()
-            .chain(prev)
-            .map(Vec::len)
-            .sum::<usize>();
-        let staged = index.len() >= STAGE_MIN
-            && !query.is_blank()
-            && match mode {
-                Mode::All => true,
-                Mode::Entries | Mode::Extend(_) => narrowing >= STAGE_MIN,
-                Mode::Newest(_) => false,
-            };
+        let stage = self.first_stage(index, query, mode);
         if let Some(layer) = &index.layer {
-            let layered = |mode, prev, cancel| {
+            let layered = |keep, mode, prev, cancel| {
                 persist_layer::scan_layered(index, layer, query, keep, mode, prev, cancel)
             };
-            if staged {
-                let (first, _) = layered(Mode::Newest(STAGE_ENTRIES), (&none, &none), cancel)?;
+            if let Some((first_mode, first_prev)) = &stage {
+                let layer_prev = match first_mode {
+                    Mode::Newest(_) => &none,
+                    _ => &self.last_layer,
+                };
+                let within = (first_prev.as_slice(), layer_prev.as_slice());
+                let (first, _) = layered(kept(first_limit), *first_mode, within, cancel)?;
                 crate::keytrace::mark("scan1", 0);
                 early(Found {
-                    hits: rank::rank(index, query, &first, limit),
+                    hits: rank::rank(index, query, &first, first_limit),
                     total: first.total,
                 });
             }
-            let (scanned, (base, delta)) = layered(mode, (prev, &self.last_layer), cancel)?;
+            let (scanned, (base, delta)) = layered(keep, mode, (prev, &self.last_layer), cancel)?;
             crate::keytrace::mark(scan_label(mode), 0);
             let hits = rank::rank(index, query, &scanned, limit);
             crate::keytrace::mark("rank", 0);
@@ -178,27 +185,18 @@ impl Session {
                 total: scanned.total,
             });
         }
-        let within = match mode {
-            Mode::Entries => scan::Within::Entries(prev),
-            Mode::Extend(added) => scan::Within::Extend { prev, added },
-            Mode::All | Mode::Newest(_) => scan::Within::All,
-        };
-        if staged {
-            let first = scan::scan(
-                index,
-                query,
-                keep,
-                scan::Within::Newest(STAGE_ENTRIES),
-                cancel,
-            )?;
+        if let Some((first_mode, first_prev)) = &stage {
+            let first_within = within(*first_mode, first_prev);
+            let first = scan::scan(index, query, kept(first_limit), first_within, cancel)?;
             crate::keytrace::mark("scan1", 0);
-            let hits = rank::rank(index, query, &first, limit);
+            let hits = rank::rank(index, query, &first, first_limit);
             crate::keytrace::mark("rank1", 0);
             early(Found {
                 hits,
                 total: first.total,
             });
         }
+        let within = within(mode, prev);
         let scanned = scan::scan(index, query, keep, within, cancel)?;
         crate::keytrace::mark(scan_label(mode), 0);
         let hits = rank::rank(index, query, &scanned, limit);
@@ -206,6 +204,39 @@ impl Session {
         let total = scanned.total;
         self.last = Some((query.clone(), scanned.matches));
         Some(Found { hits, total })
+    }
+
+    /// Whether `query`, scanned in `mode`, answers in two stages, and then
+    /// where its first stage looks: a fresh scan at the newest
+    /// [`STAGE_ENTRIES`] entries; a query narrowing the last one (with at
+    /// least [`STAGE_NARROW_MIN`] last matches) at the newest
+    /// [`STAGE_MATCHES`] of those matches, which are the entries a scan of
+    /// the newest entries up to the last of them would find (every entry
+    /// matching the new query matched the old one).
+    fn first_stage(
+        &self,
+        index: &Index,
+        query: &Query,
+        mode: Mode,
+    ) -> Option<(Mode, Vec<Vec<scan::Match>>)> {
+        if index.len() < STAGE_MIN || query.is_blank() {
+            return None;
+        }
+        let prev = self.last.as_ref().map(|(_, m)| m.as_slice()).unwrap_or(&[]);
+        let narrowing = || {
+            self.last_layer
+                .iter()
+                .chain(prev)
+                .map(Vec::len)
+                .sum::<usize>()
+        };
+        match mode {
+            Mode::All => Some((Mode::Newest(STAGE_ENTRIES), Vec::new())),
+            Mode::Entries | Mode::Extend(_) if narrowing() >= STAGE_NARROW_MIN => {
+                Some((mode, newest_matches(prev, STAGE_MATCHES)))
+            }
+            _ => None,
+        }
     }
 
     /// Where to look for `query`, knowing the last query's matches.
@@ -275,7 +306,7 @@ impl Session {
         };
         // Reading 200 rows back takes milliseconds: a newer query stops it.
         let mut rows = Vec::with_capacity(found.hits.len());
-        for chunk in found.hits.chunks(STAGE_ROWS / 4) {
+        for chunk in found.hits.chunks(ROWS_CHUNK) {
             if cancel.cancelled() {
                 return Ok(None);
             }
@@ -283,6 +314,28 @@ impl Session {
         }
         Ok(Some((rows, found.total)))
     }
+}
+
+/// The candidates a scan keeps for ranking `limit` results.
+fn kept(limit: usize) -> usize {
+    (limit * RERANK_FACTOR).max(limit + 50)
+}
+
+/// Where a scan in `mode` looks, given the last matches `prev`.
+fn within(mode: Mode, prev: &[Vec<scan::Match>]) -> scan::Within<'_> {
+    match mode {
+        Mode::Entries => scan::Within::Entries(prev),
+        Mode::Extend(added) => scan::Within::Extend { prev, added },
+        Mode::All => scan::Within::All,
+        Mode::Newest(n) => scan::Within::Newest(n),
+    }
+}
+
+/// The first `n` of `matches` (ascending entry numbers, newest first, in
+/// chunks), as one chunk.
+fn newest_matches(matches: &[Vec<scan::Match>], n: usize) -> Vec<Vec<scan::Match>> {
+    let first: Vec<scan::Match> = matches.iter().flatten().take(n).copied().collect();
+    vec![first]
 }
 
 /// The trace's name for a scan of `mode` ([`crate::keytrace`]).

@@ -33,8 +33,13 @@ use super::live::{Live, Update};
 use super::persist::{lower_this_thread, Stamp};
 use super::persist_delta;
 use super::resolve::ResultRow;
-use super::{load, parse, Cancel, Index, Session};
-use crate::db::{OpenOptions, Store};
+use super::{parse, Cancel, Index, Session};
+use crate::db::Store;
+
+mod direct;
+mod open;
+pub use direct::Direct;
+use open::{open_or_build, open_store};
 
 /// How often the service looks for changes made by others.
 const POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
@@ -102,6 +107,8 @@ enum Job {
 pub struct Service {
     tx: Sender<Job>,
     generation: Arc<AtomicU64>,
+    /// The last query whose answer the screen has drawn ([`Direct::drawn`]).
+    drawn: Arc<AtomicU64>,
 }
 
 impl Service {
@@ -110,11 +117,13 @@ impl Service {
     pub fn start(path: &Path, sink: impl Fn(Event) + Send + Sync + 'static) -> Service {
         let (tx, rx) = channel();
         let generation = Arc::new(AtomicU64::new(0));
+        let drawn = Arc::new(AtomicU64::new(0));
         let worker = Worker {
             path: path.to_path_buf(),
             tx: tx.clone(),
             sink: Arc::new(sink),
             generation: generation.clone(),
+            drawn: drawn.clone(),
             index: None,
             store: None,
             data_version: None,
@@ -130,12 +139,17 @@ impl Service {
             live: None,
             update: None,
             rows: Vec::new(),
+            newest_seq: 0,
         };
         std::thread::Builder::new()
             .name("kusei-search".into())
             .spawn(move || worker.run(rx))
             .ok();
-        Service { tx, generation }
+        Service {
+            tx,
+            generation,
+            drawn,
+        }
     }
 
     /// Answer `text` (only the latest query is answered).
@@ -173,6 +187,7 @@ struct Worker {
     tx: Sender<Job>,
     sink: Sink,
     generation: Arc<AtomicU64>,
+    drawn: Arc<AtomicU64>,
     index: Option<Arc<Index>>,
     store: Option<Store>,
     /// `PRAGMA data_version` of our connection when last looked at: it
@@ -203,6 +218,10 @@ struct Worker {
     update: Option<Update>,
     /// The rows of the last full answer sent (reused when unchanged).
     rows: Vec<ResultRow>,
+    /// The newest query number taken: queries come by two ways (through
+    /// the database thread until the screen has a [`Direct`] handle, then
+    /// straight), so an older one may come after a newer one.
+    newest_seq: u64,
 }
 
 impl Worker {
@@ -263,12 +282,14 @@ impl Worker {
     /// `query` until answered (only the latest counts).
     fn take_job(&mut self, job: Job, query: &mut Option<(u64, u64, String, usize)>) {
         match job {
+            Job::Query { seq, .. } if seq < self.newest_seq => self.overtaken(query),
             Job::Query {
                 seq,
                 generation,
                 text,
                 limit,
             } => {
+                self.newest_seq = seq;
                 self.live = None;
                 *query = Some((seq, generation, text, limit))
             }
@@ -574,7 +595,7 @@ impl Worker {
         let Some(store) = &self.store else { return };
         // A large scan first answers from the newest entries (same seq:
         // the full answer replaces it, keeping the selection).
-        let (sink, seq) = (self.sink.clone(), *seq);
+        let (sink, seq, drawn) = (self.sink.clone(), *seq, self.drawn.clone());
         let mut early = |rows, total| {
             crate::keytrace::mark("early", seq);
             sink(Event::Results(Results {
@@ -583,7 +604,8 @@ impl Worker {
                 total,
                 error: None,
                 micros: t.elapsed().as_micros() as u64,
-            }))
+            }));
+            direct::wait_drawn(&drawn, seq, cancel);
         };
         let outcome =
             self.session
@@ -602,41 +624,4 @@ impl Worker {
         crate::keytrace::mark("full", seq);
         (self.sink)(Event::Results(results));
     }
-}
-
-/// A read-only connection of its own (no `quick_check`: search never waits
-/// for it).
-fn open_store(path: &Path) -> Result<Store, String> {
-    Store::open(
-        path,
-        OpenOptions {
-            read_only: true,
-            defer_check: true,
-        },
-    )
-    .map_err(|e| e.to_string())
-}
-
-/// What a build thread still has to write to the file.
-type ToWrite = Option<(Store, Arc<Index>, i64)>;
-
-/// An index, the last change number it includes, the file it is mapped from.
-type Opened = (Arc<Index>, Option<i64>, Option<Stamp>);
-
-/// The index from the file when it can be used, else built from the
-/// database (and then what to write as the file).
-fn open_or_build(
-    path: &Path,
-    progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<(Opened, ToWrite), String> {
-    let store = open_store(path)?;
-    let why = match persist_delta::open_current(path, store.conn()) {
-        Ok((index, seq, stamp)) => return Ok(((Arc::new(index), Some(seq), Some(stamp)), None)),
-        Err(why) => why,
-    };
-    tracing::info!(db = %path.display(), "検索索引を作り直します: {why}");
-    let (index, seq) = load::build_from_path_at(path, progress).map_err(|e| e.to_string())?;
-    let index = Arc::new(index);
-    let to_write = seq.map(|seq| (store, index.clone(), seq));
-    Ok(((index, seq, None), to_write))
 }

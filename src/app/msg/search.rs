@@ -23,6 +23,9 @@ pub enum Request {
 #[derive(Debug, Clone)]
 pub enum Response {
     Service(Event),
+    /// The search service has started: the screen sends its queries (and
+    /// says it closed) straight to it from now on.
+    Direct(crate::search::service::Direct),
     Related {
         meeting_id: i64,
         groups: Vec<RelatedGroup>,

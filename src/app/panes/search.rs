@@ -159,11 +159,13 @@ impl Service {
     fn start(&mut self, ctx: &Ctx) -> &service::Service {
         self.search.get_or_insert_with(|| {
             let out = ctx.out.clone();
-            service::Service::start(ctx.store.path(), move |ev| {
+            let svc = service::Service::start(ctx.store.path(), move |ev| {
                 let _ = out.send(WorkerResponse::Pane(PaneResponse::Search(
                     Response::Service(ev),
                 )));
-            })
+            });
+            ctx.send(PaneResponse::Search(Response::Direct(svc.direct())));
+            svc
         })
     }
 
@@ -341,6 +343,7 @@ pub fn on_response(s: &mut AppState, r: Response) -> Requests {
                 .unwrap_or(0);
             return ask_context(s);
         }
+        Response::Direct(d) => st.direct = Some(d),
         Response::Related { meeting_id, groups } => st.related = Some((meeting_id, groups)),
         Response::Context { kind, id, context } => {
             if st
@@ -396,12 +399,32 @@ fn recall(s: &mut AppState, older: bool) -> Requests {
 }
 
 fn send_query(s: &mut AppState) -> Requests {
-    s.search.seq += 1;
-    crate::keytrace::mark("key", s.search.seq);
+    let st = &mut s.search;
+    st.seq += 1;
+    crate::keytrace::mark("key", st.seq);
+    crate::keytrace::mark_text(st.seq, st.input.text());
+    let text = st.input.text();
+    if st
+        .direct
+        .as_ref()
+        .is_some_and(|d| d.query(st.seq, text, LIMIT))
+    {
+        return Vec::new();
+    }
     vec![req(Request::Query {
-        seq: s.search.seq,
-        text: s.search.input.text().to_string(),
+        seq: st.seq,
+        text: text.to_string(),
     })]
+}
+
+/// The overlay closed: its query need not be answered again.
+fn closed(st: &State) -> Requests {
+    // Straight to the service when the queries go that way (a `Forget`
+    // through the database thread could come after the next query).
+    if st.direct.as_ref().is_some_and(|d| d.forget_query()) {
+        return Vec::new();
+    }
+    vec![req(Request::Closed)]
 }
 
 /// Keys while the overlay is open; None when it is closed.
@@ -443,7 +466,7 @@ fn apply(s: &mut AppState, a: Action) -> Requests {
             st.open = false;
             let q = st.input.text().to_string();
             st.history.record(&q);
-            return vec![req(Request::Closed)];
+            return closed(st);
         }
         Action::Accept => {
             let q = st.input.text().to_string();
@@ -470,7 +493,7 @@ fn jump(s: &mut AppState) -> Requests {
         return Vec::new();
     };
     s.search.open = false;
-    let mut r = vec![req(Request::Closed)];
+    let mut r = closed(&s.search);
     r.extend(land(s, row));
     r
 }

@@ -52,6 +52,9 @@ pub struct State {
     pub index: IndexStatus,
     /// Related items of the meeting shown in the calendar.
     pub related: Option<(i64, Vec<RelatedGroup>)>,
+    /// Queries go straight to the search service once it has started
+    /// (not through the database thread).
+    pub direct: Option<crate::search::service::Direct>,
     /// Earlier queries (Ctrl-R, ↑ on the first result).
     pub history: super::history::History,
     /// Highlights drawn, by text, for the query they were made for: the
