@@ -261,7 +261,9 @@ pub fn flush(
                         "監査ログの圧縮結果が足りません".to_string(),
                     ));
                 };
-                write_pack(conn, auditor, batch, &pack, blob, &digest, &mut prev, &mut next)?;
+                write_pack(
+                    conn, auditor, batch, &pack, blob, &digest, &mut prev, &mut next,
+                )?;
             }
         }
     }

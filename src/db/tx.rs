@@ -101,6 +101,51 @@ impl Tx<'_> {
         // Cached: an import runs the same few statements per row.
         self.tx.prepare_cached(sql)?.execute(params)?;
         let id = self.tx.last_insert_rowid();
+        self.log_insert(table, id)?;
+        Ok(id)
+    }
+
+    /// Insert `rows` rows with one statement (`INSERT … VALUES (…), (…)`)
+    /// and log each. Their ids are taken as the `rows` ids up to the last
+    /// one: true for a rowid table whose ids stay below `i64::MAX` (SQLite
+    /// then gives each new row the highest id + 1), which the caller checks
+    /// with [`Tx::ids_follow_on`] before inserting more than one at a time.
+    pub fn insert_rows(
+        &self,
+        table: &str,
+        sql: &str,
+        params: &[&dyn rusqlite::ToSql],
+        rows: usize,
+    ) -> Result<()> {
+        let added = self.tx.prepare_cached(sql)?.execute(params)?;
+        if added != rows {
+            return Err(StoreError::Invalid(format!(
+                "{table}: {rows} 行のはずが {added} 行追加されました"
+            )));
+        }
+        let last = self.tx.last_insert_rowid();
+        for id in last - (rows as i64 - 1)..=last {
+            self.log_insert(table, id)?;
+        }
+        Ok(())
+    }
+
+    /// True when `rows` more rows of `table` get consecutive ids (its
+    /// highest id plus `rows` stays below `i64::MAX`; SQLite picks random
+    /// ids only after that).
+    pub fn ids_follow_on(&self, table: &str, rows: usize) -> Result<bool> {
+        let max: i64 = self.tx.query_row(
+            &format!("SELECT coalesce(max(id), 0) FROM {table}"),
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(max
+            .checked_add(rows as i64)
+            .is_some_and(|top| top < i64::MAX))
+    }
+
+    /// Log an insert of row `id`, its after-image read now or deferred.
+    fn log_insert(&self, table: &str, id: i64) -> Result<()> {
         if self.deferring.get() {
             self.log(table, id, "insert", None, None)?;
             let index = self.pending.borrow().len() - 1;
@@ -116,11 +161,10 @@ impl Tx<'_> {
                     ascending: true,
                 }),
             }
-            return Ok(id);
+            return Ok(());
         }
         let after = self.read_image(table, id)?;
-        self.log(table, id, "insert", None, after)?;
-        Ok(id)
+        self.log(table, id, "insert", None, after)
     }
 
     /// The after-image of row `id` as stored (defaults included), read
