@@ -445,11 +445,13 @@ fn cmd_import(
         // What each line of the page became: on stdout for a dry run (the
         // output asked for), on stderr for an import (beside its summary),
         // so that no import moves text anywhere without a word.
-        for line in &parsed.report {
+        // One write for all lines (a big JSON has a line per meeting).
+        if !parsed.report.is_empty() {
+            let lines = parsed.report.join("\n");
             if dry_run {
-                crate::outln!("{line}");
+                crate::outln!("{lines}");
             } else {
-                crate::errln!("{line}");
+                crate::errln!("{lines}");
             }
         }
         parts.push(parsed.dataset);

@@ -91,30 +91,16 @@ pub(super) fn row_map(r: &rusqlite::Row, names: &[String]) -> rusqlite::Result<M
 /// stores, written straight from SQLite's values (the same JSON as
 /// [`column_value`]'s values would serialize to, without building them).
 pub(super) fn row_values_json(r: &rusqlite::Row, n: usize) -> rusqlite::Result<String> {
-    let mut out: Vec<u8> = Vec::with_capacity(64 * n);
-    out.push(b'[');
+    let mut out = String::with_capacity(64 * n);
+    out.push('[');
     for i in 0..n {
         if i > 0 {
-            out.push(b',');
+            out.push(',');
         }
-        let written = match r.get_ref(i)? {
-            ValueRef::Null => {
-                out.extend_from_slice(b"null");
-                Ok(())
-            }
-            ValueRef::Integer(v) => serde_json::to_writer(&mut out, &v),
-            ValueRef::Real(f) => serde_json::to_writer(&mut out, &Value::from(f)),
-            ValueRef::Text(t) => match std::str::from_utf8(t) {
-                Ok(s) => serde_json::to_writer(&mut out, s),
-                Err(_) => serde_json::to_writer(&mut out, &String::from_utf8_lossy(t)),
-            },
-            ValueRef::Blob(b) => serde_json::to_writer(&mut out, &format!("<{} bytes>", b.len())),
-        };
-        written.map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        super::audit_json::push_value(&mut out, r.get_ref(i)?);
     }
-    out.push(b']');
-    // Only JSON text went in: valid UTF-8.
-    String::from_utf8(out).map_err(|e| rusqlite::Error::Utf8Error(e.utf8_error()))
+    out.push(']');
+    Ok(out)
 }
 
 /// Column `i` of a row as an after-image holds it.

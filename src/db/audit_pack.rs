@@ -185,10 +185,31 @@ pub fn pack_hash(
     count: i64,
     blob: &[u8],
 ) -> String {
-    let digest: String = Sha256::digest(blob)
+    let digest = hex_sha256(blob);
+    pack_hash_of_digest(prev, batch, at, user, uid, table, range, count, &digest)
+}
+
+/// The SHA-256 of `blob` in lower-case hex.
+fn hex_sha256(blob: &[u8]) -> String {
+    Sha256::digest(blob)
         .iter()
         .map(|b| format!("{b:02x}"))
-        .collect();
+        .collect()
+}
+
+/// [`pack_hash`] from the hex SHA-256 of the compressed bytes.
+#[allow(clippy::too_many_arguments)]
+fn pack_hash_of_digest(
+    prev: &str,
+    batch: i64,
+    at: &str,
+    user: &str,
+    uid: u32,
+    table: &str,
+    range: (i64, i64),
+    count: i64,
+    digest: &str,
+) -> String {
     let header = format!("pack\u{0}{count}\u{0}{}\u{0}{}", range.0, range.1);
     chain_hash(
         prev,
@@ -200,7 +221,7 @@ pub fn pack_hash(
         range.0,
         "insert",
         Some(&header),
-        Some(&digest),
+        Some(digest),
     )
 }
 
@@ -215,7 +236,9 @@ fn head(conn: &Connection) -> Result<(String, i64)> {
         .unwrap_or((String::new(), 1)))
 }
 
-/// Write the change set's records (see the module comment).
+/// Write the change set's records (see the module comment): first which
+/// rows become packs, then every pack compressed (on two threads when there
+/// are several), then all of them in order, chained.
 pub fn flush(
     conn: &Connection,
     auditor: &Auditor,
@@ -225,52 +248,64 @@ pub fn flush(
     if pending.is_empty() {
         return Ok(());
     }
+    let records = plan(pending);
+    let sealed = seal(&records)?;
     let (mut prev, mut next) = head(conn)?;
-    let mut rest = pending.into_iter().peekable();
-    let mut run: Vec<Pending> = Vec::new();
-    while let Some(p) = rest.next() {
-        let insert = p.action == "insert";
-        if insert {
-            run.push(p);
-        } else {
-            write_run(
-                conn,
-                auditor,
-                batch,
-                std::mem::take(&mut run),
-                &mut prev,
-                &mut next,
-            )?;
-            plain(conn, auditor, batch, &p, &mut prev, &mut next)?;
-        }
-        if rest.peek().is_none() {
-            write_run(
-                conn,
-                auditor,
-                batch,
-                std::mem::take(&mut run),
-                &mut prev,
-                &mut next,
-            )?;
+    let mut sealed = sealed.into_iter();
+    for r in records {
+        match r {
+            Record::Plain(p) => plain(conn, auditor, batch, &p, &mut prev, &mut next)?,
+            Record::Pack(pack) => {
+                let Some((blob, digest)) = sealed.next() else {
+                    return Err(StoreError::Invalid(
+                        "監査ログの圧縮結果が足りません".to_string(),
+                    ));
+                };
+                write_pack(
+                    conn, auditor, batch, &pack, blob, &digest, &mut prev, &mut next,
+                )?;
+            }
         }
     }
     Ok(())
 }
 
-/// A run of inserts: packs when long enough, plain rows otherwise.
-fn write_run(
-    conn: &Connection,
-    auditor: &Auditor,
-    batch: i64,
-    run: Vec<Pending>,
-    prev: &mut String,
-    next: &mut i64,
-) -> Result<()> {
-    if run.len() < PACK_MIN {
-        for p in &run {
-            plain(conn, auditor, batch, p, prev, next)?;
+/// One audit row to write.
+enum Record {
+    Plain(Pending),
+    Pack(Packed),
+}
+
+/// Inserted rows of one table, as a pack stores them.
+struct Packed {
+    table: String,
+    ids: Vec<i64>,
+    columns: Rc<[String]>,
+    values: Vec<String>,
+}
+
+/// The change set's records in order: runs of inserts as packs when long
+/// enough, everything else plain.
+fn plan(pending: Vec<Pending>) -> Vec<Record> {
+    let mut records = Vec::new();
+    let mut run: Vec<Pending> = Vec::new();
+    for p in pending {
+        if p.action == "insert" {
+            run.push(p);
+        } else {
+            plan_run(std::mem::take(&mut run), &mut records);
+            records.push(Record::Plain(p));
         }
-        return Ok(());
+    }
+    plan_run(run, &mut records);
+    records
+}
+
+/// A run of inserts: packs when long enough, plain rows otherwise.
+fn plan_run(run: Vec<Pending>, records: &mut Vec<Record>) {
+    if run.len() < PACK_MIN {
+        records.extend(run.into_iter().map(Record::Plain));
+        return;
     }
     // Per table in the order tables first appear: a parent's rows come
     // before its children's, so undoing in reverse id order stays valid.
@@ -290,21 +325,13 @@ fn write_run(
             if chunk.is_empty() {
                 break;
             }
-            write_pack(conn, auditor, batch, &table, chunk, prev, next)?;
+            plan_pack(&table, chunk, records);
         }
     }
-    Ok(())
 }
 
-fn write_pack(
-    conn: &Connection,
-    auditor: &Auditor,
-    batch: i64,
-    table: &str,
-    rows: Vec<Pending>,
-    prev: &mut String,
-    next: &mut i64,
-) -> Result<()> {
+/// Up to [`PACK_MAX`] inserts of `table` as one pack.
+fn plan_pack(table: &str, rows: Vec<Pending>, records: &mut Vec<Record>) {
     let columns = rows
         .first()
         .and_then(|p| p.after.as_ref())
@@ -317,9 +344,8 @@ fn write_pack(
     let Some(columns) = columns.filter(|_| all_same) else {
         // Not the same columns (cannot happen within one table and
         // transaction): keep them plain rows rather than lose anything.
-        return rows
-            .iter()
-            .try_for_each(|p| plain(conn, auditor, batch, p, prev, next));
+        records.extend(rows.into_iter().map(Record::Plain));
+        return;
     };
     let mut ids = Vec::with_capacity(rows.len());
     let mut values = Vec::with_capacity(rows.len());
@@ -331,21 +357,77 @@ fn write_pack(
         ids.push(p.row_id);
         values.push(v);
     }
-    let blob = encode_rows(&ids, &columns, &values)?;
+    records.push(Record::Pack(Packed {
+        table: table.to_string(),
+        ids,
+        columns,
+        values,
+    }));
+}
+
+/// Each pack's compressed bytes and their SHA-256 (hex), in order: the
+/// packs are independent (only the chain over them is not), so a second
+/// thread takes every other one.
+fn seal(records: &[Record]) -> Result<Vec<(Vec<u8>, String)>> {
+    let jobs: Vec<(&[i64], &[String], &[String])> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Pack(p) => Some((&p.ids[..], &p.columns[..], &p.values[..])),
+            Record::Plain(_) => None,
+        })
+        .collect();
+    let one = |&(ids, columns, values): &(&[i64], &[String], &[String])| {
+        let blob = encode_rows(ids, columns, values)?;
+        let digest = hex_sha256(&blob);
+        Ok::<_, StoreError>((blob, digest))
+    };
+    if jobs.len() < 2 {
+        return jobs.iter().map(one).collect();
+    }
+    let (even, odd) = std::thread::scope(|s| {
+        let odd = s.spawn(|| jobs.iter().skip(1).step_by(2).map(one).collect::<Vec<_>>());
+        let even: Vec<_> = jobs.iter().step_by(2).map(one).collect();
+        (even, odd.join())
+    });
+    let odd = odd.map_err(|_| StoreError::Invalid("監査ログの圧縮が中断しました".to_string()))?;
+    let mut out = Vec::with_capacity(jobs.len());
+    let mut odd = odd.into_iter();
+    for e in even {
+        out.push(e?);
+        if let Some(o) = odd.next() {
+            out.push(o?);
+        }
+    }
+    Ok(out)
+}
+
+/// One pack as one row, chained after `prev`.
+#[allow(clippy::too_many_arguments)]
+fn write_pack(
+    conn: &Connection,
+    auditor: &Auditor,
+    batch: i64,
+    pack: &Packed,
+    blob: Vec<u8>,
+    digest: &str,
+    prev: &mut String,
+    next: &mut i64,
+) -> Result<()> {
+    let ids = &pack.ids;
     let first = ids.iter().copied().min().unwrap_or_default();
     let last = ids.iter().copied().max().unwrap_or_default();
     let count = ids.len() as i64;
     let at = now_stamp();
-    let hash = pack_hash(
+    let hash = pack_hash_of_digest(
         prev,
         batch,
         &at,
         &auditor.user,
         auditor.uid,
-        table,
+        &pack.table,
         (first, last),
         count,
-        &blob,
+        digest,
     );
     conn.prepare_cached(
         "INSERT INTO audit_log (id, batch, at, os_user, uid, tbl, row_id, action, before, after,
@@ -358,7 +440,7 @@ fn write_pack(
         at,
         auditor.user,
         auditor.uid,
-        table,
+        pack.table,
         first,
         *prev,
         hash,

@@ -8,6 +8,7 @@
 //! nothing, and re-importing a published page never drops what was typed
 //! since.
 
+mod fresh;
 mod nodes;
 mod row;
 mod search_log;
@@ -19,6 +20,7 @@ use rusqlite::{params, OptionalExtension};
 use super::{now_stamp, Result, StoreError, Tx};
 use crate::model::{Committee, Dataset, Item, Meeting, Node, Opinion, Plan};
 use crate::wareki;
+use fresh::Fresh;
 pub use row::ImportReport;
 use row::{add_under_new, upsert, Merged, Upsert};
 
@@ -28,6 +30,11 @@ struct Memo {
     titles: HashMap<String, i64>,
     /// The import's time, for the rows it creates and updates.
     now: String,
+    /// Opinions per INSERT under a new item (1 when ids might not be
+    /// consecutive, see [`Tx::insert_rows`]).
+    rows_max: usize,
+    /// Those INSERTs' texts.
+    statements: fresh::Statements,
 }
 
 impl Memo {
@@ -45,9 +52,21 @@ pub fn merge_dataset(tx: &Tx, data: &Dataset) -> Result<ImportReport> {
     // Everything below changes rows through `tx` alone.
     tx.defer_after_images();
     let mut report = ImportReport::default();
+    let opinions: usize = data
+        .meetings
+        .iter()
+        .flat_map(|m| &m.items)
+        .map(|i| i.opinions.len())
+        .sum();
     let mut memo = Memo {
         titles: HashMap::new(),
         now: now_stamp(),
+        rows_max: if tx.ids_follow_on("opinions", opinions)? {
+            fresh::ROWS_MAX
+        } else {
+            1
+        },
+        statements: fresh::Statements::default(),
     };
     let rows: usize = data
         .meetings
@@ -251,24 +270,25 @@ fn merge_item(
         new,
     )?;
     // A new item's opinions: no lookups, positions counted here.
-    let mut fresh = matches!(m, Merged::Added(_)).then(|| Fresh {
-        seen: HashSet::new(),
-        next_position: 0,
-    });
+    let mut fresh = matches!(m, Merged::Added(_)).then(Fresh::new);
     let item_id = report.tally(m, Some(|r| &mut r.items_added));
     for op in &item.opinions {
         merge_opinion(tx, item_id, op, fresh.as_mut(), report, memo)?;
+    }
+    if let Some(f) = fresh.as_mut() {
+        f.flush(
+            tx,
+            item_id,
+            &memo.now,
+            memo.rows_max,
+            &mut memo.statements,
+            report,
+        )?;
     }
     for link in &item.links {
         merge_link(tx, item_id, link)?;
     }
     Ok(())
-}
-
-/// The opinions merged so far into an item this import added.
-struct Fresh<'a> {
-    seen: HashSet<&'a str>,
-    next_position: i64,
 }
 
 fn merge_opinion<'a>(
@@ -284,19 +304,26 @@ fn merge_opinion<'a>(
         None => None,
     };
     let due = op.due.map(|d| d.format("%Y-%m-%d").to_string());
-    let now = &memo.now;
-    let user = tx.user();
-    let (kind, visibility) = (op.kind.as_str(), op.visibility.as_str());
     if let Some(fresh) = fresh {
         if fresh.seen.insert(op.text.as_str()) {
             // Nothing under a new item can match: added at the next
             // position (what the subquery below would give).
-            let id = insert_fresh(tx, item_id, fresh.next_position, op, speaker, &due, now)?;
-            fresh.next_position += 1;
-            report.tally(Merged::Added(id), Some(|r| &mut r.opinions_added));
+            fresh.push(op, speaker, due);
             return Ok(());
         }
+        // The same text again: the earlier ones must be there to merge into.
+        fresh.flush(
+            tx,
+            item_id,
+            &memo.now,
+            memo.rows_max,
+            &mut memo.statements,
+            report,
+        )?;
     }
+    let now = &memo.now;
+    let user = tx.user();
+    let (kind, visibility) = (op.kind.as_str(), op.visibility.as_str());
     let m = upsert(
         tx,
         Upsert {
@@ -332,40 +359,6 @@ fn merge_opinion<'a>(
     )?;
     report.tally(m, Some(|r| &mut r.opinions_added));
     Ok(())
-}
-
-/// An opinion under an item this import added, at `position`; its id.
-fn insert_fresh(
-    tx: &Tx,
-    item_id: i64,
-    position: i64,
-    op: &Opinion,
-    speaker: Option<i64>,
-    due: &Option<String>,
-    now: &str,
-) -> Result<i64> {
-    let user = tx.user();
-    let (kind, visibility) = (op.kind.as_str(), op.visibility.as_str());
-    tx.insert(
-        "opinions",
-        "INSERT INTO opinions (item_id, position, text, kind, speaker_title_id, visibility,
-           owner, due_date, closed_at, closed_by, created_at, created_by, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11, ?12)",
-        params![
-            item_id,
-            position,
-            op.text,
-            kind,
-            speaker,
-            visibility,
-            op.owner,
-            due,
-            op.closed_at,
-            op.closed_by,
-            now,
-            user
-        ],
-    )
 }
 
 /// Link an item to `PLAN_TITLE#CODE` (or `PLAN_TITLE#TITLE` for nodes

@@ -9,6 +9,7 @@
 
 pub mod attendance;
 mod audit;
+mod audit_json;
 mod audit_pack;
 pub mod audit_read;
 pub mod audit_verify;

@@ -2,7 +2,6 @@
 //! deletes for the audit log, in one change set (batch) per transaction.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use rusqlite::{Connection, OptionalExtension, Transaction};
@@ -22,8 +21,34 @@ pub struct Tx<'a> {
     pub(super) columns: RefCell<Vec<(String, Rc<[String]>)>>,
     /// Inserts read back at the commit (see [`Tx::defer_after_images`]).
     pub(super) deferring: Cell<bool>,
-    /// Per table: each deferred insert's row id and its index in `pending`.
-    pub(super) deferred: RefCell<Vec<(String, HashMap<i64, usize>)>>,
+    /// Per table, the inserts whose after-images wait for the commit.
+    pub(super) deferred: RefCell<Vec<Deferred>>,
+}
+
+/// One table's deferred inserts: row id and index in `pending`, in the
+/// order inserted (ascending ids unless SQLite had to pick random ones,
+/// see [`Deferred::ascending`]); a settled row's index is [`SETTLED`].
+#[derive(Debug)]
+pub(super) struct Deferred {
+    table: String,
+    rows: Vec<(i64, usize)>,
+    /// Every id above the one before: looked up by binary search.
+    ascending: bool,
+}
+
+/// The index of a deferred insert whose image was read early.
+const SETTLED: usize = usize::MAX;
+
+impl Deferred {
+    /// Where `id` is in `rows`, if deferred and not settled.
+    fn position(&self, id: i64) -> Option<usize> {
+        let at = if self.ascending {
+            self.rows.binary_search_by_key(&id, |r| r.0).ok()
+        } else {
+            self.rows.iter().position(|r| r.0 == id)
+        };
+        at.filter(|&k| self.rows[k].1 != SETTLED)
+    }
 }
 
 impl Tx<'_> {
@@ -76,21 +101,70 @@ impl Tx<'_> {
         // Cached: an import runs the same few statements per row.
         self.tx.prepare_cached(sql)?.execute(params)?;
         let id = self.tx.last_insert_rowid();
+        self.log_insert(table, id)?;
+        Ok(id)
+    }
+
+    /// Insert `rows` rows with one statement (`INSERT … VALUES (…), (…)`)
+    /// and log each. Their ids are taken as the `rows` ids up to the last
+    /// one: true for a rowid table whose ids stay below `i64::MAX` (SQLite
+    /// then gives each new row the highest id + 1), which the caller checks
+    /// with [`Tx::ids_follow_on`] before inserting more than one at a time.
+    pub fn insert_rows(
+        &self,
+        table: &str,
+        sql: &str,
+        params: &[&dyn rusqlite::ToSql],
+        rows: usize,
+    ) -> Result<()> {
+        let added = self.tx.prepare_cached(sql)?.execute(params)?;
+        if added != rows {
+            return Err(StoreError::Invalid(format!(
+                "{table}: {rows} 行のはずが {added} 行追加されました"
+            )));
+        }
+        let last = self.tx.last_insert_rowid();
+        for id in last - (rows as i64 - 1)..=last {
+            self.log_insert(table, id)?;
+        }
+        Ok(())
+    }
+
+    /// True when `rows` more rows of `table` get consecutive ids (its
+    /// highest id plus `rows` stays below `i64::MAX`; SQLite picks random
+    /// ids only after that).
+    pub fn ids_follow_on(&self, table: &str, rows: usize) -> Result<bool> {
+        let max: i64 = self.tx.query_row(
+            &format!("SELECT coalesce(max(id), 0) FROM {table}"),
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(max
+            .checked_add(rows as i64)
+            .is_some_and(|top| top < i64::MAX))
+    }
+
+    /// Log an insert of row `id`, its after-image read now or deferred.
+    fn log_insert(&self, table: &str, id: i64) -> Result<()> {
         if self.deferring.get() {
             self.log(table, id, "insert", None, None)?;
             let index = self.pending.borrow().len() - 1;
             let mut deferred = self.deferred.borrow_mut();
-            match deferred.iter_mut().find(|(t, _)| t == table) {
-                Some((_, rows)) => {
-                    rows.insert(id, index);
+            match deferred.iter_mut().find(|d| d.table == table) {
+                Some(d) => {
+                    d.ascending &= d.rows.last().is_none_or(|last| last.0 < id);
+                    d.rows.push((id, index));
                 }
-                None => deferred.push((table.to_string(), HashMap::from([(id, index)]))),
+                None => deferred.push(Deferred {
+                    table: table.to_string(),
+                    rows: vec![(id, index)],
+                    ascending: true,
+                }),
             }
-            return Ok(id);
+            return Ok(());
         }
         let after = self.read_image(table, id)?;
-        self.log(table, id, "insert", None, after)?;
-        Ok(id)
+        self.log(table, id, "insert", None, after)
     }
 
     /// The after-image of row `id` as stored (defaults included), read
@@ -123,13 +197,13 @@ impl Tx<'_> {
     fn settle_image(&self, table: &str, id: i64) -> Result<()> {
         let index = {
             let mut deferred = self.deferred.borrow_mut();
-            let Some((_, rows)) = deferred.iter_mut().find(|(t, _)| t == table) else {
+            let Some(d) = deferred.iter_mut().find(|d| d.table == table) else {
                 return Ok(());
             };
-            let Some(index) = rows.remove(&id) else {
+            let Some(k) = d.position(id) else {
                 return Ok(());
             };
-            index
+            std::mem::replace(&mut d.rows[k].1, SETTLED)
         };
         let image = self.read_image(table, id)?;
         self.pending.borrow_mut()[index].after = image;
@@ -137,12 +211,18 @@ impl Tx<'_> {
     }
 
     /// Fill in the deferred after-images: per table, one scan in id order
-    /// from the smallest deferred id, matched to the inserts by id.
+    /// from the smallest deferred id, walked in step with the inserts
+    /// sorted by id.
     pub(super) fn read_deferred_images(&self) -> Result<()> {
         let deferred = self.deferred.take();
         let mut pending = self.pending.borrow_mut();
-        for (table, rows) in deferred {
-            let Some(first) = rows.keys().copied().min() else {
+        for Deferred {
+            table, mut rows, ..
+        } in deferred
+        {
+            rows.retain(|r| r.1 != SETTLED);
+            rows.sort_unstable_by_key(|r| r.0);
+            let Some(&(first, _)) = rows.first() else {
                 continue;
             };
             let mut stmt = self
@@ -156,18 +236,21 @@ impl Tx<'_> {
                 )));
             };
             let mut found = stmt.query([first])?;
-            let mut left = rows.len();
-            while left > 0 {
+            let mut wanted = rows.iter().peekable();
+            while wanted.peek().is_some() {
                 let Some(r) = found.next()? else { break };
                 let id: i64 = r.get(id_column)?;
-                if let Some(&index) = rows.get(&id) {
-                    let values = audit::row_values_json(r, n)?;
-                    pending[index].after = Some(audit_pack::Image::Row {
-                        columns: columns.clone(),
-                        values,
-                    });
-                    left -= 1;
-                }
+                // Inserts whose row is gone are passed (none: only this
+                // transaction writes, and it settles before deleting).
+                while wanted.next_if(|w| w.0 < id).is_some() {}
+                let Some(&(_, index)) = wanted.next_if(|w| w.0 == id) else {
+                    continue;
+                };
+                let values = audit::row_values_json(r, n)?;
+                pending[index].after = Some(audit_pack::Image::Row {
+                    columns: columns.clone(),
+                    values,
+                });
             }
         }
         Ok(())

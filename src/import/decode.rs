@@ -68,6 +68,44 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     })
 }
 
+/// [`decode`] of bytes the caller gives up: UTF-8 without a byte order
+/// mark (every JSON export) becomes the text in place, without a copy of
+/// the file. The same answers as [`decode`]; an error gives the bytes back
+/// (for its line).
+pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, (DecodeError, Vec<u8>)> {
+    let general = |bytes: Vec<u8>| match decode(&bytes) {
+        Ok(d) => Ok(d),
+        Err(e) => Err((e, bytes)),
+    };
+    if Encoding::for_bom(&bytes).is_some() || is_iso_2022_jp(&bytes) {
+        return general(bytes);
+    }
+    // `decode`'s checks in `decode`'s order, up to its UTF-8 answer.
+    if bytes.iter().all(|b| b" \t\n\r\x0c".contains(b)) {
+        return Err((DecodeError::Empty, bytes));
+    }
+    if let Some(offset) = binary_offset(&bytes) {
+        let line = line_of(&bytes, offset);
+        return Err((DecodeError::Binary { line, offset }, bytes));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => return general(e.into_bytes()),
+    };
+    if text.chars().all(|c| c.is_whitespace() || c == '\u{FEFF}') {
+        return Err((DecodeError::Empty, text.into_bytes()));
+    }
+    Ok(Decoded {
+        text: normalize_newlines(text),
+        encoding: "UTF-8",
+        had_bom: false,
+    })
+}
+
+/// Files from this size on have their control bytes counted on two
+/// threads (the count reads every byte).
+const PARALLEL_FROM: usize = 1 << 20;
+
 enum Failure {
     Truncated,
     /// Offset (in the BOM-less body) of the first byte that is not valid UTF-8.
@@ -210,13 +248,31 @@ fn binary_offset(body: &[u8]) -> Option<usize> {
     }
     // A plain comparison, not a slice search per byte: this runs over every
     // byte of a file (tens of megabytes for a big JSON import).
-    let is_control = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7F;
-    let controls = body.iter().filter(|&&b| is_control(b)).count();
+    let controls = if body.len() < PARALLEL_FROM {
+        count_controls(body)
+    } else {
+        let (front, back) = body.split_at(body.len() / 2);
+        std::thread::scope(|s| {
+            let counting = s.spawn(|| count_controls(back));
+            let front = count_controls(front);
+            // The count cannot panic; a lost thread counts again here.
+            front + counting.join().unwrap_or_else(|_| count_controls(back))
+        })
+    };
     if controls > 0 && controls * 10 >= body.len() {
         body.iter().position(|&b| is_control(b))
     } else {
         None
     }
+}
+
+/// A control byte that text files do not hold (tab, LF, CR, FF do).
+fn is_control(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7F
+}
+
+fn count_controls(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| is_control(b)).count()
 }
 
 /// 1-based line number of a byte offset.

@@ -114,7 +114,10 @@ pub fn parse_file_with(path: &Path, opts: policy::Options) -> Result<Parsed, Imp
         line: None,
         message: format!("読み込めません: {}", crate::os_error::ja(&e)),
     })?;
-    parse_bytes_with(&name, &bytes, opts)
+    // The file's bytes become its text in place (no copy of a big JSON).
+    let decoded =
+        decode::decode_owned(bytes).map_err(|(e, bytes)| decode_error(&name, &bytes, &e))?;
+    parse_decoded(&name, decoded, opts)
 }
 
 pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Parsed, ImportError> {
@@ -128,6 +131,15 @@ pub fn parse_bytes_with(
     opts: policy::Options,
 ) -> Result<Parsed, ImportError> {
     let decoded = decode::decode(bytes).map_err(|e| decode_error(file, bytes, &e))?;
+    parse_decoded(file, decoded, opts)
+}
+
+/// The rest of [`parse_bytes_with`], on the decoded text.
+fn parse_decoded(
+    file: &str,
+    decoded: decode::Decoded,
+    opts: policy::Options,
+) -> Result<Parsed, ImportError> {
     let text = decoded.text.as_str();
     if text.trim_start().starts_with('{') {
         let dataset = parse_json(file, text)?;
