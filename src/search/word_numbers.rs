@@ -341,7 +341,16 @@ pub struct WordFilter {
     flags: Vec<u32>,
     /// Forms told apart (all of them when at most [`FORMS`]).
     forms: Option<usize>,
+    /// Per word `n` and form `j` (at `n * forms + j`): where the form's
+    /// first occurrence in the word's reading starts ([`NOT_HELD`] when
+    /// the word does not hold it whole); see [`WordFilter::hits`].
+    at: Vec<u32>,
+    /// Each form's length in the codec.
+    form_len: Vec<u32>,
 }
+
+/// In [`WordFilter`]'s `at`: the word does not hold the form.
+const NOT_HELD: u32 = u32::MAX;
 
 const fn holds(j: usize) -> u32 {
     1 << (8 + 2 * j)
@@ -361,6 +370,7 @@ impl WordFilter {
             .map(|(f, _)| f.chars().next().map_or(0, kana_bit))
             .collect();
         let told = forms.len() <= FORMS;
+        let mut at = vec![NOT_HELD; if told { words.len() * forms.len() } else { 0 }];
         let flags = (0..words.len() as u32)
             .map(|n| {
                 let m = words.mask(n);
@@ -372,8 +382,9 @@ impl WordFilter {
                         continue;
                     }
                     let w = words.bytes(n);
-                    if !bytes.is_empty() && memchr::memmem::find(w, bytes).is_some() {
+                    if let Some(p) = memchr::memmem::find(w, bytes).filter(|_| !bytes.is_empty()) {
                         f |= holds(j);
+                        at[n as usize * forms.len() + j] = p as u32;
                     }
                     // The word ends with a head of the form: a match
                     // across words (or into the text after the word) may
@@ -389,6 +400,8 @@ impl WordFilter {
         WordFilter {
             flags,
             forms: told.then_some(forms.len()),
+            at,
+            form_len: forms.iter().map(|(_, b)| b.len() as u32).collect(),
         }
     }
 
@@ -572,6 +585,10 @@ pub fn adopt_words(words: &mut Words, add: &Words, codec: &Codec) -> Vec<u32> {
         })
         .collect()
 }
+
+#[path = "word_hits.rs"]
+mod hits;
+pub use hits::Hits;
 
 #[cfg(test)]
 #[path = "word_numbers_tests.rs"]
