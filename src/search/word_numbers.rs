@@ -217,6 +217,13 @@ impl Words {
     }
 }
 
+/// Where a stored key's readings start (its only [`READING_MARK`]: no code
+/// or number uses that byte), looked for from the end (the numbers are short).
+#[inline]
+fn mark_at(key: &[u8]) -> Option<usize> {
+    memchr::memrchr(READING_MARK, key)
+}
+
 /// `entry` (a stored key) as the matcher's layout (see
 /// [`super::reading_bytes`]) into `out`: the text and the mark as they
 /// are, then each word's reading with the marks and final bytes between.
@@ -227,7 +234,7 @@ pub fn expand(words: &Words, entry: &[u8], out: &mut Vec<u8>) {
 /// [`expand`] of the first `limit` words only.
 pub fn expand_words(words: &Words, entry: &[u8], limit: usize, out: &mut Vec<u8>) {
     out.clear();
-    let Some(mark) = memchr::memchr(READING_MARK, entry) else {
+    let Some(mark) = mark_at(entry) else {
         out.extend_from_slice(entry);
         return;
     };
@@ -409,7 +416,7 @@ impl WordFilter {
     /// `want` (or to the end).
     #[inline]
     pub fn look(&self, key: &[u8], want: u8) -> Look {
-        let Some(mark) = memchr::memchr(READING_MARK, key) else {
+        let Some(mark) = mark_at(key) else {
             return Look {
                 text_end: key.len(),
                 seen: 0,
@@ -436,7 +443,7 @@ impl WordFilter {
     /// query's words, and (`anchor`) whether a word holds an anchor's kana.
     #[inline]
     pub fn reach(&self, key: &[u8], anchor: bool) -> (Look, Reach) {
-        let Some(mark) = memchr::memchr(READING_MARK, key) else {
+        let Some(mark) = mark_at(key) else {
             let look = Look {
                 text_end: key.len(),
                 seen: 0,
