@@ -354,6 +354,10 @@ pub struct WordFilter {
     at: Vec<u32>,
     /// Each form's length in the codec.
     form_len: Vec<u32>,
+    /// Bytes of the numbers that say "no flag" wherever they stand: a
+    /// one-byte number with none, a lead byte whose every number has
+    /// none, the run mark. An entry made of them only needs no walk.
+    cold: [bool; 256],
 }
 
 /// In [`WordFilter`]'s `at`: the word does not hold the form.
@@ -378,7 +382,7 @@ impl WordFilter {
             .collect();
         let told = forms.len() <= FORMS;
         let mut at = vec![NOT_HELD; if told { words.len() * forms.len() } else { 0 }];
-        let flags = (0..words.len() as u32)
+        let flags: Vec<u32> = (0..words.len() as u32)
             .map(|n| {
                 let m = words.mask(n);
                 let mut f = u32::from(m & masks[0] != 0)
@@ -405,6 +409,7 @@ impl WordFilter {
             })
             .collect();
         WordFilter {
+            cold: cold_bytes(&flags),
             flags,
             forms: told.then_some(forms.len()),
             at,
@@ -451,6 +456,13 @@ impl WordFilter {
             return (look, Reach::Text);
         };
         let numbers = &key[mark + 1..];
+        if numbers.iter().all(|&b| self.cold[usize::from(b)]) {
+            let look = Look {
+                text_end: mark,
+                seen: 0,
+            };
+            return (look, Reach::Text);
+        }
         let all_holds: u32 = (0..self.forms.unwrap_or(0)).map(holds).sum();
         let want = if anchor { u32::from(ANCHOR) } else { 0 };
         let (mut i, mut k, mut seen, mut last) = (0, 0usize, 0u32, 0usize);
@@ -508,6 +520,25 @@ impl WordFilter {
         };
         (look, reach)
     }
+}
+
+/// [`WordFilter`]'s `cold` bytes (a number past the table is never cold:
+/// the walk reads such an entry whole).
+fn cold_bytes(flags: &[u32]) -> [bool; 256] {
+    let none = |lo: u32, hi: u32| {
+        hi as usize <= flags.len() && flags[lo as usize..hi as usize].iter().all(|f| *f == 0)
+    };
+    let mut cold = [false; 256];
+    for b in 0x01..=0xFCu32 {
+        cold[b as usize] = if b <= 0xC0 {
+            none(b - 1, b)
+        } else {
+            let lo = ONE + (b - 0xC1) * BASE;
+            none(lo, lo + BASE)
+        };
+    }
+    cold[usize::from(RUN_MARK)] = true;
+    cold
 }
 
 /// The kana bits of `text`'s characters.
