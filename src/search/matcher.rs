@@ -342,14 +342,29 @@ impl<'a> WordMatcher<'a> {
     #[inline]
     pub fn find(&self, hay: &[u8]) -> Option<WordMatch> {
         let end = text_end(hay);
-        let mut best: Option<WordMatch> = None;
-        for m in std::iter::once(&self.main).chain(&self.reading) {
-            for w in [
-                m.find(&hay[..end]).map(|s| m.judge(s, end)),
-                m.find_reading(hay, end),
-            ]
-            .into_iter()
+        self.find_with(&hay[..end], |_, m| m.find_reading(hay, end), Some(hay))
+            .ok()
             .flatten()
+    }
+
+    /// [`WordMatcher::find`] given the text and, per form (0 the word, 1
+    /// its reading), its match in the readings (`read`); `hay`, the key
+    /// as the matcher reads it, is needed only when neither form matched
+    /// and the word may match across a word's reading and the text
+    /// ([`Crossing`]): without it, `Err(NeedHay)` then.
+    #[inline]
+    pub fn find_with(
+        &self,
+        text: &[u8],
+        read: impl Fn(usize, &TermMatcher) -> Option<WordMatch>,
+        hay: Option<&[u8]>,
+    ) -> Result<Option<WordMatch>, NeedHay> {
+        let end = text.len();
+        let mut best: Option<WordMatch> = None;
+        for (i, m) in std::iter::once(&self.main).chain(&self.reading).enumerate() {
+            for w in [m.find(text).map(|s| m.judge(s, end)), read(i, m)]
+                .into_iter()
+                .flatten()
             {
                 if best.is_none_or(|b| better(&w, &b)) {
                     best = Some(w);
@@ -357,7 +372,8 @@ impl<'a> WordMatcher<'a> {
             }
         }
         // Only for an entry not matched otherwise: it is work per entry.
-        if best.is_none() {
+        if best.is_none() && !self.crossing.is_empty() {
+            let hay = hay.ok_or(NeedHay)?;
             for c in &self.crossing {
                 if let Some(w) = c.find(hay, end) {
                     if best.is_none_or(|b| better(&w, &b)) {
@@ -367,7 +383,7 @@ impl<'a> WordMatcher<'a> {
             }
         }
         for m in &self.alts {
-            if let Some(s) = m.find(&hay[..end]) {
+            if let Some(s) = m.find(text) {
                 let w = WordMatch {
                     spot: s,
                     surface: false,
@@ -378,9 +394,13 @@ impl<'a> WordMatcher<'a> {
                 }
             }
         }
-        best
+        Ok(best)
     }
 }
+
+/// [`WordMatcher::find_with`] needs the key with its readings written out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NeedHay;
 
 fn better(a: &WordMatch, b: &WordMatch) -> bool {
     (a.spot.is_exact(), a.surface, std::cmp::Reverse(a.penalty))

@@ -474,14 +474,15 @@ impl<'a> Plan<'a> {
                 if d < self.range.0 || d >= self.range.1 || !self.passes(d) {
                     return;
                 }
-                let hay = self.list_hay(d, m.spot, added.is_some() && last.is_some(), buf);
                 let found = match (added, last) {
-                    (Some(added), Some(t)) => t
-                        .main
-                        .extend(m.spot, added, hay)
-                        .map(|s| (m.rest, Some(t.main.judge(s, text_end(hay))))),
+                    (Some(added), Some(t)) => {
+                        let hay = self.list_hay(d, m.spot, buf);
+                        t.main
+                            .extend(m.spot, added, hay)
+                            .map(|s| (m.rest, Some(t.main.judge(s, text_end(hay)))))
+                    }
                     (_, None) => Some((0, None)),
-                    _ => self.match_all(hay).map(|(r, w)| (r, Some(w))),
+                    _ => self.list_match(d, buf).map(|(r, w)| (r, Some(w))),
                 };
                 if let Some((rest, w)) = found {
                     self.found(part, d, rest, w.map(|w| w.spot).unwrap_or_default(), w);
@@ -506,26 +507,6 @@ impl<'a> Plan<'a> {
             rest,
         });
         part.top.push(self.key(exact, surface, penalty, d));
-    }
-
-    /// Every word matches: the words before the last (penalty, exactness)
-    /// and where the last matched.
-    #[inline]
-    fn match_all(&self, hay: &[u8]) -> Option<(u32, WordMatch)> {
-        let (last, before) = self.terms.split_last()?;
-        let mut rest = 0u32;
-        for t in before {
-            let w = t.find(hay)?;
-            if !w.spot.is_exact() {
-                rest |= REST_INEXACT;
-            }
-            if !w.surface {
-                rest |= REST_READING;
-            }
-            let p = (rest & !REST_FLAGS).saturating_add(w.penalty.min(u32::MAX as usize) as u32);
-            rest = (rest & REST_FLAGS) | p.min(REST_READING - 1);
-        }
-        Some((rest, last.find(hay)?))
     }
 
     /// The entry passes the query's filters. Without filters this touches

@@ -5,12 +5,12 @@
 
 use memchr::memmem::Finder;
 
-use super::{Cancel, Part, Plan, CANCEL_EVERY};
+use super::{Cancel, Part, Plan, CANCEL_EVERY, REST_FLAGS, REST_INEXACT, REST_READING};
 use crate::search::index::{is_final, is_word_final, Index};
-use crate::search::matcher::{anchor_chars, text_end, Spot};
+use crate::search::matcher::{anchor_chars, text_end, NeedHay, Spot, WordMatch, WordMatcher};
 use crate::search::query::Query;
 use crate::search::word_numbers::{
-    expand, expand_words, kana_bit, mask_of, Reach, WordFilter, ANCHOR, GROW, MATCH,
+    expand, expand_words, kana_bit, mask_of, Hits, Reach, WordFilter, ANCHOR, GROW, MATCH,
 };
 
 /// Which words hold the first kana of a form of a query word (a match in
@@ -63,18 +63,12 @@ impl Plan<'_> {
         Some(part)
     }
 
-    /// Entry `d` of a list, to grow its match at `spot` (`grow`) or match
-    /// afresh: the match to grow must lie within the bytes looked at.
-    pub(super) fn list_hay<'b>(
-        &'b self,
-        d: usize,
-        spot: Spot,
-        grow: bool,
-        buf: &'b mut Vec<u8>,
-    ) -> &'b [u8] {
+    /// Entry `d` of a list, to grow its match at `spot`: the match to grow
+    /// must lie within the bytes looked at.
+    pub(super) fn list_hay<'b>(&'b self, d: usize, spot: Spot, buf: &'b mut Vec<u8>) -> &'b [u8] {
         let exact = if spot.is_exact() { spot.exact } else { 0 };
         let need = spot.end.max(spot.first).max(exact) as usize;
-        self.hay(d, if grow { GROW } else { MATCH }, need, buf)
+        self.hay(d, GROW, need, buf)
     }
 
     fn raw(&self, d: usize) -> &[u8] {
@@ -188,13 +182,93 @@ impl Plan<'_> {
             if let Some(len) = self.single_char {
                 let hay = self.hay_for(raw, look.text_end, reach, &mut buf);
                 self.one_char(&mut part, d, hay, len);
-            } else if let Some((rest, m)) =
-                self.match_all(self.hay_for(raw, look.text_end, reach, &mut buf))
-            {
+            } else if let Some((rest, m)) = self.match_reach(raw, look.text_end, reach, &mut buf) {
                 self.found(&mut part, d, rest, m.spot, Some(m));
             }
         }
         Some(part)
+    }
+
+    /// Every word matches: the words before the last (penalty, exactness)
+    /// and where the last matched.
+    #[inline]
+    pub(super) fn match_all(&self, hay: &[u8]) -> Option<(u32, WordMatch)> {
+        self.match_by(|_, t| Ok(t.find(hay))).ok().flatten()
+    }
+
+    /// [`Plan::match_all`] with each word's match from `find` (given the
+    /// index of its first form among the query's forms, and the word).
+    #[inline]
+    fn match_by(
+        &self,
+        mut find: impl FnMut(usize, &WordMatcher) -> Result<Option<WordMatch>, NeedHay>,
+    ) -> Result<Option<(u32, WordMatch)>, NeedHay> {
+        let Some((last, before)) = self.terms.split_last() else {
+            return Ok(None);
+        };
+        let (mut rest, mut j) = (0u32, 0usize);
+        for t in before {
+            let Some(w) = find(j, t)? else {
+                return Ok(None);
+            };
+            j += 1 + usize::from(t.reading.is_some());
+            if !w.spot.is_exact() {
+                rest |= REST_INEXACT;
+            }
+            if !w.surface {
+                rest |= REST_READING;
+            }
+            let p = (rest & !REST_FLAGS).saturating_add(w.penalty.min(u32::MAX as usize) as u32);
+            rest = (rest & REST_FLAGS) | p.min(REST_READING - 1);
+        }
+        Ok(find(j, last)?.map(|w| (rest, w)))
+    }
+
+    /// Entry `d` of a list matched afresh: the readings read as far as
+    /// the query's forms need (as for every entry in [`Plan::run_words`];
+    /// where its previous match lay does not matter).
+    pub(super) fn list_match(&self, d: usize, buf: &mut Vec<u8>) -> Option<(u32, WordMatch)> {
+        let raw = self.raw(d);
+        let Some(f) = &self.filter else {
+            return self.match_all(raw);
+        };
+        let (look, reach) = f.reach(raw, false);
+        self.match_reach(raw, look.text_end, reach, buf)
+    }
+
+    /// The query matched in `raw` (its readings start at `text_end`), the
+    /// readings read as far as `reach` says: where each form lies in the
+    /// words is worked out from their numbers when every form the readings
+    /// may match lies whole within one word; otherwise written out.
+    #[inline]
+    fn match_reach(
+        &self,
+        raw: &[u8],
+        text_end: usize,
+        reach: Reach,
+        buf: &mut Vec<u8>,
+    ) -> Option<(u32, WordMatch)> {
+        if let (Reach::Words(n), Some(f)) = (reach, &self.filter) {
+            let mut hits: Hits = Default::default();
+            if f.hits(self.index.words(), raw, text_end, n, &mut hits) {
+                let text = &raw[..text_end];
+                let read = |j: usize| {
+                    move |i: usize, m: &crate::search::matcher::TermMatcher| {
+                        let (at, len) = hits.get(j + i).copied().flatten()?;
+                        let spot = Spot {
+                            first: at,
+                            end: at + len,
+                            exact: at,
+                        };
+                        Some(m.judge(spot, text_end))
+                    }
+                };
+                if let Ok(m) = self.match_by(|j, t| t.find_with(text, read(j), None)) {
+                    return m;
+                }
+            }
+        }
+        self.match_all(self.hay_for(raw, text_end, reach, buf))
     }
 
     /// A one-character query found in the text (`raw[..end]`) of entry

@@ -217,6 +217,13 @@ impl Words {
     }
 }
 
+/// Where a stored key's readings start (its only [`READING_MARK`]: no code
+/// or number uses that byte), looked for from the end (the numbers are short).
+#[inline]
+fn mark_at(key: &[u8]) -> Option<usize> {
+    memchr::memrchr(READING_MARK, key)
+}
+
 /// `entry` (a stored key) as the matcher's layout (see
 /// [`super::reading_bytes`]) into `out`: the text and the mark as they
 /// are, then each word's reading with the marks and final bytes between.
@@ -227,7 +234,7 @@ pub fn expand(words: &Words, entry: &[u8], out: &mut Vec<u8>) {
 /// [`expand`] of the first `limit` words only.
 pub fn expand_words(words: &Words, entry: &[u8], limit: usize, out: &mut Vec<u8>) {
     out.clear();
-    let Some(mark) = memchr::memchr(READING_MARK, entry) else {
+    let Some(mark) = mark_at(entry) else {
         out.extend_from_slice(entry);
         return;
     };
@@ -341,7 +348,20 @@ pub struct WordFilter {
     flags: Vec<u32>,
     /// Forms told apart (all of them when at most [`FORMS`]).
     forms: Option<usize>,
+    /// Per word `n` and form `j` (at `n * forms + j`): where the form's
+    /// first occurrence in the word's reading starts ([`NOT_HELD`] when
+    /// the word does not hold it whole); see [`WordFilter::hits`].
+    at: Vec<u32>,
+    /// Each form's length in the codec.
+    form_len: Vec<u32>,
+    /// Bytes of the numbers that say "no flag" wherever they stand: a
+    /// one-byte number with none, a lead byte whose every number has
+    /// none, the run mark. An entry made of them only needs no walk.
+    cold: [bool; 256],
 }
+
+/// In [`WordFilter`]'s `at`: the word does not hold the form.
+const NOT_HELD: u32 = u32::MAX;
 
 const fn holds(j: usize) -> u32 {
     1 << (8 + 2 * j)
@@ -361,7 +381,8 @@ impl WordFilter {
             .map(|(f, _)| f.chars().next().map_or(0, kana_bit))
             .collect();
         let told = forms.len() <= FORMS;
-        let flags = (0..words.len() as u32)
+        let mut at = vec![NOT_HELD; if told { words.len() * forms.len() } else { 0 }];
+        let flags: Vec<u32> = (0..words.len() as u32)
             .map(|n| {
                 let m = words.mask(n);
                 let mut f = u32::from(m & masks[0] != 0)
@@ -372,8 +393,9 @@ impl WordFilter {
                         continue;
                     }
                     let w = words.bytes(n);
-                    if !bytes.is_empty() && memchr::memmem::find(w, bytes).is_some() {
+                    if let Some(p) = memchr::memmem::find(w, bytes).filter(|_| !bytes.is_empty()) {
                         f |= holds(j);
+                        at[n as usize * forms.len() + j] = p as u32;
                     }
                     // The word ends with a head of the form: a match
                     // across words (or into the text after the word) may
@@ -387,8 +409,11 @@ impl WordFilter {
             })
             .collect();
         WordFilter {
+            cold: cold_bytes(&flags),
             flags,
             forms: told.then_some(forms.len()),
+            at,
+            form_len: forms.iter().map(|(_, b)| b.len() as u32).collect(),
         }
     }
 
@@ -396,7 +421,7 @@ impl WordFilter {
     /// `want` (or to the end).
     #[inline]
     pub fn look(&self, key: &[u8], want: u8) -> Look {
-        let Some(mark) = memchr::memchr(READING_MARK, key) else {
+        let Some(mark) = mark_at(key) else {
             return Look {
                 text_end: key.len(),
                 seen: 0,
@@ -423,7 +448,7 @@ impl WordFilter {
     /// query's words, and (`anchor`) whether a word holds an anchor's kana.
     #[inline]
     pub fn reach(&self, key: &[u8], anchor: bool) -> (Look, Reach) {
-        let Some(mark) = memchr::memchr(READING_MARK, key) else {
+        let Some(mark) = mark_at(key) else {
             let look = Look {
                 text_end: key.len(),
                 seen: 0,
@@ -431,6 +456,13 @@ impl WordFilter {
             return (look, Reach::Text);
         };
         let numbers = &key[mark + 1..];
+        if numbers.iter().all(|&b| self.cold[usize::from(b)]) {
+            let look = Look {
+                text_end: mark,
+                seen: 0,
+            };
+            return (look, Reach::Text);
+        }
         let all_holds: u32 = (0..self.forms.unwrap_or(0)).map(holds).sum();
         let want = if anchor { u32::from(ANCHOR) } else { 0 };
         let (mut i, mut k, mut seen, mut last) = (0, 0usize, 0u32, 0usize);
@@ -490,88 +522,37 @@ impl WordFilter {
     }
 }
 
+/// [`WordFilter`]'s `cold` bytes (a number past the table is never cold:
+/// the walk reads such an entry whole).
+fn cold_bytes(flags: &[u32]) -> [bool; 256] {
+    let none = |lo: u32, hi: u32| {
+        hi as usize <= flags.len() && flags[lo as usize..hi as usize].iter().all(|f| *f == 0)
+    };
+    let mut cold = [false; 256];
+    for b in 0x01..=0xFCu32 {
+        cold[b as usize] = if b <= 0xC0 {
+            none(b - 1, b)
+        } else {
+            let lo = ONE + (b - 0xC1) * BASE;
+            none(lo, lo + BASE)
+        };
+    }
+    cold[usize::from(RUN_MARK)] = true;
+    cold
+}
+
 /// The kana bits of `text`'s characters.
 pub fn mask_of(text: &str) -> u128 {
     text.chars().fold(0, |m, c| m | kana_bit(c))
 }
 
-/// The table as an index is being built: readings looked up by text, and
-/// how often each was written (to number them by frequency at the end).
-#[derive(Debug, Default)]
-pub struct WordsBuilder {
-    pub words: Words,
-    lookup: HashMap<String, u32>,
-    counts: Vec<u64>,
-}
+#[path = "word_build.rs"]
+mod build;
+pub use build::{adopt_words, WordsBuilder};
 
-impl WordsBuilder {
-    /// Reading `reading`'s number, added when new; counted.
-    pub fn number(&mut self, reading: &str, codec: &Codec) -> u32 {
-        let n = match self.lookup.get(reading) {
-            Some(&n) => n,
-            None => {
-                let n = self.words.push(reading, codec);
-                self.lookup.insert(reading.to_string(), n);
-                self.counts.push(0);
-                n
-            }
-        };
-        self.counts[n as usize] += 1;
-        n
-    }
-
-    /// `other`'s numbers in this table (its readings added when new, its
-    /// counts added): the map from its numbers to ours.
-    pub fn adopt(&mut self, other: &WordsBuilder, codec: &Codec) -> Vec<u32> {
-        let readings = other.words.readings(codec);
-        readings
-            .iter()
-            .zip(&other.counts)
-            .map(|(r, &c)| {
-                let n = self.number(r, codec);
-                self.counts[n as usize] += c - 1;
-                n
-            })
-            .collect()
-    }
-
-    /// The table numbered by falling frequency (then by reading): the
-    /// commonest readings take one byte. Returns it and the map from the
-    /// numbers given out so far to the new ones.
-    pub fn by_count(self, codec: &Codec) -> (Words, Vec<u32>) {
-        let readings = self.words.readings(codec);
-        let mut order: Vec<u32> = (0..readings.len() as u32).collect();
-        order.sort_by(|&a, &b| {
-            let (a, b) = (a as usize, b as usize);
-            self.counts[b]
-                .cmp(&self.counts[a])
-                .then_with(|| readings[a].cmp(&readings[b]))
-        });
-        let mut map = vec![0u32; order.len()];
-        let mut words = Words::default();
-        for &old in &order {
-            map[old as usize] = words.push(&readings[old as usize], codec);
-        }
-        (words, map)
-    }
-}
-
-/// `add`'s readings in `words`' numbering (new ones appended): the map
-/// from `add`'s numbers to `words`'.
-pub fn adopt_words(words: &mut Words, add: &Words, codec: &Codec) -> Vec<u32> {
-    let mut lookup = words.lookup(codec);
-    add.readings(codec)
-        .into_iter()
-        .map(|r| match lookup.get(&r) {
-            Some(&n) => n,
-            None => {
-                let n = words.push(&r, codec);
-                lookup.insert(r, n);
-                n
-            }
-        })
-        .collect()
-}
+#[path = "word_hits.rs"]
+mod hits;
+pub use hits::Hits;
 
 #[cfg(test)]
 #[path = "word_numbers_tests.rs"]

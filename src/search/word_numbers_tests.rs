@@ -167,4 +167,60 @@ mod many {
             assert_eq!(ix.key(i), all.key(i));
         }
     }
+
+    /// For the entries whose forms lie whole within their words
+    /// ([`Reach::Words`]), where [`WordFilter::hits`] places each form is
+    /// where the matcher finds it in the readings written out in full.
+    #[test]
+    fn hits_are_where_the_matcher_finds_each_form_in_the_written_out_readings() {
+        use crate::search::matcher::TermMatcher;
+        use crate::search::word_numbers::{expand, kana_bit, Hits, Reach, WordFilter};
+        let texts = texts();
+        let codec = Arc::new(Codec::from_sample(texts.iter().map(String::as_str)));
+        let ix = build(&texts, &codec);
+        let words = ix.words();
+        // Whole readings, their heads and their ends (an end may stand as
+        // a final or word final byte), common and rare.
+        let mut all: Vec<String> = Vec::new();
+        for n in (0..words.len() as u32).step_by(1499) {
+            let chars: Vec<char> = codec.decode(words.bytes(n)).chars().collect();
+            all.push(chars.iter().collect());
+            all.push(chars[..chars.len().min(2)].iter().collect());
+            all.push(chars[chars.len().saturating_sub(2)..].iter().collect());
+        }
+        all.extend(["ん", "い", "かい", "しょう", "き", "ー"].map(String::from));
+        let (mut checked, mut held) = (0, 0);
+        for chunk in all.chunks(5) {
+            let forms: Vec<(&str, Vec<u8>)> = chunk
+                .iter()
+                .map(|f| (f.as_str(), codec.encode(f)))
+                .collect();
+            let first = chunk
+                .iter()
+                .fold(0, |m, f| m | f.chars().next().map_or(0, kana_bit));
+            let filter = WordFilter::new(words, [first, 0, 0], &forms);
+            let matchers: Vec<TermMatcher> = chunk
+                .iter()
+                .map(|f| TermMatcher::new(f, false, &codec))
+                .collect();
+            let mut full = Vec::new();
+            for d in 0..ix.len() as u32 {
+                let raw = ix.key_bytes(d);
+                let (look, reach) = filter.reach(raw, false);
+                let Reach::Words(n) = reach else { continue };
+                let mut hits: Hits = Default::default();
+                assert!(filter.hits(words, raw, look.text_end, n, &mut hits));
+                expand(words, raw, &mut full);
+                for (j, m) in matchers.iter().enumerate() {
+                    let want = m
+                        .find_reading(&full, look.text_end)
+                        .map(|w| (w.spot.first, w.spot.end - w.spot.first));
+                    assert_eq!(hits[j], want, "{} in {}", chunk[j], ix.key(d));
+                    checked += 1;
+                    held += usize::from(want.is_some());
+                }
+            }
+        }
+        assert!(held > 1000 && checked > held, "{held} of {checked}");
+    }
 }
