@@ -33,9 +33,10 @@ use super::live::{Live, Update};
 use super::persist::{lower_this_thread, Stamp};
 use super::persist_delta;
 use super::resolve::ResultRow;
-use super::{parse, Cancel, Index, Session};
+use super::{Index, Session};
 use crate::db::Store;
 
+mod answer;
 mod direct;
 mod open;
 pub use direct::Direct;
@@ -514,114 +515,5 @@ impl Worker {
             self.store = Some(open_store(&self.path)?);
         }
         self.store.as_ref().ok_or_else(String::new)
-    }
-
-    /// Answer the last query again after a change: from what the tail did
-    /// to the answer kept ([`super::live`]) when it could say, else in full
-    /// (keeping the state for the next change).
-    fn answer_changed(&mut self, q: &(u64, u64, String, usize)) {
-        let t = Instant::now();
-        let (seq, generation, text, limit) = q;
-        let (found, reread) = match self.update.take() {
-            Some(Update::Same) => return,
-            Some(Update::Changed { found, reread }) => (found, reread),
-            None => {
-                let (Some(index), Ok(query)) = (self.index.clone(), parse(text)) else {
-                    return self.answer(q);
-                };
-                let counter = self.generation.clone();
-                let cancel = Cancel {
-                    generation: &counter,
-                    mine: *generation,
-                };
-                let Some((live, found)) = Live::full(&index, &query, *limit, cancel) else {
-                    // A newer query is on its way.
-                    return;
-                };
-                self.live = Some(live);
-                (found, None)
-            }
-        };
-        let Some(index) = self.index.clone() else {
-            return;
-        };
-        let mut results = Results {
-            seq: *seq,
-            total: found.total,
-            ..Default::default()
-        };
-        let old = std::mem::take(&mut self.rows);
-        match self.store() {
-            Ok(store) => match super::live::rows(store.conn(), &index, &found.hits, &old, reread) {
-                Ok(rows) => results.rows = rows,
-                Err(e) => results.error = Some(super::SearchError::from(e).to_string()),
-            },
-            Err(e) => results.error = Some(e),
-        }
-        self.rows = results.rows.clone();
-        results.micros = t.elapsed().as_micros() as u64;
-        (self.sink)(Event::Results(results));
-    }
-
-    fn answer(&mut self, (seq, generation, text, limit): &(u64, u64, String, usize)) {
-        let t = Instant::now();
-        crate::keytrace::mark("start", *seq);
-        let Some(index) = self.index.clone() else {
-            return;
-        };
-        let mut results = Results {
-            seq: *seq,
-            ..Default::default()
-        };
-        let query = match parse(text) {
-            Ok(q) => q,
-            Err(e) => {
-                results.error = Some(e.0);
-                (self.sink)(Event::Results(results));
-                return;
-            }
-        };
-        let counter = self.generation.clone();
-        let cancel = Cancel {
-            generation: &counter,
-            mine: *generation,
-        };
-        let limit = *limit;
-        if let Err(e) = self.store() {
-            results.error = Some(e);
-            (self.sink)(Event::Results(results));
-            return;
-        }
-        let Some(store) = &self.store else { return };
-        // A large scan first answers from the newest entries (same seq:
-        // the full answer replaces it, keeping the selection).
-        let (sink, seq, drawn) = (self.sink.clone(), *seq, self.drawn.clone());
-        let mut early = |rows, total| {
-            crate::keytrace::mark("early", seq);
-            sink(Event::Results(Results {
-                seq,
-                rows,
-                total,
-                error: None,
-                micros: t.elapsed().as_micros() as u64,
-            }));
-            direct::wait_drawn(&drawn, seq, cancel);
-        };
-        let outcome =
-            self.session
-                .search_staged(&index, store.conn(), &query, limit, cancel, &mut early);
-        match outcome {
-            Ok(Some((rows, total))) => {
-                results.rows = rows;
-                results.total = total;
-            }
-            // A newer query is on its way.
-            Ok(None) => return,
-            Err(e) => results.error = Some(e.to_string()),
-        }
-        self.rows = results.rows.clone();
-        results.micros = t.elapsed().as_micros() as u64;
-        crate::keytrace::mark("full", seq);
-        (self.sink)(Event::Results(results));
     }
 }
