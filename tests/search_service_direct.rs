@@ -33,14 +33,20 @@ fn answers_until(rx: &Receiver<Event>, last: u64) -> Vec<u64> {
     }
 }
 
-#[test]
-fn an_older_query_coming_after_a_newer_one_is_not_answered() {
+/// A service on a sample database (the directory kept while it runs).
+fn started() -> (tempfile::TempDir, Service, Receiver<Event>) {
     let dir = tempfile::TempDir::new().expect("tempdir");
     let db = sample_db(dir.path(), "kusei.db");
     let (tx, rx) = channel();
     let svc = Service::start(&db, move |ev| {
         let _ = tx.send(ev);
     });
+    (dir, svc, rx)
+}
+
+#[test]
+fn an_older_query_coming_after_a_newer_one_is_not_answered() {
+    let (_dir, svc, rx) = started();
     let direct = svc.direct();
     assert!(direct.query(2, "団地", 20));
     // Sent before 2 through the database thread, arriving after it.
@@ -55,12 +61,7 @@ fn an_older_query_coming_after_a_newer_one_is_not_answered() {
 
 #[test]
 fn a_query_after_a_direct_forget_is_answered_and_a_stopped_service_says_so() {
-    let dir = tempfile::TempDir::new().expect("tempdir");
-    let db = sample_db(dir.path(), "kusei.db");
-    let (tx, rx) = channel();
-    let svc = Service::start(&db, move |ev| {
-        let _ = tx.send(ev);
-    });
+    let (_dir, svc, rx) = started();
     let direct = svc.direct();
     assert!(direct.query(1, "団地", 20));
     assert_eq!(answers_until(&rx, 1).last(), Some(&1));

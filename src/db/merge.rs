@@ -276,19 +276,30 @@ fn merge_item(
         merge_opinion(tx, item_id, op, fresh.as_mut(), report, memo)?;
     }
     if let Some(f) = fresh.as_mut() {
-        f.flush(
-            tx,
-            item_id,
-            &memo.now,
-            memo.rows_max,
-            &mut memo.statements,
-            report,
-        )?;
+        flush_fresh(tx, item_id, f, memo, report)?;
     }
     for link in &item.links {
         merge_link(tx, item_id, link)?;
     }
     Ok(())
+}
+
+/// Insert the new item's queued opinions (see [`Fresh`]).
+fn flush_fresh(
+    tx: &Tx,
+    item_id: i64,
+    fresh: &mut Fresh<'_>,
+    memo: &mut Memo,
+    report: &mut ImportReport,
+) -> Result<()> {
+    fresh.flush(
+        tx,
+        item_id,
+        &memo.now,
+        memo.rows_max,
+        &mut memo.statements,
+        report,
+    )
 }
 
 fn merge_opinion<'a>(
@@ -312,14 +323,7 @@ fn merge_opinion<'a>(
             return Ok(());
         }
         // The same text again: the earlier ones must be there to merge into.
-        fresh.flush(
-            tx,
-            item_id,
-            &memo.now,
-            memo.rows_max,
-            &mut memo.statements,
-            report,
-        )?;
+        flush_fresh(tx, item_id, fresh, memo, report)?;
     }
     let now = &memo.now;
     let user = tx.user();
