@@ -431,3 +431,35 @@ fn check_reports_the_same_damage() {
         bin::stdout(&out)
     );
 }
+
+#[test]
+fn a_file_made_anew_at_the_same_path_says_which_witness_to_delete() {
+    let c = Case::new();
+    let (code, _) = c.verify(&[]); // this user's kusei saw the head
+    assert_eq!(code, 0);
+    // The file deleted and created anew with other content, as someone
+    // starting over would.
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", c.db.display()));
+    }
+    let made = c.kusei(&["gen", "--opinions", "30", "--seed", "5"]);
+    assert!(made.status.success(), "{}", bin::stderr(&made));
+    let (code, out) = c.verify(&[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("以前の記録"), "{out}");
+    let witness = c.state.join("kusei").join("witness");
+    let files: Vec<PathBuf> = std::fs::read_dir(&witness)
+        .expect("witness dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let named = files[0].display().to_string();
+    assert!(
+        out.contains(&format!("記録ファイル {named} を消してください")),
+        "{out}"
+    );
+    // Doing what the message says is enough.
+    std::fs::remove_file(&files[0]).expect("delete witness");
+    let (code, out) = c.verify(&[]);
+    assert_eq!(code, 0, "{out}");
+}

@@ -207,9 +207,20 @@ fn check_witness(conn: &Connection, w: &Witness, report: &mut Report) -> Result<
             w.head.id
         ),
     };
+    // A witness file (not a `--head` given by hand) may only be out of date:
+    // the file was restored from a backup or deleted and created anew at the
+    // same path on purpose. Say how to accept that, next to the evidence.
+    let hint = if w.at.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "。意図してバックアップに戻した、または同じ場所に作り直したファイルなら、記録ファイル {} を消してください（次の kusei の実行が新しい先頭を記録します）",
+            w.source
+        )
+    };
     report.add(
         Damage::Witness,
-        format!("監査ログ: 以前の記録 {seen} と合いません: {why}"),
+        format!("監査ログ: 以前の記録 {seen} と合いません: {why}{hint}"),
     );
     Ok(())
 }
