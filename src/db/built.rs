@@ -253,3 +253,47 @@ impl Tx<'_> {
                 }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{OpenOptions, Store};
+
+    #[test]
+    fn the_shapes_are_the_tables_of_the_latest_schema() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store =
+            Store::open(&dir.path().join("k.db"), OpenOptions::default()).expect("open");
+        store
+            .write(|tx| {
+                for shape in [&OPINIONS, &AGENDA_ITEMS, &ATTENDANCE] {
+                    assert!(tx.shape_holds(shape)?, "{}", shape.table);
+                }
+                // Any difference (here: a default) and the rows are read back.
+                let other = Shape {
+                    table: "attendance",
+                    columns: &[
+                        ("id", "INTEGER", None),
+                        ("meeting_id", "INTEGER", None),
+                        ("job_title_id", "INTEGER", None),
+                        ("position", "INTEGER", Some("0")),
+                    ],
+                };
+                assert!(!tx.shape_holds(&other)?);
+                assert!(tx.built_columns(&other)?.is_none());
+                Ok(())
+            })
+            .expect("write");
+    }
+
+    #[test]
+    fn a_row_is_written_as_row_values_json_writes_it() {
+        let s = RowJson::new(7)
+            .int(-1)
+            .text("区\"\\\n\u{0}")
+            .opt_int(None)
+            .opt_text(Some(""))
+            .done();
+        assert_eq!(s, r#"[7,-1,"区\"\\\n\u0000",null,""]"#);
+    }
+}
