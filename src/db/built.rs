@@ -287,6 +287,60 @@ mod tests {
     }
 
     #[test]
+    fn an_image_unlike_the_row_read_back_switches_the_table_to_reading() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store =
+            Store::open(&dir.path().join("k.db"), OpenOptions::default()).expect("open");
+        store
+            .write(|tx| {
+                let c = tx.conn();
+                c.execute("INSERT INTO committees (name) VALUES ('会')", [])?;
+                c.execute(
+                    "INSERT INTO meetings (committee_id, fiscal_year, number, date,
+                       created_at, created_by, updated_at, updated_by)
+                     VALUES (1, 2024, 1, '2024-06-10', 't', 'u', 't', 'u')",
+                    [],
+                )?;
+                c.execute("INSERT INTO job_titles (name) VALUES ('区長')", [])?;
+                let attend = "INSERT INTO attendance (meeting_id, job_title_id, position)
+                              VALUES (?1, ?2, ?3)";
+                let id = tx.insert_built(&ATTENDANCE, attend, [1, 1, 0], |id| {
+                    RowJson::new(id).int(1).int(1).int(0).done()
+                })?;
+                // Right: still built.
+                assert!(tx.built_columns(&ATTENDANCE)?.is_some());
+                let item =
+                    "INSERT INTO agenda_items (meeting_id, number, title) VALUES (1, 1, '議題')";
+                // Wrong (version 2): read back instead, and from now on.
+                let item_id = tx.insert_built(&AGENDA_ITEMS, item, [], |id| {
+                    RowJson::new(id)
+                        .int(1)
+                        .int(1)
+                        .text("議題")
+                        .text("")
+                        .int(2)
+                        .done()
+                })?;
+                assert!(tx.built_columns(&AGENDA_ITEMS)?.is_none());
+                let pending = tx.pending.borrow();
+                let after = |table: &str, row: i64| {
+                    pending
+                        .iter()
+                        .find(|p| p.table == table && p.row_id == row)
+                        .and_then(|p| match &p.after {
+                            Some(audit_pack::Image::Row { values, .. }) => Some(values.clone()),
+                            _ => None,
+                        })
+                };
+                assert_eq!(after("attendance", id).as_deref(), Some("[1,1,1,0]"));
+                let read = format!(r#"[{item_id},1,1,"議題","",1]"#);
+                assert_eq!(after("agenda_items", item_id), Some(read));
+                Ok(())
+            })
+            .expect("write");
+    }
+
+    #[test]
     fn a_row_is_written_as_row_values_json_writes_it() {
         let s = RowJson::new(7)
             .int(-1)
