@@ -94,6 +94,9 @@ def main():
     ap.add_argument("--write-opinions", default="",
                     help="comma-separated file sizes for the one-opinion write")
     ap.add_argument("--skip-search", action="store_true")
+    ap.add_argument("--alternate-imports", type=int, default=0, metavar="N",
+                    help="then N rounds of the JSON import, the binaries taking turns "
+                         "on the first binary's JSON: wall and CPU (user + sys) each")
     a = ap.parse_args()
     if not a.skip_search and not shutil.which("rg"):
         sys.exit("rg がありません（apt-get install ripgrep）")
@@ -189,7 +192,54 @@ def main():
             r["import_size_ratio_to_data_only"] = round(os.path.getsize(imp) / data_only, 2)
         results[tag] = r
         print(json.dumps(r, ensure_ascii=False, indent=1), flush=True)
+    if a.alternate_imports:
+        alternate(a, results)
     return 0
+
+
+def timed_cpu(cmd):
+    """Wall and CPU (user + sys) seconds of one process."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - t, ru.ru_utime + ru.ru_stime
+
+
+def alternate(a, results):
+    """The JSON import of every binary in turn, N rounds: at a shared
+    machine's changing load, taking turns compares like with like."""
+    js = os.path.join(a.dir, f"bin0-{a.import_opinions}.json")
+    if not os.path.exists(js):
+        sys.exit("--alternate-imports は取り込みの計測（--search-only なし）の後に使えます")
+    walls = {k: [] for k in range(len(a.kusei))}
+    cpus = {k: [] for k in range(len(a.kusei))}
+    loads = []
+    for _ in range(a.alternate_imports):
+        for k, exe in enumerate(a.kusei):
+            exe = os.path.abspath(exe)
+            imp = os.path.join(a.dir, f"bin{k}-alternate.db")
+            fresh(imp)
+            subprocess.run([exe, "--db", imp, "export", "--format", "json"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            loads.append(os.getloadavg()[0])
+            wall, cpu = timed_cpu([exe, "--db", imp, "import", js])
+            walls[k].append(wall)
+            cpus[k].append(cpu)
+    out = {}
+    for k, exe in enumerate(a.kusei):
+        rates = [a.import_opinions / w for w in walls[k]]
+        out[f"bin{k}"] = {
+            "binary": os.path.abspath(exe),
+            "import_opinions_per_s": f"{statistics.median(rates):.0f} "
+                                     f"({min(rates):.0f}–{max(rates):.0f})",
+            "cpu_s_per_import": spread(cpus[k]),
+        }
+    if len(a.kusei) > 1:
+        med = [statistics.median(walls[k]) for k in range(len(a.kusei))]
+        out["wall_ratio_bin0_over_binN"] = [round(med[0] / m, 2) for m in med]
+    out["load_average"] = f"{min(loads):.1f}–{max(loads):.1f}"
+    print(json.dumps({"alternating_imports": out}, ensure_ascii=False, indent=1), flush=True)
 
 
 if __name__ == "__main__":

@@ -466,6 +466,10 @@ fn cmd_import(
     }
     let shown = crate::progress::Progress::start("書き込んでいます");
     let r = store.import(&data)?;
+    // Not freed one allocation at a time: the process ends right after,
+    // which gives the memory back at once (freeing a 100k-opinion file's
+    // dataset was ~2 % of its import, perf).
+    std::mem::forget(data);
     drop(shown);
     crate::outln!("{}", r.summary_ja());
     Ok(ExitCode::SUCCESS)

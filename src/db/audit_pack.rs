@@ -252,10 +252,11 @@ pub fn flush(
     let sealed = seal(&records)?;
     let (mut prev, mut next) = head(conn)?;
     let mut sealed = sealed.into_iter();
+    let mut spent = Vec::new();
     for r in records {
         match r {
             Record::Plain(p) => plain(conn, auditor, batch, &p, &mut prev, &mut next)?,
-            Record::Pack(pack) => {
+            Record::Pack(mut pack) => {
                 let Some((blob, digest)) = sealed.next() else {
                     return Err(StoreError::Invalid(
                         "監査ログの圧縮結果が足りません".to_string(),
@@ -264,8 +265,16 @@ pub fn flush(
                 write_pack(
                     conn, auditor, batch, &pack, blob, &digest, &mut prev, &mut next,
                 )?;
+                spent.push(std::mem::take(&mut pack.values));
             }
         }
+    }
+    // The packs' row texts (one `String` per inserted row, 150,000 for a
+    // big import) are freed on another thread while the commit runs:
+    // freeing them here was ~2 % of a 100k-opinion import (perf).
+    // (Without a thread — none to be had — they are freed here.)
+    if spent.len() > 1 {
+        let _ = std::thread::Builder::new().spawn(move || drop(spent));
     }
     Ok(())
 }

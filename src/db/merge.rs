@@ -17,6 +17,7 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::{params, OptionalExtension};
 
+use super::built::{self, RowJson};
 use super::{now_stamp, Result, StoreError, Tx};
 use crate::model::{Committee, Dataset, Item, Meeting, Node, Opinion, Plan};
 use crate::wareki;
@@ -233,6 +234,14 @@ fn merge_meeting(tx: &Tx, m: &Meeting, report: &mut ImportReport, memo: &mut Mem
                 row: params![meeting_id, title_id, pos as i64],
             },
             first,
+            &built::ATTENDANCE,
+            |id| {
+                RowJson::new(id)
+                    .int(meeting_id)
+                    .int(title_id)
+                    .int(pos as i64)
+                    .done()
+            },
         )?;
     }
     let mut seen_numbers = HashSet::new();
@@ -268,6 +277,16 @@ fn merge_item(
             row: params![meeting_id, item.number, item.title, item.summary],
         },
         new,
+        &built::AGENDA_ITEMS,
+        |id| {
+            RowJson::new(id)
+                .int(meeting_id)
+                .int(i64::from(item.number))
+                .text(&item.title)
+                .text(&item.summary)
+                .int(1)
+                .done()
+        },
     )?;
     // A new item's opinions: no lookups, positions counted here.
     let mut fresh = matches!(m, Merged::Added(_)).then(Fresh::new);

@@ -14,6 +14,7 @@ mod audit_pack;
 pub mod audit_read;
 pub mod audit_verify;
 mod audit_verify_packs;
+mod built;
 pub mod conflict;
 pub mod diagnose;
 pub mod drafts;
@@ -418,6 +419,7 @@ impl Store {
             columns: RefCell::new(Vec::new()),
             deferring: Cell::new(false),
             deferred: RefCell::new(Vec::new()),
+            built: RefCell::new(Vec::new()),
         };
         let value = f(&wrapped)?;
         let batch = wrapped.batch.get();

@@ -23,6 +23,9 @@ pub struct Tx<'a> {
     pub(super) deferring: Cell<bool>,
     /// Per table, the inserts whose after-images wait for the commit.
     pub(super) deferred: RefCell<Vec<Deferred>>,
+    /// Per table, whether inserts' after-images are built from their
+    /// values (see [`super::built`]).
+    pub(super) built: RefCell<Vec<super::built::Built>>,
 }
 
 /// One table's deferred inserts: row id and index in `pending`, in the
@@ -77,7 +80,7 @@ impl Tx<'_> {
     }
 
     /// Record a change for the audit log (see [`audit_pack`]).
-    fn log(
+    pub(super) fn log(
         &self,
         table: &str,
         id: i64,
@@ -117,17 +120,28 @@ impl Tx<'_> {
         params: &[&dyn rusqlite::ToSql],
         rows: usize,
     ) -> Result<()> {
+        let last = self.insert_rows_unlogged(table, sql, params, rows)?;
+        for id in last - (rows as i64 - 1)..=last {
+            self.log_insert(table, id)?;
+        }
+        Ok(())
+    }
+
+    /// The INSERT of [`Tx::insert_rows`], not logged yet: the last id.
+    pub(super) fn insert_rows_unlogged(
+        &self,
+        table: &str,
+        sql: &str,
+        params: &[&dyn rusqlite::ToSql],
+        rows: usize,
+    ) -> Result<i64> {
         let added = self.tx.prepare_cached(sql)?.execute(params)?;
         if added != rows {
             return Err(StoreError::Invalid(format!(
                 "{table}: {rows} 行のはずが {added} 行追加されました"
             )));
         }
-        let last = self.tx.last_insert_rowid();
-        for id in last - (rows as i64 - 1)..=last {
-            self.log_insert(table, id)?;
-        }
-        Ok(())
+        Ok(self.tx.last_insert_rowid())
     }
 
     /// True when `rows` more rows of `table` get consecutive ids (its
@@ -145,7 +159,7 @@ impl Tx<'_> {
     }
 
     /// Log an insert of row `id`, its after-image read now or deferred.
-    fn log_insert(&self, table: &str, id: i64) -> Result<()> {
+    pub(super) fn log_insert(&self, table: &str, id: i64) -> Result<()> {
         if self.deferring.get() {
             self.log(table, id, "insert", None, None)?;
             let index = self.pending.borrow().len() - 1;
@@ -172,7 +186,7 @@ impl Tx<'_> {
     /// names with every other row of the table (not a JSON object per
     /// row). Not INSERT … RETURNING: SQLite opens and closes a temporary
     /// b-tree per execution for it, which costs more than this read.
-    fn read_image(&self, table: &str, id: i64) -> Result<Option<audit_pack::Image>> {
+    pub(super) fn read_image(&self, table: &str, id: i64) -> Result<Option<audit_pack::Image>> {
         let mut stmt = self
             .tx
             .prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
@@ -266,6 +280,17 @@ impl Tx<'_> {
         let c: Rc<[String]> = stmt.column_names().iter().map(|s| s.to_string()).collect();
         known.push((table.to_string(), c.clone()));
         c
+    }
+
+    /// [`Tx::columns_of`] for names known otherwise (`PRAGMA table_info`
+    /// gives them in the order `SELECT *` does).
+    pub(super) fn known_columns(&self, table: &str, names: Rc<[String]>) -> Rc<[String]> {
+        let mut known = self.columns.borrow_mut();
+        if let Some((_, c)) = known.iter().find(|(t, _)| t == table) {
+            return c.clone();
+        }
+        known.push((table.to_string(), names.clone()));
+        names
     }
 
     /// Update one row (identified by `id`) and log before and after. Returns

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use rusqlite::ToSql;
 
 use super::row::ImportReport;
+use crate::db::built::{RowJson, OPINIONS};
 use crate::db::{Result, Tx};
 use crate::model::Opinion;
 
@@ -90,7 +91,29 @@ impl<'a> Fresh<'a> {
                     &op.closed_by,
                 ]);
             }
-            tx.insert_rows("opinions", sql.get(chunk.len()), &params, chunk.len())?;
+            let image = |k: usize, id: i64| {
+                let q: &Queued = &chunk[k];
+                let op = q.op;
+                RowJson::new(id)
+                    .int(item_id)
+                    .int(q.position)
+                    .text(&op.text)
+                    .text(q.kind)
+                    .opt_int(q.speaker)
+                    .text(q.visibility)
+                    .opt_text(op.owner.as_deref())
+                    .opt_text(q.due.as_deref())
+                    .opt_text(op.closed_at.as_deref())
+                    .opt_text(op.closed_by.as_deref())
+                    .int(1) // version: its default
+                    .text(now)
+                    .text(user)
+                    .text(now)
+                    .text(user)
+                    .done()
+            };
+            let statement = sql.get(chunk.len());
+            tx.insert_rows_built(&OPINIONS, statement, &params, chunk.len(), image)?;
             report.opinions_added += chunk.len();
         }
         self.queue.clear();

@@ -3,6 +3,7 @@
 
 use rusqlite::{OptionalExtension, ToSql};
 
+use crate::db::built::Shape;
 use crate::db::{Result, Tx};
 
 /// What an import did.
@@ -123,10 +124,20 @@ pub fn upsert(tx: &Tx, u: Upsert) -> Result<Merged> {
 /// [`upsert`] for a row under a parent this import has just added: nothing
 /// in the database can match it, so the lookup is skipped — unless the file
 /// names the same key twice under that parent (`first` is false), when the
-/// row merges into the earlier one as usual.
-pub fn add_under_new(tx: &Tx, u: Upsert, first: bool) -> Result<Merged> {
+/// row merges into the earlier one as usual. An added row's after-image
+/// is `image(id)`, built from `u.row` for a table of `shape` (see
+/// `db::built`).
+pub fn add_under_new(
+    tx: &Tx,
+    u: Upsert,
+    first: bool,
+    shape: &Shape,
+    image: impl FnOnce(i64) -> String,
+) -> Result<Merged> {
     if !first {
         return upsert(tx, u);
     }
-    Ok(Merged::Added(tx.insert(u.table, u.insert, u.row)?))
+    Ok(Merged::Added(
+        tx.insert_built(shape, u.insert, u.row, image)?,
+    ))
 }
