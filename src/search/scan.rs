@@ -17,6 +17,9 @@
 //! Above [`PARALLEL_MIN`] entries the work is split across two threads. A
 //! newer query cancels a running scan: the generation counter is checked
 //! every [`CANCEL_EVERY`] entries.
+//!
+//! A first stage ([`Within::Newest`]) stops early, once it holds
+//! [`super::STAGE_HITS`] matches.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -34,7 +37,10 @@ mod words;
 
 /// Split the scan across threads above this many entries.
 pub const PARALLEL_MIN: usize = 10_000;
-const CANCEL_EVERY: usize = 4096;
+/// One atomic load per this many entries. A scan with readings can take
+/// ~1.5 µs an entry (readings written out), so 4096 made a newer key wait
+/// up to ~6 ms for the old scan to stop; 1024 is at most ~1.5 ms.
+const CANCEL_EVERY: usize = 1024;
 /// Entries ahead whose bytes are prefetched when going through a list.
 const PREFETCH_AHEAD: usize = 12;
 const THREADS: usize = 2;
@@ -115,7 +121,8 @@ pub struct Scanned {
 pub enum Within<'a> {
     /// Every entry (those of the query's fiscal year).
     All,
-    /// The newest this many of those (a first, quick answer).
+    /// The newest this many of those (a first, quick answer), stopping
+    /// at the [`super::STAGE_HITS`]-th match.
     Newest(usize),
     /// Only these entries: the matches of a query this one implies.
     Entries(&'a [Vec<Match>]),
@@ -135,7 +142,10 @@ pub fn scan(
     within: Within,
     cancel: Cancel,
 ) -> Option<Scanned> {
-    let plan = Plan::new(index, query, k.max(1));
+    let mut plan = Plan::new(index, query, k.max(1));
+    if let Within::Newest(_) = within {
+        plan.cap = super::STAGE_HITS;
+    }
     let added = match within {
         Within::Extend { added, .. } => Some(added),
         _ => None,
@@ -191,6 +201,48 @@ pub fn scan(
             .collect(),
         total: matches.iter().map(Vec::len).sum(),
         matches,
+    })
+}
+
+/// A blank query without filters (the line cleared): every entry matches
+/// with the same score, so the best `k` are the newest of the highest kind
+/// rank, found from the ranks alone. The same `top` and `total` as
+/// [`scan`] with [`Within::All`] (the scan's keys, built the same way);
+/// `matches` is left empty: a blank query's matches are every entry,
+/// which no later query narrows from (share over `NARROW_MAX_SHARE`).
+/// None when the query is not blank or has a filter.
+pub fn blank(index: &Index, query: &Query, k: usize) -> Option<Scanned> {
+    if !query.terms.is_empty() || query.has_filters() {
+        return None;
+    }
+    let plan = Plan::new(index, query, k.max(1));
+    let n = index.len();
+    // Per kind rank (two bits), its newest `k` entries; the highest rank
+    // filled stops the walk.
+    let mut best: [Vec<usize>; 4] = Default::default();
+    for d in 0..n {
+        let r = usize::from(index.ranks[d] & 3);
+        if best[r].len() < plan.k {
+            best[r].push(d);
+            if r == 3 && best[3].len() == plan.k {
+                break;
+            }
+        }
+    }
+    let top = best
+        .iter()
+        .rev()
+        .flatten()
+        .take(plan.k)
+        .map(|&d| Candidate {
+            doc: d as u32,
+            key: plan.key(true, true, 0, d),
+        })
+        .collect();
+    Some(Scanned {
+        top,
+        total: n,
+        matches: Vec::new(),
     })
 }
 
@@ -279,6 +331,9 @@ struct Plan<'a> {
     /// Which of the index's words hold the query's kana (None: the
     /// entries hold no readings).
     filter: Option<WordFilter>,
+    /// Stop a range's scan at this many matches (a first stage: see
+    /// [`Within::Newest`]; one thread then).
+    cap: usize,
 }
 
 impl<'a> Plan<'a> {
@@ -336,6 +391,7 @@ impl<'a> Plan<'a> {
             speakers,
             k,
             filter,
+            cap: usize::MAX,
         }
     }
 
@@ -366,7 +422,7 @@ impl<'a> Plan<'a> {
             hit.map(|o| from + o)
         };
         let mut next: Vec<Option<usize>> = self.anchors.iter().map(|a| find(a, pos)).collect();
-        while pos < end {
+        while pos < end && part.matches.len() < self.cap {
             let Some(p) = next.iter().flatten().min().copied() else {
                 break;
             };
