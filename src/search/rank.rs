@@ -15,7 +15,7 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
 use super::fold::{fold_mapped, merge_ranges, Folded};
-use super::index::Index;
+use super::index::{Index, READING_MARK_CHAR, WORD_MARK_CHAR};
 use super::query::{Query, Term};
 use super::readings::Hay;
 use super::scan::Scanned;
@@ -77,12 +77,46 @@ fn quality(matcher: &SkimMatcherV2, key: &str, query: &Query, exact: bool) -> Op
             Some(p) if exact => total -= key[..p].chars().count() as i64,
             Some(p) => total += 1000 - key[..p].chars().count() as i64,
             None => {
-                let (score, idx) = t.forms().find_map(|f| matcher.fuzzy_indices(key, f))?;
-                total += score - idx.first().copied().unwrap_or(0) as i64;
+                let (score, first) = across_marks(matcher, key, t).or_else(|| {
+                    let (score, idx) = t.forms().find_map(|f| matcher.fuzzy_indices(key, f))?;
+                    Some((score, idx.first().copied().unwrap_or(0)))
+                })?;
+                total += score - first as i64;
             }
         }
     }
     Some(total)
+}
+
+/// A form of `t` in `key`'s readings running across word marks
+/// (`ぼうさい·くんれん` for ぼうさいくんれん, as the scan matched it): the
+/// fuzzy score of that stretch alone, and its first character's index in
+/// the key. The fuzzy pass over the whole key (a matrix of the form's
+/// length × the key's, for long keys with readings up to ~1 ms each, 250
+/// candidates an answer) then runs only for matches scattered in the text.
+/// The score is that of the stretch the scan found, which may be below the
+/// best alignment anywhere in the key (the whole-key pass's answer).
+fn across_marks(matcher: &SkimMatcherV2, key: &str, t: &Term) -> Option<(i64, usize)> {
+    let mark = key.find(READING_MARK_CHAR)?;
+    let first = key[..mark].chars().count();
+    // The readings without their word marks, and where each character
+    // stands in the key (character index, byte offset).
+    let (mut plain, mut at) = (String::new(), Vec::new());
+    for (k, (b, c)) in key[mark..].char_indices().enumerate() {
+        if c != WORD_MARK_CHAR {
+            plain.push(c);
+            at.push((first + k, mark + b));
+        }
+    }
+    t.forms().find_map(|f| {
+        let p = plain.find(f)?;
+        let i = plain[..p].chars().count();
+        let n = f.chars().count();
+        let (&(k, from), &(_, last)) = (at.get(i)?, at.get(i + n.checked_sub(1)?)?);
+        let to = last + key[last..].chars().next()?.len_utf8();
+        let (score, _) = matcher.fuzzy_indices(&key[from..to], f)?;
+        Some((score, k))
+    })
 }
 
 /// The byte ranges of `original` to highlight for `query`: sorted,
