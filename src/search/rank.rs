@@ -18,7 +18,7 @@ use super::fold::{fold_mapped, merge_ranges, Folded};
 use super::index::{Index, READING_MARK_CHAR, WORD_MARK_CHAR};
 use super::query::{Query, Term};
 use super::readings::Hay;
-use super::scan::Scanned;
+use super::scan::{Cancel, Scanned};
 
 /// A ranked result: an index entry and its score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,30 +34,41 @@ pub struct Hit {
 
 /// Score the scan's candidates properly and keep the best `limit`.
 pub fn rank(index: &Index, query: &Query, scanned: &Scanned, limit: usize) -> Vec<Hit> {
+    rank_or_cancel(index, query, scanned, limit, Cancel::never()).unwrap_or_default()
+}
+
+/// [`rank`], stopped (None) when a newer query starts: scoring 400
+/// candidates with long keys takes milliseconds that the next key's scan
+/// would otherwise wait for.
+pub fn rank_or_cancel(
+    index: &Index,
+    query: &Query,
+    scanned: &Scanned,
+    limit: usize,
+    cancel: Cancel,
+) -> Option<Vec<Hit>> {
     let matcher = SkimMatcherV2::default();
-    let mut scored: Vec<(Hit, u8)> = scanned
-        .top
-        .iter()
-        .map(|c| {
-            let doc = index.doc(c.doc);
-            let exact = c.exact();
-            let score = if query.is_blank() {
-                0
-            } else {
-                quality(&matcher, &index.key(c.doc), query, exact)
-                    .unwrap_or(-((c.key >> 32) as i64 & 0x1FFF_FFFF))
-            };
-            (
-                Hit {
-                    doc: c.doc,
-                    exact,
-                    surface: c.surface(),
-                    score,
-                },
-                doc.kind.rank(),
-            )
-        })
-        .collect();
+    let mut scored: Vec<(Hit, u8)> = Vec::with_capacity(scanned.top.len());
+    for (i, c) in scanned.top.iter().enumerate() {
+        if i % 16 == 0 && cancel.cancelled() {
+            return None;
+        }
+        let doc = index.doc(c.doc);
+        let exact = c.exact();
+        let score = if query.is_blank() {
+            0
+        } else {
+            quality(&matcher, &index.key(c.doc), query, exact)
+                .unwrap_or(-((c.key >> 32) as i64 & 0x1FFF_FFFF))
+        };
+        let hit = Hit {
+            doc: c.doc,
+            exact,
+            surface: c.surface(),
+            score,
+        };
+        scored.push((hit, doc.kind.rank()));
+    }
     scored.sort_by(|(a, ka), (b, kb)| {
         b.exact
             .cmp(&a.exact)
@@ -67,7 +78,7 @@ pub fn rank(index: &Index, query: &Query, scanned: &Scanned, limit: usize) -> Ve
             .then(a.doc.cmp(&b.doc))
     });
     scored.truncate(limit);
-    scored.into_iter().map(|(h, _)| h).collect()
+    Some(scored.into_iter().map(|(h, _)| h).collect())
 }
 
 fn quality(matcher: &SkimMatcherV2, key: &str, query: &Query, exact: bool) -> Option<i64> {
