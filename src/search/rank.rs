@@ -223,6 +223,37 @@ mod tests {
     }
 
     #[test]
+    fn a_form_across_word_marks_is_scored_where_it_stands() {
+        let matcher = SkimMatcherV2::default();
+        let (r, w) = (READING_MARK_CHAR, WORD_MARK_CHAR);
+        let term = |q: &str| parse(q).expect("query").terms[0].clone();
+        // 団地再生 read だんち·さいせい: the form starts at the key's
+        // eleventh character (text 5, mark, ここの, mark).
+        let key = format!("ここの団地再生{r}ここの{r}だんち{w}さいせい");
+        let (score, first) = across_marks(&matcher, &key, &term("だんちさいせい")).expect("found");
+        assert_eq!(first, key.chars().position(|c| c == 'だ').expect("だ"));
+        // The same stretch alone scores as the fuzzy pass scores it there.
+        let stretch = format!("だんち{w}さいせい");
+        let (alone, _) = matcher
+            .fuzzy_indices(&stretch, "だんちさいせい")
+            .expect("match");
+        assert_eq!(score, alone);
+        // Not in the readings (only scattered in them): the whole-key pass.
+        assert_eq!(across_marks(&matcher, &key, &term("だせい")), None);
+        // A reading mark between two words is not crossed.
+        let apart = format!("団地 再生{r}だんち{r}さいせい");
+        assert_eq!(
+            across_marks(&matcher, &apart, &term("だんちさいせい")),
+            None
+        );
+        // An earlier stretch scores higher.
+        let later = format!("ここのここの団地再生{r}ここのここの{r}だんち{w}さいせい");
+        let q = parse("だんちさいせい").expect("query");
+        let early = quality(&matcher, &key, &q, false).expect("scored");
+        assert!(early > quality(&matcher, &later, &q, false).expect("scored"));
+    }
+
+    #[test]
     fn reading_highlights_fall_on_the_kanji() {
         assert_eq!(marked("大規模団地の課題", "だんち"), "大規模[団地]の課題");
         assert_eq!(marked("大規模団地の課題", "danchi"), "大規模[団地]の課題");
