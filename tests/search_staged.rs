@@ -77,9 +77,10 @@ fn the_first_answer_comes_from_the_newest_entries_in_the_full_order() {
             }
         }
         // And the newest rows of the full answer are most of the first's:
-        // the first answer is the full answer of the newest entries.
+        // the first answer is the full answer of the newest entries (up to
+        // the STAGE_HITS-th match).
         let newest = search::find(
-            &restricted(&index),
+            &restricted(&index, q),
             &parse(q).expect("query"),
             search::STAGE_ROWS,
             Cancel::never(),
@@ -90,9 +91,18 @@ fn the_first_answer_comes_from_the_newest_entries_in_the_full_order() {
     }
 }
 
-/// The newest [`search::STAGE_ENTRIES`] entries of the test index alone.
-fn restricted(_full: &Index) -> Index {
-    index(search::STAGE_ENTRIES, false)
+/// The newest [`search::STAGE_ENTRIES`] entries of the test index alone,
+/// or fewer: up to the one holding `q`'s [`search::STAGE_HITS`]-th match.
+fn restricted(full: &Index, q: &str) -> Index {
+    let query = parse(q).expect("query");
+    let scanned =
+        search::scan::scan(full, &query, 1, Within::All, Cancel::never()).expect("not cancelled");
+    let mut docs: Vec<u32> = scanned.matches.iter().flatten().map(|m| m.doc).collect();
+    docs.sort_unstable();
+    let upto = docs
+        .get(search::STAGE_HITS - 1)
+        .map_or(search::STAGE_ENTRIES, |&d| d as usize + 1);
+    index(upto.min(search::STAGE_ENTRIES), false)
 }
 
 #[test]
@@ -147,5 +157,66 @@ fn a_narrowing_key_first_answers_from_the_newest_last_matches() {
         let fresh = search::find(&index, &new_q, 100, Cancel::never()).expect("find");
         assert_eq!(full.hits, fresh.hits, "{new}");
         assert_eq!(full.total, fresh.total, "{new}");
+    }
+}
+
+/// A cleared line (the blank query) answers without a scan: the same rows
+/// and count as a scan of every entry ranked, whichever kinds fill the
+/// top; and the next query after it answers as a fresh search.
+#[test]
+fn the_blank_query_answers_as_a_scan_of_every_entry() {
+    use kusei::search::{rank, scan};
+    let kinds = [
+        DocKind::ItemTitle,
+        DocKind::NodeBody,
+        DocKind::ItemSummary,
+        DocKind::Opinion,
+        DocKind::Place,
+    ];
+    for (n, opinion_every) in [(6000, 3), (6000, 97), (40, 7)] {
+        let mut rng = Rng::new(3);
+        let texts: Vec<String> = (0..n).map(|_| opinion_text(&mut rng)).collect();
+        let codec = Arc::new(Codec::from_sample(texts.iter().map(String::as_str)));
+        let mut b = IndexBuilder::new(codec).with_readings(true);
+        for (i, t) in texts.iter().enumerate() {
+            let doc = Doc {
+                id: i as i64 + 1,
+                parent: 1,
+                day: 800_000 - i as i32,
+                fiscal_year: 2020,
+                meeting_no: 1,
+                speaker: 0,
+                kind: if i % opinion_every == 0 {
+                    DocKind::Opinion
+                } else {
+                    kinds[i % kinds.len()]
+                },
+            };
+            b.push(doc, t).expect("push");
+        }
+        let index = b.finish();
+        let blank = parse("").expect("query");
+        for limit in [1, 30, 200] {
+            // As `Session` keeps candidates for `limit` results.
+            let keep = (limit * 2).max(limit + 50);
+            let all = scan::scan(&index, &blank, keep, Within::All, Cancel::never())
+                .expect("not cancelled");
+            let want = rank::rank(&index, &blank, &all, limit);
+            let mut session = Session::new();
+            let got = session
+                .find(&index, &blank, limit, Cancel::never())
+                .expect("not cancelled");
+            assert_eq!(got.hits, want, "{n} {opinion_every} {limit}");
+            assert_eq!(got.total, all.total, "{n} {opinion_every} {limit}");
+            for q in ["区", "の", "fy:2020 地域"] {
+                let query = parse(q).expect("query");
+                let next = session
+                    .find(&index, &query, limit, Cancel::never())
+                    .expect("not cancelled");
+                let fresh = search::find(&index, &query, limit, Cancel::never()).expect("find");
+                assert_eq!(next.hits, fresh.hits, "{q}");
+                assert_eq!(next.total, fresh.total, "{q}");
+            }
+        }
     }
 }

@@ -99,10 +99,22 @@ pub const STAGE_ENTRIES: usize = 16_384;
 /// A query narrowing the last one (a key added) answers in two stages when
 /// the last query matched this many entries: checking them takes ~0.35 µs
 /// each with readings at 1M, so 16,384 is ~6 ms before ranking and rows.
-pub const STAGE_NARROW_MIN: usize = 16_384;
+///
+/// A long kanji word with readings checks ~1.5–3 µs an entry (its reading
+/// form read across words), so 16,384 left narrowing keys of 7,000–16,000
+/// last matches (`地域の方々と連`: 7,350, ~22 ms) answering in one stage,
+/// the slowest keys at the 95th percentile; 4,096 stages them.
+pub const STAGE_NARROW_MIN: usize = 4_096;
 /// The first stage of a narrowing query checks the newest this many of
-/// the last query's matches (under a millisecond).
-pub const STAGE_MATCHES: usize = 2_048;
+/// the last query's matches: a screenful and more even when few still
+/// match. 2,048 took ~6 ms for `子育て 支` (a one-kanji last word, whose
+/// short reading forms most entries' readings hold: written out); 1,024
+/// halves that.
+pub const STAGE_MATCHES: usize = 1_024;
+/// A fresh first stage ([`STAGE_ENTRIES`]) stops at this many matches:
+/// enough to rank a screenful from, and a common word (`ko`: 70 % of the
+/// entries) then looks at ~3,000 entries instead of 16,384.
+pub const STAGE_HITS: usize = 2_048;
 
 /// Queries typed one after another: when a query narrows the one before
 /// (a character added), only the entries that matched before are checked.
@@ -151,6 +163,17 @@ impl Session {
         early: &mut dyn FnMut(Found),
     ) -> Option<Found> {
         let keep = kept(limit);
+        if index.layer.is_none() {
+            // The line cleared (Ctrl-U): no scan of every entry.
+            if let Some(scanned) = scan::blank(index, query, keep) {
+                self.reset();
+                let hits = rank::rank(index, query, &scanned, limit);
+                return Some(Found {
+                    hits,
+                    total: scanned.total,
+                });
+            }
+        }
         // The first stage ranks only the rows it reads back.
         let first_limit = limit.min(STAGE_ROWS);
         let mode = self.mode(index, query);
@@ -176,10 +199,12 @@ impl Session {
             }
             let (scanned, (base, delta)) = layered(keep, mode, (prev, &self.last_layer), cancel)?;
             crate::keytrace::mark(scan_label(mode), 0);
-            let hits = rank::rank(index, query, &scanned, limit);
-            crate::keytrace::mark("rank", 0);
+            // Kept before ranking: a newer key narrows from them even if it
+            // stops the ranking.
             self.last = Some((query.clone(), base));
             self.last_layer = delta;
+            let hits = rank::rank_or_cancel(index, query, &scanned, limit, cancel)?;
+            crate::keytrace::mark("rank", 0);
             return Some(Found {
                 hits,
                 total: scanned.total,
@@ -197,13 +222,17 @@ impl Session {
             });
         }
         let within = within(mode, prev);
-        let scanned = scan::scan(index, query, keep, within, cancel)?;
+        let mut scanned = scan::scan(index, query, keep, within, cancel)?;
         crate::keytrace::mark(scan_label(mode), 0);
-        let hits = rank::rank(index, query, &scanned, limit);
+        // Kept before ranking: a newer key narrows from them even if it
+        // stops the ranking.
+        self.last = Some((query.clone(), std::mem::take(&mut scanned.matches)));
+        let hits = rank::rank_or_cancel(index, query, &scanned, limit, cancel)?;
         crate::keytrace::mark("rank", 0);
-        let total = scanned.total;
-        self.last = Some((query.clone(), scanned.matches));
-        Some(Found { hits, total })
+        Some(Found {
+            hits,
+            total: scanned.total,
+        })
     }
 
     /// Whether `query`, scanned in `mode`, answers in two stages, and then
@@ -311,6 +340,11 @@ impl Session {
                 return Ok(None);
             }
             rows.extend(resolve::resolve(conn, index, chunk)?);
+        }
+        // A newer query came while the last rows were read: this answer
+        // would only be drawn before that query's (see `service::answer`).
+        if cancel.cancelled() {
+            return Ok(None);
         }
         Ok(Some((rows, found.total)))
     }

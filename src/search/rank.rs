@@ -15,10 +15,10 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
 use super::fold::{fold_mapped, merge_ranges, Folded};
-use super::index::Index;
+use super::index::{Index, READING_MARK_CHAR, WORD_MARK_CHAR};
 use super::query::{Query, Term};
 use super::readings::Hay;
-use super::scan::Scanned;
+use super::scan::{Cancel, Scanned};
 
 /// A ranked result: an index entry and its score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,30 +34,41 @@ pub struct Hit {
 
 /// Score the scan's candidates properly and keep the best `limit`.
 pub fn rank(index: &Index, query: &Query, scanned: &Scanned, limit: usize) -> Vec<Hit> {
+    rank_or_cancel(index, query, scanned, limit, Cancel::never()).unwrap_or_default()
+}
+
+/// [`rank`], stopped (None) when a newer query starts: scoring 400
+/// candidates with long keys takes milliseconds that the next key's scan
+/// would otherwise wait for.
+pub fn rank_or_cancel(
+    index: &Index,
+    query: &Query,
+    scanned: &Scanned,
+    limit: usize,
+    cancel: Cancel,
+) -> Option<Vec<Hit>> {
     let matcher = SkimMatcherV2::default();
-    let mut scored: Vec<(Hit, u8)> = scanned
-        .top
-        .iter()
-        .map(|c| {
-            let doc = index.doc(c.doc);
-            let exact = c.exact();
-            let score = if query.is_blank() {
-                0
-            } else {
-                quality(&matcher, &index.key(c.doc), query, exact)
-                    .unwrap_or(-((c.key >> 32) as i64 & 0x1FFF_FFFF))
-            };
-            (
-                Hit {
-                    doc: c.doc,
-                    exact,
-                    surface: c.surface(),
-                    score,
-                },
-                doc.kind.rank(),
-            )
-        })
-        .collect();
+    let mut scored: Vec<(Hit, u8)> = Vec::with_capacity(scanned.top.len());
+    for (i, c) in scanned.top.iter().enumerate() {
+        if i % 16 == 0 && cancel.cancelled() {
+            return None;
+        }
+        let doc = index.doc(c.doc);
+        let exact = c.exact();
+        let score = if query.is_blank() {
+            0
+        } else {
+            quality(&matcher, &index.key(c.doc), query, exact)
+                .unwrap_or(-((c.key >> 32) as i64 & 0x1FFF_FFFF))
+        };
+        let hit = Hit {
+            doc: c.doc,
+            exact,
+            surface: c.surface(),
+            score,
+        };
+        scored.push((hit, doc.kind.rank()));
+    }
     scored.sort_by(|(a, ka), (b, kb)| {
         b.exact
             .cmp(&a.exact)
@@ -67,7 +78,7 @@ pub fn rank(index: &Index, query: &Query, scanned: &Scanned, limit: usize) -> Ve
             .then(a.doc.cmp(&b.doc))
     });
     scored.truncate(limit);
-    scored.into_iter().map(|(h, _)| h).collect()
+    Some(scored.into_iter().map(|(h, _)| h).collect())
 }
 
 fn quality(matcher: &SkimMatcherV2, key: &str, query: &Query, exact: bool) -> Option<i64> {
@@ -77,12 +88,46 @@ fn quality(matcher: &SkimMatcherV2, key: &str, query: &Query, exact: bool) -> Op
             Some(p) if exact => total -= key[..p].chars().count() as i64,
             Some(p) => total += 1000 - key[..p].chars().count() as i64,
             None => {
-                let (score, idx) = t.forms().find_map(|f| matcher.fuzzy_indices(key, f))?;
-                total += score - idx.first().copied().unwrap_or(0) as i64;
+                let (score, first) = across_marks(matcher, key, t).or_else(|| {
+                    let (score, idx) = t.forms().find_map(|f| matcher.fuzzy_indices(key, f))?;
+                    Some((score, idx.first().copied().unwrap_or(0)))
+                })?;
+                total += score - first as i64;
             }
         }
     }
     Some(total)
+}
+
+/// A form of `t` in `key`'s readings running across word marks
+/// (`ぼうさい·くんれん` for ぼうさいくんれん, as the scan matched it): the
+/// fuzzy score of that stretch alone, and its first character's index in
+/// the key. The fuzzy pass over the whole key (a matrix of the form's
+/// length × the key's, for long keys with readings up to ~1 ms each, 250
+/// candidates an answer) then runs only for matches scattered in the text.
+/// The score is that of the stretch the scan found, which may be below the
+/// best alignment anywhere in the key (the whole-key pass's answer).
+fn across_marks(matcher: &SkimMatcherV2, key: &str, t: &Term) -> Option<(i64, usize)> {
+    let mark = key.find(READING_MARK_CHAR)?;
+    let first = key[..mark].chars().count();
+    // The readings without their word marks, and where each character
+    // stands in the key (character index, byte offset).
+    let (mut plain, mut at) = (String::new(), Vec::new());
+    for (k, (b, c)) in key[mark..].char_indices().enumerate() {
+        if c != WORD_MARK_CHAR {
+            plain.push(c);
+            at.push((first + k, mark + b));
+        }
+    }
+    t.forms().find_map(|f| {
+        let p = plain.find(f)?;
+        let i = plain[..p].chars().count();
+        let n = f.chars().count();
+        let (&(k, from), &(_, last)) = (at.get(i)?, at.get(i + n.checked_sub(1)?)?);
+        let to = last + key[last..].chars().next()?.len_utf8();
+        let (score, _) = matcher.fuzzy_indices(&key[from..to], f)?;
+        Some((score, k))
+    })
 }
 
 /// The byte ranges of `original` to highlight for `query`: sorted,
@@ -175,6 +220,37 @@ mod tests {
         assert_eq!(marked("ワーキング", "わーきんぐ"), "[ワーキング]");
         assert_eq!(marked("ＡＢＣ会議", "abc"), "[ＡＢＣ]会議");
         assert_eq!(marked("大規模な団地", "大団"), "[大]規模な[団]地");
+    }
+
+    #[test]
+    fn a_form_across_word_marks_is_scored_where_it_stands() {
+        let matcher = SkimMatcherV2::default();
+        let (r, w) = (READING_MARK_CHAR, WORD_MARK_CHAR);
+        let term = |q: &str| parse(q).expect("query").terms[0].clone();
+        // 団地再生 read だんち·さいせい: the form starts at the key's
+        // eleventh character (text 5, mark, ここの, mark).
+        let key = format!("ここの団地再生{r}ここの{r}だんち{w}さいせい");
+        let (score, first) = across_marks(&matcher, &key, &term("だんちさいせい")).expect("found");
+        assert_eq!(first, key.chars().position(|c| c == 'だ').expect("だ"));
+        // The same stretch alone scores as the fuzzy pass scores it there.
+        let stretch = format!("だんち{w}さいせい");
+        let (alone, _) = matcher
+            .fuzzy_indices(&stretch, "だんちさいせい")
+            .expect("match");
+        assert_eq!(score, alone);
+        // Not in the readings (only scattered in them): the whole-key pass.
+        assert_eq!(across_marks(&matcher, &key, &term("だせい")), None);
+        // A reading mark between two words is not crossed.
+        let apart = format!("団地 再生{r}だんち{r}さいせい");
+        assert_eq!(
+            across_marks(&matcher, &apart, &term("だんちさいせい")),
+            None
+        );
+        // An earlier stretch scores higher.
+        let later = format!("ここのここの団地再生{r}ここのここの{r}だんち{w}さいせい");
+        let q = parse("だんちさいせい").expect("query");
+        let early = quality(&matcher, &key, &q, false).expect("scored");
+        assert!(early > quality(&matcher, &later, &q, false).expect("scored"));
     }
 
     #[test]

@@ -17,6 +17,9 @@
 //! Above [`PARALLEL_MIN`] entries the work is split across two threads. A
 //! newer query cancels a running scan: the generation counter is checked
 //! every [`CANCEL_EVERY`] entries.
+//!
+//! A first stage ([`Within::Newest`]) stops early, once it holds
+//! [`super::STAGE_HITS`] matches.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -32,9 +35,16 @@ use super::word_numbers::WordFilter;
 #[path = "scan_words.rs"]
 mod words;
 
+#[path = "scan_blank.rs"]
+mod blank;
+pub use blank::blank;
+
 /// Split the scan across threads above this many entries.
 pub const PARALLEL_MIN: usize = 10_000;
-const CANCEL_EVERY: usize = 4096;
+/// One atomic load per this many entries. A scan with readings can take
+/// ~1.5 µs an entry (readings written out), so 4096 made a newer key wait
+/// up to ~6 ms for the old scan to stop; 1024 is at most ~1.5 ms.
+const CANCEL_EVERY: usize = 1024;
 /// Entries ahead whose bytes are prefetched when going through a list.
 const PREFETCH_AHEAD: usize = 12;
 const THREADS: usize = 2;
@@ -115,7 +125,8 @@ pub struct Scanned {
 pub enum Within<'a> {
     /// Every entry (those of the query's fiscal year).
     All,
-    /// The newest this many of those (a first, quick answer).
+    /// The newest this many of those (a first, quick answer), stopping
+    /// at the [`super::STAGE_HITS`]-th match.
     Newest(usize),
     /// Only these entries: the matches of a query this one implies.
     Entries(&'a [Vec<Match>]),
@@ -135,7 +146,10 @@ pub fn scan(
     within: Within,
     cancel: Cancel,
 ) -> Option<Scanned> {
-    let plan = Plan::new(index, query, k.max(1));
+    let mut plan = Plan::new(index, query, k.max(1));
+    if let Within::Newest(_) = within {
+        plan.cap = super::STAGE_HITS;
+    }
     let added = match within {
         Within::Extend { added, .. } => Some(added),
         _ => None,
@@ -279,6 +293,9 @@ struct Plan<'a> {
     /// Which of the index's words hold the query's kana (None: the
     /// entries hold no readings).
     filter: Option<WordFilter>,
+    /// Stop a range's scan at this many matches (a first stage: see
+    /// [`Within::Newest`]; one thread then).
+    cap: usize,
 }
 
 impl<'a> Plan<'a> {
@@ -336,6 +353,7 @@ impl<'a> Plan<'a> {
             speakers,
             k,
             filter,
+            cap: usize::MAX,
         }
     }
 
@@ -366,7 +384,7 @@ impl<'a> Plan<'a> {
             hit.map(|o| from + o)
         };
         let mut next: Vec<Option<usize>> = self.anchors.iter().map(|a| find(a, pos)).collect();
-        while pos < end {
+        while pos < end && part.matches.len() < self.cap {
             let Some(p) = next.iter().flatten().min().copied() else {
                 break;
             };

@@ -51,6 +51,9 @@ impl Plan<'_> {
             if d % CANCEL_EVERY == 0 && cancel.cancelled() {
                 return None;
             }
+            if part.matches.len() >= self.cap {
+                break;
+            }
             if !self.passes(d) {
                 continue;
             }
@@ -156,6 +159,9 @@ impl Plan<'_> {
         for d in lo..hi {
             if d % CANCEL_EVERY == 0 && cancel.cancelled() {
                 return None;
+            }
+            if part.matches.len() >= self.cap {
+                break;
             }
             let (s, e) = (starts[d] as usize, starts[d + 1] as usize);
             let mut hit = false;
