@@ -36,6 +36,7 @@ pub mod rank;
 mod reading_bytes;
 pub mod readings;
 pub mod related;
+pub mod resident;
 pub mod resolve;
 pub mod romaji;
 pub mod scan;
@@ -178,8 +179,7 @@ impl Session {
             crate::keytrace::mark(scan_label(mode), 0);
             let hits = rank::rank(index, query, &scanned, limit);
             crate::keytrace::mark("rank", 0);
-            self.last = Some((query.clone(), base));
-            self.last_layer = delta;
+            self.keep_last(index, query, base, delta);
             return Some(Found {
                 hits,
                 total: scanned.total,
@@ -202,8 +202,31 @@ impl Session {
         let hits = rank::rank(index, query, &scanned, limit);
         crate::keytrace::mark("rank", 0);
         let total = scanned.total;
-        self.last = Some((query.clone(), scanned.matches));
+        self.keep_last(index, query, scanned.matches, Vec::new());
         Some(Found { hits, total })
+    }
+
+    /// Keep `query`'s matches (in the base and in the layer) for the next
+    /// query to narrow — unless no query could ever narrow them: a blank
+    /// query (opening the search, only filters) has no word to grow, and
+    /// when it matched more than [`NARROW_MAX_SHARE`] of the entries
+    /// [`Session::mode`] scans afresh anyway. Its lists would hold every
+    /// entry (20 bytes each: 26 MB at 1M opinions) while the next query's
+    /// scan reads the whole index — most of a session's peak memory.
+    fn keep_last(
+        &mut self,
+        index: &Index,
+        query: &Query,
+        base: Vec<Vec<scan::Match>>,
+        delta: Vec<Vec<scan::Match>>,
+    ) {
+        let n: usize = base.iter().chain(&delta).map(Vec::len).sum();
+        if query.is_blank() && n as f64 > index.len() as f64 * NARROW_MAX_SHARE {
+            self.reset();
+            return;
+        }
+        self.last = Some((query.clone(), base));
+        self.last_layer = delta;
     }
 
     /// Whether `query`, scanned in `mode`, answers in two stages, and then

@@ -32,6 +32,7 @@ use std::time::Instant;
 use super::live::{Live, Update};
 use super::persist::{lower_this_thread, Stamp};
 use super::persist_delta;
+use super::resident::Pages;
 use super::resolve::ResultRow;
 use super::{Index, Session};
 use crate::db::Store;
@@ -58,6 +59,9 @@ const LAYER_SHARE: f64 = 0.03;
 const LAYER_MIN: usize = 2_000;
 /// … or after this long without a change (a quiet moment).
 const LAYER_QUIET: std::time::Duration = std::time::Duration::from_secs(60);
+/// A search left open this long without a key gives the mapped index's
+/// pages back too ([`Pages::idle`]).
+const IDLE_RELEASE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// What the service reports.
 #[derive(Debug, Clone)]
@@ -141,6 +145,8 @@ impl Service {
             update: None,
             rows: Vec::new(),
             newest_seq: 0,
+            pages: Pages::default(),
+            asked: Instant::now(),
         };
         std::thread::Builder::new()
             .name("kusei-search".into())
@@ -223,6 +229,10 @@ struct Worker {
     /// the database thread until the screen has a [`Direct`] handle, then
     /// straight), so an older one may come after a newer one.
     newest_seq: u64,
+    /// Whether the search is open, and the mapped index's pages with it.
+    pages: Pages,
+    /// When the last query came.
+    asked: Instant,
 }
 
 impl Worker {
@@ -260,7 +270,10 @@ impl Worker {
                 let first = match rx.recv_timeout(POLL_INTERVAL) {
                     Ok(job) => job,
                     Err(RecvTimeoutError::Timeout) if Arc::strong_count(&self.generation) > 1 => {
-                        continue
+                        if self.asked.elapsed() >= IDLE_RELEASE {
+                            self.pages.idle(self.index.as_deref());
+                        }
+                        continue;
                     }
                     Err(_) => break,
                 };
@@ -274,6 +287,7 @@ impl Worker {
             }
             if let Some(q) = query.take() {
                 self.answer(&q);
+                self.pages.answered(self.index.as_deref());
                 self.last_query = Some(q);
             }
         }
@@ -292,10 +306,13 @@ impl Worker {
             } => {
                 self.newest_seq = seq;
                 self.live = None;
+                self.asked = Instant::now();
+                self.pages.opened();
                 *query = Some((seq, generation, text, limit))
             }
             Job::DataChanged => self.stale = true,
             Job::Forget => {
+                self.pages.closed(self.index.as_deref());
                 self.live = None;
                 *query = None;
                 self.last_query = None;
@@ -423,6 +440,7 @@ impl Worker {
                     millis,
                 });
                 self.index = Some(index);
+                self.pages.replaced(self.index.as_deref());
                 self.live = None;
                 self.seq = seq;
                 // Built, not mapped: the build thread writes the file.
@@ -461,6 +479,7 @@ impl Worker {
                     self.live = None;
                 }
                 self.index = Some(Arc::new(index));
+                self.pages.replaced(self.index.as_deref());
                 self.seq = Some(seq);
                 self.seen = Some(stamp);
                 self.changed = None;
