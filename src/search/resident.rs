@@ -63,6 +63,19 @@ pub fn release(map: &Mmap) {
     }
 }
 
+/// Give the allocator's free pages back to the system (glibc keeps freed
+/// memory of every thread's arena resident: at 1M opinions ~14 MiB after
+/// launch and a search, of a session's ~35 MiB of its own memory).
+pub fn trim() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes no pointers; glibc locks each arena while
+    // it returns that arena's free pages, so other threads may allocate
+    // and free meanwhile.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// Map every page of `map` (from the page cache), in steps, until `stop`.
 pub fn populate(map: &Mmap, stop: &AtomicBool) {
     let mut at = 0;
@@ -114,7 +127,12 @@ impl Pages {
         let flag = stop.clone();
         let spawned = std::thread::Builder::new()
             .name("kusei-pages".into())
-            .spawn(move || populate(&map, &flag));
+            .spawn(move || {
+                // What launch and the last search left free goes first, so
+                // it does not add to the pages mapped back.
+                trim();
+                populate(&map, &flag)
+            });
         if let Ok(handle) = spawned {
             self.filler = Some((stop, handle));
         }
@@ -149,6 +167,7 @@ impl Pages {
         if let Some(map) = index.and_then(Index::mapping) {
             release(&map);
         }
+        trim();
     }
 
     fn stop_filler(&mut self) {
