@@ -59,9 +59,11 @@ const LAYER_SHARE: f64 = 0.03;
 const LAYER_MIN: usize = 2_000;
 /// … or after this long without a change (a quiet moment).
 const LAYER_QUIET: std::time::Duration = std::time::Duration::from_secs(60);
-/// A search left open this long without a key gives the mapped index's
-/// pages back too ([`Pages::idle`]).
-const IDLE_RELEASE: std::time::Duration = std::time::Duration::from_secs(60);
+/// A search left open this long after its last answer gives the mapped
+/// index's pages back too ([`Pages::idle`]): the next key's first answer
+/// (staged, from the newest entries) reads few of them, its full scan maps
+/// back what it reads (~15 ms of page faults at 1M).
+const IDLE_RELEASE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// What the service reports.
 #[derive(Debug, Clone)]
@@ -146,7 +148,7 @@ impl Service {
             rows: Vec::new(),
             newest_seq: 0,
             pages: Pages::default(),
-            asked: Instant::now(),
+            answered: Instant::now(),
         };
         std::thread::Builder::new()
             .name("kusei-search".into())
@@ -231,8 +233,8 @@ struct Worker {
     newest_seq: u64,
     /// Whether the search is open, and the mapped index's pages with it.
     pages: Pages,
-    /// When the last query came.
-    asked: Instant,
+    /// When the last answer was sent.
+    answered: Instant,
 }
 
 impl Worker {
@@ -252,7 +254,10 @@ impl Worker {
                 match (&query, self.last_query.clone()) {
                     // A new query is answered below instead.
                     (Some(_), _) => self.update = None,
-                    (None, Some(q)) => self.answer_changed(&q),
+                    (None, Some(q)) => {
+                        self.answer_changed(&q);
+                        self.answered();
+                    }
                     (None, None) => {}
                 }
             }
@@ -270,7 +275,7 @@ impl Worker {
                 let first = match rx.recv_timeout(POLL_INTERVAL) {
                     Ok(job) => job,
                     Err(RecvTimeoutError::Timeout) if Arc::strong_count(&self.generation) > 1 => {
-                        if self.asked.elapsed() >= IDLE_RELEASE {
+                        if self.answered.elapsed() >= IDLE_RELEASE {
                             self.pages.idle(self.index.as_deref());
                         }
                         continue;
@@ -287,7 +292,7 @@ impl Worker {
             }
             if let Some(q) = query.take() {
                 self.answer(&q);
-                self.pages.answered(self.index.as_deref());
+                self.answered();
                 self.last_query = Some(q);
             }
         }
@@ -306,7 +311,6 @@ impl Worker {
             } => {
                 self.newest_seq = seq;
                 self.live = None;
-                self.asked = Instant::now();
                 self.pages.opened();
                 *query = Some((seq, generation, text, limit))
             }
@@ -487,6 +491,7 @@ impl Worker {
                 if newer {
                     if let Some(q) = self.last_query.clone() {
                         self.answer(&q);
+                        self.answered();
                     }
                 }
             }
@@ -527,6 +532,12 @@ impl Worker {
                 let _ = tx.send(Job::Written);
             });
         self.writing = spawned.is_ok();
+    }
+
+    /// A query was answered (afresh or again): the idle time starts anew.
+    fn answered(&mut self) {
+        self.answered = Instant::now();
+        self.pages.answered(self.index.as_deref());
     }
 
     fn store(&mut self) -> Result<&Store, String> {
