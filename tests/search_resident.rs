@@ -117,6 +117,26 @@ fn released_pages_come_back_with_the_same_answers() {
         "after populating"
     );
 
+    // What the service maps back: the ranges the scans read (all of the
+    // file but its header, small sections and the rows' order), apart.
+    resident::release(&map);
+    let ranges = ix.scan_ranges(&map);
+    assert_eq!(ranges.len(), 4, "text, offsets, records, ranks");
+    let mut sorted = ranges.clone();
+    sorted.sort_by_key(|r| r.start);
+    assert!(sorted.windows(2).all(|w| w[0].end <= w[1].start));
+    assert!(sorted.iter().all(|r| r.start < r.end && r.end <= map.len()));
+    for r in ranges {
+        resident::populate_range(&map, r, &AtomicBool::new(false));
+    }
+    let some = resident_kb(map.as_ptr()).expect("mapped");
+    assert!(some > 0 && some < pages, "{some} of {pages} kB");
+    assert_eq!(
+        support::search::answers_to(QUERIES, &ix, &store),
+        want,
+        "after the ranges"
+    );
+
     // A stop asked for before the first step maps nothing back.
     resident::release(&map);
     resident::populate(&map, &AtomicBool::new(true));

@@ -23,6 +23,7 @@ use std::thread::JoinHandle;
 
 use memmap2::{Advice, Mmap, UncheckedAdvice};
 
+use super::slab::Slab;
 use super::Index;
 
 /// The mapping is populated in steps of this many bytes, so a closing
@@ -45,6 +46,32 @@ impl Index {
         .next()
         .cloned()
     }
+
+    /// The byte ranges of `map` the scans read (text, offsets, records,
+    /// ranks): not the rows' order, which only applying a change reads
+    /// (a few pages of it), ~4 bytes an entry.
+    pub fn scan_ranges(&self, map: &Mmap) -> Vec<std::ops::Range<usize>> {
+        [
+            range_in(&self.arena, map),
+            range_in(&self.starts, map),
+            range_in(&self.docs, map),
+            range_in(&self.ranks, map),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+/// Where `slab`'s values lie in `map`, when it reads them from there.
+fn range_in<T: Copy>(slab: &Slab<T>, map: &Mmap) -> Option<std::ops::Range<usize>> {
+    let mine = slab.map()?;
+    if mine.as_ptr() != map.as_ptr() {
+        return None;
+    }
+    let start = (slab.as_ptr() as usize).checked_sub(map.as_ptr() as usize)?;
+    let end = start.checked_add(std::mem::size_of_val::<[T]>(slab))?;
+    (end <= map.len()).then_some(start..end)
 }
 
 /// Drop this process's mapping of every page of `map` (they stay cached).
@@ -106,9 +133,15 @@ pub fn trim() {
 
 /// Map every page of `map` (from the page cache), in steps, until `stop`.
 pub fn populate(map: &Mmap, stop: &AtomicBool) {
-    let mut at = 0;
-    while at < map.len() && !stop.load(Ordering::Relaxed) {
-        let n = STEP.min(map.len() - at);
+    populate_range(map, 0..map.len(), stop);
+}
+
+/// Map the pages of `range` of `map`, in steps, until `stop`.
+pub fn populate_range(map: &Mmap, range: std::ops::Range<usize>, stop: &AtomicBool) {
+    let end = range.end.min(map.len());
+    let mut at = range.start;
+    while at < end && !stop.load(Ordering::Relaxed) {
+        let n = STEP.min(end - at);
         if map.advise_range(Advice::PopulateRead, at, n).is_err() {
             // Linux before 5.14: read a byte of each page instead.
             let mut x = 0u8;
@@ -150,7 +183,11 @@ impl Pages {
         if !std::mem::take(&mut self.fill) || !self.open {
             return;
         }
-        let Some(map) = index.and_then(Index::mapping) else {
+        let Some((map, ranges)) = index.and_then(|ix| {
+            let map = ix.mapping()?;
+            let ranges = ix.scan_ranges(&map);
+            Some((map, ranges))
+        }) else {
             return;
         };
         self.stop_filler();
@@ -162,7 +199,9 @@ impl Pages {
                 // What launch and the last search left free goes first, so
                 // it does not add to the pages mapped back.
                 trim();
-                populate(&map, &flag)
+                for r in ranges {
+                    populate_range(&map, r, &flag);
+                }
             });
         if let Ok(handle) = spawned {
             self.filler = Some((stop, handle));
