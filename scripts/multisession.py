@@ -20,6 +20,11 @@ every session then holds its search index (mapped from
 `<db>.search-index` when the build has one). --no-index-file deletes that
 file first (the first session then builds and writes it).
 
+Resident memory: besides PSS and peak RSS (VmHWM), each app's RSS once all
+are idle before the window (the search closed: "steady"), and with
+--steady-open S each viewer's RSS with its search open on 団地, 1 s and S s
+after the answer (after the window, so the other figures are unchanged).
+
 With --viewer-query Q, each viewer opens the search (/) and types Q
 before the window, and leaves the search open: its answer is kept
 current while the driver saves.
@@ -87,12 +92,35 @@ def pss_mib(pid):
     return 0.0
 
 
-def hwm_mib(pid):
+def hwm_mib(pid, field="VmHWM"):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def rss_mib(pid):
+    return hwm_mib(pid, "VmRSS")
+
+
+def steady_open(apps, query, seconds):
+    """Each app in turn opens the search, asks `query` and leaves it open:
+    its RSS 1 s after the answer and `seconds` s after it; then closes it."""
+    fresh, later = [], []
+    for x in apps:
+        x.send(b"/")
+        x.quiet(0.3, 10)
+        x.tail = b""
+        x.send(query.encode())
+        x.wait_for("件".encode(), 60)
+        pump(apps, 1.0)
+        fresh.append(rss_mib(x.pid))
+        pump(apps, max(0.0, seconds - 1.0))
+        later.append(rss_mib(x.pid))
+        x.send(b"\x1b")
+        pump(apps, 0.5)
+    return fresh, later
 
 
 class App:
@@ -296,6 +324,9 @@ def main():
     ap.add_argument("--viewer-query", metavar="Q",
                     help="open the search (/) in each viewer and type Q before the "
                          "window, leaving it open (its answer is kept current)")
+    ap.add_argument("--steady-open", type=float, metavar="S",
+                    help="after the window, each viewer opens the search, asks 団地 and "
+                         "leaves it open: its RSS 1 s and S s after the answer")
     ap.add_argument("--keys", action="store_true")
     ap.add_argument("--queries", default=QUERIES)
     ap.add_argument("--rounds", type=int, default=3)
@@ -315,6 +346,8 @@ def main():
     hwm_start = [hwm_mib(x.pid) for x in apps]
     try:
         settled = settle(apps, a.settle)
+        # Steady: idle, the search closed (after one search with --search).
+        rss_closed = [rss_mib(x.pid) for x in apps]
         driver, viewers = apps[0], apps[1:]
         for v in viewers if a.viewer_query else []:
             v.send(b"/")
@@ -357,6 +390,12 @@ def main():
             perf.wait()
         pss = [pss_mib(x.pid) for x in apps]
         hwm = [hwm_mib(x.pid) for x in apps]
+        rss_end = [rss_mib(x.pid) for x in apps]
+        opened = ([], [])
+        if a.steady_open:
+            settle(apps, 30)
+            # Viewers only: the driver is taking minutes (`/` would be typed).
+            opened = steady_open(apps[1:], "団地", a.steady_open)
     finally:
         for x in apps:
             x.stop()
@@ -364,7 +403,8 @@ def main():
     for i, x in enumerate(apps):
         role = "driver" if i == 0 else "viewer"
         print(f"{a.label} app{i} {role}: CPU {cpu1[i] - cpu0[i]:.2f} s in {window:.0f} s, "
-              f"PSS {pss[i]:.0f} MiB, peak RSS {hwm[i]:.0f} MiB")
+              f"PSS {pss[i]:.0f} MiB, peak RSS {hwm[i]:.0f} MiB, "
+              f"RSS idle {rss_closed[i]:.0f} / after window {rss_end[i]:.0f} MiB")
         by = {k: v - th0[i].get(k, 0) for k, v in th1[i].items()}
         busy = ", ".join(f"{k} {v:.2f}" for k, v in sorted(by.items(), key=lambda kv: -kv[1]) if v >= 0.01)
         print(f"    threads: {busy}")
@@ -386,6 +426,10 @@ def main():
         "total_pss_mib": round(sum(pss)),
         "peak_rss_mib": [round(h) for h in hwm],
         "peak_rss_at_start_mib": [round(h) for h in hwm_start],
+        "rss_idle_closed_mib": [round(r) for r in rss_closed],
+        "rss_end_mib": [round(r) for r in rss_end],
+        "rss_open_1s_mib": [round(r) for r in opened[0]],
+        "rss_open_later_mib": [round(r) for r in opened[1]],
         "launch_to_first_answer_s": [None if x is None else round(x, 3) for x in answers],
     }
     print(json.dumps(summary, ensure_ascii=False))

@@ -182,6 +182,14 @@ def main():
     ap.add_argument("--label", default="")
     ap.add_argument("--keys", default=None,
                     help="write one JSON line per key (query, typed so far, ms) to this file")
+    ap.add_argument("--pause", type=float, default=0.3,
+                    help="seconds to wait after clearing the line, before a query's first key "
+                         "(longer than the app's idle release: that key's scan maps the pages back)")
+    ap.add_argument("--reopen", type=float, default=None, metavar="S",
+                    help="close the search before each query, wait S seconds, open it again and "
+                         "wait for its answer (then --pause) before the first key")
+    ap.add_argument("--only", default=None,
+                    help="comma-separated queries instead of the built-in list")
     ap.add_argument("--readings", choices=["on", "off"], default="on",
                     help="off: the index without readings (KUSEI_READINGS=off), to compare")
     a = ap.parse_args()
@@ -199,10 +207,18 @@ def main():
             raise SystemExit("the index was not ready in 10 minutes")
         every, one, lost = [], [], 0
         per_key = open(a.keys, "w") if a.keys else None
+        queries = a.only.split(",") if a.only else QUERIES + ONE_CHAR
+        first_keys = []
         for _ in range(a.rounds):
-            for q in QUERIES + ONE_CHAR:
+            for q in queries:
                 os.write(app.fd, b"\x15")  # Ctrl-U: clear the line
-                app.until(lambda: False, 0.3)
+                if a.reopen is not None:
+                    app.until(lambda: False, 0.3)
+                    os.write(app.fd, b"\x1b")
+                    app.until(lambda: False, a.reopen)
+                    os.write(app.fd, b"/")
+                    app.until(lambda: "件" in app.screen.title() and "検索中" not in app.screen.title(), 10)
+                app.until(lambda: False, a.pause)
                 for i, ch in enumerate(q):
                     ms = key_latency(app, ch)
                     if per_key:
@@ -212,11 +228,13 @@ def main():
                         lost += 1
                         continue
                     every.append(ms)
+                    if i == 0:
+                        first_keys.append(ms)
                     if len(q) == 1:
                         one.append(ms)
                     app.until(lambda: False, 0.05)
         out = {"label": a.label, "readings": a.readings, "db": os.path.basename(a.db), "keys": len(every), "lost": lost}
-        for name, v in [("every", every), ("one_char", one)]:
+        for name, v in [("every", every), ("one_char", one), ("first_key", first_keys)]:
             if v:
                 out[name] = {"p50": round(pct(v, 0.5), 1), "p95": round(pct(v, 0.95), 1),
                              "max": round(max(v), 1)}

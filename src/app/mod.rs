@@ -146,6 +146,7 @@ pub fn run(store: Store, settings: settings::Settings) -> anyhow::Result<ExitCod
     if let Some(problem) = terminal_problem() {
         anyhow::bail!(problem);
     }
+    crate::search::resident::tune_allocator();
     let mouse = settings.config.mouse;
     let (mut state, theme, draft_interval) = initial_state(&store, settings);
 

@@ -36,6 +36,7 @@ pub mod rank;
 mod reading_bytes;
 pub mod readings;
 pub mod related;
+pub mod resident;
 pub mod resolve;
 pub mod romaji;
 pub mod scan;
@@ -201,8 +202,7 @@ impl Session {
             crate::keytrace::mark(scan_label(mode), 0);
             // Kept before ranking: a newer key narrows from them even if it
             // stops the ranking.
-            self.last = Some((query.clone(), base));
-            self.last_layer = delta;
+            self.keep_last(index, query, base, delta);
             let hits = rank::rank_or_cancel(index, query, &scanned, limit, cancel)?;
             crate::keytrace::mark("rank", 0);
             return Some(Found {
@@ -226,13 +226,41 @@ impl Session {
         crate::keytrace::mark(scan_label(mode), 0);
         // Kept before ranking: a newer key narrows from them even if it
         // stops the ranking.
-        self.last = Some((query.clone(), std::mem::take(&mut scanned.matches)));
+        self.keep_last(
+            index,
+            query,
+            std::mem::take(&mut scanned.matches),
+            Vec::new(),
+        );
         let hits = rank::rank_or_cancel(index, query, &scanned, limit, cancel)?;
         crate::keytrace::mark("rank", 0);
         Some(Found {
             hits,
             total: scanned.total,
         })
+    }
+
+    /// Keep `query`'s matches (in the base and in the layer) for the next
+    /// query to narrow — unless no query could ever narrow them: a blank
+    /// query (opening the search, only filters) has no word to grow, and
+    /// when it matched more than [`NARROW_MAX_SHARE`] of the entries
+    /// [`Session::mode`] scans afresh anyway. Its lists would hold every
+    /// entry (20 bytes each: 26 MB at 1M opinions) while the next query's
+    /// scan reads the whole index — most of a session's peak memory.
+    fn keep_last(
+        &mut self,
+        index: &Index,
+        query: &Query,
+        base: Vec<Vec<scan::Match>>,
+        delta: Vec<Vec<scan::Match>>,
+    ) {
+        let n: usize = base.iter().chain(&delta).map(Vec::len).sum();
+        if query.is_blank() && n as f64 > index.len() as f64 * NARROW_MAX_SHARE {
+            self.reset();
+            return;
+        }
+        self.last = Some((query.clone(), base));
+        self.last_layer = delta;
     }
 
     /// Whether `query`, scanned in `mode`, answers in two stages, and then

@@ -91,6 +91,14 @@ impl<T: Copy> Slab<T> {
         matches!(self.own, Own::Map(_))
     }
 
+    /// The mapping this slab reads, when it is mapped.
+    pub fn map(&self) -> Option<&Arc<Mmap>> {
+        match &self.own {
+            Own::Map(m) => Some(m),
+            Own::Vec(_) => None,
+        }
+    }
+
     /// Bytes this slab holds on the heap (0 for a mapped one).
     pub fn owned_bytes(&self) -> usize {
         match &self.own {
