@@ -164,16 +164,8 @@ impl Session {
         early: &mut dyn FnMut(Found),
     ) -> Option<Found> {
         let keep = kept(limit);
-        if index.layer.is_none() {
-            // The line cleared (Ctrl-U): no scan of every entry.
-            if let Some(scanned) = scan::blank(index, query, keep) {
-                self.reset();
-                let hits = rank::rank(index, query, &scanned, limit);
-                return Some(Found {
-                    hits,
-                    total: scanned.total,
-                });
-            }
+        if let Some(found) = self.blank(index, query, limit) {
+            return Some(found);
         }
         // The first stage ranks only the rows it reads back.
         let first_limit = limit.min(STAGE_ROWS);
@@ -234,6 +226,22 @@ impl Session {
         );
         let hits = rank::rank_or_cancel(index, query, &scanned, limit, cancel)?;
         crate::keytrace::mark("rank", 0);
+        Some(Found {
+            hits,
+            total: scanned.total,
+        })
+    }
+
+    /// The line cleared (Ctrl-U) on an index without a layer: answered
+    /// from the ranks, with no scan of every entry (`None` for any other
+    /// query).
+    fn blank(&mut self, index: &Index, query: &Query, limit: usize) -> Option<Found> {
+        if index.layer.is_some() {
+            return None;
+        }
+        let scanned = scan::blank(index, query, kept(limit))?;
+        self.reset();
+        let hits = rank::rank(index, query, &scanned, limit);
         Some(Found {
             hits,
             total: scanned.total,
