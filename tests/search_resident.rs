@@ -14,9 +14,10 @@ use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 
 use kusei::search::service::{Event, Results, Service};
-use kusei::search::{load, parse, persist_delta, resident, Cancel, Index, Session};
+use kusei::search::{load, persist_delta, resident};
 
 use support::db::{open, sample_db};
+use support::search::session_answers;
 
 const QUERIES: &[&str] = &[
     "団地",
@@ -153,26 +154,6 @@ fn released_pages_come_back_with_the_same_answers() {
     assert_eq!(resident_kb(map.as_ptr()), Some(0));
 }
 
-/// Each query's total and top rows through one session, in turn.
-fn session_answers(ix: &Index, queries: &[&str], store: &kusei::db::Store) -> Vec<String> {
-    let mut session = Session::new();
-    queries
-        .iter()
-        .map(|q| {
-            let query = parse(q).expect("query");
-            let (rows, total) = session
-                .search(ix, store.conn(), &query, 20, Cancel::never())
-                .expect("search")
-                .expect("not cancelled");
-            let ids: Vec<String> = rows
-                .iter()
-                .map(|r| format!("{:?}{}", r.kind, r.id))
-                .collect();
-            format!("{q}: {total} {}", ids.join(","))
-        })
-        .collect()
-}
-
 #[test]
 fn queries_after_a_blank_one_answer_as_in_a_fresh_session() {
     let dir = tempfile::TempDir::new().expect("tempdir");
@@ -198,9 +179,9 @@ fn queries_after_a_blank_one_answer_as_in_a_fresh_session() {
     for ix in [&mapped, &built] {
         let fresh: Vec<String> = typed
             .iter()
-            .flat_map(|q| session_answers(ix, &[q], &store))
+            .flat_map(|q| session_answers(&[q], ix, &store))
             .collect();
-        assert_eq!(session_answers(ix, &typed, &store), fresh);
+        assert_eq!(session_answers(&typed, ix, &store), fresh);
     }
 }
 

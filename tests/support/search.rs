@@ -80,19 +80,38 @@ impl App {
 /// query: what two indexes are compared by (a patched, mapped or fresh
 /// index against a rebuild).
 pub fn answers_to(queries: &[&str], ix: &kusei::search::Index, store: &Store) -> Vec<String> {
-    use kusei::search::{parse, search, Cancel};
     queries
         .iter()
-        .map(|q| {
-            let query = parse(q).expect("query");
-            let (rows, total) = search(ix, store.conn(), &query, 20, Cancel::never())
-                .expect("search")
-                .expect("not cancelled");
-            let ids: Vec<String> = rows
-                .iter()
-                .map(|r| format!("{:?}{}", r.kind, r.id))
-                .collect();
-            format!("{q}: {total} {}", ids.join(","))
-        })
+        .map(|q| answer_line(&mut kusei::search::Session::new(), ix, store, q))
         .collect()
+}
+
+/// [`answers_to`], but every query through one session, in turn (so each
+/// may narrow from the one before).
+pub fn session_answers(queries: &[&str], ix: &kusei::search::Index, store: &Store) -> Vec<String> {
+    let mut session = kusei::search::Session::new();
+    queries
+        .iter()
+        .map(|q| answer_line(&mut session, ix, store, q))
+        .collect()
+}
+
+/// `query: total kind+id,…` for the top 20 rows of one query.
+fn answer_line(
+    session: &mut kusei::search::Session,
+    ix: &kusei::search::Index,
+    store: &Store,
+    q: &str,
+) -> String {
+    use kusei::search::{parse, Cancel};
+    let query = parse(q).expect("query");
+    let (rows, total) = session
+        .search(ix, store.conn(), &query, 20, Cancel::never())
+        .expect("search")
+        .expect("not cancelled");
+    let ids: Vec<String> = rows
+        .iter()
+        .map(|r| format!("{:?}{}", r.kind, r.id))
+        .collect();
+    format!("{q}: {total} {}", ids.join(","))
 }
